@@ -1,0 +1,174 @@
+// Typed configuration from the environment. Every setting has a local default so
+// `bun start` runs with no environment at all; a bad value stops the process with one
+// line that says what is wrong and how to fix it.
+
+export type Role = 'all' | 'api' | 'worker'
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+export interface RateRule {
+  limit: number
+  windowSeconds: number
+}
+
+export interface Config {
+  role: Role
+  port: number
+  host: string
+  nodeId: string
+  /** Postgres URL; undefined means the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | undefined
+  redisUrl: string
+  /** Prefix of every Redis key this process writes (lets tests and tenants share a server). */
+  redisPrefix: string
+  dataDir: string
+  logLevel: LogLevel
+  jwt: {
+    /** PKCS#8 PEM or JWK JSON of an Ed25519 private key; undefined = generate and keep in dataDir. */
+    privateKey: string | undefined
+    issuer: string
+    audience: string
+    accessTtlSeconds: number
+    refreshTtlSeconds: number
+  }
+  passwordMemoryKib: number
+  bodyLimitBytes: number
+  trustProxy: boolean
+  rateLimits: {
+    authPerIp: RateRule
+    loginFailuresPerAccount: RateRule
+  }
+  s3: {
+    endpoint: string | undefined
+    region: string
+    bucket: string
+    accessKeyId: string | undefined
+    secretAccessKey: string | undefined
+    forcePathStyle: boolean
+  }
+  flyMachineId: string | undefined
+  production: boolean
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+type Env = Record<string, string | undefined>
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name}: "${raw}" is not a whole number from ${min} to ${max} — fix or unset ${name}`)
+  }
+  return n
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false
+  throw new ConfigError(`${name}: "${raw}" is not true or false — fix or unset ${name}`)
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name}: "${raw}" is not one of ${allowed.join(', ')} — fix or unset ${name}`)
+  }
+  return raw as T
+}
+
+function url(env: Env, name: string, protocols: string[], fallback?: string): string | undefined {
+  const raw = env[name] || fallback
+  if (raw === undefined) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name}: "${raw}" is not a URL — expected ${protocols[0]}//host:port`)
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name}: "${redactUrl(raw)}" must start with ${protocols.join(' or ')}//`)
+  }
+  return raw
+}
+
+/** "20/60" = 20 per 60 seconds. */
+function rate(env: Env, name: string, fallback: RateRule): RateRule {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const m = /^(\d+)\/(\d+)$/.exec(raw)
+  const limit = Number(m?.[1])
+  const windowSeconds = Number(m?.[2])
+  if (!m || limit < 1 || windowSeconds < 1) {
+    throw new ConfigError(`${name}: "${raw}" is not COUNT/SECONDS, e.g. 20/60 — fix or unset ${name}`)
+  }
+  return { limit, windowSeconds }
+}
+
+/** Hides the password of a connection URL so it can be printed. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return raw
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production' || Boolean(env.FLY_APP_NAME)
+  const flyMachineId = env.FLY_MACHINE_ID || undefined
+  const nodeId = env.NODE_ID || flyMachineId || `node-${crypto.randomUUID().slice(0, 8)}`
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) {
+    throw new ConfigError(`NODE_ID: "${nodeId}" may use only letters, digits, _ . - (1 to 64 characters)`)
+  }
+  const privateKey = env.JWT_PRIVATE_KEY || undefined
+  if (production && !privateKey) {
+    throw new ConfigError(
+      'JWT_PRIVATE_KEY: required in production so every machine signs with the same key — ' +
+        'run `bun scripts/keygen.ts` and set it as a secret',
+    )
+  }
+  const accessTtlSeconds = int(env, 'ACCESS_TOKEN_TTL', 900, 30, 900)
+  return {
+    role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    nodeId,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!,
+    redisPrefix: env.REDIS_PREFIX ?? 'hearth:',
+    dataDir: env.DATA_DIR || './.data',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+    jwt: {
+      privateKey,
+      issuer: env.JWT_ISSUER || 'hearth',
+      audience: env.JWT_AUDIENCE || 'hearth',
+      accessTtlSeconds,
+      refreshTtlSeconds: int(env, 'REFRESH_TOKEN_TTL', 30 * 86400, 3600, 365 * 86400),
+    },
+    passwordMemoryKib: int(env, 'PASSWORD_MEMORY_KIB', 19456, 1024, 1 << 20),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+    trustProxy: bool(env, 'TRUST_PROXY', Boolean(env.FLY_APP_NAME)),
+    rateLimits: {
+      authPerIp: rate(env, 'RATE_AUTH_PER_IP', { limit: 20, windowSeconds: 60 }),
+      loginFailuresPerAccount: rate(env, 'RATE_LOGIN_FAILURES', { limit: 10, windowSeconds: 900 }),
+    },
+    s3: {
+      endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),
+      region: env.S3_REGION || 'auto',
+      bucket: env.S3_BUCKET || 'hearth-media',
+      accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+      forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', true),
+    },
+    flyMachineId,
+    production,
+  }
+}

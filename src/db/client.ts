@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import { ConfigError, redactUrl } from '../config'
+import * as schema from './schema'
+
+/** The one database type every module uses, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface DatabaseHandle {
+  db: Database
+  kind: 'postgres' | 'pglite'
+  migrate(): Promise<void>
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+const migrationsFolder = new URL('../../drizzle', import.meta.url).pathname
+// Several nodes may boot together; one applies the migrations, the others wait for it.
+const MIGRATION_LOCK = 7_242_001
+
+export async function openDatabase(opts: { url: string | undefined; dataDir: string; poolSize?: number }): Promise<DatabaseHandle> {
+  if (!opts.url) return openPglite(`${opts.dataDir}/pglite`)
+
+  const client = postgres(opts.url, {
+    max: opts.poolSize ?? 10,
+    connect_timeout: 5,
+    idle_timeout: 30,
+    onnotice: () => {},
+  })
+  const db = drizzlePostgres(client, { schema }) as unknown as Database
+  const handle: DatabaseHandle = {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      await client.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`
+        await migratePostgres(drizzlePostgres(tx as unknown as postgres.Sql), { migrationsFolder })
+      })
+    },
+    async ping() {
+      await client`select 1`
+    },
+    async close() {
+      await client.end({ timeout: 5 })
+    },
+  }
+  try {
+    await handle.ping()
+  } catch (err) {
+    await client.end({ timeout: 0 }).catch(() => {})
+    throw new ConfigError(
+      `DATABASE_URL: nothing answers at ${redactUrl(opts.url)} (${describe(err)}) — start Postgres or set DATABASE_URL (unset it to use the embedded database)`,
+    )
+  }
+  return handle
+}
+
+async function openPglite(dir: string): Promise<DatabaseHandle> {
+  mkdirSync(dir, { recursive: true })
+  const client = new PGlite(dir)
+  await client.waitReady
+  const db = drizzlePglite(client, { schema }) as unknown as Database
+  return {
+    db,
+    kind: 'pglite',
+    async migrate() {
+      await migratePglite(drizzlePglite(client), { migrationsFolder })
+    },
+    async ping() {
+      await db.execute(sql`select 1`)
+    },
+    async close() {
+      await client.close()
+    },
+  }
+}
+
+function describe(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err) return String((err as { code: unknown }).code)
+  return err instanceof Error ? err.message : String(err)
+}

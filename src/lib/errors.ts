@@ -1,0 +1,59 @@
+// The closed set of error codes Hearth answers with, and their HTTP statuses. Services
+// throw `AppError`s; one `onError` (src/app.ts) renders them. No route builds an error
+// body by hand.
+
+export const errorStatus = {
+  bad_request: 400,
+  malformed_body: 400,
+  validation_failed: 422,
+  unauthorized: 401,
+  token_expired: 401,
+  invalid_credentials: 401,
+  refresh_token_reused: 401,
+  forbidden: 403,
+  not_found: 404,
+  route_not_found: 404,
+  conflict: 409,
+  username_taken: 409,
+  email_taken: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  dependency_unavailable: 503,
+  internal_error: 500,
+} as const
+
+export type ErrorCode = keyof typeof errorStatus
+
+export class AppError extends Error {
+  override name = 'AppError'
+  readonly code: ErrorCode
+  readonly status: number
+  /** Seconds after which the client may retry (429 and 503). */
+  readonly retryAfter?: number
+  readonly details?: unknown
+
+  constructor(code: ErrorCode, message: string, extra: { retryAfter?: number; details?: unknown } = {}) {
+    super(message)
+    this.code = code
+    this.status = errorStatus[code]
+    this.retryAfter = extra.retryAfter
+    this.details = extra.details
+  }
+}
+
+export const notFound = (what = 'resource') => new AppError('not_found', `${what} not found`)
+export const forbidden = (message = 'you are not allowed to do this') => new AppError('forbidden', message)
+
+/** A dependency (Postgres, Redis) is down: the client may retry. */
+export class DependencyDownError extends AppError {
+  readonly dependency: string
+  constructor(dependency: 'postgres' | 'redis', cause?: unknown) {
+    super('dependency_unavailable', `${dependency} is unavailable, retry shortly`, { retryAfter: 2 })
+    this.dependency = dependency
+    this.cause = cause
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; requestId: string; details?: unknown }
+}

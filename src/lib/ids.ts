@@ -1,0 +1,14 @@
+/** Time-ordered UUIDs (v7): sortable by creation, safe to expose. */
+export const newId = (): string => Bun.randomUUIDv7()
+
+/** A random opaque secret, URL-safe (refresh tokens, invite codes). */
+export function randomToken(bytes = 32): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('base64url')
+}
+
+export function sha256(text: string): string {
+  return new Bun.CryptoHasher('sha256').update(text).digest('hex')
+}
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const isUuid = (s: string): boolean => uuidShape.test(s)

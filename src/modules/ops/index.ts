@@ -1,0 +1,54 @@
+import { Elysia, t } from 'elysia'
+import { AppError } from '../../lib/errors'
+import type { Resources } from '../../resources'
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms))])
+
+async function check(probe: () => Promise<unknown>): Promise<'up' | 'down'> {
+  try {
+    await withTimeout(probe(), 1500)
+    return 'up'
+  } catch {
+    return 'down'
+  }
+}
+
+export const opsModule = (res: Resources) =>
+  new Elysia({ detail: { tags: ['operations'] } })
+    .get('/health', () => ({ status: 'ok' as const, node: res.config.nodeId }), {
+      response: { 200: t.Object({ status: t.Literal('ok'), node: t.String() }) },
+      detail: { summary: 'Liveness: 200 while the process runs' },
+    })
+    .get(
+      '/ready',
+      async () => {
+        const [postgres, redis] = await Promise.all([
+          check(() => res.database.ping()),
+          check(() => (res.redis.isReady ? res.redis.ping() : Promise.reject(new Error('offline')))),
+        ])
+        const checks = { postgres, redis }
+        if (postgres === 'down' || redis === 'down') {
+          const down = Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k)
+          throw new AppError('dependency_unavailable', `${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`, {
+            retryAfter: 2,
+            details: { checks },
+          })
+        }
+        return { status: 'ready' as const, checks }
+      },
+      {
+        response: {
+          200: t.Object({ status: t.Literal('ready'), checks: t.Object({ postgres: t.String(), redis: t.String() }) }),
+        },
+        detail: { summary: 'Readiness: 200 when Postgres and Redis answer, else 503 naming what is down' },
+      },
+    )
+    .get(
+      '/metrics',
+      async ({ set }) => {
+        set.headers['content-type'] = res.metrics.registry.contentType
+        return res.metrics.registry.metrics()
+      },
+      { detail: { summary: 'Prometheus metrics' } },
+    )

@@ -1,0 +1,53 @@
+import type { Config } from './config'
+import { openDatabase, type Database, type DatabaseHandle } from './db/client'
+import { createLogger, type Logger } from './lib/log'
+import { Metrics } from './lib/metrics'
+import { RateLimiter } from './lib/rate-limit'
+import { Redis } from './lib/redis'
+import { loadSigningKeys, type SigningKeys } from './modules/auth/keys'
+
+/** What every long-lived part of Hearth is built from (STYLE: systems with resources). */
+export interface Resources {
+  config: Config
+  log: Logger
+  database: DatabaseHandle
+  db: Database
+  redis: Redis
+  rateLimiter: RateLimiter
+  keys: SigningKeys
+  metrics: Metrics
+}
+
+/** Opens every dependency in boot order; a failure closes what was opened and rethrows. */
+export async function openResources(config: Config, opts: { keys?: SigningKeys; log?: Logger } = {}): Promise<Resources> {
+  const log = opts.log ?? createLogger(config.logLevel, { node: config.nodeId })
+  const opened: { close(): Promise<void> }[] = []
+  try {
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+    opened.push(database)
+    await database.migrate()
+    const redis = await new Redis({ url: config.redisUrl, prefix: config.redisPrefix, log }).connect()
+    opened.push(redis)
+    const keys =
+      opts.keys ??
+      (await loadSigningKeys({ privateKey: config.jwt.privateKey, file: `${config.dataDir}/jwt-ed25519.json` }))
+    return {
+      config,
+      log,
+      database,
+      db: database.db,
+      redis,
+      rateLimiter: new RateLimiter(redis),
+      keys,
+      metrics: new Metrics({ nodeId: config.nodeId }),
+    }
+  } catch (err) {
+    for (const r of opened.reverse()) await r.close().catch(() => {})
+    throw err
+  }
+}
+
+export async function closeResources(res: Resources): Promise<void> {
+  await res.redis.close()
+  await res.database.close()
+}
