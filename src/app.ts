@@ -72,6 +72,7 @@ export function createApp(res: Resources) {
       openapi({
         path: '/swagger',
         provider: 'swagger-ui',
+        exclude: { staticFile: false },
         documentation: {
           info: { title: 'Hearth', version: pkg.version, description: 'Backend for community platforms' },
           components: {

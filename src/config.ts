@@ -135,6 +135,11 @@ export function loadConfig(env: Env = process.env): Config {
         'run `bun scripts/keygen.ts` and set it as a secret',
     )
   }
+  if (production && !env.DATABASE_URL) {
+    throw new ConfigError(
+      'DATABASE_URL: required in production (the embedded database serves one node only) — set it to a Postgres URL',
+    )
+  }
   const accessTtlSeconds = int(env, 'ACCESS_TOKEN_TTL', 900, 30, 900)
   return {
     role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),

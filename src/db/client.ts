@@ -39,10 +39,14 @@ export async function openDatabase(opts: { url: string | undefined; dataDir: str
     db,
     kind: 'postgres',
     async migrate() {
-      await client.begin(async (tx) => {
-        await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`
-        await migratePostgres(drizzlePostgres(tx as unknown as postgres.Sql), { migrationsFolder })
-      })
+      // One connection, so the session lock and the migration share it.
+      const single = postgres(opts.url!, { max: 1, connect_timeout: 5, onnotice: () => {} })
+      try {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK})`
+        await migratePostgres(drizzlePostgres(single), { migrationsFolder })
+      } finally {
+        await single.end({ timeout: 5 })
+      }
     },
     async ping() {
       await client`select 1`

@@ -11,20 +11,26 @@ export interface Logger {
 }
 
 /** One JSON object per line on stdout (stderr for warn and error). */
-export function createLogger(level: LogLevel, base: Record<string, unknown> = {}): Logger {
+export type LogSink = (line: string, level: Exclude<LogLevel, 'silent'>) => void
+
+const stdSink: LogSink = (line, level) => {
+  if (rank[level] >= rank.warn) process.stderr.write(line + '\n')
+  else process.stdout.write(line + '\n')
+}
+
+export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, sink: LogSink = stdSink): Logger {
   const min = rank[level]
   const write = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (rank[lvl] < min) return
     const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }, errorReplacer)
-    if (rank[lvl] >= rank.warn) process.stderr.write(line + '\n')
-    else process.stdout.write(line + '\n')
+    sink(line, lvl)
   }
   return {
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }),
+    child: (fields) => createLogger(level, { ...base, ...fields }, sink),
   }
 }
 

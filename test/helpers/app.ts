@@ -1,0 +1,79 @@
+import { afterAll } from 'bun:test'
+import postgres from 'postgres'
+import { createApp } from '../../src/app'
+import { loadConfig, type Config } from '../../src/config'
+import { closeResources, openResources, type Resources } from '../../src/resources'
+import { loadSigningKeys } from '../../src/modules/auth/keys'
+import type { Logger } from '../../src/lib/log'
+import { HttpClient } from './http'
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+export interface TestApp {
+  url: string
+  wsUrl: string
+  res: Resources
+  http: HttpClient
+  /** Stops the server and drops everything this app created (also run by afterAll). */
+  stop(): Promise<void>
+}
+
+/** A fresh, migrated database on the test server, dropped by `drop()`. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hearth_t_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(TEST_DATABASE_URL)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.end()
+    },
+  }
+}
+
+/**
+ * Starts Hearth on port 0 with its own database and Redis key prefix. The env map
+ * overrides settings the way a deployer would (e.g. RATE_AUTH_PER_IP: '3/60').
+ */
+export async function startTestApp(env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestApp> {
+  const database = await createTestDatabase()
+  const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
+  const config: Config = loadConfig({
+    LOG_LEVEL: process.env.LOG_LEVEL,
+    PASSWORD_MEMORY_KIB: '4096',
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    TRUST_PROXY: 'true',
+    RATE_AUTH_PER_IP: '1000/60',
+    ...env,
+  })
+  const keys = await loadSigningKeys({ privateKey: undefined, file: undefined })
+  const res = await openResources(config, { keys, log: opts.log })
+  const app = createApp(res).listen({ port: 0, hostname: '127.0.0.1' })
+  const url = `http://127.0.0.1:${app.server!.port}`
+  let stopped = false
+  const stop = async () => {
+    if (stopped) return
+    stopped = true
+    await app.stop(true)
+    await deleteKeys(res, prefix).catch(() => {})
+    await closeResources(res)
+    await database.drop()
+  }
+  afterAll(stop)
+  return { url, wsUrl: url.replace('http', 'ws'), res, http: new HttpClient(url), stop }
+}
+
+async function deleteKeys(res: Resources, prefix: string) {
+  if (!res.redis.isReady) return
+  for await (const keys of res.redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+    if (keys.length) await res.redis.client.del(keys)
+  }
+}
