@@ -2,8 +2,9 @@ import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { ConfigError, loadConfig } from '../src/config'
-import { TEST_REDIS_URL } from './helpers/app'
-import { freePort, spawnHearth, waitForLog } from './helpers/process'
+import postgres from 'postgres'
+import { createTestDatabase, TEST_REDIS_URL } from './helpers/app'
+import { childEnv, freePort, spawnHearth, waitForLog } from './helpers/process'
 
 describe('loadConfig', () => {
   test('runs with no environment on local defaults', () => {
@@ -105,4 +106,30 @@ describe('boot', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 90_000)
+})
+
+describe('bun run db:migrate', () => {
+  test('applies every migration to DATABASE_URL, and again is a no-op', async () => {
+    const database = await createTestDatabase()
+    try {
+      for (let run = 0; run < 2; run++) {
+        const proc = Bun.spawn(['bun', 'run', 'db:migrate'], {
+          cwd: new URL('..', import.meta.url).pathname,
+          env: childEnv({ DATABASE_URL: database.url }),
+          stdout: 'pipe',
+          stderr: 'pipe',
+        })
+        expect(await proc.exited).toBe(0)
+        expect(await new Response(proc.stdout).text()).toContain('migrations applied')
+      }
+      const sql = postgres(database.url, { max: 1 })
+      const tables = await sql`select tablename from pg_tables where schemaname = 'public' order by 1`
+      const triggers = await sql`select tgname from pg_trigger where tgname = 'users_touch_updated_at'`
+      await sql.end()
+      expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining(['users', 'refresh_tokens']))
+      expect(triggers).toHaveLength(1)
+    } finally {
+      await database.drop()
+    }
+  })
 })
