@@ -1,13 +1,16 @@
 import { openapi } from '@elysiajs/openapi'
 import { Elysia, ValidationError } from 'elysia'
 import { AppError, DependencyDownError, type ErrorBody } from './lib/errors'
-import { isDatabaseDown, uniqueViolation } from './lib/pg-errors'
+import { isDatabaseDown, pgCode, uniqueViolation } from './lib/pg-errors'
 import { isRedisDown } from './lib/redis'
 import { authModule, jwksModule } from './modules/auth'
-import { AuthService } from './modules/auth/service'
+import { communitiesModule } from './modules/communities'
 import { opsModule } from './modules/ops'
+import { permissionsModule } from './modules/permissions'
+import { roomsModule } from './modules/rooms'
 import { usersModule } from './modules/users'
 import type { Resources } from './resources'
+import { createServices } from './services'
 import pkg from '../package.json'
 
 interface RequestState {
@@ -20,7 +23,8 @@ const requestIdShape = /^[A-Za-z0-9._:-]{1,64}$/
 
 /** Builds the HTTP app from its modules. No side effects: the caller listens. */
 export function createApp(res: Resources) {
-  const auth = new AuthService(res)
+  const services = createServices(res)
+  const { auth } = services
   const requests = new WeakMap<Request, RequestState>()
 
   return new Elysia({ serve: { maxRequestBodySize: res.config.bodyLimitBytes * 2 } })
@@ -85,6 +89,9 @@ export function createApp(res: Resources) {
     .use(jwksModule(res))
     .use(authModule(res, auth))
     .use(usersModule(auth))
+    .use(communitiesModule(services))
+    .use(roomsModule(services))
+    .use(permissionsModule(services))
 }
 
 export type App = ReturnType<typeof createApp>
@@ -106,5 +113,7 @@ function toAppError(code: string | number, error: unknown): AppError {
   if (isRedisDown(error)) return new DependencyDownError('redis', error)
   if (isDatabaseDown(error)) return new DependencyDownError('postgres', error)
   if (uniqueViolation(error) !== undefined) return new AppError('conflict', 'that already exists')
+  if (pgCode(error) === '22P02') return new AppError('not_found', 'not found')
+  if (pgCode(error) === '23503') return new AppError('invalid_target', 'something this refers to does not exist')
   return new AppError('internal_error', 'something went wrong on our side')
 }

@@ -36,6 +36,7 @@ export interface Config {
   rateLimits: {
     authPerIp: RateRule
     loginFailuresPerAccount: RateRule
+    writesPerUser: RateRule
   }
   s3: {
     endpoint: string | undefined
@@ -164,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: {
       authPerIp: rate(env, 'RATE_AUTH_PER_IP', { limit: 20, windowSeconds: 60 }),
       loginFailuresPerAccount: rate(env, 'RATE_LOGIN_FAILURES', { limit: 10, windowSeconds: 900 }),
+      writesPerUser: rate(env, 'RATE_WRITES_PER_USER', { limit: 300, windowSeconds: 60 }),
     },
     s3: {
       endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),

@@ -9,6 +9,14 @@ function* causes(err: unknown): Generator<Record<string, unknown>> {
   }
 }
 
+/** The SQLSTATE of the first Postgres error in the chain. */
+export function pgCode(err: unknown): string | undefined {
+  for (const e of causes(err)) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code
+  }
+  return undefined
+}
+
 /** The name of the unique constraint an insert or update broke, if that is what failed. */
 export function uniqueViolation(err: unknown): string | undefined {
   for (const e of causes(err)) {

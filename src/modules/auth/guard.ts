@@ -1,15 +1,20 @@
 import { Elysia } from 'elysia'
+import type { RateRule } from '../../config'
 import { AppError } from '../../lib/errors'
+import type { RateLimiter } from '../../lib/rate-limit'
 import type { AuthService } from './service'
 
 /**
  * The one place a bearer token is read. Routes of a module that uses this plugin get
- * `user` (`{id, sessionId}`) or never run: no or bad token is a 401.
+ * `user` (`{id, sessionId}`) or never run: no or bad token is a 401. With `writes`,
+ * every request but a GET also counts against the user's write budget (429 past it).
  */
-export const authGuard = (auth: AuthService) =>
-  new Elysia().resolve({ as: 'scoped' }, async ({ headers }) => {
+export const authGuard = (auth: AuthService, writes?: { rateLimiter: RateLimiter; rule: RateRule }) =>
+  new Elysia().resolve({ as: 'scoped' }, async ({ headers, request }) => {
     const header = headers.authorization
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
     if (!match) throw new AppError('unauthorized', 'send an access token as "Authorization: Bearer <token>"')
-    return { user: await auth.verifyAccessToken(match[1]!) }
+    const user = await auth.verifyAccessToken(match[1]!)
+    if (writes && request.method !== 'GET') await writes.rateLimiter.hit(`w:${user.id}`, writes.rule)
+    return { user }
   })

@@ -1,0 +1,154 @@
+import { Elysia, t } from 'elysia'
+import { Paging } from '../../lib/model'
+import type { Services } from '../../services'
+import { Tree } from '../rooms/model'
+import {
+  Ban,
+  BanBody,
+  Community,
+  CommunityParams,
+  CommunityUserParams,
+  CreateCommunityBody,
+  CreateInviteBody,
+  Invite,
+  InviteParams,
+  Member,
+  Membership,
+  TimeoutBody,
+  UserIdBody,
+} from './model'
+
+const security = [{ bearer: [] }]
+
+export const communitiesModule = (s: Services) =>
+  new Elysia({ prefix: '/v1', detail: { tags: ['communities'], security } })
+    .use(s.signedIn())
+    .post('/communities', async ({ user, body, status }) => status(201, await s.communities.create(user.id, body)), {
+      body: CreateCommunityBody,
+      response: { 201: Community },
+      detail: { summary: 'Create a community; the creator is its owner' },
+    })
+    .get('/communities', ({ user }) => s.communities.listMine(user.id), {
+      response: { 200: t.Array(Community) },
+      detail: { summary: 'Communities the caller belongs to' },
+    })
+    .get('/communities/:id', ({ user, params }) => s.communities.get(user.id, params.id), {
+      params: CommunityParams,
+      response: { 200: Community },
+    })
+    .patch('/communities/:id', ({ user, params, body }) => s.communities.rename(user.id, params.id, body.name), {
+      params: CommunityParams,
+      body: CreateCommunityBody,
+      response: { 200: Community },
+      detail: { summary: 'Rename (manage_community)' },
+    })
+    .delete(
+      '/communities/:id',
+      async ({ user, params, status }) => {
+        await s.communities.remove(user.id, params.id)
+        return status(204, undefined)
+      },
+      { params: CommunityParams, detail: { summary: 'Delete the community (owners only)' } },
+    )
+    .get('/communities/:id/tree', ({ user, params }) => s.rooms.tree(user.id, params.id), {
+      params: CommunityParams,
+      response: { 200: Tree },
+      detail: { summary: 'Groups and rooms nested, as the caller may see them' },
+    })
+    .get('/communities/:id/members', ({ user, params, query }) => s.communities.members(user.id, params.id, query), {
+      params: CommunityParams,
+      query: Paging,
+      response: { 200: t.Object({ members: t.Array(Member), nextCursor: t.Nullable(t.String()) }) },
+    })
+    .delete(
+      '/communities/:id/members/:userId',
+      async ({ user, params, status }) => {
+        if (params.userId === user.id) await s.communities.leave(user.id, params.id)
+        else await s.communities.kick(user.id, params.id, params.userId)
+        return status(204, undefined)
+      },
+      { params: CommunityUserParams, detail: { summary: 'Leave (your own id) or kick (moderate_members)' } },
+    )
+    .put(
+      '/communities/:id/members/:userId/timeout',
+      ({ user, params, body }) => s.communities.timeout(user.id, params.id, params.userId, body.seconds),
+      {
+        params: CommunityUserParams,
+        body: TimeoutBody,
+        response: { 200: t.Object({ userId: t.String(), timeoutUntil: t.Nullable(t.String()) }) },
+        detail: { summary: 'Time a member out (view only) for some seconds; 0 lifts it' },
+      },
+    )
+    .post('/communities/:id/bans', async ({ user, params, body, status }) => {
+      return status(201, await s.communities.ban(user.id, params.id, body.userId, body.reason))
+    }, {
+      params: CommunityParams,
+      body: BanBody,
+      response: { 201: t.Object({ communityId: t.String(), userId: t.String(), reason: t.Nullable(t.String()) }) },
+      detail: { summary: 'Ban a user (ban_members); removes their membership' },
+    })
+    .get('/communities/:id/bans', ({ user, params }) => s.communities.listBans(user.id, params.id), {
+      params: CommunityParams,
+      response: { 200: t.Array(Ban) },
+    })
+    .delete(
+      '/communities/:id/bans/:userId',
+      async ({ user, params, status }) => {
+        await s.communities.unban(user.id, params.id, params.userId)
+        return status(204, undefined)
+      },
+      { params: CommunityUserParams },
+    )
+    .post(
+      '/communities/:id/owners',
+      async ({ user, params, body, status }) => {
+        await s.communities.addOwner(user.id, params.id, body.userId)
+        return status(201, { communityId: params.id, userId: body.userId })
+      },
+      {
+        params: CommunityParams,
+        body: UserIdBody,
+        response: { 201: t.Object({ communityId: t.String(), userId: t.String() }) },
+        detail: { summary: 'Make a member an owner (owners only)' },
+      },
+    )
+    .delete(
+      '/communities/:id/owners/:userId',
+      async ({ user, params, status }) => {
+        await s.communities.removeOwner(user.id, params.id, params.userId)
+        return status(204, undefined)
+      },
+      { params: CommunityUserParams, detail: { summary: 'Remove an owner; the last one stays' } },
+    )
+    .post('/communities/:id/invites', async ({ user, params, body, status }) => status(201, await s.invites.create(user.id, params.id, body)), {
+      params: CommunityParams,
+      body: CreateInviteBody,
+      response: { 201: Invite },
+    })
+    .get('/communities/:id/invites', ({ user, params }) => s.invites.list(user.id, params.id), {
+      params: CommunityParams,
+      response: { 200: t.Array(Invite) },
+    })
+    .get('/invites/:code', ({ params }) => s.invites.preview(params.code), {
+      params: InviteParams,
+      response: {
+        200: t.Object({ code: t.String(), community: t.Object({ id: t.String(), name: t.String(), memberCount: t.Number() }) }),
+      },
+    })
+    .post('/invites/:code/accept', ({ user, params }) => s.invites.accept(user.id, params.code), {
+      params: InviteParams,
+      response: { 200: Membership },
+    })
+    .delete(
+      '/invites/:code',
+      async ({ user, params, status }) => {
+        await s.invites.revoke(user.id, params.code)
+        return status(204, undefined)
+      },
+      { params: InviteParams },
+    )
+    .get('/communities/:id/audit-log', ({ user, params, query }) => s.communities.auditLog(user.id, params.id, query), {
+      params: CommunityParams,
+      query: Paging,
+      detail: { summary: 'Every change that touched access: who, what, before, after (manage_community)' },
+    })

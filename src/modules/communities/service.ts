@@ -1,0 +1,287 @@
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm'
+import {
+  auditLog,
+  bans,
+  communities,
+  communityMembers,
+  communityOwners,
+  memberRoles,
+  roles,
+  roomMembers,
+  users,
+  type CommunityRow,
+} from '../../db/schema'
+import { AppError, notFound } from '../../lib/errors'
+import { newId } from '../../lib/ids'
+import { iso } from '../../lib/model'
+import type { Resources } from '../../resources'
+import { DEFAULT_EVERYONE } from '../permissions/bits'
+import { assertCanModerate } from '../permissions/delegation'
+import type { PermissionService } from '../permissions/service'
+
+type Tx = Parameters<Parameters<Resources['db']['transaction']>[0]>[0]
+
+export const toCommunityView = (c: CommunityRow) => ({
+  id: c.id,
+  name: c.name,
+  memberCount: c.memberCount,
+  createdAt: c.createdAt.toISOString(),
+})
+
+const MAX_TIMEOUT_SECONDS = 28 * 86400
+
+export class CommunityService {
+  constructor(
+    private readonly res: Pick<Resources, 'db' | 'log'>,
+    private readonly permissions: PermissionService,
+  ) {}
+
+  async create(userId: string, input: { name: string }) {
+    const id = newId()
+    const community = await this.permissions.mutate({
+      actorId: userId,
+      scopes: [id],
+      fn: async (tx) => {
+        const [row] = await tx.insert(communities).values({ id, name: input.name.trim(), createdBy: userId }).returning()
+        await tx.insert(roles).values({
+          id: newId(),
+          communityId: id,
+          name: 'everyone',
+          permissions: DEFAULT_EVERYONE,
+          position: 0,
+          isDefault: true,
+        })
+        await tx.insert(communityMembers).values({ communityId: id, userId })
+        await tx.insert(communityOwners).values({ communityId: id, userId })
+        return row!
+      },
+    })
+    return { ...toCommunityView({ ...community, memberCount: 1 }), owners: [userId] }
+  }
+
+  async listMine(userId: string) {
+    const rows = await this.res.db
+      .select({ community: communities })
+      .from(communityMembers)
+      .innerJoin(communities, eq(communities.id, communityMembers.communityId))
+      .where(eq(communityMembers.userId, userId))
+      .orderBy(asc(communityMembers.joinedAt))
+    return rows.map((r) => toCommunityView(r.community))
+  }
+
+  async get(userId: string, communityId: string) {
+    await this.permissions.requireCommunity(userId, communityId)
+    const [row] = await this.res.db.select().from(communities).where(eq(communities.id, communityId))
+    if (!row) throw notFound('community')
+    const owners = await this.res.db
+      .select({ userId: communityOwners.userId })
+      .from(communityOwners)
+      .where(eq(communityOwners.communityId, communityId))
+    return { ...toCommunityView(row), owners: owners.map((o) => o.userId) }
+  }
+
+  async rename(userId: string, communityId: string, name: string) {
+    await this.permissions.requireCommunity(userId, communityId, 'manage_community')
+    const [row] = await this.permissions.mutate({
+      actorId: userId,
+      scopes: [],
+      fn: (tx) => tx.update(communities).set({ name: name.trim() }).where(eq(communities.id, communityId)).returning(),
+    })
+    return toCommunityView(row!)
+  }
+
+  async remove(userId: string, communityId: string) {
+    const { member } = await this.permissions.requireCommunity(userId, communityId)
+    if (!member.isOwner) throw new AppError('owner_only', 'only an owner can delete the community')
+    await this.permissions.mutate({
+      actorId: userId,
+      scopes: [communityId],
+      fn: (tx) => tx.delete(communities).where(eq(communities.id, communityId)),
+    })
+  }
+
+  async members(userId: string, communityId: string, opts: { cursor?: string; limit?: number }) {
+    await this.permissions.requireCommunity(userId, communityId)
+    const limit = opts.limit ?? 50
+    const rows = await this.res.db
+      .select({
+        userId: communityMembers.userId,
+        username: users.username,
+        displayName: users.displayName,
+        nickname: communityMembers.nickname,
+        joinedAt: communityMembers.joinedAt,
+        timeoutUntil: communityMembers.timeoutUntil,
+        roleIds: sql<string[]>`coalesce((select array_agg(${memberRoles.roleId}::text) from ${memberRoles}
+          where ${memberRoles.communityId} = ${communityMembers.communityId} and ${memberRoles.userId} = ${communityMembers.userId}), '{}')`,
+        isOwner: sql<boolean>`exists (select 1 from ${communityOwners} where ${communityOwners.communityId} = ${communityMembers.communityId} and ${communityOwners.userId} = ${communityMembers.userId})`,
+      })
+      .from(communityMembers)
+      .innerJoin(users, eq(users.id, communityMembers.userId))
+      .where(
+        and(
+          eq(communityMembers.communityId, communityId),
+          opts.cursor ? gt(communityMembers.userId, opts.cursor) : undefined,
+        ),
+      )
+      .orderBy(asc(communityMembers.userId))
+      .limit(limit + 1)
+    const page = rows.slice(0, limit)
+    return {
+      members: page.map((m) => ({
+        ...m,
+        joinedAt: m.joinedAt.toISOString(),
+        timeoutUntil: m.timeoutUntil && m.timeoutUntil.getTime() > Date.now() ? m.timeoutUntil.toISOString() : null,
+      })),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.userId : null,
+    }
+  }
+
+  async leave(userId: string, communityId: string) {
+    const { member } = await this.permissions.requireCommunity(userId, communityId)
+    await this.permissions.mutate({
+      actorId: userId,
+      scopes: [communityId],
+      fn: async (tx) => {
+        if (member.isOwner) await assertAnotherOwner(tx, communityId, userId)
+        await removeMembership(tx, communityId, userId)
+      },
+    })
+  }
+
+  async kick(actorId: string, communityId: string, targetId: string) {
+    await this.moderate(actorId, communityId, targetId, 'moderate_members')
+    await this.permissions.mutate({
+      actorId,
+      scopes: [communityId],
+      fn: (tx) => removeMembership(tx, communityId, targetId),
+    })
+  }
+
+  async ban(actorId: string, communityId: string, targetId: string, reason: string | undefined) {
+    const { acl, member: actor } = await this.permissions.requireCommunity(actorId, communityId, 'ban_members')
+    const [target] = await this.res.db.select({ id: users.id }).from(users).where(eq(users.id, targetId))
+    if (!target) throw notFound('user')
+    const targetCtx = (await this.permissions.context(communityId, targetId)).member
+    assertCanModerate(acl, actor, targetCtx)
+    await this.permissions.mutate({
+      actorId,
+      scopes: [communityId],
+      fn: async (tx) => {
+        await tx
+          .insert(bans)
+          .values({ communityId, userId: targetId, reason, bannedBy: actorId })
+          .onConflictDoUpdate({ target: [bans.communityId, bans.userId], set: { reason, bannedBy: actorId } })
+        await removeMembership(tx, communityId, targetId)
+      },
+    })
+    return { communityId, userId: targetId, reason: reason ?? null }
+  }
+
+  async unban(actorId: string, communityId: string, targetId: string) {
+    await this.permissions.requireCommunity(actorId, communityId, 'ban_members')
+    const removed = await this.permissions.mutate({
+      actorId,
+      scopes: [communityId],
+      fn: (tx) =>
+        tx.delete(bans).where(and(eq(bans.communityId, communityId), eq(bans.userId, targetId))).returning(),
+    })
+    if (removed.length === 0) throw notFound('ban')
+  }
+
+  async listBans(actorId: string, communityId: string) {
+    await this.permissions.requireCommunity(actorId, communityId, 'ban_members')
+    const rows = await this.res.db.select().from(bans).where(eq(bans.communityId, communityId)).orderBy(desc(bans.createdAt))
+    return rows.map((b) => ({ userId: b.userId, reason: b.reason, bannedBy: b.bannedBy, createdAt: b.createdAt.toISOString() }))
+  }
+
+  /** Seconds > 0 sets a timeout that ends by itself; 0 lifts it. */
+  async timeout(actorId: string, communityId: string, targetId: string, seconds: number) {
+    if (seconds > MAX_TIMEOUT_SECONDS) throw new AppError('validation_failed', `a timeout lasts at most ${MAX_TIMEOUT_SECONDS} seconds`)
+    await this.moderate(actorId, communityId, targetId, 'moderate_members')
+    const until = seconds > 0 ? new Date(Date.now() + seconds * 1000) : null
+    await this.permissions.mutate({
+      actorId,
+      scopes: [communityId],
+      fn: (tx) =>
+        tx
+          .update(communityMembers)
+          .set({ timeoutUntil: until })
+          .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, targetId))),
+    })
+    return { userId: targetId, timeoutUntil: iso(until) }
+  }
+
+  async addOwner(actorId: string, communityId: string, targetId: string) {
+    const { member } = await this.permissions.requireCommunity(actorId, communityId)
+    if (!member.isOwner) throw new AppError('owner_only', 'only an owner can add owners')
+    const target = (await this.permissions.context(communityId, targetId)).member
+    if (!target.isMember) throw new AppError('invalid_target', 'only a member of the community can become an owner')
+    await this.permissions.mutate({
+      actorId,
+      scopes: [communityId],
+      fn: (tx) => tx.insert(communityOwners).values({ communityId, userId: targetId }).onConflictDoNothing(),
+    })
+  }
+
+  async removeOwner(actorId: string, communityId: string, targetId: string) {
+    const { member } = await this.permissions.requireCommunity(actorId, communityId)
+    if (!member.isOwner) throw new AppError('owner_only', 'only an owner can remove owners')
+    const removed = await this.permissions.mutate({
+      actorId,
+      scopes: [communityId],
+      fn: async (tx) => {
+        await assertAnotherOwner(tx, communityId, targetId)
+        return tx
+          .delete(communityOwners)
+          .where(and(eq(communityOwners.communityId, communityId), eq(communityOwners.userId, targetId)))
+          .returning()
+      },
+    })
+    if (removed.length === 0) throw notFound('owner')
+  }
+
+  async auditLog(actorId: string, communityId: string, opts: { cursor?: string; limit?: number }) {
+    await this.permissions.requireCommunity(actorId, communityId, 'manage_community')
+    const limit = opts.limit ?? 50
+    const before = opts.cursor ? Number(opts.cursor) : undefined
+    const rows = await this.res.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.communityId, communityId), before ? lt(auditLog.id, before) : undefined))
+      .orderBy(desc(auditLog.id))
+      .limit(limit + 1)
+    const page = rows.slice(0, limit)
+    return {
+      entries: page.map((e) => ({ ...e, id: String(e.id), createdAt: e.createdAt.toISOString() })),
+      nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
+    }
+  }
+
+  private async moderate(actorId: string, communityId: string, targetId: string, perm: 'moderate_members') {
+    const { acl, member: actor } = await this.permissions.requireCommunity(actorId, communityId, perm)
+    const target = (await this.permissions.context(communityId, targetId)).member
+    if (!target.isMember) throw notFound('member')
+    assertCanModerate(acl, actor, target)
+  }
+}
+
+/** Locks the owner rows, then refuses to let the last owner go. */
+async function assertAnotherOwner(tx: Tx, communityId: string, leaving: string) {
+  const owners = await tx
+    .select({ userId: communityOwners.userId })
+    .from(communityOwners)
+    .where(eq(communityOwners.communityId, communityId))
+    .for('update')
+  if (owners.every((o) => o.userId === leaving)) {
+    throw new AppError('last_owner', 'a community keeps at least one owner: add another owner first')
+  }
+}
+
+/** A member leaves everything of the community: roles, private rooms, membership. */
+export async function removeMembership(tx: Tx, communityId: string, userId: string) {
+  await tx.delete(memberRoles).where(and(eq(memberRoles.communityId, communityId), eq(memberRoles.userId, userId)))
+  await tx.delete(roomMembers).where(and(eq(roomMembers.communityId, communityId), eq(roomMembers.userId, userId)))
+  await tx.delete(communityOwners).where(and(eq(communityOwners.communityId, communityId), eq(communityOwners.userId, userId)))
+  await tx.delete(communityMembers).where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
+}
+

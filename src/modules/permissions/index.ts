@@ -1,0 +1,68 @@
+import { Elysia, t } from 'elysia'
+import { AppError } from '../../lib/errors'
+import { Id } from '../../lib/model'
+import type { Services } from '../../services'
+import { CommunityParams } from '../communities/model'
+import { IdParams } from '../rooms/model'
+import { has, Perm } from './bits'
+import { AssignParams, CreateRoleBody, OverwriteBody, OverwriteParams, PermissionsAnswer, Role, UpdateRoleBody } from './model'
+
+export const permissionsModule = (s: Services) =>
+  new Elysia({ prefix: '/v1', detail: { tags: ['roles and permissions'], security: [{ bearer: [] }] } })
+    .use(s.signedIn())
+    .post('/communities/:id/roles', async ({ user, params, body, status }) => status(201, await s.roles.create(user.id, params.id, body)), {
+      params: CommunityParams,
+      body: CreateRoleBody,
+      response: { 201: Role },
+      detail: { summary: 'Create a role (scopeId: a group whose subtree it applies to)' },
+    })
+    .get('/communities/:id/roles', ({ user, params }) => s.roles.list(user.id, params.id), {
+      params: CommunityParams,
+      response: { 200: t.Array(Role) },
+    })
+    .patch('/roles/:id', ({ user, params, body }) => s.roles.update(user.id, params.id, body), {
+      params: IdParams,
+      body: UpdateRoleBody,
+      response: { 200: Role },
+    })
+    .delete('/roles/:id', async ({ user, params, status }) => {
+      await s.roles.remove(user.id, params.id)
+      return status(204, undefined)
+    }, { params: IdParams })
+    .put('/communities/:id/members/:userId/roles/:roleId', async ({ user, params, status }) => {
+      await s.roles.assign(user.id, params.id, params.userId, params.roleId, true)
+      return status(204, undefined)
+    }, { params: AssignParams, detail: { summary: 'Give a member a role' } })
+    .delete('/communities/:id/members/:userId/roles/:roleId', async ({ user, params, status }) => {
+      await s.roles.assign(user.id, params.id, params.userId, params.roleId, false)
+      return status(204, undefined)
+    }, { params: AssignParams, detail: { summary: 'Take a role from a member' } })
+    .put('/groups/:id/overwrites/:kind/:targetId', async ({ user, params, body, status }) => {
+      await s.roles.setOverwrite(user.id, { kind: 'group', id: params.id }, { kind: params.kind, id: params.targetId }, body)
+      return status(204, undefined)
+    }, { params: OverwriteParams, body: OverwriteBody })
+    .delete('/groups/:id/overwrites/:kind/:targetId', async ({ user, params, status }) => {
+      await s.roles.setOverwrite(user.id, { kind: 'group', id: params.id }, { kind: params.kind, id: params.targetId }, null)
+      return status(204, undefined)
+    }, { params: OverwriteParams })
+    .put('/rooms/:id/overwrites/:kind/:targetId', async ({ user, params, body, status }) => {
+      await s.roles.setOverwrite(user.id, { kind: 'room', id: params.id }, { kind: params.kind, id: params.targetId }, body)
+      return status(204, undefined)
+    }, { params: OverwriteParams, body: OverwriteBody })
+    .delete('/rooms/:id/overwrites/:kind/:targetId', async ({ user, params, status }) => {
+      await s.roles.setOverwrite(user.id, { kind: 'room', id: params.id }, { kind: params.kind, id: params.targetId }, null)
+      return status(204, undefined)
+    }, { params: OverwriteParams })
+    .get('/rooms/:id/permissions', async ({ user, params, query }) => {
+      const subject = query.userId ?? user.id
+      const { bits } = await s.permissions.requireRoom(user.id, params.id)
+      if (subject !== user.id && !has(bits, Perm.manage_roles)) {
+        throw new AppError('missing_permission', "you need the manage_roles permission to see someone else's permissions")
+      }
+      return s.permissions.explain(subject, params.id)
+    }, {
+      params: IdParams,
+      query: t.Object({ userId: t.Optional(Id) }),
+      response: { 200: PermissionsAnswer },
+      detail: { summary: "A user's permissions in a room, and which rule set or cleared each bit" },
+    })

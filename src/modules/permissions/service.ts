@@ -1,0 +1,204 @@
+import { sql } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { AppError, notFound } from '../../lib/errors'
+import type { Resources } from '../../resources'
+import { has, NONE, Perm, toNames, type PermissionName } from './bits'
+import {
+  computeDmPermissions,
+  computePermissions,
+  type CommunityAcl,
+  type ExplainStep,
+  type MemberContext,
+  type Target,
+} from './engine'
+import { isRoomMember, loadCommunityAcl, loadMemberContext, loadRoomPlacement } from './store'
+import { PermissionVersions } from './versions'
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
+
+interface ScopeCache {
+  version: string
+  acl: CommunityAcl | undefined
+  members: Map<string, MemberContext>
+  results: Map<string, bigint>
+}
+
+export interface RoomPlacement {
+  communityId: string | null
+  kind: string
+}
+
+const MAX_RESULTS_PER_SCOPE = 50_000
+const REDIS_TTL_SECONDS = 3600
+
+/**
+ * Answers "what may this user do here", cached in memory and in Redis under the scope's
+ * permission version. Every write that can change an answer goes through `mutate`,
+ * which bumps the version before and after its transaction: before, so a failure to
+ * reach Redis aborts the change; after, so nothing computed mid-change survives it.
+ */
+export class PermissionService {
+  readonly versions: PermissionVersions
+  private scopes = new Map<string, ScopeCache>()
+  private placements = new Map<string, RoomPlacement>()
+
+  constructor(private readonly res: Pick<Resources, 'db' | 'redis' | 'log'>) {
+    this.versions = new PermissionVersions(res.redis)
+    // Entries cached while Redis was away could have missed a bump: start clean.
+    res.redis.client.on('ready', () => this.scopes.clear())
+  }
+
+  /** Runs `fn` in a transaction that records `actorId` for the audit triggers, and invalidates `scopes`. */
+  async mutate<T>(opts: { actorId: string | null; scopes: string[]; fn: (tx: Tx) => Promise<T> }): Promise<T> {
+    await this.versions.bump(opts.scopes)
+    const result = await this.res.db.transaction(async (tx) => {
+      if (opts.actorId) await tx.execute(sql`select set_config('hearth.actor_id', ${opts.actorId}, true)`)
+      return opts.fn(tx)
+    })
+    for (const scope of opts.scopes) this.scopes.delete(scope)
+    try {
+      await this.versions.bump(opts.scopes)
+    } catch (err) {
+      this.res.log.warn('permission version bump after commit failed', { scopes: opts.scopes, error: err })
+    }
+    return result
+  }
+
+  async placement(roomId: string): Promise<RoomPlacement | undefined> {
+    const known = this.placements.get(roomId)
+    if (known) return known
+    const row = await loadRoomPlacement(this.res.db, roomId)
+    if (row) this.placements.set(roomId, row)
+    return row
+  }
+
+  forgetRoom(roomId: string) {
+    this.placements.delete(roomId)
+  }
+
+  /** Bits the user has in a room; NONE when the room does not exist or is not theirs to see. */
+  async inRoom(userId: string, roomId: string): Promise<bigint> {
+    const place = await this.placement(roomId)
+    if (!place) return NONE
+    if (!place.communityId) return this.inDm(userId, roomId)
+    return this.compute(place.communityId, userId, { kind: 'room', id: roomId })
+  }
+
+  inGroup(userId: string, communityId: string, groupId: string): Promise<bigint> {
+    return this.compute(communityId, userId, { kind: 'group', id: groupId })
+  }
+
+  inCommunity(userId: string, communityId: string): Promise<bigint> {
+    return this.compute(communityId, userId, { kind: 'community' })
+  }
+
+  /** The bits and, step by step, which rule set or cleared which bit at which level. */
+  async explain(userId: string, roomId: string): Promise<{ permissions: PermissionName[]; explain: ExplainStep[] }> {
+    const place = await this.placement(roomId)
+    const steps: ExplainStep[] = []
+    let bits = NONE
+    if (place?.communityId) {
+      const { acl, member } = await this.context(place.communityId, userId)
+      if (acl) bits = computePermissions(acl, member, { kind: 'room', id: roomId }, Date.now(), steps) ?? NONE
+    } else if (place) {
+      bits = computeDmPermissions(await isRoomMember(this.res.db, roomId, userId), steps)
+    }
+    return { permissions: toNames(bits), explain: steps }
+  }
+
+  /** 404 unless the user can view the room; 403 unless they also hold `perm`. */
+  async requireRoom(userId: string, roomId: string, perm: PermissionName | null = null) {
+    const bits = await this.inRoom(userId, roomId)
+    if (!has(bits, Perm.view)) throw notFound('room')
+    if (perm) requireBit(bits, perm)
+    return { bits, placement: (await this.placement(roomId))! }
+  }
+
+  async requireGroup(userId: string, communityId: string, groupId: string, perm: PermissionName | null = null) {
+    const bits = await this.inGroup(userId, communityId, groupId)
+    if (!has(bits, Perm.view)) throw notFound('group')
+    if (perm) requireBit(bits, perm)
+    return bits
+  }
+
+  /** 404 unless the user is a member of the community; 403 unless they hold `perm` there. */
+  async requireCommunity(userId: string, communityId: string, perm: PermissionName | null = null) {
+    const { acl, member } = await this.context(communityId, userId)
+    if (!acl || !member.isMember) throw notFound('community')
+    const bits = computePermissions(acl, member, { kind: 'community' }, Date.now()) ?? NONE
+    if (perm) requireBit(bits, perm)
+    return { bits, acl, member }
+  }
+
+  /** The cached ACL and member context of a community at its current version. */
+  async context(communityId: string, userId: string): Promise<{ acl: CommunityAcl | undefined; member: MemberContext }> {
+    const scope = await this.scope(communityId)
+    let member = scope.members.get(userId)
+    if (!member) {
+      member = await loadMemberContext(this.res.db, communityId, userId)
+      scope.members.set(userId, member)
+    }
+    return { acl: scope.acl, member }
+  }
+
+  private async scope(scopeId: string): Promise<ScopeCache> {
+    const version = await this.versions.read(scopeId)
+    let scope = this.scopes.get(scopeId)
+    if (!scope || scope.version !== version) {
+      const acl = scopeId.startsWith('room:') ? undefined : await loadCommunityAcl(this.res.db, scopeId)
+      scope = { version, acl, members: new Map(), results: new Map() }
+      // Another check may have loaded a newer version meanwhile; keep the newest we saw last.
+      this.scopes.set(scopeId, scope)
+    }
+    return scope
+  }
+
+  private async compute(communityId: string, userId: string, target: Target): Promise<bigint> {
+    const scope = await this.scope(communityId)
+    const key = target.kind === 'community' ? `${userId}|c` : `${userId}|${target.kind[0]}:${target.id}`
+    const cached = scope.results.get(key)
+    if (cached !== undefined) return cached
+    if (!scope.acl) return NONE
+
+    const redisKey = this.res.redis.key('perm', 'c', communityId, scope.version, userId)
+    const stored = await this.res.redis.client.hGet(redisKey, key)
+    const { member } = await this.context(communityId, userId)
+    const timedOut = member.timeoutUntil !== null && member.timeoutUntil > Date.now()
+    if (stored != null && !timedOut) {
+      this.remember(scope, key, BigInt(stored))
+      return BigInt(stored)
+    }
+    const bits = computePermissions(scope.acl, member, target, Date.now()) ?? NONE
+    // A timeout ends by itself, so answers during one are never cached.
+    if (!timedOut) {
+      this.remember(scope, key, bits)
+      void this.res.redis.client
+        .multi()
+        .hSet(redisKey, key, bits.toString())
+        .expire(redisKey, REDIS_TTL_SECONDS)
+        .exec()
+        .catch(() => {})
+    }
+    return bits
+  }
+
+  private remember(scope: ScopeCache, key: string, bits: bigint) {
+    if (scope.results.size >= MAX_RESULTS_PER_SCOPE) scope.results.clear()
+    scope.results.set(key, bits)
+  }
+
+  private async inDm(userId: string, roomId: string): Promise<bigint> {
+    const scope = await this.scope(`room:${roomId}`)
+    const cached = scope.results.get(userId)
+    if (cached !== undefined) return cached
+    const bits = computeDmPermissions(await isRoomMember(this.res.db, roomId, userId))
+    this.remember(scope, userId, bits)
+    return bits
+  }
+}
+
+export function requireBit(bits: bigint, perm: PermissionName) {
+  if (!has(bits, Perm[perm])) {
+    throw new AppError('missing_permission', `you need the ${perm} permission here`, { details: { permission: perm } })
+  }
+}

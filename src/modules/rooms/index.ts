@@ -1,0 +1,70 @@
+import { Elysia, t } from 'elysia'
+import type { Services } from '../../services'
+import { CommunityParams } from '../communities/model'
+import {
+  CreateGroupBody,
+  CreateRoomBody,
+  DmBody,
+  Group,
+  IdParams,
+  Room,
+  RoomUserParams,
+  UpdateGroupBody,
+  UpdateRoomBody,
+} from './model'
+import { UserIdBody } from '../communities/model'
+
+const noContent = <T>(status: (code: 204, body: undefined) => T) => status(204, undefined)
+
+export const roomsModule = (s: Services) =>
+  new Elysia({ prefix: '/v1', detail: { tags: ['groups and rooms'], security: [{ bearer: [] }] } })
+    .use(s.signedIn())
+    .post('/communities/:id/groups', async ({ user, params, body, status }) => status(201, await s.rooms.createGroup(user.id, params.id, body)), {
+      params: CommunityParams,
+      body: CreateGroupBody,
+      response: { 201: Group },
+      detail: { summary: 'Create a group (parentId: any group of the community, any depth)' },
+    })
+    .get('/groups/:id', ({ user, params }) => s.rooms.getGroup(user.id, params.id), { params: IdParams, response: { 200: Group } })
+    .patch('/groups/:id', ({ user, params, body }) => s.rooms.updateGroup(user.id, params.id, body), {
+      params: IdParams,
+      body: UpdateGroupBody,
+      response: { 200: Group },
+      detail: { summary: 'Rename, reorder or move a group with its subtree (parentId null: top level)' },
+    })
+    .delete('/groups/:id', async ({ user, params, status }) => {
+      await s.rooms.deleteGroup(user.id, params.id)
+      return noContent(status)
+    }, { params: IdParams, detail: { summary: 'Delete an empty group' } })
+    .post('/communities/:id/rooms', async ({ user, params, body, status }) => status(201, await s.rooms.createRoom(user.id, params.id, body)), {
+      params: CommunityParams,
+      body: CreateRoomBody,
+      response: { 201: Room },
+    })
+    .get('/rooms/:id', ({ user, params }) => s.rooms.getRoom(user.id, params.id), { params: IdParams, response: { 200: Room } })
+    .patch('/rooms/:id', ({ user, params, body }) => s.rooms.updateRoom(user.id, params.id, body), {
+      params: IdParams,
+      body: UpdateRoomBody,
+      response: { 200: Room },
+      detail: { summary: 'Rename, set topic or slow mode, reorder or move a room (groupId null: top level)' },
+    })
+    .delete('/rooms/:id', async ({ user, params, status }) => {
+      await s.rooms.deleteRoom(user.id, params.id)
+      return noContent(status)
+    }, { params: IdParams })
+    .post('/rooms/:id/members', async ({ user, params, body, status }) => status(201, await s.rooms.addMember(user.id, params.id, body.userId)), {
+      params: IdParams,
+      body: UserIdBody,
+      response: { 201: t.Object({ roomId: t.String(), userId: t.String() }) },
+      detail: { summary: 'Add someone to a private room (manage_rooms) or a group DM' },
+    })
+    .delete('/rooms/:id/members/:userId', async ({ user, params, status }) => {
+      await s.rooms.removeMember(user.id, params.id, params.userId)
+      return noContent(status)
+    }, { params: RoomUserParams })
+    .post('/dms', async ({ user, body, status }) => status(201, await s.dms.open(user.id, body.userIds)), {
+      body: DmBody,
+      response: { 201: t.Composite([Room, t.Object({ created: t.Boolean() })]) },
+      detail: { summary: 'Open the DM with one person (always the same room) or a group DM (up to 10 people)' },
+    })
+    .get('/dms', ({ user }) => s.dms.list(user.id), { response: { 200: t.Array(Room) } })

@@ -1,0 +1,71 @@
+import { t, type Static } from 'elysia'
+import { Id, Name } from '../../lib/model'
+
+export const Group = t.Object({
+  id: t.String(),
+  communityId: t.String(),
+  parentId: t.Nullable(t.String()),
+  name: t.String(),
+  position: t.Number(),
+})
+
+export const Room = t.Object({
+  id: t.String(),
+  communityId: t.Nullable(t.String()),
+  groupId: t.Nullable(t.String()),
+  kind: t.Union([t.Literal('text'), t.Literal('private'), t.Literal('dm'), t.Literal('group_dm')]),
+  name: t.Nullable(t.String()),
+  topic: t.Nullable(t.String()),
+  position: t.Number(),
+  slowModeSeconds: t.Number(),
+  memberCount: t.Number(),
+  createdAt: t.String(),
+})
+
+export interface TreeGroupView {
+  id: string
+  parentId: string | null
+  name: string
+  position: number
+  groups: TreeGroupView[]
+  rooms: Static<typeof Room>[]
+}
+
+export const TreeGroup = t.Unsafe<TreeGroupView>(t.Recursive((Self) =>
+  t.Object({
+    id: t.String(),
+    parentId: t.Nullable(t.String()),
+    name: t.String(),
+    position: t.Number(),
+    groups: t.Array(Self),
+    rooms: t.Array(Room),
+  }),
+))
+
+export const Tree = t.Object({ communityId: t.String(), groups: t.Array(TreeGroup), rooms: t.Array(Room) })
+
+const Position = t.Integer({ minimum: 0, maximum: 100_000 })
+
+export const CreateGroupBody = t.Object({ name: Name, parentId: t.Optional(Id), position: t.Optional(Position) })
+export const UpdateGroupBody = t.Object({
+  name: t.Optional(Name),
+  parentId: t.Optional(t.Nullable(Id)),
+  position: t.Optional(Position),
+})
+export const CreateRoomBody = t.Object({
+  name: Name,
+  groupId: t.Optional(Id),
+  private: t.Optional(t.Boolean()),
+  topic: t.Optional(t.String({ maxLength: 1024 })),
+  position: t.Optional(Position),
+})
+export const UpdateRoomBody = t.Object({
+  name: t.Optional(Name),
+  topic: t.Optional(t.Nullable(t.String({ maxLength: 1024 }))),
+  groupId: t.Optional(t.Nullable(Id)),
+  position: t.Optional(Position),
+  slowModeSeconds: t.Optional(t.Integer({ minimum: 0, maximum: 21600 })),
+})
+export const DmBody = t.Object({ userIds: t.Array(Id, { minItems: 1, maxItems: 9 }) })
+export const IdParams = t.Object({ id: Id })
+export const RoomUserParams = t.Object({ id: Id, userId: Id })

@@ -1,0 +1,281 @@
+import { and, asc, eq, sql } from 'drizzle-orm'
+import { groupClosure, groups, roomMembers, rooms, type GroupRow, type RoomRow } from '../../db/schema'
+import { AppError, notFound } from '../../lib/errors'
+import { newId } from '../../lib/ids'
+import type { Resources } from '../../resources'
+import { has, NONE, Perm } from '../permissions/bits'
+import { computePermissions } from '../permissions/engine'
+import type { PermissionService } from '../permissions/service'
+
+export const toGroupView = (g: GroupRow) => ({
+  id: g.id,
+  communityId: g.communityId,
+  parentId: g.parentId,
+  name: g.name,
+  position: g.position,
+})
+
+export const toRoomView = (r: RoomRow) => ({
+  id: r.id,
+  communityId: r.communityId,
+  groupId: r.groupId,
+  kind: r.kind,
+  name: r.name,
+  topic: r.topic,
+  position: r.position,
+  slowModeSeconds: r.slowModeSeconds,
+  memberCount: r.memberCount,
+  createdAt: r.createdAt.toISOString(),
+})
+
+type GroupView = ReturnType<typeof toGroupView> & { groups: GroupView[]; rooms: ReturnType<typeof toRoomView>[] }
+
+const MAX_GROUP_MEMBERS = 10
+
+export class RoomService {
+  constructor(
+    private readonly res: Pick<Resources, 'db'>,
+    private readonly permissions: PermissionService,
+    private readonly dms: { assertReachable(userId: string, others: string[]): Promise<void> },
+  ) {}
+
+  // --- groups -------------------------------------------------------------------------
+
+  async createGroup(userId: string, communityId: string, input: { name: string; parentId?: string; position?: number }) {
+    await this.requireManageAt(userId, communityId, input.parentId ?? null, 'manage_groups')
+    const [row] = await this.permissions.mutate({
+      actorId: userId,
+      scopes: [communityId],
+      fn: (tx) =>
+        tx
+          .insert(groups)
+          .values({ id: newId(), communityId, parentId: input.parentId ?? null, name: input.name.trim(), position: input.position ?? 0 })
+          .returning(),
+    })
+    return toGroupView(row!)
+  }
+
+  async getGroup(userId: string, groupId: string) {
+    const group = await this.findGroup(groupId)
+    await this.permissions.requireGroup(userId, group.communityId, groupId)
+    return toGroupView(group)
+  }
+
+  /** Rename, reorder or move a group; a move takes its whole subtree along. */
+  async updateGroup(userId: string, groupId: string, input: { name?: string; parentId?: string | null; position?: number }) {
+    const group = await this.findGroup(groupId)
+    await this.permissions.requireGroup(userId, group.communityId, groupId, 'manage_groups')
+    const moving = input.parentId !== undefined && input.parentId !== group.parentId
+    if (moving) {
+      const dest = input.parentId ?? null
+      if (dest !== null) {
+        const [inside] = await this.res.db
+          .select({ depth: groupClosure.depth })
+          .from(groupClosure)
+          .where(and(eq(groupClosure.ancestorId, groupId), eq(groupClosure.descendantId, dest)))
+        if (inside) throw new AppError('invalid_move', 'a group cannot move into its own subtree')
+      }
+      await this.requireManageAt(userId, group.communityId, dest, 'manage_groups')
+    }
+    const [row] = await this.permissions.mutate({
+      actorId: userId,
+      scopes: moving ? [group.communityId] : [],
+      fn: (tx) =>
+        tx
+          .update(groups)
+          .set({
+            ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+            ...(moving ? { parentId: input.parentId ?? null } : {}),
+            ...(input.position !== undefined ? { position: input.position } : {}),
+          })
+          .where(eq(groups.id, groupId))
+          .returning(),
+    })
+    return toGroupView(row!)
+  }
+
+  async deleteGroup(userId: string, groupId: string) {
+    const group = await this.findGroup(groupId)
+    await this.permissions.requireGroup(userId, group.communityId, groupId, 'manage_groups')
+    const [children] = await this.res.db
+      .select({ n: sql<number>`(select count(*) from ${groups} where ${groups.parentId} = ${groupId})
+        + (select count(*) from ${rooms} where ${rooms.groupId} = ${groupId})` })
+      .from(sql`(select 1) as one`)
+    if (Number(children?.n) > 0) throw new AppError('group_not_empty', 'move or delete the groups and rooms inside first')
+    await this.permissions.mutate({
+      actorId: userId,
+      scopes: [group.communityId],
+      fn: (tx) => tx.delete(groups).where(eq(groups.id, groupId)),
+    })
+  }
+
+  // --- rooms ----------------------------------------------------------------------------
+
+  async createRoom(
+    userId: string,
+    communityId: string,
+    input: { name: string; groupId?: string; private?: boolean; topic?: string; position?: number },
+  ) {
+    await this.requireManageAt(userId, communityId, input.groupId ?? null, 'manage_rooms')
+    const kind = input.private ? 'private' : 'text'
+    const [row] = await this.permissions.mutate({
+      actorId: userId,
+      scopes: [communityId],
+      fn: async (tx) => {
+        const created = await tx
+          .insert(rooms)
+          .values({
+            id: newId(),
+            communityId,
+            groupId: input.groupId ?? null,
+            kind,
+            name: input.name.trim(),
+            topic: input.topic ?? null,
+            position: input.position ?? 0,
+            createdBy: userId,
+          })
+          .returning()
+        if (kind === 'private') {
+          await tx.insert(roomMembers).values({ roomId: created[0]!.id, userId, communityId, addedBy: userId })
+          created[0]!.memberCount = 1
+        }
+        return created
+      },
+    })
+    return toRoomView(row!)
+  }
+
+  async getRoom(userId: string, roomId: string) {
+    await this.permissions.requireRoom(userId, roomId)
+    const [row] = await this.res.db.select().from(rooms).where(eq(rooms.id, roomId))
+    if (!row) throw notFound('room')
+    return toRoomView(row)
+  }
+
+  async updateRoom(
+    userId: string,
+    roomId: string,
+    input: { name?: string; topic?: string | null; groupId?: string | null; position?: number; slowModeSeconds?: number },
+  ) {
+    const room = await this.communityRoom(userId, roomId, 'manage_rooms')
+    const moving = input.groupId !== undefined && input.groupId !== room.groupId
+    if (moving) await this.requireManageAt(userId, room.communityId!, input.groupId ?? null, 'manage_rooms')
+    const [row] = await this.permissions.mutate({
+      actorId: userId,
+      scopes: moving ? [room.communityId!] : [],
+      fn: (tx) =>
+        tx
+          .update(rooms)
+          .set({
+            ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+            ...(input.topic !== undefined ? { topic: input.topic } : {}),
+            ...(moving ? { groupId: input.groupId ?? null } : {}),
+            ...(input.position !== undefined ? { position: input.position } : {}),
+            ...(input.slowModeSeconds !== undefined ? { slowModeSeconds: input.slowModeSeconds } : {}),
+          })
+          .where(eq(rooms.id, roomId))
+          .returning(),
+    })
+    return toRoomView(row!)
+  }
+
+  async deleteRoom(userId: string, roomId: string) {
+    const room = await this.communityRoom(userId, roomId, 'manage_rooms')
+    await this.permissions.mutate({
+      actorId: userId,
+      scopes: [room.communityId!],
+      fn: (tx) => tx.delete(rooms).where(eq(rooms.id, roomId)),
+    })
+    this.permissions.forgetRoom(roomId)
+  }
+
+  /** Private rooms: managers add community members. Group DMs: members add people, up to 10. */
+  async addMember(actorId: string, roomId: string, targetId: string) {
+    const { placement, bits } = await this.permissions.requireRoom(actorId, roomId)
+    if (placement.kind === 'private') {
+      if (!has(bits, Perm.manage_rooms)) throw new AppError('missing_permission', 'you need the manage_rooms permission here')
+      const target = (await this.permissions.context(placement.communityId!, targetId)).member
+      if (!target.isMember) throw new AppError('invalid_target', 'only members of the community can join its rooms')
+    } else if (placement.kind === 'group_dm') {
+      await this.dms.assertReachable(actorId, [targetId])
+      const [row] = await this.res.db.select({ n: rooms.memberCount }).from(rooms).where(eq(rooms.id, roomId))
+      if ((row?.n ?? 0) >= MAX_GROUP_MEMBERS) throw new AppError('conflict', `a group DM holds at most ${MAX_GROUP_MEMBERS} people`)
+    } else {
+      throw new AppError('invalid_target', placement.kind === 'dm' ? 'a DM has exactly two people' : 'public rooms have no member list')
+    }
+    await this.permissions.mutate({
+      actorId,
+      scopes: [placement.communityId ?? `room:${roomId}`],
+      fn: (tx) =>
+        tx
+          .insert(roomMembers)
+          .values({ roomId, userId: targetId, communityId: placement.communityId, addedBy: actorId })
+          .onConflictDoNothing(),
+    })
+    return { roomId, userId: targetId }
+  }
+
+  async removeMember(actorId: string, roomId: string, targetId: string) {
+    const { placement, bits } = await this.permissions.requireRoom(actorId, roomId)
+    if (placement.kind === 'text' || placement.kind === 'dm') throw new AppError('invalid_target', 'this room has no member list to leave')
+    if (actorId !== targetId && !(placement.kind === 'private' && has(bits, Perm.manage_rooms))) {
+      throw new AppError('missing_permission', 'you can only remove yourself here')
+    }
+    await this.permissions.mutate({
+      actorId,
+      scopes: [placement.communityId ?? `room:${roomId}`],
+      fn: (tx) => tx.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId))),
+    })
+  }
+
+  /** The community as the viewer may see it: groups and rooms they cannot view are absent. */
+  async tree(userId: string, communityId: string) {
+    const { acl, member } = await this.permissions.requireCommunity(userId, communityId)
+    const [groupRows, roomRows] = await Promise.all([
+      this.res.db.select().from(groups).where(eq(groups.communityId, communityId)).orderBy(asc(groups.position), asc(groups.id)),
+      this.res.db.select().from(rooms).where(eq(rooms.communityId, communityId)).orderBy(asc(rooms.position), asc(rooms.id)),
+    ])
+    const now = Date.now()
+    const canView = (target: { kind: 'group' | 'room'; id: string }) =>
+      has(computePermissions(acl, member, target, now) ?? NONE, Perm.view)
+    const nodes = new Map<string, GroupView>(groupRows.map((g) => [g.id, { ...toGroupView(g), groups: [], rooms: [] }]))
+    const top: GroupView = { id: '', communityId, parentId: null, name: '', position: 0, groups: [], rooms: [] }
+    for (const r of roomRows) {
+      if (!canView({ kind: 'room', id: r.id })) continue
+      ;(r.groupId ? nodes.get(r.groupId)! : top).rooms.push(toRoomView(r))
+    }
+    for (const g of groupRows) (g.parentId ? nodes.get(g.parentId)! : top).groups.push(nodes.get(g.id)!)
+    // A group shows when the viewer can view it, or can view something inside it.
+    const prune = (list: GroupView[]): GroupView[] =>
+      list.filter((g) => {
+        g.groups = prune(g.groups)
+        return g.rooms.length > 0 || g.groups.length > 0 || canView({ kind: 'group', id: g.id })
+      })
+    return { communityId, groups: prune(top.groups), rooms: top.rooms }
+  }
+
+  private async findGroup(groupId: string): Promise<GroupRow> {
+    const [group] = await this.res.db.select().from(groups).where(eq(groups.id, groupId))
+    if (!group) throw notFound('group')
+    return group
+  }
+
+  private async communityRoom(userId: string, roomId: string, perm: 'manage_rooms') {
+    const { placement } = await this.permissions.requireRoom(userId, roomId, perm)
+    if (!placement.communityId) throw new AppError('invalid_target', 'DMs cannot be changed this way')
+    const [row] = await this.res.db.select().from(rooms).where(eq(rooms.id, roomId))
+    if (!row) throw notFound('room')
+    return row
+  }
+
+  /** `perm` where a new thing will sit: at the group, or community-wide at the top. */
+  private async requireManageAt(userId: string, communityId: string, groupId: string | null, perm: 'manage_groups' | 'manage_rooms') {
+    if (groupId === null) return this.permissions.requireCommunity(userId, communityId, perm)
+    const [group] = await this.res.db.select({ communityId: groups.communityId }).from(groups).where(eq(groups.id, groupId))
+    if (!group || group.communityId !== communityId) {
+      await this.permissions.requireCommunity(userId, communityId)
+      throw notFound('group')
+    }
+    return this.permissions.requireGroup(userId, communityId, groupId, perm)
+  }
+}
