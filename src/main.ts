@@ -1,4 +1,4 @@
-// Boot: config -> db -> redis -> http. A configuration or dependency problem at boot
+// Boot: config -> redis -> db (migrated) -> http. A configuration or dependency problem at boot
 // prints one line saying what and how to fix it, and exits non-zero.
 import { createApp } from './app'
 import { ConfigError, loadConfig, redactUrl } from './config'

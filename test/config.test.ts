@@ -64,7 +64,7 @@ describe('boot', () => {
       { REDIS_URL: `redis://127.0.0.1:${port}` },
       new RegExp(`^hearth: REDIS_URL: nothing answers at redis://127.0.0.1:${port}.* — start Redis or set REDIS_URL$`),
     )
-  })
+  }, 30_000)
 
   test('Postgres unreachable: one clear line, non-zero exit', async () => {
     const port = freePort()
@@ -72,11 +72,11 @@ describe('boot', () => {
       { DATABASE_URL: `postgres://postgres:pw@127.0.0.1:${port}/hearth`, REDIS_URL: TEST_REDIS_URL },
       /^hearth: DATABASE_URL: nothing answers at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/hearth .*— start Postgres or set DATABASE_URL/,
     )
-  })
+  }, 30_000)
 
   test('a bad setting: one clear line, non-zero exit', async () => {
     await expectBootFailure({ PORT: 'abc' }, /^hearth: PORT: "abc" is not a whole number/)
-  })
+  }, 30_000)
 
   test('`bun start` with no database configured runs on embedded PGlite', async () => {
     const dir = mkdtempSync(`${tmpdir()}/hearth-embedded-`)
@@ -131,5 +131,5 @@ describe('bun run db:migrate', () => {
     } finally {
       await database.drop()
     }
-  })
+  }, 30_000)
 })

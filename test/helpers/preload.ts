@@ -1,6 +1,2 @@
-// Loaded before every test file (bunfig.toml). Tests are quiet unless asked otherwise,
-// and may take longer than Bun's 5 s default: they start servers and databases.
-import { setDefaultTimeout } from 'bun:test'
-
+// Loaded before every test file (bunfig.toml): tests are quiet unless asked otherwise.
 process.env.LOG_LEVEL ??= 'silent'
-setDefaultTimeout(20_000)
