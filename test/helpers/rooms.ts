@@ -16,10 +16,15 @@ export interface RoomsTestbed {
   createUsers(n: number): Promise<string[]>
   /** How many Postgres transactions wrote this room's messages (distinct xmin). */
   writeTransactions(roomId: string): Promise<number>
+  /** Stops the hosts and drops the database (run by afterAll unless `manualClose`). */
+  close(): Promise<void>
 }
 
 /** A fresh migrated database for one test file, and the room runtime's resources over it. */
-export async function openRoomsTestbed(env: Record<string, string> = {}): Promise<RoomsTestbed> {
+export async function openRoomsTestbed(
+  env: Record<string, string> = {},
+  opts: { manualClose?: boolean } = {},
+): Promise<RoomsTestbed> {
   const database = await createTestDatabase()
   const handle = await openDatabase({ url: database.url, dataDir: '', poolSize: 10 })
   await handle.migrate()
@@ -29,12 +34,16 @@ export async function openRoomsTestbed(env: Record<string, string> = {}): Promis
     config: loadConfig({ NODE_ID: 'rooms-test', ...env }),
   }
   const hosts: RoomHost[] = []
-  afterAll(async () => {
-    for (const h of hosts) await h.stop()
+  const close = async () => {
+    for (const h of hosts.splice(0)) await h.stop()
     await handle.close()
     await database.drop()
-  })
+  }
+  // Hooks registered from inside another hook do not run at file end, so a caller opening
+  // the testbed in beforeAll (the router contract) closes it itself.
+  if (!opts.manualClose) afterAll(close)
   return {
+    close,
     resources,
     db: handle.db,
     host(options) {
