@@ -46,11 +46,13 @@ export class RoomStore {
     const { roomId } = input
     return this.write(input, async (tx) => {
       const nonces = [...new Set(input.sends.map((s) => s.nonce))]
+      const authors = [...new Set(input.sends.map((s) => s.authorId))]
       const known = new Map<string, Omit<SendAck, 'duplicate'>>()
       const existing = await tx
         .select({ id: messages.id, seq: messages.seq, createdAt: messages.createdAt, authorId: messages.authorId, nonce: messages.nonce })
         .from(messages)
-        .where(and(eq(messages.roomId, roomId), inArray(messages.nonce, nonces)))
+        // Both lists, so the (room_id, author_id, nonce) index is used; stray pairs are ignored below.
+        .where(and(eq(messages.roomId, roomId), inArray(messages.authorId, authors), inArray(messages.nonce, nonces)))
       for (const r of existing) known.set(`${r.authorId}/${r.nonce}`, { messageId: r.id, seq: r.seq, createdAt: r.createdAt })
 
       const replyIds = [...new Set(input.sends.flatMap((s) => (s.replyTo ? [s.replyTo] : [])))]
