@@ -3,6 +3,7 @@ import { DependencyDownError } from '../src/lib/errors'
 import { isDatabaseDown } from '../src/lib/pg-errors'
 import { RoomClosedError, StaleEpochError } from './errors'
 import { EventBuffer } from './event-buffer'
+import type { CommitPipeline } from './commit-pipeline'
 import type { RoomStore } from './store'
 import type { CommandResult, RoomCommand, RoomEvent, RoomEventType, RoomResources, SendCommand } from './types'
 
@@ -15,6 +16,8 @@ interface Job<C extends RoomCommand = RoomCommand> {
 export interface RoomActorInit {
   roomId: string
   store: RoomStore
+  /** Where send batches are group-committed (shared by the actors of a host). */
+  pipeline: CommitPipeline
   /** Called after every commit, in seq order. */
   publish(event: RoomEvent): void
   /** Called once when a newer owner fenced this actor off. */
@@ -113,7 +116,7 @@ export class RoomActor {
     this.stats.sends += batch.length
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
     try {
-      const { outcomes, lastSeq } = await this.init.store.commitSends({
+      const { outcomes, lastSeq } = await this.init.pipeline.commit({
         roomId: this.roomId,
         epoch: this.epoch,
         lastSeq: this.lastSeq,

@@ -1,4 +1,5 @@
 import { RoomActor } from './actor'
+import { CommitPipeline } from './commit-pipeline'
 import { RoomClosedError } from './errors'
 import { RoomHistory, type HistoryQuery } from './history'
 import { RoomStore } from './store'
@@ -10,8 +11,10 @@ export interface RoomHostOptions {
   idleMs?: number
   /** Events kept per room for resuming subscribers. */
   bufferSize?: number
-  /** Most sends in one group commit. */
+  /** Most sends of one room in one group commit. */
   maxBatch?: number
+  /** Group-commit transactions in flight at once (across rooms); default 2. */
+  commitsInFlight?: number
 }
 
 /**
@@ -21,6 +24,7 @@ export interface RoomHostOptions {
  */
 export class RoomHost {
   readonly store: RoomStore
+  readonly pipeline: CommitPipeline
   readonly reader: RoomHistory
   private readonly actors = new Map<string, RoomActor>()
   private readonly activating = new Map<string, Promise<RoomActor>>()
@@ -36,6 +40,7 @@ export class RoomHost {
     private readonly options: RoomHostOptions = {},
   ) {
     this.store = new RoomStore(resources)
+    this.pipeline = new CommitPipeline({ store: this.store }, { maxInFlight: options.commitsInFlight })
     this.reader = new RoomHistory(resources)
     this.idleMs = options.idleMs ?? resources.config.roomIdleSeconds * 1000
     this.sweeper = setInterval(() => this.evictIdle(), Math.max(10, Math.min(this.idleMs / 2, 30_000)))
@@ -118,6 +123,7 @@ export class RoomHost {
     const activation = RoomActor.activate(this.resources, {
       roomId,
       store: this.store,
+      pipeline: this.pipeline,
       publish: (event) => this.publish(event),
       onFenced: (actor) => {
         if (this.actors.get(roomId) === actor) this.actors.delete(roomId)

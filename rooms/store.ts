@@ -1,23 +1,20 @@
-import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../src/db/client'
 import { messageEdits, messageReactions, messages, roomState } from '../src/db/schema'
-import { AppError, notFound } from '../src/lib/errors'
-import { newId } from '../src/lib/ids'
+import { notFound } from '../src/lib/errors'
 import { uniqueViolation } from '../src/lib/pg-errors'
 import { StaleEpochError } from './errors'
 import { withReactions } from './history'
-import type { Message, ReactionResult, RoomResources, SendAck, SendCommand } from './types'
+import type { Message, ReactionResult, RoomResources } from './types'
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
 
-export type SendOutcome = { ack: SendAck; message?: Message } | { error: AppError }
-
-interface Fence {
+export interface Fence {
   roomId: string
   epoch: number
 }
 
-/** The room actor's writes. Every write checks the actor's epoch in its own transaction. */
+/** The room actor's writes (sends: send-commit.ts). Every write checks the actor's epoch in its own transaction. */
 export class RoomStore {
   /** Transactions this store committed (group commit makes this far smaller than the sends). */
   commits = 0
@@ -35,75 +32,6 @@ export class RoomStore {
       })
       .returning({ epoch: roomState.epoch, lastSeq: roomState.lastSeq })
     return row!
-  }
-
-  /**
-   * Writes a batch of sends in one transaction: one multi-row insert and one room_state
-   * update fenced by the epoch. Nonces seen before (in Postgres or earlier in the batch)
-   * get the original ack; the others take the next seqs, gap-free.
-   */
-  async commitSends(input: Fence & { lastSeq: number; sends: SendCommand[] }): Promise<{ outcomes: SendOutcome[]; lastSeq: number }> {
-    const { roomId } = input
-    return this.write(input, async (tx) => {
-      const nonces = [...new Set(input.sends.map((s) => s.nonce))]
-      const authors = [...new Set(input.sends.map((s) => s.authorId))]
-      const known = new Map<string, Omit<SendAck, 'duplicate'>>()
-      const existing = await tx
-        .select({ id: messages.id, seq: messages.seq, createdAt: messages.createdAt, authorId: messages.authorId, nonce: messages.nonce })
-        .from(messages)
-        // Both lists, so the (room_id, author_id, nonce) index is used; stray pairs are ignored below.
-        .where(and(eq(messages.roomId, roomId), inArray(messages.authorId, authors), inArray(messages.nonce, nonces)))
-      for (const r of existing) known.set(`${r.authorId}/${r.nonce}`, { messageId: r.id, seq: r.seq, createdAt: r.createdAt })
-
-      const replyIds = [...new Set(input.sends.flatMap((s) => (s.replyTo ? [s.replyTo] : [])))]
-      const parents = new Map<string, string | null>()
-      if (replyIds.length) {
-        const rows = await tx
-          .select({ id: messages.id, threadRootId: messages.threadRootId })
-          .from(messages)
-          .where(and(eq(messages.roomId, roomId), inArray(messages.id, replyIds)))
-        for (const r of rows) parents.set(r.id, r.threadRootId)
-      }
-
-      let seq = input.lastSeq
-      const rows: (typeof messages.$inferInsert & Message)[] = []
-      const outcomes = input.sends.map((s): SendOutcome => {
-        const key = `${s.authorId}/${s.nonce}`
-        const prior = known.get(key)
-        if (prior) return { ack: { ...prior, duplicate: true } }
-        if (s.replyTo && !parents.has(s.replyTo)) return { error: notFound('replied-to message') }
-        const message: Message = {
-          id: newId(),
-          roomId,
-          seq: ++seq,
-          authorId: s.authorId,
-          nonce: s.nonce,
-          body: s.body,
-          replyToId: s.replyTo ?? null,
-          threadRootId: s.replyTo ? (parents.get(s.replyTo) ?? s.replyTo) : null,
-          attachments: s.attachments ?? [],
-          mentions: s.mentions ?? [],
-          mentionEveryone: s.mentionEveryone ?? false,
-          createdAt: new Date(),
-          editedAt: null,
-          deletedAt: null,
-          reactions: [],
-        }
-        rows.push(message)
-        const ack = { messageId: message.id, seq: message.seq, createdAt: message.createdAt }
-        known.set(key, ack)
-        return { ack: { ...ack, duplicate: false }, message }
-      })
-      if (rows.length === 0) return { outcomes, lastSeq: input.lastSeq }
-      await tx.insert(messages).values(rows.map(({ reactions: _, ...row }) => row))
-      const fenced = await tx
-        .update(roomState)
-        .set({ lastSeq: seq })
-        .where(and(eq(roomState.roomId, roomId), eq(roomState.epoch, input.epoch)))
-        .returning({ epoch: roomState.epoch })
-      if (fenced.length === 0) throw new StaleEpochError(roomId, input.epoch)
-      return { outcomes, lastSeq: seq }
-    })
   }
 
   /** Replaces the body; the earlier body goes to message_edits. */
@@ -190,7 +118,8 @@ export class RoomStore {
     if (row?.epoch !== fence.epoch) throw new StaleEpochError(fence.roomId, fence.epoch)
   }
 
-  private async write<T>(fence: Fence, work: (tx: Tx) => Promise<T>): Promise<T> {
+  /** One transaction; a unique violation on (room, seq) or (room, author, nonce) means a stale owner wrote. */
+  async write<T>(fence: Fence, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
       const result = await this.resources.db.transaction(work)
       this.commits++

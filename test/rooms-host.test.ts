@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { messages, roomState } from '../src/db/schema'
-import { RoomStore, StaleEpochError, type RoomEvent } from '../rooms'
+import { RoomStore, StaleEpochError, writeSends, type RoomEvent } from '../rooms'
 import { newRoomId, openRoomsTestbed } from './helpers/rooms'
 
 const bed = await openRoomsTestbed()
@@ -83,9 +83,8 @@ describe('epoch fencing', () => {
     const edit = await first.send({ type: 'edit', roomId, messageId: a.messageId, actorId: alice!, body: 'x' }).catch((e) => e)
     expect(edit).toBeInstanceOf(StaleEpochError)
     // ...and a stale writer that still believes last_seq is 1 hits the unique (room_id, seq) with seq 2.
-    const raw = await first.store
-      .commitSends({ roomId, epoch: oldActor.epoch, lastSeq: 1, sends: [{ type: 'send', roomId, authorId: alice!, nonce: 'c', body: 'c' }] })
-      .catch((e) => e)
+    const stale = { roomId, epoch: oldActor.epoch, lastSeq: 1, sends: [{ type: 'send' as const, roomId, authorId: alice!, nonce: 'c', body: 'c' }] }
+    const raw = await first.store.write(stale, (tx) => writeSends(tx, [stale])).catch((e) => e)
     expect(raw).toBeInstanceOf(StaleEpochError)
     const history = await second.history({ roomId })
     expect(history.map((m) => [m.seq, m.body])).toEqual([
