@@ -67,7 +67,6 @@ export class CommitPipeline {
       this.inFlight--
       this.schedule()
     }
-    this.schedule()
   }
 
   private async commitGroup(group: Pending[]) {
