@@ -20,8 +20,8 @@ export interface RoomActorInit {
   pipeline: CommitPipeline
   /** Called after every commit, in seq order. */
   publish(event: RoomEvent): void
-  /** Called once when a newer owner fenced this actor off. */
-  onFenced?(actor: RoomActor): void
+  /** Called once when the actor stops for good (fenced off, or unsure of its last seq). */
+  onRetired?(actor: RoomActor): void
   bufferSize?: number
   maxBatch?: number
 }
@@ -176,18 +176,23 @@ export class RoomActor {
     }
   }
 
-  /** Maps a commit failure to what the caller sees; a stale epoch also closes the actor. */
+  /**
+   * Maps a commit failure to what the caller sees. A stale epoch, or an outage that may
+   * have hidden whether the commit landed, retires the actor: its queue is refused and
+   * the next command rebuilds the room from Postgres (nonces make the retries safe).
+   */
   private failure(err: unknown): unknown {
-    if (err instanceof StaleEpochError) {
-      if (!this.closed) {
-        this.closed = err
-        this.resources.log.warn('room actor fenced off by a newer owner', { roomId: this.roomId, epoch: this.epoch })
-        for (const job of this.queue.splice(0)) job.reject(err)
-        this.init.onFenced?.(this)
-      }
-      return err
-    }
-    if (isDatabaseDown(err)) return new DependencyDownError('postgres', err)
+    if (err instanceof StaleEpochError) return this.retire(err, 'fenced off by a newer owner')
+    if (isDatabaseDown(err)) return this.retire(new DependencyDownError('postgres', err), 'lost Postgres mid-commit')
+    return err
+  }
+
+  private retire(err: AppError, why: string): AppError {
+    if (this.closed) return err
+    this.closed = err
+    this.resources.log.warn(`room actor retired: ${why}`, { roomId: this.roomId, epoch: this.epoch })
+    for (const job of this.queue.splice(0)) job.reject(err)
+    this.init.onRetired?.(this)
     return err
   }
 }

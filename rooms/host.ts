@@ -125,7 +125,7 @@ export class RoomHost {
       store: this.store,
       pipeline: this.pipeline,
       publish: (event) => this.publish(event),
-      onFenced: (actor) => {
+      onRetired: (actor) => {
         if (this.actors.get(roomId) === actor) this.actors.delete(roomId)
       },
       bufferSize: this.options.bufferSize,
