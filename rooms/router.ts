@@ -11,7 +11,11 @@ export interface Router {
   send<C extends RoomCommand>(command: C): Promise<CommandResult<C>>
   /** Every event of the room from now on, in seq order. */
   subscribe(roomId: string, listener: RoomListener): () => void
-  /** What a subscriber that last saw `sinceSeq` missed, in order. */
+  /**
+   * What a subscriber that last saw `sinceSeq` missed, in order (at most 1000 when rebuilt
+   * from Postgres: call again from the last seq). To resume without a hole, subscribe
+   * first, then call this, and drop live `message.created` events whose seq was replayed.
+   */
   eventsSince(query: { roomId: string; sinceSeq: number }): Promise<RoomEvent[]>
 }
 

@@ -27,8 +27,10 @@ function ids(field: string, value: unknown, max: number) {
 
 function body(value: unknown, allowEmpty: boolean) {
   if (typeof value !== 'string') fail('body', 'body must be text')
-  if (value.length > limits.bodyChars) {
-    fail('body', `body is ${value.length} characters; the limit is ${limits.bodyChars}`, limits.bodyChars)
+  // Characters as people count them (code points), so an emoji is one, not two.
+  const chars = value.length > limits.bodyChars ? [...value].length : value.length
+  if (chars > limits.bodyChars) {
+    fail('body', `body is ${chars} characters; the limit is ${limits.bodyChars}`, limits.bodyChars)
   }
   if (!allowEmpty && value.trim() === '') fail('body', 'body is empty')
 }

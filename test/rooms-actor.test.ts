@@ -126,6 +126,11 @@ describe('bad commands', () => {
     expect((err as Error).message).toContain(field)
   })
 
+  test('the body limit counts characters, not UTF-16 units: 4000 emoji fit', async () => {
+    const ack = await host.send({ type: 'send', roomId: newRoomId(), authorId: alice!, nonce: 'emoji', body: '🔥'.repeat(4000) })
+    expect(ack.seq).toBe(1)
+  })
+
   test('exactly 4000 characters, a 64-character nonce and 10 attachments are accepted (the rejected sends took no seq)', async () => {
     const attachments = Array.from({ length: 10 }, () => newRoomId())
     const ack = await host.send({ type: 'send', roomId, authorId: alice!, nonce: 'n'.repeat(64), body: 'y'.repeat(4000), attachments })
