@@ -61,6 +61,7 @@ export class CommitPipeline {
     }
     if (group.length === 0) return
     this.inFlight++
+    this.schedule() // what did not fit may go now, if another transaction may be in flight
     try {
       await this.commitGroup(group)
     } finally {
