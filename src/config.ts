@@ -48,6 +48,8 @@ export interface Config {
   }
   flyMachineId: string | undefined
   production: boolean
+  /** A room actor with nothing to do for this long is evicted (rebuilt from Postgres on demand). */
+  roomIdleSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -177,5 +179,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     flyMachineId,
     production,
+    roomIdleSeconds: int(env, 'ROOM_IDLE_SECONDS', 300, 1, 86400),
   }
 }

@@ -1,10 +1,15 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { ConfigError, loadConfig } from '../src/config'
 import postgres from 'postgres'
 import { createTestDatabase, TEST_REDIS_URL } from './helpers/app'
 import { childEnv, freePort, spawnHearth, waitForLog } from './helpers/process'
+
+// Boot tests start PGlite in a child (initdb takes 5 s and more on a loaded machine).
+// Per file, because bun reads neither bunfig's [test] timeout nor a preload's default
+// beyond the first file (oven-sh/bun#43787).
+setDefaultTimeout(20_000)
 
 describe('loadConfig', () => {
   test('runs with no environment on local defaults', () => {

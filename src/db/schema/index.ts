@@ -1,2 +1,3 @@
 export * from './users'
 export * from './communities'
+export * from './messages'

@@ -1,0 +1,119 @@
+import { AppError } from '../src/lib/errors'
+import { isDatabaseDown } from '../src/lib/pg-errors'
+import { StaleEpochError } from './errors'
+import { writeSends, type BatchResult, type RoomBatch } from './send-commit'
+import type { RoomStore } from './store'
+
+interface Pending {
+  batch: RoomBatch
+  resolve(result: BatchResult): void
+  reject(err: unknown): void
+}
+
+export interface CommitPipelineOptions {
+  /** Transactions in flight at once; batches arriving meanwhile wait and share the next one. */
+  maxInFlight?: number
+  /** Most messages in one transaction. */
+  maxMessages?: number
+}
+
+/**
+ * Group commit across the rooms of a node: the send batches that actors hand in while
+ * a commit is in flight (or in the same tick) share the next transaction. Each actor has
+ * at most one batch here at a time, so a room's order is its mailbox order.
+ */
+export class CommitPipeline {
+  readonly stats = { commits: 0, roomBatches: 0, sends: 0 }
+  private readonly waiting: Pending[] = []
+  private inFlight = 0
+  private scheduled = false
+
+  constructor(
+    private readonly resources: { store: RoomStore },
+    private readonly options: CommitPipelineOptions = {},
+  ) {}
+
+  commit(batch: RoomBatch): Promise<BatchResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ batch, resolve, reject })
+      this.schedule()
+    })
+  }
+
+  private schedule() {
+    if (this.scheduled || this.waiting.length === 0 || this.inFlight >= (this.options.maxInFlight ?? 2)) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      void this.flush()
+    })
+  }
+
+  private async flush() {
+    if (this.inFlight >= (this.options.maxInFlight ?? 2)) return
+    const group: Pending[] = []
+    let size = 0
+    const max = this.options.maxMessages ?? 1000
+    while (this.waiting.length > 0 && (group.length === 0 || size + this.waiting[0]!.batch.sends.length <= max)) {
+      const next = this.waiting.shift()!
+      group.push(next)
+      size += next.batch.sends.length
+    }
+    if (group.length === 0) return
+    this.inFlight++
+    this.schedule() // what did not fit may go now, if another transaction may be in flight
+    try {
+      await this.commitGroup(group)
+    } finally {
+      this.inFlight--
+      this.schedule()
+    }
+  }
+
+  private async commitGroup(group: Pending[]) {
+    try {
+      const results = await this.transaction(group.map((p) => p.batch))
+      group.forEach((p, i) => p.resolve(results[i]!))
+    } catch (err) {
+      if (group.length === 1) return this.isolate(group[0]!, err)
+      // One room spoiled the group (a stale epoch, a bad row): commit each room on its own.
+      await Promise.all(group.map((p) => this.commitGroup([p])))
+    }
+  }
+
+  /** A room's batch failed: a stale epoch or an outage fails it whole; otherwise find the send at fault. */
+  private async isolate(pending: Pending, err: unknown) {
+    const { batch } = pending
+    if (err instanceof StaleEpochError || isDatabaseDown(err) || batch.sends.length === 1) return pending.reject(err)
+    const merged: BatchResult = { outcomes: [], lastSeq: batch.lastSeq }
+    for (const send of batch.sends) {
+      try {
+        const [result] = await this.transaction([{ ...batch, lastSeq: merged.lastSeq, sends: [send] }])
+        merged.outcomes.push(...result!.outcomes)
+        merged.lastSeq = result!.lastSeq
+      } catch (single) {
+        if (single instanceof StaleEpochError || isDatabaseDown(single)) return pending.reject(single)
+        merged.outcomes.push({ error: describeFailure(single) })
+      }
+    }
+    pending.resolve(merged)
+  }
+
+  private async transaction(batches: RoomBatch[]) {
+    const results = await this.resources.store.write(batches[0]!, (tx) => writeSends(tx, batches))
+    this.stats.commits++
+    this.stats.roomBatches += batches.length
+    this.stats.sends += batches.reduce((n, b) => n + b.sends.length, 0)
+    return results
+  }
+}
+
+/** A send that fails on its own is the caller's mistake when it names a user that does not exist. */
+function describeFailure(err: unknown): unknown {
+  for (let e: unknown = err, i = 0; e && typeof e === 'object' && i < 6; e = (e as { cause?: unknown }).cause, i++) {
+    if ((e as { code?: unknown }).code === '23503') {
+      return new AppError('validation_failed', 'authorId is not a user', { details: { field: 'authorId' } })
+    }
+  }
+  return err
+}

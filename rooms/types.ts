@@ -1,0 +1,102 @@
+import type { Resources } from '../src/resources'
+
+/** What the room runtime is built from (a slice of the app's `Resources`). */
+export type RoomResources = Pick<Resources, 'db' | 'log' | 'config'>
+
+export interface SendCommand {
+  type: 'send'
+  roomId: string
+  authorId: string
+  /** Chosen by the client; the same (room, author, nonce) always returns the first ack. */
+  nonce: string
+  body: string
+  replyTo?: string
+  attachments?: string[]
+  mentions?: string[]
+  mentionEveryone?: boolean
+}
+
+export interface EditCommand {
+  type: 'edit'
+  roomId: string
+  messageId: string
+  actorId: string
+  body: string
+}
+
+export interface DeleteCommand {
+  type: 'delete'
+  roomId: string
+  messageId: string
+}
+
+export interface ReactCommand {
+  type: 'react'
+  roomId: string
+  messageId: string
+  userId: string
+  emoji: string
+  on: boolean
+}
+
+export type RoomCommand = SendCommand | EditCommand | DeleteCommand | ReactCommand
+
+export interface SendAck {
+  messageId: string
+  seq: number
+  createdAt: Date
+  /** True when this nonce had been sent before: the ack is the original one. */
+  duplicate: boolean
+}
+
+export interface ReactionResult {
+  /** False when the reaction was already in the asked state (nothing happened). */
+  changed: boolean
+  count: number
+}
+
+export type CommandResult<C extends RoomCommand> = C extends SendCommand
+  ? SendAck
+  : C extends EditCommand
+    ? Message
+    : C extends DeleteCommand
+      ? { messageId: string }
+      : ReactionResult
+
+export interface ReactionCount {
+  emoji: string
+  count: number
+}
+
+/** A message as clients see it. A deleted message is a tombstone: empty body, `deletedAt` set. */
+export interface Message {
+  id: string
+  roomId: string
+  seq: number
+  authorId: string
+  nonce: string
+  body: string
+  replyToId: string | null
+  threadRootId: string | null
+  attachments: string[]
+  mentions: string[]
+  mentionEveryone: boolean
+  createdAt: Date
+  editedAt: Date | null
+  deletedAt: Date | null
+  reactions: ReactionCount[]
+}
+
+export type RoomEventType = 'message.created' | 'message.updated' | 'message.deleted' | 'reaction.added' | 'reaction.removed'
+
+export interface RoomEvent {
+  type: RoomEventType
+  roomId: string
+  /** The message's seq, on `message.created` only. */
+  seq?: number
+  /** The room's last seq when the event happened (orders every event; lets a resume find its place). */
+  atSeq: number
+  data: Record<string, unknown>
+}
+
+export type RoomListener = (event: RoomEvent) => void

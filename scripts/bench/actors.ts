@@ -1,0 +1,136 @@
+// Acked sends per second through the room actors (group commit) against real Postgres,
+// one room and 100 rooms, next to a baseline that commits one transaction per message.
+//
+//   bun scripts/bench/actors.ts [--messages 20000] [--concurrency 256] [--pool 20]
+//
+// Uses a scratch database on BENCH_DATABASE_URL (default: the local test server), dropped after.
+import { parseArgs } from 'node:util'
+import { sql } from 'drizzle-orm'
+import postgres from 'postgres'
+import { RoomHost, type RoomResources } from '../../rooms'
+import { loadConfig } from '../../src/config'
+import { openDatabase, type Database } from '../../src/db/client'
+import { messages, users } from '../../src/db/schema'
+import { newId } from '../../src/lib/ids'
+import { createLogger } from '../../src/lib/log'
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '256' },
+    pool: { type: 'string', default: '20' },
+  },
+})
+const total = Number(args.messages)
+const concurrency = Number(args.concurrency)
+const poolSize = Number(args.pool)
+const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+interface Result {
+  name: string
+  sends: number
+  seconds: number
+  commits: number
+}
+
+/** Runs `total` sends with `concurrency` in flight; `roomFor(i)` spreads them over rooms. */
+async function drive(send: (roomId: string, authorId: string, nonce: string) => Promise<unknown>, rooms: string[], authors: string[]) {
+  let next = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = next++; i < total; i = next++) {
+        await send(rooms[i % rooms.length]!, authors[worker % authors.length]!, `b${i}`)
+      }
+    }),
+  )
+  return (performance.now() - started) / 1000
+}
+
+async function actors(resources: RoomResources, name: string, rooms: string[], authors: string[]): Promise<Result> {
+  const host = new RoomHost(resources)
+  const seconds = await drive(
+    (roomId, authorId, nonce) => host.send({ type: 'send', roomId, authorId, nonce, body: `hello from ${nonce}` }),
+    rooms,
+    authors,
+  )
+  const commits = host.store.commits
+  await host.stop()
+  return { name, sends: total, seconds, commits }
+}
+
+/** The naive path: every send is its own transaction (take the next seq under the row lock, insert). */
+async function oneTransactionPerMessage(db: Database, name: string, rooms: string[], authors: string[]): Promise<Result> {
+  let commits = 0
+  const seconds = await drive(
+    async (roomId, authorId, nonce) => {
+      await db.transaction(async (tx) => {
+        const [state] = (await tx.execute(sql`
+          insert into room_state (room_id, last_seq, epoch) values (${roomId}, 1, 1)
+          on conflict (room_id) do update set last_seq = room_state.last_seq + 1
+          returning last_seq`)) as unknown as { last_seq: string }[]
+        await tx.insert(messages).values({
+          id: newId(),
+          roomId,
+          seq: Number(state!.last_seq),
+          authorId,
+          nonce,
+          body: `hello from ${nonce}`,
+        })
+      })
+      commits++
+    },
+    rooms,
+    authors,
+  )
+  return { name, sends: total, seconds, commits }
+}
+
+async function main() {
+  const dbName = `hearth_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`CREATE DATABASE ${dbName}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${dbName}`
+  const handle = await openDatabase({ url: url.toString(), dataDir: '', poolSize })
+  try {
+    await handle.migrate()
+    const resources: RoomResources = { db: handle.db, log: createLogger('warn'), config: loadConfig({ NODE_ID: 'bench' }) }
+    const authors = Array.from({ length: 256 }, () => newId())
+    await handle.db
+      .insert(users)
+      .values(authors.map((id) => ({ id, username: `b_${id.slice(-12)}`, email: `${id}@bench.test`, passwordHash: 'x' })))
+    const roomSet = (n: number) => Array.from({ length: n }, () => newId())
+
+    const results: [Result, Result][] = []
+    for (const n of [1, 100]) {
+      const label = n === 1 ? '1 room' : `${n} rooms`
+      const baseline = await oneTransactionPerMessage(handle.db, `baseline, ${label}`, roomSet(n), authors)
+      const grouped = await actors(resources, `room actors, ${label}`, roomSet(n), authors)
+      results.push([grouped, baseline])
+    }
+
+    console.log(`\n${total} sends per run, ${concurrency} in flight, pool ${poolSize}, Postgres ${await version(handle.db)}\n`)
+    console.log('| run | acked sends/s | commits/s | mean batch | vs baseline |')
+    console.log('|---|---:|---:|---:|---:|')
+    for (const [grouped, baseline] of results) {
+      for (const r of [grouped, baseline]) {
+        const ratio = r === grouped ? `${(grouped.seconds ? baseline.seconds / grouped.seconds : 0).toFixed(1)}x` : '1.0x'
+        console.log(
+          `| ${r.name} | ${Math.round(r.sends / r.seconds)} | ${Math.round(r.commits / r.seconds)} | ${(r.sends / r.commits).toFixed(1)} | ${ratio} |`,
+        )
+      }
+    }
+  } finally {
+    await handle.close()
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
+async function version(db: Database) {
+  const rows = (await db.execute(sql`show server_version`)) as unknown as { server_version: string }[]
+  return rows[0]?.server_version ?? '?'
+}
+
+await main()

@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'bun:test'
+import { and, inArray, like, sql } from 'drizzle-orm'
+import { messages } from '../src/db/schema'
+import { newId } from '../src/lib/ids'
+import { RoomStore, StaleEpochError } from '../rooms'
+import { newRoomId, openRoomsTestbed } from './helpers/rooms'
+
+const bed = await openRoomsTestbed()
+const [alice, bob] = await bed.createUsers(2)
+
+/** How many Postgres transactions wrote these rooms' messages whose nonce starts with `prefix`. */
+async function transactionsAcross(roomIds: string[], prefix: string) {
+  const [row] = await bed.db
+    .select({ n: sql<number>`count(distinct xmin::text)::int` })
+    .from(messages)
+    .where(and(inArray(messages.roomId, roomIds), like(messages.nonce, `${prefix}%`)))
+  return row!.n
+}
+
+describe('group commit across rooms', () => {
+  test('sends to 50 rooms at once share a few transactions; every room stays gap-free', async () => {
+    const host = bed.host()
+    const rooms = Array.from({ length: 50 }, () => newRoomId())
+    // Activate first, so the sends below race only each other.
+    await Promise.all(rooms.map((roomId) => host.send({ type: 'send', roomId, authorId: alice!, nonce: 'warm', body: 'hi' })))
+    const before = host.pipeline.stats.commits
+    const acks = await Promise.all(
+      rooms.flatMap((roomId) =>
+        Array.from({ length: 4 }, (_, i) => host.send({ type: 'send', roomId, authorId: bob!, nonce: `x${i}`, body: `#${i}` })),
+      ),
+    )
+    const commits = host.pipeline.stats.commits - before
+    expect(acks.length).toBe(200)
+    expect(commits).toBeLessThanOrEqual(10)
+    for (const roomId of rooms) {
+      expect((await host.history({ roomId })).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5])
+    }
+    expect(await transactionsAcross(rooms, 'x')).toBe(commits)
+  })
+
+  test('a send naming a user that does not exist fails alone; the rest of its batch commits in order', async () => {
+    const host = bed.host()
+    const roomId = newRoomId()
+    const results = await Promise.allSettled([
+      host.send({ type: 'send', roomId, authorId: alice!, nonce: 'p1', body: 'one' }),
+      host.send({ type: 'send', roomId, authorId: newId(), nonce: 'p2', body: 'ghost' }),
+      host.send({ type: 'send', roomId, authorId: bob!, nonce: 'p3', body: 'three' }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'validation_failed', details: { field: 'authorId' } })
+    expect((await host.history({ roomId })).map((m) => [m.seq, m.body])).toEqual([
+      [1, 'one'],
+      [2, 'three'],
+    ])
+    expect((await host.send({ type: 'send', roomId, authorId: alice!, nonce: 'p4', body: 'four' })).seq).toBe(3)
+  })
+
+  test('a room fenced off inside a shared transaction fails alone; the other rooms commit', async () => {
+    const host = bed.host()
+    const healthy = newRoomId()
+    const fenced = newRoomId()
+    for (const roomId of [healthy, fenced]) await host.send({ type: 'send', roomId, authorId: alice!, nonce: 'w', body: 'w' })
+    await new RoomStore(bed.resources).activate({ roomId: fenced })
+    const [a, b] = await Promise.allSettled([
+      host.send({ type: 'send', roomId: healthy, authorId: alice!, nonce: 'h', body: 'h' }),
+      host.send({ type: 'send', roomId: fenced, authorId: alice!, nonce: 'f', body: 'f' }),
+    ])
+    expect(a.status === 'fulfilled' && a.value.seq).toBe(2)
+    expect(b.status === 'rejected' && b.reason).toBeInstanceOf(StaleEpochError)
+    expect((await host.history({ roomId: fenced })).length).toBe(1)
+  })
+})
