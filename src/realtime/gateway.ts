@@ -49,6 +49,8 @@ export class Gateway {
   private readonly buckets = new Map<string, Bucket>()
   private readonly timers: ReturnType<typeof setInterval>[] = []
   private accepting = true
+  /** Sockets this node closed, by reason (exported in /metrics). */
+  readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
 
   constructor(
     private readonly res: Pick<Resources, 'config' | 'log' | 'metrics'>,
@@ -139,6 +141,7 @@ export class Gateway {
       if (!token) throw new AppError('unauthorized', 'no token')
       user = await this.deps.auth.verifyAccessToken(token)
     } catch {
+      this.closes.badToken++
       raw.close(CloseCode.badToken, 'bad or expired token')
       return undefined
     }
@@ -191,7 +194,10 @@ export class Gateway {
     }
     socket.violations = socket.violations.filter((t) => now - t < 10_000)
     socket.violations.push(now)
-    if (socket.violations.length >= this.res.config.ws.maxViolations) socket.raw.close(CloseCode.rateLimited, 'rate limited')
+    if (socket.violations.length >= this.res.config.ws.maxViolations) {
+      this.closes.rateLimited++
+      socket.raw.close(CloseCode.rateLimited, 'rate limited')
+    }
     return false
   }
 
@@ -200,6 +206,7 @@ export class Gateway {
     for (const socket of this.sockets.values()) {
       if (socket.raw.getBufferedAmount() > limit) {
         this.res.log.info('closing a socket that cannot keep up', { userId: socket.user.id })
+        this.closes.tooSlow++
         socket.raw.close(CloseCode.tooSlow, 'too slow to read')
         this.close(socket.raw)
         setTimeout(() => socket.raw.terminate(), 2000).unref?.()
