@@ -7,6 +7,10 @@ import { authModule, jwksModule } from './modules/auth'
 import { AuthService } from './modules/auth/service'
 import { opsModule } from './modules/ops'
 import { usersModule } from './modules/users'
+import { deadLettersModule } from './modules/admin/dead-letters'
+import { queueBoardModule } from './modules/admin/queue-board'
+import { notificationsModule } from './modules/notifications'
+import { NotificationService } from './modules/notifications/service'
 import type { Resources } from './resources'
 import pkg from '../package.json'
 
@@ -21,6 +25,7 @@ const requestIdShape = /^[A-Za-z0-9._:-]{1,64}$/
 /** Builds the HTTP app from its modules. No side effects: the caller listens. */
 export function createApp(res: Resources) {
   const auth = new AuthService(res)
+  const notifications = new NotificationService(res)
   const requests = new WeakMap<Request, RequestState>()
 
   return new Elysia({ serve: { maxRequestBodySize: res.config.bodyLimitBytes * 2 } })
@@ -85,6 +90,10 @@ export function createApp(res: Resources) {
     .use(jwksModule(res))
     .use(authModule(res, auth))
     .use(usersModule(auth))
+    // Background work: notifications, dead letters, the queue dashboard.
+    .use(notificationsModule(auth, notifications))
+    .use(deadLettersModule(auth, res.jobs))
+    .use(queueBoardModule(auth, res.jobs, res.config))
 }
 
 export type App = ReturnType<typeof createApp>

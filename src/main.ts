@@ -1,4 +1,5 @@
-// Boot: config -> db -> redis -> http. A configuration or dependency problem at boot
+// Boot: config -> db -> redis -> http -> job workers (ROLE: all = both, api = http only,
+// worker = job workers only, no HTTP server). A configuration or dependency problem at boot
 // prints one line saying what and how to fix it, and exits non-zero.
 import { createApp } from './app'
 import { ConfigError, loadConfig, redactUrl } from './config'
@@ -7,12 +8,14 @@ import { closeResources, openResources } from './resources'
 async function main() {
   const config = loadConfig()
   const res = await openResources(config)
-  const app = createApp(res).listen({ port: config.port, hostname: config.host })
-  res.log.info('hearth listening', {
-    port: app.server?.port,
+  const app = config.role === 'worker' ? undefined : createApp(res).listen({ port: config.port, hostname: config.host })
+  if (config.role !== 'api') await res.jobs.startWorkers()
+  res.log.info(app ? 'hearth listening' : 'hearth worker running', {
+    port: app?.server?.port,
     database: config.databaseUrl ? redactUrl(config.databaseUrl) : `pglite:${config.dataDir}/pglite`,
     redis: redactUrl(config.redisUrl),
     role: config.role,
+    jobThreads: res.jobs.liveThreads,
   })
 
   let stopping = false
@@ -20,7 +23,8 @@ async function main() {
     if (stopping) return
     stopping = true
     res.log.info('stopping', { signal })
-    await app.stop()
+    await app?.stop()
+    // Job threads finish their running jobs (or hand them back) before the connections close.
     await closeResources(res)
     process.exit(0)
   }
