@@ -1,0 +1,95 @@
+import { UnrecoverableError } from 'bullmq'
+import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { notifications, type NotificationRow } from '../../db/schema'
+import { newId } from '../../lib/ids'
+import type { NotificationView, NotifyInput } from './model'
+
+export const MAX_SAMPLE_ACTORS = 5
+
+export const toNotificationView = (n: NotificationRow): NotificationView => ({
+  id: n.id,
+  type: n.type,
+  targetType: n.targetType,
+  targetId: n.targetId,
+  actors: n.actors,
+  count: n.count,
+  data: n.data,
+  read: n.readAt !== null,
+  readAt: n.readAt?.toISOString() ?? null,
+  createdAt: n.createdAt.toISOString(),
+  latestAt: n.latestAt.toISOString(),
+})
+
+/**
+ * Stores one notification event. Within the window, an unread row for the same
+ * (user, type, target) absorbs it (count + 1, actor moved to the front); otherwise a new
+ * row is created. A per-group advisory lock keeps two concurrent events from both
+ * creating a row. Returns the row and whether it is new (the unread count grows).
+ */
+export async function storeNotification(
+  db: Database,
+  input: NotifyInput,
+  opts: { windowSeconds: number },
+): Promise<{ row: NotificationRow; created: boolean }> {
+  // Times come from here (millisecond precision) so list cursors compare exactly.
+  const now = new Date()
+  const group = `${input.userId}|${input.type}|${input.targetType}|${input.targetId}`
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${group}, 0))`)
+      const [existing] =
+        opts.windowSeconds > 0
+          ? await tx
+              .select()
+              .from(notifications)
+              .where(
+                and(
+                  eq(notifications.userId, input.userId),
+                  eq(notifications.type, input.type),
+                  eq(notifications.targetType, input.targetType),
+                  eq(notifications.targetId, input.targetId),
+                  isNull(notifications.readAt),
+                  gte(notifications.latestAt, new Date(now.getTime() - opts.windowSeconds * 1000)),
+                ),
+              )
+              .orderBy(desc(notifications.latestAt))
+              .limit(1)
+          : []
+      if (existing) {
+        const actors = input.actorId
+          ? [input.actorId, ...existing.actors.filter((a) => a !== input.actorId)].slice(0, MAX_SAMPLE_ACTORS)
+          : existing.actors
+        const [row] = await tx
+          .update(notifications)
+          .set({ count: sql`${notifications.count} + 1`, actors, data: input.data ?? {}, latestAt: now })
+          .where(eq(notifications.id, existing.id))
+          .returning()
+        return { row: row!, created: false }
+      }
+      const [row] = await tx
+        .insert(notifications)
+        .values({
+          id: newId(),
+          userId: input.userId,
+          type: input.type,
+          targetType: input.targetType,
+          targetId: input.targetId,
+          actors: input.actorId ? [input.actorId] : [],
+          data: input.data ?? {},
+          createdAt: now,
+          latestAt: now,
+        })
+        .returning()
+      return { row: row!, created: true }
+    })
+  } catch (err) {
+    if (foreignKeyViolation(err)) throw new UnrecoverableError(`user ${input.userId} does not exist`)
+    throw err
+  }
+}
+
+function foreignKeyViolation(err: unknown): boolean {
+  for (let cur: any = err, i = 0; cur && i < 6; cur = cur.cause, i++) if (cur.code === '23503') return true
+  return false
+}
