@@ -6,7 +6,7 @@ import type { Redis } from '../lib/redis'
 import { RedisUserEventSink } from '../modules/notifications/sink'
 import { DeadLetterStore } from './dead-letters'
 import { mergeProcessors, processors as builtins, type JobContext, type ProcessorTable } from './processors'
-import { bullConnection, bullPrefix, queueNames, queueSpecs, type QueueName } from './queues'
+import { bullConnection, bullPrefix, closeBullConnection, queueNames, queueSpecs, type QueueName } from './queues'
 
 /** Per-queue outcome counts since the last report. */
 export type JobStats = Partial<Record<QueueName, { completed: number; failed: number; dead: number }>>
@@ -84,9 +84,12 @@ export async function startConsumers(
     }
   }
 
+  const connections: ReturnType<typeof bullConnection>[] = []
   const workers = queueNames.map((queue) => {
+    const connection = bullConnection(host.config)
+    connections.push(connection)
     const worker = new Worker(queue, run(queue), {
-      connection: bullConnection(host.config),
+      connection,
       prefix: bullPrefix(host.config),
       concurrency: queueSpecs[queue].concurrency,
       lockDuration: host.config.jobs.lockMs,
@@ -103,6 +106,7 @@ export async function startConsumers(
   return {
     async close() {
       await Promise.all(workers.map((w) => w.close()))
+      await Promise.all(connections.map(closeBullConnection))
       clearInterval(timer)
       flush()
     },

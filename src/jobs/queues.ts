@@ -43,7 +43,17 @@ export function bullConnection(config: Config) {
     socket: { reconnectStrategy: (retries) => Math.min(50 * 2 ** Math.min(retries, 6), 2000) },
   })
   raw.on('error', () => {})
-  return createNodeRedisClient(raw)
+  const client = createNodeRedisClient(raw)
+  // The adapter re-emits connection errors; BullMQ listens only while a queue or worker
+  // is open, and an unheard 'error' would be thrown. node-redis reconnects by itself.
+  client.on('error', () => {})
+  return client
+}
+
+/** A connection passed to BullMQ as an instance is shared: BullMQ leaves closing it to us. */
+export async function closeBullConnection(client: ReturnType<typeof bullConnection>): Promise<void> {
+  // quit() would wait for a lost server to come back; the jobs are already closed.
+  client.disconnect()
 }
 
 /** Job ids may not contain ":" in BullMQ; deterministic ids join their parts with ".". */

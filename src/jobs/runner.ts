@@ -7,7 +7,7 @@ import type { Redis } from '../lib/redis'
 import { startConsumers, type Consumers, type JobStats } from './consumers'
 import { DeadLetterStore } from './dead-letters'
 import { JobMetrics } from './metrics'
-import { bullConnection, bullPrefix, defaultJobOptions, queueNames, type QueueName } from './queues'
+import { bullConnection, bullPrefix, closeBullConnection, defaultJobOptions, queueNames, type QueueName } from './queues'
 import type { FromThread, ToThread } from './thread'
 
 export interface EnqueueOptions {
@@ -40,15 +40,25 @@ export class JobRunner {
   private modules: string[] = []
   private closing = false
   private closed: Promise<void> | undefined
+  private readonly connection: ReturnType<typeof bullConnection>
 
   constructor(private readonly res: { config: Config; log: Logger; db: Database; redis: Redis; metrics: Metrics }) {
-    const connection = bullConnection(res.config)
+    const connection = (this.connection = bullConnection(res.config))
     this.queues = Object.fromEntries(
       queueNames.map((name) => [
         name,
         new Queue(name, { connection, prefix: bullPrefix(res.config), defaultJobOptions: defaultJobOptions(res.config, name) }),
       ]),
     ) as Record<QueueName, Queue>
+    let lastErrorLog = 0
+    for (const queue of Object.values(this.queues)) {
+      // Without a listener an 'error' (Redis gone) would be thrown; node-redis reconnects by itself.
+      queue.on('error', (err) => {
+        if (Date.now() - lastErrorLog < 5000) return
+        lastErrorLog = Date.now()
+        res.log.warn('job queue connection problem', { error: String(err) })
+      })
+    }
     this.deadLetters = new DeadLetterStore(res)
     this.metrics = new JobMetrics({ metrics: res.metrics, runner: this, nodeId: res.config.nodeId })
   }
@@ -141,6 +151,7 @@ export class JobRunner {
     )
     await this.inline?.close()
     await Promise.all(queueNames.map((q) => this.queues[q].close().catch(() => {})))
+    await closeBullConnection(this.connection)
   }
 
   private jobOptions(job: EnqueueOptions): JobsOptions {
