@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia'
+import { Elysia, t } from 'elysia'
 import { authGuard } from '../auth/guard'
 import type { AuthService } from '../auth/service'
 import { ListQuery, NotificationPage, ReadBody } from './model'
@@ -23,7 +23,7 @@ export const notificationsModule = (auth: AuthService, notifications: Notificati
         set.status = 204
       },
       {
-        body: ReadBody,
+        body: t.Optional(ReadBody),
         detail: { summary: 'Mark read: everything up to `upTo` (a notification id), or everything' },
       },
     )

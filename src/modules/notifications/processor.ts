@@ -5,8 +5,10 @@ import { UnreadCounter } from './unread-count'
 
 /** notifications/notification.create: store (grouped), count, then tell the user's sessions. */
 async function createNotification(input: NotifyInput, ctx: JobContext) {
-  const { row, created } = await storeNotification(ctx.db, input, { windowSeconds: ctx.config.jobs.notificationGroupWindowSeconds })
-  if (created) await new UnreadCounter(ctx.redis).afterCreate(input.userId)
+  const { row, created } = await storeNotification(ctx.db, input, {
+    windowSeconds: ctx.config.jobs.notificationGroupWindowSeconds,
+    unread: new UnreadCounter(ctx),
+  })
   await ctx.events.publishToUser(input.userId, { type: 'notification.created', data: toNotificationView(row) })
   return { notificationId: row.id, grouped: !created }
 }

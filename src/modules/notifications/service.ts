@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { notifications } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
@@ -12,7 +12,7 @@ export class NotificationService {
   private readonly unread: UnreadCounter
 
   constructor(private readonly res: { db: Database; redis: Redis; jobs: JobRunner }) {
-    this.unread = new UnreadCounter(res.redis)
+    this.unread = new UnreadCounter(res)
   }
 
   /**
@@ -41,7 +41,7 @@ export class NotificationService {
       .where(
         and(
           eq(notifications.userId, opts.userId),
-          after ? sql`(${notifications.latestAt}, ${notifications.id}) < (${after.latestAt}, ${after.id})` : undefined,
+          after ? sql`(${notifications.latestAt}, ${notifications.id}) < (${after.latestAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
         ),
       )
       .orderBy(desc(notifications.latestAt), desc(notifications.id))
@@ -56,13 +56,7 @@ export class NotificationService {
   }
 
   unreadCount(userId: string): Promise<number> {
-    return this.unread.get(userId, async () => {
-      const [row] = await this.res.db
-        .select({ n: count() })
-        .from(notifications)
-        .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-      return Number(row?.n ?? 0)
-    })
+    return this.unread.get(userId)
   }
 
   /** Marks read everything, or `upTo` (one of the user's notifications) and everything older. */
@@ -76,17 +70,19 @@ export class NotificationService {
       if (!row) throw notFound('notification')
       bound = row
     }
-    await this.res.db
-      .update(notifications)
-      .set({ readAt: new Date() })
-      .where(
-        and(
-          eq(notifications.userId, userId),
-          isNull(notifications.readAt),
-          bound ? sql`(${notifications.latestAt}, ${notifications.id}) <= (${bound.latestAt}, ${bound.id})` : undefined,
-        ),
-      )
-    await this.unread.reset(userId)
+    await this.res.db.transaction(async (tx) => {
+      await tx
+        .update(notifications)
+        .set({ readAt: new Date() })
+        .where(
+          and(
+            eq(notifications.userId, userId),
+            isNull(notifications.readAt),
+            bound ? sql`(${notifications.latestAt}, ${notifications.id}) <= (${bound.latestAt.toISOString()}::timestamptz, ${bound.id}::uuid)` : undefined,
+          ),
+        )
+      await this.unread.reset(tx as unknown as Database, userId)
+    })
   }
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '../../db/client'
 import { notifications, type NotificationRow } from '../../db/schema'
 import { newId } from '../../lib/ids'
 import type { NotificationView, NotifyInput } from './model'
+import type { UnreadCounter } from './unread-count'
 
 export const MAX_SAMPLE_ACTORS = 5
 
@@ -24,13 +25,13 @@ export const toNotificationView = (n: NotificationRow): NotificationView => ({
 /**
  * Stores one notification event. Within the window, an unread row for the same
  * (user, type, target) absorbs it (count + 1, actor moved to the front); otherwise a new
- * row is created. A per-group advisory lock keeps two concurrent events from both
+ * row is created (and the unread count grows with it). A per-group advisory lock keeps two concurrent events from both
  * creating a row. Returns the row and whether it is new (the unread count grows).
  */
 export async function storeNotification(
   db: Database,
   input: NotifyInput,
-  opts: { windowSeconds: number },
+  opts: { windowSeconds: number; unread: UnreadCounter },
 ): Promise<{ row: NotificationRow; created: boolean }> {
   // Times come from here (millisecond precision) so list cursors compare exactly.
   const now = new Date()
@@ -81,9 +82,12 @@ export async function storeNotification(
           latestAt: now,
         })
         .returning()
+      await opts.unread.afterCreate(tx as unknown as Database, input.userId)
       return { row: row!, created: true }
     })
   } catch (err) {
+    // The count may have been incremented for a row that did not commit: rebuild it next read.
+    await opts.unread.forget(input.userId)
     if (foreignKeyViolation(err)) throw new UnrecoverableError(`user ${input.userId} does not exist`)
     throw err
   }

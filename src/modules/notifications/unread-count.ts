@@ -1,51 +1,58 @@
+import { and, count, eq, isNull, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { notifications } from '../../db/schema'
 import type { Redis } from '../../lib/redis'
 
-// A rebuild claims the missing key with a sentinel before it counts in Postgres; a
-// notification stored meanwhile turns the sentinel into "dirty" and the rebuild then
-// declines to cache its (possibly stale) count. So the cached number is always exact.
-const AFTER_CREATE = `
-local v = redis.call('GET', KEYS[1])
-if not v then return 0 end
-if string.sub(v, 1, 11) == 'rebuilding:' then redis.call('SET', KEYS[1], 'dirty', 'KEEPTTL') return 0 end
-if v == 'dirty' then return 0 end
-return redis.call('INCR', KEYS[1])`
-
-const FINISH_REBUILD = `
-local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end
-if v == 'dirty' then redis.call('DEL', KEYS[1]) end
-return 0`
-
+const INCREMENT_IF_CACHED = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return -1`
 const TTL_SECONDS = 86400
 
-/** Each user's unread notification count, cached in Redis, rebuilt from Postgres when missing. */
+/**
+ * Each user's unread notification count, cached in Redis and kept exact. Every change
+ * to the cache (increment on create, reset on read, rebuild from Postgres when the key
+ * is missing) happens inside a Postgres transaction holding the user's advisory lock,
+ * so a rebuild counts either before a new row commits (and the increment lands after)
+ * or after it (and the increment happened before the key existed).
+ */
 export class UnreadCounter {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly res: { db: Database; redis: Redis }) {}
 
   key(userId: string): string {
-    return this.redis.key('notifications', 'unread', userId)
+    return this.res.redis.key('notifications', 'unread', userId)
   }
 
-  /** After a new unread row was committed. */
-  async afterCreate(userId: string): Promise<void> {
-    await this.redis.client.eval(AFTER_CREATE, { keys: [this.key(userId)], arguments: [] })
+  /** In the transaction that created a new unread row for the user. */
+  async afterCreate(tx: Database, userId: string): Promise<void> {
+    await lockUser(tx, userId)
+    await this.res.redis.client.eval(INCREMENT_IF_CACHED, { keys: [this.key(userId)], arguments: [] })
   }
 
-  /** After rows were marked read: the next read rebuilds. */
-  async reset(userId: string): Promise<void> {
-    await this.redis.client.del(this.key(userId))
+  /** In the transaction that marked rows read: the next read rebuilds. */
+  async reset(tx: Database, userId: string): Promise<void> {
+    await lockUser(tx, userId)
+    await this.res.redis.client.del(this.key(userId))
   }
 
-  async get(userId: string, countInDatabase: () => Promise<number>): Promise<number> {
-    const key = this.key(userId)
-    const cached = await this.redis.client.get(key)
-    if (cached !== null && /^\d+$/.test(cached)) return Number(cached)
-    const sentinel = `rebuilding:${crypto.randomUUID()}`
-    const claimed = await this.redis.client.set(key, sentinel, { NX: true, EX: 30 })
-    const n = await countInDatabase()
-    if (claimed) {
-      await this.redis.client.eval(FINISH_REBUILD, { keys: [key], arguments: [sentinel, String(n), String(TTL_SECONDS)] })
-    }
-    return n
+  /** Drops the cached value, e.g. when a transaction that already incremented it fails. */
+  async forget(userId: string): Promise<void> {
+    await this.res.redis.client.del(this.key(userId)).catch(() => {})
   }
+
+  async get(userId: string): Promise<number> {
+    const cached = await this.res.redis.client.get(this.key(userId))
+    if (cached !== null) return Number(cached)
+    return this.res.db.transaction(async (tx) => {
+      await lockUser(tx, userId)
+      const [row] = await tx
+        .select({ n: count() })
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+      const n = Number(row?.n ?? 0)
+      await this.res.redis.client.set(this.key(userId), String(n), { EX: TTL_SECONDS })
+      return n
+    })
+  }
+}
+
+function lockUser(tx: Database, userId: string) {
+  return tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`unread:${userId}`}, 0))`)
 }
