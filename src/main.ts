@@ -1,4 +1,4 @@
-// Boot: config -> db -> redis -> http -> job workers (ROLE: all = both, api = http only,
+// Boot: config -> redis -> db -> http -> job workers (ROLE: all = both, api = http only,
 // worker = job workers only, no HTTP server). A configuration or dependency problem at boot
 // prints one line saying what and how to fix it, and exits non-zero.
 import { createApp } from './app'

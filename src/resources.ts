@@ -26,11 +26,13 @@ export async function openResources(config: Config, opts: { keys?: SigningKeys; 
   const log = opts.log ?? createLogger(config.logLevel, { node: config.nodeId })
   const opened: { close(): Promise<void> }[] = []
   try {
+    // Redis first: it answers (or not) in milliseconds, while creating an embedded
+    // database takes seconds, so a missing Redis is reported at once.
+    const redis = await new Redis({ url: config.redisUrl, prefix: config.redisPrefix, log }).connect()
+    opened.push(redis)
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
     opened.push(database)
     await database.migrate()
-    const redis = await new Redis({ url: config.redisUrl, prefix: config.redisPrefix, log }).connect()
-    opened.push(redis)
     const keys =
       opts.keys ??
       (await loadSigningKeys({ privateKey: config.jwt.privateKey, file: `${config.dataDir}/jwt-ed25519.json` }))
