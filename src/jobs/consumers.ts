@@ -49,7 +49,7 @@ export async function startConsumers(
     stats = {}
     opts.report(out)
   }
-  const timer = setInterval(flush, opts.reportEveryMs ?? 250)
+  const timer = setInterval(flush, opts.reportEveryMs ?? 100)
 
   const run = (queue: QueueName) => async (job: Job) => {
     const processor = table[queue]?.[job.name]

@@ -39,7 +39,7 @@ self.onmessage = async (event: MessageEvent<ToThread>) => {
 async function start(config: Config, modules: string[], threadId: number): Promise<() => Promise<void>> {
   const log = createLogger(config.logLevel, { node: config.nodeId, thread: threadId })
   // Migrations ran on the main thread before any worker started.
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 5 })
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 20 })
   const redis = await new Redis({ url: config.redisUrl, prefix: config.redisPrefix, log }).connect()
   let consumers: Consumers
   try {

@@ -32,10 +32,6 @@ export const processors: ProcessorTable = {
       return 'ok'
     },
   },
-  notifications: {
-    /** The benchmark's trivial job. */
-    'bench.noop': async () => null,
-  },
 }
 
 export const testProcessorsModule = new URL('./job-processors.ts', import.meta.url).href

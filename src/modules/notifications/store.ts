@@ -25,8 +25,9 @@ export const toNotificationView = (n: NotificationRow): NotificationView => ({
 /**
  * Stores one notification event. Within the window, an unread row for the same
  * (user, type, target) absorbs it (count + 1, actor moved to the front); otherwise a new
- * row is created (and the unread count grows with it). A per-group advisory lock keeps two concurrent events from both
- * creating a row. Returns the row and whether it is new (the unread count grows).
+ * row is created and the cached unread count grows. The user's advisory lock (held to
+ * commit) keeps two concurrent events from both creating a row, and orders the count's
+ * increment against its rebuilds. Returns the row and whether it is new.
  */
 export async function storeNotification(
   db: Database,
@@ -35,10 +36,9 @@ export async function storeNotification(
 ): Promise<{ row: NotificationRow; created: boolean }> {
   // Times come from here (millisecond precision) so list cursors compare exactly.
   const now = new Date()
-  const group = `${input.userId}|${input.type}|${input.targetType}|${input.targetId}`
   try {
     return await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${group}, 0))`)
+      await opts.unread.lock(tx as unknown as Database, input.userId)
       const [existing] =
         opts.windowSeconds > 0
           ? await tx
@@ -82,7 +82,7 @@ export async function storeNotification(
           latestAt: now,
         })
         .returning()
-      await opts.unread.afterCreate(tx as unknown as Database, input.userId)
+      await opts.unread.afterCreate(input.userId)
       return { row: row!, created: true }
     })
   } catch (err) {

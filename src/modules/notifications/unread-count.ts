@@ -20,9 +20,13 @@ export class UnreadCounter {
     return this.res.redis.key('notifications', 'unread', userId)
   }
 
-  /** In the transaction that created a new unread row for the user. */
-  async afterCreate(tx: Database, userId: string): Promise<void> {
-    await lockUser(tx, userId)
+  /** Takes the user's lock for the rest of the transaction. */
+  lock(tx: Database, userId: string) {
+    return lockUser(tx, userId)
+  }
+
+  /** In the transaction that created a new unread row for the user, after `lock`. */
+  async afterCreate(userId: string): Promise<void> {
     await this.res.redis.client.eval(INCREMENT_IF_CACHED, { keys: [this.key(userId)], arguments: [] })
   }
 
