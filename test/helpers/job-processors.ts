@@ -24,6 +24,13 @@ export const processors: ProcessorTable = {
       await runs(ctx, data.key)
       throw new UnrecoverableError('payload can never be processed')
     },
+    /** Takes `ms`, then marks itself done. */
+    'test.slow': async (data: { key: string; ms: number }, ctx) => {
+      await runs(ctx, data.key)
+      await Bun.sleep(data.ms)
+      await ctx.redis.client.set(ctx.redis.key('test', data.key, 'done'), '1')
+      return 'ok'
+    },
     /** Kills its worker thread on the first run, mid-job; succeeds when run again. */
     'test.crash': async (data: { key: string }, ctx) => {
       const n = await runs(ctx, data.key)
