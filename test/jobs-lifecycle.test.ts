@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { ConfigError, loadConfig } from '../src/config'
 import { JobRunner } from '../src/jobs/runner'
 import { Metrics } from '../src/lib/metrics'
 import { NotificationService } from '../src/modules/notifications/service'
@@ -55,5 +56,29 @@ describe('graceful close', () => {
     await runner.close()
     expect(await res.redis.client.get(res.redis.key('test', key, 'done'))).toBe('1')
     expect(await (await res.jobs.queues.fanout.getJob(id))?.getState()).toBe('completed')
+  })
+})
+
+describe('job settings', () => {
+  test('defaults: 2 threads, 1 s backoff, 30 s locks and stall checks, a 10 minute grouping window', () => {
+    expect(loadConfig({}).jobs).toEqual({
+      workers: 2,
+      backoffMs: 1000,
+      lockMs: 30_000,
+      stalledIntervalMs: 30_000,
+      notificationGroupWindowSeconds: 600,
+    })
+  })
+
+  test.each([
+    ['JOB_WORKERS', 'lots'],
+    ['JOB_WORKERS', '65'],
+    ['JOB_BACKOFF_MS', '0'],
+    ['JOB_LOCK_MS', '10'],
+    ['JOB_STALLED_INTERVAL_MS', '1.5'],
+    ['NOTIFICATION_GROUP_WINDOW', '-1'],
+  ])('%s=%s is refused with a line naming the setting', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name}: "${value.replace('.', '\\.')}"`))
   })
 })
