@@ -72,13 +72,18 @@ export async function startConsumers(
       const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts
       bump(queue, 'failed')
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-      if (final) {
-        await deadLetters.recordDead({ queue, name: job.name, jobId: job.id!, payload: job.data, error, attemptsMade: job.attemptsMade + 1 })
-        bump(queue, 'dead')
-        ctx.log.warn('job dead-lettered', { error, attempts: job.attemptsMade + 1 })
-      } else {
-        await deadLetters.noteFailure({ queue, jobId: job.id! })
-        ctx.log.info('job failed, will retry', { error, attempt: job.attemptsMade + 1 })
+      // The job's own error is what BullMQ records, even if the bookkeeping below fails.
+      try {
+        if (final) {
+          await deadLetters.recordDead({ queue, name: job.name, jobId: job.id!, payload: job.data, error, attemptsMade: job.attemptsMade + 1 })
+          bump(queue, 'dead')
+          ctx.log.warn('job dead-lettered', { error, attempts: job.attemptsMade + 1 })
+        } else {
+          await deadLetters.noteFailure({ queue, jobId: job.id! })
+          ctx.log.info('job failed, will retry', { error, attempt: job.attemptsMade + 1 })
+        }
+      } catch (bookkeeping) {
+        ctx.log.error('could not record a failed job (it stays in the BullMQ failed set)', { error, cause: bookkeeping })
       }
       throw err
     }

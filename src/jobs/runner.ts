@@ -39,6 +39,7 @@ export class JobRunner {
   private inline: Consumers | undefined
   private modules: string[] = []
   private closing = false
+  private readonly restartFailures = new Map<number, number>()
   private closed: Promise<void> | undefined
   private readonly connection: ReturnType<typeof bullConnection>
 
@@ -107,7 +108,10 @@ export class JobRunner {
         const msg = event.data
         if (msg.type === 'stats') this.metrics.record(msg.stats)
         else if (msg.type === 'ready') resolve()
-        else if (msg.type === 'fatal') reject(new Error(`job worker thread failed to start: ${msg.error}`))
+        else if (msg.type === 'fatal') {
+          reject(new Error(`job worker thread failed to start: ${msg.error}`))
+          worker.terminate()
+        }
       }
       worker.addEventListener('close', () => reject(new Error('job worker thread exited while starting')))
     })
@@ -116,10 +120,17 @@ export class JobRunner {
       onExit()
       if (this.closing) return
       this.metrics.threadRestarts.inc()
-      this.res.log.warn('job worker thread died; starting another', { threadId, code: (event as CloseEvent).code })
+      // A thread that keeps dying at start (e.g. Postgres down) is restarted less and less often.
+      const failures = (this.restartFailures.get(threadId) ?? 0) + 1
+      this.restartFailures.set(threadId, failures)
+      const delay = Math.min(200 * 2 ** (failures - 1), 10_000)
+      this.res.log.warn('job worker thread died; starting another', { threadId, code: (event as CloseEvent).code, inMs: delay })
       setTimeout(() => {
-        if (!this.closing) this.spawn(threadId).catch((err) => this.res.log.error('job worker thread restart failed', { error: err }))
-      }, 200)
+        if (this.closing) return
+        this.spawn(threadId)
+          .then(() => this.restartFailures.set(threadId, 0))
+          .catch((err) => this.res.log.error('job worker thread restart failed', { error: err }))
+      }, delay)
     })
     worker.postMessage({ type: 'start', config: this.res.config, modules: this.modules, threadId } satisfies ToThread)
     return ready
