@@ -6,6 +6,7 @@ import { CommunityService } from './modules/communities/service'
 import { PinService } from './modules/messages/pins'
 import { ReceiptService } from './modules/messages/receipts'
 import { MessageService } from './modules/messages/service'
+import { NotificationService } from './modules/notifications/service'
 import { RoleService } from './modules/permissions/roles'
 import { PermissionService } from './modules/permissions/service'
 import { DmService } from './modules/rooms/dms'
@@ -54,6 +55,7 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     presence,
     hub,
     gateway,
+    notifications: new NotificationService(res),
     /** The guard every signed-in module uses: token check plus the per-user write limit. */
     signedIn: () => authGuard(auth, { rateLimiter: res.rateLimiter, rule: res.config.rateLimits.writesPerUser }),
     /** Closes sockets (4012) and drains the room actors. */
