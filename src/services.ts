@@ -15,6 +15,7 @@ import { Fanout } from './realtime/fanout'
 import { Gateway } from './realtime/gateway'
 import { RoomHub } from './realtime/hub'
 import { Presence } from './realtime/presence'
+import { UserChannels } from './realtime/user-channel'
 import type { Resources } from './resources'
 
 /** The app's services, built once from the resources and shared by REST and WebSocket. */
@@ -26,7 +27,8 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
   const router = opts.router ?? new LocalRouter({ host: host! })
   const fanout = new Fanout()
   const receipts = new ReceiptService(res, permissions, fanout)
-  const messages = new MessageService(res, permissions, router, receipts)
+  const notifications = new NotificationService(res)
+  const messages = new MessageService(res, permissions, router, receipts, { notify: (input) => notifications.notify(input) })
   const presence = new Presence(res, fanout)
   const hub = new RoomHub({ router, fanout, log: res.log })
   const gateway = new Gateway(res, {
@@ -35,6 +37,7 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     hub,
     fanout,
     presence,
+    userChannels: new UserChannels(res, fanout),
     ops: { permissions, messages, receipts, hub, fanout, presence, redis: res.redis },
   })
   return {
@@ -55,12 +58,12 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     presence,
     hub,
     gateway,
-    notifications: new NotificationService(res),
+    notifications,
     /** The guard every signed-in module uses: token check plus the per-user write limit. */
     signedIn: () => authGuard(auth, { rateLimiter: res.rateLimiter, rule: res.config.rateLimits.writesPerUser }),
     /** Closes sockets (4012) and drains the room actors. */
     async stop() {
-      gateway.stop()
+      await gateway.stop()
       await host?.stop()
     },
   }

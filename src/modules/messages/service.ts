@@ -1,12 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { RoomHistory, type HistoryQuery, type Message, type Router, type SendAck } from '../../../rooms'
-import { messages, roomState, rooms, users } from '../../db/schema'
+import { messages, roomMembers, roomState, rooms, users } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Resources } from '../../resources'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
 import type { ReceiptService } from './receipts'
+import type { NotifyInput } from '../notifications/model'
 
 export interface SendInput {
   nonce: string
@@ -55,6 +56,7 @@ export class MessageService {
     private readonly permissions: PermissionService,
     private readonly router: Router,
     private readonly receipts: Pick<ReceiptService, 'pushUnread'>,
+    private readonly notifications: { notify(input: NotifyInput & { dedupeKey?: string }): Promise<unknown> },
   ) {
     this.history = new RoomHistory(res)
     this.cache = new HistoryCache(res.redis)
@@ -87,7 +89,12 @@ export class MessageService {
         mentions,
         mentionEveryone,
       })
-      if (!ack.duplicate) for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
+      if (!ack.duplicate) {
+        for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
+        void this.notifyFor(userId, roomId, ack, input, mentions).catch((err) =>
+          this.res.log.warn('could not queue notifications', { roomId, error: err }),
+        )
+      }
       return ack
     }
   }
@@ -155,6 +162,28 @@ export class MessageService {
       .where(eq(messages.id, messageId))
     if (!row) throw notFound('message')
     return row
+  }
+
+  /** Mentions, replies and DMs notify (through the notifications queue) whoever they concern. */
+  private async notifyFor(authorId: string, roomId: string, ack: SendAck, input: SendInput, mentions: string[]) {
+    const data = { roomId, messageId: ack.messageId, seq: ack.seq, preview: input.body.slice(0, 140) }
+    const base = { targetType: 'room', targetId: roomId, actorId: authorId, data }
+    const told = new Set<string>([authorId])
+    const send = (userId: string, type: string) => {
+      if (told.has(userId)) return
+      told.add(userId)
+      return this.notifications.notify({ ...base, userId, type, dedupeKey: `${type}.${ack.messageId}.${userId}` })
+    }
+    for (const id of mentions) await send(id, 'mention')
+    if (input.replyTo) {
+      const [parent] = await this.res.db.select({ authorId: messages.authorId }).from(messages).where(eq(messages.id, input.replyTo))
+      if (parent && has(await this.permissions.inRoom(parent.authorId, roomId), Perm.view)) await send(parent.authorId, 'reply')
+    }
+    const place = await this.permissions.placement(roomId)
+    if (place?.kind === 'dm' || place?.kind === 'group_dm') {
+      const members = await this.res.db.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId))
+      for (const m of members) await send(m.userId, 'dm')
+    }
   }
 
   /** Seconds between messages per member; those who manage messages are exempt. A retry of a sent nonce passes. */
