@@ -16,6 +16,7 @@ import { Gateway } from './realtime/gateway'
 import { RoomHub } from './realtime/hub'
 import { Presence } from './realtime/presence'
 import { UserChannels } from './realtime/user-channel'
+import { registerRealtimeMetrics } from './realtime/metrics'
 import type { Resources } from './resources'
 
 /** The app's services, built once from the resources and shared by REST and WebSocket. */
@@ -40,6 +41,9 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     userChannels: new UserChannels(res, fanout),
     ops: { permissions, messages, receipts, hub, fanout, presence, redis: res.redis },
   })
+  const realtimeMetrics = registerRealtimeMetrics(res.metrics, { gateway, hub, fanout })
+  gateway.onFrame = realtimeMetrics.frameIn
+  hub.onCommitted = realtimeMetrics.committedAt
   return {
     res,
     auth,

@@ -53,6 +53,7 @@ export class Gateway {
   private accepting = true
   /** Sockets this node closed, by reason (exported in /metrics). */
   readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
+  onFrame: (() => void) | undefined
 
   constructor(
     private readonly res: Pick<Resources, 'config' | 'log' | 'metrics'>,
@@ -78,6 +79,7 @@ export class Gateway {
   async message(raw: ServerWebSocket<unknown>, frame: unknown) {
     const socket = this.sockets.get(raw) ?? (await this.pending.get(raw))
     if (!socket || socket.closed) return
+    this.onFrame?.()
     const parsed = parseFrame(frame)
     if (!parsed.ok) return this.reply(socket, { op: 'error', id: parsed.id, code: parsed.code, message: parsed.message })
     const { op } = parsed
