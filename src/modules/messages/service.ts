@@ -1,12 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { RoomHistory, type HistoryQuery, type Message, type Router, type SendAck } from '../../../rooms'
-import { messages, roomMembers, roomState, rooms, users } from '../../db/schema'
+import { messages, roomMembers, rooms, users } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Resources } from '../../resources'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
-import type { ReceiptService } from './receipts'
+import { roomLastSeq, type ReceiptService } from './receipts'
 import type { NotifyInput } from '../notifications/model'
 
 export interface SendInput {
@@ -149,9 +149,8 @@ export class MessageService {
     return result
   }
 
-  async lastSeq(roomId: string): Promise<number> {
-    const [row] = await this.res.db.select({ lastSeq: roomState.lastSeq }).from(roomState).where(eq(roomState.roomId, roomId))
-    return row?.lastSeq ?? 0
+  lastSeq(roomId: string): Promise<number> {
+    return roomLastSeq(this.res.db, roomId)
   }
 
   /** The message's room and author, or 404. */
