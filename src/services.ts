@@ -7,6 +7,7 @@ import { PinService } from './modules/messages/pins'
 import { ReceiptService } from './modules/messages/receipts'
 import { MessageService } from './modules/messages/service'
 import { NotificationService } from './modules/notifications/service'
+import { MuteService } from './modules/notifications/mutes'
 import { RoleService } from './modules/permissions/roles'
 import { PermissionService } from './modules/permissions/service'
 import { DmService } from './modules/rooms/dms'
@@ -29,7 +30,11 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
   const fanout = new Fanout()
   const receipts = new ReceiptService(res, permissions, fanout)
   const notifications = new NotificationService(res)
-  const messages = new MessageService(res, permissions, router, receipts, { notify: (input) => notifications.notify(input) })
+  const mutes = new MuteService(res, permissions)
+  const messages = new MessageService(res, permissions, router, receipts, {
+    notify: (input) => notifications.notify(input),
+    mutedIn: (roomId, userIds) => mutes.mutedIn(roomId, userIds),
+  })
   const presence = new Presence(res, fanout)
   const hub = new RoomHub({ router, fanout, log: res.log })
   const gateway = new Gateway(res, {
@@ -63,6 +68,7 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     hub,
     gateway,
     notifications,
+    mutes,
     /** The guard every signed-in module uses: token check plus the per-user write limit. */
     signedIn: () => authGuard(auth, { rateLimiter: res.rateLimiter, rule: res.config.rateLimits.writesPerUser }),
     /** Closes sockets (4012) and drains the room actors. */

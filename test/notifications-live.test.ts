@@ -62,4 +62,42 @@ describe('notifications from messages', () => {
     expect(list.notifications).toHaveLength(1)
     expect(list.notifications[0].count).toBe(1)
   })
+  test('mutes are inherited down the hierarchy; the nearest setting wins; they can expire', async () => {
+    const w = await newCommunity(http)
+    const g = await w.group('team')
+    const sub = await w.group('sub', g.id)
+    const quiet = await w.room('quiet', { groupId: sub.id })
+    const loud = await w.room('loud', { groupId: sub.id })
+    const alice = await w.join()
+    const bob = await w.join()
+    const a = await connect(alice.accessToken)
+    const mention = (roomId: string, nonce: string) => a.request('send', { roomId, nonce, body: `<@${bob.id}> ${nonce}` })
+    const rows = async () => ok(await http.get('/v1/notifications', w.as(bob))).body.notifications
+
+    // Muting the community silences rooms two groups down...
+    ok(await http.put(`/v1/notifications/mutes/community/${w.id}`, { muted: true }, w.as(bob)))
+    // ...except where a nearer setting unmutes.
+    ok(await http.put(`/v1/notifications/mutes/room/${loud.id}`, { muted: false }, w.as(bob)))
+    await mention(quiet.id, 'q1')
+    await mention(loud.id, 'l1')
+    const b = await connect(bob.accessToken)
+    await mention(loud.id, 'l2')
+    await b.event('notification.created', 10_000)
+    await Bun.sleep(300)
+    // Both mentions in the unmuted room, grouped into one row; none from the muted one.
+    expect((await rows()).map((n: any) => [n.targetId, n.count])).toEqual([[loud.id, 2]])
+
+    const list = ok(await http.get('/v1/notifications/mutes', w.as(bob))).body
+    expect(list).toContainEqual({ kind: 'community', id: w.id, muted: true, until: null })
+
+    // A group mute with an end, and a mute of something one cannot see, refused.
+    const timed = ok(await http.put(`/v1/notifications/mutes/group/${g.id}`, { muted: true, seconds: 60 }, w.as(bob))).body
+    expect(timed.until).toEqual(expect.any(String))
+    const other = await newCommunity(http)
+    expect((await http.put(`/v1/notifications/mutes/community/${other.id}`, { muted: true }, w.as(bob))).status).toBe(404)
+    ok(await http.delete(`/v1/notifications/mutes/community/${w.id}`, w.as(bob)), 204)
+    ok(await http.delete(`/v1/notifications/mutes/group/${g.id}`, w.as(bob)), 204)
+    await mention(quiet.id, 'q2')
+    await b.event('notification.created', 10_000, (e) => e.data.targetId === quiet.id)
+  })
 })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { users } from './users'
 
 /**
@@ -35,3 +35,22 @@ export const notifications = pgTable(
 )
 
 export type NotificationRow = typeof notifications.$inferSelect
+
+/**
+ * A user's mute setting on a room, a group or a community. The nearest setting above a
+ * room wins (so a room can be unmuted inside a muted community); `until` ends it by itself.
+ */
+export const notificationMutes = pgTable(
+  'notification_mutes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    scopeKind: text('scope_kind').$type<'room' | 'group' | 'community'>().notNull(),
+    scopeId: uuid('scope_id').notNull(),
+    muted: boolean('muted').notNull(),
+    until: timestamp('until', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.scopeKind, t.scopeId] })],
+)

@@ -56,7 +56,10 @@ export class MessageService {
     private readonly permissions: PermissionService,
     private readonly router: Router,
     private readonly receipts: Pick<ReceiptService, 'pushUnread'>,
-    private readonly notifications: { notify(input: NotifyInput & { dedupeKey?: string }): Promise<unknown> },
+    private readonly notifications: {
+      notify(input: NotifyInput & { dedupeKey?: string }): Promise<unknown>
+      mutedIn(roomId: string, userIds: string[]): Promise<Set<string>>
+    },
   ) {
     this.history = new RoomHistory(res)
     this.cache = new HistoryCache(res.redis)
@@ -167,21 +170,24 @@ export class MessageService {
   private async notifyFor(authorId: string, roomId: string, ack: SendAck, input: SendInput, mentions: string[]) {
     const data = { roomId, messageId: ack.messageId, seq: ack.seq, preview: input.body.slice(0, 140) }
     const base = { targetType: 'room', targetId: roomId, actorId: authorId, data }
-    const told = new Set<string>([authorId])
-    const send = (userId: string, type: string) => {
-      if (told.has(userId)) return
-      told.add(userId)
-      return this.notifications.notify({ ...base, userId, type, dedupeKey: `${type}.${ack.messageId}.${userId}` })
+    const recipients = new Map<string, string>()
+    const add = (userId: string, type: string) => {
+      if (userId !== authorId && !recipients.has(userId)) recipients.set(userId, type)
     }
-    for (const id of mentions) await send(id, 'mention')
+    for (const id of mentions) add(id, 'mention')
     if (input.replyTo) {
       const [parent] = await this.res.db.select({ authorId: messages.authorId }).from(messages).where(eq(messages.id, input.replyTo))
-      if (parent && has(await this.permissions.inRoom(parent.authorId, roomId), Perm.view)) await send(parent.authorId, 'reply')
+      if (parent && has(await this.permissions.inRoom(parent.authorId, roomId), Perm.view)) add(parent.authorId, 'reply')
     }
     const place = await this.permissions.placement(roomId)
     if (place?.kind === 'dm' || place?.kind === 'group_dm') {
       const members = await this.res.db.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId))
-      for (const m of members) await send(m.userId, 'dm')
+      for (const m of members) add(m.userId, 'dm')
+    }
+    const muted = await this.notifications.mutedIn(roomId, [...recipients.keys()])
+    for (const [userId, type] of recipients) {
+      if (muted.has(userId)) continue
+      await this.notifications.notify({ ...base, userId, type, dedupeKey: `${type}.${ack.messageId}.${userId}` })
     }
   }
 

@@ -3,8 +3,16 @@ import { authGuard } from '../auth/guard'
 import type { AuthService } from '../auth/service'
 import { ListQuery, NotificationPage, ReadBody } from './model'
 import type { NotificationService } from './service'
+import type { MuteService } from './mutes'
+import { UUID_PATTERN } from '../../lib/model'
 
-export const notificationsModule = (auth: AuthService, notifications: NotificationService) =>
+const MuteParams = t.Object({
+  kind: t.Union([t.Literal('room'), t.Literal('group'), t.Literal('community')]),
+  id: t.String({ pattern: UUID_PATTERN }),
+})
+const Mute = t.Object({ kind: t.String(), id: t.String(), muted: t.Boolean(), until: t.Nullable(t.String()) })
+
+export const notificationsModule = (auth: AuthService, notifications: NotificationService, mutes: MuteService) =>
   new Elysia({ prefix: '/v1/notifications', detail: { tags: ['notifications'], security: [{ bearer: [] }] } })
     .use(authGuard(auth))
     .get(
@@ -26,4 +34,24 @@ export const notificationsModule = (auth: AuthService, notifications: Notificati
         body: t.Optional(ReadBody),
         detail: { summary: 'Mark read: everything up to `upTo` (a notification id), or everything' },
       },
+    )
+    .get('/mutes', ({ user }) => mutes.list(user.id), {
+      response: { 200: t.Array(Mute) },
+      detail: { summary: 'Your mute settings still in force' },
+    })
+    .put('/mutes/:kind/:id', ({ user, params, body }) => mutes.set(user.id, params, body), {
+      params: MuteParams,
+      body: t.Object({ muted: t.Boolean(), seconds: t.Optional(t.Integer({ minimum: 60, maximum: 365 * 86400 })) }),
+      response: { 200: Mute },
+      detail: {
+        summary: 'Mute (or, under a muted parent, unmute) a room, group or community; the nearest setting above a room wins',
+      },
+    })
+    .delete(
+      '/mutes/:kind/:id',
+      async ({ user, params, set }) => {
+        await mutes.clear(user.id, params)
+        set.status = 204
+      },
+      { params: MuteParams },
     )
