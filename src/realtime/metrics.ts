@@ -4,9 +4,20 @@ import type { Fanout } from './fanout'
 import type { Gateway } from './gateway'
 import type { RoomHub } from './hub'
 
+const names = [
+  'hearth_ws_connections',
+  'hearth_rooms_active',
+  'hearth_ws_closed_by_server',
+  'hearth_ws_frames_in_total',
+  'hearth_ws_events_out_total',
+  'hearth_fanout_latency_seconds',
+]
+
 /** WebSocket and room figures for /metrics, read from the gateway and hub when scraped. */
 export function registerRealtimeMetrics(metrics: Metrics, parts: { gateway: Gateway; hub: RoomHub; fanout: Fanout }) {
   const registers = [metrics.registry]
+  // The newest services of a registry own these (a test may build a second app on the same resources).
+  for (const name of names) metrics.registry.removeSingleMetric(name)
   new Gauge({
     name: 'hearth_ws_connections',
     help: 'Open WebSocket connections on this node',
