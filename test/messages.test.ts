@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
-import { messageEdits } from '../src/db/schema'
+import { messageEdits, messages } from '../src/db/schema'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
 
@@ -92,6 +92,16 @@ describe('pins', () => {
     expect(pins).toEqual([{ messageId: sent[0].id, pinnedBy: w.owner.id, pinnedAt: expect.any(String) }])
     ok(await http.delete(`/v1/rooms/${room.id}/pins/${sent[0].id}`, w.as(w.owner)), 204)
     expect(ok(await http.get(`/v1/rooms/${room.id}/pins`, w.as(member))).body).toEqual([])
+  })
+})
+
+describe('deleting a room', () => {
+  test('takes its messages along', async () => {
+    const { w, room, sent } = await roomWithMessages(2)
+    ok(await http.delete(`/v1/rooms/${room.id}`, w.as(w.owner)), 204)
+    expect((await http.get(`/v1/messages/${sent[0].id}`, w.as(w.owner))).status).toBe(404)
+    const left = await app.res.db.select().from(messages).where(eq(messages.roomId, room.id))
+    expect(left).toEqual([])
   })
 })
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { groupClosure, groups, roomMembers, rooms, type GroupRow, type RoomRow } from '../../db/schema'
+import { groupClosure, groups, messagePins, messages, roomMembers, roomReads, roomState, rooms, type GroupRow, type RoomRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Resources } from '../../resources'
@@ -186,7 +186,15 @@ export class RoomService {
     await this.permissions.mutate({
       actorId: userId,
       scopes: [room.communityId!],
-      fn: (tx) => tx.delete(rooms).where(eq(rooms.id, roomId)),
+      fn: async (tx) => {
+        // Messages and their bookkeeping carry no foreign key to rooms (the actor runtime
+        // does not need one), so they go here, with the room.
+        await tx.delete(messages).where(eq(messages.roomId, roomId))
+        await tx.delete(roomState).where(eq(roomState.roomId, roomId))
+        await tx.delete(roomReads).where(eq(roomReads.roomId, roomId))
+        await tx.delete(messagePins).where(eq(messagePins.roomId, roomId))
+        await tx.delete(rooms).where(eq(rooms.id, roomId))
+      },
     })
     this.permissions.forgetRoom(roomId)
   }
