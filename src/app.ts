@@ -109,7 +109,7 @@ export function createApp(res: Resources, services: Services = createServices(re
     .use(messagesModule(services))
     .use(realtimeModule(services.gateway))
     // Background work: notifications, dead letters, the queue dashboard.
-    .use(notificationsModule(auth, notifications, services.mutes))
+    .use(notificationsModule(services.signedIn, notifications, services.mutes))
     .use(deadLettersModule(auth, res.jobs))
     .use(queueBoardModule(auth, res.jobs, res.config))
 }

@@ -1,6 +1,5 @@
 import { Elysia, t } from 'elysia'
-import { authGuard } from '../auth/guard'
-import type { AuthService } from '../auth/service'
+import type { authGuard } from '../auth/guard'
 import { ListQuery, NotificationPage, ReadBody } from './model'
 import type { NotificationService } from './service'
 import type { MuteService } from './mutes'
@@ -12,9 +11,9 @@ const MuteParams = t.Object({
 })
 const Mute = t.Object({ kind: t.String(), id: t.String(), muted: t.Boolean(), until: t.Nullable(t.String()) })
 
-export const notificationsModule = (auth: AuthService, notifications: NotificationService, mutes: MuteService) =>
+export const notificationsModule = (signedIn: () => ReturnType<typeof authGuard>, notifications: NotificationService, mutes: MuteService) =>
   new Elysia({ prefix: '/v1/notifications', detail: { tags: ['notifications'], security: [{ bearer: [] }] } })
-    .use(authGuard(auth))
+    .use(signedIn())
     .get(
       '',
       ({ user, query }) => notifications.list({ userId: user.id, cursor: query.cursor, limit: query.limit ?? 30 }),
