@@ -51,19 +51,24 @@ export class ClusterBus {
     return this.res.redis.client.publish(channel, message)
   }
 
+  private readonly roomListeners = new WeakMap<Handler, Handler>()
+
+  /** Listens to a room channel; the same `handler` unsubscribes (other listeners of the channel stay). */
   async subscribeRoom(channel: string, handler: Handler): Promise<void> {
     const listener = (m: string) => {
       this.received.room++
       handler(m)
     }
+    this.roomListeners.set(handler, listener)
     if (this.sharded) await this.connection().sSubscribe(channel, listener)
     else await this.connection().subscribe(channel, listener)
   }
 
-  async unsubscribeRoom(channel: string): Promise<void> {
-    if (!this.sub?.isOpen) return
-    if (this.sharded) await this.sub.sUnsubscribe(channel)
-    else await this.sub.unsubscribe(channel)
+  async unsubscribeRoom(channel: string, handler: Handler): Promise<void> {
+    const listener = this.roomListeners.get(handler)
+    if (!this.sub?.isOpen || !listener) return
+    if (this.sharded) await this.sub.sUnsubscribe(channel, listener)
+    else await this.sub.unsubscribe(channel, listener)
   }
 
   publishRoom(channel: string, message: string): Promise<number> {
