@@ -81,6 +81,7 @@ export class Membership {
     await client.zRem(this.key('members'), this.nodeId).catch(() => {})
     await client.hDel(this.key('machines'), this.nodeId).catch(() => {})
     await bus.publish(bus.channel('members'), JSON.stringify({ left: this.nodeId })).catch(() => {})
+    await this.run('')
   }
 
   /** The Fly machine of a live node (when nodes run on Fly). */

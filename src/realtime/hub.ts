@@ -89,7 +89,7 @@ export class RoomHub {
         for (const c of catchingUp) c.queue.push(event)
         const message = (event.data as { message?: { createdAt?: Date } }).message
         if (event.type === 'message.created' && message?.createdAt instanceof Date) this.onCommitted?.(message.createdAt)
-        this.resources.fanout.publish(roomTopic(roomId), toOutbound(event))
+        this.resources.fanout.deliver(roomTopic(roomId), toOutbound(event))
       })
       room = { sockets: new Set(), unsubscribe, catchingUp }
       this.rooms.set(roomId, room)
