@@ -8,6 +8,7 @@ import type { OutboundEvent } from '../realtime/fanout'
 import type { ClusterBus } from './bus'
 import type { Membership } from './membership'
 import { HashRing } from './ring'
+import { RoomSequencer } from './room-sequencer'
 import { NodeRpc, NodeUnreachableError, RequestTimeoutError } from './rpc'
 import { parseWire, RemoteError } from './wire'
 
@@ -47,7 +48,10 @@ function retryable(err: unknown): boolean {
  */
 export class RedisRouter implements Router {
   private ring: HashRing
-  private readonly rooms = new Map<string, { listeners: Set<RoomListener>; ready: Promise<void>; handler: (m: string) => void }>()
+  private readonly rooms = new Map<
+    string,
+    { listeners: Set<RoomListener>; ready: Promise<void>; handler: (m: string) => void; sequencer: RoomSequencer }
+  >()
   private readonly rpc: NodeRpc
   private ringWaiters: (() => void)[] = []
   private untap: (() => void) | undefined
@@ -117,7 +121,21 @@ export class RedisRouter implements Router {
       const ready = this.res.bus.subscribeRoom(this.roomChannel(roomId), handler).catch((err) => {
         this.res.log.warn('room channel subscribe failed', { roomId, error: String(err) })
       })
-      room = { listeners: new Set(), ready, handler }
+      const listeners = new Set<RoomListener>()
+      const sequencer = new RoomSequencer(roomId, {
+        missed: (sinceSeq) => this.eventsSince({ roomId, sinceSeq }),
+        deliver: (event) => {
+          for (const listener of [...listeners]) {
+            try {
+              listener(event)
+            } catch (err) {
+              this.res.log.error('room listener threw', { roomId, error: err })
+            }
+          }
+        },
+        log: this.res.log,
+      })
+      room = { listeners, ready, handler, sequencer }
       this.rooms.set(roomId, room)
     }
     const entry = room
@@ -184,14 +202,7 @@ export class RedisRouter implements Router {
       return
     }
     if ('x' in wire) return this.deliverEphemeral?.(roomId, wire.x)
-    if (!room) return
-    for (const listener of [...room.listeners]) {
-      try {
-        listener(wire.e)
-      } catch (err) {
-        this.res.log.error('room listener threw', { roomId, error: err })
-      }
-    }
+    room?.sequencer.push(wire.e)
   }
 
   private onMembers(members: string[]) {
