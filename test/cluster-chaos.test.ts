@@ -57,13 +57,18 @@ test('chaos: SIGKILL one node, restart another, while 50 rooms keep sending', as
 
   // Observers: one per node, each in every room; on a lost socket they resume with sinceSeq.
   const seen = Array.from({ length: 3 }, () => new Map<string, number[]>(rooms.map((r) => [r, []])))
+  const trail = Array.from({ length: 3 }, () => new Map<string, string[]>(rooms.map((r) => [r, []])))
   const observe = async (i: number, until: () => boolean) => {
-    while (!until()) {
+    for (let connection = 0; !until(); connection++) {
       const ws = await connect(token)
       const closed = closedOf(ws)
+      const at = new URL(ws.socket.url).port
       ws.socket.addEventListener('message', (e) => {
         const f = JSON.parse(String(e.data))
-        if (f.op === 'event' && f.type === 'message.created') seen[i]!.get(f.roomId)?.push(f.seq)
+        if (f.op === 'event' && f.type === 'message.created') {
+          seen[i]!.get(f.roomId)?.push(f.seq)
+          trail[i]!.get(f.roomId)?.push(`${f.seq}@${at}#${connection}:${Math.round(performance.now() - start)}`)
+        }
       })
       for (const roomId of rooms) {
         const got = seen[i]!.get(roomId)!
@@ -78,7 +83,7 @@ test('chaos: SIGKILL one node, restart another, while 50 rooms keep sending', as
   const ackTimes = new Map<string, number[]>(rooms.map((r) => [r, []]))
   let errors = 0
   let reconnects = 0
-  const start = performance.now()
+  let start = performance.now()
   const sendUntil = start + SEND_MS
   const sender = async (roomIndex: number) => {
     const roomId = rooms[roomIndex]!
@@ -107,6 +112,7 @@ test('chaos: SIGKILL one node, restart another, while 50 rooms keep sending', as
     ws.close()
   }
 
+  start = performance.now()
   let observing = true
   const observers = [0, 1, 2].map((i) => observe(i, () => !observing))
   const senders = rooms.map((_, i) => sender(i))
@@ -159,6 +165,12 @@ test('chaos: SIGKILL one node, restart another, while 50 rooms keep sending', as
   for (const [i, m] of seen.entries()) {
     for (const roomId of rooms) {
       const got = m.get(roomId)!
+      const want = byRoom.get(roomId)!.map((x) => x.seq)
+      if (got.join() !== want.join()) {
+        const k = want.findIndex((seq, j) => got[j] !== seq)
+        const t = trail[i]!.get(roomId)!
+        console.log(`observer ${i} room ${roomId}: got ${got.length} of ${want.length}, first difference at ${k}: ${t.slice(Math.max(0, k - 4), k + 6).join(' ')}`)
+      }
       expect({ observer: i, roomId, seqs: got }).toEqual({ observer: i, roomId, seqs: byRoom.get(roomId)!.map((x) => x.seq) })
     }
   }

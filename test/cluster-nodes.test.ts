@@ -47,6 +47,7 @@ describe('three nodes', () => {
     await onB.request('subscribe', { roomId })
     await onC.request('subscribe', { roomId })
     const ack = await onA.request('send', { roomId, nonce: 'hello-1', body: 'hello from A' })
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toContain('hearth_cluster_members{node="node-a"} 3')
     expect(ack).toMatchObject({ op: 'ack', seq: 1 })
     for (const ws of [onB, onC]) {
       const event = await ws.event('message.created', 5000, (f) => f.roomId === roomId)

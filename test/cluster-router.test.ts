@@ -85,3 +85,40 @@ describe('RedisRouter across nodes', () => {
     expect(a.host.actor({ roomId })!.epoch).toBeGreaterThan(oldEpoch)
   })
 })
+
+describe('ownership epochs', () => {
+  let bed: RoomsTestbed
+  let a: InProcessNode
+  let b: InProcessNode
+  let users: string[]
+  beforeAll(async () => {
+    bed = await openRoomsTestbed({}, { manualClose: true })
+    const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
+    a = await startInProcessNode(bed.resources, { nodeId: 'e-a', prefix })
+    b = await startInProcessNode(bed.resources, { nodeId: 'e-b', prefix })
+    await eventually('both nodes on the ring', async () => a.membership.live().length === 2 && b.membership.live().length === 2)
+    users = await bed.createUsers(1)
+  })
+  afterAll(async () => {
+    await a.stop()
+    await b.stop()
+    await bed.close()
+  })
+
+  test('a stale owner cannot commit: its actor is fenced by the epoch check, and the router recovers', async () => {
+    let roomId = newId()
+    while (a.router.ownerOf(roomId) !== 'e-b') roomId = newId()
+    const send = (nonce: string) => ({ type: 'send' as const, roomId, authorId: users[0]!, nonce, body: nonce })
+    await a.router.send(send('one'))
+    const stale = b.host.actor({ roomId })!
+    // Node A takes the room behind the ring's back (as a node with a stale view would).
+    expect((await a.host.send(send('two'))).seq).toBe(2)
+    expect(a.host.actor({ roomId })!.epoch).toBeGreaterThan(stale.epoch)
+    const refused = await b.host.send(send('three')).catch((e) => e)
+    expect(refused).toMatchObject({ code: 'conflict', details: { reason: 'stale_epoch' } })
+    expect(stale.isClosed).toBe(true)
+    // Through the router the same send lands on the ring's owner, which takes the room back.
+    expect((await a.router.send(send('three'))).seq).toBe(3)
+    expect(b.host.actor({ roomId })!.epoch).toBeGreaterThan(a.host.actor({ roomId })?.epoch ?? 0)
+  })
+})

@@ -4,6 +4,7 @@ import type { Resources } from '../resources'
 import { ClusterBus } from './bus'
 import { ClusterFanout, PermissionRelay } from './fanout'
 import { Membership } from './membership'
+import { registerClusterMetrics } from './metrics'
 import { RedisRouter } from './redis-router'
 
 export { HashRing } from './ring'
@@ -37,6 +38,7 @@ export class Cluster {
       { requestTimeoutMs: cluster.requestTimeoutMs, sendDeadlineMs: cluster.sendDeadlineMs, vnodes: cluster.vnodes },
     )
     this.fanout = new ClusterFanout({ bus: this.bus, router: this.router, log: res.log })
+    registerClusterMetrics(res.metrics, this)
   }
 
   get nodeId(): string {
