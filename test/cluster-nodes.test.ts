@@ -74,6 +74,15 @@ describe('three nodes', () => {
     expect(await onB.event('receipt.read', 5000, (f) => f.roomId === roomId)).toMatchObject({ data: { userId: reader.id, seq: ack.seq } })
   })
 
+  test('a permission change made through A revokes a live subscription on B', async () => {
+    const roomId = await roomOwnedBy(undefined, 'revoked')
+    const member = await world.join()
+    const onB = await open(b, member.accessToken)
+    expect(await onB.request('subscribe', { roomId })).toMatchObject({ op: 'ack' })
+    await world.overwrite({ room: roomId }, { member: member.id }, { deny: ['view'] })
+    expect(await onB.event('subscription.revoked', 5000)).toMatchObject({ roomId })
+  })
+
   test('a node without sockets in a room receives none of its traffic', async () => {
     const roomId = await roomOwnedBy(a, 'quiet')
     const onB = await open(b, world.owner.accessToken)
