@@ -48,11 +48,13 @@ export async function startHearthCluster(nodeIds: string[], env: Record<string, 
   const ports = new Map<string, number>()
   const running = new Map<string, HearthNode>()
   const sql = postgres(database.url, { max: 2, onnotice: () => {} })
+  const logFiles: string[] = []
 
   const start = async (nodeId: string): Promise<HearthNode> => {
     const port = ports.get(nodeId) ?? freePort()
     ports.set(nodeId, port)
     const logFile = `/tmp/hearth-${prefix.slice(5, 13)}-${nodeId}-${Date.now()}.log`
+    logFiles.push(logFile, `${logFile}.err`)
     const proc = Bun.spawn(['bun', 'src/main.ts'], {
       cwd: root,
       env: childEnv({
@@ -125,6 +127,8 @@ export async function startHearthCluster(nodeIds: string[], env: Record<string, 
       for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await redis.del(keys)
       await redis.close()
       await database.drop()
+      const { rm } = await import('node:fs/promises')
+      for (const file of logFiles) await rm(file, { force: true })
     },
   }
   await cluster.settle(nodeIds)
