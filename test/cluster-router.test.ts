@@ -25,6 +25,23 @@ routerContract('RedisRouter (two nodes)', async () => {
   }
 })
 
+routerContract('RedisRouter (two nodes, plain pub/sub)', async () => {
+  const bed = await openRoomsTestbed({}, { manualClose: true })
+  const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
+  const a = await startInProcessNode(bed.resources, { nodeId: 'plain-a', prefix, sharded: false })
+  const b = await startInProcessNode(bed.resources, { nodeId: 'plain-b', prefix, sharded: false })
+  await eventually('both nodes on the ring', async () => a.membership.live().length === 2 && b.membership.live().length === 2)
+  return {
+    router: a.router,
+    users: await bed.createUsers(3),
+    async close() {
+      await a.stop()
+      await b.stop()
+      await bed.close()
+    },
+  }
+})
+
 describe('RedisRouter across nodes', () => {
   let bed: RoomsTestbed
   let a: InProcessNode

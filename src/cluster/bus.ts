@@ -22,7 +22,8 @@ export class ClusterBus {
   }
 
   async start(): Promise<void> {
-    const info = await this.res.redis.client.info('server')
+    // Some hosted Redis refuse INFO: then plain pub/sub, which every version has.
+    const info = await this.res.redis.client.info('server').catch(() => '')
     const major = Number(/redis_version:(\d+)/.exec(info)?.[1] ?? 0)
     this.sharded = major >= 7
     const sub = this.res.redis.client.duplicate()
