@@ -25,7 +25,9 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
   const auth = new AuthService(res)
   const permissions = new PermissionService(res)
   const dms = new DmService(res, permissions)
-  const cluster = !opts.router && res.config.cluster.mode === 'redis' ? new Cluster(res) : undefined
+  // Worker-only processes serve no sockets and run no room commands: they stay off the ring.
+  const clustered = !opts.router && res.config.cluster.mode === 'redis' && res.config.role !== 'worker'
+  const cluster = clustered ? new Cluster(res) : undefined
   const host = opts.router ? undefined : (cluster?.host ?? new RoomHost(res))
   const router = opts.router ?? cluster?.router ?? new LocalRouter({ host: host! })
   const fanout = cluster?.fanout ?? new Fanout()

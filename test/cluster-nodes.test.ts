@@ -59,7 +59,7 @@ describe('three nodes', () => {
     expect(state!.owner_node).toBe([...owners][0])
   })
 
-  test('typing and read receipts cross nodes', async () => {
+  test('typing, read receipts and unread counts cross nodes', async () => {
     const roomId = await roomOwnedBy(undefined, 'ephemeral')
     const onB = await open(b, world.owner.accessToken)
     const reader = await world.join()
@@ -70,8 +70,10 @@ describe('three nodes', () => {
     expect(await onB.event('typing', 5000, (f) => f.roomId === roomId)).toMatchObject({ data: { userId: reader.id } })
     const ack = await onB.request('send', { roomId, nonce: 'r-1', body: 'read me' })
     await onC.event('message.created', 5000, (f) => f.roomId === roomId)
+    const readerOnA = await open(a, reader.accessToken)
     await onC.request('read', { roomId, seq: ack.seq })
     expect(await onB.event('receipt.read', 5000, (f) => f.roomId === roomId)).toMatchObject({ data: { userId: reader.id, seq: ack.seq } })
+    expect(await readerOnA.event('unread.updated', 5000, (f) => f.roomId === roomId)).toMatchObject({ data: { unread: 0 } })
   })
 
   test('a permission change made through A revokes a live subscription on B', async () => {
