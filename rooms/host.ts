@@ -29,6 +29,7 @@ export class RoomHost {
   private readonly actors = new Map<string, RoomActor>()
   private readonly activating = new Map<string, Promise<RoomActor>>()
   private readonly listeners = new Map<string, Set<RoomListener>>()
+  private readonly taps = new Set<RoomListener>()
   private readonly idleMs: number
   private readonly sweeper: ReturnType<typeof setInterval>
   private stopping = false
@@ -69,6 +70,23 @@ export class RoomHost {
       set.delete(listener)
       if (set.size === 0 && this.listeners.get(roomId) === set) this.listeners.delete(roomId)
     }
+  }
+
+  /** Every event of every room this host commits (a cluster router forwards them to the room's channel). */
+  tap(listener: RoomListener): () => void {
+    this.taps.add(listener)
+    return () => this.taps.delete(listener)
+  }
+
+  /**
+   * Lets a room go to another node: its actor takes no more commands and finishes the
+   * queued ones (the new owner's higher epoch fences any that come too late).
+   */
+  async release({ roomId }: { roomId: string }): Promise<void> {
+    const actor = this.actors.get(roomId)
+    if (!actor) return
+    this.actors.delete(roomId)
+    await actor.close()
   }
 
   /** What a subscriber that last saw `sinceSeq` missed: from the live actor's buffer when it reaches back, else Postgres. */
@@ -142,6 +160,13 @@ export class RoomHost {
   }
 
   private publish(event: RoomEvent) {
+    for (const tap of this.taps) {
+      try {
+        tap(event)
+      } catch (err) {
+        this.resources.log.error('room tap threw', { roomId: event.roomId, type: event.type, err })
+      }
+    }
     const set = this.listeners.get(event.roomId)
     if (!set) return
     for (const listener of [...set]) {

@@ -16,6 +16,7 @@ import type { Resources } from './resources'
 import { createServices, type Services } from './services'
 import { messagesModule } from './modules/messages'
 import { realtimeModule } from './realtime'
+import { clusterModule } from './cluster/http'
 import pkg from '../package.json'
 
 interface RequestState {
@@ -100,6 +101,7 @@ export function createApp(res: Resources, services: Services = createServices(re
       }),
     )
     .use(opsModule(res))
+    .use(clusterModule(services.cluster, { flyMachineId: res.config.flyMachineId }))
     .use(jwksModule(res))
     .use(authModule(res, auth))
     .use(usersModule(auth))

@@ -59,7 +59,24 @@ export interface Config {
   production: boolean
   /** A room actor with nothing to do for this long is evicted (rebuilt from Postgres on demand). */
   roomIdleSeconds: number
+  cluster: ClusterConfig
   jobs: JobsConfig
+}
+
+export interface ClusterConfig {
+  /** `off`: one node, rooms in process. `redis`: nodes share Redis leases, a hash ring and room channels. */
+  mode: 'off' | 'redis'
+  /** A node missing heartbeats this long is dead; its rooms move. */
+  leaseMs: number
+  heartbeatMs: number
+  /** How often live members are read (how fast a death is noticed after its lease expires). */
+  pollMs: number
+  /** One attempt at a command on another node waits this long for its answer. */
+  requestTimeoutMs: number
+  /** A command is retried (owner dead, ring changing) for this long before it fails. */
+  sendDeadlineMs: number
+  /** Points per node on the hash ring. */
+  vnodes: number
 }
 
 export interface JobsConfig {
@@ -167,6 +184,12 @@ export function loadConfig(env: Env = process.env): Config {
     )
   }
   const accessTtlSeconds = int(env, 'ACCESS_TOKEN_TTL', 900, 30, 900)
+  // On Fly (with a shared Postgres) every machine is a node of one cluster; elsewhere clustering is asked for.
+  const clusterMode = oneOf(env, 'CLUSTER', ['off', 'redis'] as const, flyMachineId && env.DATABASE_URL ? 'redis' : 'off')
+  if (clusterMode === 'redis' && !env.DATABASE_URL) {
+    throw new ConfigError('CLUSTER=redis: nodes must share one Postgres — set DATABASE_URL (the embedded database serves one node only)')
+  }
+  const leaseMs = int(env, 'CLUSTER_LEASE_MS', 3000, 300, 60_000)
   return {
     role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -209,6 +232,15 @@ export function loadConfig(env: Env = process.env): Config {
     flyMachineId,
     production,
     roomIdleSeconds: int(env, 'ROOM_IDLE_SECONDS', 300, 1, 86400),
+    cluster: {
+      mode: clusterMode,
+      leaseMs,
+      heartbeatMs: int(env, 'CLUSTER_HEARTBEAT_MS', Math.min(1000, Math.floor(leaseMs / 3)), 50, leaseMs),
+      pollMs: int(env, 'CLUSTER_POLL_MS', 250, 20, 10_000),
+      requestTimeoutMs: int(env, 'CLUSTER_REQUEST_TIMEOUT_MS', 2000, 50, 60_000),
+      sendDeadlineMs: int(env, 'CLUSTER_SEND_DEADLINE_MS', leaseMs + 7000, 100, 120_000),
+      vnodes: int(env, 'CLUSTER_VNODES', 128, 1, 4096),
+    },
     jobs: {
       workers: int(env, 'JOB_WORKERS', 2, 0, 64),
       backoffMs: int(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),

@@ -1,4 +1,4 @@
-// Boot: config -> redis -> db -> http -> job workers (ROLE: all = both, api = http only,
+// Boot: config -> redis -> db -> cluster (CLUSTER=redis) -> http -> job workers (ROLE: all = both, api = http only,
 // worker = job workers only, no HTTP server). A configuration or dependency problem at boot
 // prints one line saying what and how to fix it, and exits non-zero.
 import { createApp } from './app'
@@ -10,6 +10,7 @@ async function main() {
   const config = loadConfig()
   const res = await openResources(config)
   const services = createServices(res)
+  await services.start()
   const app = config.role === 'worker' ? undefined : createApp(res, services).listen({ port: config.port, hostname: config.host })
   if (config.role !== 'api') await res.jobs.startWorkers()
   res.log.info(app ? 'hearth listening' : 'hearth worker running', {

@@ -12,6 +12,7 @@ import { RoleService } from './modules/permissions/roles'
 import { PermissionService } from './modules/permissions/service'
 import { DmService } from './modules/rooms/dms'
 import { RoomService } from './modules/rooms/service'
+import { Cluster } from './cluster'
 import { Fanout } from './realtime/fanout'
 import { Gateway } from './realtime/gateway'
 import { RoomHub } from './realtime/hub'
@@ -25,9 +26,12 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
   const auth = new AuthService(res)
   const permissions = new PermissionService(res)
   const dms = new DmService(res, permissions)
-  const host = opts.router ? undefined : new RoomHost(res)
-  const router = opts.router ?? new LocalRouter({ host: host! })
-  const fanout = new Fanout()
+  // Worker-only processes serve no sockets and run no room commands: they stay off the ring.
+  const clustered = !opts.router && res.config.cluster.mode === 'redis' && res.config.role !== 'worker'
+  const cluster = clustered ? new Cluster(res) : undefined
+  const host = opts.router ? undefined : (cluster?.host ?? new RoomHost(res))
+  const router = opts.router ?? cluster?.router ?? new LocalRouter({ host: host! })
+  const fanout = cluster?.fanout ?? new Fanout()
   const receipts = new ReceiptService(res, permissions, fanout)
   const notifications = new NotificationService(res)
   const mutes = new MuteService(res, permissions)
@@ -60,6 +64,7 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     dms,
     router,
     host,
+    cluster,
     fanout,
     messages,
     receipts,
@@ -71,10 +76,16 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     mutes,
     /** The guard every signed-in module uses: token check plus the per-user write limit. */
     signedIn: () => authGuard(auth, { rateLimiter: res.rateLimiter, rule: res.config.rateLimits.writesPerUser }),
-    /** Closes sockets (4012) and drains the room actors. */
+    /** Joins the cluster (CLUSTER=redis); nothing to do on a single node. */
+    async start() {
+      await cluster?.start({ permissions })
+    },
+    /** Closes sockets (4012), hands rooms over to the other nodes, and drains the room actors. */
     async stop() {
+      await cluster?.leave()
       await gateway.stop()
-      await host?.stop()
+      if (cluster) await cluster.stop()
+      else await host?.stop()
     },
   }
 }

@@ -27,7 +27,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ FLY_MACHINE_ID: 'abc123', NODE_ID: 'n1' }).nodeId).toBe('n1')
   })
 
+  test('CLUSTER: off by default, redis on Fly with a shared database or when asked', () => {
+    expect(loadConfig({}).cluster).toMatchObject({ mode: 'off', leaseMs: 3000, heartbeatMs: 1000, vnodes: 128 })
+    expect(loadConfig({ FLY_MACHINE_ID: 'm1' }).cluster.mode).toBe('off')
+    expect(loadConfig({ FLY_MACHINE_ID: 'm1', DATABASE_URL: 'postgres://h/db' }).cluster.mode).toBe('redis')
+    expect(loadConfig({ CLUSTER: 'redis', DATABASE_URL: 'postgres://h/db', CLUSTER_LEASE_MS: '1500' }).cluster).toMatchObject({
+      mode: 'redis',
+      leaseMs: 1500,
+      heartbeatMs: 500,
+      sendDeadlineMs: 8500,
+    })
+  })
+
   test.each([
+    ['CLUSTER=redis without DATABASE_URL', { CLUSTER: 'redis' }, /^CLUSTER=redis: nodes must share one Postgres/],
+    ['CLUSTER=mesh', { CLUSTER: 'mesh' }, /^CLUSTER: "mesh" is not one of off, redis/],
     ['PORT=eighty', { PORT: 'eighty' }, /^PORT: "eighty" is not a whole number/],
     ['PORT=70000', { PORT: '70000' }, /^PORT: .* from 0 to 65535/],
     ['REDIS_URL=http://', { REDIS_URL: 'http://localhost' }, /^REDIS_URL: .* must start with redis:/],

@@ -15,7 +15,7 @@ export const communityTopic = (communityId: string) => `community:${communityId}
 /**
  * Delivers events to the sockets of this node that subscribed to a topic (a room, a
  * user, a community), serialized once and published by Bun to all of them. The cluster
- * issue puts a Redis fan-out in front of the same interface.
+ * mode puts Redis in front of the same interface (src/cluster/fanout.ts).
  */
 export class Fanout {
   private server: Server<unknown> | undefined
@@ -38,7 +38,13 @@ export class Fanout {
     this.publish(communityTopic(communityId), event)
   }
 
+  /** Sends an event to every node with sockets on the topic (this node only, here; Redis too in cluster mode). */
   publish(topic: string, event: OutboundEvent) {
+    this.deliver(topic, event)
+  }
+
+  /** Delivers an event to this node's sockets on the topic. */
+  deliver(topic: string, event: OutboundEvent) {
     if (!this.server) return
     const sockets = this.server.subscriberCount(topic)
     if (sockets === 0) return

@@ -15,15 +15,25 @@ interface CatchUp {
   queue: RoomEvent[]
 }
 
+interface HubRoom {
+  sockets: Set<RoomSocket>
+  unsubscribe: () => void
+  catchingUp: Set<CatchUp>
+  /** The last message seq handed to the room's topic (unknown until the first one). */
+  topicSeq: number | undefined
+}
+
 /**
  * Room events on this node: one router subscription per room with local sockets,
  * however many sockets joined it; events are serialized once and published to the
  * room's topic. A socket resuming from `sinceSeq` is replayed what it missed before it
  * joins the topic, with live events held for it meanwhile, so it sees every event once,
- * in order.
+ * in order. The topic never goes back: a message seq it already carried is dropped, and
+ * one a replay found first is handed to the topic then (so a late copy from the router
+ * after an owner change is not a repeat for anyone).
  */
 export class RoomHub {
-  private readonly rooms = new Map<string, { sockets: Set<RoomSocket>; unsubscribe: () => void; catchingUp: Set<CatchUp> }>()
+  private readonly rooms = new Map<string, HubRoom>()
 
   /** Told when a new message is about to be handed to the sockets (fan-out latency). */
   onCommitted: ((createdAt: Date) => void) | undefined
@@ -45,22 +55,31 @@ export class RoomHub {
     const catchUp: CatchUp = { socket, queue: [] }
     room.catchingUp.add(catchUp)
     try {
+      // Read from where the topic is too when it is behind this socket, so the topic catches up as well.
+      let cursor = room.topicSeq === undefined ? sinceSeq : Math.min(sinceSeq, room.topicSeq)
       let lastCreated = sinceSeq
       for (;;) {
-        const missed = await this.resources.router.eventsSince({ roomId, sinceSeq: lastCreated })
+        const missed = await this.resources.router.eventsSince({ roomId, sinceSeq: cursor })
         for (const event of missed) {
-          if (event.type === 'message.created' && event.seq !== undefined) {
-            if (event.seq <= lastCreated) continue
-            lastCreated = event.seq
+          const created = event.type === 'message.created' && event.seq !== undefined
+          if (created) {
+            if (event.seq! <= cursor) continue
+            cursor = event.seq!
           }
-          socket.send(serialize(event))
+          if (created ? event.seq! > lastCreated : event.atSeq >= sinceSeq) {
+            if (created) lastCreated = event.seq!
+            socket.send(serialize(event))
+          }
+          if (room.topicSeq !== undefined) this.toTopic(room, roomId, event, { live: false, except: catchUp })
         }
         if (missed.length < 1000) break
       }
       for (const event of catchUp.queue) {
         if (event.type === 'message.created' && (event.seq ?? 0) <= lastCreated) continue
+        if (event.type === 'message.created') lastCreated = event.seq!
         socket.send(serialize(event))
       }
+      room.topicSeq = Math.max(room.topicSeq ?? 0, lastCreated)
     } finally {
       room.catchingUp.delete(catchUp)
     }
@@ -81,20 +100,31 @@ export class RoomHub {
     return this.rooms.get(roomId)?.sockets.has(socket) ?? false
   }
 
-  private room(roomId: string) {
+  private room(roomId: string): HubRoom {
     let room = this.rooms.get(roomId)
     if (!room) {
-      const catchingUp = new Set<CatchUp>()
-      const unsubscribe = this.resources.router.subscribe(roomId, (event) => {
-        for (const c of catchingUp) c.queue.push(event)
-        const message = (event.data as { message?: { createdAt?: Date } }).message
-        if (event.type === 'message.created' && message?.createdAt instanceof Date) this.onCommitted?.(message.createdAt)
-        this.resources.fanout.publish(roomTopic(roomId), toOutbound(event))
-      })
-      room = { sockets: new Set(), unsubscribe, catchingUp }
+      const created: HubRoom = { sockets: new Set(), unsubscribe: () => {}, catchingUp: new Set(), topicSeq: undefined }
+      created.unsubscribe = this.resources.router.subscribe(roomId, (event) => this.toTopic(created, roomId, event, { live: true }))
+      room = created
       this.rooms.set(roomId, room)
     }
     return room
+  }
+
+  /** Hands an event to the sockets on the room's topic and to those catching up, unless the topic already carried it. */
+  private toTopic(room: HubRoom, roomId: string, event: RoomEvent, opts: { live: boolean; except?: CatchUp }) {
+    if (event.type === 'message.created' && event.seq !== undefined) {
+      if (room.topicSeq !== undefined && event.seq <= room.topicSeq) {
+        // The topic has it; a socket still catching up may not.
+        if (opts.live) for (const c of room.catchingUp) c.queue.push(event)
+        return
+      }
+      room.topicSeq = event.seq
+    }
+    for (const c of room.catchingUp) if (c !== opts.except) c.queue.push(event)
+    const message = (event.data as { message?: { createdAt?: Date } }).message
+    if (opts.live && event.type === 'message.created' && message?.createdAt instanceof Date) this.onCommitted?.(message.createdAt)
+    this.resources.fanout.deliver(roomTopic(roomId), toOutbound(event))
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../lib/log'
 import type { Redis, RedisClient } from '../lib/redis'
 import { userChannel } from '../modules/notifications/sink'
-import type { Fanout } from './fanout'
+import { userTopic, type Fanout } from './fanout'
 
 /**
  * Events published for a user on their Redis channel (by job workers on any node, e.g.
@@ -22,8 +22,8 @@ export class UserChannels {
     const sub = await this.connection()
     await sub.subscribe(userChannel(this.res.redis, userId), (message) => {
       try {
-        const event = JSON.parse(message) as { type: string; data: unknown }
-        this.fanout.toUser(userId, { type: event.type, data: event.data })
+        const event = JSON.parse(message) as { type: string; roomId?: string; data: unknown }
+        this.fanout.deliver(userTopic(userId), { type: event.type, ...(event.roomId ? { roomId: event.roomId } : {}), data: event.data })
       } catch (err) {
         this.res.log.warn('unreadable user event', { userId, error: err })
       }

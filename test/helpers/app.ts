@@ -62,6 +62,7 @@ export async function startTestApp(
   const keys = await loadSigningKeys({ privateKey: undefined, file: undefined })
   const res = await openResources(config, { keys, log: opts.log })
   const services = createServices(res)
+  await services.start()
   const app = createApp(res, services).listen({ port: 0, hostname: '127.0.0.1' })
   if (opts.jobs) await res.jobs.startWorkers({ modules: opts.jobs.modules })
   const url = `http://127.0.0.1:${app.server!.port}`

@@ -37,11 +37,14 @@ const REDIS_TTL_SECONDS = 3600
  * which bumps the version before and after its transaction: before, so a failure to
  * reach Redis aborts the change; after, so nothing computed mid-change survives it.
  */
+/** Hears the scopes a committed change touched; `remote` when it was committed on another node. */
+export type ChangeListener = (scopes: string[], origin: { remote: boolean }) => void
+
 export class PermissionService {
   readonly versions: PermissionVersions
   private scopes = new Map<string, ScopeCache>()
   private placements = new Map<string, RoomPlacement>()
-  private changeListeners = new Set<(scopes: string[]) => void>()
+  private changeListeners = new Set<ChangeListener>()
 
   constructor(private readonly res: Pick<Resources, 'db' | 'redis' | 'log'>) {
     this.versions = new PermissionVersions(res.redis)
@@ -62,12 +65,18 @@ export class PermissionService {
     } catch (err) {
       this.res.log.warn('permission version bump after commit failed', { scopes: opts.scopes, error: err })
     }
-    if (opts.scopes.length) for (const listener of this.changeListeners) listener(opts.scopes)
+    if (opts.scopes.length) for (const listener of this.changeListeners) listener(opts.scopes, { remote: false })
     return result
   }
 
+  /** A change committed on another node (cluster mode): forget what this node cached for the scopes and tell the listeners. */
+  applyRemoteChange(scopes: string[]): void {
+    for (const scope of scopes) this.scopes.delete(scope)
+    for (const listener of this.changeListeners) listener(scopes, { remote: true })
+  }
+
   /** Called after every committed change with the scopes it touched (e.g. to re-check live subscriptions). */
-  onChange(listener: (scopes: string[]) => void): () => void {
+  onChange(listener: ChangeListener): () => void {
     this.changeListeners.add(listener)
     return () => this.changeListeners.delete(listener)
   }
