@@ -1,8 +1,11 @@
-import { afterAll, expect, test } from 'bun:test'
+import { afterAll, expect, setDefaultTimeout, test } from 'bun:test'
 import { startHearthCluster, type HearthCluster, type HearthNode } from './helpers/cluster-procs'
 import { newCommunity } from './helpers/community'
 import { WsClient } from './helpers/ws'
 import { eventually } from './helpers/wait'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 // Clients send across 50 rooms for 32 s on three nodes while one node is SIGKILLed,
 // another is stopped and restarted, and the killed one comes back. At the end: no acked

@@ -1,10 +1,13 @@
-import { afterAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { ClusterBus } from '../src/cluster/bus'
 import { Membership } from '../src/cluster/membership'
 import { createLogger } from '../src/lib/log'
 import { Redis } from '../src/lib/redis'
 import { TEST_REDIS_URL } from './helpers/app'
 import { eventually } from './helpers/wait'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
 const log = createLogger('silent')

@@ -1,5 +1,8 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { HashRing, hash32 } from '../src/cluster/ring'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const rooms = Array.from({ length: 20_000 }, (_, i) => `room-${i}-${hash32(String(i)).toString(36)}`)
 

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { newId } from '../src/lib/ids'
 import type { RoomEvent } from '../rooms'
 import { openRoomsTestbed, type RoomsTestbed } from './helpers/rooms'
 import { routerContract } from './helpers/router-contract'
 import { startInProcessNode, type InProcessNode } from './helpers/cluster'
 import { eventually } from './helpers/wait'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 // Two nodes in one process (separate connections, leases and RoomHosts) on one database:
 // the contract runs against node A, which owns about half of the rooms it is given.

@@ -1,7 +1,10 @@
-import { expect, test } from 'bun:test'
+import { expect, setDefaultTimeout, test } from 'bun:test'
 import { RoomSequencer } from '../src/cluster/room-sequencer'
 import { createLogger } from '../src/lib/log'
 import type { RoomEvent } from '../rooms'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const created = (seq: number): RoomEvent => ({ type: 'message.created', roomId: 'r', seq, atSeq: seq, data: {} })
 const edited = (atSeq: number): RoomEvent => ({ type: 'message.updated', roomId: 'r', atSeq, data: {} })

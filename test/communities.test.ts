@@ -1,7 +1,10 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
 import { registerUser } from './helpers/http'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const app = await startTestApp()
 const { http } = app

@@ -1,10 +1,13 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { deadLetters, users } from '../src/db/schema'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { testProcessorsModule } from './helpers/job-processors'
 import { eventually } from './helpers/wait'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const app = await startTestApp(
   { JOB_WORKERS: '1', JOB_BACKOFF_MS: '5', JOB_LOCK_MS: '2000', JOB_STALLED_INTERVAL_MS: '1000' },

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { ConfigError, loadConfig } from '../src/config'
 import { JobRunner } from '../src/jobs/runner'
 import { Metrics } from '../src/lib/metrics'
@@ -8,6 +8,9 @@ import { registerUser } from './helpers/http'
 import { testProcessorsModule } from './helpers/job-processors'
 import { spawnHearth, waitForLog } from './helpers/process'
 import { eventually } from './helpers/wait'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 // No consumers in this app: the worker process and the runners below are the only ones.
 const app = await startTestApp({ JOB_BACKOFF_MS: '10', JOB_LOCK_MS: '1000', JOB_STALLED_INTERVAL_MS: '300' })

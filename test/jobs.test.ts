@@ -1,9 +1,12 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { deadLetters } from '../src/db/schema'
 import { startTestApp } from './helpers/app'
 import { testProcessorsModule } from './helpers/job-processors'
 import { eventually } from './helpers/wait'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const app = await startTestApp(
   { JOB_WORKERS: '2', JOB_BACKOFF_MS: '10', JOB_LOCK_MS: '1000', JOB_STALLED_INTERVAL_MS: '300' },

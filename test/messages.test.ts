@@ -1,8 +1,11 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { messageEdits, messages } from '../src/db/schema'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const app = await startTestApp()
 const { http } = app

@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
 import { WsClient } from './helpers/ws'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 // Job workers run, so notifications go the whole way: send -> queue -> worker thread -> Postgres -> socket.
 const app = await startTestApp({ JOB_WORKERS: '1', JOB_BACKOFF_MS: '10' }, { jobs: {} })

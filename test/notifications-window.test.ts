@@ -1,8 +1,11 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { NotificationService } from '../src/modules/notifications/service'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { eventually } from './helpers/wait'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const app = await startTestApp({ JOB_WORKERS: '1', NOTIFICATION_GROUP_WINDOW: '1' }, { jobs: {} })
 const service = new NotificationService(app.res)

@@ -1,9 +1,12 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { NotificationService } from '../src/modules/notifications/service'
 import { userChannel } from '../src/modules/notifications/sink'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { eventually } from './helpers/wait'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const app = await startTestApp({ JOB_WORKERS: '2', JOB_BACKOFF_MS: '10' }, { jobs: {} })
 const { http } = app

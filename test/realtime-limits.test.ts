@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { SignJWT } from 'jose'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
 import { WsClient } from './helpers/ws'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 // Tight limits so the tests reach them quickly.
 const app = await startTestApp({ WS_RATE_LIMIT: '10/10', WS_MAX_VIOLATIONS: '5' })

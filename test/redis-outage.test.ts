@@ -1,7 +1,10 @@
-import { afterAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { freePort, startRedisServer } from './helpers/process'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 // A Redis of our own, so the test can stop and start it without touching anyone else's.
 const port = freePort()

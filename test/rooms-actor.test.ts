@@ -1,7 +1,10 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { AppError } from '../src/lib/errors'
 import type { RoomEvent, SendAck } from '../rooms'
 import { newRoomId, openRoomsTestbed } from './helpers/rooms'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const bed = await openRoomsTestbed()
 const host = bed.host()

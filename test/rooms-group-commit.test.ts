@@ -1,9 +1,12 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { and, inArray, like, sql } from 'drizzle-orm'
 import { messages } from '../src/db/schema'
 import { newId } from '../src/lib/ids'
 import { RoomStore, StaleEpochError } from '../rooms'
 import { newRoomId, openRoomsTestbed } from './helpers/rooms'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const bed = await openRoomsTestbed()
 const [alice, bob] = await bed.createUsers(2)

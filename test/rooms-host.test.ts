@@ -1,8 +1,11 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { messages, roomState } from '../src/db/schema'
 import { RoomStore, StaleEpochError, writeSends, type RoomEvent } from '../rooms'
 import { newRoomId, openRoomsTestbed } from './helpers/rooms'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const bed = await openRoomsTestbed()
 const [alice] = await bed.createUsers(1)

@@ -1,8 +1,11 @@
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { asc, eq } from 'drizzle-orm'
 import { messageEdits } from '../src/db/schema'
 import type { RoomEvent } from '../rooms'
 import { newRoomId, openRoomsTestbed } from './helpers/rooms'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
 
 const bed = await openRoomsTestbed()
 const host = bed.host()
