@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { newId } from '../src/lib/ids'
 import type { RoomEvent } from '../rooms'
-import { openRoomsTestbed, type RoomsTestbed } from './helpers/rooms'
+import { openRoomsTestbed } from './helpers/rooms'
 import { routerContract } from './helpers/router-contract'
 import { startInProcessNode, type InProcessNode } from './helpers/cluster'
 import { eventually } from './helpers/wait'
@@ -9,60 +9,47 @@ import { eventually } from './helpers/wait'
 // Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
 setDefaultTimeout(20_000)
 
-// Two nodes in one process (separate connections, leases and RoomHosts) on one database:
-// the contract runs against node A, which owns about half of the rooms it is given.
-routerContract('RedisRouter (two nodes)', async () => {
+/** Two nodes in one process (separate connections, leases and RoomHosts) on one database. */
+async function twoNodes(tag: string, users: number, opts: { sharded?: boolean } = {}) {
   const bed = await openRoomsTestbed({}, { manualClose: true })
   const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
-  const a = await startInProcessNode(bed.resources, { nodeId: 'contract-a', prefix })
-  const b = await startInProcessNode(bed.resources, { nodeId: 'contract-b', prefix })
+  const a = await startInProcessNode(bed.resources, { nodeId: `${tag}-a`, prefix, ...opts })
+  const b = await startInProcessNode(bed.resources, { nodeId: `${tag}-b`, prefix, ...opts })
   await eventually('both nodes on the ring', async () => a.membership.live().length === 2 && b.membership.live().length === 2)
   return {
-    router: a.router,
-    users: await bed.createUsers(3),
+    bed,
+    a,
+    b,
+    users: await bed.createUsers(users),
     async close() {
-      await a.stop()
-      await b.stop()
+      await a.stop().catch(() => {})
+      await b.stop().catch(() => {})
       await bed.close()
     },
   }
+}
+
+// The contract runs against node A, which owns about half of the rooms it is given.
+routerContract('RedisRouter (two nodes)', async () => {
+  const nodes = await twoNodes('contract', 3)
+  return { router: nodes.a.router, users: nodes.users, close: nodes.close }
 })
 
 routerContract('RedisRouter (two nodes, plain pub/sub)', async () => {
-  const bed = await openRoomsTestbed({}, { manualClose: true })
-  const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
-  const a = await startInProcessNode(bed.resources, { nodeId: 'plain-a', prefix, sharded: false })
-  const b = await startInProcessNode(bed.resources, { nodeId: 'plain-b', prefix, sharded: false })
-  await eventually('both nodes on the ring', async () => a.membership.live().length === 2 && b.membership.live().length === 2)
-  return {
-    router: a.router,
-    users: await bed.createUsers(3),
-    async close() {
-      await a.stop()
-      await b.stop()
-      await bed.close()
-    },
-  }
+  const nodes = await twoNodes('plain', 3, { sharded: false })
+  return { router: nodes.a.router, users: nodes.users, close: nodes.close }
 })
 
 describe('RedisRouter across nodes', () => {
-  let bed: RoomsTestbed
+  let nodes: Awaited<ReturnType<typeof twoNodes>>
   let a: InProcessNode
   let b: InProcessNode
   let users: string[]
   beforeAll(async () => {
-    bed = await openRoomsTestbed({}, { manualClose: true })
-    const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
-    a = await startInProcessNode(bed.resources, { nodeId: 'x-a', prefix })
-    b = await startInProcessNode(bed.resources, { nodeId: 'x-b', prefix })
-    await eventually('both nodes on the ring', async () => a.membership.live().length === 2 && b.membership.live().length === 2)
-    users = await bed.createUsers(2)
+    nodes = await twoNodes('x', 2)
+    ;({ a, b, users } = nodes)
   })
-  afterAll(async () => {
-    await a.stop().catch(() => {})
-    await b.stop().catch(() => {})
-    await bed.close()
-  })
+  afterAll(() => nodes.close())
 
   const roomOwnedBy = (node: InProcessNode) => {
     for (;;) {
@@ -107,23 +94,15 @@ describe('RedisRouter across nodes', () => {
 })
 
 describe('ownership epochs', () => {
-  let bed: RoomsTestbed
+  let nodes: Awaited<ReturnType<typeof twoNodes>>
   let a: InProcessNode
   let b: InProcessNode
   let users: string[]
   beforeAll(async () => {
-    bed = await openRoomsTestbed({}, { manualClose: true })
-    const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
-    a = await startInProcessNode(bed.resources, { nodeId: 'e-a', prefix })
-    b = await startInProcessNode(bed.resources, { nodeId: 'e-b', prefix })
-    await eventually('both nodes on the ring', async () => a.membership.live().length === 2 && b.membership.live().length === 2)
-    users = await bed.createUsers(1)
+    nodes = await twoNodes('e', 1)
+    ;({ a, b, users } = nodes)
   })
-  afterAll(async () => {
-    await a.stop()
-    await b.stop()
-    await bed.close()
-  })
+  afterAll(() => nodes.close())
 
   test('a stale owner cannot commit: its actor is fenced by the epoch check, and the router recovers', async () => {
     let roomId = newId()
