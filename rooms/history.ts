@@ -75,6 +75,29 @@ export class RoomHistory {
     return withReactions(db, rows)
   }
 
+  async byIds(ids: string[]): Promise<Message[]> {
+    if (ids.length === 0) return []
+    const rows = await this.resources.db.select().from(messages).where(inArray(messages.id, ids))
+    return withReactions(this.resources.db, rows)
+  }
+
+  /** The replies under a thread root, oldest first (at most `limit`, after `afterSeq`). */
+  async thread(query: { roomId: string; rootId: string; afterSeq?: number; limit?: number }): Promise<Message[]> {
+    const rows = await this.resources.db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.roomId, query.roomId),
+          eq(messages.threadRootId, query.rootId),
+          query.afterSeq !== undefined ? gt(messages.seq, query.afterSeq) : undefined,
+        ),
+      )
+      .orderBy(asc(messages.seq))
+      .limit(Math.min(100, Math.max(1, query.limit ?? 50)))
+    return withReactions(this.resources.db, rows)
+  }
+
   /**
    * What a subscriber that last saw `sinceSeq` missed, rebuilt from Postgres: one
    * `message.created` per later message, in its current state (edited or tombstoned).

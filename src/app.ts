@@ -10,7 +10,9 @@ import { permissionsModule } from './modules/permissions'
 import { roomsModule } from './modules/rooms'
 import { usersModule } from './modules/users'
 import type { Resources } from './resources'
-import { createServices } from './services'
+import { createServices, type Services } from './services'
+import { messagesModule } from './modules/messages'
+import { realtimeModule } from './realtime'
 import pkg from '../package.json'
 
 interface RequestState {
@@ -22,12 +24,21 @@ interface RequestState {
 const requestIdShape = /^[A-Za-z0-9._:-]{1,64}$/
 
 /** Builds the HTTP app from its modules. No side effects: the caller listens. */
-export function createApp(res: Resources) {
-  const services = createServices(res)
+export function createApp(res: Resources, services: Services = createServices(res)) {
   const { auth } = services
   const requests = new WeakMap<Request, RequestState>()
 
-  return new Elysia({ serve: { maxRequestBodySize: res.config.bodyLimitBytes * 2 } })
+  return new Elysia({
+    serve: { maxRequestBodySize: res.config.bodyLimitBytes * 2 },
+    websocket: {
+      maxPayloadLength: res.config.ws.maxFrameBytes,
+      idleTimeout: 60,
+      sendPings: true,
+      backpressureLimit: res.config.ws.maxBufferedBytes * 4,
+      closeOnBackpressureLimit: false,
+      perMessageDeflate: false,
+    },
+  })
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get('x-request-id')
       const id = incoming && requestIdShape.test(incoming) ? incoming : Bun.randomUUIDv7()
@@ -92,6 +103,8 @@ export function createApp(res: Resources) {
     .use(communitiesModule(services))
     .use(roomsModule(services))
     .use(permissionsModule(services))
+    .use(messagesModule(services))
+    .use(realtimeModule(services.gateway))
 }
 
 export type App = ReturnType<typeof createApp>

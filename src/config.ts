@@ -31,6 +31,15 @@ export interface Config {
     refreshTtlSeconds: number
   }
   passwordMemoryKib: number
+  ws: {
+    /** Ops per user: `limit` per `windowSeconds`, as a token bucket (burst = limit). */
+    ops: RateRule
+    /** Refused ops within 10 s before the socket is closed with 4008. */
+    maxViolations: number
+    maxFrameBytes: number
+    /** Bytes queued for a socket before it is closed with 4009. */
+    maxBufferedBytes: number
+  }
   bodyLimitBytes: number
   trustProxy: boolean
   rateLimits: {
@@ -162,6 +171,12 @@ export function loadConfig(env: Env = process.env): Config {
       refreshTtlSeconds: int(env, 'REFRESH_TOKEN_TTL', 30 * 86400, 3600, 365 * 86400),
     },
     passwordMemoryKib: int(env, 'PASSWORD_MEMORY_KIB', 19456, 1024, 1 << 20),
+    ws: {
+      ops: rate(env, 'WS_RATE_LIMIT', { limit: 60, windowSeconds: 10 }),
+      maxViolations: int(env, 'WS_MAX_VIOLATIONS', 20, 1, 100_000),
+      maxFrameBytes: int(env, 'WS_MAX_FRAME_BYTES', 16 * 1024, 1024, 1 << 20),
+      maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1 << 20, 16 * 1024, 64 << 20),
+    },
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
     trustProxy: bool(env, 'TRUST_PROXY', Boolean(env.FLY_APP_NAME)),
     rateLimits: {

@@ -3,11 +3,13 @@
 import { createApp } from './app'
 import { ConfigError, loadConfig, redactUrl } from './config'
 import { closeResources, openResources } from './resources'
+import { createServices } from './services'
 
 async function main() {
   const config = loadConfig()
   const res = await openResources(config)
-  const app = createApp(res).listen({ port: config.port, hostname: config.host })
+  const services = createServices(res)
+  const app = createApp(res, services).listen({ port: config.port, hostname: config.host })
   res.log.info('hearth listening', {
     port: app.server?.port,
     database: config.databaseUrl ? redactUrl(config.databaseUrl) : `pglite:${config.dataDir}/pglite`,
@@ -20,6 +22,7 @@ async function main() {
     if (stopping) return
     stopping = true
     res.log.info('stopping', { signal })
+    await services.stop()
     await app.stop()
     await closeResources(res)
     process.exit(0)

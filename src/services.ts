@@ -1,18 +1,41 @@
-import { AuthService } from './modules/auth/service'
+import { LocalRouter, RoomHost, type Router } from '../rooms'
 import { authGuard } from './modules/auth/guard'
-import { CommunityService } from './modules/communities/service'
+import { AuthService } from './modules/auth/service'
 import { InviteService } from './modules/communities/invites'
-import { PermissionService } from './modules/permissions/service'
+import { CommunityService } from './modules/communities/service'
+import { PinService } from './modules/messages/pins'
+import { ReceiptService } from './modules/messages/receipts'
+import { MessageService } from './modules/messages/service'
 import { RoleService } from './modules/permissions/roles'
+import { PermissionService } from './modules/permissions/service'
 import { DmService } from './modules/rooms/dms'
 import { RoomService } from './modules/rooms/service'
+import { Fanout } from './realtime/fanout'
+import { Gateway } from './realtime/gateway'
+import { RoomHub } from './realtime/hub'
+import { Presence } from './realtime/presence'
 import type { Resources } from './resources'
 
-/** The app's services, built once from the resources and shared by the modules. */
-export function createServices(res: Resources) {
+/** The app's services, built once from the resources and shared by REST and WebSocket. */
+export function createServices(res: Resources, opts: { router?: Router } = {}) {
   const auth = new AuthService(res)
   const permissions = new PermissionService(res)
   const dms = new DmService(res, permissions)
+  const host = opts.router ? undefined : new RoomHost(res)
+  const router = opts.router ?? new LocalRouter({ host: host! })
+  const fanout = new Fanout()
+  const receipts = new ReceiptService(res, permissions, fanout)
+  const messages = new MessageService(res, permissions, router, receipts)
+  const presence = new Presence(res, fanout)
+  const hub = new RoomHub({ router, fanout, log: res.log })
+  const gateway = new Gateway(res, {
+    auth,
+    permissions,
+    hub,
+    fanout,
+    presence,
+    ops: { permissions, messages, receipts, hub, fanout, presence, redis: res.redis },
+  })
   return {
     res,
     auth,
@@ -22,8 +45,22 @@ export function createServices(res: Resources) {
     roles: new RoleService(res, permissions),
     rooms: new RoomService(res, permissions, dms),
     dms,
+    router,
+    host,
+    fanout,
+    messages,
+    receipts,
+    pins: new PinService(res, permissions, messages, fanout),
+    presence,
+    hub,
+    gateway,
     /** The guard every signed-in module uses: token check plus the per-user write limit. */
     signedIn: () => authGuard(auth, { rateLimiter: res.rateLimiter, rule: res.config.rateLimits.writesPerUser }),
+    /** Closes sockets (4012) and drains the room actors. */
+    async stop() {
+      gateway.stop()
+      await host?.stop()
+    },
   }
 }
 

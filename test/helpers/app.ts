@@ -1,6 +1,7 @@
 import { afterAll } from 'bun:test'
 import postgres from 'postgres'
 import { createApp } from '../../src/app'
+import { createServices, type Services } from '../../src/services'
 import { loadConfig, type Config } from '../../src/config'
 import { closeResources, openResources, type Resources } from '../../src/resources'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
@@ -14,6 +15,7 @@ export interface TestApp {
   url: string
   wsUrl: string
   res: Resources
+  services: Services
   http: HttpClient
   /** Stops the server and drops everything this app created (also run by afterAll). */
   stop(): Promise<void>
@@ -56,19 +58,21 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
   })
   const keys = await loadSigningKeys({ privateKey: undefined, file: undefined })
   const res = await openResources(config, { keys, log: opts.log })
-  const app = createApp(res).listen({ port: 0, hostname: '127.0.0.1' })
+  const services = createServices(res)
+  const app = createApp(res, services).listen({ port: 0, hostname: '127.0.0.1' })
   const url = `http://127.0.0.1:${app.server!.port}`
   let stopped = false
   const stop = async () => {
     if (stopped) return
     stopped = true
+    await services.stop()
     await app.stop(true)
     await deleteKeys(res, prefix).catch(() => {})
     await closeResources(res)
     await database.drop()
   }
   afterAll(stop)
-  return { url, wsUrl: url.replace('http', 'ws'), res, http: new HttpClient(url), stop }
+  return { url, wsUrl: url.replace('http', 'ws'), res, services, http: new HttpClient(url), stop }
 }
 
 async function deleteKeys(res: Resources, prefix: string) {

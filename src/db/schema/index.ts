@@ -1,3 +1,4 @@
 export * from './users'
 export * from './communities'
 export * from './messages'
+export * from './receipts'

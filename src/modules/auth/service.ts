@@ -12,6 +12,8 @@ export interface AuthUser {
   id: string
   /** The refresh-token family this access token was issued under. */
   sessionId: string
+  /** When the access token stops being valid (ms since the epoch). */
+  expiresAt: number
 }
 
 export interface ClientInfo {
@@ -126,7 +128,7 @@ export class AuthService {
         audience: config.jwt.audience,
         requiredClaims: ['sub', 'exp', 'sid'],
       })
-      return { id: payload.sub!, sessionId: String(payload.sid) }
+      return { id: payload.sub!, sessionId: String(payload.sid), expiresAt: payload.exp! * 1000 }
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw new AppError('token_expired', 'access token has expired')
       throw new AppError('unauthorized', 'access token is not valid')

@@ -41,6 +41,7 @@ export class PermissionService {
   readonly versions: PermissionVersions
   private scopes = new Map<string, ScopeCache>()
   private placements = new Map<string, RoomPlacement>()
+  private changeListeners = new Set<(scopes: string[]) => void>()
 
   constructor(private readonly res: Pick<Resources, 'db' | 'redis' | 'log'>) {
     this.versions = new PermissionVersions(res.redis)
@@ -61,7 +62,14 @@ export class PermissionService {
     } catch (err) {
       this.res.log.warn('permission version bump after commit failed', { scopes: opts.scopes, error: err })
     }
+    if (opts.scopes.length) for (const listener of this.changeListeners) listener(opts.scopes)
     return result
+  }
+
+  /** Called after every committed change with the scopes it touched (e.g. to re-check live subscriptions). */
+  onChange(listener: (scopes: string[]) => void): () => void {
+    this.changeListeners.add(listener)
+    return () => this.changeListeners.delete(listener)
   }
 
   async placement(roomId: string): Promise<RoomPlacement | undefined> {

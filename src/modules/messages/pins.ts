@@ -1,0 +1,49 @@
+import { and, asc, eq } from 'drizzle-orm'
+import { messagePins } from '../../db/schema'
+import { AppError, notFound } from '../../lib/errors'
+import type { Resources } from '../../resources'
+import type { Fanout } from '../../realtime/fanout'
+import { has, Perm } from '../permissions/bits'
+import type { PermissionService } from '../permissions/service'
+import type { MessageService } from './service'
+
+const MAX_PINS = 50
+
+/** Pinned messages of a room (pin_messages or manage_messages), announced to the room. */
+export class PinService {
+  constructor(
+    private readonly res: Pick<Resources, 'db'>,
+    private readonly permissions: PermissionService,
+    private readonly messages: MessageService,
+    private readonly fanout: Fanout,
+  ) {}
+
+  async list(userId: string, roomId: string) {
+    await this.permissions.requireRoom(userId, roomId)
+    const rows = await this.res.db.select().from(messagePins).where(eq(messagePins.roomId, roomId)).orderBy(asc(messagePins.pinnedAt))
+    const byId = new Map((await this.messages.history.byIds(rows.map((r) => r.messageId))).map((m) => [m.id, m]))
+    return rows.flatMap((r) => {
+      const m = byId.get(r.messageId)
+      return m && !m.deletedAt ? [{ messageId: r.messageId, pinnedBy: r.pinnedBy, pinnedAt: r.pinnedAt.toISOString() }] : []
+    })
+  }
+
+  async set(userId: string, roomId: string, messageId: string, on: boolean) {
+    const { bits } = await this.permissions.requireRoom(userId, roomId)
+    if (!has(bits, Perm.pin_messages) && !has(bits, Perm.manage_messages)) {
+      throw new AppError('missing_permission', 'you need the pin_messages permission here', { details: { permission: 'pin_messages' } })
+    }
+    const message = await this.messages.find(messageId)
+    if (message.roomId !== roomId || message.deletedAt) throw notFound('message')
+    if (on) {
+      const existing = await this.res.db.select({ id: messagePins.messageId }).from(messagePins).where(eq(messagePins.roomId, roomId))
+      if (existing.length >= MAX_PINS && !existing.some((e) => e.id === messageId)) {
+        throw new AppError('conflict', `a room holds at most ${MAX_PINS} pins`)
+      }
+      await this.res.db.insert(messagePins).values({ roomId, messageId, pinnedBy: userId }).onConflictDoNothing()
+    } else {
+      await this.res.db.delete(messagePins).where(and(eq(messagePins.roomId, roomId), eq(messagePins.messageId, messageId)))
+    }
+    this.fanout.toRoom(roomId, { type: on ? 'message.pinned' : 'message.unpinned', data: { messageId, by: userId } })
+  }
+}

@@ -1,0 +1,247 @@
+import type { Server, ServerWebSocket } from 'bun'
+import { AppError } from '../lib/errors'
+import type { Resources } from '../resources'
+import type { AuthService, AuthUser } from '../modules/auth/service'
+import type { PermissionService } from '../modules/permissions/service'
+import { communityTopic, userTopic, type Fanout } from './fanout'
+import type { RoomHub } from './hub'
+import { handleOp, type OpContext } from './ops'
+import type { Presence } from './presence'
+import { CloseCode, parseFrame } from './protocol'
+
+export interface Socket {
+  id: string
+  raw: ServerWebSocket<unknown>
+  user: AuthUser
+  /** Rooms joined, with the permission scope each belongs to. */
+  rooms: Map<string, string>
+  communities: Set<string>
+  /** Sends of one socket enter their rooms in the order they were sent. */
+  sendChain: Promise<void>
+  expiry: ReturnType<typeof setTimeout> | undefined
+  violations: number[]
+  closed: boolean
+}
+
+interface Bucket {
+  tokens: number
+  at: number
+}
+
+export interface GatewayDeps {
+  auth: AuthService
+  permissions: PermissionService
+  hub: RoomHub
+  fanout: Fanout
+  presence: Presence
+  ops: Omit<OpContext, 'gateway'>
+}
+
+/**
+ * The WebSocket gateway of one node: sessions (user, devices, joined rooms), op
+ * dispatch, the per-user op budget, backpressure, token expiry, and re-checking live
+ * subscriptions whenever permissions change.
+ */
+export class Gateway {
+  private readonly sockets = new Map<ServerWebSocket<unknown>, Socket>()
+  private readonly pending = new Map<ServerWebSocket<unknown>, Promise<Socket | undefined>>()
+  private readonly byUser = new Map<string, Set<Socket>>()
+  private readonly buckets = new Map<string, Bucket>()
+  private readonly timers: ReturnType<typeof setInterval>[] = []
+  private accepting = true
+  /** Sockets this node closed, by reason (exported in /metrics). */
+  readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
+
+  constructor(
+    private readonly res: Pick<Resources, 'config' | 'log' | 'metrics'>,
+    private readonly deps: GatewayDeps,
+  ) {
+    this.timers.push(setInterval(() => this.sweepBackpressure(), 250))
+    this.timers.push(setInterval(() => void this.heartbeat(), 30_000))
+    for (const t of this.timers) t.unref?.()
+    deps.permissions.onChange((scopes) => void this.revalidate(scopes))
+  }
+
+  get connections(): number {
+    return this.sockets.size
+  }
+
+  open(raw: ServerWebSocket<unknown>, token: string | undefined, server: Server<unknown> | null) {
+    this.deps.fanout.attach(server)
+    const ready = this.authenticate(raw, token)
+    this.pending.set(raw, ready)
+    void ready.finally(() => this.pending.delete(raw))
+  }
+
+  async message(raw: ServerWebSocket<unknown>, frame: unknown) {
+    const socket = this.sockets.get(raw) ?? (await this.pending.get(raw))
+    if (!socket || socket.closed) return
+    const parsed = parseFrame(frame)
+    if (!parsed.ok) return this.reply(socket, { op: 'error', id: parsed.id, code: parsed.code, message: parsed.message })
+    const { op } = parsed
+    if (!this.spend(socket)) {
+      this.reply(socket, { op: 'error', id: op.id, code: 'rate_limited', message: 'slow down' })
+      return
+    }
+    try {
+      const answer = await handleOp(op, socket, { ...this.deps.ops, gateway: this })
+      if (answer !== undefined) this.reply(socket, answer)
+    } catch (err) {
+      const e = err instanceof AppError ? err : undefined
+      if (!e) this.res.log.error('websocket op failed', { op: op.op, error: err })
+      this.reply(socket, {
+        op: 'error',
+        id: op.id,
+        code: e?.code ?? 'internal_error',
+        message: e?.message ?? 'something went wrong on our side',
+        ...(e?.retryAfter ? { retryAfter: e.retryAfter } : {}),
+      })
+    }
+  }
+
+  close(raw: ServerWebSocket<unknown>) {
+    const socket = this.sockets.get(raw)
+    if (!socket) return
+    socket.closed = true
+    this.sockets.delete(raw)
+    clearTimeout(socket.expiry)
+    for (const roomId of socket.rooms.keys()) this.deps.hub.leave(socket.raw, roomId)
+    const mine = this.byUser.get(socket.user.id)
+    mine?.delete(socket)
+    if (mine?.size === 0) this.byUser.delete(socket.user.id)
+    void this.deps.presence.disconnected(socket.user.id, socket.id).catch(() => {})
+  }
+
+  reply(socket: Socket, frame: Record<string, unknown>) {
+    if (!socket.closed) socket.raw.send(JSON.stringify(frame))
+  }
+
+  /** A fresh access token keeps the socket open past the old one's expiry. */
+  async renew(socket: Socket, token: string) {
+    const user = await this.deps.auth.verifyAccessToken(token)
+    if (user.id !== socket.user.id) throw new AppError('forbidden', 'the token is for another user')
+    socket.user = user
+    this.armExpiry(socket)
+  }
+
+  /** Stops taking sockets and asks every client to reconnect elsewhere (4012). */
+  stop() {
+    this.accepting = false
+    for (const t of this.timers) clearInterval(t)
+    for (const socket of [...this.sockets.values()]) socket.raw.close(CloseCode.goingAway, 'server going away')
+  }
+
+  private async authenticate(raw: ServerWebSocket<unknown>, token: string | undefined): Promise<Socket | undefined> {
+    if (!this.accepting) {
+      raw.close(CloseCode.goingAway, 'server going away')
+      return undefined
+    }
+    let user: AuthUser
+    try {
+      if (!token) throw new AppError('unauthorized', 'no token')
+      user = await this.deps.auth.verifyAccessToken(token)
+    } catch {
+      this.closes.badToken++
+      raw.close(CloseCode.badToken, 'bad or expired token')
+      return undefined
+    }
+    const socket: Socket = {
+      id: crypto.randomUUID(),
+      raw,
+      user,
+      rooms: new Map(),
+      communities: new Set(),
+      sendChain: Promise.resolve(),
+      expiry: undefined,
+      violations: [],
+      closed: false,
+    }
+    this.sockets.set(raw, socket)
+    let mine = this.byUser.get(user.id)
+    if (!mine) this.byUser.set(user.id, (mine = new Set()))
+    mine.add(socket)
+    this.armExpiry(socket)
+    raw.subscribe(userTopic(user.id))
+    try {
+      const { communities } = await this.deps.presence.audience(user.id)
+      for (const id of communities) {
+        socket.communities.add(id)
+        raw.subscribe(communityTopic(id))
+      }
+      await this.deps.presence.connected(user.id, socket.id)
+    } catch (err) {
+      this.res.log.warn('presence unavailable for a new socket', { error: err })
+    }
+    return socket
+  }
+
+  private armExpiry(socket: Socket) {
+    clearTimeout(socket.expiry)
+    socket.expiry = setTimeout(() => socket.raw.close(CloseCode.badToken, 'token expired'), Math.max(0, socket.user.expiresAt - Date.now()))
+  }
+
+  /** A token bucket per user (all their sockets on this node); persistent abuse closes the socket. */
+  private spend(socket: Socket): boolean {
+    const { limit, windowSeconds } = this.res.config.ws.ops
+    const now = Date.now()
+    const bucket = this.buckets.get(socket.user.id) ?? { tokens: limit, at: now }
+    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) / 1000) * (limit / windowSeconds))
+    bucket.at = now
+    this.buckets.set(socket.user.id, bucket)
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1
+      return true
+    }
+    socket.violations = socket.violations.filter((t) => now - t < 10_000)
+    socket.violations.push(now)
+    if (socket.violations.length >= this.res.config.ws.maxViolations) {
+      this.closes.rateLimited++
+      socket.raw.close(CloseCode.rateLimited, 'rate limited')
+    }
+    return false
+  }
+
+  private sweepBackpressure() {
+    const limit = this.res.config.ws.maxBufferedBytes
+    for (const socket of this.sockets.values()) {
+      if (socket.raw.getBufferedAmount() > limit) {
+        this.res.log.info('closing a socket that cannot keep up', { userId: socket.user.id })
+        this.closes.tooSlow++
+        socket.raw.close(CloseCode.tooSlow, 'too slow to read')
+        this.close(socket.raw)
+        setTimeout(() => socket.raw.terminate(), 2000).unref?.()
+      }
+    }
+    if (this.buckets.size > 10_000) this.buckets.clear()
+  }
+
+  private async heartbeat() {
+    for (const [userId, sockets] of this.byUser) {
+      await this.deps.presence.heartbeat(userId, [...sockets].map((s) => s.id)).catch(() => {})
+    }
+  }
+
+  /** After a permission change, drop what sockets may no longer see. */
+  private async revalidate(scopes: string[]) {
+    const touched = new Set(scopes)
+    for (const socket of this.sockets.values()) {
+      for (const [roomId, scope] of socket.rooms) {
+        if (!touched.has(scope)) continue
+        const bits = await this.deps.permissions.inRoom(socket.user.id, roomId).catch(() => 0n)
+        if ((bits & 1n) === 0n && socket.rooms.has(roomId)) {
+          socket.rooms.delete(roomId)
+          this.deps.hub.leave(socket.raw, roomId)
+          this.reply(socket, { op: 'event', type: 'subscription.revoked', roomId, data: { roomId } })
+        }
+      }
+      for (const communityId of socket.communities) {
+        if (!touched.has(communityId)) continue
+        const member = await this.deps.permissions.context(communityId, socket.user.id).catch(() => undefined)
+        if (!member?.member.isMember) {
+          socket.communities.delete(communityId)
+          socket.raw.unsubscribe(communityTopic(communityId))
+        }
+      }
+    }
+  }
+}

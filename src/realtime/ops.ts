@@ -1,0 +1,107 @@
+import type { Redis } from '../lib/redis'
+import type { MessageService } from '../modules/messages/service'
+import type { ReceiptService } from '../modules/messages/receipts'
+import type { PermissionService } from '../modules/permissions/service'
+import type { Fanout } from './fanout'
+import type { Gateway, Socket } from './gateway'
+import type { RoomHub } from './hub'
+import type { Presence } from './presence'
+import type { ClientOp, OpName } from './protocol'
+
+export interface OpContext {
+  gateway: Gateway
+  permissions: PermissionService
+  messages: MessageService
+  receipts: ReceiptService
+  hub: RoomHub
+  fanout: Fanout
+  presence: Presence
+  redis: Redis
+}
+
+type AnyOp = { [N in OpName]: ClientOp<N> }[OpName]
+type Answer = Record<string, unknown> | undefined
+
+const TYPING_MS = 8000
+
+/** Runs one client op for a socket; returns the answer frame (ack, pong) or nothing. */
+export async function handleOp(op: AnyOp, socket: Socket, ctx: OpContext): Promise<Answer> {
+  const userId = socket.user.id
+  const ack = (fields: Record<string, unknown> = {}) => ({ op: 'ack', id: op.id, ...fields })
+  switch (op.op) {
+    case 'ping':
+      return { op: 'pong', id: op.id }
+
+    case 'auth':
+      await ctx.gateway.renew(socket, op.token)
+      return ack({ expiresAt: new Date(socket.user.expiresAt).toISOString() })
+
+    case 'subscribe': {
+      const { placement } = await ctx.permissions.requireRoom(userId, op.roomId)
+      socket.rooms.set(op.roomId, placement.communityId ?? `room:${op.roomId}`)
+      const lastSeq = await ctx.messages.lastSeq(op.roomId)
+      // The ack goes first; what was missed follows it, then live events.
+      ctx.gateway.reply(socket, ack({ roomId: op.roomId, lastSeq }))
+      await ctx.hub.join(socket.raw, op.roomId, op.sinceSeq)
+      return undefined
+    }
+
+    case 'unsubscribe':
+      socket.rooms.delete(op.roomId)
+      ctx.hub.leave(socket.raw, op.roomId)
+      return ack({ roomId: op.roomId })
+
+    case 'send': {
+      // Sends of one socket are checked and queued in order; their commits overlap.
+      const queued = socket.sendChain.then(() =>
+        ctx.messages.prepareSend(userId, op.roomId, { nonce: op.nonce, body: op.body, replyTo: op.replyTo, attachments: op.attachments }),
+      )
+      socket.sendChain = queued.then(
+        () => undefined,
+        () => undefined,
+      )
+      const commit = await queued
+      const result = await commit()
+      return ack({ roomId: op.roomId, messageId: result.messageId, seq: result.seq, duplicate: result.duplicate })
+    }
+
+    case 'edit': {
+      const message = await ctx.messages.edit(userId, op.messageId, op.body)
+      return ack({ messageId: message.id, editedAt: message.editedAt })
+    }
+
+    case 'delete':
+      await ctx.messages.remove(userId, op.messageId)
+      return ack({ messageId: op.messageId })
+
+    case 'react': {
+      const result = await ctx.messages.react(userId, op.messageId, op.emoji, op.on)
+      return ack({ messageId: op.messageId, emoji: op.emoji, count: result.count })
+    }
+
+    case 'typing': {
+      await ctx.permissions.requireRoom(userId, op.roomId, 'send')
+      // One typing event per user and room every 3 s at most; never stored.
+      const fresh = await ctx.redis.client.set(ctx.redis.key('typing', op.roomId, userId), '1', {
+        condition: 'NX',
+        expiration: { type: 'PX', value: 3000 },
+      })
+      if (fresh === 'OK') ctx.fanout.toRoom(op.roomId, { type: 'typing', data: { userId, expiresInMs: TYPING_MS } })
+      return op.id === undefined ? undefined : ack()
+    }
+
+    case 'read': {
+      const state = await ctx.receipts.markRead(userId, op.roomId, op.seq)
+      return ack({ roomId: op.roomId, readSeq: state.readSeq, unread: state.unread })
+    }
+
+    case 'delivered': {
+      const seq = await ctx.receipts.markDelivered(userId, op.roomId, op.seq)
+      return ack({ roomId: op.roomId, deliveredSeq: seq })
+    }
+
+    case 'presence':
+      await ctx.presence.set(userId, op.status)
+      return ack({ status: op.status })
+  }
+}

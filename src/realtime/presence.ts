@@ -1,0 +1,127 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { communityMembers, roomMembers, users } from '../db/schema'
+import type { Resources } from '../resources'
+import type { Fanout } from './fanout'
+
+export type PresenceStatus = 'online' | 'idle' | 'dnd' | 'offline'
+
+const SOCKET_TTL_SECONDS = 90
+
+/**
+ * Presence across devices and nodes: each open socket is a field of the user's Redis
+ * hash (refreshed by heartbeats, so a dead node's sockets age out); the status the user
+ * chose is kept beside it. A user is offline only when the last socket closes. Changes
+ * go to the communities and DMs the user is in, so only people who share one see them.
+ */
+export class Presence {
+  constructor(private readonly res: Pick<Resources, 'db' | 'redis' | 'log'>, private readonly fanout: Fanout) {}
+
+  private socketsKey(userId: string) {
+    return this.res.redis.key('presence', 'sockets', userId)
+  }
+
+  private statusKey(userId: string) {
+    return this.res.redis.key('presence', 'status', userId)
+  }
+
+  async connected(userId: string, socketId: string): Promise<void> {
+    const key = this.socketsKey(userId)
+    const [, , count] = await this.res.redis.client
+      .multi()
+      .hSet(key, socketId, String(Date.now()))
+      .expire(key, SOCKET_TTL_SECONDS)
+      .hLen(key)
+      .exec()
+    if (Number(count) === 1) await this.announce(userId, await this.status(userId))
+  }
+
+  async disconnected(userId: string, socketId: string): Promise<void> {
+    const key = this.socketsKey(userId)
+    const [, left] = await this.res.redis.client.multi().hDel(key, socketId).hLen(key).exec()
+    if (Number(left) > 0) return
+    await this.res.db.update(users).set({ lastSeenAt: new Date() }).where(eq(users.id, userId))
+    await this.announce(userId, 'offline')
+  }
+
+  /** Keeps this node's sockets of a user alive in Redis. */
+  async heartbeat(userId: string, socketIds: string[]): Promise<void> {
+    if (socketIds.length === 0) return
+    const key = this.socketsKey(userId)
+    const now = String(Date.now())
+    await this.res.redis.client
+      .multi()
+      .hSet(key, Object.fromEntries(socketIds.map((id) => [id, now])))
+      .expire(key, SOCKET_TTL_SECONDS)
+      .exec()
+  }
+
+  async set(userId: string, status: Exclude<PresenceStatus, 'offline'>): Promise<void> {
+    await this.res.redis.client.set(this.statusKey(userId), status)
+    await this.announce(userId, status)
+  }
+
+  async status(userId: string): Promise<Exclude<PresenceStatus, 'offline'>> {
+    const chosen = await this.res.redis.client.get(this.statusKey(userId))
+    return chosen === 'idle' || chosen === 'dnd' ? chosen : 'online'
+  }
+
+  /** Statuses of the given users that share a community or a DM with the viewer; others are left out. */
+  async lookup(viewerId: string, userIds: string[]) {
+    const visible = await this.visibleTo(viewerId, userIds)
+    const rows = visible.length
+      ? await this.res.db.select({ id: users.id, lastSeenAt: users.lastSeenAt }).from(users).where(inArray(users.id, visible))
+      : []
+    return Promise.all(
+      rows.map(async (u) => {
+        const online = (await this.res.redis.client.hLen(this.socketsKey(u.id))) > 0
+        return {
+          userId: u.id,
+          status: online ? await this.status(u.id) : ('offline' as const),
+          lastSeenAt: online ? null : (u.lastSeenAt?.toISOString() ?? null),
+        }
+      }),
+    )
+  }
+
+  /** The communities and DM rooms of a user: where their presence is published. */
+  async audience(userId: string) {
+    const [communities, dms] = await Promise.all([
+      this.res.db.select({ id: communityMembers.communityId }).from(communityMembers).where(eq(communityMembers.userId, userId)),
+      this.res.db
+        .select({ id: roomMembers.roomId })
+        .from(roomMembers)
+        .where(and(eq(roomMembers.userId, userId), isNull(roomMembers.communityId))),
+    ])
+    return { communities: communities.map((c) => c.id), dms: dms.map((d) => d.id) }
+  }
+
+  private async announce(userId: string, status: PresenceStatus) {
+    const { communities, dms } = await this.audience(userId)
+    const event = { type: 'presence.updated', data: { userId, status } }
+    for (const id of communities) this.fanout.toCommunity(id, event)
+    for (const id of dms) this.fanout.toRoom(id, event)
+  }
+
+  private async visibleTo(viewerId: string, userIds: string[]): Promise<string[]> {
+    const others = [...new Set(userIds)].filter((id) => id !== viewerId)
+    if (others.length === 0) return userIds.includes(viewerId) ? [viewerId] : []
+    const mine = await this.audience(viewerId)
+    const [viaCommunity, viaDm] = await Promise.all([
+      mine.communities.length
+        ? this.res.db
+            .selectDistinct({ id: communityMembers.userId })
+            .from(communityMembers)
+            .where(and(inArray(communityMembers.communityId, mine.communities), inArray(communityMembers.userId, others)))
+        : [],
+      mine.dms.length
+        ? this.res.db
+            .selectDistinct({ id: roomMembers.userId })
+            .from(roomMembers)
+            .where(and(inArray(roomMembers.roomId, mine.dms), inArray(roomMembers.userId, others)))
+        : [],
+    ])
+    const ids = new Set([...viaCommunity, ...viaDm].map((r) => r.id))
+    if (userIds.includes(viewerId)) ids.add(viewerId)
+    return [...ids]
+  }
+}

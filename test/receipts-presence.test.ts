@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { users } from '../src/db/schema'
+import { startTestApp } from './helpers/app'
+import { newCommunity, ok } from './helpers/community'
+import { registerUser } from './helpers/http'
+import { WsClient } from './helpers/ws'
+
+const app = await startTestApp()
+const { http } = app
+const open: WsClient[] = []
+const connect = async (token: string) => {
+  const c = await WsClient.open(app.wsUrl, token)
+  open.push(c)
+  return c
+}
+afterEach(() => {
+  for (const c of open.splice(0)) c.close()
+})
+
+const unreadOf = async (token: string, roomId: string) =>
+  ok(await http.get('/v1/me/unread', { token })).body.rooms.find((r: any) => r.roomId === roomId)
+
+describe('unread and receipts', () => {
+  test('exact counts: others\' messages after the read cursor, mentions among them; own and deleted ones do not count', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const alice = await w.join()
+    const bob = await w.join()
+    const a = await connect(alice.accessToken)
+    const send = (body: string, nonce: string, c = a) => c.request('send', { roomId: room.id, nonce, body })
+    await send('one', '1')
+    await send(`hey <@${bob.id}>`, '2')
+    await send(`@${bob.username} again`, '3')
+    const doomed = await send('to be deleted', '4')
+    await send('five', '5')
+    const b = await connect(bob.accessToken)
+    await send('my own', '6', b)
+    await a.request('delete', { messageId: doomed.messageId })
+
+    expect(await unreadOf(bob.accessToken, room.id)).toEqual({ roomId: room.id, unread: 4, mentions: 2, lastSeq: 6, readSeq: 0 })
+    expect(await unreadOf(alice.accessToken, room.id)).toMatchObject({ unread: 1, mentions: 0 })
+
+    // Reading up to seq 2 leaves 3 and 5 (4 is deleted, 6 is Bob's own).
+    const second = await connect(bob.accessToken)
+    const read = await b.request('read', { roomId: room.id, seq: 2 })
+    expect(read).toMatchObject({ op: 'ack', readSeq: 2, unread: 2 })
+    // Every socket of Bob's hears about it; Alice sees the receipt in the room.
+    expect((await second.event('unread.updated')).data).toMatchObject({ roomId: room.id, unread: 2, mentions: 1, readSeq: 2 })
+    expect(await unreadOf(bob.accessToken, room.id)).toMatchObject({ unread: 2, mentions: 1, readSeq: 2 })
+
+    // A read cursor never moves back, and never past the end.
+    ok(await http.post(`/v1/rooms/${room.id}/read`, { seq: 1 }, { token: bob.accessToken }), 204)
+    expect((await unreadOf(bob.accessToken, room.id)).readSeq).toBe(2)
+    ok(await http.post(`/v1/rooms/${room.id}/read`, { seq: 999 }, { token: bob.accessToken }), 204)
+    expect(await unreadOf(bob.accessToken, room.id)).toMatchObject({ unread: 0, mentions: 0, readSeq: 6 })
+  })
+
+  test('read and delivered receipts reach the room', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const alice = await w.join()
+    const bob = await w.join()
+    const a = await connect(alice.accessToken)
+    await a.request('subscribe', { roomId: room.id })
+    const sent = await a.request('send', { roomId: room.id, nonce: 'r', body: 'did you get this?' })
+    const b = await connect(bob.accessToken)
+    expect(await b.request('delivered', { roomId: room.id, seq: sent.seq })).toMatchObject({ deliveredSeq: 1 })
+    expect((await a.event('receipt.delivered')).data).toEqual({ userId: bob.id, seq: 1 })
+    await b.request('read', { roomId: room.id, seq: sent.seq })
+    expect((await a.event('receipt.read')).data).toEqual({ userId: bob.id, seq: 1 })
+  })
+
+  test('a mention pushes unread.updated to the mentioned user, subscribed or not', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const alice = await w.join()
+    const bob = await w.join()
+    const b = await connect(bob.accessToken)
+    const a = await connect(alice.accessToken)
+    await a.request('send', { roomId: room.id, nonce: 'm', body: `ping <@${bob.id}>` })
+    expect((await b.event('unread.updated')).data).toMatchObject({ roomId: room.id, unread: 1, mentions: 1 })
+  })
+
+  test('hidden rooms are not listed; reading one is 404', async () => {
+    const w = await newCommunity(http)
+    const secret = await w.room('secret', { private: true })
+    const m = await w.join()
+    expect(await unreadOf(m.accessToken, secret.id)).toBeUndefined()
+    expect((await http.post(`/v1/rooms/${secret.id}/read`, { seq: 1 }, w.as(m))).status).toBe(404)
+  })
+})
+
+describe('typing', () => {
+  test('typing reaches the room subscribers with an expiry, throttled, never stored', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const alice = await w.join()
+    const bob = await w.join()
+    const b = await connect(bob.accessToken)
+    await b.request('subscribe', { roomId: room.id })
+    const a = await connect(alice.accessToken)
+    await a.request('typing', { roomId: room.id })
+    await a.request('typing', { roomId: room.id })
+    const event = await b.event('typing')
+    expect(event).toMatchObject({ roomId: room.id, data: { userId: alice.id, expiresInMs: 8000 } })
+    await Bun.sleep(100)
+    expect(b.events('typing')).toHaveLength(1)
+    expect(ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(bob))).body.messages).toEqual([])
+  })
+})
+
+describe('presence', () => {
+  test('online across devices; offline only when the last socket closes; last seen kept', async () => {
+    const w = await newCommunity(http)
+    const alice = await w.join()
+    const watcher = await connect(w.owner.accessToken)
+    const phone = await connect(alice.accessToken)
+    expect((await watcher.event('presence.updated', 5000, (e) => e.data.userId === alice.id)).data.status).toBe('online')
+    const laptop = await connect(alice.accessToken)
+    expect(await laptop.request('presence', { status: 'dnd' })).toMatchObject({ op: 'ack', status: 'dnd' })
+    expect((await watcher.event('presence.updated', 5000, (e) => e.data.status === 'dnd')).data.userId).toBe(alice.id)
+    phone.close()
+    await Bun.sleep(200)
+    expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body).toEqual([
+      { userId: alice.id, status: 'dnd', lastSeenAt: null },
+    ])
+    laptop.close()
+    expect((await watcher.event('presence.updated', 5000, (e) => e.data.status === 'offline')).data.userId).toBe(alice.id)
+    const [row] = await app.res.db.select({ lastSeenAt: users.lastSeenAt }).from(users).where(eq(users.id, alice.id))
+    expect(row!.lastSeenAt).toBeInstanceOf(Date)
+    const after = ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0]
+    expect(after).toMatchObject({ status: 'offline', lastSeenAt: expect.any(String) })
+  })
+
+  test('only people who share a community or a DM see it', async () => {
+    const w = await newCommunity(http)
+    const alice = await w.join()
+    const stranger = await registerUser(http)
+    const s = await connect(stranger.accessToken)
+    await connect(alice.accessToken)
+    await Bun.sleep(200)
+    expect(s.events('presence.updated').filter((e) => e.data.userId === alice.id)).toEqual([])
+    expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, { token: stranger.accessToken })).body).toEqual([])
+  })
+})
