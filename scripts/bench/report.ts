@@ -199,7 +199,7 @@ function method(): string[] {
     '- Scenario 1: 1000 sockets subscribe to one room; 10 of them send at rising rates (after an unmeasured warm-up); the figure is the highest deliveries/s of a step that passed.',
     '- Scenario 2: 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; 1 s warm-up, then latency over every delivery.',
     '- Scenario 3: the server\'s VmRSS (from /proc) before and after opening 10,000 idle sockets (each answered one ping), divided by 10,000. Hearth\'s 10,000 sockets are authenticated as its 1000 bench users (10 sockets each).',
-    '- Scenario 4 (Hearth only; Socket.IO does not persist): 50 sockets keep 8 sends each in flight; acked (committed) messages per second over a fixed window, into one room and spread over 100 rooms.',
+    '- Scenario 4 (Hearth only; Socket.IO does not persist): 100 sockets (100 users) keep 16 sends each in flight; acked (committed) messages per second over a fixed window, into one room and spread over 100 rooms.',
     '',
   ]
 }

@@ -41,7 +41,7 @@ const plan = {
   },
   rooms: { rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 4 : 10 },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
-  durable: { connections: 50, window: 8, seconds: quick ? 3 : 8 },
+  durable: { connections: 100, window: 16, seconds: quick ? 3 : 8 },
   hearthUsers: 1000,
 }
 
