@@ -17,6 +17,12 @@ export interface Connection {
 export type OnMessage = (body: string) => void
 
 export const BODY_BYTES = 128
+
+/** Sockets the server closed or dropped, by close code or reason (ours are not counted). */
+export const serverCloses: Record<string, number> = {}
+const countClose = (why: string) => {
+  serverCloses[why] = (serverCloses[why] ?? 0) + 1
+}
 const MARK = '@@t='
 
 /** A message body of exactly BODY_BYTES characters carrying its send time and a tag. */
@@ -50,6 +56,7 @@ function connectJson(baseUrl: string, token: string, onMessage: OnMessage): Prom
   const pending = new Map<number, Pending>()
   let nextId = 1
   let closed: Error | undefined
+  let closing = false
 
   const request = (frame: Record<string, unknown>) =>
     new Promise<void>((resolve, reject) => {
@@ -81,7 +88,10 @@ function connectJson(baseUrl: string, token: string, onMessage: OnMessage): Prom
     subscribe: (roomId) => request({ op: 'subscribe', roomId }),
     send: (roomId, body, nonce) => request({ op: 'send', roomId, nonce, body }),
     ping: () => request({ op: 'ping' }),
-    close: () => ws.close(),
+    close: () => {
+      closing = true
+      ws.close()
+    },
   }
 
   return new Promise((resolve, reject) => {
@@ -89,6 +99,7 @@ function connectJson(baseUrl: string, token: string, onMessage: OnMessage): Prom
     ws.onerror = () => reject(new Error(`websocket error on ${baseUrl}`))
     ws.onclose = (event) => {
       closed = new Error(`closed ${event.code} ${event.reason}`)
+      if (!closing) countClose(String(event.code))
       for (const waiter of pending.values()) waiter.reject(closed)
       pending.clear()
       reject(closed)
@@ -107,6 +118,9 @@ function connectSocketIo(baseUrl: string, onMessage: OnMessage): Promise<Connect
       })
     })
   socket.on('message', (message: { body: string }) => onMessage(message.body))
+  socket.on('disconnect', (reason) => {
+    if (reason !== 'io client disconnect') countClose(reason)
+  })
   const connection: Connection = {
     subscribe: (roomId) => call('subscribe', { roomId }),
     send: (roomId, body, nonce) => call('send', { roomId, body, nonce }),

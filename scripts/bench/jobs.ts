@@ -102,4 +102,7 @@ export interface DurableResult {
   firstError?: string
 }
 
-export type JobResult = FanoutResult | RoomsResult | MemoryResult | DurableResult
+export type JobResult = (FanoutResult | RoomsResult | MemoryResult | DurableResult) & {
+  /** Sockets the server closed during the job, by close code (4009: too slow to read). */
+  serverCloses?: Record<string, number>
+}

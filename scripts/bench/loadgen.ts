@@ -1,7 +1,7 @@
 // The load generator: its own process, started by run.ts with a job file; prints one
 // `RESULT {json}` line. Send times travel in the message bodies and are read back here,
 // so every latency is measured on one clock.   bun scripts/bench/loadgen.ts job.json
-import { connectMany, readStamp, stampBody, type Connection } from './clients'
+import { connectMany, readStamp, serverCloses, stampBody, type Connection } from './clients'
 import type { DurableJob, DurableResult, FanoutJob, FanoutResult, FanoutStep, Job, MemoryJob, MemoryResult, RoomsJob, RoomsResult } from './jobs'
 import { rssKb } from './processes'
 import { Histogram, nowMs, sleep } from './stats'
@@ -168,7 +168,7 @@ async function main() {
   runTag = `${job.scenario[0]}${runTag}`
   const result =
     job.scenario === 'fanout' ? await fanout(job) : job.scenario === 'rooms' ? await rooms(job) : job.scenario === 'memory' ? await memory(job) : await durable(job)
-  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
+  process.stdout.write(`RESULT ${JSON.stringify({ ...result, serverCloses })}\n`)
   process.exit(0)
 }
 

@@ -183,9 +183,19 @@ function fanoutSteps(outcomes: Outcome[]): string[] {
 }
 
 function errors(outcomes: Outcome[]): string[] {
+  const out: string[] = []
   const failed = outcomes.filter((o) => o.error)
-  if (!failed.length) return []
-  return ['## What did not run', '', ...failed.map((o) => `- scenario ${o.scenario}, ${SYSTEM_NAMES[o.system]}: ${o.error}`), '']
+  if (failed.length) out.push('## What did not run', '', ...failed.map((o) => `- scenario ${o.scenario}, ${SYSTEM_NAMES[o.system]}: ${o.error}`), '')
+  const closed = outcomes.filter((o) => Object.keys(o.result?.serverCloses ?? {}).length)
+  if (closed.length) {
+    out.push('## Sockets the server closed', '')
+    for (const o of closed) {
+      const codes = Object.entries(o.result!.serverCloses!).map(([code, n]) => `${n} x ${code}`)
+      out.push(`- scenario ${o.scenario}, ${SYSTEM_NAMES[o.system]}: ${codes.join(', ')}`)
+    }
+    out.push('')
+  }
+  return out
 }
 
 function method(): string[] {
