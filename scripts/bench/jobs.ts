@@ -63,6 +63,8 @@ export interface FanoutStep {
   delivered: number
   deliveriesPerSecond: number
   latency: LatencySummary
+  /** Server CPU during the step, in percent of one core. */
+  serverCpuPercent: number
   passed: boolean
 }
 
@@ -98,6 +100,8 @@ export interface DurableResult {
   seconds: number
   ackedPerSecond: number
   ackLatency: LatencySummary
+  /** Server CPU per acked message, in microseconds (Postgres not included). */
+  serverCpuMicrosPerAck: number
   errors: number
   firstError?: string
 }

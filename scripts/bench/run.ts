@@ -34,14 +34,14 @@ const plan = {
   fanout: {
     subscribers: 1000,
     senders: 10,
-    rates: quick ? [10, 20, 40, 60, 90, 130, 180, 250, 350] : [5, 10, 15, 20, 30, 40, 50, 65, 80, 100, 130, 160, 200, 250, 320, 400, 500],
+    rates: quick ? [10, 20, 40, 60, 90, 130, 180, 250, 350, 500] : [5, 10, 15, 20, 30, 40, 50, 65, 80, 100, 130, 160, 200, 250, 320, 400, 500, 650, 800, 1000],
     stepSeconds: quick ? 1.5 : 2.5,
     warmupSeconds: quick ? 1 : 2,
     p99LimitMs: 50,
   },
   rooms: { rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 4 : 10 },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
-  durable: { connections: 100, window: 16, seconds: quick ? 3 : 8 },
+  durable: { connections: 100, window: 8, seconds: quick ? 3 : 8 },
   hearthUsers: 1000,
 }
 
