@@ -18,10 +18,11 @@ export type OnMessage = (body: string) => void
 
 export const BODY_BYTES = 128
 
-/** Sockets the server closed or dropped, by close code or reason (ours are not counted). */
-export const serverCloses: Record<string, number> = {}
-const countClose = (why: string) => {
-  serverCloses[why] = (serverCloses[why] ?? 0) + 1
+/** Sockets the server closed or dropped, per system, by close code or reason (ours are not counted). */
+export const serverCloses: Partial<Record<System, Record<string, number>>> = {}
+const countClose = (system: System, why: string) => {
+  const counts = (serverCloses[system] ??= {})
+  counts[why] = (counts[why] ?? 0) + 1
 }
 const MARK = '@@t='
 
@@ -41,7 +42,7 @@ export function readStamp(text: string): { sentAt: number; tag: number } | undef
 }
 
 export function connect(system: System, baseUrl: string, token: string, onMessage: OnMessage): Promise<Connection> {
-  return system === 'socketio' ? connectSocketIo(baseUrl, onMessage) : connectJson(baseUrl, token, onMessage)
+  return system === 'socketio' ? connectSocketIo(baseUrl, onMessage) : connectJson(system, baseUrl, token, onMessage)
 }
 
 interface Pending {
@@ -50,7 +51,7 @@ interface Pending {
 }
 
 /** Hearth's protocol (API.md "WebSocket"); the raw server answers the same frames. */
-function connectJson(baseUrl: string, token: string, onMessage: OnMessage): Promise<Connection> {
+function connectJson(system: System, baseUrl: string, token: string, onMessage: OnMessage): Promise<Connection> {
   const url = `${baseUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`
   const ws = new WebSocket(url)
   const pending = new Map<number, Pending>()
@@ -99,7 +100,7 @@ function connectJson(baseUrl: string, token: string, onMessage: OnMessage): Prom
     ws.onerror = () => reject(new Error(`websocket error on ${baseUrl}`))
     ws.onclose = (event) => {
       closed = new Error(`closed ${event.code} ${event.reason}`)
-      if (!closing) countClose(String(event.code))
+      if (!closing) countClose(system, String(event.code))
       for (const waiter of pending.values()) waiter.reject(closed)
       pending.clear()
       reject(closed)
@@ -119,7 +120,7 @@ function connectSocketIo(baseUrl: string, onMessage: OnMessage): Promise<Connect
     })
   socket.on('message', (message: { body: string }) => onMessage(message.body))
   socket.on('disconnect', (reason) => {
-    if (reason !== 'io client disconnect') countClose(reason)
+    if (reason !== 'io client disconnect') countClose('socketio', reason)
   })
   const connection: Connection = {
     subscribe: (roomId) => call('subscribe', { roomId }),

@@ -1,18 +1,24 @@
 // What the orchestrator asks of a load generator process, and what it answers.
 import type { System } from './clients'
 
-interface Common {
+/** One server under test as the generator sees it. */
+export interface Target {
   system: System
   baseUrl: string
   /** Access tokens to authenticate with (Hearth); connection i uses tokens[i % length]. */
   tokens: string[]
-  /** Pid of the server under test, for its RSS. */
+  /** Pid of the server, for its RSS and CPU time. */
   serverPid: number
+  /** Rooms to use, in order (scenario 1 uses the first). */
+  roomIds: string[]
 }
 
-export interface FanoutJob extends Common {
+type Common = Omit<Target, 'roomIds'>
+
+/** Scenario 1, every target turn by turn at each rate. */
+export interface FanoutJob {
   scenario: 'fanout'
-  roomId: string
+  targets: Target[]
   subscribers: number
   senders: number
   /** Messages per second into the room, tried in order until p99 or delivery fails. */
@@ -22,12 +28,16 @@ export interface FanoutJob extends Common {
   p99LimitMs: number
 }
 
-export interface RoomsJob extends Common {
+/** Scenario 2, every target turn by turn for `rounds` rounds. */
+export interface RoomsJob {
   scenario: 'rooms'
-  roomIds: string[]
+  targets: Target[]
+  rooms: number
   membersPerRoom: number
   messagesPerSecond: number
+  /** Measured seconds per target, split over the rounds. */
   seconds: number
+  rounds: number
 }
 
 export interface MemoryJob extends Common {
@@ -70,6 +80,7 @@ export interface FanoutStep {
 
 export interface FanoutResult {
   scenario: 'fanout'
+  system: System
   steps: FanoutStep[]
   /** Highest deliveries/s of a step whose p99 stayed within the limit. */
   bestDeliveriesPerSecond: number
@@ -78,6 +89,7 @@ export interface FanoutResult {
 
 export interface RoomsResult {
   scenario: 'rooms'
+  system: System
   sent: number
   expected: number
   delivered: number
@@ -87,6 +99,7 @@ export interface RoomsResult {
 
 export interface MemoryResult {
   scenario: 'memory'
+  system: System
   connections: number
   rssBeforeKb: number
   rssAfterKb: number
@@ -95,6 +108,7 @@ export interface MemoryResult {
 
 export interface DurableResult {
   scenario: 'durable'
+  system: System
   rooms: number
   acked: number
   seconds: number

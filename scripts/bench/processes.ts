@@ -74,7 +74,7 @@ export async function startServer(opts: { name: string; cmd: string[]; env: Reco
 }
 
 /** Runs one load generator process on `job`; rejects if it fails or overruns `timeoutMs`. */
-export async function runLoadgen(job: Job, timeoutMs: number): Promise<JobResult> {
+export async function runLoadgen(job: Job, timeoutMs: number): Promise<JobResult[]> {
   const file = join(tmpdir(), `hearth-bench-job-${process.pid}-${Date.now()}.json`)
   await Bun.write(file, JSON.stringify(job))
   const proc = Bun.spawn(['bun', join(import.meta.dir, 'loadgen.ts'), file], { stdout: 'pipe', stderr: 'inherit' })
@@ -83,8 +83,8 @@ export async function runLoadgen(job: Job, timeoutMs: number): Promise<JobResult
     const out = await new Response(proc.stdout).text()
     const code = await proc.exited
     const line = out.split('\n').find((l) => l.startsWith('RESULT '))
-    if (!line) throw new Error(`load generator (${job.scenario}, ${job.system}) exited ${code ?? 'killed'} without a result`)
-    return JSON.parse(line.slice('RESULT '.length)) as JobResult
+    if (!line) throw new Error(`load generator (${job.scenario}) exited ${code ?? 'killed'} without a result`)
+    return JSON.parse(line.slice('RESULT '.length)) as JobResult[]
   } finally {
     clearTimeout(timer)
     await Bun.file(file).delete().catch(() => {})

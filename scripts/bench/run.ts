@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import type { System } from './clients'
 import { HearthUnderTest, REDIS_URL } from './hearth'
-import type { DurableResult, FanoutResult, Job, JobResult, MemoryResult, RoomsResult } from './jobs'
+import type { DurableResult, FanoutResult, Job, MemoryResult, RoomsResult, Target } from './jobs'
 import { freePort, runLoadgen, startServer, type ServerProcess } from './processes'
 import { collectEnvironment, writeReports, type Outcome } from './report'
 
@@ -39,7 +39,7 @@ const plan = {
     warmupSeconds: quick ? 1 : 2,
     p99LimitMs: 50,
   },
-  rooms: { rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 4 : 10 },
+  rooms: { rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 4 : 9, rounds: quick ? 2 : 3 },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
   durable: { connections: 100, window: 8, seconds: quick ? 3 : 8 },
   hearthUsers: 1000,
@@ -59,27 +59,77 @@ async function startSystem(system: System, hearth: HearthUnderTest | undefined):
   })
 }
 
-/** The job of one scenario for one system; undefined where the scenario does not apply. */
-function jobFor(scenario: number, system: System, server: ServerProcess, hearth: HearthUnderTest | undefined): Job[] {
+function targetOf(system: System, server: ServerProcess, hearth: HearthUnderTest | undefined, rooms: number, from = 0): Target {
   const isHearth = system === 'hearth'
-  const world = hearth?.world
-  const base = { system, baseUrl: server.baseUrl, serverPid: server.pid, tokens: isHearth ? world!.tokens : [''] }
-  const roomIds = (n: number, from = 0) => (isHearth ? world!.roomIds.slice(from, from + n) : Array.from({ length: n }, (_, i) => `room-${from + i}`))
-  switch (scenario) {
-    case 1:
-      return [{ ...base, scenario: 'fanout', roomId: roomIds(1)[0]!, ...plan.fanout }]
-    case 2:
-      return [{ ...base, scenario: 'rooms', roomIds: roomIds(plan.rooms.rooms), ...plan.rooms }]
-    case 3:
-      return [{ ...base, scenario: 'memory', ...plan.memory }]
-    case 4:
-      if (!isHearth) return []
-      return [
-        { ...base, scenario: 'durable', roomIds: roomIds(1), ...plan.durable },
-        { ...base, scenario: 'durable', roomIds: roomIds(100, 1), ...plan.durable },
-      ]
+  return {
+    system,
+    baseUrl: server.baseUrl,
+    serverPid: server.pid,
+    tokens: isHearth ? hearth!.world.tokens : [''],
+    roomIds: isHearth ? hearth!.world.roomIds.slice(from, from + rooms) : Array.from({ length: rooms }, (_, i) => `room-${from + i}`),
   }
-  return []
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
+/** Scenarios 1 and 2: every system's server up at once, one generator drives them turn by turn. */
+async function sideBySide(scenario: 1 | 2, hearth: HearthUnderTest | undefined): Promise<Outcome[]> {
+  const outcomes: Outcome[] = []
+  const servers: ServerProcess[] = []
+  try {
+    const targets: Target[] = []
+    for (const system of systems) {
+      try {
+        const server = await startSystem(system, hearth)
+        servers.push(server)
+        targets.push(targetOf(system, server, hearth, scenario === 1 ? 1 : plan.rooms.rooms))
+      } catch (err) {
+        log(`  ${system} did not start: ${message(err)}`)
+        outcomes.push({ scenario, system, error: message(err) })
+      }
+    }
+    if (!targets.length) return outcomes
+    const job: Job = scenario === 1 ? { scenario: 'fanout', targets, ...plan.fanout } : { scenario: 'rooms', targets, ...plan.rooms }
+    try {
+      for (const result of await runLoadgen(job, Math.max(10_000, remainingMs()))) outcomes.push({ scenario, system: result.system, result })
+    } catch (err) {
+      for (const t of targets) outcomes.push({ scenario, system: t.system, error: message(err) })
+    }
+    return outcomes
+  } finally {
+    for (const server of servers) await server.stop()
+  }
+}
+
+/** Scenarios 3 and 4: one system at a time, on a fresh server process. */
+async function oneByOne(scenario: 3 | 4, hearth: HearthUnderTest | undefined): Promise<Outcome[]> {
+  const outcomes: Outcome[] = []
+  for (const system of systems) {
+    if (scenario === 4 && system !== 'hearth') continue
+    if (remainingMs() < 20_000) {
+      outcomes.push({ scenario, system, error: 'skipped: the run reached its time bound' })
+      continue
+    }
+    log(`scenario ${scenario}: ${system}`)
+    let server: ServerProcess | undefined
+    try {
+      server = await startSystem(system, hearth)
+      const base = { system, baseUrl: server.baseUrl, serverPid: server.pid, tokens: targetOf(system, server, hearth, 0).tokens }
+      const jobs: Job[] =
+        scenario === 3
+          ? [{ ...base, scenario: 'memory', ...plan.memory }]
+          : [1, 100].map((rooms) => ({ ...base, scenario: 'durable' as const, roomIds: targetOf(system, server!, hearth, rooms, 1).roomIds, ...plan.durable }))
+      for (const job of jobs) {
+        for (const result of await runLoadgen(job, Math.max(10_000, remainingMs()))) outcomes.push({ scenario, system, result })
+      }
+    } catch (err) {
+      log(`  ${system} failed: ${message(err)}`)
+      outcomes.push({ scenario, system, error: message(err) })
+    } finally {
+      await server?.stop()
+    }
+  }
+  return outcomes
 }
 
 async function main() {
@@ -95,26 +145,15 @@ async function main() {
       log(`hearth: ${plan.hearthUsers} users, ${plan.rooms.rooms + 1} rooms set up in ${setup.seconds.toFixed(1)} s`)
     }
     for (const scenario of scenarios) {
-      for (const system of systems) {
-        if (scenario === 4 && system !== 'hearth') continue
-        if (remainingMs() < 20_000) {
-          outcomes.push({ scenario, system, error: 'skipped: the run reached its time bound' })
-          continue
-        }
-        log(`scenario ${scenario}: ${system}`)
-        let server: ServerProcess | undefined
-        try {
-          server = await startSystem(system, hearth)
-          for (const job of jobFor(scenario, system, server, hearth)) {
-            const result: JobResult = await runLoadgen(job, Math.max(10_000, remainingMs()))
-            outcomes.push({ scenario, system, result })
-          }
-        } catch (err) {
-          log(`  ${system} failed: ${err instanceof Error ? err.message : String(err)}`)
-          outcomes.push({ scenario, system, error: err instanceof Error ? err.message : String(err) })
-        } finally {
-          await server?.stop()
-        }
+      if (remainingMs() < 20_000) {
+        for (const system of systems) outcomes.push({ scenario, system, error: 'skipped: the run reached its time bound' })
+        continue
+      }
+      if (scenario === 1 || scenario === 2) {
+        log(`scenario ${scenario}: ${systems.join(', ')} side by side`)
+        outcomes.push(...(await sideBySide(scenario, hearth)))
+      } else if (scenario === 3 || scenario === 4) {
+        outcomes.push(...(await oneByOne(scenario, hearth)))
       }
     }
   } finally {

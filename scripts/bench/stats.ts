@@ -26,6 +26,12 @@ export class Histogram {
     return MAX_MS
   }
 
+  merge(other: Histogram) {
+    for (let i = 0; i < this.buckets.length; i++) this.buckets[i]! += other.buckets[i]!
+    this.count += other.count
+    this.sum += other.sum
+  }
+
   mean() {
     return this.count ? this.sum / this.count : Number.NaN
   }
