@@ -93,7 +93,9 @@ export interface RoomsResult {
   sent: number
   expected: number
   delivered: number
+  /** Over every delivery of every round. */
   latency: LatencySummary
+  rounds: { p50: number | null; p99: number | null; delivered: number; expected: number }[]
   sendErrors: number
 }
 

@@ -162,6 +162,7 @@ function markdown(input: ReportInput, metrics: Metric[], loadavgAfter: string): 
     '![Benchmark chart](bench-chart.svg)',
     '',
     ...fanoutSteps(input.outcomes),
+    ...roomsRounds(input.outcomes),
     ...durableDetails(input.outcomes),
     ...errors(input.outcomes),
     ...method(),
@@ -181,6 +182,24 @@ function fanoutSteps(outcomes: Outcome[]): string[] {
     out.push('')
   }
   return out
+}
+
+function roomsRounds(outcomes: Outcome[]): string[] {
+  const runs = outcomes.filter((o) => o.scenario === 2 && o.result) as { system: System; result: RoomsResult }[]
+  if (!runs.length) return []
+  return [
+    '## Scenario 2, round by round',
+    '',
+    'The table above takes every delivery of every round; one noisy round on the shared machine weighs on the p99.',
+    '',
+    '| system | ' + runs[0]!.result.rounds.map((_, i) => `round ${i + 1} p50 / p99 ms`).join(' | ') + ' | delivered |',
+    '|---|' + runs[0]!.result.rounds.map(() => '---:|').join('') + '---:|',
+    ...runs.map(
+      ({ system, result }) =>
+        `| ${SYSTEM_NAMES[system]} | ${result.rounds.map((r) => `${r.p50} / ${r.p99}`).join(' | ')} | ${((result.delivered / Math.max(1, result.expected)) * 100).toFixed(1)}% |`,
+    ),
+    '',
+  ]
 }
 
 function durableDetails(outcomes: Outcome[]): string[] {

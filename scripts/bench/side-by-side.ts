@@ -4,7 +4,7 @@ import { connectMany, readStamp, stampBody, type Connection } from './clients'
 import type { FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, Target } from './jobs'
 import { log, nonce, pace, subscribeAll, waitFor } from './load'
 import { cpuSeconds } from './processes'
-import { Histogram, nowMs, sleep } from './stats'
+import { Histogram, nowMs, round, sleep } from './stats'
 
 /** A target's sockets and what they received, counted only for the current tag. */
 class Receivers {
@@ -94,7 +94,7 @@ export async function fanout(job: FanoutJob): Promise<FanoutResult[]> {
 
 export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
   const all = job.targets.map((t) => new Receivers(t))
-  const totals = new Map(all.map((r) => [r, { histogram: new Histogram(), sent: 0, expected: 0, delivered: 0 }]))
+  const totals = new Map(all.map((r) => [r, { histogram: new Histogram(), sent: 0, expected: 0, delivered: 0, rounds: [] as RoomsResult['rounds'] }]))
   for (const r of all) {
     await r.open(job.rooms * job.membersPerRoom)
     await subscribeAll(r.conns, (i) => r.target.roomIds[Math.floor(i / job.membersPerRoom)]!)
@@ -104,9 +104,9 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
       const room = i % job.rooms
       r.send(room * job.membersPerRoom, r.target.roomIds[room]!, tag)
     })
-  for (let round = 0; round < job.rounds; round++) {
+  for (let turn = 0; turn < job.rounds; turn++) {
     for (const r of all) {
-      await run(r, round === 0 ? 1 : 0.5, 0) // warm-up, not measured
+      await run(r, turn === 0 ? 1 : 0.5, 0) // warm-up, not measured
       const tag = nextTag++
       r.reset(tag)
       const sent = await run(r, job.seconds / job.rounds, tag)
@@ -117,13 +117,14 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
       total.sent += sent
       total.expected += expected
       total.delivered += r.delivered
-      log(`rooms ${r.target.system} round ${round + 1}: ${r.delivered}/${expected} delivered, p50 ${r.histogram.percentile(0.5)} ms, p99 ${r.histogram.percentile(0.99)} ms`)
+      total.rounds.push({ p50: round(r.histogram.percentile(0.5)), p99: round(r.histogram.percentile(0.99)), delivered: r.delivered, expected })
+      log(`rooms ${r.target.system} round ${turn + 1}: ${r.delivered}/${expected} delivered, p50 ${r.histogram.percentile(0.5)} ms, p99 ${r.histogram.percentile(0.99)} ms`)
       r.reset(-1)
     }
   }
   for (const r of all) r.close()
   return all.map((r) => {
     const t = totals.get(r)!
-    return { scenario: 'rooms', system: r.target.system, sent: t.sent, expected: t.expected, delivered: t.delivered, latency: t.histogram.summary(), sendErrors: r.sendErrors }
+    return { scenario: 'rooms', system: r.target.system, sent: t.sent, expected: t.expected, delivered: t.delivered, latency: t.histogram.summary(), rounds: t.rounds, sendErrors: r.sendErrors }
   })
 }
