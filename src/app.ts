@@ -9,6 +9,9 @@ import { opsModule } from './modules/ops'
 import { permissionsModule } from './modules/permissions'
 import { roomsModule } from './modules/rooms'
 import { usersModule } from './modules/users'
+import { deadLettersModule } from './modules/admin/dead-letters'
+import { queueBoardModule } from './modules/admin/queue-board'
+import { notificationsModule } from './modules/notifications'
 import type { Resources } from './resources'
 import { createServices, type Services } from './services'
 import { messagesModule } from './modules/messages'
@@ -25,7 +28,7 @@ const requestIdShape = /^[A-Za-z0-9._:-]{1,64}$/
 
 /** Builds the HTTP app from its modules. No side effects: the caller listens. */
 export function createApp(res: Resources, services: Services = createServices(res)) {
-  const { auth } = services
+  const { auth, notifications } = services
   const requests = new WeakMap<Request, RequestState>()
 
   return new Elysia({
@@ -105,6 +108,10 @@ export function createApp(res: Resources, services: Services = createServices(re
     .use(permissionsModule(services))
     .use(messagesModule(services))
     .use(realtimeModule(services.gateway))
+    // Background work: notifications, dead letters, the queue dashboard.
+    .use(notificationsModule(services.signedIn, notifications, services.mutes))
+    .use(deadLettersModule(auth, res.jobs))
+    .use(queueBoardModule(auth, res.jobs, res.config))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -59,6 +59,20 @@ export interface Config {
   production: boolean
   /** A room actor with nothing to do for this long is evicted (rebuilt from Postgres on demand). */
   roomIdleSeconds: number
+  jobs: JobsConfig
+}
+
+export interface JobsConfig {
+  /** Bun Worker threads that consume the queues (ROLE all and worker). */
+  workers: number
+  /** Base delay of the exponential retry backoff (jitter is added on top). */
+  backoffMs: number
+  /** How long a job's lock lasts without renewal; a dead consumer's job is retried after this. */
+  lockMs: number
+  /** How often consumers look for jobs whose lock expired (stalled jobs). */
+  stalledIntervalMs: number
+  /** Same (user, type, target) notifications within this window, still unread, share one row. */
+  notificationGroupWindowSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -195,5 +209,12 @@ export function loadConfig(env: Env = process.env): Config {
     flyMachineId,
     production,
     roomIdleSeconds: int(env, 'ROOM_IDLE_SECONDS', 300, 1, 86400),
+    jobs: {
+      workers: int(env, 'JOB_WORKERS', 2, 0, 64),
+      backoffMs: int(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
+      lockMs: int(env, 'JOB_LOCK_MS', 30_000, 200, 3_600_000),
+      stalledIntervalMs: int(env, 'JOB_STALLED_INTERVAL_MS', 30_000, 100, 3_600_000),
+      notificationGroupWindowSeconds: int(env, 'NOTIFICATION_GROUP_WINDOW', 600, 0, 7 * 86400),
+    },
   }
 }

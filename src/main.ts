@@ -1,4 +1,5 @@
-// Boot: config -> redis -> db (migrated) -> http. A configuration or dependency problem at boot
+// Boot: config -> redis -> db -> http -> job workers (ROLE: all = both, api = http only,
+// worker = job workers only, no HTTP server). A configuration or dependency problem at boot
 // prints one line saying what and how to fix it, and exits non-zero.
 import { createApp } from './app'
 import { ConfigError, loadConfig, redactUrl } from './config'
@@ -9,12 +10,14 @@ async function main() {
   const config = loadConfig()
   const res = await openResources(config)
   const services = createServices(res)
-  const app = createApp(res, services).listen({ port: config.port, hostname: config.host })
-  res.log.info('hearth listening', {
-    port: app.server?.port,
+  const app = config.role === 'worker' ? undefined : createApp(res, services).listen({ port: config.port, hostname: config.host })
+  if (config.role !== 'api') await res.jobs.startWorkers()
+  res.log.info(app ? 'hearth listening' : 'hearth worker running', {
+    port: app?.server?.port,
     database: config.databaseUrl ? redactUrl(config.databaseUrl) : `pglite:${config.dataDir}/pglite`,
     redis: redactUrl(config.redisUrl),
     role: config.role,
+    jobThreads: res.jobs.liveThreads,
   })
 
   let stopping = false
@@ -23,7 +26,8 @@ async function main() {
     stopping = true
     res.log.info('stopping', { signal })
     await services.stop()
-    await app.stop()
+    await app?.stop()
+    // Job threads finish their running jobs (or hand them back) before the connections close.
     await closeResources(res)
     process.exit(0)
   }

@@ -1,6 +1,7 @@
 import type { Config } from './config'
 import { openDatabase, type Database, type DatabaseHandle } from './db/client'
 import { createLogger, type Logger } from './lib/log'
+import { JobRunner } from './jobs/runner'
 import { Metrics } from './lib/metrics'
 import { RateLimiter } from './lib/rate-limit'
 import { Redis } from './lib/redis'
@@ -16,6 +17,8 @@ export interface Resources {
   rateLimiter: RateLimiter
   keys: SigningKeys
   metrics: Metrics
+  /** Queues (producers) always; worker threads only once `jobs.startWorkers()` runs (main.ts, by ROLE). */
+  jobs: JobRunner
 }
 
 /** Opens every dependency in boot order; a failure closes what was opened and rethrows. */
@@ -33,6 +36,8 @@ export async function openResources(config: Config, opts: { keys?: SigningKeys; 
     const keys =
       opts.keys ??
       (await loadSigningKeys({ privateKey: config.jwt.privateKey, file: `${config.dataDir}/jwt-ed25519.json` }))
+    const metrics = new Metrics({ nodeId: config.nodeId })
+    const jobs = new JobRunner({ config, log, db: database.db, redis, metrics })
     return {
       config,
       log,
@@ -41,7 +46,8 @@ export async function openResources(config: Config, opts: { keys?: SigningKeys; 
       redis,
       rateLimiter: new RateLimiter(redis),
       keys,
-      metrics: new Metrics({ nodeId: config.nodeId }),
+      metrics,
+      jobs,
     }
   } catch (err) {
     for (const r of opened.reverse()) await r.close().catch(() => {})
@@ -50,6 +56,7 @@ export async function openResources(config: Config, opts: { keys?: SigningKeys; 
 }
 
 export async function closeResources(res: Resources): Promise<void> {
+  await res.jobs.close()
   await res.redis.close()
   await res.database.close()
 }

@@ -6,6 +6,8 @@ import { CommunityService } from './modules/communities/service'
 import { PinService } from './modules/messages/pins'
 import { ReceiptService } from './modules/messages/receipts'
 import { MessageService } from './modules/messages/service'
+import { NotificationService } from './modules/notifications/service'
+import { MuteService } from './modules/notifications/mutes'
 import { RoleService } from './modules/permissions/roles'
 import { PermissionService } from './modules/permissions/service'
 import { DmService } from './modules/rooms/dms'
@@ -14,6 +16,8 @@ import { Fanout } from './realtime/fanout'
 import { Gateway } from './realtime/gateway'
 import { RoomHub } from './realtime/hub'
 import { Presence } from './realtime/presence'
+import { UserChannels } from './realtime/user-channel'
+import { registerRealtimeMetrics } from './realtime/metrics'
 import type { Resources } from './resources'
 
 /** The app's services, built once from the resources and shared by REST and WebSocket. */
@@ -25,7 +29,12 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
   const router = opts.router ?? new LocalRouter({ host: host! })
   const fanout = new Fanout()
   const receipts = new ReceiptService(res, permissions, fanout)
-  const messages = new MessageService(res, permissions, router, receipts)
+  const notifications = new NotificationService(res)
+  const mutes = new MuteService(res, permissions)
+  const messages = new MessageService(res, permissions, router, receipts, {
+    notify: (input) => notifications.notify(input),
+    mutedIn: (roomId, userIds) => mutes.mutedIn(roomId, userIds),
+  })
   const presence = new Presence(res, fanout)
   const hub = new RoomHub({ router, fanout, log: res.log })
   const gateway = new Gateway(res, {
@@ -34,8 +43,12 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     hub,
     fanout,
     presence,
+    userChannels: new UserChannels(res, fanout),
     ops: { permissions, messages, receipts, hub, fanout, presence, redis: res.redis },
   })
+  const realtimeMetrics = registerRealtimeMetrics(res.metrics, { gateway, hub, fanout })
+  gateway.onFrame = realtimeMetrics.frameIn
+  hub.onCommitted = realtimeMetrics.committedAt
   return {
     res,
     auth,
@@ -54,11 +67,13 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     presence,
     hub,
     gateway,
+    notifications,
+    mutes,
     /** The guard every signed-in module uses: token check plus the per-user write limit. */
     signedIn: () => authGuard(auth, { rateLimiter: res.rateLimiter, rule: res.config.rateLimits.writesPerUser }),
     /** Closes sockets (4012) and drains the room actors. */
     async stop() {
-      gateway.stop()
+      await gateway.stop()
       await host?.stop()
     },
   }

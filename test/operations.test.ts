@@ -53,7 +53,7 @@ describe('OpenAPI', () => {
     const res = await http.get('/swagger/json')
     expect(res.status).toBe(200)
     const paths = res.body.paths as Record<string, Record<string, unknown>>
-    const served = (await import('../src/app')).createApp(app.res).routes
+    const served = (await import('../src/app')).createApp(app.res, app.services).routes
       .filter((r) => !r.path.startsWith('/swagger'))
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
     expect(served.length).toBeGreaterThan(8)

@@ -74,6 +74,10 @@ describe('messages over the socket', () => {
     // The message is in history, as committed.
     const history = ok(await http.get(`/v1/rooms/${room.id}/messages`, { token: bob.accessToken })).body.messages
     expect(history.map((m: any) => m.id)).toEqual(acks.map((x) => x.messageId))
+    const metrics = (await http.get('/metrics')).body as string
+    expect(metrics).toMatch(/hearth_ws_connections\{[^}]*\} [1-9]/)
+    expect(metrics).toMatch(/hearth_ws_events_out_total\{[^}]*type="message.created"[^}]*\} [1-9]/)
+    expect(metrics).toMatch(/hearth_fanout_latency_seconds_count\{[^}]*\} [1-9]/)
   })
 
   test('a retried send (same nonce) returns the original ack and no second message', async () => {

@@ -62,6 +62,7 @@ describe('groups', () => {
     const a = await w.group('A')
     await w.room('inside', { groupId: a.id })
     expect(ok(await http.patch(`/v1/groups/${a.id}`, { name: 'Renamed' }, w.as(w.owner))).body.name).toBe('Renamed')
+    expect(ok(await http.patch(`/v1/groups/${a.id}`, {}, w.as(w.owner))).body.name).toBe('Renamed')
     const full = await http.delete(`/v1/groups/${a.id}`, w.as(w.owner))
     expect(full.status).toBe(409)
     expect(full.body.error.code).toBe('group_not_empty')
@@ -138,6 +139,7 @@ describe('rooms and privacy', () => {
     const room = await w.room('general')
     const updated = ok(await http.patch(`/v1/rooms/${room.id}`, { name: 'chat', topic: 'hello', slowModeSeconds: 10 }, w.as(w.owner))).body
     expect(updated).toMatchObject({ name: 'chat', topic: 'hello', slowModeSeconds: 10 })
+    expect(ok(await http.patch(`/v1/rooms/${room.id}`, {}, w.as(w.owner))).body).toMatchObject({ name: 'chat', topic: 'hello' })
     expect((await http.patch(`/v1/rooms/${room.id}`, { slowModeSeconds: -1 }, w.as(w.owner))).status).toBe(422)
     expect((await http.patch(`/v1/rooms/${room.id}`, { slowModeSeconds: 999999 }, w.as(w.owner))).status).toBe(422)
     expect((await http.get(`/v1/rooms/not-a-uuid`, w.as(w.owner))).status).toBe(422)

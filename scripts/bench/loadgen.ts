@@ -2,7 +2,7 @@
 // `RESULT [json, ...]` line, one result per system driven. Send times travel in the message
 // bodies and are read back here, so every latency is measured on one clock.   bun scripts/bench/loadgen.ts job.json
 import { connectMany, serverCloses, stampBody, type Connection } from './clients'
-import type { DurableJob, DurableResult, Job, JobResult, MemoryJob, MemoryResult } from './jobs'
+import type { DurableJob, DurableResult, Job, JobResult, MemoryJob, MemoryResult } from './loadgen-protocol'
 import { log, nonce, setRunTag } from './load'
 import { cpuSeconds, rssKb } from './processes'
 import { fanout, rooms } from './side-by-side'

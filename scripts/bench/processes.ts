@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Job, JobResult } from './jobs'
+import type { Job, JobResult } from './loadgen-protocol'
 import { sleep } from './stats'
 
 /** Resident memory of a process from /proc, in KB. */

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import { createClient } from 'redis'
 import type { System } from './clients'
-import type { DurableResult, FanoutResult, JobResult, MemoryResult, RoomsResult } from './jobs'
+import type { DurableResult, FanoutResult, JobResult, MemoryResult, RoomsResult } from './loadgen-protocol'
 import { POSTGRES_URL, REDIS_URL } from './hearth'
 import { renderChart } from './chart'
 

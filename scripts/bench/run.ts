@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import type { System } from './clients'
 import { HearthUnderTest, REDIS_URL } from './hearth'
-import type { DurableResult, FanoutResult, Job, MemoryResult, RoomsResult, Target } from './jobs'
+import type { DurableResult, FanoutResult, Job, MemoryResult, RoomsResult, Target } from './loadgen-protocol'
 import { freePort, runLoadgen, startServer, type ServerProcess } from './processes'
 import { collectEnvironment, writeReports, type Outcome } from './report'
 

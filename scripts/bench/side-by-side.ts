@@ -1,7 +1,7 @@
 // Scenarios 1 and 2 drive every system from one generator, turn by turn at each load level,
 // so background load on the shared machine falls on all of them alike.
 import { connectMany, readStamp, stampBody, type Connection } from './clients'
-import type { FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, Target } from './jobs'
+import type { FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, Target } from './loadgen-protocol'
 import { log, nonce, pace, subscribeAll, waitFor } from './load'
 import { cpuSeconds } from './processes'
 import { Histogram, nowMs, round, sleep } from './stats'

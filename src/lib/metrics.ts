@@ -11,8 +11,22 @@ export class Metrics {
     registers: [this.registry],
   })
 
+  /** Text in the Prometheus format from outside prom-client (BullMQ's own export). */
+  private readonly textExporters: (() => Promise<string>)[] = []
+
   constructor(labels: { nodeId: string }) {
     this.registry.setDefaultLabels({ node: labels.nodeId })
     collectDefaultMetrics({ register: this.registry })
+  }
+
+  addTextExporter(exporter: () => Promise<string>): void {
+    this.textExporters.push(exporter)
+  }
+
+  /** The whole /metrics page: the registry, then every text exporter (one that fails is left out). */
+  async render(): Promise<string> {
+    const parts = [await this.registry.metrics()]
+    for (const exporter of this.textExporters) parts.push(await exporter().catch(() => ''))
+    return parts.filter(Boolean).join('\n')
   }
 }

@@ -7,6 +7,7 @@ import { communityTopic, userTopic, type Fanout } from './fanout'
 import type { RoomHub } from './hub'
 import { handleOp, type OpContext } from './ops'
 import type { Presence } from './presence'
+import type { UserChannels } from './user-channel'
 import { CloseCode, parseFrame } from './protocol'
 
 export interface Socket {
@@ -34,6 +35,7 @@ export interface GatewayDeps {
   hub: RoomHub
   fanout: Fanout
   presence: Presence
+  userChannels: UserChannels
   ops: Omit<OpContext, 'gateway'>
 }
 
@@ -51,6 +53,7 @@ export class Gateway {
   private accepting = true
   /** Sockets this node closed, by reason (exported in /metrics). */
   readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
+  onFrame: (() => void) | undefined
 
   constructor(
     private readonly res: Pick<Resources, 'config' | 'log' | 'metrics'>,
@@ -76,6 +79,7 @@ export class Gateway {
   async message(raw: ServerWebSocket<unknown>, frame: unknown) {
     const socket = this.sockets.get(raw) ?? (await this.pending.get(raw))
     if (!socket || socket.closed) return
+    this.onFrame?.()
     const parsed = parseFrame(frame)
     if (!parsed.ok) return this.reply(socket, { op: 'error', id: parsed.id, code: parsed.code, message: parsed.message })
     const { op } = parsed
@@ -109,6 +113,7 @@ export class Gateway {
     const mine = this.byUser.get(socket.user.id)
     mine?.delete(socket)
     if (mine?.size === 0) this.byUser.delete(socket.user.id)
+    void this.deps.userChannels.unwatch(socket.user.id).catch(() => {})
     void this.deps.presence.disconnected(socket.user.id, socket.id).catch(() => {})
   }
 
@@ -125,10 +130,11 @@ export class Gateway {
   }
 
   /** Stops taking sockets and asks every client to reconnect elsewhere (4012). */
-  stop() {
+  async stop() {
     this.accepting = false
     for (const t of this.timers) clearInterval(t)
     for (const socket of [...this.sockets.values()]) socket.raw.close(CloseCode.goingAway, 'server going away')
+    await this.deps.userChannels.close()
   }
 
   private async authenticate(raw: ServerWebSocket<unknown>, token: string | undefined): Promise<Socket | undefined> {
@@ -163,6 +169,7 @@ export class Gateway {
     this.armExpiry(socket)
     raw.subscribe(userTopic(user.id))
     try {
+      await this.deps.userChannels.watch(user.id)
       const { communities } = await this.deps.presence.audience(user.id)
       for (const id of communities) {
         socket.communities.add(id)

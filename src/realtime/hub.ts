@@ -25,6 +25,9 @@ interface CatchUp {
 export class RoomHub {
   private readonly rooms = new Map<string, { sockets: Set<RoomSocket>; unsubscribe: () => void; catchingUp: Set<CatchUp> }>()
 
+  /** Told when a new message is about to be handed to the sockets (fan-out latency). */
+  onCommitted: ((createdAt: Date) => void) | undefined
+
   constructor(private readonly resources: { router: Router; fanout: Fanout; log: Logger }) {}
 
   get activeRooms(): number {
@@ -84,6 +87,8 @@ export class RoomHub {
       const catchingUp = new Set<CatchUp>()
       const unsubscribe = this.resources.router.subscribe(roomId, (event) => {
         for (const c of catchingUp) c.queue.push(event)
+        const message = (event.data as { message?: { createdAt?: Date } }).message
+        if (event.type === 'message.created' && message?.createdAt instanceof Date) this.onCommitted?.(message.createdAt)
         this.resources.fanout.publish(roomTopic(roomId), toOutbound(event))
       })
       room = { sockets: new Set(), unsubscribe, catchingUp }

@@ -43,7 +43,10 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
  * Starts Hearth on port 0 with its own database and Redis key prefix. The env map
  * overrides settings the way a deployer would (e.g. RATE_AUTH_PER_IP: '3/60').
  */
-export async function startTestApp(env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { log?: Logger; /** start job consumers, with extra processor modules */ jobs?: { modules?: string[] } } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase()
   const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
   const config: Config = loadConfig({
@@ -60,6 +63,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
   const res = await openResources(config, { keys, log: opts.log })
   const services = createServices(res)
   const app = createApp(res, services).listen({ port: 0, hostname: '127.0.0.1' })
+  if (opts.jobs) await res.jobs.startWorkers({ modules: opts.jobs.modules })
   const url = `http://127.0.0.1:${app.server!.port}`
   let stopped = false
   const stop = async () => {
@@ -67,6 +71,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
     stopped = true
     await services.stop()
     await app.stop(true)
+    await res.jobs.close({ timeoutMs: 2000 })
     await deleteKeys(res, prefix).catch(() => {})
     await closeResources(res)
     await database.drop()

@@ -110,8 +110,13 @@ export class ReceiptService {
     }))
   }
 
-  private async lastSeq(roomId: string): Promise<number> {
-    const [row] = await this.res.db.select({ lastSeq: roomState.lastSeq }).from(roomState).where(eq(roomState.roomId, roomId))
-    return row?.lastSeq ?? 0
+  private lastSeq(roomId: string): Promise<number> {
+    return roomLastSeq(this.res.db, roomId)
   }
+}
+
+/** The seq of a room's newest message (0 before the first). */
+export async function roomLastSeq(db: Resources['db'], roomId: string): Promise<number> {
+  const [row] = await db.select({ lastSeq: roomState.lastSeq }).from(roomState).where(eq(roomState.roomId, roomId))
+  return row?.lastSeq ?? 0
 }

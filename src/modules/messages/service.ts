@@ -1,12 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { RoomHistory, type HistoryQuery, type Message, type Router, type SendAck } from '../../../rooms'
-import { messages, roomState, rooms, users } from '../../db/schema'
+import { messages, roomMembers, rooms, users } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Resources } from '../../resources'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
-import type { ReceiptService } from './receipts'
+import { roomLastSeq, type ReceiptService } from './receipts'
+import type { NotifyInput } from '../notifications/model'
 
 export interface SendInput {
   nonce: string
@@ -55,6 +56,10 @@ export class MessageService {
     private readonly permissions: PermissionService,
     private readonly router: Router,
     private readonly receipts: Pick<ReceiptService, 'pushUnread'>,
+    private readonly notifications: {
+      notify(input: NotifyInput & { dedupeKey?: string }): Promise<unknown>
+      mutedIn(roomId: string, userIds: string[]): Promise<Set<string>>
+    },
   ) {
     this.history = new RoomHistory(res)
     this.cache = new HistoryCache(res.redis)
@@ -87,7 +92,12 @@ export class MessageService {
         mentions,
         mentionEveryone,
       })
-      if (!ack.duplicate) for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
+      if (!ack.duplicate) {
+        for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
+        void this.notifyFor(userId, roomId, ack, input, mentions).catch((err) =>
+          this.res.log.warn('could not queue notifications', { roomId, error: err }),
+        )
+      }
       return ack
     }
   }
@@ -142,9 +152,8 @@ export class MessageService {
     return result
   }
 
-  async lastSeq(roomId: string): Promise<number> {
-    const [row] = await this.res.db.select({ lastSeq: roomState.lastSeq }).from(roomState).where(eq(roomState.roomId, roomId))
-    return row?.lastSeq ?? 0
+  lastSeq(roomId: string): Promise<number> {
+    return roomLastSeq(this.res.db, roomId)
   }
 
   /** The message's room and author, or 404. */
@@ -155,6 +164,31 @@ export class MessageService {
       .where(eq(messages.id, messageId))
     if (!row) throw notFound('message')
     return row
+  }
+
+  /** Mentions, replies and DMs notify (through the notifications queue) whoever they concern. */
+  private async notifyFor(authorId: string, roomId: string, ack: SendAck, input: SendInput, mentions: string[]) {
+    const data = { roomId, messageId: ack.messageId, seq: ack.seq, preview: input.body.slice(0, 140) }
+    const base = { targetType: 'room', targetId: roomId, actorId: authorId, data }
+    const recipients = new Map<string, string>()
+    const add = (userId: string, type: string) => {
+      if (userId !== authorId && !recipients.has(userId)) recipients.set(userId, type)
+    }
+    for (const id of mentions) add(id, 'mention')
+    if (input.replyTo) {
+      const [parent] = await this.res.db.select({ authorId: messages.authorId }).from(messages).where(eq(messages.id, input.replyTo))
+      if (parent && has(await this.permissions.inRoom(parent.authorId, roomId), Perm.view)) add(parent.authorId, 'reply')
+    }
+    const place = await this.permissions.placement(roomId)
+    if (place?.kind === 'dm' || place?.kind === 'group_dm') {
+      const members = await this.res.db.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId))
+      for (const m of members) add(m.userId, 'dm')
+    }
+    const muted = await this.notifications.mutedIn(roomId, [...recipients.keys()])
+    for (const [userId, type] of recipients) {
+      if (muted.has(userId)) continue
+      await this.notifications.notify({ ...base, userId, type, dedupeKey: `${type}.${ack.messageId}.${userId}` })
+    }
   }
 
   /** Seconds between messages per member; those who manage messages are exempt. A retry of a sent nonce passes. */

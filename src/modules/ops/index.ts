@@ -48,7 +48,7 @@ export const opsModule = (res: Resources) =>
       '/metrics',
       async ({ set }) => {
         set.headers['content-type'] = res.metrics.registry.contentType
-        return res.metrics.registry.metrics()
+        return res.metrics.render()
       },
       { detail: { summary: 'Prometheus metrics' } },
     )

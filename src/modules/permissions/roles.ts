@@ -75,12 +75,7 @@ export class RoleService {
       fn: (tx) =>
         tx
           .update(roles)
-          .set({
-            ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-            permissions: wanted,
-            ...(input.position !== undefined ? { position: input.position } : {}),
-            ...(input.color !== undefined ? { color: input.color } : {}),
-          })
+          .set({ name: input.name?.trim(), permissions: wanted, position: input.position, color: input.color })
           .where(eq(roles.id, roleId))
           .returning(),
     })

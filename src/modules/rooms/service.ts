@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { groupClosure, groups, roomMembers, rooms, type GroupRow, type RoomRow } from '../../db/schema'
+import { groupClosure, groups, messagePins, messages, roomMembers, roomReads, roomState, rooms, type GroupRow, type RoomRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Resources } from '../../resources'
@@ -77,17 +77,16 @@ export class RoomService {
       }
       await this.requireManageAt(userId, group.communityId, dest, 'manage_groups')
     }
+    // Drizzle leaves out keys whose value is undefined.
+    const changes = { name: input.name?.trim(), parentId: moving ? (input.parentId ?? null) : undefined, position: input.position }
+    if (Object.values(changes).every((v) => v === undefined)) return toGroupView(group)
     const [row] = await this.permissions.mutate({
       actorId: userId,
       scopes: moving ? [group.communityId] : [],
       fn: (tx) =>
         tx
           .update(groups)
-          .set({
-            ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-            ...(moving ? { parentId: input.parentId ?? null } : {}),
-            ...(input.position !== undefined ? { position: input.position } : {}),
-          })
+          .set(changes)
           .where(eq(groups.id, groupId))
           .returning(),
     })
@@ -160,19 +159,22 @@ export class RoomService {
     const room = await this.communityRoom(userId, roomId, 'manage_rooms')
     const moving = input.groupId !== undefined && input.groupId !== room.groupId
     if (moving) await this.requireManageAt(userId, room.communityId!, input.groupId ?? null, 'manage_rooms')
+    // Drizzle leaves out keys whose value is undefined.
+    const changes = {
+      name: input.name?.trim(),
+      topic: input.topic,
+      groupId: moving ? (input.groupId ?? null) : undefined,
+      position: input.position,
+      slowModeSeconds: input.slowModeSeconds,
+    }
+    if (Object.values(changes).every((v) => v === undefined)) return toRoomView(room)
     const [row] = await this.permissions.mutate({
       actorId: userId,
       scopes: moving ? [room.communityId!] : [],
       fn: (tx) =>
         tx
           .update(rooms)
-          .set({
-            ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-            ...(input.topic !== undefined ? { topic: input.topic } : {}),
-            ...(moving ? { groupId: input.groupId ?? null } : {}),
-            ...(input.position !== undefined ? { position: input.position } : {}),
-            ...(input.slowModeSeconds !== undefined ? { slowModeSeconds: input.slowModeSeconds } : {}),
-          })
+          .set(changes)
           .where(eq(rooms.id, roomId))
           .returning(),
     })
@@ -184,7 +186,15 @@ export class RoomService {
     await this.permissions.mutate({
       actorId: userId,
       scopes: [room.communityId!],
-      fn: (tx) => tx.delete(rooms).where(eq(rooms.id, roomId)),
+      fn: async (tx) => {
+        // Messages and their bookkeeping carry no foreign key to rooms (the actor runtime
+        // does not need one), so they go here, with the room.
+        await tx.delete(messages).where(eq(messages.roomId, roomId))
+        await tx.delete(roomState).where(eq(roomState.roomId, roomId))
+        await tx.delete(roomReads).where(eq(roomReads.roomId, roomId))
+        await tx.delete(messagePins).where(eq(messagePins.roomId, roomId))
+        await tx.delete(rooms).where(eq(rooms.id, roomId))
+      },
     })
     this.permissions.forgetRoom(roomId)
   }

@@ -1,0 +1,58 @@
+import { t } from 'elysia'
+import { deadLetterStatuses } from '../../jobs/dead-letters'
+import { queueNames } from '../../jobs/queues'
+
+const QueueName = t.Union(queueNames.map((q) => t.Literal(q)))
+const Status = t.Union(deadLetterStatuses.map((s) => t.Literal(s)))
+
+export const DeadLetterReplay = t.Object({
+  id: t.String(),
+  deadLetterId: t.String(),
+  jobId: t.String(),
+  requestedBy: t.Nullable(t.String()),
+  status: t.String({ description: 'pending | succeeded | failed' }),
+  error: t.Nullable(t.String()),
+  requestedAt: t.String({ format: 'date-time' }),
+  finishedAt: t.Nullable(t.String({ format: 'date-time' })),
+})
+
+export const DeadLetter = t.Object({
+  id: t.String(),
+  queue: t.String(),
+  name: t.String(),
+  jobId: t.String(),
+  payload: t.Unknown(),
+  error: t.String(),
+  attempts: t.Integer(),
+  status: t.String({ description: 'dead | replaying | recovered | discarded' }),
+  firstFailedAt: t.String({ format: 'date-time' }),
+  lastFailedAt: t.String({ format: 'date-time' }),
+  createdAt: t.String({ format: 'date-time' }),
+})
+
+export const DeadLetterStats = t.Object({
+  total: t.Integer(),
+  byStatus: t.Record(t.String(), t.Integer()),
+  recoveryRate: t.Number({ description: 'dead letters recovered by a replay / all dead letters' }),
+})
+
+export const DeadLetterPage = t.Object({
+  deadLetters: t.Array(DeadLetter),
+  nextCursor: t.Nullable(t.String()),
+  stats: DeadLetterStats,
+})
+
+export const ListQuery = t.Object({
+  queue: t.Optional(QueueName),
+  status: t.Optional(Status),
+  cursor: t.Optional(t.String({ format: 'uuid' })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 200, default: 50 })),
+})
+
+export const ReplayManyBody = t.Object({
+  ids: t.Optional(t.Array(t.String({ format: 'uuid' }), { minItems: 1, maxItems: 500 })),
+  queue: t.Optional(QueueName),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 500, default: 100, description: 'most letters replayed by a filter' })),
+})
+
+export const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })

@@ -1,0 +1,43 @@
+import { t, type Static } from 'elysia'
+
+export const Notification = t.Object({
+  id: t.String(),
+  type: t.String(),
+  targetType: t.String(),
+  targetId: t.String(),
+  /** Sample of the users who caused it, newest first (at most 5). */
+  actors: t.Array(t.String()),
+  /** How many events are grouped in this row. */
+  count: t.Integer(),
+  data: t.Unknown(),
+  read: t.Boolean(),
+  readAt: t.Nullable(t.String({ format: 'date-time' })),
+  createdAt: t.String({ format: 'date-time' }),
+  latestAt: t.String({ format: 'date-time' }),
+})
+
+export const NotificationPage = t.Object({
+  notifications: t.Array(Notification),
+  unreadCount: t.Integer(),
+  nextCursor: t.Nullable(t.String()),
+})
+
+export const ListQuery = t.Object({
+  cursor: t.Optional(t.String({ maxLength: 200 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 30 })),
+})
+
+export const ReadBody = t.Object({
+  upTo: t.Optional(t.String({ format: 'uuid', description: 'a notification id: it and everything older is read; absent: all' })),
+})
+
+export type NotificationView = Static<typeof Notification>
+
+export interface NotifyInput {
+  userId: string
+  type: string
+  targetType: string
+  targetId: string
+  actorId?: string | null
+  data?: Record<string, unknown>
+}

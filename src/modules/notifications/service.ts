@@ -1,0 +1,98 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { notifications } from '../../db/schema'
+import { AppError, notFound } from '../../lib/errors'
+import type { Redis } from '../../lib/redis'
+import type { JobRunner } from '../../jobs/runner'
+import type { NotificationView, NotifyInput } from './model'
+import { toNotificationView } from './store'
+import { UnreadCounter } from './unread-count'
+
+export class NotificationService {
+  private readonly unread: UnreadCounter
+
+  constructor(private readonly res: { db: Database; redis: Redis; jobs: JobRunner }) {
+    this.unread = new UnreadCounter(res)
+  }
+
+  /**
+   * Queues a notification; the notifications processor stores (and groups) it. A
+   * `dedupeKey` makes the job id deterministic, so notifying twice for one event is harmless.
+   */
+  async notify(input: NotifyInput & { dedupeKey?: string }): Promise<string> {
+    const { dedupeKey, ...data } = input
+    return this.res.jobs.enqueue({
+      queue: 'notifications',
+      name: 'notification.create',
+      data,
+      ...(dedupeKey ? { jobId: `notify.${dedupeKey.replaceAll(':', '.')}` } : {}),
+    })
+  }
+
+  async list(opts: { userId: string; cursor?: string; limit: number }): Promise<{
+    notifications: NotificationView[]
+    unreadCount: number
+    nextCursor: string | null
+  }> {
+    const after = opts.cursor ? decodeCursor(opts.cursor) : undefined
+    const rows = await this.res.db
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.userId, opts.userId),
+          after ? sql`(${notifications.latestAt}, ${notifications.id}) < (${after.latestAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(notifications.latestAt), desc(notifications.id))
+      .limit(opts.limit + 1)
+    const page = rows.slice(0, opts.limit)
+    const last = page[page.length - 1]
+    return {
+      notifications: page.map(toNotificationView),
+      unreadCount: await this.unreadCount(opts.userId),
+      nextCursor: rows.length > opts.limit && last ? encodeCursor(last.latestAt, last.id) : null,
+    }
+  }
+
+  unreadCount(userId: string): Promise<number> {
+    return this.unread.get(userId)
+  }
+
+  /** Marks read everything, or `upTo` (one of the user's notifications) and everything older. */
+  async markRead({ userId, upTo }: { userId: string; upTo?: string }): Promise<void> {
+    let bound: { latestAt: Date; id: string } | undefined
+    if (upTo) {
+      const [row] = await this.res.db
+        .select({ latestAt: notifications.latestAt, id: notifications.id })
+        .from(notifications)
+        .where(and(eq(notifications.id, upTo), eq(notifications.userId, userId)))
+      if (!row) throw notFound('notification')
+      bound = row
+    }
+    await this.res.db.transaction(async (tx) => {
+      await tx
+        .update(notifications)
+        .set({ readAt: new Date() })
+        .where(
+          and(
+            eq(notifications.userId, userId),
+            isNull(notifications.readAt),
+            bound ? sql`(${notifications.latestAt}, ${notifications.id}) <= (${bound.latestAt.toISOString()}::timestamptz, ${bound.id}::uuid)` : undefined,
+          ),
+        )
+      await this.unread.reset(tx as unknown as Database, userId)
+    })
+  }
+}
+
+const encodeCursor = (latestAt: Date, id: string) => Buffer.from(`${latestAt.toISOString()}|${id}`).toString('base64url')
+
+function decodeCursor(cursor: string): { latestAt: Date; id: string } {
+  const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|')
+  const latestAt = new Date(time ?? '')
+  if (!id || Number.isNaN(latestAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new AppError('bad_request', 'cursor is not one this API returned')
+  }
+  return { latestAt, id }
+}
