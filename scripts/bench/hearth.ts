@@ -19,7 +19,8 @@ export interface HearthWorld {
 
 export class HearthUnderTest {
   private readonly dbName = `hearth_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
-  private readonly prefix = `bench:${crypto.randomUUID().slice(0, 8)}:`
+  private readonly runId = crypto.randomUUID().slice(0, 8)
+  private readonly prefix = `ws-bench:${this.runId}:`
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'))
   private readonly databaseUrl: string
   world: HearthWorld = { tokens: [], roomIds: [] }
@@ -64,7 +65,7 @@ export class HearthUnderTest {
       const http = new HttpClient(server.baseUrl)
       const started = performance.now()
       const tokens = await inParallel(opts.users, 16, async (i) => {
-        const username = `bench_${i}_${this.prefix.slice(6, 14)}`
+        const username = `bench_${i}_${this.runId}`
         const res = await http.post('/v1/auth/register', { username, email: `${username}@bench.test`, password: 'bench password 1' })
         return expect(res, 201, 'register').accessToken as string
       })
