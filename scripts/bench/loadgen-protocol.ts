@@ -75,6 +75,8 @@ export interface FanoutStep {
   latency: LatencySummary
   /** Server CPU during the step, in percent of one core. */
   serverCpuPercent: number
+  /** The load generator's own CPU during the step (one process: 100% = a core). */
+  generatorCpuPercent: number
   passed: boolean
 }
 

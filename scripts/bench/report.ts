@@ -173,11 +173,11 @@ function markdown(input: ReportInput, metrics: Metric[], loadavgAfter: string): 
 function fanoutSteps(outcomes: Outcome[]): string[] {
   const runs = outcomes.filter((o) => o.scenario === 1 && o.result) as { system: System; result: FanoutResult }[]
   if (!runs.length) return []
-  const out = ['## Scenario 1, step by step', '', 'Each step sends at one rate into the room for a fixed time; a step passes when 99% of the deliveries arrived and p99 <= 50 ms. A failed step is run once more (the machine is shared); the ramp stops after two rates in a row failed twice.', '']
+  const out = ['## Scenario 1, step by step', '', 'Each step sends at one rate into the room for a fixed time; a step passes when 99% of the deliveries arrived and p99 <= 50 ms. A failed step is run once more (the machine is shared); the ramp stops after two rates in a row failed twice. CPU is in percent of one core over the step; the generator is one process and reads every delivery, so near 100% it, not the server, sets the limit.', '']
   for (const { system, result } of runs) {
-    out.push(`**${SYSTEM_NAMES[system]}**`, '', '| msgs/s in | deliveries/s | p50 ms | p99 ms | delivered | server CPU | pass |', '|---:|---:|---:|---:|---:|---:|---|')
+    out.push(`**${SYSTEM_NAMES[system]}**`, '', '| msgs/s in | deliveries/s | p50 ms | p99 ms | delivered | server CPU | generator CPU | pass |', '|---:|---:|---:|---:|---:|---:|---:|---|')
     for (const s of result.steps) {
-      out.push(`| ${s.rate} | ${fmt(s.deliveriesPerSecond)} | ${s.latency.p50 ?? '—'} | ${s.latency.p99 ?? '—'} | ${((s.delivered / Math.max(1, s.expected)) * 100).toFixed(1)}% | ${s.serverCpuPercent}% | ${s.passed ? 'yes' : 'no'} |`)
+      out.push(`| ${s.rate} | ${fmt(s.deliveriesPerSecond)} | ${s.latency.p50 ?? '—'} | ${s.latency.p99 ?? '—'} | ${((s.delivered / Math.max(1, s.expected)) * 100).toFixed(1)}% | ${s.serverCpuPercent}% | ${s.generatorCpuPercent}% | ${s.passed ? 'yes' : 'no'} |`)
     }
     out.push('')
   }

@@ -53,15 +53,18 @@ export async function fanout(job: FanoutJob): Promise<FanoutResult[]> {
     const roomId = r.target.roomIds[0]!
     r.reset(tag)
     const cpuBefore = cpuSeconds(r.target.serverPid)
+    const ownBefore = process.cpuUsage()
     const sent = await pace(rate, job.stepSeconds, (i) => r.send(i % job.senders, roomId, tag))
     const serverCpuPercent = Math.round(((cpuSeconds(r.target.serverPid) - cpuBefore) / job.stepSeconds) * 100)
+    const own = process.cpuUsage(ownBefore)
+    const generatorCpuPercent = Math.round((own.user + own.system) / 1e4 / job.stepSeconds)
     const expected = sent * job.subscribers
     await waitFor(() => r.delivered >= expected, 2000)
     const latency = r.histogram.summary()
     const passed = r.delivered >= expected * 0.99 && (latency.p99 ?? Infinity) <= job.p99LimitMs
     const deliveriesPerSecond = Math.round(r.delivered / job.stepSeconds)
-    steps.push({ rate, sent, expected, delivered: r.delivered, deliveriesPerSecond, latency, serverCpuPercent, passed })
-    log(`fanout ${r.target.system} ${rate}/s: ${r.delivered}/${expected} delivered, p99 ${latency.p99} ms, server cpu ${serverCpuPercent}%${passed ? '' : ' (over)'}`)
+    steps.push({ rate, sent, expected, delivered: r.delivered, deliveriesPerSecond, latency, serverCpuPercent, generatorCpuPercent, passed })
+    log(`fanout ${r.target.system} ${rate}/s: ${r.delivered}/${expected} delivered, p99 ${latency.p99} ms, cpu: server ${serverCpuPercent}%, generator ${generatorCpuPercent}%${passed ? '' : ' (over)'}`)
     r.reset(-1)
     await sleep(300)
     return passed
