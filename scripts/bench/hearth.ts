@@ -1,0 +1,116 @@
+// Hearth under test: `bun src/main.ts` on a scratch Postgres database (dropped after) and its
+// own Redis key prefix, populated through the public API: users, one community, rooms.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import { createClient } from 'redis'
+import { HttpClient } from '../../test/helpers/http'
+import { freePort, startServer, type ServerProcess } from './processes'
+
+export const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+export const REDIS_URL = 'redis://127.0.0.1:6379'
+
+export interface HearthWorld {
+  tokens: string[]
+  /** rooms[0] is the big room of scenarios 1 and 4. */
+  roomIds: string[]
+}
+
+export class HearthUnderTest {
+  private readonly dbName = `hearth_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
+  private readonly runId = crypto.randomUUID().slice(0, 8)
+  private readonly prefix = `ws-bench:${this.runId}:`
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'))
+  private readonly databaseUrl: string
+  world: HearthWorld = { tokens: [], roomIds: [] }
+
+  constructor() {
+    const url = new URL(POSTGRES_URL)
+    url.pathname = `/${this.dbName}`
+    this.databaseUrl = url.toString()
+  }
+
+  /** A fresh Hearth process on the same database, keys and signing key (tokens stay valid). */
+  start(): Promise<ServerProcess> {
+    return startServer({
+      name: 'hearth',
+      cmd: ['bun', join(import.meta.dir, '../../src/main.ts')],
+      port: freePort(),
+      env: {
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        DATABASE_URL: this.databaseUrl,
+        REDIS_URL,
+        REDIS_PREFIX: this.prefix,
+        DATA_DIR: this.dataDir,
+        LOG_LEVEL: 'warn',
+        PASSWORD_MEMORY_KIB: '1024',
+        RATE_AUTH_PER_IP: '1000000/60',
+        RATE_WRITES_PER_USER: '100000000/60',
+        WS_RATE_LIMIT: '1000000000/1',
+        WS_MAX_VIOLATIONS: '100000',
+        ACCESS_TOKEN_TTL: '900',
+      },
+    })
+  }
+
+  /** Creates the database, then registers `users` users in one community with `rooms` rooms. */
+  async setup(opts: { users: number; rooms: number }) {
+    const admin = postgres(POSTGRES_URL, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`CREATE DATABASE ${this.dbName}`)
+    await admin.end()
+    const server = await this.start()
+    try {
+      const http = new HttpClient(server.baseUrl)
+      const started = performance.now()
+      const tokens = await inParallel(opts.users, 16, async (i) => {
+        const username = `bench_${i}_${this.runId}`
+        const res = await http.post('/v1/auth/register', { username, email: `${username}@bench.test`, password: 'bench password 1' })
+        return expect(res, 201, 'register').accessToken as string
+      })
+      const owner = { token: tokens[0]! }
+      const community = expect(await http.post('/v1/communities', { name: 'Bench' }, owner), 201, 'community')
+      const invite = expect(await http.post(`/v1/communities/${community.id}/invites`, {}, owner), 201, 'invite')
+      await inParallel(opts.users - 1, 16, async (i) =>
+        expect(await http.post(`/v1/invites/${invite.code}/accept`, undefined, { token: tokens[i + 1]! }), 200, 'accept'),
+      )
+      const roomIds = await inParallel(opts.rooms, 8, async (i) =>
+        expect(await http.post(`/v1/communities/${community.id}/rooms`, { name: `room-${i}` }, owner), 201, 'room').id as string,
+      )
+      this.world = { tokens, roomIds }
+      return { seconds: (performance.now() - started) / 1000 }
+    } finally {
+      await server.stop()
+    }
+  }
+
+  async destroy() {
+    const admin = postgres(POSTGRES_URL, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`).catch(() => {})
+    await admin.end()
+    const redis = createClient({ url: REDIS_URL })
+    await redis.connect()
+    for await (const keys of redis.scanIterator({ MATCH: `${this.prefix}*`, COUNT: 1000 })) {
+      if (keys.length) await redis.del(keys)
+    }
+    await redis.quit()
+    rmSync(this.dataDir, { recursive: true, force: true })
+  }
+}
+
+function expect(res: { status: number; body: any }, status: number, what: string) {
+  if (res.status !== status) throw new Error(`hearth setup: ${what} answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`)
+  return res.body
+}
+
+async function inParallel<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      for (let i = next++; i < count; i = next++) out[i] = await task(i)
+    }),
+  )
+  return out
+}
