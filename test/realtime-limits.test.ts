@@ -26,9 +26,11 @@ describe('slow mode', () => {
   test('one message per interval for members; moderators exempt; a retry of a sent nonce passes', async () => {
     const w = await newCommunity(http)
     const room = await w.room('slow')
-    ok(await http.patch(`/v1/rooms/${room.id}`, { slowModeSeconds: 30 }, w.as(w.owner)))
     const m = await w.join()
     const c = await connect(m.accessToken)
+    // Sent (and the room's rules cached) before slow mode is on; the change applies at once.
+    expect((await c.request('send', { roomId: room.id, nonce: 'early', body: 'before' })).op).toBe('ack')
+    ok(await http.patch(`/v1/rooms/${room.id}`, { slowModeSeconds: 30 }, w.as(w.owner)))
     const first = await c.request('send', { roomId: room.id, nonce: 'a', body: 'first' })
     expect(first.op).toBe('ack')
     const second = await c.request('send', { roomId: room.id, nonce: 'b', body: 'too soon' })

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { RoomHistory, type HistoryQuery, type Message, type Router, type SendAck } from '../../../rooms'
-import { messages, roomMembers, rooms, users } from '../../db/schema'
+import { messages, roomMembers, users } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Resources } from '../../resources'
 import { has, Perm } from '../permissions/bits'
@@ -74,11 +74,11 @@ export class MessageService {
    * gateway prepares one socket's sends in order and lets their commits overlap.
    */
   async prepareSend(userId: string, roomId: string, input: SendInput): Promise<() => Promise<SendAck>> {
-    const { bits } = await this.permissions.requireRoom(userId, roomId, 'send')
+    const { bits, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
     if (input.attachments?.length && !has(bits, Perm.attach)) throw missing('attach')
     const mentionEveryone = EVERYONE.test(input.body)
     if (mentionEveryone && !has(bits, Perm.mention_everyone)) throw missing('mention_everyone')
-    await this.slowMode(userId, roomId, bits, input.nonce)
+    if (slowModeSeconds > 0) await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds)
     const mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
     return async () => {
       const ack = await this.router.send({
@@ -192,12 +192,10 @@ export class MessageService {
   }
 
   /** Seconds between messages per member; those who manage messages are exempt. A retry of a sent nonce passes. */
-  private async slowMode(userId: string, roomId: string, bits: bigint, nonce: string) {
+  private async slowMode(userId: string, roomId: string, bits: bigint, nonce: string, seconds: number) {
     if (has(bits, Perm.manage_messages) || has(bits, Perm.manage_rooms)) return
-    const [room] = await this.res.db.select({ slow: rooms.slowModeSeconds }).from(rooms).where(eq(rooms.id, roomId))
-    if (!room || room.slow <= 0) return
     const key = this.res.redis.key('slow', roomId, userId)
-    const set = await this.res.redis.client.set(key, '1', { condition: 'NX', expiration: { type: 'EX', value: room.slow } })
+    const set = await this.res.redis.client.set(key, '1', { condition: 'NX', expiration: { type: 'EX', value: seconds } })
     if (set === 'OK') return
     const [sent] = await this.res.db
       .select({ id: messages.id })
@@ -205,7 +203,7 @@ export class MessageService {
       .where(and(eq(messages.roomId, roomId), eq(messages.authorId, userId), eq(messages.nonce, nonce)))
     if (sent) return
     const ttl = await this.res.redis.client.ttl(key)
-    throw new AppError('rate_limited', `slow mode: one message every ${room.slow}s`, { retryAfter: Math.max(1, ttl) })
+    throw new AppError('rate_limited', `slow mode: one message every ${seconds}s`, { retryAfter: Math.max(1, ttl) })
   }
 
   /** `<@id>` and `@username` mentions of people who can see the room (not the author). */

@@ -30,7 +30,7 @@ export interface CommunityAcl {
   roles: Map<string, RoleInfo>
   /** group id -> parent group id (null at the top). */
   parents: Map<string, string | null>
-  rooms: Map<string, { groupId: string | null; kind: string }>
+  rooms: Map<string, { groupId: string | null; kind: string; slowModeSeconds: number }>
   groupOverwrites: Map<string, OverwriteInfo[]>
   roomOverwrites: Map<string, OverwriteInfo[]>
 }

@@ -128,7 +128,10 @@ export class PermissionService {
     const bits = await this.inRoom(userId, roomId)
     if (!has(bits, Perm.view)) throw notFound('room')
     if (perm) requireBit(bits, perm)
-    return { bits, placement: (await this.placement(roomId))! }
+    const placement = (await this.placement(roomId))!
+    // Room settings travel with the ACL the check just read, so they cost no extra query.
+    const settings = placement.communityId ? this.scopes.get(placement.communityId)?.acl?.rooms.get(roomId) : undefined
+    return { bits, placement, slowModeSeconds: settings?.slowModeSeconds ?? 0 }
   }
 
   async requireGroup(userId: string, communityId: string, groupId: string, perm: PermissionName | null = null) {

@@ -17,7 +17,10 @@ export async function loadCommunityAcl(db: Database, communityId: string): Promi
   const [roleRows, groupRows, roomRows, overwriteRows] = await Promise.all([
     db.select().from(roles).where(eq(roles.communityId, communityId)),
     db.select({ id: groups.id, parentId: groups.parentId }).from(groups).where(eq(groups.communityId, communityId)),
-    db.select({ id: rooms.id, groupId: rooms.groupId, kind: rooms.kind }).from(rooms).where(eq(rooms.communityId, communityId)),
+    db
+      .select({ id: rooms.id, groupId: rooms.groupId, kind: rooms.kind, slowModeSeconds: rooms.slowModeSeconds })
+      .from(rooms)
+      .where(eq(rooms.communityId, communityId)),
     db.select().from(overwrites).where(eq(overwrites.communityId, communityId)),
   ])
   const defaultRole = roleRows.find((r) => r.isDefault)
@@ -27,7 +30,7 @@ export async function loadCommunityAcl(db: Database, communityId: string): Promi
     defaultRoleId: defaultRole.id,
     roles: new Map(roleRows.map((r) => [r.id, r])),
     parents: new Map(groupRows.map((g) => [g.id, g.parentId])),
-    rooms: new Map(roomRows.map((r) => [r.id, { groupId: r.groupId, kind: r.kind }])),
+    rooms: new Map(roomRows.map((r) => [r.id, { groupId: r.groupId, kind: r.kind, slowModeSeconds: r.slowModeSeconds }])),
     groupOverwrites: new Map(),
     roomOverwrites: new Map(),
   }

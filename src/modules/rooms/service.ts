@@ -170,7 +170,8 @@ export class RoomService {
     if (Object.values(changes).every((v) => v === undefined)) return toRoomView(room)
     const [row] = await this.permissions.mutate({
       actorId: userId,
-      scopes: moving ? [room.communityId!] : [],
+      // Moves change permissions; slow mode travels with the community's cached rules.
+      scopes: moving || input.slowModeSeconds !== undefined ? [room.communityId!] : [],
       fn: (tx) =>
         tx
           .update(rooms)
