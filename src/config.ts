@@ -31,6 +31,8 @@ export interface Config {
     refreshTtlSeconds: number
   }
   passwordMemoryKib: number
+  /** Communities larger than this get no presence broadcasts (clients ask for what they show). */
+  presenceBroadcastMaxMembers: number
   ws: {
     /** Ops per user: `limit` per `windowSeconds`, as a token bucket (burst = limit). */
     ops: RateRule
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
       refreshTtlSeconds: int(env, 'REFRESH_TOKEN_TTL', 30 * 86400, 3600, 365 * 86400),
     },
     passwordMemoryKib: int(env, 'PASSWORD_MEMORY_KIB', 19456, 1024, 1 << 20),
+    presenceBroadcastMaxMembers: int(env, 'PRESENCE_BROADCAST_MAX_MEMBERS', 250, 0, 1_000_000),
     ws: {
       ops: rate(env, 'WS_RATE_LIMIT', { limit: 60, windowSeconds: 10 }),
       maxViolations: int(env, 'WS_MAX_VIOLATIONS', 20, 1, 100_000),

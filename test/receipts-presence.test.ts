@@ -146,4 +146,19 @@ describe('presence', () => {
     expect(s.events('presence.updated').filter((e) => e.data.userId === alice.id)).toEqual([])
     expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, { token: stranger.accessToken })).body).toEqual([])
   })
+
+  test('large communities get no presence broadcasts; their members ask for what they show', async () => {
+    const small = await startTestApp({ PRESENCE_BROADCAST_MAX_MEMBERS: '2' })
+    const w = await newCommunity(small.http)
+    const alice = await w.join()
+    await w.join() // three members: over the limit of 2
+    const watcher = await WsClient.open(small.wsUrl, w.owner.accessToken)
+    open.push(watcher)
+    const phone = await WsClient.open(small.wsUrl, alice.accessToken)
+    open.push(phone)
+    await Bun.sleep(300)
+    expect(watcher.events('presence.updated').filter((e) => e.data.userId === alice.id)).toEqual([])
+    const asked = ok(await small.http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body
+    expect(asked).toEqual([{ userId: alice.id, status: 'online', lastSeenAt: null }])
+  })
 })

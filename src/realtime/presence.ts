@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm'
-import { communityMembers, roomMembers, users } from '../db/schema'
+import { and, eq, inArray, isNull, lte } from 'drizzle-orm'
+import { communities as communitiesTable, communityMembers, roomMembers, users } from '../db/schema'
 import type { Resources } from '../resources'
 import type { Fanout } from './fanout'
 
@@ -14,7 +14,7 @@ const SOCKET_TTL_SECONDS = 90
  * go to the communities and DMs the user is in, so only people who share one see them.
  */
 export class Presence {
-  constructor(private readonly res: Pick<Resources, 'db' | 'redis' | 'log'>, private readonly fanout: Fanout) {}
+  constructor(private readonly res: Pick<Resources, 'db' | 'redis' | 'log' | 'config'>, private readonly fanout: Fanout) {}
 
   private socketsKey(userId: string) {
     return this.res.redis.key('presence', 'sockets', userId)
@@ -95,8 +95,21 @@ export class Presence {
     return { communities: communities.map((c) => c.id), dms: dms.map((d) => d.id) }
   }
 
+  /**
+   * Announced to the user's DMs, and to their communities small enough for everyone to
+   * follow everyone (PRESENCE_BROADCAST_MAX_MEMBERS, Discord's "large guild" idea): in a
+   * large community every arrival would otherwise go to every open socket. There, clients
+   * ask GET /v1/presence for the members they show.
+   */
   private async announce(userId: string, status: PresenceStatus) {
-    const { communities, dms } = await this.audience(userId)
+    const { dms } = await this.audience(userId)
+    const communities = (
+      await this.res.db
+        .select({ id: communityMembers.communityId })
+        .from(communityMembers)
+        .innerJoin(communitiesTable, eq(communitiesTable.id, communityMembers.communityId))
+        .where(and(eq(communityMembers.userId, userId), lte(communitiesTable.memberCount, this.res.config.presenceBroadcastMaxMembers)))
+    ).map((c) => c.id)
     const event = { type: 'presence.updated', data: { userId, status } }
     for (const id of communities) this.fanout.toCommunity(id, event)
     for (const id of dms) this.fanout.toRoom(id, event)
