@@ -47,6 +47,8 @@ export class HearthUnderTest {
         LOG_LEVEL: 'warn',
         PASSWORD_MEMORY_KIB: '1024',
         RATE_AUTH_PER_IP: '1000000/60',
+        // The app process as deployed (fly.toml): HTTP and WebSockets; jobs run in the worker group.
+        ROLE: 'api',
         RATE_WRITES_PER_USER: '100000000/60',
         WS_RATE_LIMIT: '1000000000/1',
         WS_MAX_VIOLATIONS: '100000',
