@@ -6,7 +6,7 @@
 // Uses a scratch database on BENCH_DATABASE_URL (default: the local test server), dropped after.
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
-import postgres from 'postgres'
+import { scratchDatabase } from '../../src/db/scratch'
 import { RoomHost, type RoomResources } from '../../rooms'
 import { loadConfig } from '../../src/config'
 import { openDatabase, type Database } from '../../src/db/client'
@@ -87,12 +87,9 @@ async function oneTransactionPerMessage(db: Database, name: string, rooms: strin
 }
 
 async function main() {
-  const dbName = `hearth_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`CREATE DATABASE ${dbName}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${dbName}`
-  const handle = await openDatabase({ url: url.toString(), dataDir: '', poolSize })
+  const database = scratchDatabase(serverUrl, 'hearth_bench_')
+  await database.create()
+  const handle = await openDatabase({ url: database.url, dataDir: '', poolSize })
   try {
     await handle.migrate()
     const resources: RoomResources = { db: handle.db, log: createLogger('warn'), config: loadConfig({ NODE_ID: 'bench' }) }
@@ -123,8 +120,7 @@ async function main() {
     }
   } finally {
     await handle.close()
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-    await admin.end()
+    await database.drop()
   }
 }
 

@@ -7,7 +7,7 @@
 // that does not own the room (when there is one), keeping `window` sends in flight.
 // Latency is send -> delivery at a subscriber (all measured in this process).
 import { parseArgs } from 'node:util'
-import postgres from 'postgres'
+import { scratchDatabase } from '../../src/db/scratch'
 import { launchNodes, type LocalNode } from '../lib/nodes'
 
 const { values: args } = parseArgs({
@@ -33,22 +33,6 @@ interface Result {
   p99: number
 }
 
-async function scratchDatabase() {
-  const name = `hearth_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await admin.end()
-    },
-  }
-}
 
 async function api(node: LocalNode, method: string, path: string, body?: unknown, token?: string) {
   const res = await fetch(node.url + path, {
@@ -72,7 +56,8 @@ function socket(node: LocalNode, token: string, onFrame: (f: any) => void): Prom
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
 
 async function run(count: number): Promise<Result> {
-  const database = await scratchDatabase()
+  const database = scratchDatabase(serverUrl, 'hearth_bench_')
+  await database.create()
   const cluster = await launchNodes({
     count,
     basePort: 4100 + count * 10,

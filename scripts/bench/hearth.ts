@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import postgres from 'postgres'
+import { scratchDatabase } from '../../src/db/scratch'
 import { createClient } from 'redis'
 import { HttpClient } from '../../test/helpers/http'
 import { freePort, startServer, type ServerProcess } from './processes'
@@ -18,18 +18,11 @@ export interface HearthWorld {
 }
 
 export class HearthUnderTest {
-  private readonly dbName = `hearth_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
+  private readonly database = scratchDatabase(POSTGRES_URL, 'hearth_bench_')
   private readonly runId = crypto.randomUUID().slice(0, 8)
   private readonly prefix = `ws-bench:${this.runId}:`
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'))
-  private readonly databaseUrl: string
   world: HearthWorld = { tokens: [], roomIds: [] }
-
-  constructor() {
-    const url = new URL(POSTGRES_URL)
-    url.pathname = `/${this.dbName}`
-    this.databaseUrl = url.toString()
-  }
 
   /** A fresh Hearth process on the same database, keys and signing key (tokens stay valid). */
   start(): Promise<ServerProcess> {
@@ -40,7 +33,7 @@ export class HearthUnderTest {
       env: {
         NODE_ENV: 'development',
         HOST: '127.0.0.1',
-        DATABASE_URL: this.databaseUrl,
+        DATABASE_URL: this.database.url,
         REDIS_URL,
         REDIS_PREFIX: this.prefix,
         DATA_DIR: this.dataDir,
@@ -59,9 +52,7 @@ export class HearthUnderTest {
 
   /** Creates the database, then registers `users` users in one community with `rooms` rooms. */
   async setup(opts: { users: number; rooms: number }) {
-    const admin = postgres(POSTGRES_URL, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`CREATE DATABASE ${this.dbName}`)
-    await admin.end()
+    await this.database.create()
     const server = await this.start()
     try {
       const http = new HttpClient(server.baseUrl)
@@ -88,9 +79,7 @@ export class HearthUnderTest {
   }
 
   async destroy() {
-    const admin = postgres(POSTGRES_URL, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`).catch(() => {})
-    await admin.end()
+    await this.database.drop().catch(() => {})
     const redis = createClient({ url: REDIS_URL })
     await redis.connect()
     for await (const keys of redis.scanIterator({ MATCH: `${this.prefix}*`, COUNT: 1000 })) {

@@ -2,7 +2,7 @@
 // Postgres, in a scratch database and Redis prefix that are removed afterwards.
 //   bun scripts/bench/jobs.ts            (BENCH_TRIVIAL=20000 BENCH_NOTIFY=5000 JOB_WORKERS=2)
 // Each phase stops after BENCH_MAX_SECONDS (default 60) whatever happened.
-import postgres from 'postgres'
+import { scratchDatabase } from '../../src/db/scratch'
 import { loadConfig } from '../../src/config'
 import { users } from '../../src/db/schema'
 import { newId } from '../../src/lib/ids'
@@ -62,15 +62,12 @@ async function phase(res: Resources, label: string, total: number, addChunk: (fr
   return result
 }
 
-const dbName = `hearth_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`CREATE DATABASE ${dbName}`)
-const url = new URL(adminUrl)
-url.pathname = `/${dbName}`
+const database = scratchDatabase(adminUrl, 'hearth_bench_')
+await database.create()
 const prefix = `bench:${crypto.randomUUID().slice(0, 8)}:`
 const config = loadConfig({
   LOG_LEVEL: 'warn',
-  DATABASE_URL: url.toString(),
+  DATABASE_URL: database.url,
   REDIS_URL: redisUrl,
   REDIS_PREFIX: prefix,
   JOB_WORKERS: process.env.JOB_WORKERS ?? '2',
@@ -110,6 +107,5 @@ try {
   await res.jobs.close()
   for await (const keys of res.redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await res.redis.client.del(keys)
   await closeResources(res)
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-  await admin.end()
+  await database.drop()
 }

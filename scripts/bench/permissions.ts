@@ -8,7 +8,8 @@ import { newId } from '../../src/lib/ids'
 import { Perm, DEFAULT_EVERYONE } from '../../src/modules/permissions/bits'
 import { PermissionService } from '../../src/modules/permissions/service'
 import { closeResources, openResources } from '../../src/resources'
-import { createTestDatabase, TEST_REDIS_URL } from '../../test/helpers/app'
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../test/helpers/app'
+import { scratchDatabase } from '../../src/db/scratch'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3
@@ -17,7 +18,8 @@ const ROOMS = 200
 const GROUPS = 30
 const ROLES = 20
 
-const database = await createTestDatabase()
+const database = scratchDatabase(TEST_DATABASE_URL, 'hearth_bench_')
+await database.create()
 const prefix = `bench:${crypto.randomUUID().slice(0, 8)}:`
 const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' })
 const res = await openResources(config, { keys: await loadSigningKeys({ privateKey: undefined, file: undefined }) })

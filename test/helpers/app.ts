@@ -1,5 +1,5 @@
 import { afterAll } from 'bun:test'
-import postgres from 'postgres'
+import { scratchDatabase } from '../../src/db/scratch'
 import { createApp } from '../../src/app'
 import { createServices, type Services } from '../../src/services'
 import { loadConfig, type Config } from '../../src/config'
@@ -21,22 +21,11 @@ export interface TestApp {
   stop(): Promise<void>
 }
 
-/** A fresh, migrated database on the test server, dropped by `drop()`. */
+/** A fresh database on the test server, dropped by `drop()` (migrated when the app opens it). */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `hearth_t_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(TEST_DATABASE_URL)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await admin.end()
-    },
-  }
+  const database = scratchDatabase(TEST_DATABASE_URL, 'hearth_t_')
+  await database.create()
+  return database
 }
 
 /**
