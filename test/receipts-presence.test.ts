@@ -136,6 +136,19 @@ describe('presence', () => {
     expect(after).toMatchObject({ status: 'offline', lastSeenAt: expect.any(String) })
   })
 
+  test('a socket that drops while it is still connecting leaves nobody online', async () => {
+    const w = await newCommunity(http)
+    const alice = await w.join()
+    for (let i = 0; i < 5; i++) {
+      const ws = new WebSocket(`${app.wsUrl}/ws?token=${alice.accessToken}`)
+      ws.onopen = () => ws.close()
+    }
+    await Bun.sleep(500)
+    const [state] = ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body
+    expect(state.status).toBe('offline')
+    expect(app.services.gateway.connections).toBe(0)
+  })
+
   test('only people who share a community or a DM see it', async () => {
     const w = await newCommunity(http)
     const alice = await w.join()

@@ -105,7 +105,11 @@ export class Gateway {
 
   close(raw: ServerWebSocket<unknown>) {
     const socket = this.sockets.get(raw)
-    if (!socket) return
+    if (!socket) {
+      // Closed while its token was still being checked: clean up once it is registered.
+      void this.pending.get(raw)?.then((s) => s && this.close(raw))
+      return
+    }
     socket.closed = true
     this.sockets.delete(raw)
     clearTimeout(socket.expiry)
@@ -175,7 +179,9 @@ export class Gateway {
         socket.communities.add(id)
         raw.subscribe(communityTopic(id))
       }
-      await this.deps.presence.connected(user.id, socket.id)
+      // A socket that closed meanwhile was already counted out by close(): do not count it in.
+      if (!socket.closed) await this.deps.presence.connected(user.id, socket.id)
+      if (socket.closed) await this.deps.presence.disconnected(user.id, socket.id)
     } catch (err) {
       this.res.log.warn('presence unavailable for a new socket', { error: err })
     }

@@ -70,7 +70,8 @@ export class RoomHub {
             if (created) lastCreated = event.seq!
             socket.send(serialize(event))
           }
-          if (room.topicSeq !== undefined) this.toTopic(room, roomId, event, { live: false, except: catchUp })
+          // Only missed messages catch the topic up; replayed edits and reactions are this socket's alone.
+          if (created && room.topicSeq !== undefined) this.toTopic(room, roomId, event, { live: false, except: catchUp })
         }
         if (missed.length < 1000) break
       }

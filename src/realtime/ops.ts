@@ -40,9 +40,12 @@ export async function handleOp(op: AnyOp, socket: Socket, ctx: OpContext): Promi
       const { placement } = await ctx.permissions.requireRoom(userId, op.roomId)
       socket.rooms.set(op.roomId, placement.communityId ?? `room:${op.roomId}`)
       const lastSeq = await ctx.messages.lastSeq(op.roomId)
+      // Closed, unsubscribed or lost access while we waited: join nothing.
+      if (socket.closed || !socket.rooms.has(op.roomId)) return ack({ roomId: op.roomId, lastSeq, joined: false })
       // The ack goes first; what was missed follows it, then live events.
       ctx.gateway.reply(socket, ack({ roomId: op.roomId, lastSeq }))
       await ctx.hub.join(socket.raw, op.roomId, op.sinceSeq)
+      if (socket.closed || !socket.rooms.has(op.roomId)) ctx.hub.leave(socket.raw, op.roomId)
       return undefined
     }
 
