@@ -118,7 +118,7 @@ describe('messages over the socket', () => {
   })
 
   test('edits, deletes and reactions reach subscribers and history', async () => {
-    const { room, alice, bob } = await chatRoom()
+    const { w, room, alice, bob } = await chatRoom()
     const a = await connect(alice.accessToken)
     const b = await connect(bob.accessToken)
     await b.request('subscribe', { roomId: room.id })
@@ -128,6 +128,10 @@ describe('messages over the socket', () => {
     expect(await b.request('react', { messageId: sent.messageId, emoji: '👍', on: true })).toMatchObject({ count: 1 })
     expect((await a.request('react', { messageId: sent.messageId, emoji: '👍', on: true })).count).toBe(2)
     expect((await b.event('reaction.added')).data).toMatchObject({ emoji: '👍', userId: bob.id })
+    // Timed out, Alice may not edit her own message either (editing is speaking).
+    ok(await http.put(`/v1/communities/${w.id}/members/${alice.id}/timeout`, { seconds: 60 }, w.as(w.owner)))
+    expect(await a.request('edit', { messageId: sent.messageId, body: 'sneaky' })).toMatchObject({ op: 'error', code: 'missing_permission' })
+    ok(await http.put(`/v1/communities/${w.id}/members/${alice.id}/timeout`, { seconds: 0 }, w.as(w.owner)))
     // Bob cannot edit or delete Alice's message.
     expect(await b.request('edit', { messageId: sent.messageId, body: 'mine now' })).toMatchObject({ op: 'error', code: 'forbidden' })
     expect(await b.request('delete', { messageId: sent.messageId })).toMatchObject({ op: 'error', code: 'missing_permission' })

@@ -189,6 +189,17 @@ describe('DMs', () => {
     expect(listed.map((r: any) => r.id)).toContain(group.id)
   })
 
+  test('adding people at once never takes a group DM past 10', async () => {
+    const w = await newCommunity(http)
+    const people = await Promise.all(Array.from({ length: 14 }, () => w.join()))
+    const [me, ...others] = people
+    const group = ok(await http.post('/v1/dms', { userIds: others.slice(0, 7).map((o) => o.id) }, w.as(me!)), 201).body
+    const adds = await Promise.all(others.slice(7).map((o) => http.post(`/v1/rooms/${group.id}/members`, { userId: o.id }, w.as(me!))))
+    expect(adds.filter((r) => r.status === 201)).toHaveLength(2)
+    expect(adds.filter((r) => r.status === 409)).toHaveLength(4)
+    expect(ok(await http.get(`/v1/rooms/${group.id}`, w.as(me!))).body.memberCount).toBe(10)
+  })
+
   test('no DMs with strangers, nor with nobody', async () => {
     const w = await newCommunity(http)
     const stranger = await registerUser(http)

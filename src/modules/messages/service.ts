@@ -4,7 +4,7 @@ import { messages, roomMembers, users } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Resources } from '../../resources'
 import { has, Perm } from '../permissions/bits'
-import type { PermissionService } from '../permissions/service'
+import { requireBit, type PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
 import { roomLastSeq, type ReceiptService } from './receipts'
 import type { NotifyInput } from '../notifications/model'
@@ -75,9 +75,9 @@ export class MessageService {
    */
   async prepareSend(userId: string, roomId: string, input: SendInput): Promise<() => Promise<SendAck>> {
     const { bits, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
-    if (input.attachments?.length && !has(bits, Perm.attach)) throw missing('attach')
+    if (input.attachments?.length) requireBit(bits, 'attach')
     const mentionEveryone = EVERYONE.test(input.body)
-    if (mentionEveryone && !has(bits, Perm.mention_everyone)) throw missing('mention_everyone')
+    if (mentionEveryone) requireBit(bits, 'mention_everyone')
     if (slowModeSeconds > 0) await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds)
     const mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
     return async () => {
@@ -124,7 +124,8 @@ export class MessageService {
 
   async edit(userId: string, messageId: string, body: string): Promise<MessageView> {
     const row = await this.find(messageId)
-    await this.permissions.requireRoom(userId, row.roomId)
+    // Editing is speaking: a member who may not send (timed out, or denied) may not edit either.
+    await this.permissions.requireRoom(userId, row.roomId, 'send')
     if (row.authorId !== userId) throw new AppError('forbidden', 'only the author can edit a message')
     if (row.deletedAt) throw notFound('message')
     const message = await this.router.send({ type: 'edit', roomId: row.roomId, messageId, actorId: userId, body })
@@ -135,7 +136,7 @@ export class MessageService {
   async remove(userId: string, messageId: string): Promise<void> {
     const row = await this.find(messageId)
     const { bits } = await this.permissions.requireRoom(userId, row.roomId)
-    if (row.authorId !== userId && !has(bits, Perm.manage_messages)) throw missing('manage_messages')
+    if (row.authorId !== userId) requireBit(bits, 'manage_messages')
     if (row.deletedAt) return
     await this.router.send({ type: 'delete', roomId: row.roomId, messageId })
     await this.cache.invalidate(row.roomId)
@@ -223,6 +224,3 @@ export class MessageService {
     return candidates.filter((_, i) => visible[i])
   }
 }
-
-const missing = (perm: string) =>
-  new AppError('missing_permission', `you need the ${perm} permission here`, { details: { permission: perm } })

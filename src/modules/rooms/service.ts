@@ -5,7 +5,8 @@ import { newId } from '../../lib/ids'
 import type { Resources } from '../../resources'
 import { has, NONE, Perm } from '../permissions/bits'
 import { computePermissions } from '../permissions/engine'
-import type { PermissionService } from '../permissions/service'
+import { requireBit, type PermissionService } from '../permissions/service'
+import { MAX_DM_PEOPLE } from './dms'
 
 export const toGroupView = (g: GroupRow) => ({
   id: g.id,
@@ -30,7 +31,6 @@ export const toRoomView = (r: RoomRow) => ({
 
 type GroupView = ReturnType<typeof toGroupView> & { groups: GroupView[]; rooms: ReturnType<typeof toRoomView>[] }
 
-const MAX_GROUP_MEMBERS = 10
 
 export class RoomService {
   constructor(
@@ -204,24 +204,28 @@ export class RoomService {
   async addMember(actorId: string, roomId: string, targetId: string) {
     const { placement, bits } = await this.permissions.requireRoom(actorId, roomId)
     if (placement.kind === 'private') {
-      if (!has(bits, Perm.manage_rooms)) throw new AppError('missing_permission', 'you need the manage_rooms permission here')
+      requireBit(bits, 'manage_rooms')
       const target = (await this.permissions.context(placement.communityId!, targetId)).member
       if (!target.isMember) throw new AppError('invalid_target', 'only members of the community can join its rooms')
     } else if (placement.kind === 'group_dm') {
       await this.dms.assertReachable(actorId, [targetId])
-      const [row] = await this.res.db.select({ n: rooms.memberCount }).from(rooms).where(eq(rooms.id, roomId))
-      if ((row?.n ?? 0) >= MAX_GROUP_MEMBERS) throw new AppError('conflict', `a group DM holds at most ${MAX_GROUP_MEMBERS} people`)
     } else {
       throw new AppError('invalid_target', placement.kind === 'dm' ? 'a DM has exactly two people' : 'public rooms have no member list')
     }
     await this.permissions.mutate({
       actorId,
       scopes: [placement.communityId ?? `room:${roomId}`],
-      fn: (tx) =>
-        tx
+      fn: async (tx) => {
+        if (placement.kind === 'group_dm') {
+          // Counted under the room's row lock, so two adds at once cannot pass the limit together.
+          const [row] = await tx.select({ n: rooms.memberCount }).from(rooms).where(eq(rooms.id, roomId)).for('update')
+          if ((row?.n ?? 0) >= MAX_DM_PEOPLE) throw new AppError('conflict', `a group DM holds at most ${MAX_DM_PEOPLE} people`)
+        }
+        await tx
           .insert(roomMembers)
           .values({ roomId, userId: targetId, communityId: placement.communityId, addedBy: actorId })
-          .onConflictDoNothing(),
+          .onConflictDoNothing()
+      },
     })
     return { roomId, userId: targetId }
   }
