@@ -179,6 +179,19 @@ describe('permission cache never serves a stale answer', () => {
     expect(await app.res.redis.client.get(versionKey)).not.toBe(v1)
   })
 
+  test('an invite accepted by someone already in, or banned, leaves every cache alone', async () => {
+    const w = await newCommunity(http)
+    const member = await w.join()
+    const troll = await w.join()
+    ok(await http.post(`/v1/communities/${w.id}/bans`, { userId: troll.id }, w.as(w.owner)), 201)
+    const invite = ok(await http.post(`/v1/communities/${w.id}/invites`, {}, w.as(w.owner)), 201).body
+    const versionKey = `${app.res.config.redisPrefix}perm:v:${w.id}`
+    const before = await app.res.redis.client.get(versionKey)
+    ok(await http.post(`/v1/invites/${invite.code}/accept`, undefined, w.as(member)))
+    expect((await http.post(`/v1/invites/${invite.code}/accept`, undefined, w.as(troll))).status).toBe(403)
+    expect(await app.res.redis.client.get(versionKey)).toBe(before)
+  })
+
   test('a second app instance (another node) sees changes made through the first', async () => {
     const { PermissionService } = await import('../src/modules/permissions/service')
     const nodeB = new PermissionService(app.res)

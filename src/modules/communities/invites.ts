@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../lib/errors'
 import { randomToken } from '../../lib/ids'
 import { iso } from '../../lib/model'
 import type { Resources } from '../../resources'
+import type { Database } from '../../db/client'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 
@@ -88,20 +89,20 @@ export class InviteService {
     const [invite] = await this.res.db.select().from(invites).where(eq(invites.code, code))
     if (!invite) throw invalidInvite()
     const communityId = invite.communityId
+    // What changes nothing is answered before the permission version moves.
+    if (await isBanned(this.res.db, communityId, userId)) throw banned()
+    const [existing] = await this.res.db
+      .select()
+      .from(communityMembers)
+      .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
+    if (existing) return { communityId, userId, joinedAt: existing.joinedAt.toISOString(), alreadyMember: true }
     return this.permissions.mutate({
       actorId: userId,
       scopes: [communityId],
       fn: async (tx) => {
-        const [banned] = await tx
-          .select({ userId: bans.userId })
-          .from(bans)
-          .where(and(eq(bans.communityId, communityId), eq(bans.userId, userId)))
-        if (banned) throw new AppError('banned', 'you are banned from this community')
-        const [existing] = await tx
-          .select()
-          .from(communityMembers)
-          .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
-        if (existing) return { communityId, userId, joinedAt: existing.joinedAt.toISOString(), alreadyMember: true }
+        // Serialized with a ban of the same person, so a ban cannot slip in between.
+        await lockMembership(tx, communityId, userId)
+        if (await isBanned(tx, communityId, userId)) throw banned()
         // Spend one use atomically; a used-up, expired or revoked invite spends nothing.
         const spent = await tx
           .update(invites)
@@ -109,11 +110,24 @@ export class InviteService {
           .where(and(eq(invites.code, code), usable()))
           .returning({ code: invites.code })
         if (spent.length === 0) throw invalidInvite()
-        const [member] = await tx.insert(communityMembers).values({ communityId, userId }).returning()
-        return { communityId, userId, joinedAt: member!.joinedAt.toISOString(), alreadyMember: false }
+        const [member] = await tx.insert(communityMembers).values({ communityId, userId }).onConflictDoNothing().returning()
+        if (!member) throw new AppError('already_member', 'you joined this community meanwhile')
+        return { communityId, userId, joinedAt: member.joinedAt.toISOString(), alreadyMember: false }
       },
     })
   }
+}
+
+const banned = () => new AppError('banned', 'you are banned from this community')
+
+async function isBanned(db: Pick<Database, 'select'>, communityId: string, userId: string) {
+  const rows = await db.select({ userId: bans.userId }).from(bans).where(and(eq(bans.communityId, communityId), eq(bans.userId, userId)))
+  return rows.length > 0
+}
+
+/** One person's membership of one community changes one transaction at a time (join vs ban). */
+export async function lockMembership(tx: Pick<Database, 'execute'>, communityId: string, userId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${communityId}:${userId}`}))`)
 }
 
 function usable() {

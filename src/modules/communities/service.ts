@@ -18,6 +18,7 @@ import type { Resources } from '../../resources'
 import { DEFAULT_EVERYONE } from '../permissions/bits'
 import { assertCanModerate } from '../permissions/delegation'
 import type { PermissionService } from '../permissions/service'
+import { lockMembership } from './invites'
 
 type Tx = Parameters<Parameters<Resources['db']['transaction']>[0]>[0]
 
@@ -167,6 +168,7 @@ export class CommunityService {
       actorId,
       scopes: [communityId],
       fn: async (tx) => {
+        await lockMembership(tx, communityId, targetId)
         await tx
           .insert(bans)
           .values({ communityId, userId: targetId, reason, bannedBy: actorId })
