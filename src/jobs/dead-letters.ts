@@ -171,10 +171,16 @@ export class DeadLetterStore {
 
   /** Discarded letters stay (they count as dead for the recovery rate) but can no longer be replayed. */
   async discard(id: string): Promise<void> {
+    // One statement: a replay starting meanwhile, or a recovered letter, is never overwritten.
+    const done = await this.res.db
+      .update(deadLetters)
+      .set({ status: 'discarded' })
+      .where(and(eq(deadLetters.id, id), inArray(deadLetters.status, ['dead', 'discarded'])))
+      .returning({ id: deadLetters.id })
+    if (done.length > 0) return
     const [row] = await this.res.db.select({ status: deadLetters.status }).from(deadLetters).where(eq(deadLetters.id, id))
     if (!row) throw notFound('dead letter')
-    if (row.status === 'replaying') throw new AppError('conflict', 'this dead letter is being replayed')
-    await this.res.db.update(deadLetters).set({ status: 'discarded' }).where(eq(deadLetters.id, id))
+    throw new AppError('conflict', row.status === 'replaying' ? 'this dead letter is being replayed' : `this dead letter is ${row.status}`)
   }
 
   /** Recovery rate = dead letters recovered by a replay / all dead letters. */

@@ -12,22 +12,22 @@ export class UserChannels {
   private subscriber: RedisClient | undefined
   private connecting: Promise<RedisClient> | undefined
   private readonly watching = new Map<string, number>()
+  private readonly subscribing = new Map<string, Promise<unknown>>()
+  private readonly listeners = new Map<string, (message: string) => void>()
 
   constructor(private readonly res: { redis: Redis; log: Logger }, private readonly fanout: Fanout) {}
 
   async watch(userId: string): Promise<void> {
     const n = this.watching.get(userId) ?? 0
     this.watching.set(userId, n + 1)
-    if (n > 0) return
-    const sub = await this.connection()
-    await sub.subscribe(userChannel(this.res.redis, userId), (message) => {
-      try {
-        const event = JSON.parse(message) as { type: string; roomId?: string; data: unknown }
-        this.fanout.deliver(userTopic(userId), { type: event.type, ...(event.roomId ? { roomId: event.roomId } : {}), data: event.data })
-      } catch (err) {
-        this.res.log.warn('unreadable user event', { userId, error: err })
-      }
-    })
+    if (n > 0) {
+      await this.subscribing.get(userId)
+      return
+    }
+    // One listener function per user: subscribing it twice to the channel adds nothing.
+    const subscribed = this.connection().then((sub) => sub.subscribe(userChannel(this.res.redis, userId), this.listener(userId)))
+    this.subscribing.set(userId, subscribed)
+    await subscribed
   }
 
   async unwatch(userId: string): Promise<void> {
@@ -37,7 +37,29 @@ export class UserChannels {
       return
     }
     this.watching.delete(userId)
+    // Let a subscribe still under way finish first, or it would outlive this unsubscribe.
+    const pending = this.subscribing.get(userId)
+    this.subscribing.delete(userId)
+    await pending?.catch(() => {})
+    if (this.watching.has(userId)) return
+    this.listeners.delete(userId)
     await this.subscriber?.unsubscribe(userChannel(this.res.redis, userId))
+  }
+
+  private listener(userId: string) {
+    let listener = this.listeners.get(userId)
+    if (!listener) {
+      listener = (message: string) => {
+        try {
+          const event = JSON.parse(message) as { type: string; data: unknown }
+          this.fanout.toUser(userId, { type: event.type, data: event.data })
+        } catch (err) {
+          this.res.log.warn('unreadable user event', { userId, error: err })
+        }
+      }
+      this.listeners.set(userId, listener)
+    }
+    return listener
   }
 
   async close(): Promise<void> {

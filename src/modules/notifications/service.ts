@@ -71,6 +71,8 @@ export class NotificationService {
       bound = row
     }
     await this.res.db.transaction(async (tx) => {
+      // The user's lock first, as storing a notification takes it: the same order both ways, no deadlock.
+      await this.unread.lock(tx as unknown as Database, userId)
       await tx
         .update(notifications)
         .set({ readAt: new Date() })
