@@ -2,6 +2,7 @@ import { and, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../src/db/client'
 import { messageEdits, messageReactions, messages, roomState } from '../src/db/schema'
 import { notFound } from '../src/lib/errors'
+import { toMessage } from './history'
 import { uniqueViolation } from '../src/lib/pg-errors'
 import { StaleEpochError } from './errors'
 import { withReactions } from './history'
@@ -73,7 +74,7 @@ export class RoomStore {
       }
       await tx.delete(messageEdits).where(eq(messageEdits.messageId, input.messageId))
       await tx.delete(messageReactions).where(eq(messageReactions.messageId, input.messageId))
-      return toPlain(rows[0]!)
+      return toMessage(rows[0]!)
     })
   }
 
@@ -135,6 +136,3 @@ export class RoomStore {
   }
 }
 
-function toPlain(row: typeof messages.$inferSelect): Message {
-  return { ...row, reactions: [] }
-}

@@ -1,5 +1,6 @@
 import type { Server, ServerWebSocket } from 'bun'
 import { AppError } from '../lib/errors'
+import { has, Perm } from '../modules/permissions/bits'
 import type { Resources } from '../resources'
 import type { AuthService, AuthUser } from '../modules/auth/service'
 import type { PermissionService } from '../modules/permissions/service'
@@ -241,7 +242,7 @@ export class Gateway {
       for (const [roomId, scope] of socket.rooms) {
         if (!touched.has(scope)) continue
         const bits = await this.deps.permissions.inRoom(socket.user.id, roomId).catch(() => 0n)
-        if ((bits & 1n) === 0n && socket.rooms.has(roomId)) {
+        if (!has(bits, Perm.view) && socket.rooms.has(roomId)) {
           socket.rooms.delete(roomId)
           this.deps.hub.leave(socket.raw, roomId)
           this.reply(socket, { op: 'event', type: 'subscription.revoked', roomId, data: { roomId } })

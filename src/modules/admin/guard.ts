@@ -1,6 +1,9 @@
 import { Elysia } from 'elysia'
 import { AppError, forbidden } from '../../lib/errors'
 import type { AuthService } from '../auth/service'
+import { bearerToken } from '../auth/guard'
+
+export { bearerToken }
 
 /** The cookie that carries a platform admin's access token for the queue dashboard. */
 export const ADMIN_COOKIE = 'hearth_admin'
@@ -14,9 +17,6 @@ export async function requirePlatformAdmin(auth: AuthService, token: string | un
   if (!row.isPlatformAdmin) throw forbidden('platform admins only')
   return user
 }
-
-export const bearerToken = (header: string | undefined): string | undefined =>
-  (header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined) ?? undefined
 
 /** Resolves `admin` from the bearer token; for the REST admin API. */
 export const platformAdminGuard = (auth: AuthService) =>

@@ -4,6 +4,10 @@ import { AppError } from '../../lib/errors'
 import type { RateLimiter } from '../../lib/rate-limit'
 import type { AuthService } from './service'
 
+/** The token of an `Authorization: Bearer <token>` header. */
+export const bearerToken = (header: string | undefined): string | undefined =>
+  header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined
+
 /**
  * The one place a bearer token is read. Routes of a module that uses this plugin get
  * `user` (`{id, sessionId}`) or never run: no or bad token is a 401. With `writes`,
@@ -11,10 +15,9 @@ import type { AuthService } from './service'
  */
 export const authGuard = (auth: AuthService, writes?: { rateLimiter: RateLimiter; rule: RateRule }) =>
   new Elysia().resolve({ as: 'scoped' }, async ({ headers, request }) => {
-    const header = headers.authorization
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
-    if (!match) throw new AppError('unauthorized', 'send an access token as "Authorization: Bearer <token>"')
-    const user = await auth.verifyAccessToken(match[1]!)
+    const token = bearerToken(headers.authorization)
+    if (!token) throw new AppError('unauthorized', 'send an access token as "Authorization: Bearer <token>"')
+    const user = await auth.verifyAccessToken(token)
     if (writes && request.method !== 'GET') await writes.rateLimiter.hit(`w:${user.id}`, writes.rule)
     return { user }
   })

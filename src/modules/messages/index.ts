@@ -10,7 +10,7 @@ export const messagesModule = (s: Services) =>
     .use(s.signedIn())
     .post('/rooms/:id/messages', async ({ user, params, body, status }) => {
       const ack = await s.messages.send(user.id, params.id, body)
-      return status(201, await s.messages.get(user.id, ack.messageId))
+      return status(201, await s.messages.acknowledged(ack.messageId))
     }, {
       params: IdParams,
       body: SendBody,

@@ -103,8 +103,14 @@ export class MessageService {
   }
 
   async get(userId: string, messageId: string): Promise<MessageView> {
-    const row = await this.find(messageId)
-    await this.permissions.requireRoom(userId, row.roomId)
+    const [message] = await this.history.byIds([messageId])
+    if (!message) throw notFound('message')
+    await this.permissions.requireRoom(userId, message.roomId)
+    return toMessageView(message)
+  }
+
+  /** The message just acknowledged to this sender (already allowed in its room). */
+  async acknowledged(messageId: string): Promise<MessageView> {
     const [message] = await this.history.byIds([messageId])
     return toMessageView(message!)
   }

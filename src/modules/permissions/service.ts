@@ -153,12 +153,17 @@ export class PermissionService {
   /** The cached ACL and member context of a community at its current version. */
   async context(communityId: string, userId: string): Promise<{ acl: CommunityAcl | undefined; member: MemberContext }> {
     const scope = await this.scope(communityId)
+    return { acl: scope.acl, member: await this.memberIn(scope, communityId, userId) }
+  }
+
+  /** The member's context within a scope already read at its current version. */
+  private async memberIn(scope: ScopeCache, communityId: string, userId: string): Promise<MemberContext> {
     let member = scope.members.get(userId)
     if (!member) {
       member = await loadMemberContext(this.res.db, communityId, userId)
       scope.members.set(userId, member)
     }
-    return { acl: scope.acl, member }
+    return member
   }
 
   private async scope(scopeId: string): Promise<ScopeCache> {
@@ -182,7 +187,7 @@ export class PermissionService {
 
     const redisKey = this.res.redis.key('perm', 'c', communityId, scope.version, userId)
     const stored = await this.res.redis.client.hGet(redisKey, key)
-    const { member } = await this.context(communityId, userId)
+    const member = await this.memberIn(scope, communityId, userId)
     const timedOut = member.timeoutUntil !== null && member.timeoutUntil > Date.now()
     if (stored != null && !timedOut) {
       this.remember(scope, key, BigInt(stored))
