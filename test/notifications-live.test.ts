@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { notificationMutes } from '../src/db/schema'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
 import { WsClient } from './helpers/ws'
@@ -98,8 +100,17 @@ describe('notifications from messages', () => {
     expect(timed.until).toEqual(expect.any(String))
     const other = await newCommunity(http)
     expect((await http.put(`/v1/notifications/mutes/community/${other.id}`, { muted: true }, w.as(bob))).status).toBe(404)
+    const secret = await w.room('secret', { private: true })
+    expect((await http.put(`/v1/notifications/mutes/room/${secret.id}`, { muted: true }, w.as(bob))).status).toBe(404)
     ok(await http.delete(`/v1/notifications/mutes/community/${w.id}`, w.as(bob)), 204)
-    ok(await http.delete(`/v1/notifications/mutes/group/${g.id}`, w.as(bob)), 204)
+
+    // The group mute alone silences the rooms under it (two levels down)...
+    await mention(quiet.id, 'q-under-group')
+    await Bun.sleep(300)
+    expect((await rows()).map((n: any) => n.targetId)).not.toContain(quiet.id)
+    // ...until it ends by itself.
+    await app.res.db.update(notificationMutes).set({ until: new Date(Date.now() - 1000) }).where(eq(notificationMutes.scopeId, g.id))
+    expect(ok(await http.get('/v1/notifications/mutes', w.as(bob))).body.map((m: any) => m.id)).not.toContain(g.id)
     await mention(quiet.id, 'q2')
     await b.event('notification.created', 10_000, (e) => e.data.targetId === quiet.id)
   })

@@ -130,6 +130,17 @@ const changes: [string, (s: Setup) => Promise<void>, (perms: string[] | null) =>
     (p) => expect(p).toContain('administrator'),
   ],
   [
+    'the member stops being an owner',
+    async (s) => {
+      const { w, room, member, everyone } = s
+      ok(await http.post(`/v1/communities/${w.id}/owners`, { userId: member.id }, w.as(w.owner)), 201)
+      await w.overwrite({ room: room.id }, { role: everyone }, { deny: ['send'] })
+      expect(await read(s)).toContain('send') // an owner has everything
+      ok(await http.delete(`/v1/communities/${w.id}/owners/${member.id}`, w.as(w.owner)), 204)
+    },
+    (p) => expect(p).not.toContain('send'),
+  ],
+  [
     'the room moves under a group that hides it',
     async (s) => {
       const { w, room, everyone } = s

@@ -81,6 +81,8 @@ describe('messages over the socket', () => {
     expect(metrics).toMatch(/hearth_ws_connections\{[^}]*\} [1-9]/)
     expect(metrics).toMatch(/hearth_ws_events_out_total\{[^}]*type="message.created"[^}]*\} [1-9]/)
     expect(metrics).toMatch(/hearth_fanout_latency_seconds_count\{[^}]*\} [1-9]/)
+    expect(metrics).toMatch(/hearth_rooms_active\{[^}]*\} [1-9]/)
+    expect(metrics).toMatch(/hearth_ws_frames_in_total\{[^}]*\} [1-9]/)
   })
 
   test('a retried send (same nonce) returns the original ack and no second message', async () => {
