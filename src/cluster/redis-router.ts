@@ -118,8 +118,20 @@ export class RedisRouter implements Router {
     let room = this.rooms.get(roomId)
     if (!room) {
       const handler = (m: string) => this.onRoomMessage(roomId, m)
-      const ready = this.res.bus.subscribeRoom(this.roomChannel(roomId), handler).catch((err) => {
+      const channel = this.roomChannel(roomId)
+      // A failed subscribe is retried (with backoff) for as long as this room has listeners
+      // here; `ready` settles after the first attempt so readers never wait on an outage.
+      const retry = async (attempt: number): Promise<void> => {
+        await Bun.sleep(Math.min(100 * 2 ** attempt, 5000))
+        if (this.rooms.get(roomId) !== created) return
+        await this.res.bus.subscribeRoom(channel, handler).catch((err) => {
+          this.res.log.warn('room channel subscribe failed again', { roomId, error: String(err) })
+          return retry(attempt + 1)
+        })
+      }
+      const ready = this.res.bus.subscribeRoom(channel, handler).catch((err) => {
         this.res.log.warn('room channel subscribe failed', { roomId, error: String(err) })
+        void retry(0)
       })
       const listeners = new Set<RoomListener>()
       const sequencer = new RoomSequencer(roomId, {
@@ -135,7 +147,8 @@ export class RedisRouter implements Router {
         },
         log: this.res.log,
       })
-      room = { listeners, ready, handler, sequencer }
+      const created = { listeners, ready, handler, sequencer }
+      room = created
       this.rooms.set(roomId, room)
     }
     const entry = room
