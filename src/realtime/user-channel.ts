@@ -51,8 +51,9 @@ export class UserChannels {
     if (!listener) {
       listener = (message: string) => {
         try {
-          const event = JSON.parse(message) as { type: string; data: unknown }
-          this.fanout.toUser(userId, { type: event.type, data: event.data })
+          const event = JSON.parse(message) as { type: string; roomId?: string; data: unknown }
+          // Delivered here only: in a cluster, toUser would publish it to Redis again.
+          this.fanout.deliver(userTopic(userId), { type: event.type, ...(event.roomId ? { roomId: event.roomId } : {}), data: event.data })
         } catch (err) {
           this.res.log.warn('unreadable user event', { userId, error: err })
         }
