@@ -1,7 +1,7 @@
 import { AppError } from '../src/lib/errors'
 import { isDatabaseDown } from '../src/lib/pg-errors'
 import { StaleEpochError } from './errors'
-import { writeSends, type BatchResult, type RoomBatch } from './send-commit'
+import type { BatchResult, RoomBatch } from './send-commit'
 import type { RoomStore } from './store'
 
 interface Pending {
@@ -73,10 +73,10 @@ export class CommitPipeline {
   private async commitGroup(group: Pending[]) {
     try {
       const results = await this.transaction(group.map((p) => p.batch))
-      group.forEach((p, i) => p.resolve(results[i]!))
+      group.forEach((p, i) => settle(p, results[i]!))
     } catch (err) {
       if (group.length === 1) return this.isolate(group[0]!, err)
-      // One room spoiled the group (a stale epoch, a bad row): commit each room on its own.
+      // One room spoiled the group (a bad row, a stale owner's seq): commit each room on its own.
       await Promise.all(group.map((p) => this.commitGroup([p])))
     }
   }
@@ -89,6 +89,7 @@ export class CommitPipeline {
     for (const send of batch.sends) {
       try {
         const [result] = await this.transaction([{ ...batch, lastSeq: merged.lastSeq, sends: [send] }])
+        if (result instanceof StaleEpochError) return pending.reject(result)
         merged.outcomes.push(...result!.outcomes)
         merged.lastSeq = result!.lastSeq
       } catch (single) {
@@ -100,12 +101,18 @@ export class CommitPipeline {
   }
 
   private async transaction(batches: RoomBatch[]) {
-    const results = await this.resources.store.write(batches[0]!, (tx) => writeSends(tx, batches))
+    const results = await this.resources.store.commitSends(batches)
     this.stats.commits++
     this.stats.roomBatches += batches.length
     this.stats.sends += batches.reduce((n, b) => n + b.sends.length, 0)
     return results
   }
+}
+
+/** A room fenced off inside a shared commit fails alone; the others have their results. */
+function settle(pending: Pending, result: BatchResult | StaleEpochError) {
+  if (result instanceof StaleEpochError) pending.reject(result)
+  else pending.resolve(result)
 }
 
 /** A send that fails on its own is the caller's mistake when it names a user that does not exist. */

@@ -1,7 +1,9 @@
-import { and, inArray, sql } from 'drizzle-orm'
-import { messages, roomState } from '../src/db/schema'
+import { inArray, sql } from 'drizzle-orm'
+import type { Database } from '../src/db/client'
+import { messages } from '../src/db/schema'
 import { notFound } from '../src/lib/errors'
 import { newId } from '../src/lib/ids'
+import { uniqueViolation } from '../src/lib/pg-errors'
 import { StaleEpochError } from './errors'
 import type { Fence, Tx } from './store'
 import type { Message, SendAck, SendCommand } from './types'
@@ -20,44 +22,72 @@ export interface BatchResult {
   lastSeq: number
 }
 
+type Queryable = Database | Tx
+type Parent = { roomId: string; threadRootId: string | null }
+type Known = Map<string, Omit<SendAck, 'duplicate'>>
+
+const key = (s: { roomId: string; authorId: string; nonce: string }) => `${s.roomId}/${s.authorId}/${s.nonce}`
+
 /**
- * Writes the send batches of one or more rooms in the caller's transaction: one lookup of
- * known nonces, one multi-row insert and one room_state update fenced by every room's
- * epoch. Nonces seen before (in Postgres or earlier in the batch) get the original ack;
- * the others take the next seqs of their room, gap-free.
+ * Commits the send batches of one or more rooms in one statement, so one round trip: a
+ * room_state update fenced by each room's epoch, and an insert of the messages of the
+ * rooms it fenced. A room whose epoch moved on gets a StaleEpochError and writes nothing;
+ * the others commit. The first try assumes no nonce was sent before (a retry is rare):
+ * if one was, the unique (room, author, nonce) undoes the whole statement, the batch's
+ * nonces are looked up, and the statement runs again with those answered by their first
+ * ack. New messages take the next seqs of their room, gap-free.
  */
-export async function writeSends(tx: Tx, batches: RoomBatch[]): Promise<BatchResult[]> {
-  const all = batches.flatMap((b) => b.sends)
-  const key = (s: { roomId: string; authorId: string; nonce: string }) => `${s.roomId}/${s.authorId}/${s.nonce}`
-  const known = new Map<string, Omit<SendAck, 'duplicate'>>()
-  // The batch's (room, author, nonce) triples go in as one JSON parameter: Postgres expands
-  // them, instead of the driver building SQL per row (the hot spot of a commit).
-  const triples = JSON.stringify(all.map((s) => ({ room_id: s.roomId, author_id: s.authorId, nonce: s.nonce })))
-  const existing = await tx
+export async function writeSends(db: Queryable, batches: RoomBatch[]): Promise<(BatchResult | StaleEpochError)[]> {
+  const parents = await repliedTo(db, batches)
+  try {
+    return await writePlanned(db, batches, plan(batches, parents, new Map()))
+  } catch (err) {
+    if (uniqueViolation(err) !== 'messages_room_author_nonce_key') throw err
+    return await writePlanned(db, batches, plan(batches, parents, await knownNonces(db, batches)))
+  }
+}
+
+/** The rooms and thread roots of replied-to messages (they never change, so no transaction is needed). */
+async function repliedTo(db: Queryable, batches: RoomBatch[]): Promise<Map<string, Parent>> {
+  const ids = [...new Set(batches.flatMap((b) => b.sends.flatMap((s) => (s.replyTo ? [s.replyTo] : []))))]
+  const parents = new Map<string, Parent>()
+  if (ids.length === 0) return parents
+  const rows = await db
+    .select({ id: messages.id, roomId: messages.roomId, threadRootId: messages.threadRootId })
+    .from(messages)
+    .where(inArray(messages.id, ids))
+  for (const r of rows) parents.set(r.id, r)
+  return parents
+}
+
+/** The first acks of the batch's nonces that were committed before. */
+async function knownNonces(db: Queryable, batches: RoomBatch[]): Promise<Known> {
+  // The (room, author, nonce) triples go in as one JSON parameter that Postgres expands.
+  const triples = JSON.stringify(batches.flatMap((b) => b.sends.map((s) => ({ room_id: s.roomId, author_id: s.authorId, nonce: s.nonce }))))
+  const rows = await db
     .select({ id: messages.id, seq: messages.seq, createdAt: messages.createdAt, roomId: messages.roomId, authorId: messages.authorId, nonce: messages.nonce })
     .from(messages)
     .where(
       sql`(${messages.roomId}, ${messages.authorId}, ${messages.nonce}) in (
         select room_id, author_id, nonce from jsonb_to_recordset(${triples}::jsonb) as t(room_id uuid, author_id uuid, nonce text))`,
     )
-  for (const r of existing) known.set(key(r), { messageId: r.id, seq: r.seq, createdAt: r.createdAt })
+  return new Map(rows.map((r) => [key(r), { messageId: r.id, seq: r.seq, createdAt: r.createdAt }]))
+}
 
-  const replyIds = unique(all.flatMap((s) => (s.replyTo ? [s.replyTo] : [])))
-  const parents = new Map<string, { roomId: string; threadRootId: string | null }>()
-  if (replyIds.length) {
-    const rows = await tx
-      .select({ id: messages.id, roomId: messages.roomId, threadRootId: messages.threadRootId })
-      .from(messages)
-      .where(inArray(messages.id, replyIds))
-    for (const r of rows) parents.set(r.id, r)
-  }
+interface Plan {
+  results: BatchResult[]
+  rows: Message[]
+}
 
+/** Outcomes and rows for every send: known nonces get their first ack, the rest their room's next seqs. */
+function plan(batches: RoomBatch[], parents: Map<string, Parent>, prior: Known): Plan {
+  const known: Known = new Map(prior)
   const rows: Message[] = []
   const results = batches.map((batch): BatchResult => {
     let seq = batch.lastSeq
     const outcomes = batch.sends.map((s): SendOutcome => {
-      const prior = known.get(key(s))
-      if (prior) return { ack: { ...prior, duplicate: true } }
+      const first = known.get(key(s))
+      if (first) return { ack: { ...first, duplicate: true } }
       const parent = s.replyTo ? parents.get(s.replyTo) : undefined
       if (s.replyTo && parent?.roomId !== batch.roomId) return { error: notFound('replied-to message') }
       const message: Message = {
@@ -84,35 +114,38 @@ export async function writeSends(tx: Tx, batches: RoomBatch[]): Promise<BatchRes
     })
     return { outcomes, lastSeq: seq }
   })
-
-  const moved = batches.filter((b, i) => results[i]!.lastSeq !== b.lastSeq)
-  if (moved.length === 0) return results
-  await tx.execute(sql`insert into messages
-      (id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, created_at)
-    select id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, created_at
-      from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as m(
-        id uuid, room_id uuid, seq bigint, author_id uuid, nonce text, body text, reply_to_id uuid,
-        thread_root_id uuid, attachments jsonb, mentions jsonb, mention_everyone boolean, created_at timestamptz)`)
-  const newLastSeq = (b: RoomBatch) => results[batches.indexOf(b)]!.lastSeq
-  const fenced = await tx
-    .update(roomState)
-    .set({ lastSeq: sql`(case ${roomState.roomId} ${sql.join(moved.map((b) => sql`when ${b.roomId}::uuid then ${newLastSeq(b)}::bigint`), sql` `)} end)` })
-    .where(
-      and(
-        inArray(roomState.roomId, moved.map((b) => b.roomId)),
-        sql`${roomState.epoch} = (case ${roomState.roomId} ${sql.join(moved.map((b) => sql`when ${b.roomId}::uuid then ${b.epoch}::bigint`), sql` `)} end)`,
-      ),
-    )
-    .returning({ roomId: roomState.roomId })
-  if (fenced.length !== moved.length) {
-    const ok = new Set(fenced.map((r) => r.roomId))
-    const stale = moved.find((b) => !ok.has(b.roomId))!
-    throw new StaleEpochError(stale.roomId, stale.epoch)
-  }
-  return results
+  return { results, rows }
 }
 
-const unique = <T>(list: T[]): T[] => [...new Set(list)]
+async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows }: Plan): Promise<(BatchResult | StaleEpochError)[]> {
+  const moved = batches.flatMap((b, i) => (results[i]!.lastSeq !== b.lastSeq ? [{ room_id: b.roomId, epoch: b.epoch, last_seq: results[i]!.lastSeq }] : []))
+  if (moved.length === 0) return results
+  const fenced = rowsOf<{ room_id: string }>(
+    await db.execute(sql`with fence as (
+        select * from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as f(room_id uuid, epoch bigint, last_seq bigint)
+      ), moved as (
+        update room_state s set last_seq = fence.last_seq from fence
+         where s.room_id = fence.room_id and s.epoch = fence.epoch
+        returning s.room_id
+      ), inserted as (
+        insert into messages
+          (id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, created_at)
+        select id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, created_at
+          from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as m(
+            id uuid, room_id uuid, seq bigint, author_id uuid, nonce text, body text, reply_to_id uuid,
+            thread_root_id uuid, attachments jsonb, mentions jsonb, mention_everyone boolean, created_at timestamptz)
+         where m.room_id in (select room_id from moved)
+      )
+      select room_id from moved`),
+  )
+  const ok = new Set(fenced.map((r) => r.room_id))
+  return batches.map((b, i) => (results[i]!.lastSeq === b.lastSeq || ok.has(b.roomId) ? results[i]! : new StaleEpochError(b.roomId, b.epoch)))
+}
+
+/** Rows of a raw statement, whichever driver ran it (postgres.js returns them, PGlite wraps them). */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
+}
 
 const toRecord = (m: Message) => ({
   id: m.id,

@@ -5,6 +5,7 @@ import { notFound } from '../src/lib/errors'
 import { toMessage } from './history'
 import { uniqueViolation } from '../src/lib/pg-errors'
 import { StaleEpochError } from './errors'
+import { writeSends, type BatchResult, type RoomBatch } from './send-commit'
 import { withReactions } from './history'
 import type { Message, ReactionResult, RoomResources } from './types'
 
@@ -119,12 +120,26 @@ export class RoomStore {
     if (row?.epoch !== fence.epoch) throw new StaleEpochError(fence.roomId, fence.epoch)
   }
 
+  /**
+   * Commits send batches in one statement (send-commit.ts); a room fenced off by a newer
+   * owner gets its StaleEpochError in place of a result.
+   */
+  async commitSends(batches: RoomBatch[]): Promise<(BatchResult | StaleEpochError)[]> {
+    const results = await this.guard(batches[0]!, () => writeSends(this.resources.db, batches))
+    this.commits++
+    return results
+  }
+
   /** One transaction; a unique violation on (room, seq) or (room, author, nonce) means a stale owner wrote. */
   async write<T>(fence: Fence, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await this.guard(fence, () => this.resources.db.transaction(work))
+    this.commits++
+    return result
+  }
+
+  private async guard<T>(fence: Fence, work: () => Promise<T>): Promise<T> {
     try {
-      const result = await this.resources.db.transaction(work)
-      this.commits++
-      return result
+      return await work()
     } catch (err) {
       // Only another writer of this room can take a seq or a nonce under us: a stale owner.
       const constraint = uniqueViolation(err)

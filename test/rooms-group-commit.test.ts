@@ -58,6 +58,25 @@ describe('group commit across rooms', () => {
     expect((await host.send({ type: 'send', roomId, authorId: alice!, nonce: 'p4', body: 'four' })).seq).toBe(3)
   })
 
+  test('a retried nonce inside a shared commit gets its first ack; the new sends around it take the next seqs', async () => {
+    const host = bed.host()
+    const [one, two] = [newRoomId(), newRoomId()]
+    const first = await host.send({ type: 'send', roomId: one, authorId: alice!, nonce: 'r', body: 'first' })
+    await host.send({ type: 'send', roomId: two, authorId: alice!, nonce: 'w', body: 'w' })
+    const [retry, after, other] = await Promise.all([
+      host.send({ type: 'send', roomId: one, authorId: alice!, nonce: 'r', body: 'retried' }),
+      host.send({ type: 'send', roomId: one, authorId: bob!, nonce: 'n', body: 'after' }),
+      host.send({ type: 'send', roomId: two, authorId: bob!, nonce: 'n', body: 'other' }),
+    ])
+    expect(retry).toEqual({ ...first, duplicate: true })
+    expect([after.seq, after.duplicate, other.seq]).toEqual([2, false, 2])
+    expect((await host.history({ roomId: one })).map((m) => [m.seq, m.body])).toEqual([
+      [1, 'first'],
+      [2, 'after'],
+    ])
+    expect((await host.send({ type: 'send', roomId: one, authorId: bob!, nonce: 'm', body: 'm' })).seq).toBe(3)
+  })
+
   test('a room fenced off inside a shared transaction fails alone; the other rooms commit', async () => {
     const host = bed.host()
     const healthy = newRoomId()

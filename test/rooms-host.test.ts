@@ -85,10 +85,13 @@ describe('epoch fencing', () => {
     // The epoch check stops the stale actor's edit...
     const edit = await first.send({ type: 'edit', roomId, messageId: a.messageId, actorId: alice!, body: 'x' }).catch((e) => e)
     expect(edit).toBeInstanceOf(StaleEpochError)
-    // ...and a stale writer that still believes last_seq is 1 hits the unique (room_id, seq) with seq 2.
+    // ...and so does it a raw commit that still believes last_seq is 1: nothing is written.
     const stale = { roomId, epoch: oldActor.epoch, lastSeq: 1, sends: [{ type: 'send' as const, roomId, authorId: alice!, nonce: 'c', body: 'c' }] }
-    const raw = await first.store.write(stale, (tx) => writeSends(tx, [stale])).catch((e) => e)
+    const [raw] = await writeSends(bed.db, [stale])
     expect(raw).toBeInstanceOf(StaleEpochError)
+    // Under the right epoch, the unique (room_id, seq) still stops a writer whose last_seq is behind.
+    const behind = { ...stale, epoch: second.actor({ roomId })!.epoch }
+    expect(await first.store.commitSends([behind]).catch((e) => e)).toBeInstanceOf(StaleEpochError)
     const history = await second.history({ roomId })
     expect(history.map((m) => [m.seq, m.body])).toEqual([
       [1, 'body a'],

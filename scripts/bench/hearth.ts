@@ -28,7 +28,8 @@ export class HearthUnderTest {
   start(): Promise<ServerProcess> {
     return startServer({
       name: 'hearth',
-      cmd: ['bun', join(import.meta.dir, '../../src/main.ts')],
+      // BENCH_BUN_FLAGS (e.g. `--cpu-prof-md --cpu-prof-dir=/tmp/prof`) profiles the server under load.
+      cmd: ['bun', ...(process.env.BENCH_BUN_FLAGS?.split(' ').filter(Boolean) ?? []), join(import.meta.dir, '../../src/main.ts')],
       port: freePort(),
       env: {
         NODE_ENV: 'development',
