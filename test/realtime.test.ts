@@ -35,6 +35,12 @@ describe('connecting', () => {
     expect(await c.closed()).toBe(4001)
   })
 
+  test('a plain GET of /ws (no upgrade) is a 400 that says what is expected', async () => {
+    const res = await fetch(`${app.url}/ws?token=x`)
+    expect(res.status).toBe(400)
+    expect((await res.json()).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('WebSocket upgrade') })
+  })
+
   test('ping is answered with pong', async () => {
     const { alice } = await chatRoom()
     const c = await connect(alice.accessToken)
