@@ -41,6 +41,8 @@ export interface Config {
     maxFrameBytes: number
     /** Bytes queued for a socket before it is closed with 4009. */
     maxBufferedBytes: number
+    /** Opens after which the node runs one full garbage collection once they stop (0: never). */
+    gcAfterOpens: number
   }
   bodyLimitBytes: number
   trustProxy: boolean
@@ -216,6 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxViolations: int(env, 'WS_MAX_VIOLATIONS', 20, 1, 100_000),
       maxFrameBytes: int(env, 'WS_MAX_FRAME_BYTES', 16 * 1024, 1024, 1 << 20),
       maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1 << 20, 16 * 1024, 64 << 20),
+      gcAfterOpens: int(env, 'WS_GC_AFTER_OPENS', 1000, 0, 10_000_000),
     },
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
     trustProxy: bool(env, 'TRUST_PROXY', Boolean(env.FLY_APP_NAME)),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { SignJWT } from 'jose'
+import { createLogger } from '../src/lib/log'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
 import { WsClient } from './helpers/ws'
@@ -119,6 +120,28 @@ describe('backpressure', () => {
       child.kill('SIGKILL')
     }
   }, 60_000)
+})
+
+describe('after a storm of opens', () => {
+  test('the node collects its garbage once, when the opens stop, and not again while it stays quiet', async () => {
+    const lines: string[] = []
+    const stormy = await startTestApp({ WS_GC_AFTER_OPENS: '20' }, { log: createLogger('info', {}, (line) => lines.push(line)) })
+    const collections = () => lines.filter((l) => l.includes('collected garbage after a storm')).map((l) => JSON.parse(l))
+    try {
+      const w = await newCommunity(stormy.http)
+      const sockets = await Promise.all(Array.from({ length: 25 }, () => connect(w.owner.accessToken, stormy)))
+      expect(collections()).toEqual([]) // not while sockets are still opening
+      const deadline = Date.now() + 5000
+      while (collections().length === 0 && Date.now() < deadline) await Bun.sleep(100)
+      expect(collections()).toHaveLength(1)
+      expect(collections()[0]).toMatchObject({ sockets: 25, pauseMs: expect.any(Number) })
+      await Bun.sleep(2500)
+      expect(collections()).toHaveLength(1)
+      expect((await sockets[0]!.request('ping')).op).toBe('pong')
+    } finally {
+      await stormy.stop()
+    }
+  }, 20_000)
 })
 
 function slowReaderScript(wsUrl: string, token: string, roomId: string) {

@@ -25,6 +25,10 @@ export interface Socket {
   closed: boolean
 }
 
+const SWEEP_MS = 250
+const SWEEP_SLICE = 2000
+const STORM_QUIET_MS = 2000
+
 interface Bucket {
   tokens: number
   at: number
@@ -52,6 +56,10 @@ export class Gateway {
   private readonly buckets = new Map<string, Bucket>()
   private readonly timers: ReturnType<typeof setInterval>[] = []
   private accepting = true
+  /** Where the backpressure sweep goes on from, so one tick checks a bounded slice of the sockets. */
+  private sweepCursor: Iterator<Socket> | undefined
+  private opensSinceGc = 0
+  private lastOpenAt = 0
   /** Sockets this node closed, by reason (exported in /metrics). */
   readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
   onFrame: (() => void) | undefined
@@ -60,7 +68,12 @@ export class Gateway {
     private readonly res: Pick<Resources, 'config' | 'log' | 'metrics'>,
     private readonly deps: GatewayDeps,
   ) {
-    this.timers.push(setInterval(() => this.sweepBackpressure(), 250))
+    this.timers.push(
+      setInterval(() => {
+        this.sweepBackpressure()
+        this.collectAfterStorm()
+      }, SWEEP_MS),
+    )
     this.timers.push(setInterval(() => void this.heartbeat(), 30_000))
     for (const t of this.timers) t.unref?.()
     deps.permissions.onChange((scopes) => void this.revalidate(scopes))
@@ -72,6 +85,8 @@ export class Gateway {
 
   open(raw: ServerWebSocket<unknown>, token: string | undefined, server: Server<unknown> | null) {
     this.deps.fanout.attach(server)
+    this.opensSinceGc++
+    this.lastOpenAt = Date.now()
     const ready = this.authenticate(raw, token)
     this.pending.set(raw, ready)
     void ready.finally(() => this.pending.delete(raw))
@@ -215,10 +230,24 @@ export class Gateway {
     return false
   }
 
+  /**
+   * Closes sockets that cannot keep up. Each tick checks the next SWEEP_SLICE sockets (a
+   * native call each), so idle sockets cost the node a bounded amount: every socket is
+   * seen within size/SWEEP_SLICE ticks, and Bun's backpressureLimit bounds what a slow
+   * one holds meanwhile.
+   */
   private sweepBackpressure() {
     const limit = this.res.config.ws.maxBufferedBytes
-    for (const socket of this.sockets.values()) {
-      if (socket.raw.getBufferedAmount() > limit) {
+    for (let checked = 0; checked < SWEEP_SLICE && this.sockets.size > 0; checked++) {
+      this.sweepCursor ??= this.sockets.values()
+      const next = this.sweepCursor.next()
+      if (next.done) {
+        this.sweepCursor = undefined
+        if (checked >= this.sockets.size) break
+        continue
+      }
+      const socket = next.value
+      if (!socket.closed && socket.raw.getBufferedAmount() > limit) {
         this.res.log.info('closing a socket that cannot keep up', { userId: socket.user.id })
         this.closes.tooSlow++
         socket.raw.close(CloseCode.tooSlow, 'too slow to read')
@@ -227,6 +256,25 @@ export class Gateway {
       }
     }
     if (this.buckets.size > 10_000) this.buckets.clear()
+  }
+
+  /**
+   * After a storm of opens (a deploy, a failover: clients reconnect at once), one full
+   * collection once it has been quiet for STORM_QUIET_MS. Each open leaves garbage that
+   * outlives the young generation (a token check, queries awaited), and JSC starts a
+   * full collection only as the heap grows again, so an idle node would otherwise keep
+   * about twice the memory its sockets need.
+   */
+  private collectAfterStorm() {
+    const threshold = this.res.config.ws.gcAfterOpens
+    if (threshold === 0 || this.opensSinceGc < threshold || Date.now() - this.lastOpenAt < STORM_QUIET_MS) return
+    this.opensSinceGc = 0
+    const started = performance.now()
+    Bun.gc(true)
+    this.res.log.info('collected garbage after a storm of socket opens', {
+      sockets: this.sockets.size,
+      pauseMs: Math.round(performance.now() - started),
+    })
   }
 
   private async heartbeat() {
