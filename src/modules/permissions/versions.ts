@@ -3,9 +3,10 @@ import type { Redis } from '../../lib/redis'
 /**
  * Per-scope permission versions in Redis (a scope is a community, or a DM room). A
  * version is a random token, never a counter, so a version lost with Redis can never be
- * confused with an old one. Reads are coalesced: callers that arrive while a read is in
- * flight share the next one, which is issued after they arrived, so a check never sees
- * a version older than the last bump that finished before the check began.
+ * confused with an old one. Reads are coalesced: callers that arrive in the same
+ * event-loop turn, or while a read is in flight, share the next one, which is issued
+ * after they arrived, so a check never sees a version older than the last bump that
+ * finished before the check began.
  */
 export class PermissionVersions {
   private waiting = new Map<string, { resolve(v: string): void; reject(e: unknown): void }[]>()
@@ -32,7 +33,8 @@ export class PermissionVersions {
   }
 
   private async flushSoon(): Promise<void> {
-    await Promise.resolve()
+    // At the end of this event-loop turn: every frame read in it shares one MGET.
+    await new Promise((resolve) => setImmediate(resolve))
     while (this.waiting.size > 0) {
       const batch = this.waiting
       this.waiting = new Map()
