@@ -38,7 +38,7 @@ describe('connecting', () => {
   test('a plain GET of /ws (no upgrade) is a 400 that says what is expected', async () => {
     const res = await fetch(`${app.url}/ws?token=x`)
     expect(res.status).toBe(400)
-    expect((await res.json()).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('WebSocket upgrade') })
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('WebSocket upgrade') })
   })
 
   test('ping is answered with pong', async () => {
