@@ -136,6 +136,25 @@ describe('presence', () => {
     expect(after).toMatchObject({ status: 'offline', lastSeenAt: expect.any(String) })
   })
 
+  test("a dead node's sockets do not keep a user online: they count only while their node refreshes them", async () => {
+    const w = await newCommunity(http)
+    const alice = await w.join()
+    const key = app.res.redis.key('presence', 'sockets', alice.id)
+    // A socket on a node that crashed two minutes ago, and one that refreshed just now elsewhere.
+    await app.res.redis.client.hSet(key, { 'node-gone/s1': String(Date.now() - 120_000) })
+    const watcher = await connect(w.owner.accessToken)
+    const phone = await connect(alice.accessToken)
+    expect((await watcher.event('presence.updated', 5000, (e) => e.data.userId === alice.id)).data.status).toBe('online')
+    expect(await app.res.redis.client.hKeys(key)).toEqual([expect.stringMatching(new RegExp(`^${app.res.config.nodeId}/`))])
+    await app.res.redis.client.hSet(key, { 'node-gone/s2': String(Date.now() - 120_000) })
+    phone.close()
+    expect((await watcher.event('presence.updated', 5000, (e) => e.data.status === 'offline')).data.userId).toBe(alice.id)
+    expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('offline')
+    // A socket another live node refreshed does keep them online.
+    await app.res.redis.client.hSet(key, { 'node-b/s3': String(Date.now()) })
+    expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('online')
+  })
+
   test('a socket that drops while it is still connecting leaves nobody online', async () => {
     const w = await newCommunity(http)
     const alice = await w.join()

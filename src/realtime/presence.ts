@@ -9,8 +9,10 @@ const SOCKET_TTL_SECONDS = 90
 
 /**
  * Presence across devices and nodes: each open socket is a field of the user's Redis
- * hash (refreshed by heartbeats, so a dead node's sockets age out); the status the user
- * chose is kept beside it. A user is offline only when the last socket closes. Changes
+ * hash (`<node>/<socket>` → when it was last seen), refreshed by its node's heartbeat;
+ * a field not refreshed for SOCKET_TTL_SECONDS belongs to a node that died and does not
+ * count (it is pruned the next time the hash is touched). The status the user chose is
+ * kept beside it. A user is offline only when the last socket closes. Changes
  * go to the communities and DMs the user is in, so only people who share one see them.
  */
 export class Presence {
@@ -24,21 +26,25 @@ export class Presence {
     return this.res.redis.key('presence', 'status', userId)
   }
 
+  private field(socketId: string) {
+    return `${this.res.config.nodeId}/${socketId}`
+  }
+
   async connected(userId: string, socketId: string): Promise<void> {
     const key = this.socketsKey(userId)
-    const [, , count] = await this.res.redis.client
+    const [, , fields] = await this.res.redis.client
       .multi()
-      .hSet(key, socketId, String(Date.now()))
+      .hSet(key, this.field(socketId), String(Date.now()))
       .expire(key, SOCKET_TTL_SECONDS)
-      .hLen(key)
+      .hGetAll(key)
       .exec()
-    if (Number(count) === 1) await this.announce(userId, await this.status(userId))
+    if ((await this.alive(key, fields)) === 1) await this.announce(userId, await this.status(userId))
   }
 
   async disconnected(userId: string, socketId: string): Promise<void> {
     const key = this.socketsKey(userId)
-    const [, left] = await this.res.redis.client.multi().hDel(key, socketId).hLen(key).exec()
-    if (Number(left) > 0) return
+    const [, fields] = await this.res.redis.client.multi().hDel(key, this.field(socketId)).hGetAll(key).exec()
+    if ((await this.alive(key, fields)) > 0) return
     await this.res.db.update(users).set({ lastSeenAt: new Date() }).where(eq(users.id, userId))
     await this.announce(userId, 'offline')
   }
@@ -50,9 +56,18 @@ export class Presence {
     const now = String(Date.now())
     await this.res.redis.client
       .multi()
-      .hSet(key, Object.fromEntries(socketIds.map((id) => [id, now])))
+      .hSet(key, Object.fromEntries(socketIds.map((id) => [this.field(id), now])))
       .expire(key, SOCKET_TTL_SECONDS)
       .exec()
+  }
+
+  /** How many sockets of the hash were seen within the TTL; the others (a dead node's) are pruned. */
+  private async alive(key: string, fields: unknown): Promise<number> {
+    const oldest = Date.now() - SOCKET_TTL_SECONDS * 1000
+    const entries = Object.entries((fields ?? {}) as Record<string, string>)
+    const stale = entries.filter(([, seen]) => !(Number(seen) >= oldest)).map(([field]) => field)
+    if (stale.length) await this.res.redis.client.hDel(key, stale)
+    return entries.length - stale.length
   }
 
   async set(userId: string, status: Exclude<PresenceStatus, 'offline'>): Promise<void> {
@@ -73,7 +88,8 @@ export class Presence {
       : []
     return Promise.all(
       rows.map(async (u) => {
-        const online = (await this.res.redis.client.hLen(this.socketsKey(u.id))) > 0
+        const key = this.socketsKey(u.id)
+        const online = (await this.alive(key, await this.res.redis.client.hGetAll(key))) > 0
         return {
           userId: u.id,
           status: online ? await this.status(u.id) : ('offline' as const),
