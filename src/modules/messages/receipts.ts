@@ -2,7 +2,6 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { communityMembers, messages, roomMembers, roomReads, roomState, rooms } from '../../db/schema'
 import type { Resources } from '../../resources'
 import type { Fanout } from '../../realtime/fanout'
-import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 
 export interface UnreadRoom {
@@ -73,14 +72,13 @@ export class ReceiptService {
         .from(roomMembers)
         .where(and(eq(roomMembers.userId, userId), sql`${roomMembers.communityId} is null`)),
       this.res.db
-        .select({ id: rooms.id })
+        .select({ id: rooms.id, communityId: rooms.communityId })
         .from(rooms)
         .innerJoin(communityMembers, eq(communityMembers.communityId, rooms.communityId))
         .where(eq(communityMembers.userId, userId)),
     ])
-    const candidates = [...dmRows, ...communityRooms].map((r) => r.id)
-    const visible = await Promise.all(candidates.map(async (id) => has(await this.permissions.inRoom(userId, id), Perm.view)))
-    return this.counts(userId, candidates.filter((_, i) => visible[i]))
+    const candidates = [...dmRows.map((r) => ({ id: r.id, communityId: null })), ...communityRooms]
+    return this.counts(userId, await this.permissions.viewableRooms(userId, candidates))
   }
 
   async counts(userId: string, roomIds: string[]): Promise<UnreadRoom[]> {

@@ -109,6 +109,36 @@ export class PermissionService {
     return this.compute(communityId, userId, { kind: 'community' })
   }
 
+  /**
+   * Which of a user's candidate rooms they can view, computed in memory from one context
+   * per community (as /tree does) instead of one check per room. DM rooms are given as
+   * rooms the user is a member of.
+   */
+  async viewableRooms(userId: string, candidates: { id: string; communityId: string | null }[]): Promise<string[]> {
+    const byCommunity = new Map<string, string[]>()
+    const visible: string[] = []
+    for (const room of candidates) {
+      if (room.communityId === null) {
+        if (has(computeDmPermissions(true), Perm.view)) visible.push(room.id)
+        continue
+      }
+      const list = byCommunity.get(room.communityId)
+      if (list) list.push(room.id)
+      else byCommunity.set(room.communityId, [room.id])
+    }
+    const now = Date.now()
+    await Promise.all(
+      [...byCommunity].map(async ([communityId, roomIds]) => {
+        const { acl, member } = await this.context(communityId, userId)
+        if (!acl || !member.isMember) return
+        for (const id of roomIds) {
+          if (has(computePermissions(acl, member, { kind: 'room', id }, now) ?? NONE, Perm.view)) visible.push(id)
+        }
+      }),
+    )
+    return visible
+  }
+
   /** The bits and, step by step, which rule set or cleared which bit at which level. */
   async explain(userId: string, roomId: string): Promise<{ permissions: PermissionName[]; explain: ExplainStep[] }> {
     const place = await this.placement(roomId)
