@@ -36,7 +36,7 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
   const notifications = new NotificationService(res)
   const mutes = new MuteService(res, permissions)
   const messages = new MessageService(res, permissions, router, receipts, {
-    notify: (input) => notifications.notify(input),
+    notifyMany: (inputs) => notifications.notifyMany(inputs),
     mutedIn: (roomId, userIds) => mutes.mutedIn(roomId, userIds),
   })
   const presence = new Presence(res, fanout)

@@ -52,6 +52,23 @@ describe('notifications from messages', () => {
     expect(ok(await http.get('/v1/notifications', w.as(carol))).body.notifications.map((n: any) => n.type)).toEqual(['reply'])
   })
 
+  test('a message in a group DM notifies each other member once; one who muted it gets nothing', async () => {
+    const w = await newCommunity(http)
+    const [alice, bob, carol, dave] = [await w.join(), await w.join(), await w.join(), await w.join()]
+    const group = ok(await http.post('/v1/dms', { userIds: [bob.id, carol.id, dave.id] }, w.as(alice)), 201).body
+    ok(await http.put(`/v1/notifications/mutes/room/${group.id}`, { muted: true }, w.as(dave)))
+    const [b, c] = [await connect(bob.accessToken), await connect(carol.accessToken)]
+    const a = await connect(alice.accessToken)
+    await a.request('send', { roomId: group.id, nonce: 'g1', body: 'hello all' })
+    for (const socket of [b, c]) {
+      expect((await socket.event('notification.created', 10_000)).data).toMatchObject({ type: 'dm', targetId: group.id, actors: [alice.id] })
+    }
+    for (const person of [bob, carol]) expect(ok(await http.get('/v1/notifications', w.as(person))).body.unreadCount).toBe(1)
+    await Bun.sleep(300)
+    expect(ok(await http.get('/v1/notifications', w.as(dave))).body.notifications).toEqual([])
+    expect(ok(await http.get('/v1/notifications', w.as(alice))).body.notifications).toEqual([])
+  })
+
   test('a retried send does not notify twice', async () => {
     const w = await newCommunity(http)
     const room = await w.room('general')

@@ -57,7 +57,7 @@ export class MessageService {
     private readonly router: Router,
     private readonly receipts: Pick<ReceiptService, 'pushUnread'>,
     private readonly notifications: {
-      notify(input: NotifyInput & { dedupeKey?: string }): Promise<unknown>
+      notifyMany(inputs: (NotifyInput & { dedupeKey?: string })[]): Promise<unknown>
       mutedIn(roomId: string, userIds: string[]): Promise<Set<string>>
     },
   ) {
@@ -192,10 +192,11 @@ export class MessageService {
       for (const m of members) add(m.userId, 'dm')
     }
     const muted = await this.notifications.mutedIn(roomId, [...recipients.keys()])
-    for (const [userId, type] of recipients) {
-      if (muted.has(userId)) continue
-      await this.notifications.notify({ ...base, userId, type, dedupeKey: `${type}.${ack.messageId}.${userId}` })
-    }
+    await this.notifications.notifyMany(
+      [...recipients]
+        .filter(([userId]) => !muted.has(userId))
+        .map(([userId, type]) => ({ ...base, userId, type, dedupeKey: `${type}.${ack.messageId}.${userId}` })),
+    )
   }
 
   /** Seconds between messages per member; those who manage messages are exempt. A retry of a sent nonce passes. */

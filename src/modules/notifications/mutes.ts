@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
-import { groupClosure, groups, notificationMutes, rooms } from '../../db/schema'
+import { and, eq, inArray } from 'drizzle-orm'
+import { groups, notificationMutes } from '../../db/schema'
 import { notFound } from '../../lib/errors'
 import type { Resources } from '../../resources'
 import type { PermissionService } from '../permissions/service'
@@ -46,17 +46,9 @@ export class MuteService {
   /** The users among `userIds` who muted notifications from this room (directly or above it). */
   async mutedIn(roomId: string, userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set()
-    const [room] = await this.res.db.select({ communityId: rooms.communityId, groupId: rooms.groupId }).from(rooms).where(eq(rooms.id, roomId))
-    if (!room) return new Set()
-    const chain = room.groupId
-      ? await this.res.db
-          .select({ id: groupClosure.ancestorId })
-          .from(groupClosure)
-          .where(eq(groupClosure.descendantId, room.groupId))
-          .orderBy(asc(groupClosure.depth))
-      : []
     // Nearest first: the room, its groups from the closest up, the community.
-    const order = [roomId, ...chain.map((g) => g.id), ...(room.communityId ? [room.communityId] : [])]
+    const order = await this.permissions.roomChain(roomId)
+    if (!order) return new Set()
     const rows = await this.res.db
       .select()
       .from(notificationMutes)

@@ -20,13 +20,13 @@ export class NotificationService {
    * `dedupeKey` makes the job id deterministic, so notifying twice for one event is harmless.
    */
   async notify(input: NotifyInput & { dedupeKey?: string }): Promise<string> {
-    const { dedupeKey, ...data } = input
-    return this.res.jobs.enqueue({
-      queue: 'notifications',
-      name: 'notification.create',
-      data,
-      ...(dedupeKey ? { jobId: `notify.${dedupeKey.replaceAll(':', '.')}` } : {}),
-    })
+    return this.res.jobs.enqueue({ queue: 'notifications', ...toJob(input) })
+  }
+
+  /** Queues several notifications in one round trip (one event notifying its recipients). */
+  async notifyMany(inputs: (NotifyInput & { dedupeKey?: string })[]): Promise<void> {
+    if (inputs.length === 0) return
+    await this.res.jobs.enqueueBulk({ queue: 'notifications', jobs: inputs.map(toJob) })
   }
 
   async list(opts: { userId: string; cursor?: string; limit: number }): Promise<{
@@ -97,4 +97,13 @@ function decodeCursor(cursor: string): { latestAt: Date; id: string } {
     throw new AppError('bad_request', 'cursor is not one this API returned')
   }
   return { latestAt, id }
+}
+
+function toJob(input: NotifyInput & { dedupeKey?: string }) {
+  const { dedupeKey, ...data } = input
+  return {
+    name: 'notification.create',
+    data,
+    ...(dedupeKey ? { jobId: `notify.${dedupeKey.replaceAll(':', '.')}` } : {}),
+  }
 }

@@ -110,6 +110,26 @@ export class PermissionService {
   }
 
   /**
+   * The room, its groups from the nearest up, and its community: where settings that
+   * inherit down the tree (mutes) are looked for, nearest first. Read from the cached
+   * ACL; undefined when the room does not exist.
+   */
+  async roomChain(roomId: string): Promise<string[] | undefined> {
+    const place = await this.placement(roomId)
+    if (!place) return undefined
+    if (!place.communityId) return [roomId]
+    const acl = (await this.scope(place.communityId)).acl
+    const chain = [roomId]
+    const seen = new Set<string>()
+    for (let g = acl?.rooms.get(roomId)?.groupId ?? null; g && !seen.has(g); g = acl!.parents.get(g) ?? null) {
+      seen.add(g)
+      chain.push(g)
+    }
+    chain.push(place.communityId)
+    return chain
+  }
+
+  /**
    * Which of a user's candidate rooms they can view, computed in memory from one context
    * per community (as /tree does) instead of one check per room. DM rooms are given as
    * rooms the user is a member of.
