@@ -155,6 +155,26 @@ describe('presence', () => {
     expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('online')
   })
 
+  test("the node's heartbeat is what keeps its sockets counted", async () => {
+    const w = await newCommunity(http)
+    const [alice, bob] = [await w.join(), await w.join()]
+    await connect(alice.accessToken)
+    await connect(bob.accessToken)
+    const statuses = async () =>
+      ok(await http.get(`/v1/presence?userIds=${alice.id},${bob.id}`, w.as(w.owner))).body.map((p: any) => p.status).sort()
+    expect(await statuses()).toEqual(['online', 'online'])
+    // As if this node had stopped beating two minutes ago...
+    for (const user of [alice, bob]) {
+      const key = app.res.redis.key('presence', 'sockets', user.id)
+      const fields = await app.res.redis.client.hKeys(key)
+      await app.res.redis.client.hSet(key, Object.fromEntries(fields.map((f) => [f, String(Date.now() - 120_000)])))
+    }
+    expect(await statuses()).toEqual(['offline', 'offline'])
+    // ...and one beat (all users in one MULTI) brings both back.
+    await (app.services.gateway as unknown as { heartbeat(): Promise<void> }).heartbeat()
+    expect(await statuses()).toEqual(['online', 'online'])
+  })
+
   test('a socket that drops while it is still connecting leaves nobody online', async () => {
     const w = await newCommunity(http)
     const alice = await w.join()

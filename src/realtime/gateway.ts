@@ -278,9 +278,8 @@ export class Gateway {
   }
 
   private async heartbeat() {
-    for (const [userId, sockets] of this.byUser) {
-      await this.deps.presence.heartbeat(userId, [...sockets].map((s) => s.id)).catch(() => {})
-    }
+    const byUser = new Map([...this.byUser].map(([userId, sockets]) => [userId, [...sockets].map((s) => s.id)]))
+    await this.deps.presence.heartbeat(byUser).catch((err) => this.res.log.warn('presence heartbeat failed', { error: err }))
   }
 
   /** After a permission change, drop what sockets may no longer see. */

@@ -6,6 +6,7 @@ import type { Fanout } from './fanout'
 export type PresenceStatus = 'online' | 'idle' | 'dnd' | 'offline'
 
 const SOCKET_TTL_SECONDS = 90
+const HEARTBEAT_CHUNK = 500
 
 /**
  * Presence across devices and nodes: each open socket is a field of the user's Redis
@@ -49,16 +50,18 @@ export class Presence {
     await this.announce(userId, 'offline')
   }
 
-  /** Keeps this node's sockets of a user alive in Redis. */
-  async heartbeat(userId: string, socketIds: string[]): Promise<void> {
-    if (socketIds.length === 0) return
-    const key = this.socketsKey(userId)
+  /** Keeps this node's sockets alive in Redis: one MULTI per HEARTBEAT_CHUNK users. */
+  async heartbeat(socketsByUser: Map<string, string[]>): Promise<void> {
     const now = String(Date.now())
-    await this.res.redis.client
-      .multi()
-      .hSet(key, Object.fromEntries(socketIds.map((id) => [this.field(id), now])))
-      .expire(key, SOCKET_TTL_SECONDS)
-      .exec()
+    const users = [...socketsByUser].filter(([, ids]) => ids.length > 0)
+    for (let start = 0; start < users.length; start += HEARTBEAT_CHUNK) {
+      const multi = this.res.redis.client.multi()
+      for (const [userId, socketIds] of users.slice(start, start + HEARTBEAT_CHUNK)) {
+        const key = this.socketsKey(userId)
+        multi.hSet(key, Object.fromEntries(socketIds.map((id) => [this.field(id), now]))).expire(key, SOCKET_TTL_SECONDS)
+      }
+      await multi.exec()
+    }
   }
 
   /** How many sockets of the hash were seen within the TTL; the others (a dead node's) are pruned. */

@@ -29,6 +29,7 @@ export interface RoomPlacement {
 }
 
 const MAX_RESULTS_PER_SCOPE = 50_000
+const MAX_MEMBERS_PER_SCOPE = 20_000
 const REDIS_TTL_SECONDS = 3600
 
 /**
@@ -211,6 +212,8 @@ export class PermissionService {
     let member = scope.members.get(userId)
     if (!member) {
       member = await loadMemberContext(this.res.db, communityId, userId)
+      // Bounded like the results: a huge community's active members are re-read, not hoarded.
+      if (scope.members.size >= MAX_MEMBERS_PER_SCOPE) scope.members.clear()
       scope.members.set(userId, member)
     }
     return member
