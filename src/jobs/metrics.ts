@@ -39,15 +39,26 @@ export class JobMetrics {
         for (const queue of queueNames) for (const state of depthStates) this.set({ queue, state }, depth[queue][state] ?? 0)
       },
     })
+    // Both dead-letter gauges come from one query per scrape: the first collect of a
+    // scrape starts it, the second shares it.
+    let stats: ReturnType<JobRunner['deadLetters']['stats']> | undefined
+    const deadLetterStats = () => {
+      if (!stats) {
+        stats = runner.deadLetters.stats()
+        const clear = () => void setTimeout(() => (stats = undefined), 0)
+        stats.then(clear, clear)
+      }
+      return stats.catch(() => undefined)
+    }
     new Gauge({
       name: 'hearth_dead_letters',
       help: 'Dead letters by status',
       labelNames: ['status'],
       registers,
       async collect() {
-        const stats = await runner.deadLetters.stats().catch(() => undefined)
-        if (!stats) return
-        for (const [status, n] of Object.entries(stats.byStatus)) this.set({ status }, n)
+        const s = await deadLetterStats()
+        if (!s) return
+        for (const [status, n] of Object.entries(s.byStatus)) this.set({ status }, n)
       },
     })
     new Gauge({
@@ -55,8 +66,8 @@ export class JobMetrics {
       help: 'Dead letters recovered by a replay / all dead letters',
       registers,
       async collect() {
-        const stats = await runner.deadLetters.stats().catch(() => undefined)
-        if (stats) this.set(stats.recoveryRate)
+        const s = await deadLetterStats()
+        if (s) this.set(s.recoveryRate)
       },
     })
     metrics.addTextExporter(async () => {
