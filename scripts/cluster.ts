@@ -19,6 +19,7 @@ const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 await createDatabaseIfMissing(databaseUrl)
 const cluster = await launchNodes({ count, basePort, databaseUrl, env: { HOST: process.env.HOST ?? '127.0.0.1' } })
 console.log(`hearth cluster: ${count} nodes up — ${cluster.nodes.map((n) => `${n.nodeId} ${n.url}`).join(', ')}`)
+console.log(`hearth cluster: a platform admin's token for GET /cluster (15 min): ${cluster.adminToken}`)
 
 let stopping = false
 const stop = async () => {

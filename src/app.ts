@@ -101,7 +101,7 @@ export function createApp(res: Resources, services: Services = createServices(re
       }),
     )
     .use(opsModule(res))
-    .use(clusterModule(services.cluster, { flyMachineId: res.config.flyMachineId }))
+    .use(clusterModule(services.cluster, { flyMachineId: res.config.flyMachineId, auth }))
     .use(jwksModule(res))
     .use(authModule(res, auth))
     .use(usersModule(auth))

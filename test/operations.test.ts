@@ -2,6 +2,8 @@ import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { createLogger } from '../src/lib/log'
+import { eq } from 'drizzle-orm'
+import { users } from '../src/db/schema'
 
 // Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
 setDefaultTimeout(20_000)
@@ -48,6 +50,18 @@ describe('operations', () => {
     expect(res.status).toBe(404)
     expect(res.body.error).toMatchObject({ code: 'route_not_found' })
     expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message', 'requestId'])
+  })
+})
+
+describe('GET /cluster', () => {
+  test("the node's view of the cluster is for platform admins only", async () => {
+    expect((await http.get('/cluster')).status).toBe(401)
+    const someone = await registerUser(http)
+    expect((await http.get('/cluster', { token: someone.accessToken })).status).toBe(403)
+    await app.res.db.update(users).set({ isPlatformAdmin: true }).where(eq(users.id, someone.id))
+    const res = await http.get('/cluster', { token: someone.accessToken })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ mode: 'off', members: [] })
   })
 })
 

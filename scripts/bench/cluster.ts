@@ -104,7 +104,7 @@ async function run(count: number): Promise<Result> {
     let sends = 0
     const senders = await Promise.all(
       rooms.map(async (roomId, r) => {
-        const owner = (await api(first, 'GET', `/cluster?roomId=${roomId}`)).owner as string
+        const owner = (await api(first, 'GET', `/cluster?roomId=${roomId}`, undefined, cluster.adminToken)).owner as string
         const ownerIndex = cluster.nodes.findIndex((n) => n.nodeId === owner)
         const node = cluster.nodes[(ownerIndex + 1) % count]!
         const acks = new Map<string, () => void>()

@@ -1,6 +1,8 @@
 import type { Subprocess } from 'bun'
 import { exportPKCS8, generateKeyPair } from 'jose'
+import { eq } from 'drizzle-orm'
 import { openDatabase } from '../../src/db/client'
+import { users } from '../../src/db/schema'
 
 const root = new URL('../..', import.meta.url).pathname
 
@@ -13,6 +15,8 @@ export interface LocalNode {
 
 export interface LocalCluster {
   nodes: LocalNode[]
+  /** A platform admin's access token (GET /cluster is for platform admins), valid 15 minutes. */
+  adminToken: string
   /** SIGTERM to every node (they hand their rooms over and close sockets with 4012), then waits. */
   stop(): Promise<void>
 }
@@ -65,9 +69,11 @@ export async function launchNodes(opts: {
     }
     nodes.push({ nodeId, port, url: `http://127.0.0.1:${port}`, proc })
   }
-  await Promise.all(nodes.map((n) => waitUntilJoined(n, opts.count)))
+  const adminToken = await registerAdmin(nodes[0]!, opts.databaseUrl)
+  await Promise.all(nodes.map((n) => waitUntilJoined(n, opts.count, adminToken)))
   return {
     nodes,
+    adminToken,
     async stop() {
       for (const n of nodes) if (n.proc.exitCode === null) n.proc.kill('SIGTERM')
       await Promise.all(nodes.map((n) => n.proc.exited))
@@ -75,11 +81,38 @@ export async function launchNodes(opts: {
   }
 }
 
-async function waitUntilJoined(node: LocalNode, members: number) {
+/** Registers an operator account through the node's API and makes it a platform admin in the database. */
+async function registerAdmin(node: LocalNode, databaseUrl: string): Promise<string> {
+  const username = `ops_${crypto.randomUUID().slice(0, 8)}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (node.proc.exitCode !== null) throw new Error(`${node.nodeId} exited with ${node.proc.exitCode}`)
+    const res = await fetch(`${node.url}/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, email: `${username}@ops.invalid`, password: crypto.randomUUID() }),
+    }).catch(() => undefined)
+    if (res?.status === 201) {
+      const { user, accessToken } = (await res.json()) as { user: { id: string }; accessToken: string }
+      const database = await openDatabase({ url: databaseUrl, dataDir: '', poolSize: 1 })
+      try {
+        await database.db.update(users).set({ isPlatformAdmin: true }).where(eq(users.id, user.id))
+      } finally {
+        await database.close()
+      }
+      return accessToken
+    }
+    if (res && res.status !== 503) throw new Error(`registering the operator on ${node.nodeId}: ${res.status} ${await res.text()}`)
+    if (Date.now() > deadline) throw new Error(`${node.nodeId} did not answer within 30 s`)
+    await Bun.sleep(100)
+  }
+}
+
+async function waitUntilJoined(node: LocalNode, members: number, adminToken: string) {
   const deadline = Date.now() + 30_000
   while (Date.now() < deadline) {
     if (node.proc.exitCode !== null) throw new Error(`${node.nodeId} exited with ${node.proc.exitCode}`)
-    const status = await fetch(`${node.url}/cluster`)
+    const status = await fetch(`${node.url}/cluster`, { headers: { authorization: `Bearer ${adminToken}` } })
       .then((r) => (r.ok ? (r.json() as Promise<{ members: string[] }>) : undefined))
       .catch(() => undefined)
     if (status && status.members.length >= members) return

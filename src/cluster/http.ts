@@ -1,6 +1,8 @@
 import { Elysia, t } from 'elysia'
 import type { Cluster } from '.'
 import { isUuid } from '../lib/ids'
+import type { AuthService } from '../modules/auth/service'
+import { platformAdminGuard } from '../modules/admin/guard'
 
 const roomSocketPath = /^\/v1\/rooms\/([^/]+)\/ws$/
 
@@ -9,9 +11,9 @@ const roomSocketPath = /^\/v1\/rooms\/([^/]+)\/ws$/
  * a machine that does not own the room is answered with `fly-replay: instance=<owner>`,
  * so the proxy opens it on the owner and the room's fan-out stays on one machine. A
  * request that was already replayed is served where it lands (no loops while the ring
- * settles). `GET /cluster` shows this node's view, for operators and tests.
+ * settles). `GET /cluster` shows this node's view to platform admins (operators, tests).
  */
-export const clusterModule = (cluster: Cluster | undefined, opts: { flyMachineId: string | undefined }) =>
+export const clusterModule = (cluster: Cluster | undefined, opts: { flyMachineId: string | undefined; auth: AuthService }) =>
   new Elysia({ name: 'cluster', detail: { tags: ['operations'] } })
     .onRequest(async ({ request }) => {
       if (!cluster || !opts.flyMachineId || request.headers.has('fly-replay-src')) return
@@ -21,6 +23,7 @@ export const clusterModule = (cluster: Cluster | undefined, opts: { flyMachineId
       if (!machine || machine === opts.flyMachineId) return
       return new Response(null, { status: 307, headers: { 'fly-replay': `instance=${machine}` } })
     })
+    .use(platformAdminGuard(opts.auth))
     .get(
       '/cluster',
       ({ query }) => ({
@@ -34,6 +37,9 @@ export const clusterModule = (cluster: Cluster | undefined, opts: { flyMachineId
       }),
       {
         query: t.Object({ roomId: t.Optional(t.String({ maxLength: 64 })) }),
-        detail: { summary: "This node's view of the cluster: members, and the owner of a room when asked" },
+        detail: {
+          summary: "This node's view of the cluster: members, and the owner of a room when asked. Platform admins only",
+          security: [{ bearer: [] }],
+        },
       },
     )

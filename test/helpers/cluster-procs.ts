@@ -3,7 +3,7 @@ import { exportPKCS8, generateKeyPair } from 'jose'
 import postgres from 'postgres'
 import { openDatabase } from '../../src/db/client'
 import { createTestDatabase, TEST_REDIS_URL } from './app'
-import { HttpClient } from './http'
+import { HttpClient, registerUser } from './http'
 import { childEnv, freePort } from './process'
 import { eventually } from './wait'
 
@@ -49,6 +49,17 @@ export async function startHearthCluster(nodeIds: string[], env: Record<string, 
   const running = new Map<string, HearthNode>()
   const sql = postgres(database.url, { max: 2, onnotice: () => {} })
   const logFiles: string[] = []
+  // GET /cluster is for platform admins: one, registered through the first node that asks.
+  let admin: Promise<string> | undefined
+  const adminToken = (http: HttpClient) =>
+    (admin ??= (async () => {
+      const user = await registerUser(http, `ops_${prefix.slice(5, 13)}`)
+      await sql`update users set is_platform_admin = true where id = ${user.id}`
+      return user.accessToken
+    })().catch((err) => {
+      admin = undefined // a node that was not ready: the next call tries again
+      throw err
+    }))
 
   const start = async (nodeId: string): Promise<HearthNode> => {
     const port = ports.get(nodeId) ?? freePort()
@@ -91,7 +102,7 @@ export async function startHearthCluster(nodeIds: string[], env: Record<string, 
       proc,
       logFile,
       async status(roomId) {
-        const res = await http.get(roomId ? `/cluster?roomId=${roomId}` : '/cluster')
+        const res = await http.get(roomId ? `/cluster?roomId=${roomId}` : '/cluster', { token: await adminToken(http) })
         if (res.status !== 200) throw new Error(`GET /cluster on ${nodeId}: ${res.status}`)
         return res.body
       },
