@@ -19,7 +19,8 @@ async function open(node: HearthNode, token: string, path?: string) {
 }
 
 beforeAll(async () => {
-  cluster = await startHearthCluster(['node-a', 'node-b', 'node-c'])
+  // Node A also runs the job consumers (ROLE=all, as `bun start` does); B and C serve only.
+  cluster = await startHearthCluster(['node-a', 'node-b', 'node-c'], {}, { 'node-a': { ROLE: 'all' } })
   ;[a, b, c] = cluster.nodes as [HearthNode, HearthNode, HearthNode]
   world = await newCommunity(a.http)
 }, 60_000)
@@ -41,6 +42,18 @@ async function roomOwnedBy(owner: HearthNode | undefined, name: string) {
 }
 
 describe('three nodes', () => {
+  test("a mention's notification, made by the jobs on A, reaches the mentioned user's socket on C", async () => {
+    const roomId = await roomOwnedBy(b, 'mentions')
+    const bob = await world.join()
+    const onC = await open(c, bob.accessToken)
+    const onB = await open(b, world.owner.accessToken)
+    await onB.request('send', { roomId, nonce: 'mention-1', body: `over to you @${bob.username}` })
+    const note = await onC.event('notification.created', 15_000)
+    expect(note.data).toMatchObject({ type: 'mention', targetId: roomId, actors: [world.owner.id] })
+    const unread = await onC.event('unread.updated', 5000, (f) => f.roomId === roomId)
+    expect(unread.data).toMatchObject({ unread: 1, mentions: 1 })
+  })
+
   test('a message sent on A reaches subscribers on B and C; the ring owner served it', async () => {
     const roomId = await roomOwnedBy(undefined, 'general')
     const [onB, onC, onA] = [await open(b, world.owner.accessToken), await open(c, world.owner.accessToken), await open(a, world.owner.accessToken)]

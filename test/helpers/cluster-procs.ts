@@ -37,7 +37,12 @@ export interface HearthCluster {
  * Postgres database, one Redis prefix and one signing key; each has NODE_ID `<id>` and
  * FLY_MACHINE_ID `machine-<id>`.
  */
-export async function startHearthCluster(nodeIds: string[], env: Record<string, string> = {}): Promise<HearthCluster> {
+export async function startHearthCluster(
+  nodeIds: string[],
+  env: Record<string, string> = {},
+  /** Settings of single nodes, e.g. `{ 'node-a': { ROLE: 'all' } }` for one that also runs the jobs. */
+  perNode: Record<string, Record<string, string>> = {},
+): Promise<HearthCluster> {
   const database = await createTestDatabase()
   const handle = await openDatabase({ url: database.url, dataDir: '', poolSize: 1 })
   await handle.migrate()
@@ -86,6 +91,7 @@ export async function startHearthCluster(nodeIds: string[], env: Record<string, 
         WS_RATE_LIMIT: '100000/10',
         TRUST_PROXY: 'true',
         ...env,
+        ...perNode[nodeId],
       }),
       stdin: 'ignore',
       stdout: Bun.file(logFile),
