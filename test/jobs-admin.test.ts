@@ -1,9 +1,11 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { deadLetters, users } from '../src/db/schema'
+import type { QueueName } from '../src/jobs/queues'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { testProcessorsModule } from './helpers/job-processors'
+import { deadLetterOf as deadLetterOfJob } from './helpers/dead-letters'
 import { eventually } from './helpers/wait'
 
 // Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
@@ -19,7 +21,7 @@ const admin = await registerUser(http)
 await db.update(users).set({ isPlatformAdmin: true }).where(eq(users.id, admin.id))
 const member = await registerUser(http)
 
-const deadLetterOf = (jobId: string) => db.select().from(deadLetters).where(eq(deadLetters.jobId, jobId)).then((r) => r[0])
+const deadLetterOf = (queue: QueueName, jobId: string) => deadLetterOfJob(db, queue, jobId)
 
 describe('queue dashboard /admin/queues', () => {
   test('no token: 401; a signed-in non-admin: 403 (header, query or cookie)', async () => {
@@ -102,7 +104,7 @@ describe('dead letters API', () => {
   test('a replay that fails again is recorded as failed and the letter is dead again', async () => {
     const k = crypto.randomUUID()
     const jobId = await jobs.enqueue({ queue: 'fanout', name: 'test.broken', data: { key: k } })
-    const letter = await eventually('dead letter', () => deadLetterOf(jobId))
+    const letter = await eventually('dead letter', () => deadLetterOf('fanout', jobId))
     await http.post(`/v1/admin/dead-letters/${letter.id}/replay`, undefined, { token: admin.accessToken })
     const after = await eventually('replay failed', async () => {
       const res = await http.get(`/v1/admin/dead-letters/${letter.id}`, { token: admin.accessToken })
@@ -117,8 +119,8 @@ describe('dead letters API', () => {
     const keys = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()]
     const ids = await Promise.all(keys.map((key) => jobs.enqueue({ queue: 'fanout', name: 'test.unrecoverable', data: { key } })))
     const letters = await eventually('three dead letters', async () => {
-      const rows = await Promise.all(ids.map((id) => db.select().from(deadLetters).where(eq(deadLetters.jobId, id))))
-      return rows.every((r) => r.length === 1) && rows.map((r) => r[0]!)
+      const rows = await Promise.all(ids.map((id) => deadLetterOf('fanout', id)))
+      return rows.every((r) => r !== undefined) && rows.map((r) => r!)
     })
     const discarded = await http.delete(`/v1/admin/dead-letters/${letters[0]!.id}`, { token: admin.accessToken })
     expect(discarded.status).toBe(204)

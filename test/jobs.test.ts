@@ -1,8 +1,8 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { eq } from 'drizzle-orm'
-import { deadLetters } from '../src/db/schema'
+import type { QueueName } from '../src/jobs/queues'
 import { startTestApp } from './helpers/app'
 import { testProcessorsModule } from './helpers/job-processors'
+import { deadLetterOf as deadLetterOfJob } from './helpers/dead-letters'
 import { eventually } from './helpers/wait'
 
 // Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
@@ -20,7 +20,7 @@ async function jobState(id: string) {
   return (await jobs.queues.fanout.getJob(id))?.getState()
 }
 
-const deadLetterOf = (jobId: string) => db.select().from(deadLetters).where(eq(deadLetters.jobId, jobId)).then((r) => r[0])
+const deadLetterOf = (queue: QueueName, jobId: string) => deadLetterOfJob(db, queue, jobId)
 
 describe('job runner', () => {
   test('runs in a pool of Bun worker threads', () => {
@@ -32,14 +32,13 @@ describe('job runner', () => {
     const id = await jobs.enqueue({ queue: 'fanout', name: 'test.flaky', data: { key: k, succeedOn: 3 } })
     await eventually('flaky job completed', async () => (await jobState(id)) === 'completed')
     expect(await runs(k)).toBe(3)
-    const rows = await db.select().from(deadLetters).where(eq(deadLetters.jobId, id))
-    expect(rows).toHaveLength(0)
+    expect(await deadLetterOf('fanout', id)).toBeUndefined()
   })
 
   test('a job whose attempts run out becomes a dead letter with its payload, error and attempts', async () => {
     const k = key()
     const id = await jobs.enqueue({ queue: 'fanout', name: 'test.broken', data: { key: k } })
-    const letter = await eventually('dead letter', () => deadLetterOf(id))
+    const letter = await eventually('dead letter', () => deadLetterOf('fanout', id))
     expect(await runs(k)).toBe(5)
     expect(letter).toMatchObject({ queue: 'fanout', name: 'test.broken', payload: { key: k }, attempts: 5, status: 'dead' })
     expect(letter.error).toContain('downstream says no')
@@ -51,7 +50,7 @@ describe('job runner', () => {
   test('UnrecoverableError goes straight to the dead letters, without retries', async () => {
     const k = key()
     const id = await jobs.enqueue({ queue: 'fanout', name: 'test.unrecoverable', data: { key: k } })
-    const letter = await eventually('dead letter', () => deadLetterOf(id))
+    const letter = await eventually('dead letter', () => deadLetterOf('fanout', id))
     expect(letter).toMatchObject({ attempts: 1, status: 'dead' })
     expect(letter.error).toContain('payload can never be processed')
     await Bun.sleep(100)
@@ -60,7 +59,7 @@ describe('job runner', () => {
 
   test('a job with no processor is dead at once', async () => {
     const id = await jobs.enqueue({ queue: 'media', name: 'no.such.job', data: {} })
-    const letter = await eventually('dead letter', () => deadLetterOf(id))
+    const letter = await eventually('dead letter', () => deadLetterOf('media', id))
     expect(letter).toMatchObject({ queue: 'media', attempts: 1 })
     expect(letter.error).toContain('no processor')
   })

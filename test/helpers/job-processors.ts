@@ -38,6 +38,18 @@ export const processors: ProcessorTable = {
       await ctx.redis.client.set(ctx.redis.key('test', data.key, 'done'), String(ctx.job.attempt))
       return 'ok'
     },
+    /** Appends its label to a list shared by the jobs of one key (the order they started in), then takes `ms`. */
+    'test.record': async (data: { key: string; label: string; ms: number }, ctx) => {
+      await ctx.redis.client.rPush(ctx.redis.key('test', data.key, 'order'), data.label)
+      await Bun.sleep(data.ms)
+      return 'ok'
+    },
+    /** Notes when each attempt started, and fails until its attempt number reaches `succeedOn`. */
+    'test.timed': async (data: { key: string; succeedOn: number }, ctx) => {
+      await ctx.redis.client.rPush(ctx.redis.key('test', data.key, 'starts'), String(Date.now()))
+      if (ctx.job.attempt < data.succeedOn) throw new Error(`timed: attempt ${ctx.job.attempt}`)
+      return 'ok'
+    },
   },
 }
 
