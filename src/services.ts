@@ -79,6 +79,16 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     /** Joins the cluster (CLUSTER=redis); nothing to do on a single node. */
     async start() {
       await cluster?.start({ permissions })
+      if (cluster) {
+        let members = cluster.membership.live()
+        cluster.membership.onChange((next) => {
+          const gone = members.filter((m) => !next.includes(m))
+          members = next
+          for (const nodeId of gone) {
+            void presence.nodeGone(nodeId, Date.now()).catch((err) => res.log.warn('could not reap a dead node\'s presence', { nodeId, error: err }))
+          }
+        })
+      }
     },
     /** Closes sockets (4012), hands rooms over to the other nodes, and drains the room actors. */
     async stop() {

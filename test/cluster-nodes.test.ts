@@ -144,6 +144,10 @@ describe('three nodes', () => {
     const roomId = await roomOwnedBy(b, 'failover')
     const onA = await open(a, world.owner.accessToken)
     await onA.request('subscribe', { roomId })
+    // Carol's only socket is on B.
+    const carol = await world.join()
+    await open(b, carol.accessToken)
+    await onA.event('presence.updated', 5000, (f) => f.data.userId === carol.id && f.data.status === 'online')
     for (let i = 0; i < 5; i++) await onA.request('send', { roomId, nonce: `f-${i}`, body: `f ${i}` })
     const killedAt = performance.now()
     b.proc.kill('SIGKILL')
@@ -155,5 +159,9 @@ describe('three nodes', () => {
     const history = await a.http.get(`/v1/rooms/${roomId}/messages?limit=100`, { token: world.owner.accessToken })
     expect(history.body.messages.map((m: any) => m.seq)).toEqual([1, 2, 3, 4, 5, 6])
     await eventually('a alone', async () => (await a.status()).members.join() === 'node-a', 5000)
+    // A sees that B is gone and takes B's users offline, instead of leaving them online for the presence TTL.
+    await onA.event('presence.updated', 5000, (f) => f.data.userId === carol.id && f.data.status === 'offline')
+    const [state] = (await a.http.get(`/v1/presence?userIds=${carol.id}`, { token: world.owner.accessToken })).body
+    expect(state).toMatchObject({ status: 'offline', lastSeenAt: expect.any(String) })
   })
 })

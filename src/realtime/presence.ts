@@ -27,16 +27,22 @@ export class Presence {
     return this.res.redis.key('presence', 'status', userId)
   }
 
+  /** The users with sockets on a node, so that the others can take them offline if it dies. */
+  private nodeUsersKey(nodeId: string) {
+    return this.res.redis.key('presence', 'node', nodeId)
+  }
+
   private field(socketId: string) {
     return `${this.res.config.nodeId}/${socketId}`
   }
 
   async connected(userId: string, socketId: string): Promise<void> {
     const key = this.socketsKey(userId)
-    const [, , fields] = await this.res.redis.client
+    const [, , , fields] = await this.res.redis.client
       .multi()
       .hSet(key, this.field(socketId), String(Date.now()))
       .expire(key, SOCKET_TTL_SECONDS)
+      .sAdd(this.nodeUsersKey(this.res.config.nodeId), userId)
       .hGetAll(key)
       .exec()
     if ((await this.alive(key, fields)) === 1) await this.announce(userId, await this.status(userId))
@@ -45,7 +51,42 @@ export class Presence {
   async disconnected(userId: string, socketId: string): Promise<void> {
     const key = this.socketsKey(userId)
     const [, fields] = await this.res.redis.client.multi().hDel(key, this.field(socketId)).hGetAll(key).exec()
+    const mine = `${this.res.config.nodeId}/`
+    if (!Object.keys((fields ?? {}) as Record<string, string>).some((f) => f.startsWith(mine))) {
+      await this.res.redis.client.sRem(this.nodeUsersKey(this.res.config.nodeId), userId)
+    }
     if ((await this.alive(key, fields)) > 0) return
+    await this.wentOffline(userId)
+  }
+
+  /**
+   * A node left the cluster without closing its sockets (it died): one surviving node
+   * removes the sockets it had (those not seen since it left) and announces offline the
+   * users who have no other live socket, instead of leaving them online until their TTL.
+   */
+  async nodeGone(nodeId: string, leftAt: number): Promise<void> {
+    const { client } = this.res.redis
+    const claimed = await client.set(this.res.redis.key('presence', 'reap', nodeId), this.res.config.nodeId, {
+      condition: 'NX',
+      expiration: { type: 'EX', value: 10 },
+    })
+    if (claimed !== 'OK') return
+    const prefix = `${nodeId}/`
+    const setKey = this.nodeUsersKey(nodeId)
+    for (const userId of await client.sMembers(setKey)) {
+      const key = this.socketsKey(userId)
+      const fields = (await client.hGetAll(key)) as Record<string, string>
+      const dead = Object.entries(fields).filter(([f, seen]) => f.startsWith(prefix) && Number(seen) < leftAt)
+      // A node back under the same id may have this user again: those sockets stay, and so does the entry.
+      if (!Object.keys(fields).some((f) => f.startsWith(prefix) && !dead.some(([d]) => d === f))) await client.sRem(setKey, userId)
+      if (dead.length === 0) continue
+      await client.hDel(key, dead.map(([f]) => f))
+      const rest = Object.fromEntries(Object.entries(fields).filter(([f]) => !dead.some(([d]) => d === f)))
+      if ((await this.alive(key, rest)) === 0) await this.wentOffline(userId)
+    }
+  }
+
+  private async wentOffline(userId: string) {
     await this.res.db.update(users).set({ lastSeenAt: new Date() }).where(eq(users.id, userId))
     await this.announce(userId, 'offline')
   }
