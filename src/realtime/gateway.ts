@@ -10,6 +10,7 @@ import { handleOp, type OpContext } from './ops'
 import type { Presence } from './presence'
 import type { UserChannels } from './user-channel'
 import { CloseCode, parseFrame } from './protocol'
+import { OpBudget, StormCollector } from './upkeep'
 
 export interface Socket {
   id: string
@@ -27,12 +28,6 @@ export interface Socket {
 
 const SWEEP_MS = 250
 const SWEEP_SLICE = 2000
-const STORM_QUIET_MS = 2000
-
-interface Bucket {
-  tokens: number
-  at: number
-}
 
 export interface GatewayDeps {
   auth: AuthService
@@ -53,13 +48,12 @@ export class Gateway {
   private readonly sockets = new Map<ServerWebSocket<unknown>, Socket>()
   private readonly pending = new Map<ServerWebSocket<unknown>, Promise<Socket | undefined>>()
   private readonly byUser = new Map<string, Set<Socket>>()
-  private readonly buckets = new Map<string, Bucket>()
+  private readonly budget: OpBudget
+  private readonly storms: StormCollector
   private readonly timers: ReturnType<typeof setInterval>[] = []
   private accepting = true
   /** Where the backpressure sweep goes on from, so one tick checks a bounded slice of the sockets. */
   private sweepCursor: Iterator<Socket> | undefined
-  private opensSinceGc = 0
-  private lastOpenAt = 0
   /** Sockets this node closed, by reason (exported in /metrics). */
   readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
   onFrame: (() => void) | undefined
@@ -68,10 +62,13 @@ export class Gateway {
     private readonly res: Pick<Resources, 'config' | 'log' | 'metrics'>,
     private readonly deps: GatewayDeps,
   ) {
+    this.budget = new OpBudget(res.config.ws.ops)
+    this.storms = new StormCollector({ threshold: res.config.ws.gcAfterOpens, log: res.log })
     this.timers.push(
       setInterval(() => {
         this.sweepBackpressure()
-        this.collectAfterStorm()
+        this.budget.prune()
+        this.storms.tick(this.sockets.size)
       }, SWEEP_MS),
     )
     this.timers.push(setInterval(() => void this.heartbeat(), 30_000))
@@ -85,8 +82,7 @@ export class Gateway {
 
   open(raw: ServerWebSocket<unknown>, token: string | undefined, server: Server<unknown> | null) {
     this.deps.fanout.attach(server)
-    this.opensSinceGc++
-    this.lastOpenAt = Date.now()
+    this.storms.opened()
     const ready = this.authenticate(raw, token)
     this.pending.set(raw, ready)
     void ready.finally(() => this.pending.delete(raw))
@@ -209,18 +205,10 @@ export class Gateway {
     socket.expiry = setTimeout(() => socket.raw.close(CloseCode.badToken, 'token expired'), Math.max(0, socket.user.expiresAt - Date.now()))
   }
 
-  /** A token bucket per user (all their sockets on this node); persistent abuse closes the socket. */
+  /** The user's op budget on this node; persistent abuse closes the socket. */
   private spend(socket: Socket): boolean {
-    const { limit, windowSeconds } = this.res.config.ws.ops
     const now = Date.now()
-    const bucket = this.buckets.get(socket.user.id) ?? { tokens: limit, at: now }
-    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) / 1000) * (limit / windowSeconds))
-    bucket.at = now
-    this.buckets.set(socket.user.id, bucket)
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1
-      return true
-    }
+    if (this.budget.take(socket.user.id, now)) return true
     socket.violations = socket.violations.filter((t) => now - t < 10_000)
     socket.violations.push(now)
     if (socket.violations.length >= this.res.config.ws.maxViolations) {
@@ -255,27 +243,8 @@ export class Gateway {
         setTimeout(() => socket.raw.terminate(), 2000).unref?.()
       }
     }
-    if (this.buckets.size > 10_000) this.buckets.clear()
   }
 
-  /**
-   * After a storm of opens (a deploy, a failover: clients reconnect at once), one full
-   * collection once it has been quiet for STORM_QUIET_MS. Each open leaves garbage that
-   * outlives the young generation (a token check, queries awaited), and JSC starts a
-   * full collection only as the heap grows again, so an idle node would otherwise keep
-   * about twice the memory its sockets need.
-   */
-  private collectAfterStorm() {
-    const threshold = this.res.config.ws.gcAfterOpens
-    if (threshold === 0 || this.opensSinceGc < threshold || Date.now() - this.lastOpenAt < STORM_QUIET_MS) return
-    this.opensSinceGc = 0
-    const started = performance.now()
-    Bun.gc(true)
-    this.res.log.info('collected garbage after a storm of socket opens', {
-      sockets: this.sockets.size,
-      pauseMs: Math.round(performance.now() - started),
-    })
-  }
 
   private async heartbeat() {
     const byUser = new Map([...this.byUser].map(([userId, sockets]) => [userId, [...sockets].map((s) => s.id)]))
