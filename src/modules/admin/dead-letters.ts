@@ -89,7 +89,8 @@ export const deadLettersModule = (auth: AuthService, jobs: JobRunner) => {
         }
         const replayed = new Set(replays.map((r) => r.deadLetterId))
         set.status = 202
-        return { replays: replays.map(toReplayView), skipped: (body.ids ?? []).filter((id) => !replayed.has(id)) }
+        // Asked-for ids that were not replayed, or, with a filter, matches that someone else claimed first.
+        return { replays: replays.map(toReplayView), skipped: (body.ids ?? ids).filter((id) => !replayed.has(id)) }
       },
       {
         body: ReplayManyBody,
