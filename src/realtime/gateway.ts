@@ -186,13 +186,13 @@ export class Gateway {
     raw.subscribe(userTopic(user.id))
     try {
       await this.deps.userChannels.watch(user.id)
-      const { communities } = await this.deps.presence.audience(user.id)
-      for (const id of communities) {
+      const audience = await this.deps.presence.audience(user.id)
+      for (const id of audience.communities) {
         socket.communities.add(id)
         raw.subscribe(communityTopic(id))
       }
       // A socket that closed meanwhile was already counted out by close(): do not count it in.
-      if (!socket.closed) await this.deps.presence.connected(user.id, socket.id)
+      if (!socket.closed) await this.deps.presence.connected(user.id, socket.id, audience)
       if (socket.closed) await this.deps.presence.disconnected(user.id, socket.id)
     } catch (err) {
       this.res.log.warn('presence unavailable for a new socket', { error: err })

@@ -1,9 +1,16 @@
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { communities as communitiesTable, communityMembers, roomMembers, users } from '../db/schema'
 import type { Resources } from '../resources'
 import type { Fanout } from './fanout'
 
 export type PresenceStatus = 'online' | 'idle' | 'dnd' | 'offline'
+
+export interface Audience {
+  communities: string[]
+  dms: string[]
+  /** The communities small enough for presence broadcasts. */
+  broadcast: string[]
+}
 
 const SOCKET_TTL_SECONDS = 90
 const HEARTBEAT_CHUNK = 500
@@ -36,7 +43,8 @@ export class Presence {
     return `${this.res.config.nodeId}/${socketId}`
   }
 
-  async connected(userId: string, socketId: string): Promise<void> {
+  /** `audience` is the user's, when the caller has just read it (the gateway does, for its topics). */
+  async connected(userId: string, socketId: string, audience?: Audience): Promise<void> {
     const key = this.socketsKey(userId)
     const [, , , fields] = await this.res.redis.client
       .multi()
@@ -45,7 +53,7 @@ export class Presence {
       .sAdd(this.nodeUsersKey(this.res.config.nodeId), userId)
       .hGetAll(key)
       .exec()
-    if ((await this.alive(key, fields)) === 1) await this.announce(userId, await this.status(userId))
+    if ((await this.alive(key, fields)) === 1) await this.announce(userId, await this.status(userId), audience)
   }
 
   async disconnected(userId: string, socketId: string): Promise<void> {
@@ -143,16 +151,31 @@ export class Presence {
     )
   }
 
-  /** The communities and DM rooms of a user: where their presence is published. */
-  async audience(userId: string) {
-    const [communities, dms] = await Promise.all([
-      this.res.db.select({ id: communityMembers.communityId }).from(communityMembers).where(eq(communityMembers.userId, userId)),
-      this.res.db
-        .select({ id: roomMembers.roomId })
-        .from(roomMembers)
-        .where(and(eq(roomMembers.userId, userId), isNull(roomMembers.communityId))),
-    ])
-    return { communities: communities.map((c) => c.id), dms: dms.map((d) => d.id) }
+  /**
+   * The communities and DM rooms of a user (where their presence is published), in one
+   * query; `broadcast` are the communities small enough for presence broadcasts.
+   */
+  async audience(userId: string): Promise<Audience> {
+    const rows = await this.res.db
+      .select({
+        id: communityMembers.communityId,
+        dm: sql<boolean>`false`.as('dm'),
+        broadcast: sql<boolean>`${communitiesTable.memberCount} <= ${this.res.config.presenceBroadcastMaxMembers}`.as('broadcast'),
+      })
+      .from(communityMembers)
+      .innerJoin(communitiesTable, eq(communitiesTable.id, communityMembers.communityId))
+      .where(eq(communityMembers.userId, userId))
+      .unionAll(
+        this.res.db
+          .select({ id: roomMembers.roomId, dm: sql<boolean>`true`.as('dm'), broadcast: sql<boolean>`true`.as('broadcast') })
+          .from(roomMembers)
+          .where(and(eq(roomMembers.userId, userId), isNull(roomMembers.communityId))),
+      )
+    return {
+      communities: rows.filter((r) => !r.dm).map((r) => r.id),
+      dms: rows.filter((r) => r.dm).map((r) => r.id),
+      broadcast: rows.filter((r) => !r.dm && r.broadcast).map((r) => r.id),
+    }
   }
 
   /**
@@ -161,17 +184,10 @@ export class Presence {
    * large community every arrival would otherwise go to every open socket. There, clients
    * ask GET /v1/presence for the members they show.
    */
-  private async announce(userId: string, status: PresenceStatus) {
-    const { dms } = await this.audience(userId)
-    const communities = (
-      await this.res.db
-        .select({ id: communityMembers.communityId })
-        .from(communityMembers)
-        .innerJoin(communitiesTable, eq(communitiesTable.id, communityMembers.communityId))
-        .where(and(eq(communityMembers.userId, userId), lte(communitiesTable.memberCount, this.res.config.presenceBroadcastMaxMembers)))
-    ).map((c) => c.id)
+  private async announce(userId: string, status: PresenceStatus, known?: Audience) {
+    const { broadcast, dms } = known ?? (await this.audience(userId))
     const event = { type: 'presence.updated', data: { userId, status } }
-    for (const id of communities) this.fanout.toCommunity(id, event)
+    for (const id of broadcast) this.fanout.toCommunity(id, event)
     for (const id of dms) this.fanout.toRoom(id, event)
   }
 
