@@ -134,6 +134,9 @@ describe('presence', () => {
     expect(row!.lastSeenAt).toBeInstanceOf(Date)
     const after = ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0]
     expect(after).toMatchObject({ status: 'offline', lastSeenAt: expect.any(String) })
+    // The status she chose outlives her sockets: coming back, she is announced as dnd.
+    await connect(alice.accessToken)
+    expect((await watcher.event('presence.updated', 5000, (e) => e.data.userId === alice.id && e.data.status !== 'offline')).data.status).toBe('dnd')
   })
 
   test("a dead node's sockets do not keep a user online: they count only while their node refreshes them", async () => {

@@ -46,14 +46,15 @@ export class Presence {
   /** `audience` is the user's, when the caller has just read it (the gateway does, for its topics). */
   async connected(userId: string, socketId: string, audience?: Audience): Promise<void> {
     const key = this.socketsKey(userId)
-    const [, , , fields] = await this.res.redis.client
+    const [, , , fields, chosen] = await this.res.redis.client
       .multi()
       .hSet(key, this.field(socketId), String(Date.now()))
       .expire(key, SOCKET_TTL_SECONDS)
       .sAdd(this.nodeUsersKey(this.res.config.nodeId), userId)
       .hGetAll(key)
+      .get(this.statusKey(userId))
       .exec()
-    if ((await this.alive(key, fields)) === 1) await this.announce(userId, await this.status(userId), audience)
+    if ((await this.alive(key, fields)) === 1) await this.announce(userId, chosenStatus(chosen), audience)
   }
 
   async disconnected(userId: string, socketId: string): Promise<void> {
@@ -128,8 +129,7 @@ export class Presence {
   }
 
   async status(userId: string): Promise<Exclude<PresenceStatus, 'offline'>> {
-    const chosen = await this.res.redis.client.get(this.statusKey(userId))
-    return chosen === 'idle' || chosen === 'dnd' ? chosen : 'online'
+    return chosenStatus(await this.res.redis.client.get(this.statusKey(userId)))
   }
 
   /** Statuses of the given users that share a community or a DM with the viewer; others are left out. */
@@ -214,3 +214,5 @@ export class Presence {
     return [...ids]
   }
 }
+
+const chosenStatus = (chosen: unknown): Exclude<PresenceStatus, 'offline'> => (chosen === 'idle' || chosen === 'dnd' ? chosen : 'online')
