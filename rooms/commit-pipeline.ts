@@ -52,11 +52,20 @@ export class CommitPipeline {
   private async flush() {
     if (this.inFlight >= (this.options.maxInFlight ?? 2)) return
     const group: Pending[] = []
+    const rooms = new Set<string>()
     let size = 0
     const max = this.options.maxMessages ?? 1000
-    while (this.waiting.length > 0 && (group.length === 0 || size + this.waiting[0]!.batch.sends.length <= max)) {
-      const next = this.waiting.shift()!
+    // One batch per room in a statement: a room handed from an old actor to a new one may
+    // have a batch from each waiting, and each must see the other's nonces as committed.
+    for (let i = 0; i < this.waiting.length && (group.length === 0 || size < max); ) {
+      const next = this.waiting[i]!
+      if (rooms.has(next.batch.roomId) || (group.length > 0 && size + next.batch.sends.length > max)) {
+        i++
+        continue
+      }
+      this.waiting.splice(i, 1)
       group.push(next)
+      rooms.add(next.batch.roomId)
       size += next.batch.sends.length
     }
     if (group.length === 0) return

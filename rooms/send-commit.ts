@@ -29,7 +29,8 @@ type Known = Map<string, Omit<SendAck, 'duplicate'>>
 const key = (s: { roomId: string; authorId: string; nonce: string }) => `${s.roomId}/${s.authorId}/${s.nonce}`
 
 /**
- * Commits the send batches of one or more rooms in one statement, so one round trip: a
+ * Commits the send batches of one or more rooms (one batch per room: the caller's rule)
+ * in one statement, so one round trip: a
  * room_state update fenced by each room's epoch, and an insert of the messages of the
  * rooms it fenced. A room whose epoch moved on gets a StaleEpochError and writes nothing;
  * the others commit. The first try assumes no nonce was sent before (a retry is rare):
@@ -118,15 +119,15 @@ function plan(batches: RoomBatch[], parents: Map<string, Parent>, prior: Known):
 }
 
 async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows }: Plan): Promise<(BatchResult | StaleEpochError)[]> {
-  const moved = batches.flatMap((b, i) => (results[i]!.lastSeq !== b.lastSeq ? [{ room_id: b.roomId, epoch: b.epoch, last_seq: results[i]!.lastSeq }] : []))
+  const moved = batches.flatMap((b, i) => (results[i]!.lastSeq !== b.lastSeq ? [{ i, room_id: b.roomId, epoch: b.epoch, last_seq: results[i]!.lastSeq }] : []))
   if (moved.length === 0) return results
-  const fenced = rowsOf<{ room_id: string }>(
+  const fenced = rowsOf<{ i: number }>(
     await db.execute(sql`with fence as (
-        select * from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as f(room_id uuid, epoch bigint, last_seq bigint)
+        select * from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as f(i int, room_id uuid, epoch bigint, last_seq bigint)
       ), moved as (
         update room_state s set last_seq = fence.last_seq from fence
          where s.room_id = fence.room_id and s.epoch = fence.epoch
-        returning s.room_id
+        returning s.room_id, fence.i
       ), inserted as (
         insert into messages
           (id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, created_at)
@@ -136,10 +137,10 @@ async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows
             thread_root_id uuid, attachments jsonb, mentions jsonb, mention_everyone boolean, created_at timestamptz)
          where m.room_id in (select room_id from moved)
       )
-      select room_id from moved`),
+      select i from moved`),
   )
-  const ok = new Set(fenced.map((r) => r.room_id))
-  return batches.map((b, i) => (results[i]!.lastSeq === b.lastSeq || ok.has(b.roomId) ? results[i]! : new StaleEpochError(b.roomId, b.epoch)))
+  const ok = new Set(fenced.map((r) => Number(r.i)))
+  return batches.map((b, i) => (results[i]!.lastSeq === b.lastSeq || ok.has(i) ? results[i]! : new StaleEpochError(b.roomId, b.epoch)))
 }
 
 /** Rows of a raw statement, whichever driver ran it (postgres.js returns them, PGlite wraps them). */

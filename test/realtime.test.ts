@@ -57,6 +57,15 @@ describe('connecting', () => {
     expect((await c.request('ping')).op).toBe('pong')
   })
 
+  test('ids are lower case, as Hearth writes them: an upper-case copy is refused, never a second room', async () => {
+    const { w, room, alice } = await chatRoom()
+    const c = await connect(alice.accessToken)
+    const upper = room.id.toUpperCase()
+    expect(await c.request('send', { roomId: upper, nonce: 'u1', body: 'hi' })).toMatchObject({ op: 'error', code: 'validation_failed' })
+    expect((await http.get(`/v1/rooms/${upper}/messages`, w.as(alice))).status).toBe(422)
+    expect(await c.request('send', { roomId: room.id, nonce: 'u1', body: 'hi' })).toMatchObject({ op: 'ack', seq: 1 })
+  })
+
   test('a frame over the size limit closes the socket', async () => {
     const { alice } = await chatRoom()
     const c = await connect(alice.accessToken)

@@ -1,8 +1,8 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { and, inArray, like, sql } from 'drizzle-orm'
+import { and, eq, inArray, like, sql } from 'drizzle-orm'
 import { messages } from '../src/db/schema'
 import { newId } from '../src/lib/ids'
-import { RoomStore, StaleEpochError } from '../rooms'
+import { CommitPipeline, RoomStore, StaleEpochError } from '../rooms'
 import { newRoomId, openRoomsTestbed } from './helpers/rooms'
 
 // Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
@@ -75,6 +75,25 @@ describe('group commit across rooms', () => {
       [2, 'after'],
     ])
     expect((await host.send({ type: 'send', roomId: one, authorId: bob!, nonce: 'm', body: 'm' })).seq).toBe(3)
+  })
+
+  test('a stale and a new owner of one room, with one nonce, in one flush: only a committed message is acked', async () => {
+    const store = new RoomStore(bed.resources)
+    const pipeline = new CommitPipeline({ store })
+    const roomId = newRoomId()
+    const stale = await store.activate({ roomId })
+    const fresh = await store.activate({ roomId })
+    const send = { type: 'send' as const, roomId, authorId: alice!, nonce: 'same', body: 'hello' }
+    // Handed in in the same tick, as an evicted actor's last batch and its successor's first would be.
+    const [old, current] = await Promise.allSettled([
+      pipeline.commit({ roomId, epoch: stale.epoch, lastSeq: stale.lastSeq, sends: [send] }),
+      pipeline.commit({ roomId, epoch: fresh.epoch, lastSeq: fresh.lastSeq, sends: [send] }),
+    ])
+    expect(old.status === 'rejected' && old.reason).toBeInstanceOf(StaleEpochError)
+    const ack = current.status === 'fulfilled' ? current.value.outcomes[0] : undefined
+    expect(ack && 'ack' in ack && ack.ack).toMatchObject({ seq: 1, duplicate: false })
+    const rows = await bed.db.select({ id: messages.id, seq: messages.seq }).from(messages).where(eq(messages.roomId, roomId))
+    expect(rows).toEqual([{ id: (ack as { ack: { messageId: string } }).ack.messageId, seq: 1 }])
   })
 
   test('a room fenced off inside a shared transaction fails alone; the other rooms commit', async () => {

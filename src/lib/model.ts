@@ -1,6 +1,7 @@
 import { t } from 'elysia'
 
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+/** Ids as Hearth writes them: lower case, so one room is never two actors (or two cache keys). */
+export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 
 /** An id in a path or body. */
 export const Id = t.String({ pattern: UUID_PATTERN, description: 'id' })
