@@ -158,6 +158,20 @@ describe('presence', () => {
     expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('online')
   })
 
+  test('a node that restarts under the same id takes the sockets of its earlier run offline', async () => {
+    const w = await newCommunity(http)
+    const alice = await w.join()
+    const watcher = await connect(w.owner.accessToken)
+    // The earlier run (same NODE_ID) was killed a second ago with Alice connected.
+    const key = app.res.redis.key('presence', 'sockets', alice.id)
+    await app.res.redis.client.hSet(key, { [`${app.res.config.nodeId}/before-the-crash`]: String(Date.now() - 1000) })
+    await app.res.redis.client.sAdd(app.res.redis.key('presence', 'node', app.res.config.nodeId), alice.id)
+    expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('online')
+    await app.services.presence.startedAt(Date.now())
+    expect((await watcher.event('presence.updated', 5000, (e) => e.data.userId === alice.id)).data.status).toBe('offline')
+    expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('offline')
+  })
+
   test("the node's heartbeat is what keeps its sockets counted", async () => {
     const w = await newCommunity(http)
     const [alice, bob] = [await w.join(), await w.join()]

@@ -82,7 +82,6 @@ export class Gateway {
 
   open(raw: ServerWebSocket<unknown>, token: string | undefined, server: Server<unknown> | null) {
     this.deps.fanout.attach(server)
-    this.storms.opened()
     const ready = this.authenticate(raw, token)
     this.pending.set(raw, ready)
     void ready.finally(() => this.pending.delete(raw))
@@ -167,6 +166,7 @@ export class Gateway {
       raw.close(CloseCode.badToken, 'bad or expired token')
       return undefined
     }
+    this.storms.opened() // counted once authenticated: bad tokens cannot make the node collect
     const socket: Socket = {
       id: crypto.randomUUID(),
       raw,
@@ -247,8 +247,14 @@ export class Gateway {
 
 
   private async heartbeat() {
-    const byUser = new Map([...this.byUser].map(([userId, sockets]) => [userId, [...sockets].map((s) => s.id)]))
-    await this.deps.presence.heartbeat(byUser).catch((err) => this.res.log.warn('presence heartbeat failed', { error: err }))
+    const beating = [...this.byUser].map(([userId, sockets]) => [userId, [...sockets].filter((s) => !s.closed)] as const)
+    await this.deps.presence
+      .heartbeat(new Map(beating.map(([userId, sockets]) => [userId, sockets.map((s) => s.id)])))
+      .catch((err) => this.res.log.warn('presence heartbeat failed', { error: err }))
+    // A socket that closed while the beat was on its way was written back: take it out again.
+    for (const [userId, sockets] of beating) {
+      for (const s of sockets) if (s.closed) await this.deps.presence.disconnected(userId, s.id).catch(() => {})
+    }
   }
 
   /** After a permission change, drop what sockets may no longer see. */

@@ -70,47 +70,73 @@ export class Presence {
 
   /**
    * A node left the cluster without closing its sockets (it died): one surviving node
-   * removes the sockets it had (those not seen since it left) and announces offline the
-   * users who have no other live socket, instead of leaving them online until their TTL.
+   * (a short Redis claim) removes the sockets it had that were not seen since it left,
+   * and announces offline the users who have no other live socket, instead of leaving
+   * them online until their TTL.
    */
   async nodeGone(nodeId: string, leftAt: number): Promise<void> {
-    const { client } = this.res.redis
-    const claimed = await client.set(this.res.redis.key('presence', 'reap', nodeId), this.res.config.nodeId, {
+    const claimed = await this.res.redis.client.set(this.res.redis.key('presence', 'reap', nodeId), this.res.config.nodeId, {
       condition: 'NX',
       expiration: { type: 'EX', value: 10 },
     })
-    if (claimed !== 'OK') return
+    if (claimed === 'OK') await this.reap(nodeId, leftAt)
+  }
+
+  /** At start: the sockets a previous run under this node id left behind (it crashed, or was killed). */
+  async startedAt(startedAt: number): Promise<void> {
+    await this.reap(this.res.config.nodeId, startedAt)
+  }
+
+  private async reap(nodeId: string, before: number) {
+    const { client } = this.res.redis
     const prefix = `${nodeId}/`
     const setKey = this.nodeUsersKey(nodeId)
     for (const userId of await client.sMembers(setKey)) {
       const key = this.socketsKey(userId)
       const fields = (await client.hGetAll(key)) as Record<string, string>
-      const dead = Object.entries(fields).filter(([f, seen]) => f.startsWith(prefix) && Number(seen) < leftAt)
+      const dead = Object.entries(fields)
+        .filter(([f, seen]) => f.startsWith(prefix) && Number(seen) < before)
+        .map(([f]) => f)
       // A node back under the same id may have this user again: those sockets stay, and so does the entry.
-      if (!Object.keys(fields).some((f) => f.startsWith(prefix) && !dead.some(([d]) => d === f))) await client.sRem(setKey, userId)
+      if (!Object.keys(fields).some((f) => f.startsWith(prefix) && !dead.includes(f))) await client.sRem(setKey, userId)
       if (dead.length === 0) continue
-      await client.hDel(key, dead.map(([f]) => f))
-      const rest = Object.fromEntries(Object.entries(fields).filter(([f]) => !dead.some(([d]) => d === f)))
+      // Counted from what is left after the removal, in one step, so a socket opening or closing meanwhile is seen.
+      const [, rest] = await client.multi().hDel(key, dead).hGetAll(key).exec()
       if ((await this.alive(key, rest)) === 0) await this.wentOffline(userId)
     }
   }
 
+  /** Last seen now; announced offline unless a socket opened meanwhile (a reload must not end offline). */
   private async wentOffline(userId: string) {
     await this.res.db.update(users).set({ lastSeenAt: new Date() }).where(eq(users.id, userId))
-    await this.announce(userId, 'offline')
+    const audience = await this.audience(userId)
+    const key = this.socketsKey(userId)
+    if ((await this.alive(key, await this.res.redis.client.hGetAll(key))) > 0) return
+    await this.announce(userId, 'offline', audience)
   }
 
-  /** Keeps this node's sockets alive in Redis: one MULTI per HEARTBEAT_CHUNK users. */
+  /**
+   * Keeps this node's sockets alive in Redis: one MULTI per HEARTBEAT_CHUNK users. A socket
+   * whose field was gone (taken for a dead node's while this one was cut off) is written
+   * back, and its user announced again.
+   */
   async heartbeat(socketsByUser: Map<string, string[]>): Promise<void> {
     const now = String(Date.now())
     const users = [...socketsByUser].filter(([, ids]) => ids.length > 0)
     for (let start = 0; start < users.length; start += HEARTBEAT_CHUNK) {
+      const chunk = users.slice(start, start + HEARTBEAT_CHUNK)
       const multi = this.res.redis.client.multi()
-      for (const [userId, socketIds] of users.slice(start, start + HEARTBEAT_CHUNK)) {
+      for (const [userId, socketIds] of chunk) {
         const key = this.socketsKey(userId)
-        multi.hSet(key, Object.fromEntries(socketIds.map((id) => [this.field(id), now]))).expire(key, SOCKET_TTL_SECONDS)
+        multi
+          .hSet(key, Object.fromEntries(socketIds.map((id) => [this.field(id), now])))
+          .expire(key, SOCKET_TTL_SECONDS)
+          .sAdd(this.nodeUsersKey(this.res.config.nodeId), userId)
       }
-      await multi.exec()
+      const replies = await multi.exec()
+      for (const [i, [userId]] of chunk.entries()) {
+        if (Number(replies[i * 3]) > 0) await this.announce(userId, await this.status(userId))
+      }
     }
   }
 

@@ -20,9 +20,11 @@ export class OpBudget {
     return true
   }
 
-  /** Forgets every bucket once there are many (a forgotten bucket starts full again). */
-  prune(max = 10_000) {
-    if (this.buckets.size > max) this.buckets.clear()
+  /** Once there are many, forgets the buckets that have refilled (forgetting one changes nothing). */
+  prune(max = 10_000, now = Date.now()) {
+    if (this.buckets.size <= max) return
+    const refillMs = this.rule.windowSeconds * 1000
+    for (const [userId, bucket] of this.buckets) if (now - bucket.at >= refillMs) this.buckets.delete(userId)
   }
 }
 
