@@ -126,7 +126,8 @@ export class RoomActor {
       for (const o of outcomes) {
         if ('ack' in o && o.message) this.emit('message.created', { message: o.message }, o.message.seq)
       }
-      outcomes.forEach((o, i) => ('ack' in o ? batch[i]!.resolve(o.ack) : batch[i]!.reject(o.error)))
+      // A send that failed because the room was fenced off or Postgres went away retires the actor, as a whole batch would.
+      outcomes.forEach((o, i) => ('ack' in o ? batch[i]!.resolve(o.ack) : batch[i]!.reject(this.failure(o.error))))
     } catch (err) {
       const failure = this.failure(err)
       for (const job of batch) job.reject(failure)

@@ -90,20 +90,32 @@ export class CommitPipeline {
     }
   }
 
-  /** A room's batch failed: a stale epoch or an outage fails it whole; otherwise find the send at fault. */
+  /**
+   * A room's batch failed: a stale epoch or an outage fails it whole; otherwise each send
+   * is committed on its own to find the one at fault. If the room is fenced off or Postgres
+   * goes away part way, the sends already committed keep their acks and the rest fail.
+   */
   private async isolate(pending: Pending, err: unknown) {
     const { batch } = pending
     if (err instanceof StaleEpochError || isDatabaseDown(err) || batch.sends.length === 1) return pending.reject(err)
     const merged: BatchResult = { outcomes: [], lastSeq: batch.lastSeq }
-    for (const send of batch.sends) {
+    for (const [n, send] of batch.sends.entries()) {
+      let stop: unknown
       try {
         const [result] = await this.transaction([{ ...batch, lastSeq: merged.lastSeq, sends: [send] }])
-        if (result instanceof StaleEpochError) return pending.reject(result)
-        merged.outcomes.push(...result!.outcomes)
-        merged.lastSeq = result!.lastSeq
+        if (result instanceof StaleEpochError) stop = result
+        else {
+          merged.outcomes.push(...result!.outcomes)
+          merged.lastSeq = result!.lastSeq
+        }
       } catch (single) {
-        if (single instanceof StaleEpochError || isDatabaseDown(single)) return pending.reject(single)
-        merged.outcomes.push({ error: describeFailure(single) })
+        if (single instanceof StaleEpochError || isDatabaseDown(single)) stop = single
+        else merged.outcomes.push({ error: describeFailure(single) })
+      }
+      if (stop !== undefined) {
+        if (n === 0) return pending.reject(stop)
+        for (let rest = n; rest < batch.sends.length; rest++) merged.outcomes.push({ error: stop })
+        break
       }
     }
     pending.resolve(merged)

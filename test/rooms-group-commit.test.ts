@@ -96,6 +96,27 @@ describe('group commit across rooms', () => {
     expect(rows).toEqual([{ id: (ack as { ack: { messageId: string } }).ack.messageId, seq: 1 }])
   })
 
+  test('fenced off while its batch is split to find a bad send: what committed keeps its ack, the rest fail', async () => {
+    const roomId = newRoomId()
+    const owner = await new RoomStore(bed.resources).activate({ roomId })
+    // The real store; after the first single-send commit, another node takes the room over.
+    class TakenOverMidway extends RoomStore {
+      calls = 0
+      override async commitSends(batches: Parameters<RoomStore['commitSends']>[0]) {
+        if (++this.calls === 3) await new RoomStore(bed.resources).activate({ roomId })
+        return super.commitSends(batches)
+      }
+    }
+    const pipeline = new CommitPipeline({ store: new TakenOverMidway(bed.resources) })
+    const send = (nonce: string, authorId: string) => ({ type: 'send' as const, roomId, authorId, nonce, body: nonce })
+    // A send by a user that does not exist spoils the batch, so it is committed send by send.
+    const result = await pipeline.commit({ ...owner, roomId, sends: [send('a', alice!), send('b', newId()), send('c', bob!)] })
+    expect(result.outcomes.map((o) => ('ack' in o ? o.ack.seq : (o.error as { code?: string }).code))).toEqual([1, 'conflict', 'conflict'])
+    expect(result.outcomes[2]).toMatchObject({ error: expect.any(StaleEpochError) })
+    expect(result.lastSeq).toBe(1)
+    expect((await bed.db.select({ seq: messages.seq }).from(messages).where(eq(messages.roomId, roomId))).map((r) => r.seq)).toEqual([1])
+  })
+
   test('a room fenced off inside a shared transaction fails alone; the other rooms commit', async () => {
     const host = bed.host()
     const healthy = newRoomId()
