@@ -102,5 +102,11 @@ describe('request log', () => {
     expect(typeof line!.ms).toBe('number')
     const register = lines.find((l) => l.route === '/v1/auth/register')
     expect(register).toMatchObject({ status: 201 })
+    // A WebSocket upgrade is logged as what it was: 101.
+    const ws = new WebSocket(`${logged.wsUrl}/ws?token=${u.accessToken}`)
+    await new Promise((resolve) => (ws.onopen = resolve))
+    ws.close()
+    await Bun.sleep(20)
+    expect(lines.find((l) => l.route === '/ws')).toMatchObject({ method: 'GET', status: 101 })
   })
 })

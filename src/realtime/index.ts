@@ -41,8 +41,11 @@ class SocketData {
  * replay the socket to the room's owner machine (src/cluster/http.ts).
  */
 export const realtimeModule = (gateway: Gateway) => {
-  const upgrade = ({ request, server, query }: { request: Request; server: Server<unknown> | null; query: { token?: string } }) => {
-    if (server?.upgrade(request, { data: new SocketData(query.token, gateway, server) })) return undefined
+  const upgrade = ({ request, server, query, set }: { request: Request; server: Server<unknown> | null; query: { token?: string }; set: { status?: number | string } }) => {
+    if (server?.upgrade(request, { data: new SocketData(query.token, gateway, server) })) {
+      set.status = 101 // for the request log and metrics; Bun has already answered the upgrade
+      return undefined
+    }
     throw new AppError('bad_request', 'expected a WebSocket upgrade (GET with Upgrade: websocket)')
   }
   return new Elysia({ detail: { tags: ['realtime'] } })
