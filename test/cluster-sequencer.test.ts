@@ -49,3 +49,20 @@ test('a hole that cannot be filled is given up on instead of stalling the room',
   seq.push(created(4))
   expect(delivered).toEqual([1, 3, 4])
 })
+
+test('edits and reactions made inside a hole are filled with it, in order, before the message that showed it', async () => {
+  const delivered: RoomEvent[] = []
+  const seq = new RoomSequencer('r', {
+    // The dead owner committed 3, then an edit and a reaction at 3, and none reached us.
+    missed: async () => [created(3), edited(3), { type: 'reaction.added', roomId: 'r', atSeq: 3, data: {} }, created(4), edited(4)],
+    deliver: (e) => delivered.push(e),
+    log: createLogger('silent'),
+  })
+  seq.push(created(1))
+  seq.push(created(2))
+  seq.push(created(4))
+  await Bun.sleep(5)
+  seq.push(edited(4))
+  const name = (e: RoomEvent) => `${e.type === 'message.created' ? 'c' : e.type === 'message.updated' ? 'u' : 'r'}${e.seq ?? e.atSeq}`
+  expect(delivered.map(name)).toEqual(['c1', 'c2', 'c3', 'u3', 'r3', 'c4', 'u4'])
+})

@@ -38,11 +38,22 @@ export class RoomSequencer {
     void this.fill(this.lastSeq)
   }
 
+  /**
+   * Delivers what the owner has since `sinceSeq`, up to the message that showed the hole:
+   * the missing messages, and the edits, reactions and deletes made in between, in their
+   * order. One of those may already have come live before the hole showed; it comes again
+   * (they carry whole states — the message, the count — so the last one seen is right).
+   */
   private async fill(sinceSeq: number) {
     this.filling = true
+    const upTo = this.held[0]?.seq ?? Number.POSITIVE_INFINITY
     try {
       for (const event of await this.parts.missed(sinceSeq)) {
-        if (event.type !== 'message.created' || event.seq === undefined || event.seq <= (this.lastSeq ?? 0)) continue
+        if (event.type !== 'message.created' || event.seq === undefined) {
+          if (event.atSeq < upTo) this.parts.deliver(event)
+          continue
+        }
+        if (event.seq <= (this.lastSeq ?? 0) || event.seq >= upTo) continue
         this.lastSeq = event.seq
         this.parts.deliver(event)
       }
