@@ -19,6 +19,8 @@ async function ranked() {
   const modRole = await w.role('mod', ['manage_roles', 'moderate_members', 'ban_members', 'manage_rooms', 'view', 'send'], { position: 5 })
   const seniorRole = await w.role('senior', ['manage_messages'], { position: 10 })
   const lowRole = await w.role('low', ['react'], { position: 2 })
+  // Ranked below the moderators, but carrying what they do not hold.
+  const lowAdminRole = await w.role('low-admin', ['administrator'], { position: 1 })
   const mod = await w.join()
   const peer = await w.join()
   const senior = await w.join()
@@ -27,7 +29,7 @@ async function ranked() {
   await w.grant(peer, modRole.id)
   await w.grant(senior, seniorRole.id)
   const room = await w.room('general')
-  return { w, mod, peer, senior, pleb, modRole, seniorRole, lowRole, room }
+  return { w, mod, peer, senior, pleb, modRole, seniorRole, lowRole, lowAdminRole, room }
 }
 
 type R = Awaited<ReturnType<typeof ranked>>
@@ -37,6 +39,8 @@ const refusals: [string, (r: R, actor: TestUser) => Promise<{ status: number; bo
   ['grant a permission one does not hold', (r, a) => http.post(`/v1/communities/${r.w.id}/roles`, { name: 'x', permissions: ['administrator'], position: 1 }, as(r.w, a)), 'cannot_grant'],
   ['create a role at one\'s own rank', (r, a) => http.post(`/v1/communities/${r.w.id}/roles`, { name: 'x', permissions: [], position: 5 }, as(r.w, a)), 'role_hierarchy'],
   ['assign a role ranked above', (r, a) => http.put(`/v1/communities/${r.w.id}/members/${r.pleb.id}/roles/${r.seniorRole.id}`, undefined, as(r.w, a)), 'role_hierarchy'],
+  ['give a lower role that carries a permission one lacks (to oneself)', (r, a) => http.put(`/v1/communities/${r.w.id}/members/${a.id}/roles/${r.lowAdminRole.id}`, undefined, as(r.w, a)), 'cannot_grant'],
+  ['give a lower role that carries a permission one lacks (to another)', (r, a) => http.put(`/v1/communities/${r.w.id}/members/${r.pleb.id}/roles/${r.lowAdminRole.id}`, undefined, as(r.w, a)), 'cannot_grant'],
   ['assign one\'s own role (same rank)', (r, a) => http.put(`/v1/communities/${r.w.id}/members/${r.pleb.id}/roles/${r.modRole.id}`, undefined, as(r.w, a)), 'role_hierarchy'],
   ['edit a role ranked above', (r, a) => http.patch(`/v1/roles/${r.seniorRole.id}`, { name: 'renamed' }, as(r.w, a)), 'role_hierarchy'],
   ['move a role above oneself', (r, a) => http.patch(`/v1/roles/${r.lowRole.id}`, { position: 7 }, as(r.w, a)), 'role_hierarchy'],

@@ -98,8 +98,10 @@ export class RoleService {
     const role = await this.find(roleId)
     if (role.communityId !== communityId) throw notFound('role')
     if (role.isDefault) throw new AppError('invalid_target', 'everyone has the default role')
-    const { actor, acl } = await this.manageRolesAt(userId, communityId, role.scopeGroupId)
+    const { actor, acl, bits } = await this.manageRolesAt(userId, communityId, role.scopeGroupId)
     assertRoleBelow(acl, actor, role.position)
+    // Giving a role grants its permissions: only those the giver holds (taking one away grants nothing).
+    if (on) assertCanGrant(actor, bits, role.permissions)
     const target = (await this.permissions.context(communityId, targetId)).member
     if (!target.isMember) throw notFound('member')
     await this.permissions.mutate({
