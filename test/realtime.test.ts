@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { MAX_REPLAY } from '../src/realtime/ops'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
 import { WsClient } from './helpers/ws'
@@ -175,6 +176,30 @@ describe('messages over the socket', () => {
     const got = await b.waitForEvents('message.created', 5)
     expect(got.map((e) => e.seq)).toEqual([4, 5, 6, 7, 8])
   })
+})
+
+describe('a long absence', () => {
+  test('more than MAX_REPLAY missed: no replay but a resync event (page over REST), then live; less: replayed', async () => {
+    const { room, alice, bob } = await chatRoom()
+    const total = MAX_REPLAY + 2
+    for (let start = 0; start < total; start += 500) {
+      const n = Math.min(500, total - start)
+      await Promise.all(Array.from({ length: n }, (_, i) => app.services.messages.send(alice.id, room.id, { nonce: `l${start + i}`, body: 'x' })))
+    }
+    const b = await connect(bob.accessToken)
+    expect(await b.request('subscribe', { roomId: room.id, sinceSeq: 1 })).toMatchObject({ op: 'ack', lastSeq: total })
+    const resync = await b.event('subscription.resync', 5000)
+    expect(resync).toMatchObject({ roomId: room.id, data: { roomId: room.id, sinceSeq: 1, lastSeq: total, limit: MAX_REPLAY } })
+    const a = await connect(alice.accessToken)
+    await a.request('send', { roomId: room.id, nonce: 'after', body: 'live' })
+    const [live] = await b.waitForEvents('message.created', 1)
+    expect(live.seq).toBe(total + 1)
+    expect(b.frames.filter((f) => f.type === 'message.created')).toHaveLength(1)
+
+    const c = await connect(bob.accessToken)
+    await c.request('subscribe', { roomId: room.id, sinceSeq: total - 10 })
+    expect((await c.waitForEvents('message.created', 11)).map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => total - 9 + i))
+  }, 60_000)
 })
 
 describe('permissions per op', () => {

@@ -73,7 +73,8 @@ export class RoomHub {
           // Only missed messages catch the topic up; replayed edits and reactions are this socket's alone.
           if (created && room.topicSeq !== undefined) this.toTopic(room, roomId, event, { live: false, except: catchUp })
         }
-        if (missed.length < 1000) break
+        // Unsubscribed or closed meanwhile: the rest of the replay is nobody's.
+        if (missed.length < 1000 || !room.sockets.has(socket)) break
       }
       for (const event of catchUp.queue) {
         if (event.type === 'message.created' && (event.seq ?? 0) <= lastCreated) continue

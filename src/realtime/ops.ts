@@ -1,6 +1,7 @@
 import type { Redis } from '../lib/redis'
 import type { MessageService } from '../modules/messages/service'
 import type { ReceiptService } from '../modules/messages/receipts'
+import { has, Perm } from '../modules/permissions/bits'
 import type { PermissionService } from '../modules/permissions/service'
 import type { Fanout } from './fanout'
 import type { Gateway, Socket } from './gateway'
@@ -23,6 +24,8 @@ type AnyOp = { [N in OpName]: ClientOp<N> }[OpName]
 type Answer = Record<string, unknown> | undefined
 
 const TYPING_MS = 8000
+/** Missed messages a subscribe replays over the socket; beyond this the client pages them in over REST. */
+export const MAX_REPLAY = 5000
 
 /** Runs one client op for a socket; returns the answer frame (ack, pong) or nothing. */
 export async function handleOp(op: AnyOp, socket: Socket, ctx: OpContext): Promise<Answer> {
@@ -44,8 +47,20 @@ export async function handleOp(op: AnyOp, socket: Socket, ctx: OpContext): Promi
       if (socket.closed || !socket.rooms.has(op.roomId)) return ack({ roomId: op.roomId, lastSeq, joined: false })
       // The ack goes first; what was missed follows it, then live events.
       ctx.gateway.reply(socket, ack({ roomId: op.roomId, lastSeq }))
-      await ctx.hub.join(socket.raw, op.roomId, op.sinceSeq)
-      if (socket.closed || !socket.rooms.has(op.roomId)) ctx.hub.leave(socket.raw, op.roomId)
+      let from = op.sinceSeq
+      if (from !== undefined && lastSeq - from > MAX_REPLAY) {
+        // Too much to replay over a socket: the client pages it in over REST, live events follow.
+        const data = { roomId: op.roomId, sinceSeq: from, lastSeq, limit: MAX_REPLAY }
+        ctx.gateway.reply(socket, { op: 'event', type: 'subscription.resync', roomId: op.roomId, data })
+        from = lastSeq
+      }
+      await ctx.hub.join(socket.raw, op.roomId, from)
+      if (socket.closed || !socket.rooms.has(op.roomId)) return void ctx.hub.leave(socket.raw, op.roomId)
+      // A permission change that landed while this subscribe was checking found no room to revoke yet.
+      if (!has(await ctx.permissions.inRoom(userId, op.roomId), Perm.view) && socket.rooms.delete(op.roomId)) {
+        ctx.hub.leave(socket.raw, op.roomId)
+        ctx.gateway.reply(socket, { op: 'event', type: 'subscription.revoked', roomId: op.roomId, data: { roomId: op.roomId } })
+      }
       return undefined
     }
 
