@@ -56,6 +56,13 @@ describe('op budget', () => {
     for (let i = 0; i < 10; i++) c.send({ op: 'ping', id: `f${i}` })
     expect(await c.closed()).toBe(4008)
   })
+
+  test('malformed frames spend the budget too: a flood of them closes the socket with 4008', async () => {
+    const w = await newCommunity(http)
+    const c = await connect(w.owner.accessToken)
+    for (let i = 0; i < 40; i++) c.socket.send(i % 2 ? 'not json' : JSON.stringify({ op: 'no-such-op', id: `m${i}` }))
+    expect(await c.closed()).toBe(4008)
+  })
 })
 
 describe('tokens on a live socket', () => {

@@ -123,6 +123,10 @@ describe('presence', () => {
     const laptop = await connect(alice.accessToken)
     expect(await laptop.request('presence', { status: 'dnd' })).toMatchObject({ op: 'ack', status: 'dnd' })
     expect((await watcher.event('presence.updated', 5000, (e) => e.data.status === 'dnd')).data.userId).toBe(alice.id)
+    // Saying it again changes nothing, so it goes to nobody.
+    for (let i = 0; i < 3; i++) expect(await laptop.request('presence', { status: 'dnd' })).toMatchObject({ op: 'ack', status: 'dnd' })
+    await Bun.sleep(100)
+    expect(watcher.frames.filter((f) => f.type === 'presence.updated' && f.data.userId === alice.id).map((f) => f.data.status)).toEqual(['online', 'dnd'])
     phone.close()
     await Bun.sleep(200)
     expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body).toEqual([

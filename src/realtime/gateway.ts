@@ -92,12 +92,10 @@ export class Gateway {
     if (!socket || socket.closed) return
     this.onFrame?.()
     const parsed = parseFrame(frame)
+    // Every frame spends from the budget, a malformed one too.
+    if (!this.spend(socket)) return this.reply(socket, { op: 'error', id: parsed.ok ? parsed.op.id : parsed.id, code: 'rate_limited', message: 'slow down' })
     if (!parsed.ok) return this.reply(socket, { op: 'error', id: parsed.id, code: parsed.code, message: parsed.message })
     const { op } = parsed
-    if (!this.spend(socket)) {
-      this.reply(socket, { op: 'error', id: op.id, code: 'rate_limited', message: 'slow down' })
-      return
-    }
     try {
       const answer = await handleOp(op, socket, { ...this.deps.ops, gateway: this })
       if (answer !== undefined) this.reply(socket, answer)

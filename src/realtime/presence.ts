@@ -149,9 +149,10 @@ export class Presence {
     return entries.length - stale.length
   }
 
+  /** The status a user chose; announced only when it changes (a repeat would only be fan-out). */
   async set(userId: string, status: Exclude<PresenceStatus, 'offline'>): Promise<void> {
-    await this.res.redis.client.set(this.statusKey(userId), status)
-    await this.announce(userId, status)
+    const previous = await this.res.redis.client.set(this.statusKey(userId), status, { GET: true })
+    if (chosenStatus(previous) !== status) await this.announce(userId, status)
   }
 
   async status(userId: string): Promise<Exclude<PresenceStatus, 'offline'>> {
