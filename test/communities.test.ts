@@ -63,6 +63,16 @@ describe('communities', () => {
     expect(all.find((x: any) => x.userId === m.id).roleIds).toEqual([role.id])
     expect(all.find((x: any) => x.userId === w.owner.id).isOwner).toBe(true)
   })
+
+  test.each([
+    ['members', 'not-an-id'],
+    ['audit-log', '1e30'],
+    ['audit-log', '-5'],
+  ])('a %s cursor the list never gave out (%s) is a 422', async (list, cursor) => {
+    const w = await newCommunity(http)
+    const res = await http.get(`/v1/communities/${w.id}/${list}?cursor=${cursor}`, w.as(w.owner))
+    expect([res.status, res.body.error.code, res.body.error.details]).toEqual([422, 'validation_failed', { field: 'cursor' }])
+  })
 })
 
 describe('invites', () => {

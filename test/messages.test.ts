@@ -40,9 +40,20 @@ describe('history', () => {
     ['two cursors', '?before=5&after=2'],
     ['a negative seq', '?before=-1'],
     ['not a number', '?after=abc'],
+    ['a seq no bigint holds', '?before=100000000000000000000'],
+    ['a fraction', '?after=1.5'],
   ])('%s -> 422', async (_n, q) => {
     const { w, room } = await roomWithMessages(1)
     expect((await http.get(`/v1/rooms/${room.id}/messages${q}`, w.as(w.owner))).status).toBe(422)
+  })
+
+  test('reactions in the path are decoded once: an emoji works, a percent sign is a 422, not a 500', async () => {
+    const { w, room, member, sent } = await roomWithMessages(1)
+    const percent = await http.put(`/v1/messages/${sent[0].id}/reactions/${encodeURIComponent('%')}`, undefined, w.as(member))
+    expect([percent.status, percent.body.error.code]).toEqual([422, 'validation_failed'])
+    ok(await http.put(`/v1/messages/${sent[0].id}/reactions/${encodeURIComponent('👍')}`, undefined, w.as(member)), 204)
+    const [message] = ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(member))).body.messages
+    expect(message.reactions).toEqual([{ emoji: '👍', count: 1 }])
   })
 
   test('cached pages never hide an edit, a delete, a reaction or a new message', async () => {

@@ -55,6 +55,8 @@ describe('connecting', () => {
     expect(await c.next((f) => f.op === 'error')).toMatchObject({ code: 'bad_request' })
     expect(await c.request('fly')).toMatchObject({ op: 'error', code: 'bad_request' })
     expect(await c.request('subscribe', { roomId: 'nope' })).toMatchObject({ op: 'error', code: 'validation_failed' })
+    const { room } = await chatRoom()
+    expect(await c.request('subscribe', { roomId: room.id, sinceSeq: 1e20 })).toMatchObject({ op: 'error', code: 'validation_failed' })
     expect((await c.request('ping')).op).toBe('pong')
   })
 

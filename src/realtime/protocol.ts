@@ -5,7 +5,7 @@ import { UUID_PATTERN } from '../lib/model'
 // The client ops of API.md, one schema each. `id` is the client's, echoed in the answer.
 const Id = T.Union([T.String({ minLength: 1, maxLength: 64 }), T.Integer()])
 const Uuid = T.String({ pattern: UUID_PATTERN })
-const Seq = T.Integer({ minimum: 0 })
+const Seq = T.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 const op = <N extends string, P extends Record<string, TSchema>>(name: N, props: P) =>
   T.Object({ op: T.Literal(name), id: T.Optional(Id), ...props })
 

@@ -12,7 +12,7 @@ import {
   type CommunityRow,
 } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
-import { newId } from '../../lib/ids'
+import { isUuid, newId } from '../../lib/ids'
 import { iso } from '../../lib/model'
 import type { Resources } from '../../resources'
 import { DEFAULT_EVERYONE } from '../permissions/bits'
@@ -102,6 +102,7 @@ export class CommunityService {
   }
 
   async members(userId: string, communityId: string, opts: { cursor?: string; limit?: number }) {
+    if (opts.cursor !== undefined && !isUuid(opts.cursor)) throw badCursor()
     await this.permissions.requireCommunity(userId, communityId)
     const limit = opts.limit ?? 50
     const rows = await this.res.db
@@ -245,6 +246,7 @@ export class CommunityService {
   async auditLog(actorId: string, communityId: string, opts: { cursor?: string; limit?: number }) {
     await this.permissions.requireCommunity(actorId, communityId, 'manage_community')
     const limit = opts.limit ?? 50
+    if (opts.cursor !== undefined && !/^[0-9]{1,15}$/.test(opts.cursor)) throw badCursor()
     const before = opts.cursor ? Number(opts.cursor) : undefined
     const rows = await this.res.db
       .select()
@@ -287,3 +289,4 @@ export async function removeMembership(tx: Tx, communityId: string, userId: stri
   await tx.delete(communityMembers).where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
 }
 
+const badCursor = () => new AppError('validation_failed', 'cursor is not one this list gave out', { details: { field: 'cursor' } })

@@ -44,11 +44,11 @@ export const messagesModule = (s: Services) =>
       return status(204, undefined)
     }, { params: IdParams, detail: { summary: 'Delete your message, or any with manage_messages (a tombstone stays)' } })
     .put('/messages/:id/reactions/:emoji', async ({ user, params, status }) => {
-      await s.messages.react(user.id, params.id, decodeURIComponent(params.emoji), true)
+      await s.messages.react(user.id, params.id, params.emoji, true)
       return status(204, undefined)
     }, { params: ReactionParams })
     .delete('/messages/:id/reactions/:emoji', async ({ user, params, status }) => {
-      await s.messages.react(user.id, params.id, decodeURIComponent(params.emoji), false)
+      await s.messages.react(user.id, params.id, params.emoji, false)
       return status(204, undefined)
     }, { params: ReactionParams })
     .post('/rooms/:id/read', async ({ user, params, body, status }) => {

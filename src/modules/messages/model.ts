@@ -26,7 +26,8 @@ export const SendBody = t.Object({
   attachments: t.Optional(t.Array(Id, { maxItems: 10 })),
 })
 
-const Seq = t.Numeric({ minimum: 0 })
+// Whole numbers a bigint column and a JS number both hold exactly.
+const Seq = t.Numeric({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, multipleOf: 1 })
 export const HistoryQueryT = t.Object({
   before: t.Optional(Seq),
   after: t.Optional(Seq),
