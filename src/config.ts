@@ -43,6 +43,8 @@ export interface Config {
     maxBufferedBytes: number
     /** Opens after which the node runs one full garbage collection once they stop (0: never). */
     gcAfterOpens: number
+    /** Open sockets one user may have on one node; the next is closed with 4008. */
+    maxSocketsPerUser: number
   }
   bodyLimitBytes: number
   trustProxy: boolean
@@ -50,6 +52,7 @@ export interface Config {
     authPerIp: RateRule
     loginFailuresPerAccount: RateRule
     writesPerUser: RateRule
+    readsPerUser: RateRule
   }
   s3: {
     endpoint: string | undefined
@@ -219,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxFrameBytes: int(env, 'WS_MAX_FRAME_BYTES', 16 * 1024, 1024, 1 << 20),
       maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1 << 20, 16 * 1024, 64 << 20),
       gcAfterOpens: int(env, 'WS_GC_AFTER_OPENS', 1000, 0, 10_000_000),
+      maxSocketsPerUser: int(env, 'WS_MAX_SOCKETS_PER_USER', 20, 1, 10_000),
     },
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
     trustProxy: bool(env, 'TRUST_PROXY', Boolean(env.FLY_APP_NAME)),
@@ -226,6 +230,7 @@ export function loadConfig(env: Env = process.env): Config {
       authPerIp: rate(env, 'RATE_AUTH_PER_IP', { limit: 20, windowSeconds: 60 }),
       loginFailuresPerAccount: rate(env, 'RATE_LOGIN_FAILURES', { limit: 10, windowSeconds: 900 }),
       writesPerUser: rate(env, 'RATE_WRITES_PER_USER', { limit: 300, windowSeconds: 60 }),
+      readsPerUser: rate(env, 'RATE_READS_PER_USER', { limit: 1200, windowSeconds: 60 }),
     },
     s3: {
       endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),

@@ -74,8 +74,9 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
     gateway,
     notifications,
     mutes,
-    /** The guard every signed-in module uses: token check plus the per-user write limit. */
-    signedIn: () => authGuard(auth, { rateLimiter: res.rateLimiter, rule: res.config.rateLimits.writesPerUser }),
+    /** The guard every signed-in module uses: token check plus the per-user write and read limits. */
+    signedIn: () =>
+      authGuard(auth, { rateLimiter: res.rateLimiter, writes: res.config.rateLimits.writesPerUser, reads: res.config.rateLimits.readsPerUser }),
     /** Joins the cluster (CLUSTER=redis); nothing to do on a single node. */
     async start() {
       if (res.config.role !== 'worker') {

@@ -50,7 +50,8 @@ const closedOf = (ws: WsClient) =>
   })
 
 test('chaos: SIGKILL one node, restart another, while 50 rooms keep sending', async () => {
-  cluster = await startHearthCluster(['node-a', 'node-b', 'node-c'])
+  // One user holds every socket here (50 senders, 3 observers): more than a person's cap per node.
+  cluster = await startHearthCluster(['node-a', 'node-b', 'node-c'], { WS_MAX_SOCKETS_PER_USER: '200' })
   for (const n of cluster.nodes) live.set(n.nodeId, n)
   const [a] = cluster.nodes as [HearthNode]
   const world = await newCommunity(a.http)

@@ -69,3 +69,20 @@ describe('without a trusted proxy', async () => {
     expect(statuses).toEqual([401, 401, 429])
   })
 })
+
+describe('per-user request budgets', () => {
+  test('reads have their own budget: past it a GET is 429 with Retry-After, writes still go, other users unaffected', async () => {
+    const limited = await startTestApp({ RATE_READS_PER_USER: '5/60' })
+    try {
+      const [reader, other] = [await registerUser(limited.http), await registerUser(limited.http)]
+      for (let i = 0; i < 5; i++) expect((await limited.http.get('/v1/communities', { token: reader.accessToken })).status).toBe(200)
+      const refused = await limited.http.get('/v1/communities', { token: reader.accessToken })
+      expect([refused.status, refused.body.error.code]).toEqual([429, 'rate_limited'])
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect((await limited.http.post('/v1/communities', { name: 'Still writing' }, { token: reader.accessToken })).status).toBe(201)
+      expect((await limited.http.get('/v1/communities', { token: other.accessToken })).status).toBe(200)
+    } finally {
+      await limited.stop()
+    }
+  })
+})

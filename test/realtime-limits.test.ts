@@ -65,6 +65,27 @@ describe('op budget', () => {
   })
 })
 
+describe('sockets per user', () => {
+  test('past WS_MAX_SOCKETS_PER_USER the next socket is closed with 4008; the open ones stay, others are unaffected', async () => {
+    const capped = await startTestApp({ WS_MAX_SOCKETS_PER_USER: '3' })
+    try {
+      const w = await newCommunity(capped.http)
+      const member = await w.join()
+      const open = await Promise.all(Array.from({ length: 3 }, () => connect(w.owner.accessToken, capped)))
+      for (const c of open) await c.request('ping') // each answered: each is registered
+      const fourth = await connect(w.owner.accessToken, capped)
+      expect(await fourth.closed()).toBe(4008)
+      expect((await open[0]!.request('ping')).op).toBe('pong')
+      expect((await (await connect(member.accessToken, capped)).request('ping')).op).toBe('pong')
+      open[1]!.close()
+      await Bun.sleep(100)
+      expect((await (await connect(w.owner.accessToken, capped)).request('ping')).op).toBe('pong')
+    } finally {
+      await capped.stop()
+    }
+  })
+})
+
 describe('tokens on a live socket', () => {
   const shortToken = async (userId: string, seconds: number) =>
     new SignJWT({ sid: crypto.randomUUID() })
@@ -132,7 +153,7 @@ describe('backpressure', () => {
 describe('after a storm of opens', () => {
   test('the node collects its garbage once, when the opens stop, and not again while it stays quiet', async () => {
     const lines: string[] = []
-    const stormy = await startTestApp({ WS_GC_AFTER_OPENS: '20' }, { log: createLogger('info', {}, (line) => lines.push(line)) })
+    const stormy = await startTestApp({ WS_GC_AFTER_OPENS: '20', WS_MAX_SOCKETS_PER_USER: '50' }, { log: createLogger('info', {}, (line) => lines.push(line)) })
     const collections = () => lines.filter((l) => l.includes('collected garbage after a storm')).map((l) => JSON.parse(l))
     try {
       const w = await newCommunity(stormy.http)

@@ -164,6 +164,11 @@ export class Gateway {
       raw.close(CloseCode.badToken, 'bad or expired token')
       return undefined
     }
+    if ((this.byUser.get(user.id)?.size ?? 0) >= this.res.config.ws.maxSocketsPerUser) {
+      this.closes.rateLimited++
+      raw.close(CloseCode.rateLimited, 'too many connections for this user')
+      return undefined
+    }
     this.storms.opened() // counted once authenticated: bad tokens cannot make the node collect
     const socket: Socket = {
       id: crypto.randomUUID(),
