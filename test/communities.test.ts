@@ -181,4 +181,22 @@ describe('audit log', () => {
     expect(entries.find((e: any) => e.entity === 'community_members' && e.action === 'insert' && e.actorId === m.id)).toBeDefined()
     expect((await http.get(`/v1/communities/${w.id}/audit-log`, w.as(m))).status).toBe(403)
   })
+
+  test('a manager of the community does not see the entries of a private room they cannot view; the owner does', async () => {
+    const w = await newCommunity(http)
+    const manager = await w.join()
+    await w.grant(manager, (await w.role('manager', ['manage_community', 'view'])).id)
+    const insider = await w.join()
+    const secret = await w.room('secret-plans', { private: true })
+    ok(await http.post(`/v1/rooms/${secret.id}/members`, { userId: insider.id }, w.as(w.owner)), 201)
+    const open = await w.room('lobby')
+    const about = (entries: any[], roomId: string) =>
+      entries.filter((e) => (e.after ?? e.before)?.id === roomId || (e.after ?? e.before)?.room_id === roomId)
+    const seen = ok(await http.get(`/v1/communities/${w.id}/audit-log?limit=100`, w.as(manager))).body.entries
+    expect(about(seen, secret.id)).toEqual([])
+    expect(JSON.stringify(seen)).not.toContain('secret-plans')
+    expect(about(seen, open.id).length).toBeGreaterThan(0)
+    const all = ok(await http.get(`/v1/communities/${w.id}/audit-log?limit=100`, w.as(w.owner))).body.entries
+    expect(new Set(about(all, secret.id).map((e: any) => e.entity))).toEqual(new Set(['room_members', 'rooms']))
+  })
 })

@@ -15,7 +15,8 @@ import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import { iso } from '../../lib/model'
 import type { Resources } from '../../resources'
-import { DEFAULT_EVERYONE } from '../permissions/bits'
+import { DEFAULT_EVERYONE, has, NONE, Perm } from '../permissions/bits'
+import { computePermissions } from '../permissions/engine'
 import { assertCanModerate } from '../permissions/delegation'
 import type { PermissionService } from '../permissions/service'
 import { lockMembership } from './invites'
@@ -243,8 +244,19 @@ export class CommunityService {
     if (removed.length === 0) throw notFound('owner')
   }
 
+  /**
+   * Changes to access, newest first. Entries about a room the caller cannot view (a
+   * private one) are left out: managing the community does not open its private rooms.
+   */
   async auditLog(actorId: string, communityId: string, opts: { cursor?: string; limit?: number }) {
-    await this.permissions.requireCommunity(actorId, communityId, 'manage_community')
+    const { acl, member } = await this.permissions.requireCommunity(actorId, communityId, 'manage_community')
+    const now = Date.now()
+    const hidden = (entry: { entity: string; before: unknown; after: unknown }) => {
+      const row = (entry.after ?? entry.before) as Record<string, unknown> | null
+      const roomId = entry.entity === 'rooms' ? row?.id : entry.entity === 'room_members' || entry.entity === 'overwrites' ? row?.room_id : undefined
+      if (typeof roomId !== 'string' || !acl.rooms.has(roomId)) return false
+      return !has(computePermissions(acl, member, { kind: 'room', id: roomId }, now) ?? NONE, Perm.view)
+    }
     const limit = opts.limit ?? 50
     if (opts.cursor !== undefined && !/^[0-9]{1,15}$/.test(opts.cursor)) throw badCursor()
     const before = opts.cursor ? Number(opts.cursor) : undefined
@@ -256,7 +268,7 @@ export class CommunityService {
       .limit(limit + 1)
     const page = rows.slice(0, limit)
     return {
-      entries: page.map((e) => ({ ...e, id: String(e.id), createdAt: e.createdAt.toISOString() })),
+      entries: page.filter((e) => !hidden(e)).map((e) => ({ ...e, id: String(e.id), createdAt: e.createdAt.toISOString() })),
       nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
     }
   }
