@@ -2,7 +2,6 @@ import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { ConfigError, loadConfig } from '../src/config'
 import { JobRunner } from '../src/jobs/runner'
 import { Metrics } from '../src/lib/metrics'
-import { NotificationService } from '../src/modules/notifications/service'
 import { startTestApp, TEST_REDIS_URL } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { testProcessorsModule } from './helpers/job-processors'
@@ -33,7 +32,7 @@ describe('ROLE=worker', () => {
       expect(started.jobThreads).toBe(1)
 
       const alice = await registerUser(http)
-      await new NotificationService(res).notify({ userId: alice.id, type: 'follow', targetType: 'user', targetId: 'x' })
+      await app.services.notifications.notify({ userId: alice.id, type: 'follow', targetType: 'user', targetId: 'x' })
       const page = await eventually('processed by the worker process', async () => {
         const body = (await http.get('/v1/notifications', { token: alice.accessToken })).body
         return body.notifications.length === 1 && body

@@ -69,6 +69,25 @@ describe('notifications from messages', () => {
     expect(ok(await http.get('/v1/notifications', w.as(alice))).body.notifications).toEqual([])
   })
 
+  test('what a notification shows is checked when it is read: lost rooms are left out, deleted messages lose their preview', async () => {
+    const w = await newCommunity(http)
+    const [general, backroom] = [await w.room('general'), await w.room('backroom')]
+    const [alice, bob] = [await w.join(), await w.join()]
+    const b = await connect(bob.accessToken)
+    const a = await connect(alice.accessToken)
+    const sent = await a.request('send', { roomId: general.id, nonce: 'p1', body: `@${bob.username} look at this` })
+    await b.event('notification.created', 10_000, (e) => e.data.targetId === general.id)
+    await a.request('send', { roomId: backroom.id, nonce: 'p2', body: `@${bob.username} secret stuff` })
+    await b.event('notification.created', 10_000, (e) => e.data.targetId === backroom.id)
+    // Bob loses the back room; Alice deletes her message in general.
+    ok(await http.put(`/v1/rooms/${backroom.id}/overwrites/member/${bob.id}`, { allow: [], deny: ['view'] }, w.as(w.owner)), 204)
+    ok(await http.delete(`/v1/messages/${sent.messageId}`, w.as(alice)), 204)
+    const list = ok(await http.get('/v1/notifications', w.as(bob))).body.notifications
+    expect(list.map((n: any) => n.targetId)).toEqual([general.id])
+    expect(list[0].data).toMatchObject({ messageId: sent.messageId, preview: null })
+    expect(JSON.stringify(list)).not.toContain('secret stuff')
+  })
+
   test('a retried send does not notify twice', async () => {
     const w = await newCommunity(http)
     const room = await w.room('general')

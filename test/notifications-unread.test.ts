@@ -1,5 +1,4 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { NotificationService } from '../src/modules/notifications/service'
 import { UnreadCounter } from '../src/modules/notifications/unread-count'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
@@ -10,7 +9,7 @@ setDefaultTimeout(20_000)
 
 const app = await startTestApp({ JOB_WORKERS: '2', JOB_BACKOFF_MS: '10' }, { jobs: {} })
 const { http, res } = app
-const service = new NotificationService(res)
+const service = app.services.notifications
 const counter = new UnreadCounter(res)
 
 const unread = async (token: string) => (await http.get('/v1/notifications?limit=1', { token })).body.unreadCount as number

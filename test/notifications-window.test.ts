@@ -1,5 +1,4 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { NotificationService } from '../src/modules/notifications/service'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { eventually } from './helpers/wait'
@@ -8,7 +7,7 @@ import { eventually } from './helpers/wait'
 setDefaultTimeout(20_000)
 
 const app = await startTestApp({ JOB_WORKERS: '1', NOTIFICATION_GROUP_WINDOW: '1' }, { jobs: {} })
-const service = new NotificationService(app.res)
+const service = app.services.notifications
 
 describe('grouping window (NOTIFICATION_GROUP_WINDOW)', () => {
   test('an event after the window starts a new row even while the old one is unread', async () => {

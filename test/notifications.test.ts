@@ -1,5 +1,4 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { NotificationService } from '../src/modules/notifications/service'
 import { userChannel } from '../src/modules/notifications/sink'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
@@ -10,7 +9,7 @@ setDefaultTimeout(20_000)
 
 const app = await startTestApp({ JOB_WORKERS: '2', JOB_BACKOFF_MS: '10' }, { jobs: {} })
 const { http } = app
-const service = new NotificationService(app.res)
+const service = app.services.notifications
 
 /** Waits until the user's list shows `n` rows, then returns the page. */
 async function listed(token: string, n: number, query = '') {

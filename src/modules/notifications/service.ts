@@ -1,9 +1,10 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { notifications } from '../../db/schema'
+import { messages, notifications, type NotificationRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Redis } from '../../lib/redis'
 import type { JobRunner } from '../../jobs/runner'
+import type { PermissionService } from '../permissions/service'
 import type { NotificationView, NotifyInput } from './model'
 import { toNotificationView } from './store'
 import { UnreadCounter } from './unread-count'
@@ -11,7 +12,10 @@ import { UnreadCounter } from './unread-count'
 export class NotificationService {
   private readonly unread: UnreadCounter
 
-  constructor(private readonly res: { db: Database; redis: Redis; jobs: JobRunner }) {
+  constructor(
+    private readonly res: { db: Database; redis: Redis; jobs: JobRunner },
+    private readonly permissions: Pick<PermissionService, 'canViewRooms'>,
+  ) {
     this.unread = new UnreadCounter(res)
   }
 
@@ -49,10 +53,37 @@ export class NotificationService {
     const page = rows.slice(0, opts.limit)
     const last = page[page.length - 1]
     return {
-      notifications: page.map(toNotificationView),
+      notifications: (await this.stillYours(opts.userId, page)).map(toNotificationView),
       unreadCount: await this.unreadCount(opts.userId),
       nextCursor: rows.length > opts.limit && last ? encodeCursor(last.latestAt, last.id) : null,
     }
+  }
+
+  /**
+   * What a notification shows is checked when it is read, not only when it was made: one
+   * about a room the user can no longer view is left out, and a deleted message's preview
+   * is gone.
+   */
+  private async stillYours(userId: string, page: NotificationRow[]): Promise<NotificationRow[]> {
+    const roomIds = page.filter((n) => n.targetType === 'room').map((n) => n.targetId)
+    if (roomIds.length === 0) return page
+    const messageIds = page.flatMap((n) => {
+      const id = (n.data as { messageId?: unknown } | null)?.messageId
+      return typeof id === 'string' ? [id] : []
+    })
+    const [visible, deleted] = await Promise.all([
+      this.permissions.canViewRooms(userId, roomIds),
+      messageIds.length
+        ? this.res.db.select({ id: messages.id }).from(messages).where(and(inArray(messages.id, messageIds), isNotNull(messages.deletedAt)))
+        : [],
+    ])
+    const gone = new Set(deleted.map((m) => m.id))
+    return page
+      .filter((n) => n.targetType !== 'room' || visible.has(n.targetId))
+      .map((n) => {
+        const data = n.data as { messageId?: string; preview?: string } | null
+        return data?.messageId && gone.has(data.messageId) ? { ...n, data: { ...data, preview: null } } : n
+      })
   }
 
   unreadCount(userId: string): Promise<number> {

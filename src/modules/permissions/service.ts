@@ -130,6 +130,19 @@ export class PermissionService {
     return chain
   }
 
+  /** Which of these rooms (any, by id) the user can view now. */
+  async canViewRooms(userId: string, roomIds: string[]): Promise<Set<string>> {
+    const ids = [...new Set(roomIds)]
+    const places = await Promise.all(ids.map((id) => this.placement(id)))
+    const inCommunities = ids.flatMap((id, i) => (places[i]?.communityId ? [{ id, communityId: places[i]!.communityId }] : []))
+    const dms = ids.filter((id, i) => places[i] && !places[i]!.communityId)
+    const [viewable, dmBits] = await Promise.all([
+      this.viewableRooms(userId, inCommunities),
+      Promise.all(dms.map((id) => this.inDm(userId, id))),
+    ])
+    return new Set([...viewable, ...dms.filter((_, i) => has(dmBits[i]!, Perm.view))])
+  }
+
   /**
    * Which of a user's candidate rooms they can view, computed in memory from one context
    * per community (as /tree does) instead of one check per room. DM rooms are given as
