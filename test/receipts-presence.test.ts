@@ -179,8 +179,10 @@ describe('presence', () => {
   test("the node's heartbeat is what keeps its sockets counted", async () => {
     const w = await newCommunity(http)
     const [alice, bob] = [await w.join(), await w.join()]
+    const watcher = await connect(w.owner.accessToken)
     await connect(alice.accessToken)
     await connect(bob.accessToken)
+    for (const user of [alice, bob]) await watcher.event('presence.updated', 5000, (e) => e.data.userId === user.id)
     const statuses = async () =>
       ok(await http.get(`/v1/presence?userIds=${alice.id},${bob.id}`, w.as(w.owner))).body.map((p: any) => p.status).sort()
     expect(await statuses()).toEqual(['online', 'online'])
@@ -194,6 +196,10 @@ describe('presence', () => {
     // ...and one beat (all users in one MULTI) brings both back.
     await (app.services.gateway as unknown as { heartbeat(): Promise<void> }).heartbeat()
     expect(await statuses()).toEqual(['online', 'online'])
+    // Sockets the beat had to write back are announced again, so watchers that saw them go see them back.
+    for (const user of [alice, bob]) {
+      expect((await watcher.event('presence.updated', 5000, (e) => e.data.userId === user.id)).data.status).toBe('online')
+    }
   })
 
   test('a socket that drops while it is still connecting leaves nobody online', async () => {
