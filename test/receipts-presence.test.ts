@@ -15,6 +15,8 @@ const open: WsClient[] = []
 const connect = async (token: string) => {
   const c = await WsClient.open(app.wsUrl, token)
   open.push(c)
+  // Answered once the server has set the socket up (its topics joined): no event can slip past it after this.
+  await c.request('ping')
   return c
 }
 afterEach(() => {
