@@ -98,18 +98,19 @@ describe('tokens on a live socket', () => {
 
   test('the socket closes with 4001 when its token expires', async () => {
     const w = await newCommunity(http)
-    const c = await connect(await shortToken(w.owner.id, 1))
+    // exp has whole seconds: 2 s from now is 1–2 s of life, never a token already spent on arrival.
+    const c = await connect(await shortToken(w.owner.id, 2))
     expect((await c.request('ping')).op).toBe('pong')
-    expect(await c.closed(4000)).toBe(4001)
+    expect(await c.closed(5000)).toBe(4001)
   })
 
   test('an auth op with a fresh token keeps it open; a token of another user is refused', async () => {
     const w = await newCommunity(http)
     const other = await w.join()
-    const c = await connect(await shortToken(w.owner.id, 1))
+    const c = await connect(await shortToken(w.owner.id, 2))
     expect(await c.request('auth', { token: other.accessToken })).toMatchObject({ op: 'error', code: 'forbidden' })
     expect(await c.request('auth', { token: w.owner.accessToken })).toMatchObject({ op: 'ack' })
-    await Bun.sleep(1500)
+    await Bun.sleep(2500)
     expect(c.closeCode).toBeUndefined()
     expect((await c.request('ping')).op).toBe('pong')
   })
