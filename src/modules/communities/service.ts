@@ -15,8 +15,8 @@ import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import { iso } from '../../lib/model'
 import type { Resources } from '../../resources'
-import { DEFAULT_EVERYONE, has, NONE, Perm } from '../permissions/bits'
-import { computePermissions } from '../permissions/engine'
+import { DEFAULT_EVERYONE } from '../permissions/bits'
+import { canView } from '../permissions/engine'
 import { assertCanModerate } from '../permissions/delegation'
 import type { PermissionService } from '../permissions/service'
 import { lockMembership } from './invites'
@@ -255,7 +255,7 @@ export class CommunityService {
       const row = (entry.after ?? entry.before) as Record<string, unknown> | null
       const roomId = entry.entity === 'rooms' ? row?.id : entry.entity === 'room_members' || entry.entity === 'overwrites' ? row?.room_id : undefined
       if (typeof roomId !== 'string' || !acl.rooms.has(roomId)) return false
-      return !has(computePermissions(acl, member, { kind: 'room', id: roomId }, now) ?? NONE, Perm.view)
+      return !canView(acl, member, { kind: 'room', id: roomId }, now)
     }
     const limit = opts.limit ?? 50
     if (opts.cursor !== undefined && !/^[0-9]{1,15}$/.test(opts.cursor)) throw badCursor()

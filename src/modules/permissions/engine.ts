@@ -76,6 +76,11 @@ export function groupChain(acl: CommunityAcl, groupId: string | null): string[] 
   return chain.reverse()
 }
 
+/** Whether the member may view the target (a group or room that exists in this community). */
+export function canView(acl: CommunityAcl, member: MemberContext, target: Target, now: number): boolean {
+  return has(computePermissions(acl, member, target, now) ?? NONE, Perm.view)
+}
+
 /** Returns undefined when the target does not exist in this community. */
 export function computePermissions(
   acl: CommunityAcl,

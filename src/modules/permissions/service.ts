@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../lib/errors'
 import type { Resources } from '../../resources'
 import { has, NONE, Perm, toNames, type PermissionName } from './bits'
 import {
+  canView,
   computeDmPermissions,
   computePermissions,
   type CommunityAcl,
@@ -153,7 +154,7 @@ export class PermissionService {
     const visible: string[] = []
     for (const room of candidates) {
       if (room.communityId === null) {
-        if (has(computeDmPermissions(true), Perm.view)) visible.push(room.id)
+        visible.push(room.id) // a DM member views the DM
         continue
       }
       const list = byCommunity.get(room.communityId)
@@ -166,7 +167,7 @@ export class PermissionService {
         const { acl, member } = await this.context(communityId, userId)
         if (!acl || !member.isMember) return
         for (const id of roomIds) {
-          if (has(computePermissions(acl, member, { kind: 'room', id }, now) ?? NONE, Perm.view)) visible.push(id)
+          if (canView(acl, member, { kind: 'room', id }, now)) visible.push(id)
         }
       }),
     )

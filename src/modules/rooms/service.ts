@@ -3,8 +3,8 @@ import { groupClosure, groups, messagePins, messages, roomMembers, roomReads, ro
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Resources } from '../../resources'
-import { has, NONE, Perm } from '../permissions/bits'
-import { computePermissions } from '../permissions/engine'
+import { has, Perm } from '../permissions/bits'
+import { canView } from '../permissions/engine'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { MAX_DM_PEOPLE } from './dms'
 
@@ -251,12 +251,11 @@ export class RoomService {
       this.res.db.select().from(rooms).where(eq(rooms.communityId, communityId)).orderBy(asc(rooms.position), asc(rooms.id)),
     ])
     const now = Date.now()
-    const canView = (target: { kind: 'group' | 'room'; id: string }) =>
-      has(computePermissions(acl, member, target, now) ?? NONE, Perm.view)
+    const visible = (target: { kind: 'group' | 'room'; id: string }) => canView(acl, member, target, now)
     const nodes = new Map<string, GroupView>(groupRows.map((g) => [g.id, { ...toGroupView(g), groups: [], rooms: [] }]))
     const top: GroupView = { id: '', communityId, parentId: null, name: '', position: 0, groups: [], rooms: [] }
     for (const r of roomRows) {
-      if (!canView({ kind: 'room', id: r.id })) continue
+      if (!visible({ kind: 'room', id: r.id })) continue
       ;(r.groupId ? nodes.get(r.groupId)! : top).rooms.push(toRoomView(r))
     }
     for (const g of groupRows) (g.parentId ? nodes.get(g.parentId)! : top).groups.push(nodes.get(g.id)!)
@@ -264,7 +263,7 @@ export class RoomService {
     const prune = (list: GroupView[]): GroupView[] =>
       list.filter((g) => {
         g.groups = prune(g.groups)
-        return g.rooms.length > 0 || g.groups.length > 0 || canView({ kind: 'group', id: g.id })
+        return g.rooms.length > 0 || g.groups.length > 0 || visible({ kind: 'group', id: g.id })
       })
     return { communityId, groups: prune(top.groups), rooms: top.rooms }
   }
