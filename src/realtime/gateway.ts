@@ -54,6 +54,8 @@ export class Gateway {
   private accepting = true
   /** Where the backpressure sweep goes on from, so one tick checks a bounded slice of the sockets. */
   private sweepCursor: Iterator<Socket> | undefined
+  /** Permission changes heard so far: a subscribe that heard one while it checked checks again. */
+  permissionChanges = 0
   /** Sockets this node closed, by reason (exported in /metrics). */
   readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
   onFrame: (() => void) | undefined
@@ -73,7 +75,17 @@ export class Gateway {
     )
     this.timers.push(setInterval(() => void this.heartbeat(), 30_000))
     for (const t of this.timers) t.unref?.()
-    deps.permissions.onChange((scopes) => void this.revalidate(scopes))
+    deps.permissions.onChange((scopes) => {
+      this.permissionChanges++
+      void this.revalidate(scopes)
+    })
+  }
+
+  /** Ends a socket's subscription to a room it may no longer see, and tells the client. */
+  revoke(socket: Socket, roomId: string) {
+    if (!socket.rooms.delete(roomId)) return
+    this.deps.hub.leave(socket.raw, roomId)
+    this.reply(socket, { op: 'event', type: 'subscription.revoked', roomId, data: { roomId } })
   }
 
   get connections(): number {
@@ -229,14 +241,11 @@ export class Gateway {
    */
   private sweepBackpressure() {
     const limit = this.res.config.ws.maxBufferedBytes
-    for (let checked = 0; checked < SWEEP_SLICE && this.sockets.size > 0; checked++) {
-      this.sweepCursor ??= this.sockets.values()
-      const next = this.sweepCursor.next()
-      if (next.done) {
-        this.sweepCursor = undefined
-        if (checked >= this.sockets.size) break
-        continue
-      }
+    const slice = Math.min(SWEEP_SLICE, this.sockets.size)
+    for (let checked = 0; checked < slice; checked++) {
+      let next = (this.sweepCursor ??= this.sockets.values()).next()
+      if (next.done) next = (this.sweepCursor = this.sockets.values()).next() // round again from the start
+      if (next.done) break
       const socket = next.value
       if (!socket.closed && socket.raw.getBufferedAmount() > limit) {
         this.res.log.info('closing a socket that cannot keep up', { userId: socket.user.id })
@@ -247,7 +256,6 @@ export class Gateway {
       }
     }
   }
-
 
   private async heartbeat() {
     const beating = [...this.byUser].map(([userId, sockets]) => [userId, [...sockets].filter((s) => !s.closed)] as const)
@@ -267,11 +275,7 @@ export class Gateway {
       for (const [roomId, scope] of socket.rooms) {
         if (!touched.has(scope)) continue
         const bits = await this.deps.permissions.inRoom(socket.user.id, roomId).catch(() => 0n)
-        if (!has(bits, Perm.view) && socket.rooms.has(roomId)) {
-          socket.rooms.delete(roomId)
-          this.deps.hub.leave(socket.raw, roomId)
-          this.reply(socket, { op: 'event', type: 'subscription.revoked', roomId, data: { roomId } })
-        }
+        if (!has(bits, Perm.view)) this.revoke(socket, roomId)
       }
       for (const communityId of socket.communities) {
         if (!touched.has(communityId)) continue

@@ -40,6 +40,7 @@ export async function handleOp(op: AnyOp, socket: Socket, ctx: OpContext): Promi
       return ack({ expiresAt: new Date(socket.user.expiresAt).toISOString() })
 
     case 'subscribe': {
+      const changesBefore = ctx.gateway.permissionChanges
       const { placement } = await ctx.permissions.requireRoom(userId, op.roomId)
       socket.rooms.set(op.roomId, placement.communityId ?? `room:${op.roomId}`)
       const lastSeq = await ctx.messages.lastSeq(op.roomId)
@@ -56,10 +57,9 @@ export async function handleOp(op: AnyOp, socket: Socket, ctx: OpContext): Promi
       }
       await ctx.hub.join(socket.raw, op.roomId, from)
       if (socket.closed || !socket.rooms.has(op.roomId)) return void ctx.hub.leave(socket.raw, op.roomId)
-      // A permission change that landed while this subscribe was checking found no room to revoke yet.
-      if (!has(await ctx.permissions.inRoom(userId, op.roomId), Perm.view) && socket.rooms.delete(op.roomId)) {
-        ctx.hub.leave(socket.raw, op.roomId)
-        ctx.gateway.reply(socket, { op: 'event', type: 'subscription.revoked', roomId: op.roomId, data: { roomId: op.roomId } })
+      // A permission change heard while this subscribe was checking found no room to revoke yet.
+      if (ctx.gateway.permissionChanges !== changesBefore && !has(await ctx.permissions.inRoom(userId, op.roomId), Perm.view)) {
+        ctx.gateway.revoke(socket, op.roomId)
       }
       return undefined
     }
