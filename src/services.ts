@@ -83,21 +83,7 @@ export function createServices(res: Resources, opts: { router?: Router } = {}) {
         await presence.startedAt(Date.now()).catch((err) => res.log.warn('could not clear the presence of an earlier run', { error: err }))
       }
       await cluster?.start({ permissions })
-      if (cluster) {
-        let members = cluster.membership.live()
-        cluster.membership.onChange((next) => {
-          const gone = members.filter((m) => !next.includes(m) && m !== cluster.nodeId)
-          members = next
-          // Reaped only if still gone a lease later: a node that was cut off for a moment keeps its users.
-          for (const nodeId of gone) {
-            const leftAt = Date.now()
-            setTimeout(() => {
-              if (cluster.membership.live().includes(nodeId)) return
-              void presence.nodeGone(nodeId, leftAt).catch((err) => res.log.warn("could not reap a dead node's presence", { nodeId, error: err }))
-            }, res.config.cluster.leaseMs).unref?.()
-          }
-        })
-      }
+      if (cluster) presence.followNodes(cluster.membership, res.config.cluster.leaseMs)
     },
     /** Closes sockets (4012), hands rooms over to the other nodes, and drains the room actors. */
     async stop() {

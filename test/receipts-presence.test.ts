@@ -164,6 +164,34 @@ describe('presence', () => {
     expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('online')
   })
 
+  test('a node that leaves the members is reaped a lease later, unless it is back by then', async () => {
+    const w = await newCommunity(http)
+    const [alice, bob] = [await w.join(), await w.join()]
+    const watcher = await connect(w.owner.accessToken)
+    // Alice's socket is on node-flaky, Bob's on node-dead (neither this app): written as their nodes would, last beat a second ago.
+    const onNode = async (nodeId: string, userId: string) => {
+      await app.res.redis.client.hSet(app.res.redis.key('presence', 'sockets', userId), { [`${nodeId}/s`]: String(Date.now() - 1000) })
+      await app.res.redis.client.sAdd(app.res.redis.key('presence', 'node', nodeId), userId)
+    }
+    await onNode('node-flaky', alice.id)
+    await onNode('node-dead', bob.id)
+    // The cluster's membership as this node hears it.
+    let live = [app.res.config.nodeId, 'node-flaky', 'node-dead']
+    const listeners: ((members: string[]) => void)[] = []
+    const membership = { nodeId: app.res.config.nodeId, live: () => live, onChange: (l: (m: string[]) => void) => (listeners.push(l), () => {}) }
+    const hear = (members: string[]) => ((live = members), listeners.forEach((l) => l(members)))
+    app.services.presence.followNodes(membership, 300)
+    hear([app.res.config.nodeId]) // both gone...
+    await Bun.sleep(100)
+    hear([app.res.config.nodeId, 'node-flaky']) // ...one back within the grace
+    const offline = await watcher.event('presence.updated', 5000, (e) => e.data.status === 'offline')
+    expect(offline.data.userId).toBe(bob.id)
+    await Bun.sleep(400)
+    expect(watcher.frames.filter((f) => f.type === 'presence.updated' && f.data.userId === alice.id)).toEqual([])
+    const statuses = ok(await http.get(`/v1/presence?userIds=${alice.id},${bob.id}`, w.as(w.owner))).body
+    expect(Object.fromEntries(statuses.map((p: any) => [p.userId, p.status]))).toEqual({ [alice.id]: 'online', [bob.id]: 'offline' })
+  })
+
   test('a node that restarts under the same id takes the sockets of its earlier run offline', async () => {
     const w = await newCommunity(http)
     const alice = await w.join()

@@ -100,7 +100,9 @@ export class Gateway {
   }
 
   async message(raw: ServerWebSocket<unknown>, frame: unknown) {
-    const socket = this.sockets.get(raw) ?? (await this.pending.get(raw))
+    // A frame that arrives while the socket is still being set up (topics, presence) waits for it.
+    const pending = this.pending.get(raw)
+    const socket = pending ? await pending : this.sockets.get(raw)
     if (!socket || socket.closed) return
     this.onFrame?.()
     const parsed = parseFrame(frame)

@@ -12,6 +12,13 @@ export interface Audience {
   broadcast: string[]
 }
 
+/** What presence needs of the cluster's membership (src/cluster/membership.ts). */
+export interface NodeMembership {
+  readonly nodeId: string
+  live(): string[]
+  onChange(listener: (members: string[]) => void): () => void
+}
+
 const SOCKET_TTL_SECONDS = 90
 const HEARTBEAT_CHUNK = 500
 
@@ -66,6 +73,25 @@ export class Presence {
     }
     if ((await this.alive(key, fields)) > 0) return
     await this.wentOffline(userId)
+  }
+
+  /**
+   * Follows the cluster's members: a node that left and is still gone `graceMs` later
+   * (a lease: one cut off for a moment keeps its users) is reaped by nodeGone. Never this one.
+   */
+  followNodes(membership: NodeMembership, graceMs: number): () => void {
+    let members = membership.live()
+    return membership.onChange((next) => {
+      const gone = members.filter((m) => !next.includes(m) && m !== membership.nodeId)
+      members = next
+      for (const nodeId of gone) {
+        const leftAt = Date.now()
+        setTimeout(() => {
+          if (membership.live().includes(nodeId)) return
+          void this.nodeGone(nodeId, leftAt).catch((err) => this.res.log.warn("could not reap a dead node's presence", { nodeId, error: err }))
+        }, graceMs).unref?.()
+      }
+    })
   }
 
   /**
