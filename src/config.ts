@@ -55,6 +55,8 @@ export interface Config {
     readsPerUser: RateRule
   }
   s3: {
+    /** True when S3_BUCKET or S3_ENDPOINT is set: media go to S3; otherwise to the disk store under `dataDir`. */
+    enabled: boolean
     endpoint: string | undefined
     region: string
     bucket: string
@@ -68,6 +70,30 @@ export interface Config {
   roomIdleSeconds: number
   cluster: ClusterConfig
   jobs: JobsConfig
+  media: MediaConfig
+}
+
+export interface MediaConfig {
+  /** Where clients reach this server (e.g. https://chat.example.com); the disk store's URLs and avatar URLs start with it. Unset: paths only. */
+  publicUrl: string | undefined
+  /** HMAC key of the disk store's URLs (32+ characters); unset: generated once and kept in `dataDir`. */
+  signingKey: string | undefined
+  /** Largest upload per purpose, in bytes. */
+  maxBytes: { attachment: number; post: number; avatar: number; community_icon: number }
+  /** Bytes one user may hold (pending, processing and ready media). */
+  quotaBytes: number
+  /** Images with more pixels than this (read from the header) are refused before any decoding. */
+  maxPixels: number
+  uploadTtlSeconds: number
+  downloadTtlSeconds: number
+  /** Media never attached to anything are deleted this long after their upload began. */
+  orphanSeconds: number
+  /** One attempt at processing an image gives up after this long (and is retried). */
+  processTimeoutMs: number
+  /** Media still `processing` this long (its job lost) end `failed`. */
+  staleProcessingSeconds: number
+  /** How often the sweep (orphans, stale processing, released media) runs. */
+  sweepEverySeconds: number
 }
 
 export interface ClusterConfig {
@@ -233,6 +259,7 @@ export function loadConfig(env: Env = process.env): Config {
       readsPerUser: rate(env, 'RATE_READS_PER_USER', { limit: 1200, windowSeconds: 60 }),
     },
     s3: {
+      enabled: Boolean(env.S3_BUCKET || env.S3_ENDPOINT),
       endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),
       region: env.S3_REGION || 'auto',
       bucket: env.S3_BUCKET || 'hearth-media',
@@ -259,5 +286,34 @@ export function loadConfig(env: Env = process.env): Config {
       stalledIntervalMs: int(env, 'JOB_STALLED_INTERVAL_MS', 30_000, 100, 3_600_000),
       notificationGroupWindowSeconds: int(env, 'NOTIFICATION_GROUP_WINDOW', 600, 0, 7 * 86400),
     },
+    media: mediaConfig(env),
+  }
+}
+
+const MB = 1024 * 1024
+
+function mediaConfig(env: Env): MediaConfig {
+  const signingKey = env.MEDIA_SIGNING_KEY || undefined
+  if (signingKey !== undefined && signingKey.length < 32) {
+    throw new ConfigError('MEDIA_SIGNING_KEY: must be at least 32 characters — e.g. `openssl rand -hex 32`, or unset it')
+  }
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '')
+  return {
+    publicUrl,
+    signingKey,
+    maxBytes: {
+      attachment: int(env, 'MEDIA_MAX_BYTES_ATTACHMENT', 25 * MB, 1, 5 * 1024 * MB),
+      post: int(env, 'MEDIA_MAX_BYTES_POST', 25 * MB, 1, 5 * 1024 * MB),
+      avatar: int(env, 'MEDIA_MAX_BYTES_AVATAR', 5 * MB, 1, 5 * 1024 * MB),
+      community_icon: int(env, 'MEDIA_MAX_BYTES_COMMUNITY_ICON', 5 * MB, 1, 5 * 1024 * MB),
+    },
+    quotaBytes: int(env, 'MEDIA_QUOTA_BYTES', 1024 * MB, 1, Number.MAX_SAFE_INTEGER),
+    maxPixels: int(env, 'MEDIA_MAX_PIXELS', 50_000_000, 1, 1_000_000_000),
+    uploadTtlSeconds: int(env, 'MEDIA_UPLOAD_TTL', 600, 1, 7 * 86400),
+    downloadTtlSeconds: int(env, 'MEDIA_DOWNLOAD_TTL', 3600, 1, 7 * 86400),
+    orphanSeconds: int(env, 'MEDIA_ORPHAN_SECONDS', 86400, 1, 365 * 86400),
+    processTimeoutMs: int(env, 'MEDIA_PROCESS_TIMEOUT_MS', 60_000, 1, 3_600_000),
+    staleProcessingSeconds: int(env, 'MEDIA_STALE_PROCESSING_SECONDS', 900, 1, 7 * 86400),
+    sweepEverySeconds: int(env, 'MEDIA_SWEEP_EVERY_SECONDS', 300, 1, 86400),
   }
 }

@@ -9,6 +9,8 @@ export const users = pgTable(
     email: text('email').notNull(),
     passwordHash: text('password_hash').notNull(),
     displayName: text('display_name'),
+    /** Set by PUT /v1/users/me/avatar: a stable Hearth URL that redirects to the avatar's current signed variant. */
+    avatarUrl: text('avatar_url'),
     isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
