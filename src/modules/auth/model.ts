@@ -7,6 +7,7 @@ export const User = t.Object({
   id: t.String(),
   username: t.String(),
   displayName: t.Nullable(t.String()),
+  avatarUrl: t.Nullable(t.String()),
   createdAt: t.String({ format: 'date-time' }),
 })
 

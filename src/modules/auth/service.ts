@@ -27,6 +27,7 @@ export const toUserView = (u: UserRow): UserView => ({
   id: u.id,
   username: u.username,
   displayName: u.displayName,
+  avatarUrl: u.avatarUrl,
   createdAt: u.createdAt.toISOString(),
 })
 

@@ -1,0 +1,56 @@
+import sharp from 'sharp'
+import { rgbaToThumbHash } from 'thumbhash'
+import { variantSpecs } from './view'
+
+export interface RenderedVariant {
+  name: string
+  bytes: Uint8Array
+  width: number
+  height: number
+  contentType: 'image/webp'
+}
+
+export interface RenderedImage {
+  /** As shown, after orientation. */
+  width: number
+  height: number
+  thumbhash: string
+  variants: RenderedVariant[]
+}
+
+// One decode per image: oriented and shrunk to the largest variant (JPEG shrinks while
+// it decodes), then every output is made from those raw pixels. Raw pixels carry no
+// metadata, so EXIF (GPS included), XMP, IPTC and ICC never reach a variant.
+const largest = variantSpecs.at(-1)!.size
+
+/**
+ * Orientation applied, metadata gone, WebP variants and a ThumbHash placeholder. The
+ * decoder refuses more than `maxPixels` pixels and warns-as-errors on damaged data.
+ */
+export async function renderImage(bytes: Uint8Array, opts: { maxPixels: number }): Promise<RenderedImage> {
+  const input = { limitInputPixels: opts.maxPixels, failOn: 'warning' as const }
+  const meta = await sharp(bytes, input).metadata()
+  const { data, info } = await sharp(bytes, input)
+    .rotate()
+    .resize({ width: largest, height: largest, fit: 'inside', withoutEnlargement: true })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } }
+  const variants = await Promise.all(
+    variantSpecs.map(async (spec) => {
+      const out = await sharp(data, raw)
+        .resize({ width: spec.size, height: spec.size, fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer({ resolveWithObject: true })
+      return { name: spec.name, bytes: new Uint8Array(out.data), width: out.info.width, height: out.info.height, contentType: 'image/webp' as const }
+    }),
+  )
+  const thumb = await sharp(data, raw).resize({ width: 100, height: 100, fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true })
+  return {
+    width: meta.autoOrient?.width ?? meta.width,
+    height: meta.autoOrient?.height ?? meta.height,
+    thumbhash: Buffer.from(rgbaToThumbHash(thumb.info.width, thumb.info.height, thumb.data)).toString('base64'),
+    variants,
+  }
+}

@@ -1,0 +1,259 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
+import type { MediaConfig } from '../../config'
+import type { Database } from '../../db/client'
+import { media, mediaRefs, users, type MediaRow, type UserRow } from '../../db/schema'
+import { AppError, notFound } from '../../lib/errors'
+import { newId } from '../../lib/ids'
+import type { Logger } from '../../lib/log'
+import type { JobRunner } from '../../jobs/runner'
+import { jobId } from '../../jobs/queues'
+import type { PermissionService } from '../permissions/service'
+import { acceptedTypes, isImageType } from './formats'
+import { HEAD_BYTES, inspectBytes, Refusal } from './inspect'
+import type { MediaView, Purpose, UploadInput } from './model'
+import type { LivePort, RecordEvent } from './ports'
+import type { MediaRefs } from './refs'
+import type { MediaStorage, UploadTicket } from './storage'
+import { mediaKeys, toView } from './view'
+
+/** Decides whether a user can see any of the targets of one kind that reference a media (e.g. posts by their visibility). */
+export type RefVisibility = (userId: string, targetIds: string[]) => Promise<boolean>
+
+export interface MediaDeps {
+  db: Database
+  storage: MediaStorage
+  config: MediaConfig
+  log: Logger
+  jobs: Pick<JobRunner, 'enqueue'>
+  permissions: Pick<PermissionService, 'canViewRooms'>
+  live: LivePort
+  recordEvent: RecordEvent
+  refs: MediaRefs
+  /** Kinds of reference without a room (posts, comments) and how to check them; kinds with neither are visible to the uploader only. */
+  refVisibility?: Record<string, RefVisibility>
+}
+
+/** Avatars and community icons are shown to anyone who sees the user or the community. */
+const publicKinds = new Set(['avatar', 'community_icon'])
+const imagePurposes = new Set<Purpose>(['avatar', 'community_icon'])
+const aliases: Record<string, string> = { 'image/jpg': 'image/jpeg', 'audio/mp3': 'audio/mpeg', 'audio/x-wav': 'audio/wav', 'audio/wave': 'audio/wav' }
+
+/**
+ * Uploads go straight to storage with a URL that accepts exactly the declared file;
+ * `complete` checks what arrived and hands it to the media queue; reads are allowed to
+ * the uploader and to whoever can see something that references the media.
+ */
+export class MediaService {
+  constructor(private readonly deps: MediaDeps) {}
+
+  async createUpload(opts: UploadInput & { userId: string }): Promise<{ media: MediaView; upload: UploadTicket }> {
+    const { config } = this.deps
+    const purpose = opts.purpose ?? 'attachment'
+    const contentType = normaliseType(opts.contentType)
+    if (imagePurposes.has(purpose) && !isImageType(contentType)) {
+      throw new AppError('unsupported_media_type', `${purposeName[purpose]} must be a PNG, JPEG, GIF or WebP image`)
+    }
+    if (!acceptedTypes.includes(contentType)) {
+      throw new AppError('unsupported_media_type', `${contentType} files are not accepted; accepted: ${acceptedTypes.join(', ')}`)
+    }
+    const limit = config.maxBytes[purpose]
+    if (opts.size > limit) throw new AppError('payload_too_large', `${purposeName[purpose]} may be at most ${formatBytes(limit)}`)
+
+    const id = newId()
+    const row = await this.deps.db.transaction(async (tx) => {
+      // One upload at a time per user passes the quota check.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`media-quota:${opts.userId}`}))`)
+      const [used] = await tx
+        .select({ bytes: sql<string>`coalesce(sum(${media.size}), 0)` })
+        .from(media)
+        .where(and(eq(media.ownerId, opts.userId), inArray(media.status, ['pending', 'processing', 'ready'])))
+      const usedBytes = Number(used?.bytes ?? 0)
+      if (usedBytes + opts.size > config.quotaBytes) {
+        throw new AppError(
+          'quota_exceeded',
+          `this upload would take your media to ${formatBytes(usedBytes + opts.size)}; the quota is ${formatBytes(config.quotaBytes)}`,
+        )
+      }
+      const [inserted] = await tx
+        .insert(media)
+        .values({ id, ownerId: opts.userId, purpose, filename: safeFilename(opts.filename), contentType, size: opts.size, originalKey: mediaKeys.original(id) })
+        .returning()
+      return inserted!
+    })
+    const upload = await this.deps.storage.uploadUrl({ key: row.originalKey, contentType, size: opts.size, expiresInSeconds: config.uploadTtlSeconds })
+    return { media: await this.view(row), upload }
+  }
+
+  /**
+   * Looks at what was stored: its size, its type by its bytes, an image's pixel count by
+   * its header. Refused media end `failed` (422 with the reason) and their bytes are
+   * deleted; accepted media go `processing` and to the media queue.
+   */
+  async complete(opts: { userId: string; mediaId: string }): Promise<MediaView> {
+    const row = await this.own(opts)
+    if (row.status === 'failed') throw new AppError('media_rejected', row.error ?? 'this media failed')
+    if (row.status !== 'pending') return this.view(row)
+    const { storage, config } = this.deps
+    const stored = await storage.stat(row.originalKey)
+    if (!stored) throw new AppError('upload_missing', 'nothing was uploaded yet: send the file to the upload URL, then complete')
+    const head = await storage.read(row.originalKey, { bytes: Math.min(HEAD_BYTES, stored.size) })
+    try {
+      inspectBytes(head, {
+        declaredType: row.contentType,
+        declaredSize: row.size,
+        storedSize: stored.size,
+        maxPixels: config.maxPixels,
+        complete: stored.size <= HEAD_BYTES,
+      })
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err
+      await this.reject(row, err.message)
+      throw new AppError('media_rejected', err.message)
+    }
+    const [processing] = await this.deps.db
+      .update(media)
+      .set({ status: 'processing', processingAt: new Date() })
+      .where(and(eq(media.id, row.id), eq(media.status, 'pending')))
+      .returning()
+    if (!processing) return this.view(await this.own(opts)) // completed twice at once: the other call won
+    try {
+      await this.deps.jobs.enqueue({ queue: 'media', name: 'media.process', data: { mediaId: row.id }, jobId: jobId('media', row.id) })
+    } catch (err) {
+      // Not queued: back to pending, so a retried complete queues it.
+      await this.deps.db.update(media).set({ status: 'pending', processingAt: null }).where(eq(media.id, row.id))
+      throw err
+    }
+    return this.view(processing)
+  }
+
+  /** The media with signed URLs; 404 to anyone who may not see it. */
+  async get(opts: { userId: string; mediaId: string }): Promise<MediaView> {
+    const row = await this.find(opts.mediaId)
+    if (!row || !(await this.canView(opts.userId, opts.mediaId, row))) throw notFound('media')
+    return this.view(row)
+  }
+
+  /** The uploader, and anyone who can see something that references the media (a room's readers, for a message's). */
+  async canView(userId: string, mediaId: string, known?: MediaRow): Promise<boolean> {
+    const row = known ?? (await this.find(mediaId))
+    if (!row || row.status === 'deleted') return false
+    if (row.ownerId === userId) return true
+    const refs = await this.deps.db.select().from(mediaRefs).where(eq(mediaRefs.mediaId, mediaId))
+    if (refs.some((r) => publicKinds.has(r.kind))) return true
+    const roomIds = refs.flatMap((r) => (r.roomId ? [r.roomId] : []))
+    if (roomIds.length && (await this.deps.permissions.canViewRooms(userId, roomIds)).size > 0) return true
+    const byKind = new Map<string, string[]>()
+    for (const r of refs) if (!r.roomId && this.deps.refVisibility?.[r.kind]) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r.targetId])
+    for (const [kind, targetIds] of byKind) if (await this.deps.refVisibility![kind]!(userId, targetIds)) return true
+    return false
+  }
+
+  /**
+   * Makes one of the caller's ready images their avatar (null: none). The old avatar is
+   * released (and deleted if nothing else uses it). `avatarUrl` is a stable Hearth URL per
+   * avatar that redirects to a fresh signed URL, so user views can be cached.
+   */
+  async setAvatar(opts: { userId: string; mediaId: string | null }): Promise<UserRow> {
+    const { userId, mediaId } = opts
+    const { user, released } = await this.deps.db.transaction(async (tx) => {
+      if (mediaId) {
+        const [row] = await tx.select().from(media).where(and(eq(media.id, mediaId), eq(media.ownerId, userId))).for('update')
+        if (!row || row.status === 'deleted') throw new AppError('invalid_media', `media ${mediaId} is not one of your uploads`)
+        if (!isImageType(row.contentType)) throw new AppError('invalid_media', 'an avatar must be an image')
+        if (row.status === 'failed') throw new AppError('invalid_media', `media ${mediaId} failed: ${row.error ?? 'it could not be processed'}`)
+        if (row.status !== 'ready') throw new AppError('media_not_ready', 'this image is not processed yet; set it once media.updated says ready')
+      }
+      const old = await tx
+        .delete(mediaRefs)
+        .where(and(eq(mediaRefs.kind, 'avatar'), eq(mediaRefs.targetId, userId), mediaId ? ne(mediaRefs.mediaId, mediaId) : undefined))
+        .returning({ mediaId: mediaRefs.mediaId })
+      if (mediaId) await this.deps.refs.attach({ tx, mediaIds: [mediaId], kind: 'avatar', targetId: userId, ownerId: userId })
+      const [user] = await tx
+        .update(users)
+        .set({ avatarUrl: mediaId ? this.avatarUrl(mediaId) : null })
+        .where(eq(users.id, userId))
+        .returning()
+      if (!user) throw new AppError('unauthorized', 'the account of this token no longer exists')
+      await this.deps.recordEvent(tx, { type: 'user.updated', data: { userId, avatarUrl: user.avatarUrl }, actorId: userId })
+      return { user, released: old.map((o) => o.mediaId) }
+    })
+    await this.deps.refs.purgeUnreferenced(released).catch((err) => this.deps.log.warn('could not delete a replaced avatar', { error: err }))
+    return user
+  }
+
+  /** The stable URL of an avatar or community icon. */
+  avatarUrl(mediaId: string): string {
+    return `${this.deps.config.publicUrl ?? ''}/v1/media/${mediaId}/avatar`
+  }
+
+  /** Where an avatar or community icon is now: a signed URL of its small variant. 404 for any other media. */
+  async publicImageLocation(mediaId: string): Promise<string> {
+    const [row] = await this.deps.db
+      .select({ media })
+      .from(media)
+      .innerJoin(mediaRefs, eq(mediaRefs.mediaId, media.id))
+      .where(and(eq(media.id, mediaId), eq(media.status, 'ready'), inArray(mediaRefs.kind, [...publicKinds])))
+      .limit(1)
+    const variant = row?.media.variants[0]
+    if (!variant) throw notFound('avatar')
+    return this.deps.storage.downloadUrl({ key: variant.key, contentType: variant.contentType, expiresInSeconds: this.deps.config.downloadTtlSeconds })
+  }
+
+  private async reject(row: MediaRow, reason: string): Promise<void> {
+    const failed = await this.deps.db.transaction(async (tx) => {
+      const [failed] = await tx
+        .update(media)
+        .set({ status: 'failed', error: reason })
+        .where(and(eq(media.id, row.id), eq(media.status, 'pending')))
+        .returning()
+      if (failed) await this.deps.recordEvent(tx, { type: 'media.updated', data: { mediaId: row.id, status: 'failed' }, actorId: row.ownerId })
+      return failed
+    })
+    await this.deps.storage.remove(mediaKeys.all(row.id))
+    if (failed) await this.deps.live.toUser(row.ownerId, { type: 'media.updated', data: await this.view(failed) })
+  }
+
+  private async own(opts: { userId: string; mediaId: string }): Promise<MediaRow> {
+    const row = await this.find(opts.mediaId)
+    if (!row || row.ownerId !== opts.userId || row.status === 'deleted') throw notFound('media')
+    return row
+  }
+
+  private async find(mediaId: string): Promise<MediaRow | undefined> {
+    const [row] = await this.deps.db.select().from(media).where(eq(media.id, mediaId))
+    return row
+  }
+
+  private view(row: MediaRow): Promise<MediaView> {
+    return toView(row, { storage: this.deps.storage, ttlSeconds: this.deps.config.downloadTtlSeconds })
+  }
+}
+
+const purposeName: Record<Purpose, string> = {
+  attachment: 'an attachment',
+  post: 'a post image or file',
+  avatar: 'an avatar',
+  community_icon: 'a community icon',
+}
+
+const normaliseType = (type: string) => {
+  const t = type.trim().toLowerCase()
+  return aliases[t] ?? t
+}
+
+/** No paths, no control characters; what is left is shown and offered as the download name. */
+function safeFilename(name: string): string {
+  const cleaned = name
+    .replace(/[\x00-\x1f\x7f]/g, '')
+    .replace(/[\\/]/g, '_')
+    .trim()
+    .slice(0, 255)
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${Math.round((n / 1024 ** 3) * 10) / 10} GB`
+  if (n >= 1024 ** 2) return `${Math.round((n / 1024 ** 2) * 10) / 10} MB`
+  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KB`
+  return `${n} bytes`
+}

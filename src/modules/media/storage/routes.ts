@@ -1,0 +1,30 @@
+import { Elysia } from 'elysia'
+import { BlobParams, SignedQuery } from '../model'
+import { BLOB_PATH, type DiskStorage } from './disk'
+
+/**
+ * The disk store's own HTTP face: a signed PUT that takes exactly the signed file, and a
+ * signed GET. No bearer token: the signature is the permission, and it expires. Mounted
+ * only when media live on disk.
+ */
+export const diskStorageRoutes = (storage: DiskStorage) =>
+  new Elysia({ prefix: BLOB_PATH, detail: { tags: ['media'] } })
+    .put(
+      '/:mediaId/:name',
+      async ({ params, query, request, set }) => {
+        await storage.receive({ key: `${params.mediaId}/${params.name}`, query, headers: request.headers, body: request.body })
+        set.status = 200
+        return ''
+      },
+      {
+        params: BlobParams,
+        query: SignedQuery,
+        parse: 'none',
+        detail: { summary: 'Upload the bytes of a media (the URL from POST /v1/media/uploads; exactly its size and content type)' },
+      },
+    )
+    .get('/:mediaId/:name', ({ params, query }) => storage.serve({ key: `${params.mediaId}/${params.name}`, query }), {
+      params: BlobParams,
+      query: SignedQuery,
+      detail: { summary: 'Download a media file or variant (a signed, expiring URL from GET /v1/media/:id)' },
+    })

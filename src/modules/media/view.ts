@@ -1,0 +1,73 @@
+import type { MediaRow } from '../../db/schema'
+import { isImageType } from './formats'
+import type { MediaSummaryView, MediaView } from './model'
+import type { MediaStorage } from './storage'
+
+/** The re-encoded images made of every image: the longest side at most `size` pixels. */
+export const variantSpecs = [
+  { name: 'w400', size: 400 },
+  { name: 'w1280', size: 1280 },
+] as const
+
+/** Where a media's bytes live: the upload, a checked copy of a file, an image's variants. */
+export const mediaKeys = {
+  original: (id: string) => `${id}/original`,
+  file: (id: string) => `${id}/file`,
+  variant: (id: string, name: string) => `${id}/${name}.webp`,
+  /** Every key a media can have, written or not (what deleting it removes). */
+  all: (id: string) => [mediaKeys.original(id), mediaKeys.file(id), ...variantSpecs.map((v) => mediaKeys.variant(id, v.name))],
+}
+
+/** Files are served as the type their bytes were found to be, text always as UTF-8. */
+export const servedType = (contentType: string) => (contentType.startsWith('text/') ? `${contentType}; charset=utf-8` : contentType)
+
+const optional = <K extends string, V>(key: K, value: V | null | undefined) =>
+  (value === null || value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>
+
+export function toSummary(row: MediaRow): MediaSummaryView {
+  return {
+    id: row.id,
+    status: row.status === 'deleted' ? 'failed' : row.status,
+    contentType: row.contentType,
+    filename: row.filename,
+    size: row.size,
+    ...optional('width', row.width),
+    ...optional('height', row.height),
+    ...optional('thumbhash', row.thumbhash),
+  }
+}
+
+/**
+ * The media as its viewer sees it, with signed URLs once it is ready: the variants of an
+ * image (never the original), or the file itself as an attachment.
+ */
+export async function toView(row: MediaRow, opts: { storage: MediaStorage; ttlSeconds: number }): Promise<MediaView> {
+  const base = {
+    ...toSummary(row),
+    purpose: row.purpose,
+    variants: [] as MediaView['variants'],
+    ...optional('error', row.error),
+    createdAt: row.createdAt.toISOString(),
+  }
+  if (row.status !== 'ready') return base
+  const { storage, ttlSeconds } = opts
+  if (isImageType(row.contentType)) {
+    const variants = await Promise.all(
+      row.variants.map(async (v) => ({
+        name: v.name,
+        url: await storage.downloadUrl({ key: v.key, contentType: v.contentType, expiresInSeconds: ttlSeconds }),
+        width: v.width,
+        height: v.height,
+        contentType: v.contentType,
+      })),
+    )
+    return { ...base, variants, ...optional('url', variants.at(-1)?.url) }
+  }
+  const url = await storage.downloadUrl({
+    key: mediaKeys.file(row.id),
+    contentType: servedType(row.contentType),
+    expiresInSeconds: ttlSeconds,
+    attachment: { filename: row.filename },
+  })
+  return { ...base, url }
+}
