@@ -23,6 +23,12 @@ export interface RenderedImage {
 // metadata, so EXIF (GPS included), XMP, IPTC and ICC never reach a variant.
 const largest = variantSpecs.at(-1)!.size
 
+// One libvips thread per image: a media job costs at most one core, so the cores image
+// work can take are bounded by JOB_WORKERS x the media queue's concurrency, and chat keeps
+// the rest. No operation cache: every image is new, a cache only holds memory.
+sharp.concurrency(1)
+sharp.cache(false)
+
 /**
  * Orientation applied, metadata gone, WebP variants and a ThumbHash placeholder. The
  * decoder refuses more than `maxPixels` pixels and warns-as-errors on damaged data.
