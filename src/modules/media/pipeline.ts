@@ -1,4 +1,3 @@
-import { UnrecoverableError } from 'bullmq'
 import { and, eq, lt } from 'drizzle-orm'
 import type { MediaConfig } from '../../config'
 import type { Database } from '../../db/client'
@@ -32,8 +31,13 @@ export interface MediaPipelineDeps {
 export class MediaPipeline {
   constructor(private readonly deps: MediaPipelineDeps) {}
 
-  /** One attempt; `final` says whether a failure now is the last (it then marks the media failed). */
-  async process(opts: { mediaId: string; final: boolean }): Promise<'ready' | 'skipped'> {
+  /**
+   * One attempt; `final` says whether a failure now is the last (it then marks the media
+   * failed). Bytes that are refused (or cannot be decoded) fail the media at once and end
+   * the job normally: the uploader's bad file is not an operator's dead letter. Anything
+   * else (a timeout, storage down) throws, to be retried and then dead-lettered.
+   */
+  async process(opts: { mediaId: string; final: boolean }): Promise<'ready' | 'failed' | 'skipped'> {
     const [row] = await this.deps.db.select().from(media).where(eq(media.id, opts.mediaId))
     if (!row || row.status !== 'processing') return 'skipped'
     try {
@@ -57,10 +61,11 @@ export class MediaPipeline {
       await this.announce(updated)
       return 'ready'
     } catch (err) {
-      const refused = err instanceof Refusal
-      if (refused || opts.final) await this.fail(row.id, refused ? err.message : processingError(err))
-      // A refusal or undecodable bytes will not get better on a retry.
-      if (refused) throw new UnrecoverableError(err.message)
+      if (err instanceof Refusal) {
+        await this.fail(row.id, err.message)
+        return 'failed'
+      }
+      if (opts.final) await this.fail(row.id, processingError(err))
       throw err
     }
   }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq, sql } from 'drizzle-orm'
 import sharp from 'sharp'
 import { deadLetters, media, mediaRefs } from '../../../src/db/schema'
+import { jobId } from '../../../src/jobs/queues'
 import { newId } from '../../../src/lib/ids'
 import { scheduleMediaSweep } from '../../../src/modules/media/processors'
 import { mediaKeys } from '../../../src/modules/media/view'
@@ -299,7 +300,7 @@ export function mediaSuite(app: MediaApp) {
       expect(await stored(m.id)).toEqual([])
     })
 
-    test('a corrupt image passes the header check, then fails in processing (not retried): failed with its reason, bytes deleted, dead-lettered', async () => {
+    test('a corrupt image passes the header check, then fails in processing: failed with its reason, bytes deleted, not retried', async () => {
       const u = await user()
       const m = await uploaded(u, files.corruptPng(), { contentType: 'image/png' })
       ok(await complete(u, m.id), 202)
@@ -307,11 +308,13 @@ export function mediaSuite(app: MediaApp) {
       expect(view.status).toBe('failed')
       expect(view.error).toStartWith('the image could not be decoded')
       expect(await stored(m.id)).toEqual([])
-      const dead = await eventually('the dead letter', async () => {
-        const rows = await app.res.db.select().from(deadLetters).where(sql`${deadLetters.payload}->>'mediaId' = ${m.id}`)
-        return rows[0]
+      // The uploader's bad file ends the job normally: no retries, no dead letter for an operator.
+      const job = await eventually('the job to complete', async () => {
+        const found = await app.res.jobs.queues.media.getJob(jobId('media', m.id))
+        return (await found?.getState()) === 'completed' ? found : undefined
       })
-      expect(dead).toMatchObject({ queue: 'media', name: 'media.process', attempts: 1 })
+      expect([job.returnvalue, job.attemptsMade]).toEqual(['failed', 1])
+      expect(await app.res.db.select().from(deadLetters).where(sql`${deadLetters.payload}->>'mediaId' = ${m.id}`)).toEqual([])
     })
 
     test('an expired upload URL is refused (403)', async () => {
