@@ -1,10 +1,9 @@
 import { openapi } from '@elysiajs/openapi'
-import { Elysia, ValidationError } from 'elysia'
+import { Elysia } from 'elysia'
 import { AppError, DependencyDownError, type ErrorBody } from './lib/errors'
+import { toAppError } from './lib/error-mapping'
 import { jsonBodyParser } from './lib/json-body'
-import type { Logger } from './lib/log'
-import { failedQuery, isDatabaseDown, pgCode, uniqueViolation } from './lib/pg-errors'
-import { isRedisDown } from './lib/redis'
+import { failedQuery } from './lib/pg-errors'
 import { authModule, jwksModule } from './modules/auth'
 import { earlyAuthOf, type EarlyAuth } from './modules/auth/guard'
 import { communitiesModule } from './modules/communities'
@@ -148,38 +147,3 @@ export const RAW_BODY = 'x-raw-body'
 const MAX_REQUEST_BYTES = 1024 * 1024 * 1024
 
 export type App = ReturnType<typeof createApp>
-
-function toAppError(code: string | number, error: unknown, log: Logger): AppError {
-  if (error instanceof AppError) return error
-  // A hook that throws while parsing (our body parser: 401, 413, 415, 422) arrives wrapped.
-  if (code === 'PARSE') {
-    const cause = (error as { cause?: unknown })?.cause
-    return cause instanceof AppError ? cause : new AppError('malformed_body', 'request body could not be parsed')
-  }
-  if (code === 'VALIDATION' && error instanceof ValidationError) return validationError(error, log)
-  if (code === 'NOT_FOUND') return new AppError('route_not_found', 'no such route')
-  if (isRedisDown(error)) return new DependencyDownError('redis', error)
-  if (isDatabaseDown(error)) return new DependencyDownError('postgres', error)
-  // Input is checked before SQL; a constraint that still refuses it is a conflict or a bad reference,
-  // and any other SQL error is our bug (logged with its query by onError), never a 404.
-  if (uniqueViolation(error) !== undefined) return new AppError('conflict', 'that already exists')
-  if (pgCode(error) === '23503') return new AppError('invalid_target', 'something this refers to does not exist')
-  return new AppError('internal_error', 'something went wrong on our side')
-}
-
-/** A 422 naming the field; the validator's own message formatting is never trusted with hostile values. */
-function validationError(error: ValidationError, log: Logger): AppError {
-  const where = error.type === 'body' ? 'request body' : error.type
-  let details: { path: string; message: string }[]
-  try {
-    details = error.all.slice(0, 10).map((e) => ({
-      path: ('path' in e && e.path) || '/',
-      message: String(('summary' in e && e.summary) || e.message),
-    }))
-  } catch (err) {
-    log.warn('a validation error could not be described', { error: err })
-    details = [{ path: '/', message: 'is not valid' }]
-  }
-  const first = details[0]
-  return new AppError('validation_failed', `${where} is not valid: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(), { details })
-}

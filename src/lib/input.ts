@@ -71,26 +71,32 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false
 }
 
-/**
- * Parses client JSON: bounded depth, then checked text. Throws `malformed_body` (400) for
- * what is not JSON and `validation_failed` (422, naming the field) for refused content.
- */
-export function parseClientJson(text: string, opts: { what: string } = { what: 'request body' }): unknown {
+/** JSON text to a value, refusing deep nesting before parsing: `malformed_body` (400) or `validation_failed` (422). */
+export function parseBoundedJson(text: string, what: string): unknown {
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-    throw new AppError('validation_failed', `${opts.what} nests deeper than ${MAX_JSON_DEPTH} levels`, {
+    throw new AppError('validation_failed', `${what} nests deeper than ${MAX_JSON_DEPTH} levels`, {
       details: [{ path: '/', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
     })
   }
-  let value: unknown
   try {
-    value = JSON.parse(text)
+    return JSON.parse(text)
   } catch {
-    throw new AppError('malformed_body', `${opts.what} is not valid JSON`)
+    throw new AppError('malformed_body', `${what} is not valid JSON`)
   }
+}
+
+/** Throws `validation_failed` (422, naming the field) for the first refused piece of a parsed value. */
+export function assertCleanInput(value: unknown, what: string): void {
   const problem = inputProblem(value)
   if (problem) {
-    throw new AppError('validation_failed', `${opts.what} is not valid: ${problem.path} ${problem.message}`, { details: [problem] })
+    throw new AppError('validation_failed', `${what} is not valid: ${problem.path} ${problem.message}`, { details: [problem] })
   }
+}
+
+/** Parses client JSON: bounded depth, then checked text (see parseBoundedJson, assertCleanInput). */
+export function parseClientJson(text: string, opts: { what: string } = { what: 'request body' }): unknown {
+  const value = parseBoundedJson(text, opts.what)
+  assertCleanInput(value, opts.what)
   return value
 }
 

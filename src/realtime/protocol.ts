@@ -1,7 +1,7 @@
 import { Type as T, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { AppError } from '../lib/errors'
-import { parseClientJson } from '../lib/input'
+import { assertCleanInput, parseBoundedJson, textProblem } from '../lib/input'
 import { UUID_PATTERN } from '../lib/model'
 
 // The client ops of API.md, one schema each. `id` is the client's, echoed in the answer.
@@ -54,17 +54,21 @@ export function parseFrame(raw: unknown): Parsed {
   let frame: unknown = raw
   try {
     if (typeof raw === 'string' || raw instanceof Uint8Array) {
-      frame = parseClientJson(typeof raw === 'string' ? raw : new TextDecoder().decode(raw), { what: 'the frame' })
+      frame = parseBoundedJson(typeof raw === 'string' ? raw : new TextDecoder().decode(raw), 'the frame')
     }
   } catch (err) {
-    const code = err instanceof AppError && err.code === 'validation_failed' ? 'validation_failed' : 'bad_request'
-    return { ok: false, code, message: code === 'bad_request' ? 'a frame must be one JSON object' : (err as Error).message }
+    return refused(undefined, err)
   }
   if (!frame || typeof frame !== 'object' || Array.isArray(frame)) {
     return { ok: false, code: 'bad_request', message: 'a frame must be one JSON object' }
   }
   const { op: name, id } = frame as { op?: unknown; id?: unknown }
-  const safeId = (typeof id === 'string' && id.length <= 64) || Number.isSafeInteger(id) ? (id as string | number) : undefined
+  const safeId = (typeof id === 'string' && id.length <= 64 && !textProblem(id)) || Number.isSafeInteger(id) ? (id as string | number) : undefined
+  try {
+    assertCleanInput(frame, 'the frame')
+  } catch (err) {
+    return refused(safeId, err)
+  }
   if (!isOpName(name)) {
     return { ok: false, id: safeId, code: 'bad_request', message: `unknown op ${typeof name === 'string' ? JSON.stringify(name.slice(0, 40)) : typeof name}` }
   }
@@ -74,6 +78,11 @@ export function parseFrame(raw: unknown): Parsed {
     return { ok: false, id: safeId, code: 'validation_failed', message: `${name}: ${first?.path || ''} ${first?.message ?? 'invalid'}`.trim() }
   }
   return { ok: true, op: frame as ClientOp<OpName> }
+}
+
+function refused(id: string | number | undefined, err: unknown): Parsed {
+  const invalid = err instanceof AppError && err.code === 'validation_failed'
+  return { ok: false, id, code: invalid ? 'validation_failed' : 'bad_request', message: invalid ? err.message : 'a frame must be one JSON object' }
 }
 
 export const CloseCode = {
