@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia'
+import { RAW_BODY } from '../../../app'
 import { BlobParams, SignedQuery } from '../model'
 import { BLOB_PATH, type DiskStorage } from './disk'
 
@@ -20,7 +21,8 @@ export const diskStorageRoutes = (storage: DiskStorage) =>
         params: BlobParams,
         query: SignedQuery,
         parse: 'none',
-        detail: { summary: 'Upload the bytes of a media (the URL from POST /v1/media/uploads; exactly its size and content type)' },
+        // The store counts the bytes itself (exactly the signed size), past the JSON body limit.
+        detail: { summary: 'Upload the bytes of a media (the URL from POST /v1/media/uploads; exactly its size and content type)', [RAW_BODY]: true },
       },
     )
     .get('/:mediaId/:name', ({ params, query }) => storage.serve({ key: `${params.mediaId}/${params.name}`, query }), {
