@@ -32,13 +32,14 @@ describe('a WebSocket frame cannot stop the node', () => {
   test('an op that fails unexpectedly is an internal_error frame, logged and counted in /metrics', async () => {
     const ws = await WsClient.open(app.wsUrl, w.owner.accessToken)
     // A bug stands in for every failure nobody foresaw: the service throws a plain TypeError.
-    const original = app.services.messages.prepareSend
-    app.services.messages.prepareSend = () => Promise.reject(new TypeError('a bug'))
+    const messages = app.hearth.api('messages')
+    const original = messages.prepareSend
+    messages.prepareSend = () => Promise.reject(new TypeError('a bug'))
     try {
       const answer = await ws.request('send', { roomId: room.id, nonce: 'bug', body: 'x' })
       expect(answer).toMatchObject({ op: 'error', code: 'internal_error' })
     } finally {
-      app.services.messages.prepareSend = original
+      messages.prepareSend = original
     }
     expect((await ws.request('ping')).op).toBe('pong')
     const metrics = await (await fetch(`${app.url}/metrics`)).text()

@@ -32,7 +32,7 @@ describe('ROLE=worker', () => {
       expect(started.jobThreads).toBe(1)
 
       const alice = await registerUser(http)
-      await app.services.notifications.notify({ userId: alice.id, type: 'follow', targetType: 'user', targetId: 'x' })
+      await app.hearth.api('notifications').notify({ userId: alice.id, type: 'follow', targetType: 'user', targetId: 'x' })
       const page = await eventually('processed by the worker process', async () => {
         const body = (await http.get('/v1/notifications', { token: alice.accessToken })).body
         return body.notifications.length === 1 && body

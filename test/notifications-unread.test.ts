@@ -9,7 +9,7 @@ setDefaultTimeout(20_000)
 
 const app = await startTestApp({ JOB_WORKERS: '2', JOB_BACKOFF_MS: '10' }, { jobs: {} })
 const { http, res } = app
-const service = app.services.notifications
+const service = app.hearth.api('notifications')
 const counter = new UnreadCounter(res)
 
 const unread = async (token: string) => (await http.get('/v1/notifications?limit=1', { token })).body.unreadCount as number

@@ -7,7 +7,7 @@ import { eventually } from './helpers/wait'
 setDefaultTimeout(20_000)
 
 const app = await startTestApp({ JOB_WORKERS: '1', NOTIFICATION_GROUP_WINDOW: '1' }, { jobs: {} })
-const service = app.services.notifications
+const service = app.hearth.api('notifications')
 
 describe('grouping window (NOTIFICATION_GROUP_WINDOW)', () => {
   test('an event after the window starts a new row even while the old one is unread', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { userChannel } from '../src/modules/notifications/sink'
+import { userChannel } from '../src/realtime/user-channel'
 import { startTestApp } from './helpers/app'
 import { registerUser } from './helpers/http'
 import { eventually } from './helpers/wait'
@@ -9,7 +9,7 @@ setDefaultTimeout(20_000)
 
 const app = await startTestApp({ JOB_WORKERS: '2', JOB_BACKOFF_MS: '10' }, { jobs: {} })
 const { http } = app
-const service = app.services.notifications
+const service = app.hearth.api('notifications')
 
 /** Waits until the user's list shows `n` rows, then returns the page. */
 async function listed(token: string, n: number, query = '') {

@@ -205,7 +205,7 @@ describe('permission cache never serves a stale answer', () => {
 
   test('a second app instance (another node) sees changes made through the first', async () => {
     const { PermissionService } = await import('../src/modules/permissions/service')
-    const nodeB = new PermissionService(app.res)
+    const nodeB = new PermissionService({ ...app.res, events: app.hearth.core.events })
     const s = await threeLevels(http)
     expect(await nodeB.inRoom(s.member.id, s.room.id)).toBeGreaterThan(0n)
     await s.w.overwrite({ room: s.room.id }, { role: s.everyone }, { deny: ['view'] })

@@ -130,7 +130,7 @@ describe('backpressure', () => {
       expect(new TextDecoder().decode(value)).toContain('subscribed')
       const f = await connect(fast.accessToken, firehose)
       await f.request('subscribe', { roomId: room.id })
-      expect(firehose.services.gateway.connections).toBe(2)
+      expect(firehose.hearth.realtime.gateway.connections).toBe(2)
       const sender = await connect(w.owner.accessToken, firehose)
       const body = 'x'.repeat(3900)
       const total = 4000
@@ -140,11 +140,11 @@ describe('backpressure', () => {
       const got = await f.waitForEvents('message.created', total, 20_000)
       expect(got).toHaveLength(total)
       const deadline = Date.now() + 5000
-      while (firehose.services.gateway.connections > 2 && Date.now() < deadline) await Bun.sleep(50)
+      while (firehose.hearth.realtime.gateway.connections > 2 && Date.now() < deadline) await Bun.sleep(50)
       // The fast reader and the sender remain; the slow reader was closed for being too slow.
-      expect(firehose.services.gateway.connections).toBe(2)
-      expect(firehose.services.gateway.closes.tooSlow).toBe(1)
-      expect(firehose.services.gateway.closes.tooSlow).toBe(1)
+      expect(firehose.hearth.realtime.gateway.connections).toBe(2)
+      expect(firehose.hearth.realtime.gateway.closes.tooSlow).toBe(1)
+      expect(firehose.hearth.realtime.gateway.closes.tooSlow).toBe(1)
     } finally {
       child.kill('SIGKILL')
     }

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test'
-import { OpBudget } from '../src/realtime/upkeep'
+import { OpBudget } from '../src/realtime/op-budget'
 
 test('the op budget forgets only buckets that have refilled: pruning never hands a spent user a fresh burst', () => {
   const budget = new OpBudget({ limit: 2, windowSeconds: 10 })

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { MAX_REPLAY } from '../src/realtime/ops'
+import { MAX_REPLAY } from '../src/realtime/session'
 import { startTestApp } from './helpers/app'
 import { newCommunity, ok } from './helpers/community'
 import { WsClient } from './helpers/ws'
@@ -186,7 +186,7 @@ describe('a long absence', () => {
     const total = MAX_REPLAY + 2
     for (let start = 0; start < total; start += 500) {
       const n = Math.min(500, total - start)
-      await Promise.all(Array.from({ length: n }, (_, i) => app.services.messages.send(alice.id, room.id, { nonce: `l${start + i}`, body: 'x' })))
+      await Promise.all(Array.from({ length: n }, (_, i) => app.hearth.api('messages').send(alice.id, room.id, { nonce: `l${start + i}`, body: 'x' })))
     }
     const b = await connect(bob.accessToken)
     expect(await b.request('subscribe', { roomId: room.id, sinceSeq: 1 })).toMatchObject({ op: 'ack', lastSeq: total })

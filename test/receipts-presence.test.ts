@@ -180,7 +180,7 @@ describe('presence', () => {
     const listeners: ((members: string[]) => void)[] = []
     const membership = { nodeId: app.res.config.nodeId, live: () => live, onChange: (l: (m: string[]) => void) => (listeners.push(l), () => {}) }
     const hear = (members: string[]) => ((live = members), listeners.forEach((l) => l(members)))
-    app.services.presence.followNodes(membership, 300)
+    app.hearth.realtime.presence.followNodes(membership, 300)
     hear([app.res.config.nodeId]) // both gone...
     await Bun.sleep(100)
     hear([app.res.config.nodeId, 'node-flaky']) // ...one back within the grace
@@ -201,7 +201,7 @@ describe('presence', () => {
     await app.res.redis.client.hSet(key, { [`${app.res.config.nodeId}/before-the-crash`]: String(Date.now() - 1000) })
     await app.res.redis.client.sAdd(app.res.redis.key('presence', 'node', app.res.config.nodeId), alice.id)
     expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('online')
-    await app.services.presence.startedAt(Date.now())
+    await app.hearth.realtime.presence.startedAt(Date.now())
     expect((await watcher.event('presence.updated', 5000, (e) => e.data.userId === alice.id)).data.status).toBe('offline')
     expect(ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body[0].status).toBe('offline')
   })
@@ -224,7 +224,7 @@ describe('presence', () => {
     }
     expect(await statuses()).toEqual(['offline', 'offline'])
     // ...and one beat (all users in one MULTI) brings both back.
-    await (app.services.gateway as unknown as { heartbeat(): Promise<void> }).heartbeat()
+    await (app.hearth.realtime.gateway as unknown as { heartbeat(): Promise<void> }).heartbeat()
     expect(await statuses()).toEqual(['online', 'online'])
     // Sockets the beat had to write back are announced again, so watchers that saw them go see them back.
     for (const user of [alice, bob]) {
@@ -242,7 +242,7 @@ describe('presence', () => {
     await Bun.sleep(500)
     const [state] = ok(await http.get(`/v1/presence?userIds=${alice.id}`, w.as(w.owner))).body
     expect(state.status).toBe('offline')
-    expect(app.services.gateway.connections).toBe(0)
+    expect(app.hearth.realtime.gateway.connections).toBe(0)
   })
 
   test('only people who share a community or a DM see it', async () => {

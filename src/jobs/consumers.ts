@@ -3,7 +3,7 @@ import type { Config } from '../config'
 import type { Database } from '../db/client'
 import type { Logger } from '../lib/log'
 import type { Redis } from '../lib/redis'
-import { RedisUserEventSink } from '../modules/notifications/sink'
+import { RedisUserEventSink } from '../realtime/user-channel'
 import { DeadLetterStore } from './dead-letters'
 import { mergeProcessors, processors as builtins, type JobContext, type ProcessorTable } from './processors'
 import { bullConnection, bullPrefix, closeBullConnection, queueNames, queueSpecs, type QueueName } from './queues'
@@ -37,7 +37,7 @@ export async function startConsumers(
   for (const url of opts.modules ?? []) tables.push((await import(url)).processors as ProcessorTable)
   const table = mergeProcessors(...tables)
   const deadLetters = new DeadLetterStore(host)
-  const events = new RedisUserEventSink(host.redis)
+  const live = new RedisUserEventSink(host.redis)
   let stats: JobStats = {}
   const bump = (queue: QueueName, field: 'completed' | 'failed' | 'dead') => {
     const s = (stats[queue] ??= { completed: 0, failed: 0, dead: 0 })
@@ -58,7 +58,7 @@ export async function startConsumers(
       log: host.log.child({ queue, job: job.name, jobId: job.id }),
       db: host.db,
       redis: host.redis,
-      events,
+      live,
       job: { id: job.id!, queue, name: job.name, attempt: job.attemptsMade + 1 },
     }
     try {

@@ -9,6 +9,8 @@ import type { Config } from '../config'
  */
 export const queueSpecs = {
   reminders: { concurrency: 20, attempts: 5, priority: 1 },
+  /** Committed domain events, one job per event and consumer (src/domain-events). */
+  events: { concurrency: 50, attempts: 8, priority: 2 },
   notifications: { concurrency: 50, attempts: 5, priority: 2 },
   webhooks: { concurrency: 20, attempts: 8, priority: 3 },
   fanout: { concurrency: 20, attempts: 5, priority: 4 },

@@ -84,8 +84,9 @@ export class JobRunner {
   }
 
   /**
-   * Starts the consumers: JOB_WORKERS threads (or inline with PGlite). `modules` are
-   * extra processor modules (URLs exporting `processors`), for tests and benchmarks.
+   * Starts the consumers: JOB_WORKERS threads (or inline with PGlite). `modules` are the
+   * processor modules (URLs exporting `processors`): the features' (src/features.ts, given
+   * by main.ts), and more for tests and benchmarks.
    */
   async startWorkers(opts: { modules?: string[] } = {}): Promise<void> {
     this.modules = opts.modules ?? []
