@@ -34,7 +34,7 @@ describe('domain events survive a SIGKILL between commit and relay', () => {
     const messageIds = sent.map((r) => r.body.id as string).sort()
 
     // Acked means committed: the events are in the outbox, nobody has been notified.
-    const [{ n: waiting }] = await cluster.sql`select count(*)::int as n from domain_events where type = 'messages.committed'`
+    const [{ n: waiting }] = (await cluster.sql`select count(*)::int as n from domain_events where type = 'messages.committed'`) as unknown as [{ n: number }]
     expect(waiting).toBeGreaterThan(0)
     expect((await cluster.sql`select * from notifications where user_id = ${bob.id}`).length).toBe(0)
 
@@ -48,7 +48,7 @@ describe('domain events survive a SIGKILL between commit and relay', () => {
     }, 60_000)
     // A while longer: nothing arrives twice.
     await Bun.sleep(1500)
-    const [{ n: stored }] = await cluster.sql`select coalesce(sum(count), 0)::int as n from notifications where user_id = ${bob.id} and type = 'mention'`
+    const [{ n: stored }] = (await cluster.sql`select coalesce(sum(count), 0)::int as n from notifications where user_id = ${bob.id} and type = 'mention'`) as unknown as [{ n: number }]
     expect(stored).toBe(MESSAGES)
     const claimed = await cluster.sql`select event_id from consumed_events where consumer = 'notifications' order by event_id`
     expect(claimed.map((r) => r.event_id)).toEqual(messageIds)
