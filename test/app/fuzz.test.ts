@@ -9,7 +9,8 @@ import { exportPKCS8, generateKeyPair } from 'jose'
 import { openDatabase } from '../../src/db/client'
 import { ClientOps } from '../../src/realtime/protocol'
 import { createTestDatabase, TEST_REDIS_URL } from '../helpers/app'
-import { HttpClient, registerUser } from '../helpers/http'
+import { fixtureFor, makeFixtures } from '../helpers/fixtures'
+import { HttpClient } from '../helpers/http'
 import { operationsOf, sample, seeded, type Operation } from '../helpers/openapi'
 import { childEnv, freePort } from '../helpers/process'
 import { WsClient } from '../helpers/ws'
@@ -74,7 +75,7 @@ beforeAll(async () => {
     if (proc.exitCode !== null) throw new Error(`hearth exited at start: ${stderr}`)
     await Bun.sleep(100)
   }
-  await makeFixtures()
+  await makeFixturesFor()
 }, 60_000)
 
 afterAll(async () => {
@@ -83,51 +84,16 @@ afterAll(async () => {
   await dropDatabase?.()
 })
 
-/** Real things to point at, so input reaches past the 404s: a community, group, rooms, a message, a role, an invite. */
-async function makeFixtures() {
-  const owner = await registerUser(http)
-  const member = await registerUser(http)
-  const outsider = await registerUser(http)
-  ownerToken = owner.accessToken
-  outsiderToken = outsider.accessToken
-  const as = { token: owner.accessToken }
-  const community = (await http.post('/v1/communities', { name: 'Fuzzed' }, as)).body
-  const group = (await http.post(`/v1/communities/${community.id}/groups`, { name: 'g' }, as)).body
-  const room = (await http.post(`/v1/communities/${community.id}/rooms`, { name: 'r', groupId: group.id }, as)).body
-  const hidden = (await http.post(`/v1/communities/${community.id}/rooms`, { name: 'p', private: true }, as)).body
-  const invite = (await http.post(`/v1/communities/${community.id}/invites`, {}, as)).body
-  await http.post(`/v1/invites/${invite.code}/accept`, undefined, { token: member.accessToken })
-  const role = (await http.post(`/v1/communities/${community.id}/roles`, { name: 'mod', permissions: ['send'] }, as)).body
-  const message = (await http.post(`/v1/rooms/${room.id}/messages`, { body: 'hello @x', nonce: 'n1' }, as)).body
-  Object.assign(fixtures, {
-    community: community.id,
-    group: group.id,
-    room: room.id,
-    hiddenRoom: hidden.id,
-    invite: invite.code,
-    role: role.id,
-    message: message.id,
-    user: member.id,
-  })
-  for (const [name, value] of Object.entries(fixtures)) if (!value) throw new Error(`fixture ${name} was not made`)
+/** Real things to point at, so input reaches past the 404s (test/helpers/fixtures.ts). */
+async function makeFixturesFor() {
+  const fx = await makeFixtures(http)
+  ownerToken = fx.owner.accessToken
+  outsiderToken = fx.outsider.accessToken
+  Object.assign(fixtures, fx.ids)
 }
 
 /** The id a path segment or a body field most likely means. */
-function idFor(name: string, before = ''): string {
-  const n = name.toLowerCase()
-  if (n.startsWith('user') || n === 'targetid' || n === 'userids') return fixtures.user!
-  if (n.startsWith('room')) return fixtures.room!
-  if (n.startsWith('message') || n === 'replyto' || n === 'upto') return fixtures.message!
-  if (n.startsWith('role')) return fixtures.role!
-  if (n.startsWith('group') || n === 'parentid' || n === 'scopeid') return fixtures.group!
-  if (n.startsWith('communit')) return fixtures.community!
-  if (n === 'code') return fixtures.invite!
-  const segment = before.split('/').filter(Boolean).pop() ?? ''
-  const byCollection: Record<string, string> = {
-    communities: 'community', groups: 'group', rooms: 'room', messages: 'message', roles: 'role', invites: 'invite', users: 'user',
-  }
-  return fixtures[byCollection[segment] ?? ''] ?? crypto.randomUUID()
-}
+const idFor = (name: string, before = ''): string => fixtureFor(fixtures, name, before) ?? crypto.randomUUID()
 
 const NASTY_STRINGS = [
   'a\u0000b', // NUL
@@ -363,7 +329,9 @@ describe(`fuzz (seed ${SEED})`, () => {
     expect(ids.filter((id) => !answered().has(id))).toEqual([])
     const internal = ws.frames.filter((f) => f.op === 'error' && (f.code === 'internal_error' || typeof f.code !== 'string' || typeof f.message !== 'string'))
     expect(internal).toEqual([])
-    console.log(`fuzz: ${frames.length + 1} frames over ${ops.length} ops; ${ws.frames.filter((f) => f.op === 'error').length} refused`)
+    const codes: Record<string, number> = {}
+    for (const f of ws.frames) if (f.op === 'error') codes[f.code] = (codes[f.code] ?? 0) + 1
+    console.log(`fuzz: ${frames.length + 1} frames over ${ops.length} ops; refused: ${JSON.stringify(codes)}`)
     ws.close()
 
     // Too large a frame closes that socket (1009), not the node.

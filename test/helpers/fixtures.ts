@@ -1,8 +1,8 @@
 // One community with one of each thing a route can point at, and the people the security
 // and fuzz suites act as: its owner, a member whose roles grant nothing (not even `view`),
 // and the owner of another community.
-import type { HttpClient } from './http'
-import { registerUser, type TestUser } from './http'
+import type { TestUser } from './community'
+import { registerUser, type HttpClient } from './http'
 
 export interface Fixtures {
   owner: TestUser
