@@ -1,6 +1,6 @@
 import type { AnyElysia } from 'elysia'
 import type { Expander, Reactions } from './domain-events/types'
-import type { JobContext, ProcessorTable } from './jobs/processors'
+import type { JobContext, Processor, ProcessorTable } from './jobs/processors'
 import type { OpHandlers } from './realtime/ops'
 
 /**
@@ -25,6 +25,11 @@ export type Built<Api = undefined> = {
   routes?: AnyElysia
   /** WebSocket ops it answers (the schemas are the protocol's: src/realtime/protocol.ts). */
   ops?: OpHandlers
+  /**
+   * Processors of the `api` queue, run on the main thread of API processes: for jobs that
+   * need the room actors or the sockets (posting an incoming webhook into a room).
+   */
+  apiJobs?: Record<string, Processor>
 } & (Api extends undefined ? { api?: undefined } : {
   /** What other features may use; the composition root (src/hearth.ts) hands it to them. */
   api: Api

@@ -62,7 +62,7 @@ export function createHearth(res: Resources, opts: { router?: Router } = {}) {
   }
   realtime.answer(mergeOpHandlers([...built.values()].map((b) => b.ops)))
 
-  const relay = new OutboxRelay(res, { consumers, expanders, intervalMs: res.config.events.relayIntervalMs })
+  const relay = new OutboxRelay(res, { consumers, expanders, intervalMs: res.config.events.relayIntervalMs, onRelayed: (e) => events.relayed(e) })
   events.onCommitted(() => relay.wake())
 
   return {
@@ -78,6 +78,8 @@ export function createHearth(res: Resources, opts: { router?: Router } = {}) {
     async start() {
       await realtime.start()
       if (res.config.events.relayIntervalMs > 0) relay.start()
+      const apiJobs = Object.assign({}, ...[...built.values()].map((b) => b.apiJobs ?? {}))
+      if (res.config.role !== 'worker' && Object.keys(apiJobs).length) await res.jobs.startApiConsumers({ api: apiJobs })
     },
     async stop() {
       await relay.stop()

@@ -16,6 +16,7 @@ type Listener = (event: DomainEvent) => void
  */
 export class DomainEvents {
   private readonly listeners = new Map<string, Set<Listener>>()
+  private readonly relayedListeners = new Map<string, Set<Listener>>()
   private readonly committedListeners = new Set<() => void>()
 
   constructor(private readonly deps: { db: Database; log: Logger }) {}
@@ -42,6 +43,24 @@ export class DomainEvents {
     return () => set.delete(listener as Listener)
   }
 
+  /**
+   * Hears events of a type as the relay queues them: each event once across the cluster,
+   * on the node that relayed it, wherever it was committed (a worker thread too). For
+   * live pushes of what other processes commit: a push to a room or a user reaches every
+   * node through the fan-out.
+   */
+  onRelayed<T extends DomainEventType>(type: T, listener: (event: DomainEvent<T>) => void): () => void {
+    let set = this.relayedListeners.get(type)
+    if (!set) this.relayedListeners.set(type, (set = new Set()))
+    set.add(listener as Listener)
+    return () => set.delete(listener as Listener)
+  }
+
+  /** Called by the relay with what it queued. */
+  relayed(events: DomainEvent[]): void {
+    this.tell(this.relayedListeners, events)
+  }
+
   /** Hears that something reached the outbox (the relay wakes up for it). */
   onCommitted(listener: () => void): () => void {
     this.committedListeners.add(listener)
@@ -50,8 +69,13 @@ export class DomainEvents {
 
   /** Tells this process that events were committed elsewhere in it (e.g. by a room actor's statement). */
   committed(events: DomainEvent[] = []): void {
+    this.tell(this.listeners, events)
+    for (const listener of this.committedListeners) listener()
+  }
+
+  private tell(listeners: Map<string, Set<Listener>>, events: DomainEvent[]) {
     for (const event of events) {
-      for (const listener of this.listeners.get(event.type) ?? []) {
+      for (const listener of listeners.get(event.type) ?? []) {
         try {
           listener(event)
         } catch (err) {
@@ -59,7 +83,6 @@ export class DomainEvents {
         }
       }
     }
-    for (const listener of this.committedListeners) listener()
   }
 }
 

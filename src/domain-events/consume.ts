@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq'
 import type { JobContext, Processor, ProcessorTable } from '../jobs/processors'
-import type { ConsumerTable } from './relay'
+import { EVENT_JOB, reactionTo, type ConsumerTable } from './relay'
 import type { DomainEvent } from './types'
 
 /** A job of the `events` queue: one committed event for one consumer. */
@@ -15,12 +15,12 @@ export interface EventJob {
  * idempotent by event id; a consumer or reaction that no longer exists can never succeed.
  */
 export function eventProcessors(consumers: ConsumerTable): ProcessorTable {
-  const types = new Set([...consumers.values()].flatMap((reactions) => Object.keys(reactions)))
   const run: Processor = async (data: EventJob, ctx: JobContext) => {
-    const reaction = consumers.get(data.consumer)?.[data.event.type]
+    const reactions = consumers.get(data.consumer)
+    const reaction = reactions && reactionTo(reactions, data.event.type)
     if (!reaction) throw new UnrecoverableError(`no consumer ${data.consumer} of ${data.event.type}`)
     await reaction.handle(data.event, ctx)
-    return { consumer: data.consumer, eventId: data.event.id }
+    return { consumer: data.consumer, type: data.event.type, eventId: data.event.id }
   }
-  return { events: Object.fromEntries([...types].map((type) => [type, run])) }
+  return { events: { [EVENT_JOB]: run } }
 }

@@ -29,7 +29,13 @@ export class OutboxRelay {
 
   constructor(
     private readonly deps: { db: Database; log: Logger; jobs: Pick<JobRunner, 'enqueueBulk'> },
-    private readonly opts: { consumers: ConsumerTable; expanders: Record<string, Expander>; intervalMs: number },
+    private readonly opts: {
+      consumers: ConsumerTable
+      expanders: Record<string, Expander>
+      intervalMs: number
+      /** Hears the events of each batch once it is queued: once per event across the cluster (see DomainEvents.onRelayed). */
+      onRelayed?: (events: DomainEvent[]) => void
+    },
   ) {}
 
   start(): void {
@@ -79,14 +85,13 @@ export class OutboxRelay {
 
   /** One batch of outbox rows to the queue; answers how many rows it took. */
   async relayOnce(): Promise<number> {
-    return this.deps.db.transaction(async (tx) => {
+    const taken = await this.deps.db.transaction(async (tx) => {
       const rows = await tx
         .select()
         .from(domainEvents)
         .orderBy(domainEvents.createdAt, domainEvents.id)
         .limit(BATCH)
         .for('update', { skipLocked: true })
-      if (rows.length === 0) return 0
       const events: DomainEvent[] = []
       for (const row of rows) {
         const expand = this.opts.expanders[row.type]
@@ -95,16 +100,26 @@ export class OutboxRelay {
       }
       const jobs = events.flatMap((event) =>
         [...this.opts.consumers].flatMap(([consumer, reactions]) => {
-          const reaction = reactions[event.type]
+          const reaction = reactionTo(reactions, event.type)
           if (!reaction || (reaction.wants && !reaction.wants(event))) return []
-          return [{ name: event.type, data: { consumer, event }, jobId: `${consumer}.${event.id}` }]
+          return [{ name: EVENT_JOB, data: { consumer, event }, jobId: `${consumer}.${event.id}` }]
         }),
       )
       for (let i = 0; i < jobs.length; i += BATCH) await this.deps.jobs.enqueueBulk({ queue: 'events', jobs: jobs.slice(i, i + BATCH) })
-      await tx.delete(domainEvents).where(inArray(domainEvents.id, rows.map((r) => r.id)))
-      return rows.length
+      if (rows.length) await tx.delete(domainEvents).where(inArray(domainEvents.id, rows.map((r) => r.id)))
+      return { rows: rows.length, events }
     })
+    if (taken.events.length) this.opts.onRelayed?.(taken.events)
+    return taken.rows
   }
+}
+
+/** The job name of every `events` job (the consumer and the event are in its data). */
+export const EVENT_JOB = 'event'
+
+/** A consumer's reaction to a type: its own for that type, else its `*` reaction (every event). */
+export function reactionTo(reactions: Partial<Record<string, Reaction<DomainEventType, any>>>, type: string) {
+  return reactions[type] ?? reactions['*']
 }
 
 function fromRow(row: typeof domainEvents.$inferSelect): DomainEvent {

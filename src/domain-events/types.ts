@@ -37,8 +37,8 @@ export interface Reaction<T extends DomainEventType = DomainEventType, C = unkno
   handle(event: DomainEvent<T>, ctx: C): Promise<void>
 }
 
-/** A feature's reactions, by event type. */
-export type Reactions<C = unknown> = { [T in DomainEventType]?: Reaction<T, C> }
+/** A feature's reactions, by event type; `*` reacts to every event (a webhook forwards them all). */
+export type Reactions<C = unknown> = { [T in DomainEventType]?: Reaction<T, C> } & { '*'?: Reaction<DomainEventType, C> }
 
 /** Turns an outbox row that stands for many events (a batch of sends) into those events. */
 export type Expander = (tx: Tx, row: { id: string; type: string; roomId: string | null; communityId: string | null; data: unknown; createdAt: Date }) => Promise<DomainEvent[]>

@@ -6,7 +6,7 @@ import type { Redis } from '../lib/redis'
 import { RedisUserEventSink } from '../realtime/user-channel'
 import { DeadLetterStore } from './dead-letters'
 import { mergeProcessors, processors as builtins, type JobContext, type ProcessorTable } from './processors'
-import { bullConnection, bullPrefix, closeBullConnection, queueNames, queueSpecs, type QueueName } from './queues'
+import { apiQueues, bullConnection, bullPrefix, closeBullConnection, queueNames, queueSpecs, type QueueName } from './queues'
 
 /** Per-queue outcome counts since the last report. */
 export type JobStats = Partial<Record<QueueName, { completed: number; failed: number; dead: number }>>
@@ -31,9 +31,17 @@ export interface Consumers {
  */
 export async function startConsumers(
   host: ConsumerHost,
-  opts: { modules?: string[]; report: (stats: JobStats) => void; reportEveryMs?: number },
+  opts: {
+    modules?: string[]
+    /** Processor tables given directly (an API process's own jobs). */
+    tables?: ProcessorTable[]
+    /** The queues to consume; default every queue but the API processes' own. */
+    queues?: QueueName[]
+    report: (stats: JobStats) => void
+    reportEveryMs?: number
+  },
 ): Promise<Consumers> {
-  const tables: ProcessorTable[] = [builtins]
+  const tables: ProcessorTable[] = [builtins, ...(opts.tables ?? [])]
   for (const url of opts.modules ?? []) tables.push((await import(url)).processors as ProcessorTable)
   const table = mergeProcessors(...tables)
   const deadLetters = new DeadLetterStore(host)
@@ -90,7 +98,8 @@ export async function startConsumers(
   }
 
   const connections: ReturnType<typeof bullConnection>[] = []
-  const workers = queueNames.map((queue) => {
+  const consumed = opts.queues ?? queueNames.filter((q) => !apiQueues.includes(q))
+  const workers = consumed.map((queue) => {
     const connection = bullConnection(host.config)
     connections.push(connection)
     const worker = new Worker(queue, run(queue), {

@@ -5,9 +5,10 @@ import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
 import type { Redis } from '../lib/redis'
 import { startConsumers, type Consumers, type JobStats } from './consumers'
+import type { ProcessorTable } from './processors'
 import { DeadLetterStore } from './dead-letters'
 import { JobMetrics } from './metrics'
-import { bullConnection, bullPrefix, closeBullConnection, defaultJobOptions, queueNames, type QueueName } from './queues'
+import { apiQueues, bullConnection, bullPrefix, closeBullConnection, defaultJobOptions, queueNames, type QueueName } from './queues'
 import type { FromThread, ToThread } from './thread'
 
 export interface EnqueueOptions {
@@ -37,6 +38,7 @@ export class JobRunner {
   private readonly metrics: JobMetrics
   private readonly threads = new Set<Thread>()
   private inline: Consumers | undefined
+  private apiConsumers: Consumers | undefined
   private modules: string[] = []
   private closing = false
   private readonly restartFailures = new Map<number, number>()
@@ -88,6 +90,14 @@ export class JobRunner {
    * processor modules (URLs exporting `processors`): the features' (src/features.ts, given
    * by main.ts), and more for tests and benchmarks.
    */
+  /**
+   * Consumes the API processes' own queues (`api`) on this main thread, with processors
+   * that close over what only an API process has (the room actors, the sockets).
+   */
+  async startApiConsumers(processors: ProcessorTable): Promise<void> {
+    this.apiConsumers = await startConsumers(this.res, { tables: [processors], queues: apiQueues, report: (s) => this.metrics.record(s) })
+  }
+
   async startWorkers(opts: { modules?: string[] } = {}): Promise<void> {
     this.modules = opts.modules ?? []
     if (!this.res.config.databaseUrl) {
@@ -162,6 +172,7 @@ export class JobRunner {
       }),
     )
     await this.inline?.close()
+    await this.apiConsumers?.close()
     await Promise.all(queueNames.map((q) => this.queues[q].close().catch(() => {})))
     await closeBullConnection(this.connection)
   }

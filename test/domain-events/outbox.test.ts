@@ -89,6 +89,29 @@ describe('the relay', () => {
     expect(jobs.filter((j) => j.data.event.communityId === communityId).length).toBe(1)
   })
 
+  test('a `*` consumer gets every event, and the relayed events are heard once where they were relayed', async () => {
+    await db.delete(domainEvents)
+    const communityId = crypto.randomUUID()
+    await events.transaction({ actorId: null }, async (_tx, emit) => {
+      emit({ type: 'member.joined', communityId, data: { communityId, userId: communityId, via: 'invite' } })
+      emit({ type: 'member.left', communityId, data: { communityId, userId: communityId, reason: 'left' } })
+    })
+    const heard: string[] = []
+    const relay = new OutboxRelay(app.res, {
+      consumers: new Map([['everything', { '*': { handle: async () => {} } }]]) as ConsumerTable,
+      expanders: {},
+      intervalMs: 0,
+      onRelayed: (relayed) => heard.push(...relayed.map((e) => e.type)),
+    })
+    await relay.relayOnce()
+    expect(heard.sort()).toEqual(['member.joined', 'member.left'])
+    const jobs = await app.res.jobs.queues.events.getJobs(['waiting', 'prioritized', 'delayed'])
+    expect(jobs.filter((j) => j.data.consumer === 'everything' && j.data.event.communityId === communityId).map((j) => j.data.event.type).sort()).toEqual([
+      'member.joined',
+      'member.left',
+    ])
+  })
+
   test('a consumer claims an event once: the second claim of the same id is refused', async () => {
     const eventId = crypto.randomUUID()
     const first = await db.transaction((tx) => consumeOnce(tx, 'claims', eventId))
