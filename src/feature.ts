@@ -30,6 +30,10 @@ export type Built<Api = undefined> = {
    * need the room actors or the sockets (posting an incoming webhook into a room).
    */
   apiJobs?: Record<string, Processor>
+  /** Runs when the process starts serving (schedule repeatable jobs, subscribe to relayed events). */
+  start?(): Promise<void>
+  /** Runs when it stops (flush what is buffered). */
+  stop?(): Promise<void>
 } & (Api extends undefined ? { api?: undefined } : {
   /** What other features may use; the composition root (src/hearth.ts) hands it to them. */
   api: Api

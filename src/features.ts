@@ -24,10 +24,10 @@ export const features = [
   usersFeature,
   communitiesFeature,
   permissionsFeature,
+  notificationsFeature,
   roomsFeature,
   messagesFeature,
   presenceFeature,
-  notificationsFeature,
   adminFeature,
 ] as const
 

@@ -80,8 +80,10 @@ export function createHearth(res: Resources, opts: { router?: Router } = {}) {
       if (res.config.events.relayIntervalMs > 0) relay.start()
       const apiJobs = Object.assign({}, ...[...built.values()].map((b) => b.apiJobs ?? {}))
       if (res.config.role !== 'worker' && Object.keys(apiJobs).length) await res.jobs.startApiConsumers({ api: apiJobs })
+      for (const part of built.values()) await part.start?.()
     },
     async stop() {
+      for (const part of [...built.values()].reverse()) await part.stop?.().catch((err) => res.log.warn('a feature did not stop cleanly', { error: err }))
       await relay.stop()
       await realtime.stop()
     },

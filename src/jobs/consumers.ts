@@ -5,6 +5,7 @@ import type { Logger } from '../lib/log'
 import type { Redis } from '../lib/redis'
 import { RedisUserEventSink } from '../realtime/user-channel'
 import { DeadLetterStore } from './dead-letters'
+import { JobQueues } from './producer'
 import { mergeProcessors, processors as builtins, type JobContext, type ProcessorTable } from './processors'
 import { apiQueues, bullConnection, bullPrefix, closeBullConnection, queueNames, queueSpecs, type QueueName } from './queues'
 
@@ -46,6 +47,7 @@ export async function startConsumers(
   const table = mergeProcessors(...tables)
   const deadLetters = new DeadLetterStore(host)
   const live = new RedisUserEventSink(host.redis)
+  const jobs = new JobQueues(host)
   let stats: JobStats = {}
   const bump = (queue: QueueName, field: 'completed' | 'failed' | 'dead') => {
     const s = (stats[queue] ??= { completed: 0, failed: 0, dead: 0 })
@@ -67,6 +69,7 @@ export async function startConsumers(
       db: host.db,
       redis: host.redis,
       live,
+      jobs,
       job: { id: job.id!, queue, name: job.name, attempt: job.attemptsMade + 1 },
     }
     try {
@@ -121,6 +124,7 @@ export async function startConsumers(
     async close() {
       await Promise.all(workers.map((w) => w.close()))
       await Promise.all(connections.map(closeBullConnection))
+      await jobs.close()
       clearInterval(timer)
       flush()
     },

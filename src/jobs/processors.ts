@@ -6,6 +6,7 @@ import type { Database } from '../db/client'
 import type { Logger } from '../lib/log'
 import type { Redis } from '../lib/redis'
 import type { UserEventSink } from '../realtime/user-channel'
+import type { JobQueues } from './producer'
 import type { QueueName } from './queues'
 
 export interface JobContext {
@@ -15,6 +16,8 @@ export interface JobContext {
   redis: Redis
   /** Live pushes to a user's sockets on any node. */
   live: UserEventSink
+  /** Queues more jobs. */
+  jobs: Pick<JobQueues, 'enqueue' | 'enqueueBulk'>
   job: { id: string; queue: QueueName; name: string; /** 1 on the first run */ attempt: number }
 }
 
