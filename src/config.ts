@@ -71,6 +71,10 @@ export interface Config {
   cluster: ClusterConfig
   jobs: JobsConfig
   media: MediaConfig
+  events: {
+    /** How often the outbox relay looks for events committed elsewhere (it is woken at once by this process's commits); 0: never relay. */
+    relayIntervalMs: number
+  }
 }
 
 export interface MediaConfig {
@@ -287,6 +291,9 @@ export function loadConfig(env: Env = process.env): Config {
       notificationGroupWindowSeconds: int(env, 'NOTIFICATION_GROUP_WINDOW', 600, 0, 7 * 86400),
     },
     media: mediaConfig(env),
+    events: {
+      relayIntervalMs: int(env, 'EVENTS_RELAY_INTERVAL_MS', 500, 0, 60_000),
+    },
   }
 }
 

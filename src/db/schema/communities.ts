@@ -23,6 +23,8 @@ export const communities = pgTable('communities', {
   name: text('name').notNull(),
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   memberCount: integer('member_count').notNull().default(0),
+  /** Set by PUT /v1/communities/:id/icon: a stable Hearth URL that redirects to the icon's current signed variant. */
+  iconUrl: text('icon_url'),
   createdAt: at('created_at').notNull().defaultNow(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 })

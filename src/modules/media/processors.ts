@@ -26,7 +26,7 @@ export function pipelineFor(ctx: JobContext, recordEvent: RecordEvent = recordNo
     storage,
     config: ctx.config.media,
     log: ctx.log,
-    live: { toUser: (userId, event) => ctx.events.publishToUser(userId, event) },
+    live: { toUser: (userId, event) => ctx.live.publishToUser(userId, event) },
     recordEvent,
     refs: new MediaRefs({ db: ctx.db, storage, log: ctx.log }),
   })

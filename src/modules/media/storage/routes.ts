@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import { RAW_BODY } from '../../../app'
+import { RAW_BODY } from '../../../lib/json-body'
 import { BlobParams, SignedQuery } from '../model'
 import { BLOB_PATH, type DiskStorage } from './disk'
 
