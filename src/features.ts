@@ -9,6 +9,7 @@ import { mergeProcessors, type ProcessorTable } from './jobs/processors'
 import { adminFeature } from './modules/admin'
 import { authFeature } from './modules/auth'
 import { communitiesFeature } from './modules/communities'
+import { mediaFeature } from './modules/media'
 import { messagesFeature } from './modules/messages'
 import { notificationsFeature } from './modules/notifications'
 import { operationsFeature } from './modules/ops'
@@ -25,6 +26,7 @@ export const features = [
   communitiesFeature,
   permissionsFeature,
   notificationsFeature,
+  mediaFeature,
   roomsFeature,
   messagesFeature,
   presenceFeature,

@@ -49,8 +49,12 @@ export const UploadTicket = t.Object({
 export const UploadAnswer = t.Object({ media: Media, upload: UploadTicket })
 
 export const AvatarBody = t.Object({ mediaId: t.Nullable(Id, { description: 'a ready image of yours; null removes the avatar' }) })
+export const IconBody = t.Object({ mediaId: t.Nullable(Id, { description: 'a ready image of yours; null removes the icon' }) })
 
-/** What a message or post shows of its media without URLs (readers fetch those from GET /v1/media/:id). */
+/**
+ * What a message or post shows of its media without URLs, so a client can lay out a
+ * placeholder at once (readers fetch the URLs from GET /v1/media/:id).
+ */
 export const MediaSummary = t.Object({
   id: t.String(),
   status: MediaStatus,
@@ -78,3 +82,14 @@ export const BlobParams = t.Object({
 export type UploadInput = Static<typeof UploadBody>
 export type MediaView = Static<typeof Media>
 export type MediaSummaryView = Static<typeof MediaSummary>
+
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    /**
+     * A media's processing ended (`ready` or `failed`), or its bytes were refused at
+     * complete. Messages carrying it are shown again (`message.updated`). At least once:
+     * it may come again for the same change.
+     */
+    'media.updated': { mediaId: string; ownerId: string; status: 'ready' | 'failed' }
+  }
+}

@@ -1,15 +1,15 @@
 import { and, eq, lt } from 'drizzle-orm'
 import type { MediaConfig } from '../../config'
 import type { Database } from '../../db/client'
+import type { DomainEvents } from '../../domain-events/bus'
 import { media, type MediaRow, type StoredVariant } from '../../db/schema'
 import type { Logger } from '../../lib/log'
 import { isImageType } from './formats'
-import { renderImage } from './image'
 import { inspectBytes, Refusal } from './inspect'
-import type { LivePort, RecordEvent } from './ports'
+import type { LivePort } from './ports'
 import type { MediaRefs } from './refs'
 import type { MediaStorage } from './storage'
-import { mediaKeys, toView } from './view'
+import { mediaKeys, mediaUpdated, toView } from './view'
 
 export interface MediaPipelineDeps {
   db: Database
@@ -17,7 +17,8 @@ export interface MediaPipelineDeps {
   config: MediaConfig
   log: Logger
   live: LivePort
-  recordEvent: RecordEvent
+  /** Where a status change commits with its `media.updated` event. */
+  events: Pick<DomainEvents, 'transaction'>
   refs: MediaRefs
 }
 
@@ -43,13 +44,13 @@ export class MediaPipeline {
     try {
       const abort = new AbortController()
       const written = await withTimeout(this.produce(row, abort.signal), this.deps.config.processTimeoutMs, abort)
-      const updated = await this.deps.db.transaction(async (tx) => {
+      const updated = await this.deps.events.transaction({ actorId: row.ownerId }, async (tx, emit) => {
         const [ready] = await tx
           .update(media)
           .set({ status: 'ready', ...written.fields })
           .where(and(eq(media.id, row.id), eq(media.status, 'processing')))
           .returning()
-        if (ready) await this.deps.recordEvent(tx, { type: 'media.updated', data: { mediaId: ready.id, status: 'ready' }, actorId: ready.ownerId })
+        if (ready) emit(mediaUpdated(ready))
         return ready
       })
       if (!updated) {
@@ -72,13 +73,13 @@ export class MediaPipeline {
 
   /** Marks media failed (if still processing), deletes its bytes and tells the uploader. */
   async fail(mediaId: string, reason: string): Promise<void> {
-    const failed = await this.deps.db.transaction(async (tx) => {
+    const failed = await this.deps.events.transaction({}, async (tx, emit) => {
       const [row] = await tx
         .update(media)
         .set({ status: 'failed', error: reason, variants: [], thumbhash: null })
         .where(and(eq(media.id, mediaId), eq(media.status, 'processing')))
         .returning()
-      if (row) await this.deps.recordEvent(tx, { type: 'media.updated', data: { mediaId, status: 'failed' }, actorId: row.ownerId })
+      if (row) emit(mediaUpdated(row))
       return row
     })
     if (!failed) return
@@ -119,6 +120,8 @@ export class MediaPipeline {
     }
     let image
     try {
+      // sharp is loaded where images are made (the worker threads), not in every process that imports media.
+      const { renderImage } = await import('./image')
       image = await renderImage(bytes, { maxPixels: config.maxPixels })
     } catch (err) {
       throw new Refusal(`the image could not be decoded (${err instanceof Error ? err.message : String(err)})`)

@@ -1,10 +1,10 @@
-import { and, eq, inArray, isNotNull, isNull, lt, notExists, or, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNotNull, isNull, lt, ne, notExists, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { media, mediaRefs, type MediaRow } from '../../db/schema'
+import { media, mediaRefs, messages, type MediaRow } from '../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
 import type { MediaSummaryView } from './model'
-import type { Tx } from './ports'
+import type { Tx } from '../../db/tx'
 import type { MediaStorage } from './storage'
 import { mediaKeys, toSummary } from './view'
 
@@ -19,6 +19,9 @@ export interface RefTarget {
   kind: string
   targetId: string
 }
+
+/** How long before a send a media's end (ready, failed) may have gone unseen by the message's room. */
+const SETTLED_WINDOW_MS = 10_000
 
 /** Statuses a media may be attached in: a message sent with processing media shows it processing until it is ready. */
 const attachable = new Set(['processing', 'ready'])
@@ -51,14 +54,54 @@ export class MediaRefs {
     const rows = await opts.tx.select().from(media).where(inArray(media.id, ids)).for('update')
     const byId = new Map(rows.map((r) => [r.id, r]))
     for (const id of ids) requireAttachable(byId.get(id), id, opts.ownerId)
-    await opts.tx
+    await this.insertRefs(opts.tx, { ...opts, mediaIds: ids })
+  }
+
+  /**
+   * References a committed message's media (the `message.created` reaction): those of its
+   * author that still exist, whatever their status now (the send checked them). Nothing
+   * when the message is gone: its row is locked, so a concurrent delete either sees these
+   * references when it releases them or is seen here. Answers the media that ended ready
+   * or failed shortly before (within `SETTLED_WINDOW_MS` of the send): the room may have
+   * been shown them processing, and their `media.updated` may have found no message yet.
+   */
+  async referenceMessage(opts: { tx: Tx; messageId: string; roomId: string; authorId: string; mediaIds: string[]; sentAt: Date }): Promise<MediaRow[]> {
+    const ids = [...new Set(opts.mediaIds)]
+    if (ids.length === 0) return []
+    const [message] = await opts.tx.select({ deletedAt: messages.deletedAt }).from(messages).where(eq(messages.id, opts.messageId)).for('share')
+    if (!message || message.deletedAt) return []
+    const rows = await opts.tx
+      .select()
+      .from(media)
+      .where(and(inArray(media.id, ids), eq(media.ownerId, opts.authorId), ne(media.status, 'deleted')))
+      .for('update')
+    if (rows.length === 0) return []
+    await this.insertRefs(opts.tx, { mediaIds: rows.map((r) => r.id), kind: 'message', targetId: opts.messageId, roomId: opts.roomId })
+    const since = opts.sentAt.getTime() - SETTLED_WINDOW_MS
+    return rows.filter((r) => (r.status === 'ready' || r.status === 'failed') && r.updatedAt.getTime() >= since)
+  }
+
+  /** The messages that carry a media (the most recent `limit`), with their rooms. */
+  async messagesCarrying(mediaId: string, limit = 100): Promise<{ messageId: string; roomId: string }[]> {
+    const rows = await this.deps.db
+      .select({ messageId: mediaRefs.targetId, roomId: mediaRefs.roomId })
+      .from(mediaRefs)
+      .where(and(eq(mediaRefs.mediaId, mediaId), eq(mediaRefs.kind, 'message')))
+      .orderBy(desc(mediaRefs.createdAt))
+      .limit(limit)
+    return rows.flatMap((r) => (r.roomId ? [{ messageId: r.messageId, roomId: r.roomId }] : []))
+  }
+
+  private async insertRefs(tx: Tx, opts: RefTarget & { mediaIds: string[]; roomId?: string | null }) {
+    await tx
       .insert(mediaRefs)
-      .values(ids.map((mediaId) => ({ mediaId, kind: opts.kind, targetId: opts.targetId, roomId: opts.roomId ?? null })))
+      .values(opts.mediaIds.map((mediaId) => ({ mediaId, kind: opts.kind, targetId: opts.targetId, roomId: opts.roomId ?? null })))
       .onConflictDoNothing()
-    await opts.tx
+    // Only the first reference stamps it (later ones would only touch updated_at).
+    await tx
       .update(media)
-      .set({ attachedAt: sql`coalesce(${media.attachedAt}, now())` })
-      .where(inArray(media.id, ids))
+      .set({ attachedAt: sql`now()` })
+      .where(and(inArray(media.id, opts.mediaIds), isNull(media.attachedAt)))
   }
 
   /**

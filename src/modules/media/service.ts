@@ -1,7 +1,9 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { MediaConfig } from '../../config'
 import type { Database } from '../../db/client'
-import { media, mediaRefs, users, type MediaRow, type UserRow } from '../../db/schema'
+import { communities, media, mediaRefs, users, type CommunityRow, type MediaRow, type UserRow } from '../../db/schema'
+import type { Tx } from '../../db/tx'
+import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
@@ -10,11 +12,11 @@ import { jobId } from '../../jobs/queues'
 import type { PermissionService } from '../permissions/service'
 import { acceptedTypes, isImageType } from './formats'
 import { HEAD_BYTES, inspectBytes, Refusal } from './inspect'
-import type { MediaView, Purpose, UploadInput } from './model'
-import type { LivePort, RecordEvent } from './ports'
+import type { MediaSummaryView, MediaView, Purpose, UploadInput } from './model'
+import type { LivePort } from './ports'
 import type { MediaRefs } from './refs'
 import type { MediaStorage, UploadTicket } from './storage'
-import { mediaKeys, toView } from './view'
+import { mediaKeys, mediaUpdated, toView } from './view'
 
 /** Decides whether a user can see any of the targets of one kind that reference a media (e.g. posts by their visibility). */
 export type RefVisibility = (userId: string, targetIds: string[]) => Promise<boolean>
@@ -25,12 +27,11 @@ export interface MediaDeps {
   config: MediaConfig
   log: Logger
   jobs: Pick<JobRunner, 'enqueue'>
-  permissions: Pick<PermissionService, 'canViewRooms'>
+  permissions: Pick<PermissionService, 'canViewRooms' | 'requireCommunity'>
   live: LivePort
-  recordEvent: RecordEvent
+  /** Where changes commit with their domain events (`media.updated`). */
+  events: Pick<DomainEvents, 'transaction'>
   refs: MediaRefs
-  /** Kinds of reference without a room (posts, comments) and how to check them; kinds with neither are visible to the uploader only. */
-  refVisibility?: Record<string, RefVisibility>
 }
 
 /** Avatars and community icons are shown to anyone who sees the user or the community. */
@@ -44,7 +45,30 @@ const aliases: Record<string, string> = { 'image/jpg': 'image/jpeg', 'audio/mp3'
  * the uploader and to whoever can see something that references the media.
  */
 export class MediaService {
+  /** Kinds of reference without a room (posts, comments) and how to check them; kinds with neither are visible to the uploader only. */
+  private readonly refVisibility = new Map<string, RefVisibility>()
+
   constructor(private readonly deps: MediaDeps) {}
+
+  /** Lets readers of another kind of target (posts, comments: a later feature) fetch the media it references. */
+  visibleThrough(kind: string, visibility: RefVisibility): void {
+    this.refVisibility.set(kind, visibility)
+  }
+
+  /** Before a send or a post: the caller's own media, completed and not failed (422 naming the media otherwise); their summaries. */
+  validateAttachments(opts: { userId: string; mediaIds: string[] }): Promise<MediaSummaryView[]> {
+    return this.deps.refs.validateAttachments(opts)
+  }
+
+  /** Summaries (status, type, dimensions, placeholder; no URLs) of media, in the order asked; gone ones left out. */
+  summaries(mediaIds: string[]): Promise<MediaSummaryView[]> {
+    return this.deps.refs.summaries(mediaIds)
+  }
+
+  /** The messages that carry a media, with their rooms (to show them again when it is ready). */
+  messagesCarrying(mediaId: string): Promise<{ messageId: string; roomId: string }[]> {
+    return this.deps.refs.messagesCarrying(mediaId)
+  }
 
   async createUpload(opts: UploadInput & { userId: string }): Promise<{ media: MediaView; upload: UploadTicket }> {
     const { config } = this.deps
@@ -143,42 +167,58 @@ export class MediaService {
     const roomIds = refs.flatMap((r) => (r.roomId ? [r.roomId] : []))
     if (roomIds.length && (await this.deps.permissions.canViewRooms(userId, roomIds)).size > 0) return true
     const byKind = new Map<string, string[]>()
-    for (const r of refs) if (!r.roomId && this.deps.refVisibility?.[r.kind]) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r.targetId])
-    for (const [kind, targetIds] of byKind) if (await this.deps.refVisibility![kind]!(userId, targetIds)) return true
+    for (const r of refs) if (!r.roomId && this.refVisibility.has(r.kind)) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r.targetId])
+    for (const [kind, targetIds] of byKind) if (await this.refVisibility.get(kind)!(userId, targetIds)) return true
     return false
   }
 
   /**
    * Makes one of the caller's ready images their avatar (null: none). The old avatar is
    * released (and deleted if nothing else uses it). `avatarUrl` is a stable Hearth URL per
-   * avatar that redirects to a fresh signed URL, so user views can be cached.
+   * avatar that redirects to a fresh signed URL; user views read it from the user's row.
    */
   async setAvatar(opts: { userId: string; mediaId: string | null }): Promise<UserRow> {
-    const { userId, mediaId } = opts
-    const { user, released } = await this.deps.db.transaction(async (tx) => {
+    return this.setPublicImage({ ...opts, kind: 'avatar', targetId: opts.userId }, async (tx, url) => {
+      const [user] = await tx.update(users).set({ avatarUrl: url }).where(eq(users.id, opts.userId)).returning()
+      if (!user) throw new AppError('unauthorized', 'the account of this token no longer exists')
+      return user
+    })
+  }
+
+  /** Sets a community's icon to one of the caller's ready images (null: none); manage_community. */
+  async setCommunityIcon(opts: { userId: string; communityId: string; mediaId: string | null }): Promise<CommunityRow> {
+    await this.deps.permissions.requireCommunity(opts.userId, opts.communityId, 'manage_community')
+    return this.setPublicImage({ ...opts, kind: 'community_icon', targetId: opts.communityId }, async (tx, url) => {
+      const [community] = await tx.update(communities).set({ iconUrl: url }).where(eq(communities.id, opts.communityId)).returning()
+      if (!community) throw notFound('community')
+      return community
+    })
+  }
+
+  /** An avatar or an icon: the media checked and referenced, the old one released, the owner's row pointed at it. */
+  private async setPublicImage<T>(
+    opts: { userId: string; mediaId: string | null; kind: 'avatar' | 'community_icon'; targetId: string },
+    write: (tx: Tx, url: string | null) => Promise<T>,
+  ): Promise<T> {
+    const { userId, mediaId, kind, targetId } = opts
+    const { result, released } = await this.deps.events.transaction({ actorId: userId }, async (tx) => {
       if (mediaId) {
         const [row] = await tx.select().from(media).where(and(eq(media.id, mediaId), eq(media.ownerId, userId))).for('update')
         if (!row || row.status === 'deleted') throw new AppError('invalid_media', `media ${mediaId} is not one of your uploads`)
-        if (!isImageType(row.contentType)) throw new AppError('invalid_media', 'an avatar must be an image')
+        if (!isImageType(row.contentType)) throw new AppError('invalid_media', `${kindName[kind]} must be an image`)
         if (row.status === 'failed') throw new AppError('invalid_media', `media ${mediaId} failed: ${row.error ?? 'it could not be processed'}`)
         if (row.status !== 'ready') throw new AppError('media_not_ready', 'this image is not processed yet; set it once media.updated says ready')
       }
       const old = await tx
         .delete(mediaRefs)
-        .where(and(eq(mediaRefs.kind, 'avatar'), eq(mediaRefs.targetId, userId), mediaId ? ne(mediaRefs.mediaId, mediaId) : undefined))
+        .where(and(eq(mediaRefs.kind, kind), eq(mediaRefs.targetId, targetId), mediaId ? ne(mediaRefs.mediaId, mediaId) : undefined))
         .returning({ mediaId: mediaRefs.mediaId })
-      if (mediaId) await this.deps.refs.attach({ tx, mediaIds: [mediaId], kind: 'avatar', targetId: userId, ownerId: userId })
-      const [user] = await tx
-        .update(users)
-        .set({ avatarUrl: mediaId ? this.avatarUrl(mediaId) : null })
-        .where(eq(users.id, userId))
-        .returning()
-      if (!user) throw new AppError('unauthorized', 'the account of this token no longer exists')
-      await this.deps.recordEvent(tx, { type: 'user.updated', data: { userId, avatarUrl: user.avatarUrl }, actorId: userId })
-      return { user, released: old.map((o) => o.mediaId) }
+      if (mediaId) await this.deps.refs.attach({ tx, mediaIds: [mediaId], kind, targetId, ownerId: userId })
+      const result = await write(tx, mediaId ? this.avatarUrl(mediaId) : null)
+      return { result, released: old.map((o) => o.mediaId) }
     })
-    await this.deps.refs.purgeUnreferenced(released).catch((err) => this.deps.log.warn('could not delete a replaced avatar', { error: err }))
-    return user
+    await this.deps.refs.purgeUnreferenced(released).catch((err) => this.deps.log.warn(`could not delete a replaced ${kindName[kind]}`, { error: err }))
+    return result
   }
 
   /** The stable URL of an avatar or community icon. */
@@ -200,13 +240,13 @@ export class MediaService {
   }
 
   private async reject(row: MediaRow, reason: string): Promise<void> {
-    const failed = await this.deps.db.transaction(async (tx) => {
+    const failed = await this.deps.events.transaction({ actorId: row.ownerId }, async (tx, emit) => {
       const [failed] = await tx
         .update(media)
         .set({ status: 'failed', error: reason })
         .where(and(eq(media.id, row.id), eq(media.status, 'pending')))
         .returning()
-      if (failed) await this.deps.recordEvent(tx, { type: 'media.updated', data: { mediaId: row.id, status: 'failed' }, actorId: row.ownerId })
+      if (failed) emit(mediaUpdated(failed))
       return failed
     })
     await this.deps.storage.remove(mediaKeys.all(row.id))
@@ -228,6 +268,8 @@ export class MediaService {
     return toView(row, { storage: this.deps.storage, ttlSeconds: this.deps.config.downloadTtlSeconds })
   }
 }
+
+const kindName = { avatar: 'an avatar', community_icon: 'a community icon' }
 
 const purposeName: Record<Purpose, string> = {
   attachment: 'an attachment',

@@ -1,4 +1,5 @@
 import type { MediaRow } from '../../db/schema'
+import type { DomainEventInput } from '../../domain-events/types'
 import { isImageType } from './formats'
 import type { MediaSummaryView, MediaView } from './model'
 import type { MediaStorage } from './storage'
@@ -71,3 +72,10 @@ export async function toView(row: MediaRow, opts: { storage: MediaStorage; ttlSe
   })
   return { ...base, url }
 }
+
+/** The domain event of a media that ended ready or failed. */
+export const mediaUpdated = (row: MediaRow): DomainEventInput<'media.updated'> => ({
+  type: 'media.updated',
+  actorId: row.ownerId,
+  data: { mediaId: row.id, ownerId: row.ownerId, status: row.status === 'ready' ? 'ready' : 'failed' },
+})

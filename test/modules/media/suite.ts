@@ -7,7 +7,6 @@ import sharp from 'sharp'
 import { deadLetters, media, mediaRefs } from '../../../src/db/schema'
 import { jobId } from '../../../src/jobs/queues'
 import { newId } from '../../../src/lib/ids'
-import { scheduleMediaSweep } from '../../../src/modules/media/processors'
 import { mediaKeys } from '../../../src/modules/media/view'
 import { newCommunity, ok, type TestUser } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
@@ -173,14 +172,45 @@ export function mediaSuite(app: MediaApp) {
       expect(await row(second.id)).toBeUndefined()
     })
 
-    test('a community icon, once it is the icon, is visible to anyone signed in', async () => {
-      const u = await user()
+    test('a community icon: PUT /v1/communities/:id/icon (manage_community) sets iconUrl, public like an avatar; a member without the permission is refused', async () => {
+      const w = await newCommunity(app.http)
+      const member = await w.join()
       const stranger = await user()
-      const icon = await ready(u, await files.png(256, 256), { contentType: 'image/png', purpose: 'community_icon' })
-      await expect(read(stranger, icon.id).then((r) => r.status)).resolves.toBe(404)
-      await app.res.db.transaction((tx) => app.refs.attach({ tx, mediaIds: [icon.id], kind: 'community_icon', targetId: newId(), ownerId: u.id }))
+      const icon = await ready(w.owner, await files.png(256, 256), { contentType: 'image/png', purpose: 'community_icon' })
+      expect((await read(stranger, icon.id)).status).toBe(404)
+
+      const refused = await app.http.put(`/v1/communities/${w.id}/icon`, { mediaId: icon.id }, as(member))
+      expect([refused.status, refused.body.error.code]).toEqual([403, 'missing_permission'])
+      const community = ok(await app.http.put(`/v1/communities/${w.id}/icon`, { mediaId: icon.id }, as(w.owner))).body
+      expect(community.iconUrl).toBe(`/v1/media/${icon.id}/avatar`)
+      expect(ok(await app.http.get(`/v1/communities/${w.id}`, as(member))).body.iconUrl).toBe(community.iconUrl)
       expect(ok(await read(stranger, icon.id)).body.variants).toHaveLength(2)
-      expect((await fetch(`${app.url}/v1/media/${icon.id}/avatar`, { redirect: 'manual' })).status).toBe(302)
+      expect((await fetch(app.absolute(community.iconUrl), { redirect: 'manual' })).status).toBe(302)
+
+      const removed = ok(await app.http.put(`/v1/communities/${w.id}/icon`, { mediaId: null }, as(w.owner))).body
+      expect(removed.iconUrl).toBeNull()
+      expect(await row(icon.id)).toBeUndefined() // nothing else used it
+    })
+
+    test("a community icon must be one of the manager's own ready images (422)", async () => {
+      const w = await newCommunity(app.http)
+      const other = await user()
+      const theirs = await ready(other, await files.png(64, 64), { contentType: 'image/png' })
+      const res = await app.http.put(`/v1/communities/${w.id}/icon`, { mediaId: theirs.id }, as(w.owner))
+      expect([res.status, res.body.error.code]).toEqual([422, 'invalid_media'])
+      const pdf = await ready(w.owner, files.pdf(), { contentType: 'application/pdf' })
+      const notImage = await app.http.put(`/v1/communities/${w.id}/icon`, { mediaId: pdf.id }, as(w.owner))
+      expect([notImage.status, notImage.body.error.message]).toEqual([422, 'a community icon must be an image'])
+    })
+
+    test('member lists show avatarUrl', async () => {
+      const w = await newCommunity(app.http)
+      const member = await w.join()
+      const avatar = await ready(member, await files.png(100, 100), { contentType: 'image/png', purpose: 'avatar' })
+      ok(await app.http.put('/v1/users/me/avatar', { mediaId: avatar.id }, as(member)))
+      const { members } = ok(await app.http.get(`/v1/communities/${w.id}/members`, as(w.owner))).body
+      const byId = Object.fromEntries(members.map((m: any) => [m.userId, m.avatarUrl]))
+      expect(byId).toEqual({ [w.owner.id]: null, [member.id]: `/v1/media/${avatar.id}/avatar` })
     })
 
     test('EXIF (GPS included) is gone from every variant, and the orientation is applied', async () => {
@@ -402,17 +432,6 @@ export function mediaSuite(app: MediaApp) {
       expect((await row(young.id))?.status).toBe('ready')
       expect((await row(kept.id))?.status).toBe('ready')
       expect(await stored(kept.id)).toHaveLength(2)
-    })
-
-    test('the sweep runs as a job on the maintenance queue, scheduled to repeat', async () => {
-      const u = await user()
-      const orphan = await ready(u, await files.png(40, 40), { contentType: 'image/png' })
-      await backdate(orphan.id, 'created_at', 86400 + 60)
-      await scheduleMediaSweep(app.res.jobs.queues.maintenance, app.res.config)
-      const schedulers = await app.res.jobs.queues.maintenance.getJobSchedulers()
-      expect(schedulers.map((s) => [s.key, s.every])).toContainEqual(['media.sweep', 300_000])
-      await eventually('the scheduled sweep to delete the orphan', async () => (await row(orphan.id)) === undefined)
-      expect(await stored(orphan.id)).toEqual([])
     })
 
     test('a released media is deleted when nothing references it any more; one still referenced stays', async () => {
