@@ -7,6 +7,8 @@ export const Community = t.Object({
   id: t.String(),
   name: t.String(),
   memberCount: t.Number(),
+  /** Set with PUT /v1/communities/:id/icon: a stable URL that redirects to the icon (no token needed). */
+  iconUrl: t.Nullable(t.String()),
   createdAt: t.String(),
   owners: t.Optional(t.Array(t.String())),
 })
@@ -15,6 +17,7 @@ export const Member = t.Object({
   userId: t.String(),
   username: t.String(),
   displayName: Nullable(t.String()),
+  avatarUrl: Nullable(t.String()),
   nickname: Nullable(t.String()),
   joinedAt: t.String(),
   timeoutUntil: Nullable(t.String()),

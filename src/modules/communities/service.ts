@@ -32,6 +32,7 @@ export const toCommunityView = (c: CommunityRow) => ({
   id: c.id,
   name: c.name,
   memberCount: c.memberCount,
+  iconUrl: c.iconUrl,
   createdAt: c.createdAt.toISOString(),
 })
 
@@ -121,6 +122,7 @@ export class CommunityService {
         userId: communityMembers.userId,
         username: users.username,
         displayName: users.displayName,
+        avatarUrl: users.avatarUrl,
         nickname: communityMembers.nickname,
         joinedAt: communityMembers.joinedAt,
         timeoutUntil: communityMembers.timeoutUntil,
