@@ -103,6 +103,7 @@ function plan(batches: RoomBatch[], parents: Map<string, Parent>, prior: Known):
         replyToId: s.replyTo ?? null,
         threadRootId: s.replyTo ? (parent?.threadRootId ?? s.replyTo) : null,
         attachments: s.attachments ?? [],
+        ...(s.attachmentInfo ? { attachmentInfo: s.attachmentInfo } : {}),
         mentions: s.mentions ?? [],
         mentionEveryone: s.mentionEveryone ?? false,
         createdAt: new Date(),

@@ -22,6 +22,8 @@ export interface SendCommand {
   body: string
   replyTo?: string
   attachments?: string[]
+  /** What the sender's check found of the attachments (media summaries): shown with the live message, never stored. */
+  attachmentInfo?: object[]
   mentions?: string[]
   mentionEveryone?: boolean
 }
@@ -89,6 +91,8 @@ export interface Message {
   replyToId: string | null
   threadRootId: string | null
   attachments: string[]
+  /** Set on a message just sent (from its SendCommand); reads from Postgres leave it out. */
+  attachmentInfo?: object[]
   mentions: string[]
   mentionEveryone: boolean
   createdAt: Date

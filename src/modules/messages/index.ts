@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia'
+import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
 import { AppError } from '../../lib/errors'
 import { IdParams } from '../../lib/model'
@@ -23,7 +24,12 @@ import { PinService } from './pins'
 import { ReceiptService } from './receipts'
 import { MessageService, type MessageDeps } from './service'
 
-export type MessagesDeps = MessageDeps & { redis: Redis; live: import('../../realtime/fanout').Fanout; signedIn: SignedIn }
+export type MessagesDeps = MessageDeps & {
+  redis: Redis
+  live: import('../../realtime/fanout').Fanout
+  signedIn: SignedIn
+  events: Pick<DomainEvents, 'committed' | 'onRelayed'>
+}
 
 /**
  * Messages in rooms: sends (committed by the room actors), history, threads, edits,
@@ -38,10 +44,18 @@ export const messagesFeature = defineFeature<MessagesDeps, { messages: MessageSe
     const receipts = new ReceiptService(deps)
     const messages = new MessageService(deps, receipts)
     const pins = new PinService({ ...deps, messages })
+    let stopHearing = () => {}
     return {
       routes: messagesRoutes({ messages, receipts, pins, signedIn: deps.signedIn }),
       ops: messageOps({ ...deps, messages, receipts }),
       api: { messages },
+      // Media end in the worker threads: their rooms hear it once per change, from the node that relays it.
+      start: async () => {
+        stopHearing = deps.events.onRelayed('media.updated', (e) => {
+          messages.mediaUpdated(e.data.mediaId).catch((err) => deps.log.warn('could not show a media update in its rooms', { mediaId: e.data.mediaId, error: err }))
+        })
+      },
+      stop: async () => stopHearing(),
     }
   },
 })

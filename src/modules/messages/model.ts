@@ -1,6 +1,7 @@
-import { t } from 'elysia'
+import { t, type Static } from 'elysia'
 import type { Message } from '../../../rooms'
 import { Id } from '../../lib/model'
+import { MediaSummary, type MediaSummaryView } from '../media/model'
 
 export const MessageT = t.Object({
   id: t.String(),
@@ -12,6 +13,11 @@ export const MessageT = t.Object({
   replyTo: t.Nullable(t.String()),
   threadRootId: t.Nullable(t.String()),
   attachments: t.Array(t.String()),
+  attachmentInfo: t.Optional(
+    t.Array(MediaSummary, {
+      description: 'the attachments as they are now (status, type, size, dimensions, thumbhash), in order: a placeholder before the URLs (GET /v1/media/:id)',
+    }),
+  ),
   mentions: t.Array(t.String()),
   mentionEveryone: t.Boolean(),
   reactions: t.Array(t.Object({ emoji: t.String(), count: t.Number() })),
@@ -53,7 +59,7 @@ export const UnreadRoomT = t.Object({
 })
 export const UnreadList = t.Object({ rooms: t.Array(UnreadRoomT) })
 
-export const toMessageView = (m: Message) => ({
+export const toMessageView = (m: Message): MessageView => ({
   id: m.id,
   roomId: m.roomId,
   seq: m.seq,
@@ -63,6 +69,7 @@ export const toMessageView = (m: Message) => ({
   replyTo: m.replyToId,
   threadRootId: m.threadRootId,
   attachments: m.attachments,
+  ...(m.attachmentInfo ? { attachmentInfo: m.attachmentInfo as MediaSummaryView[] } : {}),
   mentions: m.mentions,
   mentionEveryone: m.mentionEveryone,
   reactions: m.reactions,
@@ -72,7 +79,7 @@ export const toMessageView = (m: Message) => ({
 })
 
 
-export type MessageView = ReturnType<typeof toMessageView>
+export type MessageView = Static<typeof MessageT>
 
 declare module '../../domain-events/types' {
   interface DomainEventMap {

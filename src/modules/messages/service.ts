@@ -7,6 +7,8 @@ import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, notFound } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
 import type { Redis } from '../../lib/redis'
+import type { Fanout } from '../../realtime/fanout'
+import type { MediaService } from '../media/service'
 import { has, Perm } from '../permissions/bits'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
@@ -18,6 +20,12 @@ export interface SendInput {
   body: string
   replyTo?: string
   attachments?: string[]
+}
+
+/** Summaries in the order of `ids` (a gone media is left out). */
+const byId = <T extends { id: string }>(ids: string[], items: T[]): T[] => {
+  const found = new Map(items.map((i) => [i.id, i]))
+  return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []))
 }
 
 const MAX_MENTIONS = 20
@@ -41,6 +49,9 @@ export interface MessageDeps {
   router: Router
   /** Tells the outbox relay that a send committed (its consumers, e.g. notifications, get it sooner). */
   events: Pick<DomainEvents, 'committed'>
+  /** Attachments: checked before a send, shown with the message. */
+  media: Pick<MediaService, 'validateAttachments' | 'summaries' | 'messagesCarrying'>
+  live: Pick<Fanout, 'toRoom'>
 }
 
 export class MessageService {
@@ -70,6 +81,9 @@ export class MessageService {
   async prepareSend(userId: string, roomId: string, input: SendInput): Promise<() => Promise<SendAck>> {
     const { bits, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
     if (input.attachments?.length) requireBit(bits, 'attach')
+    const attachmentInfo = input.attachments?.length
+      ? await this.res.media.validateAttachments({ userId, mediaIds: input.attachments })
+      : undefined
     const mentionEveryone = EVERYONE.test(input.body)
     if (mentionEveryone) requireBit(bits, 'mention_everyone')
     if (slowModeSeconds > 0) await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds)
@@ -83,6 +97,7 @@ export class MessageService {
         body: input.body,
         replyTo: input.replyTo,
         attachments: input.attachments,
+        ...(attachmentInfo ? { attachmentInfo: byId(input.attachments!, attachmentInfo) } : {}),
         mentions,
         mentionEveryone,
       })
@@ -98,26 +113,27 @@ export class MessageService {
     const [message] = await this.history.byIds([messageId])
     if (!message) throw notFound('message')
     await this.permissions.requireRoom(userId, message.roomId)
-    return toMessageView(message)
+    return this.withMedia(toMessageView(message))
   }
 
   /** The message just acknowledged to this sender (already allowed in its room). */
   async acknowledged(messageId: string): Promise<MessageView> {
     const [message] = await this.history.byIds([messageId])
-    return toMessageView(message!)
+    return this.withMedia(toMessageView(message!))
   }
 
   async list(userId: string, query: HistoryQuery): Promise<MessageView[]> {
     await this.permissions.requireRoom(userId, query.roomId)
     const cursorless = query.before === undefined
     const lastSeq = cursorless ? await this.lastSeq(query.roomId) : undefined
-    return this.cache.page(query, lastSeq, async () => (await this.history.history(query)).map(toMessageView))
+    const page = await this.cache.page(query, lastSeq, async () => (await this.history.history(query)).map(toMessageView))
+    return this.withMedia(page)
   }
 
   async thread(userId: string, messageId: string): Promise<{ root: MessageView; replies: MessageView[] }> {
     const root = await this.get(userId, messageId)
     const replies = await this.history.thread({ roomId: root.roomId, rootId: messageId })
-    return { root, replies: replies.map(toMessageView) }
+    return { root, replies: await this.withMedia(replies.map(toMessageView)) }
   }
 
   async edit(userId: string, messageId: string, body: string): Promise<MessageView> {
@@ -128,7 +144,7 @@ export class MessageService {
     if (row.deletedAt) throw notFound('message')
     const message = await this.router.send({ type: 'edit', roomId: row.roomId, messageId, actorId: userId, body })
     await this.cache.invalidate(row.roomId)
-    return toMessageView(message)
+    return this.withMedia(toMessageView(message))
   }
 
   async remove(userId: string, messageId: string): Promise<void> {
@@ -149,6 +165,30 @@ export class MessageService {
     const result = await this.router.send({ type: 'react', roomId: row.roomId, messageId, userId, emoji, on })
     if (result.changed) await this.cache.invalidate(row.roomId)
     return result
+  }
+
+  /**
+   * A media carried by messages ended (ready or failed): their rooms see them again as
+   * `message.updated`, with the attachments as they are now.
+   */
+  async mediaUpdated(mediaId: string): Promise<void> {
+    const carriers = await this.res.media.messagesCarrying(mediaId)
+    if (carriers.length === 0) return
+    const found = await this.history.byIds(carriers.map((c) => c.messageId))
+    const views = await this.withMedia(found.filter((m) => !m.deletedAt).map(toMessageView))
+    for (const message of views) this.res.live.toRoom(message.roomId, { type: 'message.updated', data: { message } })
+  }
+
+  /** Views with `attachmentInfo`: the attachments' summaries now (pages are cached without them). */
+  private withMedia(view: MessageView): Promise<MessageView>
+  private withMedia(views: MessageView[]): Promise<MessageView[]>
+  private async withMedia(input: MessageView | MessageView[]): Promise<MessageView | MessageView[]> {
+    const views = Array.isArray(input) ? input : [input]
+    const ids = [...new Set(views.flatMap((v) => v.attachments))]
+    if (ids.length === 0) return input
+    const summaries = await this.res.media.summaries(ids)
+    const decorated = views.map((v) => (v.attachments.length ? { ...v, attachmentInfo: byId(v.attachments, summaries) } : v))
+    return Array.isArray(input) ? decorated : decorated[0]!
   }
 
   lastSeq(roomId: string): Promise<number> {
