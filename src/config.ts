@@ -98,6 +98,10 @@ export interface MediaConfig {
   staleProcessingSeconds: number
   /** How often the sweep (orphans, stale processing, released media) runs. */
   sweepEverySeconds: number
+  /** Images processed at once per process, shared among its job worker threads (each image takes up to one core). */
+  jobConcurrency: number
+  /** Niceness (0-19) of the threads that decode and resize images (Linux): higher yields the CPU to chat sooner; 0 = as chat. */
+  nice: number
 }
 
 export interface ClusterConfig {
@@ -322,5 +326,7 @@ function mediaConfig(env: Env): MediaConfig {
     processTimeoutMs: int(env, 'MEDIA_PROCESS_TIMEOUT_MS', 60_000, 1, 3_600_000),
     staleProcessingSeconds: int(env, 'MEDIA_STALE_PROCESSING_SECONDS', 900, 1, 7 * 86400),
     sweepEverySeconds: int(env, 'MEDIA_SWEEP_EVERY_SECONDS', 300, 1, 86400),
+    jobConcurrency: int(env, 'MEDIA_JOB_CONCURRENCY', 1, 1, 64),
+    nice: int(env, 'MEDIA_NICE', 19, 0, 19),
   }
 }

@@ -7,7 +7,7 @@ import { RedisUserEventSink } from '../realtime/user-channel'
 import { DeadLetterStore } from './dead-letters'
 import { JobQueues } from './producer'
 import { mergeProcessors, processors as builtins, type JobContext, type ProcessorTable } from './processors'
-import { apiQueues, bullConnection, bullPrefix, closeBullConnection, queueNames, queueSpecs, type QueueName } from './queues'
+import { apiQueues, bullConnection, bullPrefix, closeBullConnection, concurrencyOf, queueNames, type QueueName } from './queues'
 
 /** Per-queue outcome counts since the last report. */
 export type JobStats = Partial<Record<QueueName, { completed: number; failed: number; dead: number }>>
@@ -38,6 +38,8 @@ export async function startConsumers(
     tables?: ProcessorTable[]
     /** The queues to consume; default every queue but the API processes' own. */
     queues?: QueueName[]
+    /** Which of the process's worker threads this is (a queue's concurrency may be shared among them). */
+    thread?: { index: number; of: number }
     report: (stats: JobStats) => void
     reportEveryMs?: number
   },
@@ -101,14 +103,14 @@ export async function startConsumers(
   }
 
   const connections: ReturnType<typeof bullConnection>[] = []
-  const consumed = opts.queues ?? queueNames.filter((q) => !apiQueues.includes(q))
+  const consumed = (opts.queues ?? queueNames.filter((q) => !apiQueues.includes(q))).filter((q) => concurrencyOf(host.config, q, opts.thread) > 0)
   const workers = consumed.map((queue) => {
     const connection = bullConnection(host.config)
     connections.push(connection)
     const worker = new Worker(queue, run(queue), {
       connection,
       prefix: bullPrefix(host.config),
-      concurrency: queueSpecs[queue].concurrency,
+      concurrency: concurrencyOf(host.config, queue, opts.thread),
       lockDuration: host.config.jobs.lockMs,
       stalledInterval: host.config.jobs.stalledIntervalMs,
       maxStalledCount: 2,

@@ -19,6 +19,7 @@ export const queueSpecs = {
   notifications: { concurrency: 50, attempts: 5, priority: 2 },
   webhooks: { concurrency: 20, attempts: 8, priority: 3 },
   fanout: { concurrency: 20, attempts: 5, priority: 4 },
+  /** Its concurrency is MEDIA_JOB_CONCURRENCY's, shared among a process's threads (concurrencyOf), not this one. */
   media: { concurrency: 4, attempts: 3, priority: 5 },
   maintenance: { concurrency: 2, attempts: 3, priority: 10 },
 } as const satisfies Record<string, { concurrency: number; attempts: number; priority: number }>
@@ -30,6 +31,18 @@ export const queueNames = Object.keys(queueSpecs) as QueueName[]
 export const apiQueues: QueueName[] = ['api']
 
 export const isQueueName = (name: string): name is QueueName => name in queueSpecs
+
+/**
+ * Jobs of a queue one worker thread runs at once: the spec's; for media, the thread's
+ * share of MEDIA_JOB_CONCURRENCY, which is per process (each image takes up to a core,
+ * so the setting says how many cores images may take). A thread whose share is 0 does
+ * not consume the queue.
+ */
+export function concurrencyOf(config: Config, queue: QueueName, thread: { index: number; of: number } = { index: 0, of: 1 }): number {
+  if (queue !== 'media') return queueSpecs[queue].concurrency
+  const total = config.media.jobConcurrency
+  return Math.floor(total / thread.of) + (thread.index < total % thread.of ? 1 : 0)
+}
 
 /** BullMQ keys live under the process's Redis prefix, so tests and tenants never share queues. */
 export const bullPrefix = (config: Config): string => `${config.redisPrefix}bull`

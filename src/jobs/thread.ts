@@ -45,7 +45,10 @@ async function start(config: Config, modules: string[], threadId: number): Promi
   const redis = await new Redis({ url: config.redisUrl, prefix: config.redisPrefix, log }).connect()
   let consumers: Consumers
   try {
-    consumers = await startConsumers({ config, log, db: database.db, redis }, { modules, report: (stats) => send({ type: 'stats', stats }) })
+    consumers = await startConsumers(
+      { config, log, db: database.db, redis },
+      { modules, thread: { index: threadId, of: config.jobs.workers }, report: (stats) => send({ type: 'stats', stats }) },
+    )
   } catch (err) {
     await redis.close()
     await database.close()
