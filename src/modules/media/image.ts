@@ -1,5 +1,6 @@
 import sharp from 'sharp'
 import { rgbaToThumbHash } from 'thumbhash'
+import { lowerImageThreads } from './cpu'
 import { variantSpecs } from './view'
 
 export interface RenderedVariant {
@@ -24,8 +25,9 @@ export interface RenderedImage {
 const largest = variantSpecs.at(-1)!.size
 
 // One libvips thread per image: a media job costs at most one core, so the cores image
-// work can take are bounded by JOB_WORKERS x the media queue's concurrency, and chat keeps
-// the rest. No operation cache: every image is new, a cache only holds memory.
+// work can take are bounded by MEDIA_JOB_CONCURRENCY (per process), and those threads run
+// at MEDIA_NICE, so chat keeps the CPU it needs. No operation cache: every image is new,
+// a cache only holds memory.
 sharp.concurrency(1)
 sharp.cache(false)
 
@@ -33,15 +35,19 @@ sharp.cache(false)
  * Orientation applied, metadata gone, WebP variants and a ThumbHash placeholder. The
  * decoder refuses more than `maxPixels` pixels and warns-as-errors on damaged data.
  */
-export async function renderImage(bytes: Uint8Array, opts: { maxPixels: number }): Promise<RenderedImage> {
+export async function renderImage(bytes: Uint8Array, opts: { maxPixels: number; nice: number }): Promise<RenderedImage> {
   const input = { limitInputPixels: opts.maxPixels, failOn: 'warning' as const }
+  // libvips starts its worker threads with the first images: each step lowers any new ones.
+  await lowerImageThreads(opts.nice)
   const meta = await sharp(bytes, input).metadata()
+  await lowerImageThreads(opts.nice)
   const { data, info } = await sharp(bytes, input)
     .rotate()
     .resize({ width: largest, height: largest, fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')
     .raw()
     .toBuffer({ resolveWithObject: true })
+  await lowerImageThreads(opts.nice)
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } }
   const variants = await Promise.all(
     variantSpecs.map(async (spec) => {
@@ -53,6 +59,7 @@ export async function renderImage(bytes: Uint8Array, opts: { maxPixels: number }
     }),
   )
   const thumb = await sharp(data, raw).resize({ width: 100, height: 100, fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true })
+  await lowerImageThreads(opts.nice)
   return {
     width: meta.autoOrient?.width ?? meta.width,
     height: meta.autoOrient?.height ?? meta.height,

@@ -122,7 +122,7 @@ export class MediaPipeline {
     try {
       // sharp is loaded where images are made (the worker threads), not in every process that imports media.
       const { renderImage } = await import('./image')
-      image = await renderImage(bytes, { maxPixels: config.maxPixels })
+      image = await renderImage(bytes, { maxPixels: config.maxPixels, nice: config.nice })
     } catch (err) {
       throw new Refusal(`the image could not be decoded (${err instanceof Error ? err.message : String(err)})`)
     }
