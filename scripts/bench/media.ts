@@ -1,32 +1,32 @@
-// Media processing on this machine, against real Postgres and Redis and the disk store:
+// Media processing on this machine, against the wired app (createHearth: the media
+// feature, the outbox relay, the room actors), real Postgres and Redis and the disk store:
 //   1. complete -> ready latency of a 12-megapixel JPEG, one at a time (p50/p99);
 //   2. images processed per second by ONE job worker thread, a burst of --burst images
 //      (and complete -> ready p50/p99 inside the burst);
-//   3. does processing stall chat: acked sends/s through the room actors (as in
-//      scripts/bench/actors.ts, 100 rooms) for --seconds, without images, then while
-//      --images images process on the default JOB_WORKERS threads.
+//   3. does processing stall chat: acked sends/s through the room actors (100 rooms,
+//      --concurrency in flight) for --seconds, without images, then while --images images
+//      process on JOB_WORKERS threads with MEDIA_JOB_CONCURRENCY each (both from the env).
 //
 //   bun scripts/bench/media.ts [--sequential 20] [--burst 40] [--images 100] [--seconds 8]
+//   MEDIA_JOB_CONCURRENCY=2 bun scripts/bench/media.ts --sequential 0 --burst 0   # phase 3 only
 //
 // Scratch database, Redis prefix and DATA_DIR, all removed afterwards.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
-import { RoomHost } from '../../rooms'
 import { loadConfig, type Config } from '../../src/config'
-import { scratchDatabase } from '../lib/scratch'
 import { users } from '../../src/db/schema'
+import { FEATURE_JOBS } from '../../src/features'
+import { createHearth } from '../../src/hearth'
 import { JobRunner } from '../../src/jobs/runner'
 import { newId } from '../../src/lib/ids'
 import { Metrics } from '../../src/lib/metrics'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
-import { MediaRefs } from '../../src/modules/media/refs'
-import { MediaService } from '../../src/modules/media/service'
 import { createStorage } from '../../src/modules/media/storage'
 import { mediaKeys } from '../../src/modules/media/view'
-import { RedisUserEventSink } from '../../src/modules/notifications/sink'
 import { closeResources, openResources } from '../../src/resources'
+import { scratchDatabase } from '../lib/scratch'
 
 const { values: args } = parseArgs({
   options: {
@@ -39,7 +39,6 @@ const { values: args } = parseArgs({
 })
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
-const processors = new URL('../../src/modules/media/processors.ts', import.meta.url).href
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -66,34 +65,25 @@ const database = scratchDatabase(adminUrl, 'hearth_bench_')
 await database.create()
 const prefix = `bench:${crypto.randomUUID().slice(0, 8)}:`
 const dataDir = await mkdtemp(`${tmpdir()}/hearth-bench-media-`)
-const config: Config = loadConfig({
+const env = {
   LOG_LEVEL: 'warn',
   NODE_ID: 'bench',
   DATABASE_URL: database.url,
   REDIS_URL: redisUrl,
   REDIS_PREFIX: prefix,
   DATA_DIR: dataDir,
-  JOB_WORKERS: '1',
-})
+  JOB_WORKERS: process.env.JOB_WORKERS,
+  MEDIA_JOB_CONCURRENCY: process.env.MEDIA_JOB_CONCURRENCY,
+}
+const config: Config = loadConfig(env)
 const res = await openResources(config, { keys: await loadSigningKeys({ privateKey: undefined, file: undefined }) })
-let stallRunner: JobRunner | undefined
+const hearth = createHearth(res)
+await hearth.start()
+let oneThread: JobRunner | undefined
 const listener = res.redis.client.duplicate()
 try {
   const storage = createStorage(config)
-  const live = new RedisUserEventSink(res.redis)
-  // Phases 1-2 queue through the one-thread runner, phase 3 through the default one.
-  let producer: JobRunner = res.jobs
-  const media = new MediaService({
-    db: res.db,
-    storage,
-    config: config.media,
-    log: res.log,
-    jobs: { enqueue: (job) => producer.enqueue(job) },
-    permissions: { canViewRooms: async () => new Set<string>() },
-    live: { toUser: (userId, event) => live.publishToUser(userId, event) },
-    recordEvent: async () => {},
-    refs: new MediaRefs({ db: res.db, storage, log: res.log }),
-  })
+  const media = hearth.api('media')
   const uploader = newId()
   const authors = Array.from({ length: 256 }, () => newId())
   await res.db
@@ -126,30 +116,33 @@ try {
   const ms = (n: number) => `${Math.round(n)} ms`
 
   console.log(`hearth media benchmark: ${navigator.hardwareConcurrency} CPUs, Bun ${Bun.version}, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips})`)
-  console.log(`image: 4000x3000 JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; media queue concurrency per thread 4\n`)
+  console.log(`image: 4000x3000 JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; images at once per process (MEDIA_JOB_CONCURRENCY) ${config.media.jobConcurrency}\n`)
 
-  // 1 and 2: one worker thread.
-  await res.jobs.startWorkers({ modules: [processors] })
-  await completeAndWait(await uploaded()) // warm-up: sharp loaded, connections open
-  const sequential: number[] = []
-  for (let i = 0; i < Number(args.sequential); i++) sequential.push(await completeAndWait(await uploaded()))
-  console.log(`1. one at a time (${sequential.length}): complete -> ready p50 ${ms(percentile(sequential, 50))}, p99 ${ms(percentile(sequential, 99))}`)
+  // 1 and 2: one worker thread (its own runner; the app's queues produce).
+  if (Number(args.sequential) > 0 || Number(args.burst) > 0) {
+    const single = loadConfig({ ...env, JOB_WORKERS: '1' })
+    oneThread = new JobRunner({ config: single, log: res.log, db: res.db, redis: res.redis, metrics: new Metrics({ nodeId: 'bench' }) })
+    await oneThread.startWorkers({ modules: [FEATURE_JOBS] })
+    await completeAndWait(await uploaded()) // warm-up: sharp loaded, connections open
+    const sequential: number[] = []
+    for (let i = 0; i < Number(args.sequential); i++) sequential.push(await completeAndWait(await uploaded()))
+    if (sequential.length) console.log(`1. one at a time (${sequential.length}): complete -> ready p50 ${ms(percentile(sequential, 50))}, p99 ${ms(percentile(sequential, 99))}`)
 
-  const burstIds = await Promise.all(Array.from({ length: Number(args.burst) }, uploaded))
-  const burstStart = performance.now()
-  const burst = await Promise.all(burstIds.map(completeAndWait))
-  const burstSeconds = (performance.now() - burstStart) / 1000
-  console.log(
-    `2. burst of ${burst.length} on 1 worker thread: ${(burst.length / burstSeconds).toFixed(2)} images/s; complete -> ready p50 ${ms(percentile(burst, 50))}, p99 ${ms(percentile(burst, 99))}`,
-  )
-  await res.jobs.close()
+    const burstIds = await Promise.all(Array.from({ length: Number(args.burst) }, uploaded))
+    const burstStart = performance.now()
+    const burst = await Promise.all(burstIds.map(completeAndWait))
+    const burstSeconds = (performance.now() - burstStart) / 1000
+    if (burst.length) {
+      console.log(
+        `2. burst of ${burst.length} on 1 worker thread: ${(burst.length / burstSeconds).toFixed(2)} images/s; complete -> ready p50 ${ms(percentile(burst, 50))}, p99 ${ms(percentile(burst, 99))}`,
+      )
+    }
+    await oneThread.close()
+  }
 
-  // 3: the default worker threads, room actors on the main thread.
-  const stallConfig = loadConfig({ LOG_LEVEL: 'warn', NODE_ID: 'bench', DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATA_DIR: dataDir })
-  stallRunner = new JobRunner({ config: stallConfig, log: res.log, db: res.db, redis: res.redis, metrics: new Metrics({ nodeId: 'bench' }) })
-  await stallRunner.startWorkers({ modules: [processors] })
-  producer = stallRunner
-  const host = new RoomHost({ db: res.db, log: res.log, config: stallConfig })
+  // 3: the app's worker threads (JOB_WORKERS), room actors on the main thread.
+  await res.jobs.startWorkers({ modules: [FEATURE_JOBS] })
+  const router = hearth.core.router
   const rooms = Array.from({ length: 100 }, () => newId())
   let nonce = 0
   const sendFor = async (seconds: number) => {
@@ -161,7 +154,7 @@ try {
         while (performance.now() < deadline) {
           const n = nonce++
           const sent = performance.now()
-          await host.send({ type: 'send', roomId: rooms[n % rooms.length]!, authorId: authors[worker % authors.length]!, nonce: `m${n}`, body: `hello ${n}` })
+          await router.send({ type: 'send', roomId: rooms[n % rooms.length]!, authorId: authors[worker % authors.length]!, nonce: `m${n}`, body: `hello ${n}` })
           latencies.push(performance.now() - sent)
         }
       }),
@@ -178,9 +171,8 @@ try {
   const busy = await sendFor(seconds)
   const doneInWindow = readyDuring
   const latencies = await processing
-  await host.stop()
   console.log(
-    `3. durable sends (100 rooms, ${args.concurrency} in flight, ${stallConfig.jobs.workers} worker threads, ${seconds} s each):\n` +
+    `3. durable sends (100 rooms, ${args.concurrency} in flight, ${config.jobs.workers} worker threads, ${config.media.jobConcurrency} image(s) at once, ${seconds} s each):\n` +
       `   without images: ${Math.round(quiet.perSecond)} acked/s, ack p50 ${ms(percentile(quiet.latencies, 50))}, p99 ${ms(percentile(quiet.latencies, 99))}\n` +
       `   while ${imageIds.length} images process: ${Math.round(busy.perSecond)} acked/s (${((busy.perSecond / quiet.perSecond) * 100).toFixed(0)}%), ` +
       `ack p50 ${ms(percentile(busy.latencies, 50))}, p99 ${ms(percentile(busy.latencies, 99))}; ${doneInWindow} images ready within the window, ` +
@@ -188,7 +180,8 @@ try {
   )
 } finally {
   await listener.close().catch(() => {})
-  await stallRunner?.close()
+  await oneThread?.close()
+  await hearth.stop()
   await res.jobs.close()
   for await (const keys of res.redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await res.redis.client.del(keys)
   await closeResources(res)
