@@ -327,6 +327,6 @@ function mediaConfig(env: Env): MediaConfig {
     staleProcessingSeconds: int(env, 'MEDIA_STALE_PROCESSING_SECONDS', 900, 1, 7 * 86400),
     sweepEverySeconds: int(env, 'MEDIA_SWEEP_EVERY_SECONDS', 300, 1, 86400),
     jobConcurrency: int(env, 'MEDIA_JOB_CONCURRENCY', 1, 1, 64),
-    nice: int(env, 'MEDIA_NICE', 19, 0, 19),
+    nice: int(env, 'MEDIA_NICE', 10, 0, 19),
   }
 }

@@ -5,7 +5,7 @@
 //      (and complete -> ready p50/p99 inside the burst);
 //   3. does processing stall chat: acked sends/s through the room actors (100 rooms,
 //      --concurrency in flight) for --seconds, without images, then while --images images
-//      process on JOB_WORKERS threads with MEDIA_JOB_CONCURRENCY each (both from the env).
+//      process (JOB_WORKERS, MEDIA_JOB_CONCURRENCY and MEDIA_NICE from the environment).
 //
 //   bun scripts/bench/media.ts [--sequential 20] [--burst 40] [--images 100] [--seconds 8]
 //   MEDIA_JOB_CONCURRENCY=2 bun scripts/bench/media.ts --sequential 0 --burst 0   # phase 3 only
@@ -74,6 +74,7 @@ const env = {
   DATA_DIR: dataDir,
   JOB_WORKERS: process.env.JOB_WORKERS,
   MEDIA_JOB_CONCURRENCY: process.env.MEDIA_JOB_CONCURRENCY,
+  MEDIA_NICE: process.env.MEDIA_NICE,
 }
 const config: Config = loadConfig(env)
 const res = await openResources(config, { keys: await loadSigningKeys({ privateKey: undefined, file: undefined }) })
@@ -116,7 +117,7 @@ try {
   const ms = (n: number) => `${Math.round(n)} ms`
 
   console.log(`hearth media benchmark: ${navigator.hardwareConcurrency} CPUs, Bun ${Bun.version}, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips})`)
-  console.log(`image: 4000x3000 JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; images at once per process (MEDIA_JOB_CONCURRENCY) ${config.media.jobConcurrency}\n`)
+  console.log(`image: 4000x3000 JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; images at once per process (MEDIA_JOB_CONCURRENCY) ${config.media.jobConcurrency}, MEDIA_NICE ${config.media.nice}\n`)
 
   // 1 and 2: one worker thread (its own runner; the app's queues produce).
   if (Number(args.sequential) > 0 || Number(args.burst) > 0) {
@@ -172,7 +173,7 @@ try {
   const doneInWindow = readyDuring
   const latencies = await processing
   console.log(
-    `3. durable sends (100 rooms, ${args.concurrency} in flight, ${config.jobs.workers} worker threads, ${config.media.jobConcurrency} image(s) at once, ${seconds} s each):\n` +
+    `3. durable sends (100 rooms, ${args.concurrency} in flight, ${config.jobs.workers} worker threads, ${config.media.jobConcurrency} image(s) at once at nice ${config.media.nice}, ${seconds} s each):\n` +
       `   without images: ${Math.round(quiet.perSecond)} acked/s, ack p50 ${ms(percentile(quiet.latencies, 50))}, p99 ${ms(percentile(quiet.latencies, 99))}\n` +
       `   while ${imageIds.length} images process: ${Math.round(busy.perSecond)} acked/s (${((busy.perSecond / quiet.perSecond) * 100).toFixed(0)}%), ` +
       `ack p50 ${ms(percentile(busy.latencies, 50))}, p99 ${ms(percentile(busy.latencies, 99))}; ${doneInWindow} images ready within the window, ` +
