@@ -15,6 +15,8 @@ export interface RoomHostOptions {
   maxBatch?: number
   /** Group-commit transactions in flight at once (across rooms); default 2. */
   commitsInFlight?: number
+  /** Send batches of one room in flight at once, each planned behind the one before; default 2. */
+  batchesInFlight?: number
 }
 
 /**
@@ -148,6 +150,7 @@ export class RoomHost {
       },
       bufferSize: this.options.bufferSize,
       maxBatch: this.options.maxBatch,
+      batchesInFlight: this.options.batchesInFlight,
     })
       .then((actor) => {
         this.stats.activations++
