@@ -41,17 +41,41 @@ describe('bench', () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-report-'))
     try {
       const target = { system: 'raw' as const, baseUrl: server.baseUrl, tokens: [''], serverPid: server.pid, roomIds: ['room-0'] }
-      const job = { scenario: 'fanout' as const, targets: [target], subscribers: 50, senders: 2, rates: [20], stepSeconds: 0.5, warmupSeconds: 0.2, p99LimitMs: 5000 }
+      // Two generator processes share the 50 sockets and the 2 senders.
+      const job = {
+        scenario: 'fanout' as const,
+        targets: [target],
+        workers: 2,
+        subscribers: 50,
+        senders: 2,
+        cpuRates: [20],
+        cpuRounds: 2,
+        cpuStepSeconds: 0.5,
+        rates: [20],
+        stepSeconds: 0.5,
+        warmupSeconds: 0.2,
+        p99LimitMs: 5000,
+      }
       const [result] = (await runLoadgen(job, 30_000)) as FanoutResult[]
-      expect(result!.steps[0]).toMatchObject({ rate: 20, sent: 10, expected: 500, delivered: 500, passed: true })
+      expect(result!.steps[0]).toMatchObject({ rate: 20, sent: 10, expected: 500, delivered: 500, passed: true, generatorLimited: false })
+      expect(result!.steps[0]!.cpu.generatorPercents).toHaveLength(2)
       expect(result!.bestDeliveriesPerSecond).toBe(1000)
+      expect(result!.cpuSteps.map((s) => [s.round, s.rate, s.delivered])).toEqual([
+        [1, 20, 500],
+        [2, 20, 500],
+      ])
+      for (const s of result!.cpuSteps) expect(s.serverMicrosPerDelivery).toBeCloseTo((s.cpu.serverSeconds * 1e6) / 500, 1)
 
       const environment: Environment = { cpu: 'test', cores: 2, memoryGb: 1, kernel: 'x', loadavgBefore: '0 0 0', versions: { bun: Bun.version } }
-      await writeReports({ outDir: out, environment, outcomes: [{ scenario: 1, system: 'raw', result: result! }], quick: true, scenarios: [1], seconds: 1, plan: {} })
-      const json = JSON.parse(readFileSync(join(out, 'bench-results.json'), 'utf8'))
-      expect(json.figures[0]).toMatchObject({ key: 'fanout', values: { raw: 1000 } })
-      expect(readFileSync(join(out, 'BENCHMARKS.md'), 'utf8')).toContain('| 1. one room, 1000 subscribers')
-      expect(readFileSync(join(out, 'bench-chart.svg'), 'utf8')).toStartWith('<svg')
+      const resultsDir = join(out, 'results')
+      await writeReports({ outDir: out, resultsDir, environment, outcomes: [{ scenario: 1, system: 'raw', result: result! }], quick: true, scenarios: [1], seconds: 1, plan: {} })
+      const json = JSON.parse(readFileSync(join(resultsDir, 'bench-results.json'), 'utf8'))
+      expect(json.figures.map((f: { key: string }) => f.key)).toEqual(['cpu_fanout', 'fanout'])
+      expect(json.figures[1]).toMatchObject({ key: 'fanout', values: { raw: 1000 } })
+      const markdown = readFileSync(join(out, 'BENCHMARKS.md'), 'utf8')
+      expect(markdown.indexOf('## CPU per operation')).toBeLessThan(markdown.indexOf('## Throughput'))
+      expect(markdown).toContain('](results/bench-chart.svg)')
+      expect(readFileSync(join(resultsDir, 'bench-chart.svg'), 'utf8')).toStartWith('<svg')
     } finally {
       await server.stop()
       rmSync(out, { recursive: true, force: true })
