@@ -39,6 +39,13 @@ export interface RoomActorInit {
   maxBatch?: number
   /** Send batches of this room in the pipeline at once, each planned behind the one before (1: wait for each commit). */
   batchesInFlight?: number
+  /**
+   * A batch goes behind one still in flight only with at least this many sends (default
+   * 32): a hot room's backlog commits while the batch before it is in flight, but rooms
+   * with a few sends at a time keep joining one statement each (smaller batches cost
+   * more CPU per message, and a busy node's group commit across rooms needs them whole).
+   */
+  minPipelinedSends?: number
 }
 
 /**
@@ -149,6 +156,7 @@ export class RoomActor {
     const tail = this.inFlight.at(-1)
     const depth = Math.max(1, this.init.batchesInFlight ?? 2)
     if (this.inFlight.length >= depth || (tail && (this.replanning || tail.plannedSeq === undefined))) return
+    if (tail && this.queue.length < (this.init.minPipelinedSends ?? 32)) return
     const max = this.init.maxBatch ?? 500
     let n = 1
     while (n < this.queue.length && n < max && this.queue[n]!.command.type === 'send') n++

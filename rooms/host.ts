@@ -17,6 +17,8 @@ export interface RoomHostOptions {
   commitsInFlight?: number
   /** Send batches of one room in flight at once, each planned behind the one before; default 2. */
   batchesInFlight?: number
+  /** Fewest sends a batch needs to go behind one still in flight; default 32. */
+  minPipelinedSends?: number
 }
 
 /**
@@ -151,6 +153,7 @@ export class RoomHost {
       bufferSize: this.options.bufferSize,
       maxBatch: this.options.maxBatch,
       batchesInFlight: this.options.batchesInFlight,
+      minPipelinedSends: this.options.minPipelinedSends,
     })
       .then((actor) => {
         this.stats.activations++

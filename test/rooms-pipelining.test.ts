@@ -40,7 +40,8 @@ function slowStore(delayOf: (n: number) => number) {
 
 async function actorOn(store: RoomStore, roomId = newRoomId()) {
   const events: RoomEvent[] = []
-  const actor = await RoomActor.activate(bed.resources, { roomId, store, pipeline: new CommitPipeline({ store }), publish: (e) => events.push(e) })
+  // Pipelined from the first send on (by default a batch needs 32 sends to go behind another).
+  const actor = await RoomActor.activate(bed.resources, { roomId, store, pipeline: new CommitPipeline({ store }), publish: (e) => events.push(e), minPipelinedSends: 1 })
   return { actor, events, roomId }
 }
 
@@ -154,6 +155,18 @@ describe('pipelined batches of one room', () => {
     const { actor: next } = await actorOn(new RoomStore(bed.resources), roomId)
     expect(next.epoch).toBe(owner.epoch + 1)
     expect((await next.enqueue({ type: 'send', roomId, authorId: alice!, nonce: 'n', body: 'n' })).seq).toBe(2)
+  })
+
+  test('a room with a few sends at a time does not pipeline them: they wait and form the next batch', async () => {
+    const { store, seen } = slowStore(() => 60)
+    const events: RoomEvent[] = []
+    const actor = await RoomActor.activate(bed.resources, { roomId: newRoomId(), store, pipeline: new CommitPipeline({ store }), publish: (e) => events.push(e) })
+    const first = sendAll(actor, ['a1'])
+    await sleep(20)
+    const second = sendAll(actor, ['b1', 'b2'])
+    expect((await Promise.all([...first, ...second])).map((a) => a.seq)).toEqual([1, 2, 3])
+    expect(seen.mostInFlight).toBe(1)
+    expect(actor.stats.batches).toBe(2)
   })
 
   test('an edit waits for the batches in flight: it sees the sends before it committed', async () => {
