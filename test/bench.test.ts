@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../scripts/bench/clients'
-import { freePort, runLoadgen, startServer } from '../scripts/bench/processes'
+import { CpuMeter, freePort, runLoadgen, startServer } from '../scripts/bench/processes'
 import { writeReports, type Environment } from '../scripts/bench/report'
 import type { FanoutResult } from '../scripts/bench/loadgen-protocol'
-import { Histogram, nowMs } from '../scripts/bench/stats'
+import { Histogram, median, nowMs } from '../scripts/bench/stats'
 
 setDefaultTimeout(60_000)
 
@@ -23,6 +23,28 @@ describe('bench', () => {
     other.record(200)
     h.merge(other)
     expect(h.percentile(1)).toBe(200)
+  })
+
+  test('CPU between two snapshots: the server difference, and Postgres backends that started in between counted from zero', () => {
+    const a = { server: 10, postgres: new Map([[1, 5], [2, 7]]) }
+    const b = { server: 12.5, postgres: new Map([[1, 6], [3, 0.5]]) }
+    expect(CpuMeter.between(a, b)).toEqual({ serverSeconds: 2.5, postgresSeconds: 1.5 })
+    expect([median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([2, 2.5])
+  })
+
+  test('the CPU meter reads a busy process from /proc', async () => {
+    const busy = Bun.spawn(['bun', '-e', 'const until = Date.now() + 2000; while (Date.now() < until) {}'])
+    const meter = new CpuMeter(busy.pid)
+    await Bun.sleep(300)
+    const before = await meter.snapshot()
+    await Bun.sleep(1000)
+    const spent = CpuMeter.between(before, await meter.snapshot())
+    // At most the wall time (one thread); well above nothing, even on a shared machine.
+    expect(spent.serverSeconds).toBeGreaterThan(0.2)
+    expect(spent.serverSeconds).toBeLessThanOrEqual(1.1)
+    expect(meter.countsPostgres).toBe(false)
+    busy.kill()
+    await meter.close()
   })
 
   test('a body carries its send time and tag and has the fixed size', () => {

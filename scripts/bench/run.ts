@@ -66,6 +66,9 @@ const plan = {
   hearthUsers: 1000,
 }
 
+/** Rooms of one Hearth: the big room of scenarios 1 and 4, then scenario 2's. */
+const ROOMS_PER_HEARTH = plan.rooms.rooms + 1
+
 const log = (line: string) => process.stderr.write(`[${Math.round((Date.now() - startedAt) / 1000)}s] ${line}\n`)
 
 interface World {
@@ -94,6 +97,8 @@ async function startSystem(system: System, world: World): Promise<ServerProcess>
 
 function targetOf(system: System, server: ServerProcess, world: World, rooms: number, from = 0): Target {
   const hearth = system === 'hearth' || system === 'baseline' ? world.hearth! : undefined
+  // The baseline has rooms of its own: two owners of one room would fence each other off.
+  if (system === 'baseline') from += ROOMS_PER_HEARTH
   return {
     system,
     baseUrl: server.baseUrl,
@@ -177,8 +182,9 @@ async function main() {
   try {
     if (uses('hearth') || uses('baseline')) {
       world.hearth = new HearthUnderTest()
-      const setup = await world.hearth.setup({ users: plan.hearthUsers, rooms: plan.rooms.rooms + 1 })
-      log(`hearth: ${plan.hearthUsers} users, ${plan.rooms.rooms + 1} rooms set up in ${setup.seconds.toFixed(1)} s`)
+      const rooms = ROOMS_PER_HEARTH * (uses('baseline') ? 2 : 1)
+      const setup = await world.hearth.setup({ users: plan.hearthUsers, rooms })
+      log(`hearth: ${plan.hearthUsers} users, ${rooms} rooms set up in ${setup.seconds.toFixed(1)} s`)
     }
     if (uses('ejabberd')) {
       world.ejabberd = new EjabberdUnderTest()
