@@ -290,6 +290,8 @@ function markdown(input: ReportInput, metrics: Metric[], aims: Aim[], loadavgAft
     '|---|---:|---|',
     ...aims.map((a) => `| ${a.text} | ${a.ratio === undefined ? '—' : a.text.includes('KB') ? `${(a.ratio * 10).toFixed(2)} KB` : fmtRatio(a.ratio)} | ${a.met === undefined ? '—' : a.met ? 'yes' : 'no'} |`),
     '',
+    `What limits the aims that are missed, with profiles: [${relative(input.outDir, join(import.meta.dir, 'limits.md'))}](${relative(input.outDir, join(import.meta.dir, 'limits.md'))}). The effect of each change of issue 18 (the trimmed \`message.created\`, the pipelined hot room), before and after in one run: [${relative(input.outDir, join(import.meta.dir, 'before-after.md'))}](${relative(input.outDir, join(import.meta.dir, 'before-after.md'))}).`,
+    '',
     '## Throughput, latency and memory',
     '',
     'Ratios are Hearth ÷ the other system. For latency and memory, lower is better, so a ratio under 1 favours Hearth.',

@@ -6,6 +6,7 @@
 //
 //   bun run bench [--quick] [--scenario 1|2|3|4] [--systems raw,hearth,socketio,nats,ejabberd] [--socketio-runtime node|bun]
 //                 [--baseline <checkout dir> --baseline-label <what it lacks>]   (adds Hearth from that checkout, side by side)
+//                 [--cpu-rounds N]   (scenario 1's CPU phase; more rounds for a profile of the steady state)
 import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import type { System } from './clients'
@@ -25,6 +26,8 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: join(import.meta.dir, '../..') },
     results: { type: 'string', default: join(import.meta.dir, 'results') },
     baseline: { type: 'string' },
+    /** Rounds of scenario 1's CPU phase (3; more for a profile of the steady state). */
+    'cpu-rounds': { type: 'string' },
     'baseline-label': { type: 'string', default: 'baseline' },
   },
 })
@@ -53,7 +56,7 @@ const plan = {
     subscribers: 1000,
     senders: 10,
     cpuRates: [10, 40],
-    cpuRounds: quick ? 2 : 3,
+    cpuRounds: Number(args['cpu-rounds'] ?? (quick ? 2 : 3)),
     cpuStepSeconds: quick ? 2 : 3,
     rates: quick ? [25, 50, 100, 200, 400] : [20, 30, 50, 80, 130, 200, 320, 500, 650, 800, 1000, 1250, 1600],
     stepSeconds: quick ? 1.5 : 2.5,
