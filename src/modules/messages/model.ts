@@ -82,3 +82,28 @@ declare module '../../domain-events/types' {
     'message.deleted': { messageId: string; roomId: string }
   }
 }
+
+/**
+ * A message as a live event carries it (`message.created`, `message.updated`): the view
+ * without what the reader already has or cannot use. No null fields and no empty lists
+ * or false flags (absent means none); not the room, which the event names, nor on
+ * `message.created` the seq, which the event carries. The nonce stays: the author's
+ * client matches its pending copy by it (the event can arrive before the ack).
+ */
+export function toMessageEventView(m: Message, { withSeq }: { withSeq: boolean }) {
+  const view: Partial<Omit<MessageView, 'roomId'>> = { id: m.id }
+  if (withSeq) view.seq = m.seq
+  view.authorId = m.authorId
+  view.nonce = m.nonce
+  view.body = m.body
+  if (m.replyToId) view.replyTo = m.replyToId
+  if (m.threadRootId) view.threadRootId = m.threadRootId
+  if (m.attachments.length > 0) view.attachments = m.attachments
+  if (m.mentions.length > 0) view.mentions = m.mentions
+  if (m.mentionEveryone) view.mentionEveryone = true
+  if (m.reactions.length > 0) view.reactions = m.reactions
+  view.createdAt = m.createdAt.toISOString()
+  if (m.editedAt) view.editedAt = m.editedAt.toISOString()
+  if (m.deletedAt) view.deletedAt = m.deletedAt.toISOString()
+  return view
+}

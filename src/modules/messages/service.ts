@@ -26,11 +26,7 @@ const USER_TOKEN = /<@([0-9a-f-]{36})>/gi
 const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u
 
-/**
- * Messages as users see them, for REST and WebSocket alike: every call checks the
- * caller's permission in the room, then goes to the room's actor through the router
- * (writes) or to Postgres and the page cache (reads).
- */
+
 export interface MessageDeps {
   db: Database
   redis: Redis
@@ -43,6 +39,11 @@ export interface MessageDeps {
   events: Pick<DomainEvents, 'committed'>
 }
 
+/**
+ * Messages as users see them, for REST and WebSocket alike: every call checks the
+ * caller's permission in the room, then goes to the room's actor through the router
+ * (writes) or to Postgres and the page cache (reads).
+ */
 export class MessageService {
   readonly history: RoomHistory
   readonly cache: HistoryCache
