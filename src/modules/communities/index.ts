@@ -71,13 +71,21 @@ export const communitiesModule = (s: Services) =>
     )
     .put(
       '/communities/:id/members/:userId/timeout',
-      ({ user, params, body }) => s.communities.timeout(user.id, params.id, params.userId, body.seconds),
+      ({ user, params, body }) => s.communities.timeout(user.id, params.id, params.userId, body.seconds, body.reason),
       {
         params: CommunityUserParams,
         body: TimeoutBody,
         response: { 200: t.Object({ userId: t.String(), timeoutUntil: t.Nullable(t.String()) }) },
-        detail: { summary: 'Time a member out (view only) for some seconds; 0 lifts it' },
+        detail: { summary: 'Time a member out (view only) for some seconds, at most 28 days; 0 lifts it (moderate_members, below you)' },
       },
+    )
+    .delete(
+      '/communities/:id/members/:userId/timeout',
+      async ({ user, params, status }) => {
+        await s.communities.timeout(user.id, params.id, params.userId, 0)
+        return status(204, undefined)
+      },
+      { params: CommunityUserParams, detail: { summary: 'End a timeout early (moderate_members, below you)' } },
     )
     .post('/communities/:id/bans', async ({ user, params, body, status }) => {
       return status(201, await s.communities.ban(user.id, params.id, body.userId, body.reason))
