@@ -1,0 +1,315 @@
+import { beforeAll, describe, expect, test } from 'bun:test'
+import { newCommunity, ok, type TestUser, type World } from '../../helpers/community'
+import { registerUser } from '../../helpers/http'
+import { startModeration } from './helpers'
+
+const m = await startModeration()
+const http = m.http
+
+/** A fresh community (rules are per community), a room, and a plain member. */
+async function place() {
+  const w = await newCommunity(http)
+  const room = await w.room('general')
+  const member = await w.join()
+  return { w, room, member }
+}
+
+async function addRule(w: World, body: Record<string, unknown>, by?: TestUser) {
+  return ok(await http.post(`/v1/communities/${w.id}/automod/rules`, body, w.as(by ?? w.owner)), 201).body
+}
+
+const keywords = (terms: string[], extra: Record<string, unknown> = {}) => ({ kind: 'keywords', terms, ...extra })
+const block = { kind: 'block' }
+
+async function auditActions(w: World) {
+  const log = ok(await http.get(`/v1/communities/${w.id}/audit-log`, w.as(w.owner))).body
+  return log.entries as { action: string; actorId: string | null; after: any }[]
+}
+
+describe('rules CRUD', () => {
+  let p: Awaited<ReturnType<typeof place>>
+  beforeAll(async () => {
+    p = await place()
+  })
+
+  test('create, read, list, change and delete a rule', async () => {
+    const created = await addRule(p.w, { name: 'Slurs', trigger: keywords(['badword']), action: block })
+    expect(created).toMatchObject({ name: 'Slurs', enabled: true, dryRun: false, exemptRoles: [], trigger: { kind: 'keywords' } })
+    expect(ok(await http.get(`/v1/automod/rules/${created.id}`, p.w.as(p.w.owner))).body.id).toBe(created.id)
+    expect(ok(await http.get(`/v1/communities/${p.w.id}/automod/rules`, p.w.as(p.w.owner))).body.map((r: any) => r.id)).toContain(created.id)
+    const changed = ok(await http.patch(`/v1/automod/rules/${created.id}`, { dryRun: true }, p.w.as(p.w.owner))).body
+    expect(changed.dryRun).toBe(true)
+    expect((await http.delete(`/v1/automod/rules/${created.id}`, p.w.as(p.w.owner))).status).toBe(204)
+    expect((await http.get(`/v1/automod/rules/${created.id}`, p.w.as(p.w.owner))).status).toBe(404)
+  })
+
+  test('rule changes are in the audit log with who made them', async () => {
+    const created = await addRule(p.w, { name: 'Audited', trigger: keywords(['x1y2']), action: block })
+    const entry = (await auditActions(p.w)).find((e) => e.action === 'insert' && e.after?.id === created.id)
+    expect(entry?.actorId).toBe(p.w.owner.id)
+  })
+
+  test('no token: 401', async () => {
+    expect((await http.post(`/v1/communities/${p.w.id}/automod/rules`, { name: 'x', trigger: keywords(['a']), action: block })).status).toBe(401)
+  })
+
+  test('a bad token: 401', async () => {
+    const res = await http.get(`/v1/communities/${p.w.id}/automod/rules`, { token: 'nope' })
+    expect(res.status).toBe(401)
+  })
+
+  test('a member without manage_community: 403', async () => {
+    const res = await http.post(`/v1/communities/${p.w.id}/automod/rules`, { name: 'x', trigger: keywords(['a']), action: block }, p.w.as(p.member))
+    expect(res.status).toBe(403)
+  })
+
+  test("another community's user cannot see a rule: 404", async () => {
+    const created = await addRule(p.w, { name: 'Hidden', trigger: keywords(['zz9']), action: block })
+    const stranger = await registerUser(http)
+    expect((await http.get(`/v1/automod/rules/${created.id}`, { token: stranger.accessToken })).status).toBe(404)
+    expect((await http.get(`/v1/communities/${p.w.id}/automod/rules`, { token: stranger.accessToken })).status).toBe(404)
+  })
+
+  test('a catastrophic-backtracking pattern is refused at save: 422', async () => {
+    const res = await http.post(
+      `/v1/communities/${p.w.id}/automod/rules`,
+      { name: 'Evil', trigger: { kind: 'regex', patterns: ['(a+)+$'] }, action: block },
+      p.w.as(p.w.owner),
+    )
+    expect(res.status).toBe(422)
+    expect(res.body.error.code).toBe('invalid_pattern')
+    expect(res.body.error.details.field).toBe('trigger.patterns.0')
+  })
+
+  test('a pattern with a backreference is refused at save: 422', async () => {
+    const res = await http.post(
+      `/v1/communities/${p.w.id}/automod/rules`,
+      { name: 'Backref', trigger: { kind: 'regex', patterns: ['ok', '(\\w)\\1'] }, action: block },
+      p.w.as(p.w.owner),
+    )
+    expect(res.body.error).toMatchObject({ code: 'invalid_pattern', details: { field: 'trigger.patterns.1' } })
+  })
+
+  test('a pattern with lookaround is refused when a rule is changed too', async () => {
+    const created = await addRule(p.w, { name: 'Fine', trigger: { kind: 'regex', patterns: ['fine'] }, action: block })
+    const res = await http.patch(`/v1/automod/rules/${created.id}`, { trigger: { kind: 'regex', patterns: ['a(?=b)'] } }, p.w.as(p.w.owner))
+    expect(res.status).toBe(422)
+  })
+
+  test('more than 10 patterns: 422', async () => {
+    const patterns = Array.from({ length: 11 }, (_, i) => `p${i}`)
+    const res = await http.post(`/v1/communities/${p.w.id}/automod/rules`, { name: 'Many', trigger: { kind: 'regex', patterns }, action: block }, p.w.as(p.w.owner))
+    expect(res.status).toBe(422)
+  })
+
+  test('a term with nothing to match: 422', async () => {
+    const res = await http.post(`/v1/communities/${p.w.id}/automod/rules`, { name: 'Empty', trigger: keywords(['!!!']), action: block }, p.w.as(p.w.owner))
+    expect(res.status).toBe(422)
+  })
+
+  test('an exempt role of another community: 422', async () => {
+    const other = await newCommunity(http)
+    const foreign = await other.defaultRoleId()
+    const res = await http.post(
+      `/v1/communities/${p.w.id}/automod/rules`,
+      { name: 'Bad exempt', trigger: keywords(['a1']), action: block, exemptRoles: [foreign] },
+      p.w.as(p.w.owner),
+    )
+    expect(res.body.error.code).toBe('invalid_target')
+  })
+
+  test('a timeout action longer than 28 days: 422', async () => {
+    const res = await http.post(
+      `/v1/communities/${p.w.id}/automod/rules`,
+      { name: 'Long', trigger: keywords(['a2']), action: { kind: 'timeout', seconds: 28 * 86400 + 1 } },
+      p.w.as(p.w.owner),
+    )
+    expect(res.status).toBe(422)
+  })
+})
+
+describe('triggers', () => {
+  test('keywords: the send is refused naming the rule', async () => {
+    const { w, room, member } = await place()
+    await addRule(w, { name: 'No swearing', trigger: keywords(['fuck']), action: { kind: 'block', message: 'Keep it civil.' } })
+    const refused = await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'ｆ.u.u.c.k this' })
+    expect(refused?.code).toBe('automod_blocked')
+    expect(refused?.status).toBe(422)
+    expect(refused?.message).toContain('No swearing')
+    expect(refused?.message).toContain('Keep it civil.')
+    expect(refused?.details).toMatchObject({ rule: { name: 'No swearing' }, action: 'block' })
+  })
+
+  test('keywords: an innocent text passes', async () => {
+    const { w, room, member } = await place()
+    await addRule(w, { name: 'Words', trigger: keywords(['ass'], { allow: ['assassin*'] }), action: block })
+    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'the assassin passed the class' })).toBeUndefined()
+  })
+
+  test('regex: a matching text is refused', async () => {
+    const { w, room, member } = await place()
+    await addRule(w, { name: 'Phone numbers', trigger: { kind: 'regex', patterns: ['\\b\\d{3}-\\d{3}-\\d{4}\\b'] }, action: block })
+    expect((await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'call 555-123-4567' }))?.code).toBe('automod_blocked')
+    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'call me maybe' })).toBeUndefined()
+  })
+
+  describe('links', () => {
+    let p: Awaited<ReturnType<typeof place>>
+    let ownCode: string
+    let otherCode: string
+    beforeAll(async () => {
+      p = await place()
+      await addRule(p.w, { name: 'Links', trigger: { kind: 'links', allowDomains: ['example.com'], blockInvites: true }, action: block })
+      ownCode = ok(await http.post(`/v1/communities/${p.w.id}/invites`, {}, p.w.as(p.w.owner)), 201).body.code
+      const other = await newCommunity(http)
+      otherCode = ok(await http.post(`/v1/communities/${other.id}/invites`, {}, other.as(other.owner)), 201).body.code
+    })
+    const check = (text: string) => m.refusal({ communityId: p.w.id, roomId: p.room.id, authorId: p.member.id, text })
+
+    test('a link to another domain is refused', async () => {
+      expect((await check('look at https://evil.test/x and www.spam.com'))?.code).toBe('automod_blocked')
+    })
+    test('a link to an allowed domain or its subdomain passes', async () => {
+      expect(await check('docs at https://docs.example.com/guide')).toBeUndefined()
+    })
+    test("an invite to another service's community is refused", async () => {
+      expect((await check('join discord.gg/abcdef'))?.code).toBe('automod_blocked')
+    })
+    test('an invite to another Hearth community is refused', async () => {
+      expect((await check(`come over: https://example.com/invite/${otherCode}`))?.code).toBe('automod_blocked')
+    })
+    test("this community's own invite passes", async () => {
+      expect(await check(`invite your friends: https://example.com/invite/${ownCode}`)).toBeUndefined()
+    })
+  })
+
+  test('mention spam: more than the limit of distinct mentions is refused', async () => {
+    const { w, room, member } = await place()
+    await addRule(w, { name: 'Mentions', trigger: { kind: 'mention_spam', maxMentions: 3 }, action: block })
+    const check = (text: string) => m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text })
+    expect(await check('@ann @bob @cat hello')).toBeUndefined()
+    expect((await check('@ann @bob @cat @dan hello'))?.code).toBe('automod_blocked')
+  })
+
+  test('flood: the same text across rooms, near-same spelling included, fires after the allowed repeats', async () => {
+    const { w, room, member } = await place()
+    const other = await w.room('random')
+    await addRule(w, { name: 'Flood', trigger: { kind: 'flood', maxRepeats: 2, windowSeconds: 60 }, action: block })
+    await m.send({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'Buy my stuff' })
+    await m.send({ communityId: w.id, roomId: other.id, authorId: member.id, text: 'buy my stuff' })
+    const third = await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'BUY   my stuuuff!!!' })
+    expect(third?.code).toBe('automod_blocked')
+    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'something else' })).toBeUndefined()
+  })
+})
+
+describe('actions', () => {
+  test('block: refused, nothing committed, and the audit log names the rule', async () => {
+    const { w, room, member } = await place()
+    const rule = await addRule(w, { name: 'Blocker', trigger: keywords(['spam']), action: block })
+    await expect(m.send({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'spam spam' })).rejects.toThrow('Blocker')
+    const history = ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(member))).body.messages
+    expect(history).toEqual([])
+    const entry = (await auditActions(w)).find((e) => e.action === 'automod.block')
+    expect(entry?.after).toMatchObject({ ruleId: rule.id, ruleName: 'Blocker', userId: member.id, roomId: room.id, evidence: 'keyword "spam"' })
+    expect(entry?.actorId).toBeNull()
+  })
+
+  test('flag: the message is committed and a report is opened for review with the rule', async () => {
+    const { w, room, member } = await place()
+    await addRule(w, { name: 'Suspicious', trigger: keywords(['crypto']), action: { kind: 'flag' } })
+    const ack = await m.send({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'free crypto inside' })
+    const queue = ok(await http.get(`/v1/communities/${w.id}/reports`, w.as(w.owner))).body.reports
+    expect(queue).toHaveLength(1)
+    expect(queue[0]).toMatchObject({
+      status: 'open',
+      reporterCount: 0,
+      rule: { name: 'Suspicious' },
+      target: { kind: 'message', id: ack.messageId, authorId: member.id, preview: 'free crypto inside' },
+    })
+    expect((await auditActions(w)).some((e) => e.action === 'automod.flag' && e.after.target.id === ack.messageId)).toBe(true)
+  })
+
+  test('timeout: refused, and the author is timed out until a time (shown on the member, enforced)', async () => {
+    const { w, room, member } = await place()
+    await addRule(w, { name: 'Zero tolerance', trigger: keywords(['slur']), action: { kind: 'timeout', seconds: 600 } })
+    const refused = await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'a slur' })
+    expect(refused?.details).toMatchObject({ action: 'timeout' })
+    const members = ok(await http.get(`/v1/communities/${w.id}/members`, w.as(w.owner))).body.members
+    const until = Date.parse(members.find((x: any) => x.userId === member.id).timeoutUntil)
+    expect(until).toBeGreaterThan(Date.now() + 590_000)
+    const res = await http.post(`/v1/rooms/${room.id}/messages`, { body: 'hello', nonce: 'after-timeout' }, w.as(member))
+    expect(res.status).toBe(403)
+    expect((await auditActions(w)).some((e) => e.action === 'automod.timeout' && e.after.timeoutUntil)).toBe(true)
+  })
+
+  test('dry run: nothing happens, and what would have happened is recorded', async () => {
+    const { w, room, member } = await place()
+    await addRule(w, { name: 'Trial', trigger: keywords(['heck']), action: block, dryRun: true })
+    const ack = await m.send({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'oh heck' })
+    expect(ack.messageId).toBeString()
+    const entry = (await auditActions(w)).find((e) => e.action === 'automod.dry_run')
+    expect(entry?.after).toMatchObject({ ruleName: 'Trial', wouldHave: { kind: 'block' }, target: { kind: 'message', id: ack.messageId } })
+  })
+
+  test('several rules: the strongest action wins, and each that fired is recorded', async () => {
+    const { w, room, member } = await place()
+    await addRule(w, { name: 'Flagger', trigger: keywords(['scam']), action: { kind: 'flag' } })
+    await addRule(w, { name: 'Blocker', trigger: keywords(['scam']), action: block })
+    const refused = await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'a scam' })
+    expect(refused?.details).toMatchObject({ rule: { name: 'Blocker' } })
+    const actions = (await auditActions(w)).map((e) => e.action)
+    expect(actions).toContain('automod.block')
+    expect(actions).toContain('automod.flag')
+  })
+})
+
+describe('exemptions', () => {
+  test('a member holding an exempt role is not checked', async () => {
+    const { w, room, member } = await place()
+    const trusted = await w.role('trusted', ['view'])
+    await w.grant(member, trusted.id)
+    await addRule(w, { name: 'Words', trigger: keywords(['darn']), action: block, exemptRoles: [trusted.id] })
+    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'darn' })).toBeUndefined()
+    const other = await w.join()
+    expect((await m.refusal({ communityId: w.id, roomId: room.id, authorId: other.id, text: 'darn' }))?.code).toBe('automod_blocked')
+  })
+
+  test('an exempt group exempts the rooms under it; other rooms are checked', async () => {
+    const { w, room, member } = await place()
+    const group = await w.group('Off-topic')
+    const inside = await w.room('memes', { groupId: group.id })
+    await addRule(w, { name: 'Words', trigger: keywords(['darn']), action: block, exemptRooms: [group.id] })
+    expect(await m.refusal({ communityId: w.id, roomId: inside.id, authorId: member.id, text: 'darn' })).toBeUndefined()
+    expect((await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'darn' }))?.code).toBe('automod_blocked')
+  })
+
+  test('an owner (and whoever manages the community) is never checked', async () => {
+    const { w, room } = await place()
+    await addRule(w, { name: 'Words', trigger: keywords(['darn']), action: block })
+    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: w.owner.id, text: 'darn' })).toBeUndefined()
+    const admin = await w.join()
+    const managers = await w.role('managers', ['view', 'send', 'manage_community'], { position: 3 })
+    await w.grant(admin, managers.id)
+    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: admin.id, text: 'darn' })).toBeUndefined()
+  })
+})
+
+describe('compiled rules follow every change at once', () => {
+  test('disabling, re-enabling and editing a rule take effect on the next check', async () => {
+    const { w, room, member } = await place()
+    const rule = await addRule(w, { name: 'Words', trigger: keywords(['darn']), action: block })
+    const check = (text: string) => m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text })
+    expect((await check('darn'))?.code).toBe('automod_blocked')
+    ok(await http.patch(`/v1/automod/rules/${rule.id}`, { enabled: false }, w.as(w.owner)))
+    expect(await check('darn')).toBeUndefined()
+    ok(await http.patch(`/v1/automod/rules/${rule.id}`, { enabled: true, trigger: keywords(['drat']) }, w.as(w.owner)))
+    expect(await check('darn')).toBeUndefined()
+    expect((await check('drat'))?.code).toBe('automod_blocked')
+  })
+
+  test('a community with no rules answers allow', async () => {
+    const { w, room, member } = await place()
+    expect((await m.automod.check({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'anything' })).verdict).toBe('allow')
+  })
+})
