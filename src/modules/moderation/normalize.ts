@@ -146,17 +146,34 @@ function ensure(size: number) {
  * overwrites; use `copyOf` to keep them.
  */
 export function normalize(input: string): Normalized {
-  const text = foldText(input)
-  ensure(text.length + 1)
+  ensure(input.length + 1)
+  // Most texts are printable ASCII: read them straight; anything else goes through foldText.
   let units = 0
-  for (let i = 0; i < text.length; i++) {
-    let cp = text.charCodeAt(i)
-    if (cp >= 0xd800 && cp <= 0xdbff) {
-      cp = text.codePointAt(i)!
-      i++
+  let text: string | undefined
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i)
+    if (c >= 127 || (c < 32 && (c < 9 || c > 13))) {
+      units = -1
+      break
     }
-    cps[units] = cp
-    kinds[units++] = kindOf(cp)
+    const lower = c >= 65 && c <= 90 ? c + 32 : c
+    cps[units] = lower
+    kinds[units++] = ASCII_KIND[lower]!
+  }
+  if (units >= 0) text = input.toLowerCase()
+  else {
+    text = foldText(input)
+    ensure(text.length + 1)
+    units = 0
+    for (let i = 0; i < text.length; i++) {
+      let cp = text.charCodeAt(i)
+      if (cp >= 0xd800 && cp <= 0xdbff) {
+        cp = text.codePointAt(i)!
+        i++
+      }
+      cps[units] = cp
+      kinds[units++] = kindOf(cp)
+    }
   }
   // Leet punctuation is a letter inside a word (sh!t, $hit, @ss), not at its end (hey!) or before a number ($100).
   for (let i = 0; i < units; i++) {

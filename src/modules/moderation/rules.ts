@@ -20,6 +20,8 @@ export interface AutomodRulesDeps {
   db: Database
   permissions: PermissionService
   recordEvent: RecordEvent
+  /** This node's compiled rules (Automod): forgotten at once on a change; other nodes follow the version. */
+  compiledRules: { forget(communityId: string): void }
 }
 
 export const toRuleView = (r: AutomodRuleRow): RuleView => ({
@@ -183,6 +185,7 @@ export class AutomodRules {
       await setActor(tx, actorId)
       return fn(tx)
     })
+    this.deps.compiledRules.forget(communityId)
     await this.deps.permissions.versions.bump(scope).catch(() => {})
     return result
   }

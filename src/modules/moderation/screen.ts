@@ -25,6 +25,13 @@ export interface AutomodDeps {
   log: Logger
   permissions: PermissionService
   recordEvent: RecordEvent
+  /**
+   * How long a compiled rule set is used before its version is read again (default 500 ms).
+   * Changes made on this node apply at once (AutomodRules calls `forget`); other nodes pick them
+   * up within this time. 0 reads the version on every check, as permissions do; that costs a
+   * send a Redis round trip of its own unless the read shares a turn with the permission check's.
+   */
+  versionCheckMs?: number
 }
 
 export type WrittenKind = 'message' | 'post' | 'comment' | 'poll'
@@ -80,17 +87,27 @@ end
 return out`
 
 export class Automod {
-  private cache = new Map<string, { version: string; compiled: CompiledRules }>()
+  private cache = new Map<string, { version: string; compiled: CompiledRules; checkedAt: number }>()
   private loading = new Map<string, Promise<CompiledRules>>()
+  /** Bumped by `forget`: a load that began before it must not put back what it read. */
+  private generations = new Map<string, number>()
+  private readonly versionCheckMs: number
 
-  constructor(private readonly deps: AutomodDeps) {}
+  constructor(private readonly deps: AutomodDeps) {
+    this.versionCheckMs = deps.versionCheckMs ?? 500
+  }
 
   /** The community's enabled rules, compiled, at their current version. */
   async compiled(communityId: string): Promise<CompiledRules> {
-    const version = await this.deps.permissions.versions.read(automodScope(communityId))
     const cached = this.cache.get(communityId)
-    if (cached?.version === version) return cached.compiled
-    const key = `${communityId}|${version}`
+    const now = performance.now()
+    if (cached && now - cached.checkedAt < this.versionCheckMs) return cached.compiled
+    const version = await this.deps.permissions.versions.read(automodScope(communityId))
+    if (cached && cached.version === version && this.cache.get(communityId) === cached) {
+      cached.checkedAt = now
+      return cached.compiled
+    }
+    const key = `${communityId}|${version}|${this.generations.get(communityId) ?? 0}`
     let pending = this.loading.get(key)
     if (!pending) {
       pending = this.load(communityId, version).finally(() => this.loading.delete(key))
@@ -169,6 +186,7 @@ export class Automod {
   }
 
   private async load(communityId: string, version: string): Promise<CompiledRules> {
+    const generation = this.generations.get(communityId) ?? 0
     const rows = await this.deps.db
       .select()
       .from(automodRules)
@@ -182,9 +200,16 @@ export class Automod {
       this.deps.log.error('automod rules do not compile; checking each alone', { communityId, error: err })
       compiled = compileRules(rows.map(toRuleDef).filter((r) => compilesAlone(r)))
     }
-    const current = this.cache.get(communityId)
-    if (!current || current.version !== version) this.cache.set(communityId, { version, compiled })
+    if ((this.generations.get(communityId) ?? 0) === generation) {
+      this.cache.set(communityId, { version, compiled, checkedAt: performance.now() })
+    }
     return compiled
+  }
+
+  /** Drops a community's compiled rules (its rules changed on this node). */
+  forget(communityId: string): void {
+    this.cache.delete(communityId)
+    this.generations.set(communityId, (this.generations.get(communityId) ?? 0) + 1)
   }
 
   /** Lower-case codes of this community's invites among the text's Hearth invite links. */

@@ -23,8 +23,8 @@ export async function startModeration(env: Record<string, string> = {}) {
   const recordEvent: RecordEvent = async (_tx, event) => {
     events.push(event)
   }
-  const rules = new AutomodRules({ db, permissions, recordEvent })
   const automod = new Automod({ db, redis, log, permissions, recordEvent })
+  const rules = new AutomodRules({ db, permissions, recordEvent, compiledRules: automod })
   const reports = new Reports({
     db,
     log,
