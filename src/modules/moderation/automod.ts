@@ -127,8 +127,9 @@ export function compileRules(rules: RuleDef[]): CompiledRules {
 /** Every rule the subject fires, once each, in rule order (exemptions are the caller's). */
 export function evaluate(compiled: CompiledRules, subject: Subject): Hit[] {
   if (!compiled.active) return []
-  const hits = new Map<number, string>()
+  let hits: Map<number, string> | undefined
   const hit = (rule: number, evidence: string) => {
+    hits ??= new Map()
     if (!hits.has(rule)) hits.set(rule, evidence)
   }
   if (compiled.keywords) {
@@ -154,6 +155,7 @@ export function evaluate(compiled: CompiledRules, subject: Subject): Hit[] {
     const trigger = compiled.rules[i]!.trigger as Extract<TriggerT, { kind: 'flood' }>
     if (subject.flooded.has(i)) hit(i, `the same text more than ${trigger.maxRepeats} times in ${trigger.windowSeconds}s`)
   }
+  if (!hits) return []
   return [...hits].sort((a, b) => a[0] - b[0]).map(([rule, evidence]) => ({ rule, evidence }))
 }
 

@@ -10,6 +10,7 @@ const FLAG_AT_START = 2
 const BOL = ASSERT_KINDS.indexOf('bol')
 const EOL = ASSERT_KINDS.indexOf('eol')
 const WORD = ASSERT_KINDS.indexOf('word')
+const NONE: number[] = []
 
 interface State {
   pcs: Int32Array
@@ -75,16 +76,9 @@ export class PatternSet {
 
   /** Indexes of the patterns that match somewhere in `text` (already folded). */
   matches(text: string): number[] {
-    const found = new Uint8Array(this.size)
+    // Most texts match nothing: no allocation until something does.
+    let found: Uint8Array | undefined
     let left = this.size
-    const record = (setId: number) => {
-      for (const p of this.matchSets[setId]!) {
-        if (!found[p]) {
-          found[p] = 1
-          left--
-        }
-      }
-    }
     const classes = this.classes
     let s = 0
     for (let i = 0; i < text.length && left > 0; i++) {
@@ -97,20 +91,32 @@ export class PatternSet {
       const at = s * classes + cls
       let next = this.trans[at]!
       let matchSet: number
-      if (next < 0) {
-        ;[next, matchSet] = this.build(s, cls)
-      } else matchSet = this.transMatch[at]!
-      if (matchSet) record(matchSet)
+      if (next < 0) [next, matchSet] = this.build(s, cls)
+      else matchSet = this.transMatch[at]!
+      if (matchSet) left -= this.record((found ??= new Uint8Array(this.size)), matchSet)
       s = next
     }
     if (left > 0) {
       let end = this.endMatch[s]!
       if (end < 0) end = this.endMatch[s] = this.closure(this.states[s]!, false, true).matchSet
-      if (end) record(end)
+      if (end) this.record((found ??= new Uint8Array(this.size)), end)
     }
+    if (!found) return NONE
     const out: number[] = []
     for (let p = 0; p < this.size; p++) if (found[p]) out.push(p)
     return out
+  }
+
+  /** Marks a match set's patterns found; answers how many were new. */
+  private record(found: Uint8Array, setId: number): number {
+    let added = 0
+    for (const p of this.matchSets[setId]!) {
+      if (!found[p]) {
+        found[p] = 1
+        added++
+      }
+    }
+    return added
   }
 
   private search(cp: number): number {

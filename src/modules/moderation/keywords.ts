@@ -64,6 +64,7 @@ function readTerm(source: string, list: number, opts: { allow: boolean; wholeWor
 }
 
 const DENSE_LIMIT = 4_000_000
+const NO_HITS: KeywordHit[] = []
 
 export class KeywordMatcher {
   private readonly terms: Term[] = []
@@ -165,7 +166,7 @@ export class KeywordMatcher {
         }
       }
     }
-    if (!hits) return []
+    if (!hits) return NO_HITS
     const out: KeywordHit[] = []
     const done = new Set<number>()
     for (const hit of hits) {

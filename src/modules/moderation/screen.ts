@@ -102,6 +102,20 @@ export class Automod {
     const cached = this.cache.get(communityId)
     const now = performance.now()
     if (cached && now - cached.checkedAt < this.versionCheckMs) return cached.compiled
+    return this.revalidate(communityId, cached, now)
+  }
+
+  /** The compiled rules when they were checked recently enough: no await on the hot path. */
+  private fresh(communityId: string): CompiledRules | undefined {
+    const cached = this.cache.get(communityId)
+    return cached && performance.now() - cached.checkedAt < this.versionCheckMs ? cached.compiled : undefined
+  }
+
+  private async revalidate(
+    communityId: string,
+    cached: { version: string; compiled: CompiledRules; checkedAt: number } | undefined,
+    now: number,
+  ): Promise<CompiledRules> {
     const version = await this.deps.permissions.versions.read(automodScope(communityId))
     if (cached && cached.version === version && this.cache.get(communityId) === cached) {
       cached.checkedAt = now
@@ -118,7 +132,7 @@ export class Automod {
 
   /** What the rules say about a text, with no side effect but the flood counters. */
   async check(input: CheckInput): Promise<Verdict> {
-    const compiled = await this.compiled(input.communityId)
+    const compiled = this.fresh(input.communityId) ?? (await this.compiled(input.communityId))
     if (!compiled.active) return ALLOW
     let ownInvites = NO_INVITES
     let links: Link[] = []
