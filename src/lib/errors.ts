@@ -32,6 +32,7 @@ export const errorStatus = {
   automod_blocked: 422,
   invalid_pattern: 422,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,
