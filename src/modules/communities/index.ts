@@ -29,9 +29,12 @@ export type CommunitiesDeps = CommunityDeps & { signedIn: SignedIn }
 const security = [{ bearer: [] }]
 
 /** Communities, their members, owners, bans, time-outs, invites and audit log. */
-export const communitiesFeature = defineFeature<CommunitiesDeps>({
+export const communitiesFeature = defineFeature<CommunitiesDeps, { communities: CommunityService }>({
   name: 'communities',
-  build: (deps) => ({ routes: communitiesRoutes(new CommunityService(deps), new InviteService(deps), deps.signedIn) }),
+  build: (deps) => {
+    const communities = new CommunityService(deps)
+    return { routes: communitiesRoutes(communities, new InviteService(deps), deps.signedIn), api: { communities } }
+  },
 })
 
 const communitiesRoutes = (communities: CommunityService, invites: InviteService, signedIn: SignedIn) =>
