@@ -1,27 +1,78 @@
-import { Elysia, t } from 'elysia'
-import type { authGuard } from '../auth/guard'
+import { Elysia } from 'elysia'
+import type { Router } from '../../../rooms'
+import type { Config } from '../../config'
+import type { Database } from '../../db/client'
+import type { DomainEvents } from '../../domain-events/bus'
+import { defineFeature } from '../../feature'
+import type { Logger } from '../../lib/log'
+import { IdParams } from '../../lib/model'
+import type { RateLimiter } from '../../lib/rate-limit'
+import type { Redis } from '../../lib/redis'
+import type { SignedIn } from '../auth/guard'
 import { CommunityParams } from '../communities/model'
+import type { CommunityService } from '../communities/service'
+import type { PermissionService } from '../permissions/service'
+import { moderationReactions } from './events'
 import {
   CreateReportBody,
   CreateRuleBody,
-  IdParams,
   MyReport,
+  ReportPage,
   ReportQuery,
   ReportView,
   ResolveBody,
   Rule,
+  RuleList,
   UpdateRuleBody,
 } from './model'
-import type { Reports } from './reports'
-import type { AutomodRules } from './rules'
+import { Reports } from './reports'
+import { AutomodRules } from './rules'
+import { Automod } from './screen'
+import { messageTargets } from './targets'
 
-export interface ModerationRoutesDeps {
-  rules: AutomodRules
-  reports: Reports
-  signedIn: () => ReturnType<typeof authGuard>
+export interface ModerationDeps {
+  db: Database
+  redis: Redis
+  log: Logger
+  config: Pick<Config, 'rateLimits'>
+  rateLimiter: RateLimiter
+  permissions: PermissionService
+  events: DomainEvents
+  /** Deleting a reported message is a command to its room's actor. */
+  router: Router
+  signedIn: SignedIn
+  /** Time-outs and bans on a resolution, with the community's hierarchy rules. */
+  communities: CommunityService
 }
 
-export const moderationRoutes = (deps: ModerationRoutesDeps) =>
+/**
+ * Moderation: automod rules screening what members write (`automod.screen` before a text
+ * commits, `committed` after), reports and the review queue, resolutions. Reporters are
+ * told the outcome on `report.resolved` (a reaction: durable, once).
+ */
+export const moderationFeature = defineFeature<ModerationDeps, { automod: Automod }>({
+  name: 'moderation',
+  reactions: moderationReactions,
+  build: (deps) => {
+    const automod = new Automod(deps)
+    const rules = new AutomodRules({ ...deps, compiledRules: automod })
+    const reports = new Reports({
+      ...deps,
+      reportLimit: deps.config.rateLimits.reportsPerUser,
+      targets: { message: messageTargets(deps) },
+      sanctions: deps.communities,
+    })
+    return { routes: moderationRoutes({ rules, reports, signedIn: deps.signedIn }), api: { automod } }
+  },
+})
+
+interface ModerationRoutesDeps {
+  rules: AutomodRules
+  reports: Reports
+  signedIn: SignedIn
+}
+
+const moderationRoutes = (deps: ModerationRoutesDeps) =>
   new Elysia({ prefix: '/v1', name: 'moderation', detail: { tags: ['moderation'], security: [{ bearer: [] }] } })
     .use(deps.signedIn())
     .post(
@@ -37,7 +88,7 @@ export const moderationRoutes = (deps: ModerationRoutesDeps) =>
     )
     .get('/communities/:id/automod/rules', ({ user, params }) => deps.rules.list({ actorId: user.id, communityId: params.id }), {
       params: CommunityParams,
-      response: { 200: t.Array(Rule) },
+      response: { 200: RuleList },
       detail: { summary: "The community's automod rules (manage_community)" },
     })
     .get('/automod/rules/:id', ({ user, params }) => deps.rules.get({ actorId: user.id, ruleId: params.id }), {
@@ -77,7 +128,7 @@ export const moderationRoutes = (deps: ModerationRoutesDeps) =>
       {
         params: CommunityParams,
         query: ReportQuery,
-        response: { 200: t.Object({ reports: t.Array(ReportView), nextCursor: t.Nullable(t.String()) }) },
+        response: { 200: ReportPage },
         detail: { summary: 'The review queue, newest first (moderate_members); status defaults to open' },
       },
     )

@@ -1,6 +1,20 @@
 import { t, type Static } from 'elysia'
 import { Id } from '../../lib/model'
 
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    'automod.rule_created': { ruleId: string }
+    'automod.rule_updated': { ruleId: string }
+    'automod.rule_deleted': { ruleId: string }
+    /** A text refused by automod (block or timeout); `timeoutUntil` when the author was timed out. */
+    'automod.refused': { userId: string; rules: string[]; timeoutUntil: string | null }
+    /** A report opened by a member, or by a rule that flags (`ruleId`). */
+    'report.opened': { reportId: string; ruleId?: string }
+    /** Its reporters are told the outcome (never who resolved it). */
+    'report.resolved': { reportId: string; action: ResolutionAction; targetKind: ReportTargetKind }
+  }
+}
+
 const strict = { additionalProperties: false }
 const Nullable = <T extends Parameters<typeof t.Nullable>[0]>(s: T) => t.Nullable(s)
 const MAX_TIMEOUT_SECONDS = 28 * 86400
@@ -152,8 +166,9 @@ export type ReportViewT = Static<typeof ReportView>
 
 export const ReportQuery = t.Object({
   status: t.Optional(t.UnionEnum(reportStatuses)),
-  cursor: t.Optional(t.String({ maxLength: 200 })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100 })),
+  /** The last report id of the previous page. */
+  cursor: t.Optional(Id),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
 export const ResolveBody = t.Object(
@@ -167,4 +182,5 @@ export const ResolveBody = t.Object(
 )
 export type ResolveInput = Static<typeof ResolveBody>
 
-export const IdParams = t.Object({ id: Id })
+export const ReportPage = t.Object({ reports: t.Array(ReportView), nextCursor: t.Nullable(t.String()) })
+export const RuleList = t.Array(Rule)

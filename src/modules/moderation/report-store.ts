@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { reports, type ReportRow } from '../../db/schema'
 import { newId } from '../../lib/ids'
-import type { Tx } from './ports'
+import type { Tx } from '../../db/tx'
 
 export const PREVIEW_CHARS = 280
 

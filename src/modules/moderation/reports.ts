@@ -1,30 +1,27 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { RateRule } from '../../config'
 import type { Database } from '../../db/client'
+import type { DomainEvents } from '../../domain-events/bus'
 import { reportReporters, reports, users, type ReportRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid } from '../../lib/ids'
-import type { Logger } from '../../lib/log'
 import type { RateLimiter } from '../../lib/rate-limit'
 import type { PermissionService } from '../permissions/service'
-import type { CreateReportInput, ReportStatus, ReportViewT, ResolveInput } from './model'
-import { setActor, writeAudit, type MemberSanctions, type Notify, type RecordEvent, type ReportTargets, type TargetInfo } from './ports'
+import type { CreateReportInput, ReportStatus, ReportTargetKind, ReportViewT, ResolveInput } from './model'
+import { writeAudit, type MemberSanctions, type ReportTargets, type TargetInfo } from './ports'
 import { openReport } from './report-store'
 
 export interface ReportsDeps {
   db: Database
-  log: Logger
   permissions: PermissionService
   rateLimiter: RateLimiter
   /** Reports one user may file per window. */
   reportLimit: RateRule
   targets: ReportTargets
   sanctions: MemberSanctions
-  notify: Notify
-  recordEvent: RecordEvent
+  /** Where reports and resolutions commit, audited, with their domain events. */
+  events: Pick<DomainEvents, 'transaction'>
 }
-
-const OUTCOME = { dismiss: 'no_action', delete: 'content_removed', timeout: 'member_timed_out', ban: 'member_banned' } as const
 
 export const toMyReport = (r: ReportRow) => ({
   id: r.id,
@@ -46,7 +43,7 @@ export class Reports {
     const { reporterId, report } = input
     await this.deps.rateLimiter.hit(`report:${reporterId}`, this.deps.reportLimit)
     const target = await this.target(reporterId, report.target)
-    return this.deps.db.transaction(async (tx) => {
+    return this.deps.events.transaction({ actorId: reporterId }, async (tx, emit) => {
       const { report: row, opened } = await openReport(tx, {
         communityId: target.communityId!,
         targetKind: report.target.kind,
@@ -61,13 +58,7 @@ export class Reports {
         .onConflictDoNothing()
         .returning({ reportId: reportReporters.reportId })
       if (opened) {
-        await this.deps.recordEvent(tx, {
-          type: 'report.opened',
-          data: { reportId: row.id },
-          communityId: row.communityId,
-          roomId: row.roomId,
-          actorId: reporterId,
-        })
+        emit({ type: 'report.opened', data: { reportId: row.id }, communityId: row.communityId, ...(row.roomId ? { roomId: row.roomId } : {}) })
       }
       return { ...toMyReport(row), duplicate: added.length === 0 }
     })
@@ -101,8 +92,8 @@ export class Reports {
 
   /**
    * Resolves an open report: the action first (through the community and message services,
-   * whose permission and hierarchy rules apply), then the report, its audit row, and the
-   * reporters' notification (which never names the moderator).
+   * whose permission and hierarchy rules apply), then the report, its audit row and the
+   * `report.resolved` event, on which the reporters are told the outcome (see events.ts).
    */
   async resolve(input: { actorId: string; reportId: string; resolution: ResolveInput }): Promise<ReportViewT> {
     const { actorId, resolution } = input
@@ -114,8 +105,7 @@ export class Reports {
     if (row.status !== 'open') throw new AppError('conflict', `this report is already ${row.status}`)
     await this.act(actorId, row, resolution)
 
-    const resolved = await this.deps.db.transaction(async (tx) => {
-      await setActor(tx, actorId)
+    const resolved = await this.deps.events.transaction({ actorId }, async (tx, emit) => {
       const [done] = await tx
         .update(reports)
         .set({
@@ -143,18 +133,14 @@ export class Reports {
           ruleName: row.ruleName,
         },
       })
-      await this.deps.recordEvent(tx, {
+      emit({
         type: 'report.resolved',
-        data: { reportId: row.id, action: resolution.action },
+        data: { reportId: row.id, action: resolution.action, targetKind: row.targetKind as ReportTargetKind },
         communityId: row.communityId,
-        roomId: row.roomId,
-        actorId,
+        ...(row.roomId ? { roomId: row.roomId } : {}),
       })
       return done
     })
-    await this.notifyReporters(resolved).catch((err) =>
-      this.deps.log.warn('could not notify reporters', { reportId: resolved.id, error: err }),
-    )
     return (await this.views(actorId, [resolved]))[0]!
   }
 
@@ -174,35 +160,11 @@ export class Reports {
           throw new AppError('validation_failed', 'a timeout needs durationSeconds', { details: { field: 'durationSeconds' } })
         }
         if (!subject) throw new AppError('invalid_target', 'the author of this report is gone')
-        return this.deps.sanctions.timeout({
-          actorId,
-          communityId: row.communityId,
-          userId: subject,
-          seconds: resolution.durationSeconds,
-          reason: resolution.note,
-        })
+        return this.deps.sanctions.timeout(actorId, row.communityId, subject, resolution.durationSeconds, resolution.note)
       case 'ban':
         if (!subject) throw new AppError('invalid_target', 'the author of this report is gone')
-        return this.deps.sanctions.ban({ actorId, communityId: row.communityId, userId: subject, reason: resolution.note })
+        return this.deps.sanctions.ban(actorId, row.communityId, subject, resolution.note)
     }
-  }
-
-  private async notifyReporters(report: ReportRow) {
-    const reporters = await this.deps.db
-      .select({ userId: reportReporters.reporterId })
-      .from(reportReporters)
-      .where(eq(reportReporters.reportId, report.id))
-    await this.deps.notify.notifyMany(
-      reporters.map(({ userId }) => ({
-        userId,
-        type: 'report.resolved',
-        targetType: 'report',
-        targetId: report.id,
-        actorId: null,
-        data: { reportId: report.id, targetKind: report.targetKind, outcome: OUTCOME[report.resolution as keyof typeof OUTCOME] },
-        dedupeKey: `report.resolved.${report.id}.${userId}`,
-      })),
-    )
   }
 
   /** What is being reported, as the reporter may see it. */

@@ -1,5 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import type { Tx } from '../../db/tx'
+import type { DomainEvents } from '../../domain-events/bus'
+import type { Emit } from '../../domain-events/types'
 import { automodRules, type AutomodRuleRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
@@ -8,7 +11,6 @@ import type { PermissionService } from '../permissions/service'
 import { RuleError, validateRule, type RuleDef } from './automod'
 import { PatternSet } from './dfa'
 import type { ActionT, CreateRuleInput, RuleView, TriggerT, UpdateRuleInput } from './model'
-import { setActor, type RecordEvent, type Tx } from './ports'
 import { PatternError } from './regex'
 
 export const MAX_RULES_PER_COMMUNITY = 20
@@ -19,7 +21,8 @@ export const automodScope = (communityId: string) => `automod:${communityId}`
 export interface AutomodRulesDeps {
   db: Database
   permissions: PermissionService
-  recordEvent: RecordEvent
+  /** Where rule changes commit, audited with their author, with their domain events. */
+  events: Pick<DomainEvents, 'transaction'>
   /** This node's compiled rules (Automod): forgotten at once on a change; other nodes follow the version. */
   compiledRules: { forget(communityId: string): void }
 }
@@ -64,7 +67,7 @@ export class AutomodRules {
       throw new AppError('validation_failed', `a community has at most ${MAX_RULES_PER_COMMUNITY} automod rules`)
     }
     if (rule.enabled !== false) checkProgramSize([...existing.map((r) => r.trigger as TriggerT), rule.trigger])
-    const row = await this.change(input.communityId, input.actorId, async (tx) => {
+    const row = await this.change(input.communityId, input.actorId, async (tx, emit) => {
       const [created] = await tx
         .insert(automodRules)
         .values({
@@ -80,12 +83,7 @@ export class AutomodRules {
           createdBy: input.actorId,
         })
         .returning()
-      await this.deps.recordEvent(tx, {
-        type: 'automod.rule_created',
-        data: { ruleId: created!.id },
-        communityId: input.communityId,
-        actorId: input.actorId,
-      })
+      emit({ type: 'automod.rule_created', data: { ruleId: created!.id }, communityId: input.communityId })
       return created!
     })
     return toRuleView(row)
@@ -115,7 +113,7 @@ export class AutomodRules {
       const others = (await this.enabledRows(row.communityId)).filter((r) => r.id !== row.id)
       checkProgramSize([...others.map((r) => r.trigger as TriggerT), trigger])
     }
-    const updated = await this.change(row.communityId, input.actorId, async (tx) => {
+    const updated = await this.change(row.communityId, input.actorId, async (tx, emit) => {
       const [next] = await tx
         .update(automodRules)
         .set({
@@ -130,12 +128,7 @@ export class AutomodRules {
         .where(eq(automodRules.id, row.id))
         .returning()
       if (!next) throw notFound('automod rule')
-      await this.deps.recordEvent(tx, {
-        type: 'automod.rule_updated',
-        data: { ruleId: row.id },
-        communityId: row.communityId,
-        actorId: input.actorId,
-      })
+      emit({ type: 'automod.rule_updated', data: { ruleId: row.id }, communityId: row.communityId })
       return next
     })
     return toRuleView(updated)
@@ -143,14 +136,9 @@ export class AutomodRules {
 
   async remove(input: { actorId: string; ruleId: string }): Promise<void> {
     const { row } = await this.authorized(input.actorId, input.ruleId)
-    await this.change(row.communityId, input.actorId, async (tx) => {
+    await this.change(row.communityId, input.actorId, async (tx, emit) => {
       await tx.delete(automodRules).where(eq(automodRules.id, row.id))
-      await this.deps.recordEvent(tx, {
-        type: 'automod.rule_deleted',
-        data: { ruleId: row.id },
-        communityId: row.communityId,
-        actorId: input.actorId,
-      })
+      emit({ type: 'automod.rule_deleted', data: { ruleId: row.id }, communityId: row.communityId })
     })
   }
 
@@ -178,13 +166,10 @@ export class AutomodRules {
   }
 
   /** A change in an audited transaction, with the rules version bumped before (so Redis must answer) and after. */
-  private async change<T>(communityId: string, actorId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  private async change<T>(communityId: string, actorId: string, fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
     const scope = [automodScope(communityId)]
     await this.deps.permissions.versions.bump(scope)
-    const result = await this.deps.db.transaction(async (tx) => {
-      await setActor(tx, actorId)
-      return fn(tx)
-    })
+    const result = await this.deps.events.transaction({ actorId }, fn)
     this.deps.compiledRules.forget(communityId)
     await this.deps.permissions.versions.bump(scope).catch(() => {})
     return result

@@ -5,6 +5,9 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { automodRules, communityMembers, invites } from '../../db/schema'
+import type { Tx } from '../../db/tx'
+import type { DomainEvents } from '../../domain-events/bus'
+import type { Emit } from '../../domain-events/types'
 import { AppError } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
 import type { Redis } from '../../lib/redis'
@@ -15,7 +18,7 @@ import { compileRules, evaluate, strongest, type CompiledRules, type RuleDef, ty
 import { countMentions, findLinks, type Link } from './links'
 import type { ActionT } from './model'
 import { foldText, normalize, sameTextKey } from './normalize'
-import { setActor, writeAudit, type RecordEvent, type Tx } from './ports'
+import { writeAudit } from './ports'
 import { openReport } from './report-store'
 import { automodScope, toRuleDef } from './rules'
 
@@ -24,7 +27,8 @@ export interface AutomodDeps {
   redis: Redis
   log: Logger
   permissions: PermissionService
-  recordEvent: RecordEvent
+  /** Where refusals and flags commit with their audit rows and domain events. */
+  events: Pick<DomainEvents, 'transaction'>
   /**
    * How long a compiled rule set is used before its version is read again (default 500 ms).
    * Changes made on this node apply at once (AutomodRules calls `forget`); other nodes pick them
@@ -273,8 +277,7 @@ export class Automod {
       Math.max(0, ...verdict.fired.map((r) => (r.action.kind === 'timeout' ? r.action.seconds : 0))),
     )
     const until = seconds > 0 ? new Date(Date.now() + seconds * 1000) : null
-    const write = async (tx: Tx) => {
-      await setActor(tx, null)
+    const write = async (tx: Tx, emit: Emit) => {
       if (until) {
         // Never shortens a longer timeout a moderator gave; owners are exempt from automod anyway.
         await tx
@@ -283,20 +286,20 @@ export class Automod {
           .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.authorId)))
       }
       await this.audit(tx, input, verdict, { refused: true, timeoutUntil: until?.toISOString() ?? null })
-      await this.deps.recordEvent(tx, {
+      emit({
         type: 'automod.refused',
         data: { userId: input.authorId, rules: verdict.fired.map((r) => r.id), timeoutUntil: until?.toISOString() ?? null },
         communityId: input.communityId,
-        roomId: input.roomId ?? null,
+        ...(input.roomId ? { roomId: input.roomId } : {}),
       })
     }
+    // A timeout changes what the author may do: it commits as a permission change (every node's cache follows).
     if (until) await this.deps.permissions.mutate({ actorId: null, scopes: [input.communityId], fn: write })
-    else await this.deps.db.transaction(write)
+    else await this.deps.events.transaction({ actorId: null }, write)
   }
 
   private async afterCommit(input: CheckInput, verdict: Verdict, target: { kind: 'message' | 'post' | 'comment'; id: string }) {
-    await this.deps.db.transaction(async (tx) => {
-      await setActor(tx, null)
+    await this.deps.events.transaction({ actorId: null }, async (tx, emit) => {
       for (const rule of verdict.fired.filter((r) => r.action.kind === 'flag')) {
         const { report, opened } = await openReport(tx, {
           communityId: input.communityId,
@@ -308,11 +311,11 @@ export class Automod {
           rule: { id: rule.id, name: rule.name },
         })
         if (opened) {
-          await this.deps.recordEvent(tx, {
+          emit({
             type: 'report.opened',
             data: { reportId: report.id, ruleId: rule.id },
             communityId: input.communityId,
-            roomId: input.roomId ?? null,
+            ...(input.roomId ? { roomId: input.roomId } : {}),
           })
         }
       }

@@ -1,18 +1,28 @@
 import { eq } from 'drizzle-orm'
+import type { Router } from '../../../rooms'
 import type { Database } from '../../db/client'
 import { messages } from '../../db/schema'
+import { notFound } from '../../lib/errors'
+import type { Redis } from '../../lib/redis'
+import { HistoryCache } from '../messages/history-cache'
 import { has, Perm } from '../permissions/bits'
-import type { PermissionService } from '../permissions/service'
+import { requireBit, type PermissionService } from '../permissions/service'
 import type { ReportTargetSource } from './ports'
 import { PREVIEW_CHARS } from './report-store'
 
-/** Messages as report targets: seen where the viewer can view the room; removed through the message service. */
+/**
+ * Messages as report targets: seen where the viewer can view the room; removed through the
+ * room's actor. Moderation is built before messages (messages screens its sends through
+ * automod), so the delete is the room command itself, behind the same rule as a delete by
+ * the message service: the author, or `manage_messages` in the room.
+ */
 export function messageTargets(deps: {
   db: Database
+  redis: Redis
   permissions: PermissionService
-  /** The message service's delete (its own permission check applies: the author, or `manage_messages`). */
-  remove(actorId: string, messageId: string): Promise<void>
+  router: Pick<Router, 'send'>
 }): ReportTargetSource {
+  const history = new HistoryCache(deps.redis)
   return {
     async load(id, viewerId) {
       const [row] = await deps.db
@@ -24,6 +34,17 @@ export function messageTargets(deps: {
       const place = await deps.permissions.placement(row.roomId)
       return { communityId: place?.communityId ?? null, roomId: row.roomId, authorId: row.authorId, preview: row.body.slice(0, PREVIEW_CHARS) }
     },
-    remove: (id, actorId) => deps.remove(actorId, id),
+    async remove(id, actorId) {
+      const [row] = await deps.db
+        .select({ roomId: messages.roomId, authorId: messages.authorId, deletedAt: messages.deletedAt })
+        .from(messages)
+        .where(eq(messages.id, id))
+      if (!row) throw notFound('message')
+      const { bits } = await deps.permissions.requireRoom(actorId, row.roomId)
+      if (row.authorId !== actorId) requireBit(bits, 'manage_messages')
+      if (row.deletedAt) return
+      await deps.router.send({ type: 'delete', roomId: row.roomId, messageId: id })
+      await history.invalidate(row.roomId)
+    },
   }
 }
