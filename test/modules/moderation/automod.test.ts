@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from 'bun:test'
 import { newCommunity, ok, type TestUser, type World } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
+import { WsClient } from '../../helpers/ws'
 import { startModeration } from './helpers'
 
 const m = await startModeration()
@@ -132,7 +133,7 @@ describe('triggers', () => {
   test('keywords: the send is refused naming the rule', async () => {
     const { w, room, member } = await place()
     await addRule(w, { name: 'No swearing', trigger: keywords(['fuck']), action: { kind: 'block', message: 'Keep it civil.' } })
-    const refused = await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'ｆ.u.u.c.k this' })
+    const refused = await m.refusal({ roomId: room.id, author: member, text: 'ｆ.u.u.c.k this' })
     expect(refused?.code).toBe('automod_blocked')
     expect(refused?.status).toBe(422)
     expect(refused?.message).toContain('No swearing')
@@ -143,14 +144,14 @@ describe('triggers', () => {
   test('keywords: an innocent text passes', async () => {
     const { w, room, member } = await place()
     await addRule(w, { name: 'Words', trigger: keywords(['ass'], { allow: ['assassin*'] }), action: block })
-    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'the assassin passed the class' })).toBeUndefined()
+    expect(await m.refusal({ roomId: room.id, author: member, text: 'the assassin passed the class' })).toBeUndefined()
   })
 
   test('regex: a matching text is refused', async () => {
     const { w, room, member } = await place()
     await addRule(w, { name: 'Phone numbers', trigger: { kind: 'regex', patterns: ['\\b\\d{3}-\\d{3}-\\d{4}\\b'] }, action: block })
-    expect((await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'call 555-123-4567' }))?.code).toBe('automod_blocked')
-    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'call me maybe' })).toBeUndefined()
+    expect((await m.refusal({ roomId: room.id, author: member, text: 'call 555-123-4567' }))?.code).toBe('automod_blocked')
+    expect(await m.refusal({ roomId: room.id, author: member, text: 'call me maybe' })).toBeUndefined()
   })
 
   describe('links', () => {
@@ -164,7 +165,7 @@ describe('triggers', () => {
       const other = await newCommunity(http)
       otherCode = ok(await http.post(`/v1/communities/${other.id}/invites`, {}, other.as(other.owner)), 201).body.code
     })
-    const check = (text: string) => m.refusal({ communityId: p.w.id, roomId: p.room.id, authorId: p.member.id, text })
+    const check = (text: string) => m.refusal({ roomId: p.room.id, author: p.member, text })
 
     test('a link to another domain is refused', async () => {
       expect((await check('look at https://evil.test/x and www.spam.com'))?.code).toBe('automod_blocked')
@@ -186,7 +187,7 @@ describe('triggers', () => {
   test('mention spam: more than the limit of distinct mentions is refused', async () => {
     const { w, room, member } = await place()
     await addRule(w, { name: 'Mentions', trigger: { kind: 'mention_spam', maxMentions: 3 }, action: block })
-    const check = (text: string) => m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text })
+    const check = (text: string) => m.refusal({ roomId: room.id, author: member, text })
     expect(await check('@ann @bob @cat hello')).toBeUndefined()
     expect((await check('@ann @bob @cat @dan hello'))?.code).toBe('automod_blocked')
   })
@@ -195,11 +196,11 @@ describe('triggers', () => {
     const { w, room, member } = await place()
     const other = await w.room('random')
     await addRule(w, { name: 'Flood', trigger: { kind: 'flood', maxRepeats: 2, windowSeconds: 60 }, action: block })
-    await m.send({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'Buy my stuff' })
-    await m.send({ communityId: w.id, roomId: other.id, authorId: member.id, text: 'buy my stuff' })
-    const third = await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'BUY   my stuuuff!!!' })
+    await m.send({ roomId: room.id, author: member, text: 'Buy my stuff' })
+    await m.send({ roomId: other.id, author: member, text: 'buy my stuff' })
+    const third = await m.refusal({ roomId: room.id, author: member, text: 'BUY   my stuuuff!!!' })
     expect(third?.code).toBe('automod_blocked')
-    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'something else' })).toBeUndefined()
+    expect(await m.refusal({ roomId: room.id, author: member, text: 'something else' })).toBeUndefined()
   })
 })
 
@@ -207,7 +208,8 @@ describe('actions', () => {
   test('block: refused, nothing committed, and the audit log names the rule', async () => {
     const { w, room, member } = await place()
     const rule = await addRule(w, { name: 'Blocker', trigger: keywords(['spam']), action: block })
-    await expect(m.send({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'spam spam' })).rejects.toThrow('Blocker')
+    const refused = await m.refusal({ roomId: room.id, author: member, text: 'spam spam' })
+    expect(refused).toMatchObject({ status: 422, code: 'automod_blocked', details: { rule: { id: rule.id, name: 'Blocker' }, action: 'block' } })
     const history = ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(member))).body.messages
     expect(history).toEqual([])
     const entry = (await auditActions(w)).find((e) => e.action === 'automod.block')
@@ -218,7 +220,7 @@ describe('actions', () => {
   test('flag: the message is committed and a report is opened for review with the rule', async () => {
     const { w, room, member } = await place()
     await addRule(w, { name: 'Suspicious', trigger: keywords(['crypto']), action: { kind: 'flag' } })
-    const ack = await m.send({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'free crypto inside' })
+    const ack = await m.send({ roomId: room.id, author: member, text: 'free crypto inside' })
     const queue = ok(await http.get(`/v1/communities/${w.id}/reports`, w.as(w.owner))).body.reports
     expect(queue).toHaveLength(1)
     expect(queue[0]).toMatchObject({
@@ -233,7 +235,7 @@ describe('actions', () => {
   test('timeout: refused, and the author is timed out until a time (shown on the member, enforced)', async () => {
     const { w, room, member } = await place()
     await addRule(w, { name: 'Zero tolerance', trigger: keywords(['slur']), action: { kind: 'timeout', seconds: 600 } })
-    const refused = await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'a slur' })
+    const refused = await m.refusal({ roomId: room.id, author: member, text: 'a slur' })
     expect(refused?.details).toMatchObject({ action: 'timeout' })
     const members = ok(await http.get(`/v1/communities/${w.id}/members`, w.as(w.owner))).body.members
     const until = Date.parse(members.find((x: any) => x.userId === member.id).timeoutUntil)
@@ -246,7 +248,7 @@ describe('actions', () => {
   test('dry run: nothing happens, and what would have happened is recorded', async () => {
     const { w, room, member } = await place()
     await addRule(w, { name: 'Trial', trigger: keywords(['heck']), action: block, dryRun: true })
-    const ack = await m.send({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'oh heck' })
+    const ack = await m.send({ roomId: room.id, author: member, text: 'oh heck' })
     expect(ack.messageId).toBeString()
     const entry = (await auditActions(w)).find((e) => e.action === 'automod.dry_run')
     expect(entry?.after).toMatchObject({ ruleName: 'Trial', wouldHave: { kind: 'block' }, target: { kind: 'message', id: ack.messageId } })
@@ -256,7 +258,7 @@ describe('actions', () => {
     const { w, room, member } = await place()
     await addRule(w, { name: 'Flagger', trigger: keywords(['scam']), action: { kind: 'flag' } })
     await addRule(w, { name: 'Blocker', trigger: keywords(['scam']), action: block })
-    const refused = await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'a scam' })
+    const refused = await m.refusal({ roomId: room.id, author: member, text: 'a scam' })
     expect(refused?.details).toMatchObject({ rule: { name: 'Blocker' } })
     const actions = (await auditActions(w)).map((e) => e.action)
     expect(actions).toContain('automod.block')
@@ -270,9 +272,9 @@ describe('exemptions', () => {
     const trusted = await w.role('trusted', ['view'])
     await w.grant(member, trusted.id)
     await addRule(w, { name: 'Words', trigger: keywords(['darn']), action: block, exemptRoles: [trusted.id] })
-    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'darn' })).toBeUndefined()
+    expect(await m.refusal({ roomId: room.id, author: member, text: 'darn' })).toBeUndefined()
     const other = await w.join()
-    expect((await m.refusal({ communityId: w.id, roomId: room.id, authorId: other.id, text: 'darn' }))?.code).toBe('automod_blocked')
+    expect((await m.refusal({ roomId: room.id, author: other, text: 'darn' }))?.code).toBe('automod_blocked')
   })
 
   test('an exempt group exempts the rooms under it; other rooms are checked', async () => {
@@ -280,18 +282,18 @@ describe('exemptions', () => {
     const group = await w.group('Off-topic')
     const inside = await w.room('memes', { groupId: group.id })
     await addRule(w, { name: 'Words', trigger: keywords(['darn']), action: block, exemptRooms: [group.id] })
-    expect(await m.refusal({ communityId: w.id, roomId: inside.id, authorId: member.id, text: 'darn' })).toBeUndefined()
-    expect((await m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'darn' }))?.code).toBe('automod_blocked')
+    expect(await m.refusal({ roomId: inside.id, author: member, text: 'darn' })).toBeUndefined()
+    expect((await m.refusal({ roomId: room.id, author: member, text: 'darn' }))?.code).toBe('automod_blocked')
   })
 
   test('an owner (and whoever manages the community) is never checked', async () => {
     const { w, room } = await place()
     await addRule(w, { name: 'Words', trigger: keywords(['darn']), action: block })
-    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: w.owner.id, text: 'darn' })).toBeUndefined()
+    expect(await m.refusal({ roomId: room.id, author: w.owner, text: 'darn' })).toBeUndefined()
     const admin = await w.join()
     const managers = await w.role('managers', ['view', 'send', 'manage_community'], { position: 3 })
     await w.grant(admin, managers.id)
-    expect(await m.refusal({ communityId: w.id, roomId: room.id, authorId: admin.id, text: 'darn' })).toBeUndefined()
+    expect(await m.refusal({ roomId: room.id, author: admin, text: 'darn' })).toBeUndefined()
   })
 })
 
@@ -299,7 +301,7 @@ describe('compiled rules follow every change at once', () => {
   test('disabling, re-enabling and editing a rule take effect on the next check', async () => {
     const { w, room, member } = await place()
     const rule = await addRule(w, { name: 'Words', trigger: keywords(['darn']), action: block })
-    const check = (text: string) => m.refusal({ communityId: w.id, roomId: room.id, authorId: member.id, text })
+    const check = (text: string) => m.refusal({ roomId: room.id, author: member, text })
     expect((await check('darn'))?.code).toBe('automod_blocked')
     ok(await http.patch(`/v1/automod/rules/${rule.id}`, { enabled: false }, w.as(w.owner)))
     expect(await check('darn')).toBeUndefined()
@@ -311,5 +313,60 @@ describe('compiled rules follow every change at once', () => {
   test('a community with no rules answers allow', async () => {
     const { w, room, member } = await place()
     expect((await m.automod.check({ communityId: w.id, roomId: room.id, authorId: member.id, text: 'anything' })).verdict).toBe('allow')
+  })
+})
+
+describe('every path a message is written by is screened', () => {
+  let p: Awaited<ReturnType<typeof place>>
+  let rule: any
+  beforeAll(async () => {
+    p = await place()
+    rule = await addRule(p.w, { name: 'No swearing', trigger: keywords(['fuck']), action: block })
+  })
+  const wsUrl = () => m.http.baseUrl.replace('http', 'ws')
+
+  test('a send over the WebSocket: an error frame with automod_blocked naming the rule, nothing committed', async () => {
+    const ws = await WsClient.open(wsUrl(), p.member.accessToken)
+    try {
+      const answer = await ws.request('send', { roomId: p.room.id, nonce: 'ws-blocked', body: 'what the fuck' })
+      expect(answer).toMatchObject({ op: 'error', code: 'automod_blocked' })
+      expect(answer.message).toContain('No swearing')
+    } finally {
+      ws.socket.close()
+    }
+    const history = ok(await http.get(`/v1/rooms/${p.room.id}/messages`, p.w.as(p.member))).body.messages
+    expect(history.map((x: any) => x.body)).not.toContain('what the fuck')
+  })
+
+  test('an edit over REST: 422 automod_blocked, and the message keeps its words', async () => {
+    const { messageId } = await m.send({ roomId: p.room.id, author: p.member, text: 'hello there' })
+    const res = await http.patch(`/v1/messages/${messageId}`, { body: 'fuck there' }, p.w.as(p.member))
+    expect(res.status).toBe(422)
+    expect(res.body.error).toMatchObject({ code: 'automod_blocked', details: { rule: { id: rule.id } } })
+    expect(ok(await http.get(`/v1/messages/${messageId}`, p.w.as(p.member))).body.body).toBe('hello there')
+  })
+
+  test('an edit over the WebSocket: an error frame with automod_blocked', async () => {
+    const { messageId } = await m.send({ roomId: p.room.id, author: p.member, text: 'fine words' })
+    const ws = await WsClient.open(wsUrl(), p.member.accessToken)
+    try {
+      expect(await ws.request('edit', { messageId, body: 'f u c k' })).toMatchObject({ op: 'error', code: 'automod_blocked' })
+    } finally {
+      ws.socket.close()
+    }
+  })
+
+  test('an edit that a flag rule fires on opens a report of the message', async () => {
+    const q = await place()
+    await addRule(q.w, { name: 'Watch', trigger: keywords(['casino']), action: { kind: 'flag' } })
+    const { messageId } = await m.send({ roomId: q.room.id, author: q.member, text: 'nice evening' })
+    ok(await http.patch(`/v1/messages/${messageId}`, { body: 'nice casino' }, q.w.as(q.member)))
+    const queue = ok(await http.get(`/v1/communities/${q.w.id}/reports`, q.w.as(q.w.owner))).body.reports
+    expect(queue.map((r: any) => [r.target.id, r.rule?.name])).toEqual([[messageId, 'Watch']])
+  })
+
+  test("a direct message is not a community's to screen", async () => {
+    const dm = ok(await http.post('/v1/dms', { userIds: [p.w.owner.id] }, p.w.as(p.member)), 201).body
+    expect(await m.refusal({ roomId: dm.id, author: p.member, text: 'fuck' })).toBeUndefined()
   })
 })

@@ -1,9 +1,13 @@
 import { beforeAll, describe, expect, test } from 'bun:test'
 import { newCommunity, ok, type TestUser, type World } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
+import type { DomainEvent } from '../../../src/domain-events/types'
+import type { JobContext } from '../../../src/jobs/processors'
+import { moderationFeature } from '../../../src/modules/moderation'
+import { eventually } from '../../helpers/wait'
 import { startModeration } from './helpers'
 
-const m = await startModeration({ RATE_REPORTS_PER_USER: '3/60' })
+const m = await startModeration({ RATE_REPORTS_PER_USER: '3/60', JOB_WORKERS: '1', JOB_BACKOFF_MS: '10' }, { jobs: {} })
 const http = m.http
 
 interface Scene {
@@ -30,6 +34,13 @@ async function scene(text = 'you are all idiots'): Promise<Scene> {
 const reportMessage = (s: Scene, by: TestUser, reason = 'harassment') =>
   http.post('/v1/reports', { target: { kind: 'message', id: s.messageId }, reason }, s.w.as(by))
 const queue = async (s: Scene, by: TestUser, query = '') => http.get(`/v1/communities/${s.w.id}/reports${query}`, s.w.as(by))
+
+/** The notification a reporter gets about a report's outcome (it comes through the jobs). */
+const toldAbout = (user: TestUser, reportId: string) =>
+  eventually(`the notification about report ${reportId}`, async () => {
+    const list = ok(await http.get('/v1/notifications', { token: user.accessToken })).body.notifications
+    return list.find((n: any) => n.type === 'report.resolved' && n.targetId === reportId)
+  })
 
 describe('reporting', () => {
   let s: Scene
@@ -157,19 +168,49 @@ describe('resolutions', () => {
     const log = ok(await http.get(`/v1/communities/${s.w.id}/audit-log`, s.w.as(s.w.owner))).body.entries
     const entry = log.find((e: any) => e.action === 'report.resolve')
     expect(entry).toMatchObject({ actorId: s.moderator.id, after: { reportId: report.id, action: 'dismiss', note: 'banter' } })
-    const told = m.notified.filter((n) => n.data?.reportId === report.id)
-    expect(told).toHaveLength(1)
-    expect(told[0]).toMatchObject({ userId: s.reporter.id, type: 'report.resolved', actorId: null, data: { outcome: 'no_action' } })
-    expect(JSON.stringify(told[0])).not.toContain(s.moderator.id)
+    const told = await toldAbout(s.reporter, report.id)
+    expect(told).toMatchObject({ type: 'report.resolved', targetType: 'report', targetId: report.id, actors: [], data: { outcome: 'no_action' } })
+    expect(JSON.stringify(told)).not.toContain(s.moderator.id)
     expect(ok(await queue(s, s.moderator, '?status=dismissed')).body.reports.map((r: any) => r.id)).toEqual([report.id])
+  })
+
+  test('every reporter is told, each once', async () => {
+    const { s, report } = await reported()
+    ok(await reportMessage(s, s.second, 'spam'), 201)
+    ok(await resolve(s, report.id, { action: 'dismiss' }))
+    for (const u of [s.reporter, s.second]) expect((await toldAbout(u, report.id)).count).toBe(1)
+    const authorsList = ok(await http.get('/v1/notifications', { token: s.author.accessToken })).body.notifications
+    expect(authorsList.some((n: any) => n.targetId === report.id)).toBe(false)
+  })
+
+  test('a redelivered report.resolved queues nothing again', async () => {
+    const seen: DomainEvent<'report.resolved'>[] = []
+    const off = m.app.hearth.core.events.on('report.resolved', (e) => seen.push(e))
+    const { s, report } = await reported()
+    ok(await resolve(s, report.id, { action: 'dismiss' }))
+    off()
+    await toldAbout(s.reporter, report.id)
+    const event = seen.find((e) => e.data.reportId === report.id)!
+    const queued: unknown[] = []
+    const ctx = {
+      ...m.app.res,
+      live: { publishToUser: async () => {} },
+      jobs: { enqueue: async () => '', enqueueBulk: async (batch: unknown) => void queued.push(batch) },
+      job: { id: 'again', queue: 'events', name: 'event', attempt: 1 },
+    } as unknown as JobContext
+    await moderationFeature.reactions!['report.resolved']!.handle(event, ctx)
+    expect(queued).toEqual([])
   })
 
   test('delete: the message is deleted', async () => {
     const { s, report } = await reported()
+    const page = () => http.get(`/v1/rooms/${s.room.id}/messages`, s.w.as(s.reporter))
+    expect(ok(await page()).body.messages[0].deletedAt).toBeNull() // the history page is cached now
     ok(await resolve(s, report.id, { action: 'delete' }))
     const msg = ok(await http.get(`/v1/messages/${s.messageId}`, s.w.as(s.reporter))).body
     expect(msg.deletedAt).not.toBeNull()
-    expect(m.notified.find((n) => n.data?.reportId === report.id)?.data?.outcome).toBe('content_removed')
+    expect(ok(await page()).body.messages[0].deletedAt).not.toBeNull()
+    expect((await toldAbout(s.reporter, report.id)).data.outcome).toBe('content_removed')
   })
 
   test('timeout: the author is timed out for the duration', async () => {
@@ -190,6 +231,17 @@ describe('resolutions', () => {
     ok(await resolve(s, report.id, { action: 'ban', note: 'repeat offender' }))
     const bans = ok(await http.get(`/v1/communities/${s.w.id}/bans`, s.w.as(s.moderator))).body
     expect(bans.map((b: any) => b.userId)).toContain(s.author.id)
+  })
+
+  test('delete by a moderator without manage_messages: 403, the message stays and the report stays open', async () => {
+    const { s, report } = await reported()
+    const lesser = await s.w.join()
+    const role = await s.w.role('reviewers', ['view', 'moderate_members'], { position: 4 })
+    await s.w.grant(lesser, role.id)
+    const res = await resolve(s, report.id, { action: 'delete' }, lesser)
+    expect(res.status).toBe(403)
+    expect(ok(await http.get(`/v1/messages/${s.messageId}`, s.w.as(s.reporter))).body.deletedAt).toBeNull()
+    expect(ok(await queue(s, s.moderator)).body.reports[0].status).toBe('open')
   })
 
   test('resolving twice: 409', async () => {
