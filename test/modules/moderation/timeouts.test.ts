@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { newCommunity, ok, type TestUser, type World } from '../../helpers/community'
 import { WsClient } from '../../helpers/ws'
 import { startModeration } from './helpers'
@@ -32,8 +32,16 @@ const timeout = (s: Scene, target: TestUser, body: Record<string, unknown>, by =
 
 describe('a timed-out member can read but not write', () => {
   let s: Scene
+  let second: string
+  const thumbs = encodeURIComponent('👍')
   beforeAll(async () => {
     s = await scene()
+    // Before the timeout the member may do each of these (so each refusal below is the timeout's).
+    const pinners = await s.w.role('pinners', ['view', 'send', 'react', 'pin_messages'], { position: 1 })
+    await s.w.grant(s.member, pinners.id)
+    second = ok(await http.post(`/v1/rooms/${s.room.id}/messages`, { body: 'second', nonce: 'b2' }, s.w.as(s.member)), 201).body.id
+    ok(await http.put(`/v1/messages/${s.messageId}/reactions/${thumbs}`, undefined, s.w.as(s.member)), 204)
+    ok(await http.put(`/v1/rooms/${s.room.id}/pins/${s.messageId}`, undefined, s.w.as(s.member)), 204)
     ok(await timeout(s, s.member, { seconds: 3600, reason: 'spamming' }))
   })
 
@@ -49,33 +57,65 @@ describe('a timed-out member can read but not write', () => {
     expect(log.find((e: any) => e.action === 'member.timeout')).toMatchObject({ actorId: s.moderator.id, after: { userId: s.member.id, reason: 'spamming' } })
   })
 
-  test('send over REST: 403', async () => {
-    expect((await http.post(`/v1/rooms/${s.room.id}/messages`, { body: 'hi', nonce: 't1' }, s.w.as(s.member))).status).toBe(403)
+  describe('refused over REST: 403', () => {
+    test('send', async () => {
+      const res = await http.post(`/v1/rooms/${s.room.id}/messages`, { body: 'hi', nonce: 't1' }, s.w.as(s.member))
+      expect([res.status, res.body.error.code]).toEqual([403, 'missing_permission'])
+    })
+    test('edit', async () => {
+      expect((await http.patch(`/v1/messages/${s.messageId}`, { body: 'edited' }, s.w.as(s.member))).status).toBe(403)
+    })
+    test('react', async () => {
+      expect((await http.put(`/v1/messages/${second}/reactions/${thumbs}`, undefined, s.w.as(s.member))).status).toBe(403)
+    })
+    test('pin', async () => {
+      expect((await http.put(`/v1/rooms/${s.room.id}/pins/${second}`, undefined, s.w.as(s.member))).status).toBe(403)
+    })
+    test('unpin', async () => {
+      expect((await http.delete(`/v1/rooms/${s.room.id}/pins/${s.messageId}`, s.w.as(s.member))).status).toBe(403)
+    })
   })
 
-  test('edit over REST: 403', async () => {
-    expect((await http.patch(`/v1/messages/${s.messageId}`, { body: 'edited' }, s.w.as(s.member))).status).toBe(403)
+  describe('refused over the WebSocket: error frames', () => {
+    let ws: WsClient
+    beforeAll(async () => {
+      ws = await WsClient.open(wsUrl, s.member.accessToken)
+    })
+    afterAll(() => ws.socket.close())
+
+    test('send', async () => {
+      expect(await ws.request('send', { roomId: s.room.id, nonce: 'ws1', body: 'hi' })).toMatchObject({ op: 'error', code: 'missing_permission' })
+    })
+    test('edit', async () => {
+      expect(await ws.request('edit', { messageId: s.messageId, body: 'edited' })).toMatchObject({ op: 'error', code: 'missing_permission' })
+    })
+    test('react', async () => {
+      expect(await ws.request('react', { messageId: second, emoji: '👍', on: true })).toMatchObject({ op: 'error', code: 'missing_permission' })
+    })
+    test('typing', async () => {
+      expect(await ws.request('typing', { roomId: s.room.id })).toMatchObject({ op: 'error', code: 'missing_permission' })
+    })
   })
 
-  test('react over REST: 403', async () => {
-    expect((await http.put(`/v1/messages/${s.messageId}/reactions/${encodeURIComponent('👍')}`, undefined, s.w.as(s.member))).status).toBe(403)
-  })
-
-  test('send, edit and react over the WebSocket: error frames', async () => {
-    const ws = await WsClient.open(wsUrl, s.member.accessToken)
-    try {
-      const sent = await ws.request('send', { roomId: s.room.id, nonce: 'ws1', body: 'hi' })
-      const edited = await ws.request('edit', { messageId: s.messageId, body: 'edited' })
-      const reacted = await ws.request('react', { messageId: s.messageId, emoji: '👍', on: true })
-      expect([sent.op, edited.op, reacted.op]).toEqual(['error', 'error', 'error'])
-      expect(sent.code).toBe('missing_permission')
-    } finally {
-      ws.socket.close()
-    }
-  })
-
-  test('reading still works', async () => {
-    expect(ok(await http.get(`/v1/rooms/${s.room.id}/messages`, s.w.as(s.member))).body.messages.length).toBeGreaterThan(0)
+  describe('what a timed-out member keeps', () => {
+    test('reading the room', async () => {
+      expect(ok(await http.get(`/v1/rooms/${s.room.id}/messages`, s.w.as(s.member))).body.messages.length).toBeGreaterThan(0)
+    })
+    test('read receipts, over REST and the WebSocket', async () => {
+      expect((await http.post(`/v1/rooms/${s.room.id}/read`, { seq: 1 }, s.w.as(s.member))).status).toBe(204)
+      const ws = await WsClient.open(wsUrl, s.member.accessToken)
+      try {
+        expect((await ws.request('read', { roomId: s.room.id, seq: 2 })).op).toBe('ack')
+      } finally {
+        ws.socket.close()
+      }
+    })
+    test('taking back their own reaction', async () => {
+      expect((await http.delete(`/v1/messages/${s.messageId}/reactions/${thumbs}`, s.w.as(s.member))).status).toBe(204)
+    })
+    test('deleting their own message (last: it goes)', async () => {
+      expect((await http.delete(`/v1/messages/${second}`, s.w.as(s.member))).status).toBe(204)
+    })
   })
 })
 
