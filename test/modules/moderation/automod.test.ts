@@ -64,6 +64,15 @@ describe('rules CRUD', () => {
     expect(res.status).toBe(403)
   })
 
+  test('a member without manage_community cannot read, change or delete a rule: 403', async () => {
+    const created = await addRule(p.w, { name: 'Guarded', trigger: keywords(['qq7']), action: block })
+    const as = p.w.as(p.member)
+    expect((await http.get(`/v1/automod/rules/${created.id}`, as)).status).toBe(403)
+    expect((await http.patch(`/v1/automod/rules/${created.id}`, { enabled: false }, as)).status).toBe(403)
+    expect((await http.delete(`/v1/automod/rules/${created.id}`, as)).status).toBe(403)
+    expect((await http.get(`/v1/communities/${p.w.id}/automod/rules`, as)).status).toBe(403)
+  })
+
   test("another community's user cannot see a rule: 404", async () => {
     const created = await addRule(p.w, { name: 'Hidden', trigger: keywords(['zz9']), action: block })
     const stranger = await registerUser(http)

@@ -140,6 +140,17 @@ describe('the queue is for moderators only', () => {
     expect(res.status).toBe(403)
   })
 
+  test('someone outside the community cannot resolve: 404', async () => {
+    const [item] = ok(await queue(s, s.moderator)).body.reports
+    const stranger = await registerUser(http)
+    expect((await http.post(`/v1/reports/${item.id}/resolve`, { action: 'dismiss' }, { token: stranger.accessToken })).status).toBe(404)
+  })
+
+  test('no token on resolve: 401', async () => {
+    const [item] = ok(await queue(s, s.moderator)).body.reports
+    expect((await http.post(`/v1/reports/${item.id}/resolve`, { action: 'dismiss' })).status).toBe(401)
+  })
+
   test('a preview from a private room the moderator cannot view is left out', async () => {
     const room = await s.w.room('secret', { private: true })
     for (const u of [s.author, s.reporter]) ok(await http.post(`/v1/rooms/${room.id}/members`, { userId: u.id }, s.w.as(s.w.owner)), 201)
