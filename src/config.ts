@@ -55,6 +55,8 @@ export interface Config {
     loginFailuresPerAccount: RateRule
     writesPerUser: RateRule
     readsPerUser: RateRule
+    /** Reports (POST /v1/reports) one user may file per window. */
+    reportsPerUser: RateRule
   }
   s3: {
     endpoint: string | undefined
@@ -240,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
       loginFailuresPerAccount: rate(env, 'RATE_LOGIN_FAILURES', { limit: 10, windowSeconds: 900 }),
       writesPerUser: rate(env, 'RATE_WRITES_PER_USER', { limit: 300, windowSeconds: 60 }),
       readsPerUser: rate(env, 'RATE_READS_PER_USER', { limit: 1200, windowSeconds: 60 }),
+      reportsPerUser: rate(env, 'RATE_REPORTS_PER_USER', { limit: 10, windowSeconds: 600 }),
     },
     s3: {
       endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),

@@ -30,6 +30,8 @@ export const errorStatus = {
   already_member: 409,
   invalid_move: 422,
   invalid_target: 422,
+  automod_blocked: 422,
+  invalid_pattern: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
