@@ -1,7 +1,7 @@
 import type { Logger } from '../../lib/log'
 import type { PollUserState } from './model'
 import type { LivePort } from './ports'
-import { toPollView, toRoomState, type PollRecord, type PollState } from './rules'
+import { roomSeesCounts, toPollView, toRoomState, type PollRecord, type PollState } from './rules'
 
 export interface PollLiveDeps {
   live: LivePort
@@ -24,11 +24,12 @@ interface Entry {
 }
 
 /**
- * `poll.updated`, coalesced: a poll's state goes to its room at most once per interval
- * (the first change at once, then the newest state at the end of each interval, so the
- * last state is always sent). The room push carries only what every reader may see. In
- * an `after_vote` poll, where counts are for voters only, each voter also gets the state
- * on their own channel, at a pace that keeps those pushes within `userPushesPerSecond`.
+ * `poll.updated`, coalesced: a poll's state goes out at most once per interval (the first
+ * change at once, then the newest state at the end of each interval, so the last state is
+ * always sent). The room gets it only while every reader may see the counts: a poll whose
+ * counts are hidden is silent to the room until it closes, since a push per vote would
+ * tell that someone voted. In an `after_vote` poll each voter gets the state on their own
+ * channel instead, at a pace that keeps those pushes within `userPushesPerSecond`.
  */
 export class PollLiveUpdates {
   private readonly entries = new Map<string, Entry>()
@@ -108,7 +109,9 @@ export class PollLiveUpdates {
     entry.sentVersion = latest.version
     entry.lastPushAt = this.now()
     try {
-      this.deps.live.toRoom(poll.roomId, { type: 'poll.updated', data: toRoomState(poll, latest, this.now()) })
+      if (roomSeesCounts(poll, latest, this.now())) {
+        this.deps.live.toRoom(poll.roomId, { type: 'poll.updated', data: toRoomState(poll, latest, this.now()) })
+      }
       if (this.perVoter(entry)) {
         for (const ballot of await this.deps.ballots(pollId)) {
           const data: PollUserState = { ...toPollView(poll, latest, ballot.optionIds, this.now()), audience: 'you' }

@@ -76,8 +76,12 @@ export const PollT = t.Object({
   closedAt: t.Nullable(t.String()),
   correctOption: t.Optional(t.String()),
   explanation: t.Optional(t.Nullable(t.String())),
-  /** Grows with every change of the poll's state; a client keeps the newest it has seen. */
-  version: t.Number(),
+  /**
+   * Grows with every committed change of the poll's counts or status; a client keeps the
+   * newest state it has seen. Only given with the counts (it would tell how busy a poll
+   * whose counts are hidden is).
+   */
+  version: t.Optional(t.Number()),
   createdAt: t.String(),
 })
 export type PollView = Static<typeof PollT>
@@ -103,9 +107,11 @@ export const VotersT = t.Object({
 })
 
 /**
- * `poll.updated` to the room: what every reader of the room may see. Without `votes`,
- * counts are not visible to everyone yet; a voter of an `after_vote` poll gets theirs in
- * the vote answer and as `poll.updated` with `audience: "you"` on their own channel.
+ * `poll.updated` to the room: what every reader of the room may see. A poll whose counts
+ * are hidden from non-voters is not pushed to the room while it is open (each push would
+ * tell that someone voted), only when it closes; a voter of an `after_vote` poll gets
+ * the counts in the vote answer and as `poll.updated` with `audience: "you"` on their own
+ * channel.
  */
 export interface PollRoomState {
   audience: 'room'

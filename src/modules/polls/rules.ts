@@ -83,16 +83,22 @@ export function toPollView(poll: PollRecord, state: PollState, myChoices: string
     myChoices,
     closed: reader.closed,
     closedAt: closed?.toISOString() ?? null,
-    version: state.version,
     createdAt: poll.createdAt.toISOString(),
   }
-  if (visible) view.voters = state.voterCount
+  if (visible) {
+    view.voters = state.voterCount
+    view.version = state.version
+  }
   if (quizRevealed(poll, reader)) {
     view.correctOption = poll.quizCorrectOptionId!
     view.explanation = poll.quizExplanation
   }
   return view
 }
+
+/** Whether what every reader of the room may see includes the counts (else the room hears nothing while it is open). */
+export const roomSeesCounts = (poll: PollRecord, state: PollState, now: number) =>
+  countsVisible(poll.resultsVisibility, { voted: false, closed: closedAt(poll, state, now) !== null })
 
 /** What every reader of the room may see: the view of someone who has not voted. */
 export function toRoomState(poll: PollRecord, state: PollState, now: number): PollRoomState {

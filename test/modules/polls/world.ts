@@ -8,6 +8,7 @@ import type { DomainEventInput, LiveEvent, LivePort } from '../../../src/modules
 import { PollService } from '../../../src/modules/polls/service'
 import { surveysRoutes } from '../../../src/modules/surveys'
 import { SurveyService } from '../../../src/modules/surveys/service'
+import type { Logger } from '../../../src/lib/log'
 import { startTestApp, type TestApp } from '../../helpers/app'
 import { newCommunity, ok, type TestUser } from '../../helpers/community'
 import { HttpClient, registerUser } from '../../helpers/http'
@@ -24,8 +25,8 @@ export interface Push {
  * wiring issue mounts them), their ports backed by the real message service and fan-out,
  * and every push and domain event collected.
  */
-export async function pollsWorld(env: Record<string, string> = {}) {
-  const app: TestApp = await startTestApp(env)
+export async function pollsWorld(env: Record<string, string> = {}, opts: { log?: Logger; jobs?: { modules?: string[] } } = {}) {
+  const app: TestApp = await startTestApp(env, opts)
   const pushes: Push[] = []
   const events: DomainEventInput[] = []
   const fanout = app.services.fanout
