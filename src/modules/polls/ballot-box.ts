@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { AppError, notFound } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
+import { isDatabaseDown } from '../../lib/pg-errors'
 import type { PollRecord, PollState } from './rules'
 import { isQuiz } from './rules'
 import { rowsOf, toState, uuidArray, type StateRow } from './store'
@@ -64,23 +65,34 @@ export class BallotBox {
     // Let the votes that arrive in this event-loop turn join the first batch.
     await new Promise((resolve) => setImmediate(resolve))
     try {
-      while (queue.pending.length > 0) {
-        const batch = queue.pending.splice(0, this.deps.batchMax)
-        try {
-          const results = await this.commit(queue.poll, batch)
-          batch.forEach((vote, i) => {
-            const result = results[i]!
-            if (result instanceof Error) vote.reject(result)
-            else vote.resolve(result)
-          })
-        } catch (err) {
-          for (const vote of batch) vote.reject(err)
-        }
-      }
+      while (queue.pending.length > 0) await this.commitIsolating(queue.poll, queue.pending.splice(0, this.deps.batchMax))
     } finally {
       queue.flushing = false
       if (queue.pending.length === 0) this.queues.delete(queue.poll.id)
       else void this.drain(queue)
+    }
+  }
+
+  /**
+   * Commits a batch; if the database refuses it (one vote of a user deleted meanwhile
+   * breaks a foreign key), commits its halves, in order, so only the bad vote fails.
+   */
+  private async commitIsolating(poll: PollRecord, batch: Pending[]): Promise<void> {
+    try {
+      const results = await this.commit(poll, batch)
+      batch.forEach((vote, i) => {
+        const result = results[i]!
+        if (result instanceof Error) vote.reject(result)
+        else vote.resolve(result)
+      })
+    } catch (err) {
+      if (batch.length === 1 || isDatabaseDown(err)) {
+        for (const vote of batch) vote.reject(err)
+        return
+      }
+      const half = Math.ceil(batch.length / 2)
+      await this.commitIsolating(poll, batch.slice(0, half))
+      await this.commitIsolating(poll, batch.slice(half))
     }
   }
 

@@ -9,6 +9,9 @@ const t = await pollRoom(w)
 const crowd = await bulkMembers(w.app, t.c.id, 1000)
 const as = (u: { accessToken: string }) => ({ token: u.accessToken })
 
+const deleteUsers = (ids: string[]) =>
+  w.app.res.db.execute(sql`delete from users where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
+
 /** What the ballots say, counted from scratch, beside what the counters say. */
 async function tally(pollId: string) {
   const [row] = rowsOf<{ stored: Record<string, number> | null; counters: Record<string, number>; ballots: number; voter_count: number; repeats: number }>(
@@ -70,6 +73,33 @@ describe('1000 members voting at once', () => {
     expect(after.ballots).toBe(1000 - 333)
     expect(after.voterCount).toBe(after.ballots)
     expect(after.repeats).toBe(0)
+  })
+
+  test('a deleted account takes its ballots with it, and the counters follow (kept by the database)', async () => {
+    const { poll } = await t.create({ question: 'Gone?', options: ['a', 'b'], multiple: true })
+    const ids: string[] = poll.options.map((o: any) => o.id)
+    const leaving = await bulkMembers(w.app, t.c.id, 10)
+    await Promise.all([...crowd.slice(0, 20), ...leaving].map((u) => w.polls.vote({ userId: u.id, pollId: poll.id, choices: ids })))
+    await deleteUsers(leaving.map((u) => u.id))
+    const counts = await tally(poll.id)
+    expect(counts.counters).toEqual(counts.stored)
+    expect(counts.counters).toEqual({ [ids[0]!]: 20, [ids[1]!]: 20 })
+    expect(counts.voterCount).toBe(20)
+  })
+
+  test('a vote of a user deleted meanwhile fails alone; the rest of its batch is counted', async () => {
+    const { poll } = await t.create({ question: 'Batch?', options: ['a', 'b'] })
+    const ids: string[] = poll.options.map((o: any) => o.id)
+    const [gone] = await bulkMembers(w.app, t.c.id, 1)
+    await w.polls.get({ userId: gone!.id, pollId: poll.id })
+    await deleteUsers([gone!.id])
+    const votes = [...crowd.slice(0, 100), gone!, ...crowd.slice(100, 200)].map((u) => w.polls.vote({ userId: u.id, pollId: poll.id, choices: [ids[0]!] }))
+    const outcomes = await Promise.allSettled(votes)
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1)
+    expect(outcomes[100]!.status).toBe('rejected')
+    const counts = await tally(poll.id)
+    expect(counts.counters).toEqual({ [ids[0]!]: 200, [ids[1]!]: 0 })
+    expect(counts.counters).toEqual(counts.stored)
   })
 
   test('the room hears a few coalesced updates, the last one with the final counts', async () => {
