@@ -13,6 +13,7 @@ import { requireBit, type PermissionService } from '../permissions/service'
 import { BallotBox } from './ballot-box'
 import { PollLiveUpdates } from './live'
 import type { CreatePollInput, PollDefinition, PollView } from './model'
+import { planPoll } from './plan'
 import type { LivePort, PollMessagePort, RecordEvent } from './ports'
 import { closedAt, countsVisible, toDefinition, toPollView, type PollRecord } from './rules'
 import { allBallots, closePoll, loadRecords, loadState, pollOfMessage, voterPage } from './store'
@@ -32,8 +33,6 @@ export interface PollsDeps {
 /** The delayed job that closes a poll at `closesAt`; its id is the poll's, so scheduling twice is harmless. */
 export const pollCloseJob = (pollId: string) => ({ queue: 'reminders' as const, name: 'polls.close', jobId: jobId('poll', 'close', pollId) })
 
-const MAX_CLOSES_IN_MS = 366 * 86400_000
-const MIN_CLOSES_IN_MS = 10_000
 const CACHED_POLLS = 10_000
 
 /**
@@ -63,7 +62,7 @@ export class PollService {
   async create(input: { userId: string; roomId: string; body: CreatePollInput }) {
     const { userId, roomId, body } = input
     await this.deps.permissions.requireRoom(userId, roomId, 'create_polls')
-    const plan = this.plan(body)
+    const plan = planPoll(body, { maxOptions: this.deps.config.maxOptions, now: this.now() })
     const nonce = body.nonce ?? `server.${newId()}`
 
     let pollId = body.nonce ? await this.findByNonce(roomId, userId, body.nonce) : undefined
@@ -298,53 +297,5 @@ export class PollService {
       .from(polls)
       .where(and(eq(polls.roomId, roomId), eq(polls.authorId, authorId), eq(polls.nonce, nonce)))
     return row?.id
-  }
-
-  /** Checks a new poll against the limits and turns it into its rows. */
-  private plan(body: CreatePollInput) {
-    const question = body.question.trim()
-    if (!question) throw new AppError('validation_failed', 'the question is empty')
-    const texts = body.options.map((o) => o.trim())
-    const max = this.deps.config.maxOptions
-    if (texts.length > max) throw new AppError('validation_failed', `a poll has at most ${max} options`)
-    if (texts.some((t) => !t)) throw new AppError('validation_failed', 'an option is empty')
-    if (new Set(texts.map((t) => t.toLowerCase())).size !== texts.length) throw new AppError('validation_failed', 'two options are the same')
-    const multiple = body.multiple ?? false
-    if (!multiple && body.maxChoices !== undefined && body.maxChoices !== 1) {
-      throw new AppError('validation_failed', 'maxChoices needs multiple: true')
-    }
-    const maxChoices = multiple ? (body.maxChoices ?? texts.length) : 1
-    if (maxChoices > texts.length) throw new AppError('validation_failed', 'maxChoices is more than the options')
-    const options = texts.map((text) => ({ id: newId(), text }))
-    let quizCorrectOptionId: string | null = null
-    if (body.quiz) {
-      if (multiple) throw new AppError('validation_failed', 'a quiz has one answer: it cannot be multiple choice')
-      if (body.allowChange === true) throw new AppError('validation_failed', 'a quiz answer cannot be changed: leave allowChange out')
-      const correct = options[body.quiz.correctOption]
-      if (!correct) throw new AppError('validation_failed', 'quiz.correctOption is not the index of an option')
-      quizCorrectOptionId = correct.id
-    }
-    let closesAt: Date | null = null
-    if (body.closesAt !== undefined) {
-      closesAt = new Date(body.closesAt)
-      const inMs = closesAt.getTime() - this.now()
-      if (Number.isNaN(inMs)) throw new AppError('validation_failed', 'closesAt is not a time')
-      if (inMs < MIN_CLOSES_IN_MS) throw new AppError('validation_failed', 'closesAt must be at least 10 seconds ahead')
-      if (inMs > MAX_CLOSES_IN_MS) throw new AppError('validation_failed', 'closesAt must be within a year')
-    }
-    return {
-      options,
-      row: {
-        question,
-        multiple,
-        maxChoices,
-        anonymous: body.anonymous ?? false,
-        resultsVisibility: body.resultsVisibility ?? 'always',
-        allowChange: body.quiz ? false : (body.allowChange ?? true),
-        quizCorrectOptionId,
-        quizExplanation: body.quiz?.explanation?.trim() || null,
-        closesAt,
-      },
-    }
   }
 }

@@ -14,6 +14,7 @@ import { rowsOf } from '../polls/store'
 import { checkAnswers, planQuestions } from './answers'
 import { responsesCsv } from './csv'
 import type { CreateSurveyInput, SurveyResults, SurveyView } from './model'
+import { surveyResults } from './results'
 import { closeSurvey } from './store'
 
 export interface SurveysDeps {
@@ -180,7 +181,7 @@ export class SurveyService {
       const answered = await this.response(row.id, input.userId)
       if (!row.resultsForRespondents || !answered) throw forbidden('the results of this survey are for its managers')
     }
-    return this.aggregate(row)
+    return surveyResults(this.deps.db, row)
   }
 
   /** The responses as CSV, for the survey's managers; an anonymous survey's carry no user ids. */
@@ -199,64 +200,6 @@ export class SurveyService {
       .where(eq(surveyResponses.surveyId, row.id))
       .orderBy(asc(surveyResponses.submittedAt), asc(surveyResponses.userId))
     return { filename: `survey-${row.id}-responses.csv`, csv: responsesCsv(row.questions, responses, { anonymous: row.anonymous }) }
-  }
-
-  private async aggregate(row: SurveyRow): Promise<SurveyResults> {
-    const textIds = row.questions.filter((q) => q.kind === 'text').map((q) => q.id)
-    const [counted, answered, total] = await Promise.all([
-      this.deps.db.execute(sql`
-        select e.key as question, v.value, count(*)::int as n
-          from survey_responses r
-          cross join lateral jsonb_each(r.answers) e
-          cross join lateral (
-            select x from jsonb_array_elements_text(case when jsonb_typeof(e.value) = 'array' then e.value else '[]'::jsonb end) x
-            union all
-            select e.value #>> '{}' where jsonb_typeof(e.value) <> 'array'
-          ) v(value)
-         where r.survey_id = ${row.id}
-           and not (e.key in (select jsonb_array_elements_text(${JSON.stringify(textIds)}::jsonb)))
-         group by 1, 2`),
-      this.deps.db.execute(sql`
-        select e.key as question, count(*)::int as n
-          from survey_responses r cross join lateral jsonb_each(r.answers) e
-         where r.survey_id = ${row.id} group by 1`),
-      this.deps.db.execute(sql`select count(*)::int as n from survey_responses where survey_id = ${row.id}`),
-    ])
-    const values = new Map<string, Record<string, number>>()
-    for (const r of rowsOf<{ question: string; value: string; n: number }>(counted)) {
-      const byValue = values.get(r.question) ?? {}
-      byValue[r.value] = Number(r.n)
-      values.set(r.question, byValue)
-    }
-    const answers = new Map(rowsOf<{ question: string; n: number }>(answered).map((r) => [r.question, Number(r.n)]))
-    return {
-      respondents: Number(rowsOf<{ n: number }>(total)[0]?.n ?? 0),
-      questions: row.questions.map((q) => {
-        const got = values.get(q.id) ?? {}
-        const base = { id: q.id, kind: q.kind, answers: answers.get(q.id) ?? 0 }
-        switch (q.kind) {
-          case 'single':
-          case 'multiple':
-            return { ...base, counts: Object.fromEntries(q.options!.map((o) => [o.id, got[o.id] ?? 0])) }
-          case 'scale': {
-            const distribution: Record<string, number> = {}
-            let sum = 0
-            let n = 0
-            for (let v = q.min!; v <= q.max!; v++) {
-              const c = got[String(v)] ?? 0
-              distribution[String(v)] = c
-              sum += v * c
-              n += c
-            }
-            return { ...base, mean: n ? sum / n : null, distribution }
-          }
-          case 'date':
-            return { ...base, counts: got }
-          case 'text':
-            return base
-        }
-      }),
-    }
   }
 
   private async view(row: SurveyRow, userId: string, access: Access): Promise<SurveyView> {
