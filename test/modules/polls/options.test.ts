@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'bun:test'
+import { isNull } from 'drizzle-orm'
+import { polls } from '../../../src/db/schema'
 import { PollService } from '../../../src/modules/polls/service'
 import { ok } from '../../helpers/community'
 import { pollRoom, pollsWorld } from './world'
@@ -59,6 +61,34 @@ describe('creating a poll', () => {
     expect(again.message.id).toBe(first.message.id)
     const history = ok(await w.app.http.get(`/v1/rooms/${t.room.id}/messages?after=${first.poll.seq}`, t.as(t.member))).body.messages
     expect(history).toEqual([])
+  })
+
+  test('a poll whose message could not be posted stays hidden until a retry or completePending posts it', async () => {
+    const deps = (w.polls as any).deps
+    let down = true
+    const flaky = new PollService({
+      ...deps,
+      messages: {
+        postPollMessage: (input: any) => (down ? Promise.reject(new Error('room actor unavailable')) : deps.messages.postPollMessage(input)),
+      },
+    })
+    const body = { question: 'Pending?', options: ['a', 'b'], nonce: 'pending-1' }
+    await expect(flaky.create({ userId: t.c.owner.id, roomId: t.room.id, body })).rejects.toThrow('room actor unavailable')
+    await expect(flaky.create({ userId: t.c.owner.id, roomId: t.room.id, body: { ...body, nonce: 'pending-2' } })).rejects.toThrow()
+    const pending = (await w.app.res.db.select({ id: polls.id }).from(polls).where(isNull(polls.messageId))).map((r) => r.id)
+    expect(pending).toHaveLength(2)
+    for (const id of pending) {
+      expect((await t.get(id, t.c.owner)).status).toBe(404)
+      expect(w.events.some((e) => e.type === 'poll.created' && e.data.pollId === id)).toBe(false)
+    }
+    down = false
+    const retried = await flaky.create({ userId: t.c.owner.id, roomId: t.room.id, body })
+    expect(ok(await t.get(retried.poll.id, t.member)).body.question).toBe('Pending?')
+    expect(pending).toContain(retried.poll.id)
+    expect(await flaky.completePending(0)).toBe(1)
+    expect(await flaky.completePending(0)).toBe(0)
+    for (const id of pending) expect(w.events.filter((e) => e.type === 'poll.created' && e.data.pollId === id)).toHaveLength(1)
+    flaky.stop()
   })
 
   const refusals: [string, Record<string, unknown>][] = [
