@@ -52,6 +52,7 @@ const config = loadConfig({
   RATE_WRITES_PER_USER: '1000000/60',
   RATE_READS_PER_USER: '1000000/60',
   WS_MAX_BUFFERED_BYTES: String(64 << 20),
+  POLL_LIVE_INTERVAL_MS: process.env.POLL_LIVE_INTERVAL_MS,
 })
 const keys = await loadSigningKeys({ privateKey: undefined, file: undefined })
 const res = await openResources(config, { keys })
@@ -132,10 +133,12 @@ try {
   }
 
   // 3: over HTTP, from a load generator on its own thread.
+  let hotPollId = ''
   {
     const poll = await newPoll(polls)
+    hotPollId = poll.id
     const loadgen = new Worker(new URL('./polls-loadgen.ts', import.meta.url).href)
-    const result = await new Promise<{ votes: number; seconds: number; errors: number; sent: { at: number; version: number }[]; offset: number }>(
+    const result = await new Promise<{ votes: number; seconds: number; errors: number; sent: { at: number; version: number }[] }>(
       (resolve, reject) => {
         loadgen.onmessage = (e) => resolve(e.data)
         loadgen.onerror = (e) => reject(e)
@@ -161,6 +164,9 @@ try {
       latency: latency(result.sent, arrivals.get(poll.id) ?? []),
     })
   }
+  // Reading the counts: the trigger-kept counters against counting the ballots at read.
+  const reads = await readCosts(hotPollId)
+
   subscriber.close()
   polls.stop()
   await server.stop(true)
@@ -174,6 +180,7 @@ try {
         (l ? `; vote -> poll.updated p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (${l.samples} votes)` : ''),
     )
   }
+  console.log(`reading one poll's counts (${reads.ballots} ballots): counters ${reads.counters.toFixed(2)} ms, counted from the ballots ${reads.counted.toFixed(2)} ms (mean of ${reads.runs})`)
 } finally {
   await services.stop()
   await closeResources(res)
@@ -217,6 +224,21 @@ function latency(sent: { at: number; version: number }[], arrived: { version: nu
   ms.sort((a, b) => a - b)
   const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!
   return { p50: q(0.5), p99: q(0.99), max: ms.at(-1)!, samples: ms.length }
+}
+
+async function readCosts(pollId: string) {
+  const runs = 200
+  const time = async (query: () => Promise<unknown>) => {
+    const started = performance.now()
+    for (let i = 0; i < runs; i++) await query()
+    return (performance.now() - started) / runs
+  }
+  const counters = await time(() => res.db.execute(sql`select id, votes from poll_options where poll_id = ${pollId}`))
+  const counted = await time(() =>
+    res.db.execute(sql`select x, count(*) from poll_ballots b, unnest(b.option_ids) x where b.poll_id = ${pollId} group by x`),
+  )
+  const [row] = rowsOf<{ n: number }>(await res.db.execute(sql`select count(*)::int as n from poll_ballots where poll_id = ${pollId}`))
+  return { counters, counted, runs, ballots: row!.n }
 }
 
 /** The counters against the ballots, counted from scratch. */
