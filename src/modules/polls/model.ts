@@ -37,7 +37,7 @@ export const VoteBody = t.Object({
 export const VotersQuery = t.Object({
   option: t.Optional(Id),
   cursor: t.Optional(t.String({ maxLength: 200 })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100, multipleOf: 1 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
 const PollSettings = {

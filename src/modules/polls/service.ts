@@ -2,6 +2,7 @@ import { and, eq, isNull, lt } from 'drizzle-orm'
 import type { PollsConfig } from '../../config'
 import type { Database } from '../../db/client'
 import { pollOptions, polls } from '../../db/schema'
+import { badCursor } from '../../lib/cursor'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId, isUuid } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
@@ -207,7 +208,7 @@ export class PollService {
     if (input.optionId && !record.options.some((o) => o.id === input.optionId)) {
       throw new AppError('validation_failed', 'option is not one of this poll')
     }
-    if (input.cursor !== undefined && !isUuid(input.cursor)) throw new AppError('validation_failed', 'cursor is not one this list gave out')
+    if (input.cursor !== undefined && !isUuid(input.cursor)) throw badCursor()
     const limit = input.limit ?? 50
     const page = await voterPage(this.deps.db, { pollId: record.id, optionId: input.optionId, after: input.cursor, limit })
     return {

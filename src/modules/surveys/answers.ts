@@ -24,6 +24,8 @@ export function planQuestions(inputs: QuestionInput[]): SurveyQuestion[] {
   const seen = new Set<string>()
   return inputs.map((q) => {
     if (seen.has(q.id)) throw questionError(q.id, 'two questions have this id')
+    // Answers are keyed by question id, and no body may carry such a key (src/lib/input.ts).
+    if (Object.hasOwn(Object.prototype, q.id)) throw questionError(q.id, 'this id is reserved: choose another')
     seen.add(q.id)
     const prompt = q.prompt.trim()
     if (!prompt) throw questionError(q.id, 'the prompt is empty')
@@ -105,7 +107,8 @@ export function checkAnswers(questions: SurveyQuestion[], answers: Record<string
   }
   const stored: SurveyAnswers = {}
   for (const q of questions) {
-    const value = answers[q.id]
+    // Own keys only: a question named `constructor` is not answered by Object.prototype.
+    const value = Object.hasOwn(answers, q.id) ? answers[q.id] : undefined
     const blank = (Array.isArray(value) && value.length === 0) || (q.kind === 'text' && typeof value === 'string' && !value.trim())
     const empty = value === undefined || value === null || (blank && !q.required)
     if (empty) {

@@ -40,7 +40,7 @@ export function responsesCsv(
 ): string {
   const header = opts.anonymous ? questions.map((q) => q.id) : ['userId', 'username', 'submittedAt', ...questions.map((q) => q.id)]
   const rows = responses.map((r) => {
-    const answers = questions.map((q) => cell(q, r.answers[q.id]))
+    const answers = questions.map((q) => cell(q, Object.hasOwn(r.answers, q.id) ? r.answers[q.id] : undefined))
     return opts.anonymous ? answers : [r.userId, r.username ?? '', r.updatedAt.toISOString(), ...answers]
   })
   const records = rows.map(csvRecord)

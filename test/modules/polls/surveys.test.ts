@@ -84,6 +84,7 @@ describe('creating a survey', () => {
     ['min on a text question', [{ id: 'q1', kind: 'text', prompt: 'Say?', min: 1 }], 'q1'],
     ['maxLength on a date', [{ id: 'q1', kind: 'date', prompt: 'When?', maxLength: 10 }], 'q1'],
     ['a blank prompt', [{ id: 'q1', kind: 'date', prompt: '   ' }], 'q1'],
+    ['a question id that names an Object property (answers are keyed by it)', [{ id: 'constructor', kind: 'text', prompt: 'Say?' }], 'constructor'],
     ['a question id with a space', [{ id: 'q 1', kind: 'date', prompt: 'When?' }], undefined],
     ['an unknown kind', [{ id: 'q1', kind: 'ranking', prompt: 'Order?' }], undefined],
     ['no questions', [], undefined],
