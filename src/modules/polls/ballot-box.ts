@@ -101,7 +101,8 @@ export class BallotBox {
     return this.deps.db.transaction(async (tx) => {
       const [head] = rowsOf<{ closed: boolean; deleted: boolean; ballots: { u: string; o: string[] }[] | string }>(
         await tx.execute(sql`
-          select p.deleted_at is not null as deleted,
+          select (p.deleted_at is not null
+                  or exists (select 1 from messages m where m.id = p.message_id and m.deleted_at is not null)) as deleted,
                  (p.closed_at is not null or (p.closes_at is not null and p.closes_at <= now())) as closed,
                  coalesce((select jsonb_agg(jsonb_build_object('u', b.user_id, 'o', b.option_ids))
                              from poll_ballots b

@@ -1,17 +1,62 @@
 import { Elysia } from 'elysia'
-import type { authGuard } from '../auth/guard'
-import { IdParams } from '../rooms/model'
+import type { DomainEvents } from '../../domain-events/bus'
+import { defineFeature } from '../../feature'
+import type { JobRunner } from '../../jobs/runner'
+import { IdParams } from '../../lib/model'
+import type { SignedIn } from '../auth/guard'
+import type { MessageService } from '../messages/service'
+import { pollReactions } from './events'
 import { CreatedPollT, CreatePollBody, PollT, VoteBody, VotersQuery, VotersT } from './model'
-import type { PollService } from './service'
+import { pollProcessors } from './processors'
+import { PollService, type PollsDeps } from './service'
 
-export interface PollsRoutesDeps {
-  polls: PollService
-  /** The auth guard plugin (resolves `user`; 401 without a valid token). */
-  signedIn: () => ReturnType<typeof authGuard>
+export type PollsFeatureDeps = PollsDeps & {
+  signedIn: SignedIn
+  messages: MessageService
+  events: DomainEvents
+  jobs: JobRunner
 }
 
-export const pollsRoutes = (deps: PollsRoutesDeps) =>
-  new Elysia({ prefix: '/v1', name: 'polls', detail: { tags: ['polls'], security: [{ bearer: [] }] } })
+/** Posts the messages of polls whose process died before posting them (a job of the `api` queue: it needs the room actors). */
+const COMPLETE_PENDING = 'polls.complete-pending'
+const COMPLETE_PENDING_EVERY_MS = 60_000
+
+/**
+ * Polls in rooms: a poll is a message of kind `poll` in its room's seq order (history
+ * carries its definition), votes are group-committed with exact counts, `poll.updated`
+ * goes live to each reader as the results visibility allows. Closed by hand, by a
+ * delayed job in the worker threads at `closesAt`, or with its message (a reaction to
+ * `message.deleted`).
+ */
+export const pollsFeature = defineFeature<PollsFeatureDeps, { polls: PollService }>({
+  name: 'polls',
+  processors: pollProcessors,
+  reactions: pollReactions,
+  build: (deps) => {
+    const polls = new PollService(deps)
+    deps.messages.provide('poll', (ids) => polls.definitions(ids))
+    let unsubscribe: (() => void) | undefined
+    return {
+      routes: pollsRoutes({ polls, signedIn: deps.signedIn }),
+      apiJobs: { [COMPLETE_PENDING]: async () => ({ posted: await polls.completePending() }) },
+      api: { polls },
+      async start() {
+        // A close committed in a worker thread reaches the room from the node that relays it.
+        unsubscribe = deps.events.onRelayed('poll.closed', (event) => {
+          polls.closedElsewhere(event).catch((err) => deps.log.warn('could not push a closed poll', { pollId: event.data.pollId, error: err }))
+        })
+        await deps.jobs.queues.api.upsertJobScheduler(COMPLETE_PENDING, { every: COMPLETE_PENDING_EVERY_MS }, { name: COMPLETE_PENDING, data: {} })
+      },
+      async stop() {
+        unsubscribe?.()
+        polls.stop()
+      },
+    }
+  },
+})
+
+const pollsRoutes = (deps: { polls: PollService; signedIn: SignedIn }) =>
+  new Elysia({ prefix: '/v1', detail: { tags: ['polls'], security: [{ bearer: [] }] } })
     .use(deps.signedIn())
     .post('/rooms/:id/polls', async ({ user, params, body, status }) => status(201, await deps.polls.create({ userId: user.id, roomId: params.id, body })), {
       params: IdParams,

@@ -1,10 +1,10 @@
 import type { Logger } from '../../lib/log'
 import type { PollUserState } from './model'
-import type { LivePort } from './ports'
+import type { Fanout } from '../../realtime/fanout'
 import { roomSeesCounts, toPollView, toRoomState, type PollRecord, type PollState } from './rules'
 
 export interface PollLiveDeps {
-  live: LivePort
+  live: Pick<Fanout, 'toRoom' | 'toUser'>
   log: Logger
   /** Least time between two pushes of one poll's state. */
   intervalMs: number

@@ -1,10 +1,12 @@
 import { t, type Static } from 'elysia'
 import { Id } from '../../lib/model'
+import { MessageT } from '../messages/model'
+import { PollDefinitionT, PollSettings, ResultsVisibilityT } from './definition'
+
+export { PollDefinitionT, ResultsVisibilityT, type PollDefinition } from './definition'
 
 /** The hard ceilings of the schema; POLL_MAX_OPTIONS narrows the number of options below 20. */
 export const POLL_LIMITS = { question: 300, option: 100, options: 20, explanation: 500 } as const
-
-export const ResultsVisibilityT = t.Union([t.Literal('always'), t.Literal('after_vote'), t.Literal('after_close')])
 
 export const CreatePollBody = t.Object({
   question: t.String({ minLength: 1, maxLength: POLL_LIMITS.question }),
@@ -40,28 +42,6 @@ export const VotersQuery = t.Object({
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
-const PollSettings = {
-  id: t.String(),
-  roomId: t.String(),
-  authorId: t.Nullable(t.String()),
-  question: t.String(),
-  multiple: t.Boolean(),
-  maxChoices: t.Number(),
-  anonymous: t.Boolean(),
-  resultsVisibility: ResultsVisibilityT,
-  allowChange: t.Boolean(),
-  /** A quiz: one option is correct; it is shown (with the explanation) once you voted or the poll closed. */
-  quiz: t.Boolean(),
-  closesAt: t.Nullable(t.String()),
-}
-
-/**
- * What a poll's message carries, the same for every reader (it never changes after the
- * poll is created): no counts, no correct answer.
- */
-export const PollDefinitionT = t.Object({ ...PollSettings, options: t.Array(t.Object({ id: t.String(), text: t.String() })) })
-export type PollDefinition = Static<typeof PollDefinitionT>
-
 /** A poll as one reader may see it. Counts (`votes`, `voters`) only where the visibility rule allows. */
 export const PollT = t.Object({
   ...PollSettings,
@@ -86,20 +66,8 @@ export const PollT = t.Object({
 })
 export type PollView = Static<typeof PollT>
 
-/** The message of kind `poll` as the answer to its creation (the full message view comes with history). */
-export const PollMessageT = t.Object({
-  id: t.String(),
-  roomId: t.String(),
-  seq: t.Number(),
-  authorId: t.String(),
-  kind: t.Literal('poll'),
-  pollId: t.String(),
-  body: t.String(),
-  poll: PollDefinitionT,
-  createdAt: t.String(),
-})
-
-export const CreatedPollT = t.Object({ poll: PollT, message: PollMessageT })
+/** The poll and its message (of kind `poll`, carrying the poll's definition). */
+export const CreatedPollT = t.Object({ poll: PollT, message: MessageT })
 
 export const VotersT = t.Object({
   voters: t.Array(t.Object({ userId: t.String(), choices: t.Array(t.String()), votedAt: t.String() })),
@@ -130,3 +98,12 @@ export interface PollRoomState {
 }
 
 export type PollUserState = PollView & { audience: 'you' }
+
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    /** A poll's message committed: the poll is in its room's history (its settings are at `GET /v1/polls/:id`). */
+    'poll.created': { pollId: string; roomId: string; messageId: string; seq: number }
+    /** Closed by its author or a moderator (`manual`), at `closesAt` (`time`), or with its message (`deleted`: hidden too). */
+    'poll.closed': { pollId: string; roomId: string; reason: 'manual' | 'time' | 'deleted'; closedAt: string }
+  }
+}

@@ -1,7 +1,9 @@
 import { and, eq, isNull, lt } from 'drizzle-orm'
-import type { PollsConfig } from '../../config'
+import type { Config } from '../../config'
 import type { Database } from '../../db/client'
 import { pollOptions, polls } from '../../db/schema'
+import type { DomainEvents } from '../../domain-events/bus'
+import type { DomainEvent } from '../../domain-events/types'
 import { badCursor } from '../../lib/cursor'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId, isUuid } from '../../lib/ids'
@@ -9,25 +11,30 @@ import type { Logger } from '../../lib/log'
 import { uniqueViolation } from '../../lib/pg-errors'
 import type { JobRunner } from '../../jobs/runner'
 import { jobId } from '../../jobs/queues'
+import type { Fanout } from '../../realtime/fanout'
+import type { MessageView } from '../messages/model'
+import type { MessageService } from '../messages/service'
 import { has, Perm } from '../permissions/bits'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { BallotBox } from './ballot-box'
 import { PollLiveUpdates } from './live'
 import type { CreatePollInput, PollDefinition, PollView } from './model'
 import { planPoll } from './plan'
-import type { LivePort, PollMessagePort, RecordEvent } from './ports'
-import { closedAt, countsVisible, toDefinition, toPollView, type PollRecord } from './rules'
-import { allBallots, closePoll, loadRecords, loadState, pollOfMessage, voterPage } from './store'
+import { closedAt, countsVisible, toPollView, type PollRecord } from './rules'
+import { allBallots, closePoll, loadDefinitions, loadRecords, loadState, voterPage } from './store'
 
 export interface PollsDeps {
   db: Database
   log: Logger
-  config: PollsConfig
+  config: Pick<Config, 'polls'>
   permissions: Pick<PermissionService, 'inRoom' | 'requireRoom' | 'placement' | 'context'>
   jobs: Pick<JobRunner, 'enqueue'>
-  messages: PollMessagePort
-  live: LivePort
-  recordEvent: RecordEvent
+  /** Commits a poll's message (kind `poll`) in its room's seq order, and reads it back. */
+  messages: Pick<MessageService, 'post' | 'acknowledged'>
+  /** `poll.updated` pushes to a room's sockets and to a voter's own. */
+  live: Pick<Fanout, 'toRoom' | 'toUser'>
+  /** Where a poll's changes commit with their domain events (`poll.created`, `poll.closed`). */
+  events: Pick<DomainEvents, 'transaction'>
   now?: () => number
 }
 
@@ -45,25 +52,27 @@ export class PollService {
   readonly live: PollLiveUpdates
   /** What never changes of a poll (its counts and status are always read fresh). */
   private readonly records = new Map<string, PollRecord>()
+  private readonly definitionCache = new Map<string, PollDefinition>()
   private readonly now: () => number
 
   constructor(private readonly deps: PollsDeps) {
     this.now = deps.now ?? Date.now
-    this.box = new BallotBox({ db: deps.db, log: deps.log, batchMax: deps.config.voteBatchMax })
+    const config = deps.config.polls
+    this.box = new BallotBox({ db: deps.db, log: deps.log, batchMax: config.voteBatchMax })
     this.live = new PollLiveUpdates({
       live: deps.live,
       log: deps.log,
-      intervalMs: deps.config.liveIntervalMs,
-      userPushesPerSecond: deps.config.liveUserPushesPerSecond,
+      intervalMs: config.liveIntervalMs,
+      userPushesPerSecond: config.liveUserPushesPerSecond,
       ballots: (pollId) => allBallots(deps.db, pollId),
       now: this.now,
     })
   }
 
-  async create(input: { userId: string; roomId: string; body: CreatePollInput }) {
+  async create(input: { userId: string; roomId: string; body: CreatePollInput }): Promise<{ poll: PollView; message: MessageView }> {
     const { userId, roomId, body } = input
     await this.deps.permissions.requireRoom(userId, roomId, 'create_polls')
-    const plan = planPoll(body, { maxOptions: this.deps.config.maxOptions, now: this.now() })
+    const plan = planPoll(body, { maxOptions: this.deps.config.polls.maxOptions, now: this.now() })
     const nonce = body.nonce ?? `server.${newId()}`
 
     let pollId = body.nonce ? await this.findByNonce(roomId, userId, body.nonce) : undefined
@@ -84,40 +93,28 @@ export class PollService {
       await this.deps.jobs.enqueue({ ...pollCloseJob(pollId), data: { pollId }, delayMs: Math.max(0, plan.row.closesAt.getTime() - this.now()) })
     }
     const record = await this.post(pollId)
-    const view = await this.view(record, userId)
-    return {
-      poll: view,
-      message: {
-        id: record.messageId,
-        roomId,
-        seq: record.seq,
-        authorId: userId,
-        kind: 'poll' as const,
-        pollId: record.id,
-        body: record.question,
-        poll: toDefinition(record),
-        createdAt: record.createdAt.toISOString(),
-      },
-    }
+    return { poll: await this.view(record, userId), message: await this.deps.messages.acknowledged(record.messageId) }
   }
 
   /**
-   * Commits the poll's message (or finds it committed: the message nonce is the poll's
-   * id) and records its place. A poll whose process died between its row and its message
-   * is finished by the next create with the same nonce, or by `completePending`.
+   * Commits the poll's message (or finds it committed: the message nonce is `poll.<id>`)
+   * and records its place, with `poll.created`. A poll whose process died between its
+   * row and its message is finished by the next create with the same nonce, or by
+   * `completePending`.
    */
   private async post(pollId: string): Promise<PollRecord> {
     const [row] = await this.deps.db.select().from(polls).where(eq(polls.id, pollId))
     if (!row) throw notFound('poll')
     if (!row.messageId) {
-      const posted = await this.deps.messages.postPollMessage({
+      const posted = await this.deps.messages.post({
+        kind: 'poll',
+        pollId,
         roomId: row.roomId,
         authorId: row.authorId!,
-        pollId,
         nonce: `poll.${pollId}`,
         body: row.question,
       })
-      await this.deps.db.transaction(async (tx) => {
+      await this.deps.events.transaction({ actorId: row.authorId }, async (tx, emit) => {
         const attached = await tx
           .update(polls)
           .set({ messageId: posted.messageId, seq: posted.seq })
@@ -125,16 +122,20 @@ export class PollService {
           .returning({ id: polls.id })
         // Attached by a concurrent retry already: that one recorded the event.
         if (attached.length === 0) return
-        await this.deps.recordEvent(tx, {
+        const place = await this.deps.permissions.placement(row.roomId)
+        emit({
           type: 'poll.created',
           roomId: row.roomId,
-          actorId: row.authorId,
+          ...(place?.communityId ? { communityId: place.communityId } : {}),
           data: { pollId, roomId: row.roomId, messageId: posted.messageId, seq: posted.seq },
         })
       })
     }
     this.records.delete(pollId)
-    return (await this.record(pollId))!
+    const record = await this.record(pollId)
+    // Its message was deleted meanwhile: the poll is hidden with it.
+    if (!record) throw notFound('poll')
+    return record
   }
 
   /** Posts the messages of polls left pending (their creator's process died) longer than `olderThanMs`. */
@@ -180,19 +181,28 @@ export class PollService {
     if (!record) throw notFound('poll')
     const { bits } = await this.deps.permissions.requireRoom(userId, record.roomId)
     if (record.authorId !== userId) requireBit(bits, 'manage_messages')
-    const closed = await closePoll(this.deps.db, this.deps.recordEvent, { pollId, actorId: userId, reason: 'manual' })
+    const closed = await closePoll(this.deps.events, { pollId, actorId: userId, reason: 'manual' })
     const view = await this.view(record, userId)
     if (closed) await this.pushNow(record)
     return view
   }
 
-  /** A deleted poll message closes and hides its poll (idempotent; call after the delete commits). */
-  async onMessageDeleted(messageId: string): Promise<void> {
-    const pollId = await pollOfMessage(this.deps.db, messageId)
-    if (!pollId) return
-    await closePoll(this.deps.db, this.deps.recordEvent, { pollId, actorId: null, reason: 'deleted' })
-    this.records.delete(pollId)
-    this.live.forget(pollId)
+  /**
+   * A close committed elsewhere (a worker thread's timed close, a deleted message), heard
+   * once across the cluster: the room gets the final state of a poll closed by time; a
+   * hidden poll is forgotten here.
+   */
+  async closedElsewhere(event: DomainEvent<'poll.closed'>): Promise<void> {
+    const { pollId, reason } = event.data
+    if (reason === 'deleted') {
+      this.records.delete(pollId)
+      this.definitionCache.delete(pollId)
+      this.live.forget(pollId)
+      return
+    }
+    if (reason !== 'time') return
+    const record = await this.record(pollId)
+    if (record) await this.pushNow(record)
   }
 
   /** Public polls only, and only once the caller may see the counts (the list would tell them). */
@@ -217,14 +227,19 @@ export class PollService {
     }
   }
 
-  /** The definitions the message views of these polls carry (the same for every reader). */
+  /** The definitions the message views of these polls carry (the same for every reader; they never change). */
   async definitions(pollIds: string[]): Promise<Map<string, PollDefinition>> {
     const found = new Map<string, PollDefinition>()
-    const missing = pollIds.filter((id) => !this.records.has(id))
-    if (missing.length) for (const [id, record] of await loadRecords(this.deps.db, missing)) this.remember(record)
+    const missing = pollIds.filter((id) => !this.definitionCache.has(id))
+    if (missing.length) {
+      for (const [id, definition] of await loadDefinitions(this.deps.db, missing)) {
+        if (this.definitionCache.size >= CACHED_POLLS) this.definitionCache.clear()
+        this.definitionCache.set(id, definition)
+      }
+    }
     for (const id of pollIds) {
-      const record = this.records.get(id)
-      if (record) found.set(id, toDefinition(record))
+      const definition = this.definitionCache.get(id)
+      if (definition) found.set(id, definition)
     }
     return found
   }

@@ -1,17 +1,43 @@
-import { Elysia, t } from 'elysia'
-import type { authGuard } from '../auth/guard'
-import { IdParams } from '../rooms/model'
-import { CreateSurveyBody, ResponseBody, SurveyResultsT, SurveyT } from './model'
-import type { SurveyService } from './service'
+import { Elysia } from 'elysia'
+import type { DomainEvents } from '../../domain-events/bus'
+import { defineFeature } from '../../feature'
+import type { JobRunner } from '../../jobs/runner'
+import { IdParams } from '../../lib/model'
+import type { SignedIn } from '../auth/guard'
+import type { MessageService } from '../messages/service'
+import { CreateSurveyBody, ResponseBody, SurveyList, SurveyResultsT, SurveyT } from './model'
+import { surveyProcessors } from './processors'
+import { SurveyService, type SurveysDeps } from './service'
 
-export interface SurveysRoutesDeps {
-  surveys: SurveyService
-  /** The auth guard plugin (resolves `user`; 401 without a valid token). */
-  signedIn: () => ReturnType<typeof authGuard>
-}
+export type SurveysFeatureDeps = SurveysDeps & { signedIn: SignedIn; messages: MessageService; events: DomainEvents; jobs: JobRunner }
 
-export const surveysRoutes = (deps: SurveysRoutesDeps) =>
-  new Elysia({ prefix: '/v1', name: 'surveys', detail: { tags: ['surveys'], security: [{ bearer: [] }] } })
+/** Announces the surveys whose process died before announcing them (a job of the `api` queue: it needs the room actors). */
+const COMPLETE_PENDING = 'surveys.complete-pending'
+const COMPLETE_PENDING_EVERY_MS = 60_000
+
+/**
+ * Surveys of a community or a group: typed questions, one replaceable response per
+ * member, results per question for its managers, a CSV export; optionally announced in a
+ * room as a message of kind `survey`; closed by hand or by a delayed job at `closesAt`.
+ */
+export const surveysFeature = defineFeature<SurveysFeatureDeps, { surveys: SurveyService }>({
+  name: 'surveys',
+  processors: surveyProcessors,
+  build: (deps) => {
+    const surveys = new SurveyService(deps)
+    return {
+      routes: surveysRoutes({ surveys, signedIn: deps.signedIn }),
+      apiJobs: { [COMPLETE_PENDING]: async () => ({ announced: await surveys.completePending() }) },
+      api: { surveys },
+      async start() {
+        await deps.jobs.queues.api.upsertJobScheduler(COMPLETE_PENDING, { every: COMPLETE_PENDING_EVERY_MS }, { name: COMPLETE_PENDING, data: {} })
+      },
+    }
+  },
+})
+
+const surveysRoutes = (deps: { surveys: SurveyService; signedIn: SignedIn }) =>
+  new Elysia({ prefix: '/v1', detail: { tags: ['surveys'], security: [{ bearer: [] }] } })
     .use(deps.signedIn())
     .post(
       '/communities/:id/surveys',
@@ -25,7 +51,7 @@ export const surveysRoutes = (deps: SurveysRoutesDeps) =>
     )
     .get('/communities/:id/surveys', async ({ user, params }) => ({ surveys: await deps.surveys.list({ userId: user.id, communityId: params.id }) }), {
       params: IdParams,
-      response: { 200: t.Object({ surveys: t.Array(SurveyT) }) },
+      response: { 200: SurveyList },
       detail: { summary: 'The newest surveys of the community you can see (at most 100)' },
     })
     .get('/surveys/:id', ({ user, params }) => deps.surveys.get({ userId: user.id, surveyId: params.id }), {

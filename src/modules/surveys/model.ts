@@ -118,3 +118,13 @@ export const SurveyResultsT = t.Object({
   ),
 })
 export type SurveyResults = Static<typeof SurveyResultsT>
+
+export const SurveyList = t.Object({ surveys: t.Array(SurveyT) })
+
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    'survey.created': { surveyId: string; communityId: string; groupId: string | null; title: string }
+    /** Closed by a manager or at `closesAt`. */
+    'survey.closed': { surveyId: string; communityId: string; closedAt: string }
+  }
+}

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { surveyResponses, surveys, users, type SurveyRow } from '../../db/schema'
+import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
@@ -9,7 +10,7 @@ import type { JobRunner } from '../../jobs/runner'
 import { jobId } from '../../jobs/queues'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
-import type { RecordEvent, SurveyMessagePort } from '../polls/ports'
+import type { MessageService } from '../messages/service'
 import { rowsOf } from '../polls/store'
 import { checkAnswers, planQuestions } from './answers'
 import { responsesCsv } from './csv'
@@ -22,8 +23,10 @@ export interface SurveysDeps {
   log: Logger
   permissions: Pick<PermissionService, 'inCommunity' | 'inGroup' | 'requireCommunity' | 'requireRoom' | 'placement' | 'context'>
   jobs: Pick<JobRunner, 'enqueue'>
-  messages: SurveyMessagePort
-  recordEvent: RecordEvent
+  /** Commits a survey's announcement (a message of kind `survey`) in its room. */
+  messages: Pick<MessageService, 'post'>
+  /** Where a survey's changes commit with their domain events (`survey.created`, `survey.closed`). */
+  events: Pick<DomainEvents, 'transaction'>
   now?: () => number
 }
 
@@ -73,7 +76,7 @@ export class SurveyService {
     if (!surveyId) {
       surveyId = newId()
       try {
-        await this.deps.db.transaction(async (tx) => {
+        await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
           await tx.insert(surveys).values({
             id: surveyId!,
             communityId,
@@ -88,12 +91,7 @@ export class SurveyService {
             roomId: body.roomId ?? null,
             closesAt,
           })
-          await this.deps.recordEvent(tx, {
-            type: 'survey.created',
-            communityId,
-            actorId: userId,
-            data: { surveyId, communityId, groupId: body.groupId ?? null, title },
-          })
+          emit({ type: 'survey.created', communityId, data: { surveyId: surveyId!, communityId, groupId: body.groupId ?? null, title } })
         })
       } catch (err) {
         if (uniqueViolation(err) !== 'surveys_community_author_nonce_key') throw err
@@ -110,7 +108,8 @@ export class SurveyService {
   /** Posts the announcement (idempotent by the survey's id) if the survey has a room and no message yet. */
   private async announce(row: SurveyRow): Promise<SurveyRow> {
     if (!row.roomId || row.messageId) return row
-    const posted = await this.deps.messages.postSurveyMessage({
+    const posted = await this.deps.messages.post({
+      kind: 'survey',
       roomId: row.roomId,
       authorId: row.authorId!,
       surveyId: row.id,
@@ -119,6 +118,25 @@ export class SurveyService {
     })
     const [updated] = await this.deps.db.update(surveys).set({ messageId: posted.messageId }).where(eq(surveys.id, row.id)).returning()
     return updated ?? row
+  }
+
+  /** Announces the surveys whose process died before announcing them (older than `olderThanMs`). */
+  async completePending(olderThanMs = 60_000): Promise<number> {
+    const rows = await this.deps.db
+      .select()
+      .from(surveys)
+      .where(and(isNotNull(surveys.roomId), isNull(surveys.messageId), lt(surveys.createdAt, new Date(this.now() - olderThanMs))))
+      .limit(100)
+    let done = 0
+    for (const row of rows) {
+      try {
+        await this.announce(row)
+        done++
+      } catch (err) {
+        this.deps.log.warn('could not announce a pending survey', { surveyId: row.id, error: err })
+      }
+    }
+    return done
   }
 
   async list(input: { userId: string; communityId: string }): Promise<SurveyView[]> {
@@ -171,7 +189,7 @@ export class SurveyService {
   async close(input: { userId: string; surveyId: string }): Promise<SurveyView> {
     const { row, access } = await this.visible(input.userId, input.surveyId)
     if (!access.manager) throw forbidden('only the managers of a survey can close it')
-    await closeSurvey(this.deps.db, this.deps.recordEvent, { surveyId: row.id, actorId: input.userId, onlyIfDue: false })
+    await closeSurvey(this.deps.events, { surveyId: row.id, actorId: input.userId, onlyIfDue: false })
     return this.view((await this.row(row.id))!, input.userId, access)
   }
 

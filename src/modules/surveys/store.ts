@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import type { RecordEvent } from '../polls/ports'
+import type { DomainEvents } from '../../domain-events/bus'
 import { rowsOf } from '../polls/store'
 
 /**
@@ -8,11 +8,10 @@ import { rowsOf } from '../polls/store'
  * `onlyIfDue`, only once `closesAt` has passed (the timed job). True when this call closed it.
  */
 export async function closeSurvey(
-  db: Database,
-  recordEvent: RecordEvent,
+  events: Pick<DomainEvents, 'transaction'>,
   input: { surveyId: string; actorId: string | null; onlyIfDue: boolean },
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  return events.transaction({ actorId: input.actorId }, async (tx, emit) => {
     const due = input.onlyIfDue ? sql`and closes_at is not null and closes_at <= now()` : sql``
     const [row] = rowsOf<{ id: string; community_id: string; closed_at: Date | string }>(
       await tx.execute(sql`
@@ -21,10 +20,9 @@ export async function closeSurvey(
         returning id, community_id, closed_at`),
     )
     if (!row) return false
-    await recordEvent(tx, {
+    emit({
       type: 'survey.closed',
       communityId: row.community_id,
-      actorId: input.actorId,
       data: { surveyId: row.id, communityId: row.community_id, closedAt: new Date(row.closed_at).toISOString() },
     })
     return true
