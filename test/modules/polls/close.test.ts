@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { pollEvents } from '../../../src/modules/polls/events'
+import { pollReactions } from '../../../src/modules/polls/events'
 import { closePollJob, NotDueYet } from '../../../src/modules/polls/processors'
 import { PollService, pollCloseJob } from '../../../src/modules/polls/service'
 import { ok } from '../../helpers/community'
 import { eventually } from '../../helpers/wait'
-import { pollJobsModule } from './job-processors'
 import { pollRoom, pollsWorld } from './world'
 
-const w = await pollsWorld({ JOB_WORKERS: '1' }, { jobs: { modules: [pollJobsModule] } })
+// The worker threads run every feature's processors and reactions (the close job, the message.deleted reaction).
+const w = await pollsWorld({ JOB_WORKERS: '1', EVENTS_RELAY_INTERVAL_MS: '100' }, { jobs: {} })
 const t = await pollRoom(w)
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString()
 const closeAs = (pollId: string, who: { accessToken: string }) => w.http.post(`/v1/polls/${pollId}/close`, undefined, { token: who.accessToken })
@@ -90,46 +90,64 @@ describe('closing by time', () => {
     expect(ok(await t.get(poll.id, t.member)).body).toMatchObject({ closed: true, voters: 1 })
   })
 
-  test('the job pushes the final state to the room; one that runs early fails (to be retried)', async () => {
+  test('a close in a worker thread reaches the room: poll.closed is relayed and the final state pushed; one that runs early fails (to be retried)', async () => {
+    const socket = await w.socket(t.member.accessToken)
+    expect((await socket.request('subscribe', { roomId: t.room.id })).op).toBe('ack')
     const { poll } = await t.create({ question: 'Push?', options: ['a', 'b'], closesAt: inSeconds(60), resultsVisibility: 'after_close' })
     ok(await t.vote(poll.id, [poll.options[0].id], t.voter))
-    const pushed: any[] = []
-    const live = { toRoom: (roomId: string, e: any) => pushed.push({ roomId, ...e }), toUser: () => {} }
-    await expect(closePollJob({ pollId: poll.id }, { db: w.app.res.db, live })).rejects.toBeInstanceOf(NotDueYet)
-    expect(pushed).toEqual([])
+    const ctx = { db: w.app.res.db, log: w.app.res.log }
+    await expect(closePollJob({ pollId: poll.id }, ctx)).rejects.toBeInstanceOf(NotDueYet)
     await timePasses(poll.id)
-    expect(await closePollJob({ pollId: poll.id }, { db: w.app.res.db, live })).toEqual({ closed: true })
-    expect(pushed).toEqual([
-      {
-        roomId: t.room.id,
-        type: 'poll.updated',
-        data: expect.objectContaining({ id: poll.id, closed: true, countsVisible: true, voters: 1, options: [{ id: poll.options[0].id, votes: 1 }, { id: poll.options[1].id, votes: 0 }] }),
-      },
-    ])
+    expect(await closePollJob({ pollId: poll.id }, ctx)).toEqual({ closed: true })
+    const frame = await eventually('the closing poll.updated at a member', async () =>
+      socket.frames.find((f) => f.op === 'event' && f.type === 'poll.updated' && f.data.id === poll.id),
+    )
+    expect(frame.data).toMatchObject({ audience: 'room', closed: true, countsVisible: true, voters: 1 })
+    expect(frame.data.options).toEqual([{ id: poll.options[0].id, votes: 1 }, { id: poll.options[1].id, votes: 0 }])
+    expect(w.events.filter((e) => e.type === 'poll.closed' && e.data.pollId === poll.id).map((e) => e.data.reason)).toEqual(['time'])
     // A second run (a retry after a crash) finds it closed and does nothing.
-    expect(await closePollJob({ pollId: poll.id }, { db: w.app.res.db, live })).toEqual({ closed: false })
-    expect(pushed).toHaveLength(1)
+    expect(await closePollJob({ pollId: poll.id }, ctx)).toEqual({ closed: false })
+    await Bun.sleep(300)
+    expect(w.events.filter((e) => e.type === 'poll.closed' && e.data.pollId === poll.id)).toHaveLength(1)
+    expect(socket.frames.filter((f) => f.op === 'event' && f.type === 'poll.updated' && f.data.id === poll.id)).toHaveLength(1)
+    socket.close()
   })
 })
 
 describe('a deleted poll message', () => {
-  test('closes and hides the poll', async () => {
+  test('hides the poll at once, and the message.deleted reaction closes it (once, however often it is heard)', async () => {
     const { poll, message } = await t.create({ question: 'Delete me?', options: ['a', 'b'] })
     ok(await t.vote(poll.id, [poll.options[0].id], t.voter))
-    await w.app.services.messages.remove(t.moderator.id, message.id)
-    await w.polls.onMessageDeleted(message.id)
-    // The same, heard again as a domain event: nothing more happens.
-    await pollEvents(w.polls)['message.deleted']({ id: 'e1', type: 'message.deleted', data: { messageId: message.id } })
+    ok(await w.http.delete(`/v1/messages/${message.id}`, t.as(t.moderator)), 204)
+    // Hidden from the moment the delete commits.
     expect((await t.get(poll.id, t.voter)).status).toBe(404)
     expect((await t.vote(poll.id, [poll.options[1].id], t.voter)).status).toBe(404)
     expect((await closeAs(poll.id, t.c.owner)).status).toBe(404)
     expect((await w.http.get(`/v1/polls/${poll.id}/voters`, t.as(t.c.owner))).status).toBe(404)
+    const history = ok(await w.http.get(`/v1/rooms/${t.room.id}/messages`, t.as(t.member))).body.messages
+    const tombstone = history.find((m: any) => m.id === message.id)
+    expect(tombstone).toMatchObject({ kind: 'poll', pollId: poll.id, body: '' })
+    expect(tombstone).not.toHaveProperty('poll')
+    // The reaction, in a worker thread, closes and hides the poll row itself.
+    const closed = await eventually('poll.closed (deleted)', async () =>
+      w.events.find((e) => e.type === 'poll.closed' && e.data.pollId === poll.id),
+    )
+    expect(closed.data.reason).toBe('deleted')
+    const [row] = (await w.app.res.db.execute(sql`select closed_at, deleted_at from polls where id = ${poll.id}`)) as any
+    expect(row.closed_at).not.toBeNull()
+    expect(row.deleted_at).not.toBeNull()
+    // The same event heard again: nothing more happens.
+    const event = { id: crypto.randomUUID(), type: 'message.deleted' as const, at: new Date().toISOString(), roomId: t.room.id, data: { messageId: message.id, roomId: t.room.id, kind: 'poll' as const } }
+    await pollReactions['message.deleted']!.handle(event, { db: w.app.res.db, log: w.app.res.log } as any)
+    await Bun.sleep(300)
+    expect(w.events.filter((e) => e.type === 'poll.closed' && e.data.pollId === poll.id)).toHaveLength(1)
     expect((await w.polls.definitions([poll.id])).size).toBe(0)
-    expect(w.events.filter((e) => e.type === 'poll.closed' && e.data.pollId === poll.id).map((e) => e.data.reason)).toEqual(['deleted'])
   })
 
-  test('a message that carries no poll is ignored', async () => {
-    const ack = await w.app.services.messages.send(t.member.id, t.room.id, { nonce: 'plain-1', body: 'just text' })
-    await w.polls.onMessageDeleted(ack.messageId)
+  test('the reaction wants only messages of kind poll; a text message is ignored', async () => {
+    const ack = await w.messages.send(t.member.id, t.room.id, { nonce: 'plain-1', body: 'just text' })
+    const event = { id: crypto.randomUUID(), type: 'message.deleted' as const, at: new Date().toISOString(), data: { messageId: ack.messageId, roomId: t.room.id, kind: 'text' as const } }
+    expect(pollReactions['message.deleted']!.wants!(event)).toBe(false)
+    await pollReactions['message.deleted']!.handle(event, { db: w.app.res.db, log: w.app.res.log } as any)
   })
 })

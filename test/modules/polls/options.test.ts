@@ -3,6 +3,7 @@ import { isNull } from 'drizzle-orm'
 import { polls } from '../../../src/db/schema'
 import { PollService } from '../../../src/modules/polls/service'
 import { ok } from '../../helpers/community'
+import { eventually } from '../../helpers/wait'
 import { pollRoom, pollsWorld } from './world'
 
 const w = await pollsWorld()
@@ -46,7 +47,9 @@ describe('creating a poll', () => {
       closesAt: null,
     })
     const history = ok(await w.app.http.get(`/v1/rooms/${t.room.id}/messages?after=${created.poll.seq - 1}`, t.as(t.member))).body.messages
-    expect(history[0]).toMatchObject({ id: created.poll.messageId, seq: created.poll.seq })
+    expect(history[0]).toEqual(created.message)
+    expect(history[0]).toMatchObject({ id: created.poll.messageId, seq: created.poll.seq, kind: 'poll', pollId: created.poll.id })
+    expect(ok(await w.http.get(`/v1/messages/${created.message.id}`, t.as(t.member))).body.poll).toEqual(created.message.poll)
     expect(w.events.find((e) => e.type === 'poll.created' && e.data.pollId === created.poll.id)).toMatchObject({
       roomId: t.room.id,
       data: { messageId: created.poll.messageId, seq: created.poll.seq },
@@ -69,7 +72,8 @@ describe('creating a poll', () => {
     const flaky = new PollService({
       ...deps,
       messages: {
-        postPollMessage: (input: any) => (down ? Promise.reject(new Error('room actor unavailable')) : deps.messages.postPollMessage(input)),
+        post: (input: any) => (down ? Promise.reject(new Error('room actor unavailable')) : deps.messages.post(input)),
+        acknowledged: (id: string) => deps.messages.acknowledged(id),
       },
     })
     const body = { question: 'Pending?', options: ['a', 'b'], nonce: 'pending-1' }
@@ -89,6 +93,40 @@ describe('creating a poll', () => {
     expect(await flaky.completePending(0)).toBe(0)
     for (const id of pending) expect(w.events.filter((e) => e.type === 'poll.created' && e.data.pollId === id)).toHaveLength(1)
     flaky.stop()
+  })
+
+  test('live, the poll message arrives as message.created of kind poll, in seq order with the rest', async () => {
+    const socket = await w.socket(t.member.accessToken)
+    expect((await socket.request('subscribe', { roomId: t.room.id })).op).toBe('ack')
+    const created = await t.create({ question: 'Live?', options: ['a', 'b'] })
+    const after = ok(await w.http.post(`/v1/rooms/${t.room.id}/messages`, { body: 'after the poll', nonce: 'after-live' }, t.as(t.member)), 201).body
+    const frames = await eventually('both message.created', async () => {
+      const got = socket.frames.filter((f) => f.op === 'event' && f.type === 'message.created' && [created.message.id, after.id].includes(f.data.message.id))
+      return got.length === 2 ? got : undefined
+    })
+    expect(frames.map((f) => f.seq)).toEqual([created.message.seq, after.seq])
+    expect(frames[0].data.message).toMatchObject({ kind: 'poll', pollId: created.poll.id, body: 'Live?' })
+    expect(frames[1].data.message).toMatchObject({ kind: 'text' })
+    expect(frames[1].data.message).not.toHaveProperty('pollId')
+    socket.close()
+  })
+
+  test('a poll message cannot be edited (422 invalid_target); it can be deleted like any message', async () => {
+    const created = await t.create({ question: 'Edit me?', options: ['a', 'b'] })
+    const res = await w.http.patch(`/v1/messages/${created.message.id}`, { body: 'changed' }, t.as(t.c.owner))
+    expect(res.status).toBe(422)
+    expect(res.body.error.code).toBe('invalid_target')
+    expect(ok(await w.http.get(`/v1/messages/${created.message.id}`, t.as(t.member))).body.body).toBe('Edit me?')
+  })
+
+  test.each(['poll.x', 'survey.1'])('a client nonce like %s is refused (the server names its poll messages so), over REST and WebSocket', async (nonce) => {
+    const res = await w.http.post(`/v1/rooms/${t.room.id}/messages`, { body: 'sneaky', nonce }, t.as(t.member))
+    expect(res.status).toBe(422)
+    expect(res.body.error.code).toBe('validation_failed')
+    const socket = await w.socket(t.member.accessToken)
+    const answer = await socket.request('send', { roomId: t.room.id, body: 'sneaky', nonce })
+    expect(answer).toMatchObject({ op: 'error', code: 'validation_failed' })
+    socket.close()
   })
 
   const refusals: [string, Record<string, unknown>][] = [
@@ -120,7 +158,7 @@ describe('creating a poll', () => {
   test('POLL_MAX_OPTIONS raises the limit up to 20', async () => {
     const wide = new PollService({
       ...(w.polls as any).deps,
-      config: { ...w.app.res.config.polls, maxOptions: 20 },
+      config: { polls: { ...w.app.res.config.polls, maxOptions: 20 } },
     })
     const created = await wide.create({ userId: t.c.owner.id, roomId: t.room.id, body: { question: 'Twenty?', options: options(20) } })
     expect(created.poll.options).toHaveLength(20)

@@ -1,94 +1,62 @@
-import { afterAll } from 'bun:test'
 import { SignJWT } from 'jose'
-import { createApp } from '../../../src/app'
 import { communityMembers, users } from '../../../src/db/schema'
+import type { DomainEvent, DomainEventType } from '../../../src/domain-events/types'
 import { newId } from '../../../src/lib/ids'
-import { pollsRoutes } from '../../../src/modules/polls'
-import type { DomainEventInput, LiveEvent, LivePort } from '../../../src/modules/polls/ports'
-import { PollService } from '../../../src/modules/polls/service'
-import { surveysRoutes } from '../../../src/modules/surveys'
-import { SurveyService } from '../../../src/modules/surveys/service'
 import type { Logger } from '../../../src/lib/log'
+import type { OutboundEvent } from '../../../src/realtime/fanout'
 import { startTestApp, type TestApp } from '../../helpers/app'
 import { newCommunity, ok, type TestUser } from '../../helpers/community'
-import { HttpClient, registerUser } from '../../helpers/http'
+import { registerUser } from '../../helpers/http'
 import { WsClient } from '../../helpers/ws'
 
 export interface Push {
   to: 'room' | 'user'
   id: string
-  event: LiveEvent
+  event: OutboundEvent
 }
 
+const OBSERVED: DomainEventType[] = ['poll.created', 'poll.closed', 'survey.created', 'survey.closed']
+
 /**
- * A test app with the polls and surveys routes mounted beside the app's own (until the
- * wiring issue mounts them), their ports backed by the real message service and fan-out,
- * and every push and domain event collected.
+ * The real app (every feature mounted, `startTestApp`), with what it pushes to sockets
+ * and the domain events of polls and surveys observed on the way: the fan-out still
+ * delivers every push; events are heard as they commit in this process and as the relay
+ * queues them (those committed in worker threads), each once.
  */
 export async function pollsWorld(env: Record<string, string> = {}, opts: { log?: Logger; jobs?: { modules?: string[] } } = {}) {
   const app: TestApp = await startTestApp(env, opts)
   const pushes: Push[] = []
-  const events: DomainEventInput[] = []
-  const fanout = app.services.fanout
-  const live: LivePort = {
-    toRoom(roomId, event) {
-      pushes.push({ to: 'room', id: roomId, event })
-      fanout.toRoom(roomId, event)
-    },
-    toUser(userId, event) {
-      pushes.push({ to: 'user', id: userId, event })
-      fanout.toUser(userId, event)
-    },
+  const events: DomainEvent[] = []
+  const live = app.hearth.core.live
+  const toRoom = live.toRoom.bind(live)
+  const toUser = live.toUser.bind(live)
+  live.toRoom = (roomId, event) => {
+    pushes.push({ to: 'room', id: roomId, event })
+    toRoom(roomId, event)
   }
-  const recordEvent = async (_tx: unknown, event: DomainEventInput) => {
+  live.toUser = (userId, event) => {
+    pushes.push({ to: 'user', id: userId, event })
+    toUser(userId, event)
+  }
+  const seen = new Set<string>()
+  const hear = (event: DomainEvent) => {
+    if (seen.has(event.id)) return
+    seen.add(event.id)
     events.push(event)
   }
-  const messages = app.services.messages
-  const polls = new PollService({
-    db: app.res.db,
-    log: app.res.log,
-    config: app.res.config.polls,
-    permissions: app.services.permissions,
-    jobs: app.res.jobs,
-    live,
-    recordEvent,
-    messages: {
-      async postPollMessage({ roomId, authorId, nonce, body }) {
-        const ack = await messages.send(authorId, roomId, { nonce, body })
-        return { messageId: ack.messageId, seq: ack.seq, createdAt: ack.createdAt }
-      },
-    },
-  })
-  const surveys = new SurveyService({
-    db: app.res.db,
-    log: app.res.log,
-    permissions: app.services.permissions,
-    jobs: app.res.jobs,
-    recordEvent,
-    messages: {
-      async postSurveyMessage({ roomId, authorId, nonce, body }) {
-        const ack = await messages.send(authorId, roomId, { nonce, body })
-        return { messageId: ack.messageId, seq: ack.seq, createdAt: ack.createdAt }
-      },
-    },
-  })
-  // The app's own error rendering and guard, with these routes added; sockets stay on the first server.
-  const server = createApp(app.res, app.services)
-    .use(pollsRoutes({ polls, signedIn: app.services.signedIn }))
-    .use(surveysRoutes({ surveys, signedIn: app.services.signedIn }))
-    .listen({ port: 0, hostname: '127.0.0.1' })
-  afterAll(async () => {
-    polls.stop()
-    await server.stop(true)
-  })
-  const http = new HttpClient(`http://127.0.0.1:${server.server!.port}`)
+  for (const type of OBSERVED) {
+    app.hearth.core.events.on(type, hear)
+    app.hearth.core.events.onRelayed(type, hear)
+  }
   return {
     app,
-    http,
-    polls,
-    surveys,
+    http: app.http,
+    polls: app.hearth.api('polls'),
+    surveys: app.hearth.api('surveys'),
+    messages: app.hearth.api('messages'),
     pushes,
-    events,
+    /** Domain events of polls and surveys (`data` loosely typed for assertions). */
+    events: events as (DomainEvent & { data: any })[],
     /** The pushes of type `poll.updated` sent to a room or a user. */
     updates(to: 'room' | 'user', id: string) {
       return pushes.filter((p) => p.to === to && p.id === id && p.event.type === 'poll.updated').map((p) => p.event.data as any)

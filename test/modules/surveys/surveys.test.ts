@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { closeSurveyJob } from '../../../src/modules/surveys/processors'
-import { surveyCloseJob } from '../../../src/modules/surveys/service'
+import { SurveyService, surveyCloseJob } from '../../../src/modules/surveys/service'
 import { newCommunity, ok, type TestUser } from '../../helpers/community'
-import { pollRoom, pollsWorld } from './world'
+import { pollRoom, pollsWorld } from '../polls/world'
 
 const w = await pollsWorld()
 const t = await pollRoom(w)
@@ -111,7 +111,24 @@ describe('creating a survey', () => {
     const survey = await createSurvey({ roomId: t.room.id, title: 'Announced survey' })
     expect(survey.messageId).toEqual(expect.any(String))
     const history = ok(await w.app.http.get(`/v1/rooms/${t.room.id}/messages`, as(t.member))).body.messages
-    expect(history.find((m: any) => m.id === survey.messageId)).toMatchObject({ body: 'Announced survey', nonce: `survey.${survey.id}` })
+    expect(history.find((m: any) => m.id === survey.messageId)).toMatchObject({
+      kind: 'survey',
+      surveyId: survey.id,
+      body: 'Announced survey',
+      nonce: `survey.${survey.id}`,
+    })
+  })
+
+  test('a survey whose announcement was not posted is announced by completePending', async () => {
+    const deps = (w.surveys as any).deps
+    const flaky = new SurveyService({ ...deps, messages: { post: () => Promise.reject(new Error('room actor unavailable')) } })
+    const body = { title: 'Pending survey', questions, roomId: t.room.id, nonce: 'pending-survey' }
+    await expect(flaky.create({ userId: c.owner.id, communityId: c.id, body: body as any })).rejects.toThrow('room actor unavailable')
+    const pending = ok(await w.http.get(`/v1/communities/${c.id}/surveys`, as(c.owner))).body.surveys.find((s: any) => s.title === 'Pending survey')
+    expect(pending.messageId).toBeNull()
+    expect(await w.surveys.completePending(0)).toBe(1)
+    expect(await w.surveys.completePending(0)).toBe(0)
+    expect(ok(await w.http.get(`/v1/surveys/${pending.id}`, as(c.owner))).body.messageId).toEqual(expect.any(String))
   })
 
   test('announcing in a room of another community is refused (422)', async () => {
@@ -187,10 +204,10 @@ describe('answering', () => {
     const survey = await createSurvey({ title: 'Timed', closesAt: new Date(Date.now() + 60_000).toISOString() })
     const job = await w.app.res.jobs.queues.reminders.getJob(surveyCloseJob(survey.id).jobId)
     expect(job?.data).toEqual({ surveyId: survey.id })
-    await expect(closeSurveyJob({ surveyId: survey.id }, { db: w.app.res.db })).rejects.toThrow('not due')
+    await expect(closeSurveyJob({ surveyId: survey.id }, { db: w.app.res.db, log: w.app.res.log })).rejects.toThrow('not due')
     await w.app.res.db.execute(sql`update surveys set closes_at = now() - interval '1 second' where id = ${survey.id}`)
     expect((await respond(survey.id, valid, t.member)).status).toBe(409)
-    expect(await closeSurveyJob({ surveyId: survey.id }, { db: w.app.res.db })).toEqual({ closed: true })
+    expect(await closeSurveyJob({ surveyId: survey.id }, { db: w.app.res.db, log: w.app.res.log })).toEqual({ closed: true })
     expect(ok(await w.http.get(`/v1/surveys/${survey.id}`, as(t.member))).body.closed).toBe(true)
   })
 
