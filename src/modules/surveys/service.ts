@@ -140,7 +140,8 @@ export class SurveyService {
   }
 
   async list(input: { userId: string; communityId: string }): Promise<SurveyView[]> {
-    await this.deps.permissions.requireCommunity(input.userId, input.communityId)
+    // Belonging is not enough: a member who may view nothing of the community is told nothing of its surveys.
+    await this.deps.permissions.requireCommunity(input.userId, input.communityId, 'view')
     const rows = await this.deps.db
       .select()
       .from(surveys)
