@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { isNull } from 'drizzle-orm'
+import { eq, isNull } from 'drizzle-orm'
 import { polls } from '../../../src/db/schema'
 import { PollService } from '../../../src/modules/polls/service'
 import { ok } from '../../helpers/community'
@@ -93,6 +93,23 @@ describe('creating a poll', () => {
     expect(await flaky.completePending(0)).toBe(0)
     for (const id of pending) expect(w.events.filter((e) => e.type === 'poll.created' && e.data.pollId === id)).toHaveLength(1)
     flaky.stop()
+  })
+
+  test('a repeatable job of the api queue posts the polls left pending for a minute', async () => {
+    const scheduler = await w.app.res.jobs.queues.api.getJobScheduler('polls.complete-pending')
+    expect(scheduler).toMatchObject({ name: 'polls.complete-pending', every: 60_000 })
+    const deps = (w.polls as any).deps
+    const broken = new PollService({ ...deps, messages: { post: () => Promise.reject(new Error('room actor unavailable')), acknowledged: () => {} } })
+    const body = { question: 'Left pending?', options: ['a', 'b'], nonce: 'pending-job' }
+    await expect(broken.create({ userId: t.c.owner.id, roomId: t.room.id, body })).rejects.toThrow('room actor unavailable')
+    broken.stop()
+    const [row] = await w.app.res.db.update(polls).set({ createdAt: new Date(Date.now() - 120_000) }).where(eq(polls.nonce, 'pending-job')).returning({ id: polls.id })
+    await w.app.res.jobs.enqueue({ queue: 'api', name: 'polls.complete-pending', data: {} })
+    const posted = await eventually('the pending poll posted', async () => {
+      const res = await t.get(row!.id, t.member)
+      return res.status === 200 ? res.body : undefined
+    })
+    expect(posted.question).toBe('Left pending?')
   })
 
   test('live, the poll message arrives as message.created of kind poll, in seq order with the rest', async () => {
