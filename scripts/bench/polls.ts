@@ -8,24 +8,23 @@
 // lock and its option counters); (3) over HTTP (auth guard, rate limits, JSON) from a load
 // generator on its own thread. In each, every voter keeps switching between two options, so
 // every vote writes. After each phase the counters are checked against the stored ballots.
-// The live port is the app's real fan-out and the subscriber a real WebSocket client; until
-// the wiring issue mounts the polls module, the routes are mounted beside the app's own here.
+// The app is the real one (every feature, src/features.ts): pushes go through its fan-out to a
+// real WebSocket client subscribed to the room.
 // Needs Postgres (BENCH_DATABASE_URL or the test server) and Redis; uses a scratch database.
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { SignJWT } from 'jose'
 import { createApp } from '../../src/app'
 import { loadConfig } from '../../src/config'
-import { scratchDatabase } from '../../src/db/scratch'
+import { scratchDatabase } from '../lib/scratch'
 import { communities, communityMembers, roles, rooms, users } from '../../src/db/schema'
 import { newId } from '../../src/lib/ids'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
 import { DEFAULT_EVERYONE } from '../../src/modules/permissions/bits'
-import { pollsRoutes } from '../../src/modules/polls'
 import { PollService } from '../../src/modules/polls/service'
 import { rowsOf } from '../../src/modules/polls/store'
 import { closeResources, openResources } from '../../src/resources'
-import { createServices } from '../../src/services'
+import { createHearth } from '../../src/hearth'
 import { WsClient } from '../../test/helpers/ws'
 
 const { values: args } = parseArgs({
@@ -56,25 +55,12 @@ const config = loadConfig({
 })
 const keys = await loadSigningKeys({ privateKey: undefined, file: undefined })
 const res = await openResources(config, { keys })
-const services = createServices(res)
-await services.start()
+const hearth = createHearth(res)
+await hearth.start()
 
+/** The app's poll service (the feature's own) or one like it with another batch size. */
 const pollService = (batchMax: number) =>
-  new PollService({
-    db: res.db,
-    log: res.log,
-    config: { ...config.polls, voteBatchMax: batchMax },
-    permissions: services.permissions,
-    jobs: res.jobs,
-    live: services.fanout,
-    recordEvent: async () => {},
-    messages: {
-      async postPollMessage({ roomId, authorId, nonce, body }) {
-        const ack = await services.messages.send(authorId, roomId, { nonce, body })
-        return { messageId: ack.messageId, seq: ack.seq }
-      },
-    },
-  })
+  new PollService({ ...hearth.core, messages: hearth.api('messages'), config: { polls: { ...config.polls, voteBatchMax: batchMax } } })
 
 interface Phase {
   name: string
@@ -87,8 +73,8 @@ const phases: Phase[] = []
 
 try {
   const world = await seed()
-  const polls = pollService(config.polls.voteBatchMax)
-  const server = createApp(res, services).use(pollsRoutes({ polls, signedIn: services.signedIn })).listen({ port: 0, hostname: '127.0.0.1' })
+  const polls = hearth.api('polls')
+  const server = createApp(hearth).listen({ port: 0, hostname: '127.0.0.1' })
   const base = `http://127.0.0.1:${server.server!.port}`
   const subscriber = await WsClient.open(base.replace('http', 'ws'), world.ownerToken)
   const subscribed = await subscriber.request('subscribe', { roomId: world.roomId })
@@ -168,7 +154,6 @@ try {
   const reads = await readCosts(hotPollId)
 
   subscriber.close()
-  polls.stop()
   await server.stop(true)
 
   console.log(`one poll, ${VOTERS} voters switching between two options, ${IN_FLIGHT} votes in flight, ${SECONDS}s per phase`)
@@ -182,7 +167,7 @@ try {
   }
   console.log(`reading one poll's counts (${reads.ballots} ballots): counters ${reads.counters.toFixed(2)} ms, counted from the ballots ${reads.counted.toFixed(2)} ms (mean of ${reads.runs})`)
 } finally {
-  await services.stop()
+  await hearth.stop()
   await closeResources(res)
   await database.drop()
 }
