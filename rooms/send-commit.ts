@@ -124,6 +124,9 @@ function plan(batches: RoomBatch[], parents: Map<string, Parent>, prior: Known):
         attachments: s.attachments ?? [],
         mentions: s.mentions ?? [],
         mentionEveryone: s.mentionEveryone ?? false,
+        kind: s.kind ?? 'text',
+        pollId: s.pollId ?? null,
+        surveyId: s.surveyId ?? null,
         createdAt: new Date(),
         editedAt: null,
         deletedAt: null,
@@ -156,11 +159,11 @@ async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows
         returning s.room_id, fence.i
       ), inserted as (
         insert into messages
-          (id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, created_at)
-        select id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, created_at
+          (id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, kind, poll_id, survey_id, created_at)
+        select id, room_id, seq, author_id, nonce, body, reply_to_id, thread_root_id, attachments, mentions, mention_everyone, kind, poll_id, survey_id, created_at
           from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as m(
             id uuid, room_id uuid, seq bigint, author_id uuid, nonce text, body text, reply_to_id uuid,
-            thread_root_id uuid, attachments jsonb, mentions jsonb, mention_everyone boolean, created_at timestamptz)
+            thread_root_id uuid, attachments jsonb, mentions jsonb, mention_everyone boolean, kind text, poll_id uuid, survey_id uuid, created_at timestamptz)
          where m.room_id in (select room_id from moved)
       ), outbox as (
         insert into domain_events (id, type, room_id, data)
@@ -195,5 +198,8 @@ const toRecord = (m: Message) => ({
   attachments: m.attachments,
   mentions: m.mentions,
   mention_everyone: m.mentionEveryone,
+  kind: m.kind,
+  poll_id: m.pollId,
+  survey_id: m.surveyId,
   created_at: m.createdAt.toISOString(),
 })

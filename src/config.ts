@@ -78,6 +78,18 @@ export interface Config {
     /** How often the outbox relay looks for events committed elsewhere (it is woken at once by this process's commits); 0: never relay. */
     relayIntervalMs: number
   }
+  polls: PollsConfig
+}
+
+export interface PollsConfig {
+  /** Options a poll may have (2..this; at most 20). */
+  maxOptions: number
+  /** Votes of one poll written in one transaction at most (1: a transaction per vote). */
+  voteBatchMax: number
+  /** Least time between two `poll.updated` pushes of one poll from one node. */
+  liveIntervalMs: number
+  /** Per-voter pushes (counts of `after_vote` polls) one poll may cause per second; more voters, rarer pushes. */
+  liveUserPushesPerSecond: number
 }
 
 export interface ClusterConfig {
@@ -274,6 +286,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     events: {
       relayIntervalMs: int(env, 'EVENTS_RELAY_INTERVAL_MS', 500, 0, 60_000),
+    },
+    polls: {
+      maxOptions: int(env, 'POLL_MAX_OPTIONS', 10, 2, 20),
+      voteBatchMax: int(env, 'POLL_VOTE_BATCH_MAX', 500, 1, 5000),
+      liveIntervalMs: int(env, 'POLL_LIVE_INTERVAL_MS', 250, 10, 60_000),
+      liveUserPushesPerSecond: int(env, 'POLL_LIVE_USER_PUSHES_PER_SECOND', 2000, 1, 1_000_000),
     },
   }
 }

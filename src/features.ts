@@ -14,8 +14,10 @@ import { moderationFeature } from './modules/moderation'
 import { notificationsFeature } from './modules/notifications'
 import { operationsFeature } from './modules/ops'
 import { permissionsFeature } from './modules/permissions'
+import { pollsFeature } from './modules/polls'
 import { presenceFeature } from './modules/presence'
 import { roomsFeature } from './modules/rooms'
+import { surveysFeature } from './modules/surveys'
 import { usersFeature } from './modules/users'
 
 /** In build order: a feature that uses another's `api` comes after it. */
@@ -30,6 +32,8 @@ export const features = [
   roomsFeature,
   messagesFeature,
   presenceFeature,
+  pollsFeature,
+  surveysFeature,
   adminFeature,
 ] as const
 

@@ -37,6 +37,12 @@ export const errorStatus = {
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,
+  // polls and surveys
+  poll_closed: 409,
+  already_voted: 409,
+  survey_closed: 409,
+  timed_out: 403,
+  invalid_answer: 422,
 } as const
 
 export type ErrorCode = keyof typeof errorStatus
