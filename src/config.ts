@@ -68,6 +68,7 @@ export interface Config {
   roomIdleSeconds: number
   cluster: ClusterConfig
   jobs: JobsConfig
+  webhooks: WebhooksConfig
 }
 
 export interface ClusterConfig {
@@ -97,6 +98,35 @@ export interface JobsConfig {
   stalledIntervalMs: number
   /** Same (user, type, target) notifications within this window, still unread, share one row. */
   notificationGroupWindowSeconds: number
+}
+
+export interface WebhooksConfig {
+  /** One outgoing delivery attempt (connect, send, read the answer) may take this long. */
+  timeoutMs: number
+  /** Bytes of a receiver's answer read at most (the rest is dropped unread). */
+  maxResponseBytes: number
+  /** Delays between the attempts of one delivery, in order; their count + 1 is the number of attempts. */
+  retryScheduleMs: number[]
+  /** An endpoint that has not succeeded since its first failure this long ago is disabled. */
+  disableAfterSeconds: number
+  /** Deliveries to one endpoint in flight at once, across all nodes. */
+  endpointConcurrency: number
+  /** After a secret rotation the old secret keeps signing beside the new one this long. */
+  secretOverlapSeconds: number
+  /** http:// endpoint URLs are accepted (local development; refused in production). */
+  allowHttp: boolean
+  /** Endpoints on loopback addresses are accepted (tests; refused in production). */
+  allowLoopback: boolean
+  /** Base URL of incoming hook URLs; unset: the origin the creating request came to. */
+  publicUrl: string | undefined
+  /** Requests per incoming hook per window. */
+  incomingRate: RateRule
+  /** Largest incoming hook body (also bounded by BODY_LIMIT_BYTES). */
+  incomingMaxBytes: number
+  /** Signed incoming hooks whose timestamp is further than this from now are refused. */
+  incomingToleranceSeconds: number
+  /** How long an incoming event id is remembered to refuse a replay. */
+  incomingReplaySeconds: number
 }
 
 export class ConfigError extends Error {
@@ -160,6 +190,20 @@ function rate(env: Env, name: string, fallback: RateRule): RateRule {
   return { limit, windowSeconds }
 }
 
+/** "5s,5m,30m,2h" = delays in ms; units ms, s, m, h, d. */
+function durations(env: Env, name: string, fallback: string): number[] {
+  const raw = env[name] || fallback
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+  const out = raw.split(',').map((part) => {
+    const m = /^\s*(\d+)(ms|s|m|h|d)\s*$/.exec(part)
+    return m ? Number(m[1]) * unit[m[2]!]! : NaN
+  })
+  if (out.length > 20 || out.some((ms) => !Number.isFinite(ms) || ms > 7 * 86_400_000)) {
+    throw new ConfigError(`${name}: "${raw}" is not a list of at most 20 delays like 5s,5m,2h (each at most 7d) — fix or unset ${name}`)
+  }
+  return out
+}
+
 /** Hides the password of a connection URL so it can be printed. */
 export function redactUrl(raw: string): string {
   try {
@@ -197,6 +241,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CLUSTER=redis: nodes must share one Postgres — set DATABASE_URL (the embedded database serves one node only)')
   }
   const leaseMs = int(env, 'CLUSTER_LEASE_MS', 3000, 300, 60_000)
+  const webhookAllowHttp = bool(env, 'WEBHOOK_ALLOW_HTTP', false)
+  const webhookAllowLoopback = bool(env, 'WEBHOOK_ALLOW_LOOPBACK', false)
+  if (production && (webhookAllowHttp || webhookAllowLoopback)) {
+    throw new ConfigError(
+      `${webhookAllowHttp ? 'WEBHOOK_ALLOW_HTTP' : 'WEBHOOK_ALLOW_LOOPBACK'}: refused in production (webhooks go to public https endpoints only) — unset it`,
+    )
+  }
   return {
     role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -258,6 +309,21 @@ export function loadConfig(env: Env = process.env): Config {
       lockMs: int(env, 'JOB_LOCK_MS', 30_000, 200, 3_600_000),
       stalledIntervalMs: int(env, 'JOB_STALLED_INTERVAL_MS', 30_000, 100, 3_600_000),
       notificationGroupWindowSeconds: int(env, 'NOTIFICATION_GROUP_WINDOW', 600, 0, 7 * 86400),
+    },
+    webhooks: {
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 50, 120_000),
+      maxResponseBytes: int(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 64 * 1024, 0, 1 << 20),
+      retryScheduleMs: durations(env, 'WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h'),
+      disableAfterSeconds: int(env, 'WEBHOOK_DISABLE_AFTER', 5 * 86400, 1, 90 * 86400),
+      endpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 100),
+      secretOverlapSeconds: int(env, 'WEBHOOK_SECRET_OVERLAP', 86400, 0, 30 * 86400),
+      allowHttp: webhookAllowHttp,
+      allowLoopback: webhookAllowLoopback,
+      publicUrl: url(env, 'WEBHOOK_PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
+      incomingRate: rate(env, 'WEBHOOK_INCOMING_RATE', { limit: 300, windowSeconds: 60 }),
+      incomingMaxBytes: int(env, 'WEBHOOK_INCOMING_MAX_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+      incomingToleranceSeconds: int(env, 'WEBHOOK_INCOMING_TOLERANCE', 300, 1, 3600),
+      incomingReplaySeconds: int(env, 'WEBHOOK_INCOMING_REPLAY_TTL', 86400, 60, 30 * 86400),
     },
   }
 }

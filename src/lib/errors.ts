@@ -33,6 +33,10 @@ export const errorStatus = {
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,
+  unsafe_webhook_url: 422,
+  webhook_signature_invalid: 401,
+  webhook_timestamp_out_of_window: 401,
+  webhook_replayed: 409,
 } as const
 
 export type ErrorCode = keyof typeof errorStatus
