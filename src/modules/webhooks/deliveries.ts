@@ -46,21 +46,25 @@ export class WebhookDeliveries {
     const timestamp = typeof event.timestamp === 'string' ? event.timestamp : event.timestamp.toISOString()
     const body = JSON.stringify({ type: event.type, timestamp, data: event.data })
     const now = new Date()
-    await this.deps.db
+    let fresh = await this.deps.db
       .insert(webhookDeliveries)
       .values(targets.map((endpointId) => ({ id: newId(), endpointId, eventId: event.id, eventType: event.type, body, nextAttemptAt: now })))
       .onConflictDoNothing()
-    const fresh = await this.deps.db
-      .select({ id: webhookDeliveries.id })
-      .from(webhookDeliveries)
-      .where(
-        and(
-          eq(webhookDeliveries.eventId, event.id),
-          inArray(webhookDeliveries.endpointId, targets),
-          eq(webhookDeliveries.status, 'pending'),
-          eq(webhookDeliveries.attempts, 0),
-        ),
-      )
+      .returning({ id: webhookDeliveries.id })
+    if (fresh.length < targets.length) {
+      // Seen before: rows of an earlier run that never made their first attempt are queued again.
+      fresh = await this.deps.db
+        .select({ id: webhookDeliveries.id })
+        .from(webhookDeliveries)
+        .where(
+          and(
+            eq(webhookDeliveries.eventId, event.id),
+            inArray(webhookDeliveries.endpointId, targets),
+            eq(webhookDeliveries.status, 'pending'),
+            eq(webhookDeliveries.attempts, 0),
+          ),
+        )
+    }
     await this.enqueueFirst(fresh.map((d) => ({ deliveryId: d.id, attempt: 1 })))
     return fresh.length
   }

@@ -206,10 +206,10 @@ export class DeliveryDispatcher {
         responseExcerpt: result.ok ? result.excerpt : null,
       })
       if (succeeded) {
-        await tx
-          .update(webhookEndpoints)
-          .set({ failingSince: null })
-          .where(and(eq(webhookEndpoints.id, endpoint.id), sql`${webhookEndpoints.failingSince} is not null`))
+        // The common case (an endpoint that was not failing) costs no write here.
+        if (endpoint.failingSince) {
+          await tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id))
+        }
         return undefined
       }
       if (gone) return this.disable(tx, endpoint.id, 'gone')

@@ -35,8 +35,16 @@ export interface IncomingHooksDeps {
 
 const verifiers = { standard: verifyStandard, github: verifyGithub, stripe: verifyStripe }
 
+// The ingress keeps hooks it read for a moment (a busy hook costs no database read per
+// request). A change made on this node is seen at once; one made on another node within
+// this time, and the job re-reads the hook, so a disabled hook never posts meanwhile.
+const HOOK_CACHE_MS = 2000
+const HOOK_CACHE_MAX = 10_000
+
 /** URLs that post into a room (`manage_webhooks` on the room), and their ingress. */
 export class IncomingHooks {
+  private readonly cache = new Map<string, { row: IncomingWebhookRow; until: number }>()
+
   constructor(private readonly deps: IncomingHooksDeps) {}
 
   async create(opts: {
@@ -85,6 +93,7 @@ export class IncomingHooks {
       })
       .where(eq(incomingWebhooks.id, opts.hookId))
       .returning()
+    this.cache.delete(opts.hookId)
     if (!row) throw notFound('incoming webhook')
     return toIncomingView(row)
   }
@@ -92,6 +101,7 @@ export class IncomingHooks {
   async remove(opts: { userId: string; hookId: string }): Promise<void> {
     await this.requireManaged(opts.userId, opts.hookId)
     await this.deps.db.delete(incomingWebhooks).where(eq(incomingWebhooks.id, opts.hookId))
+    this.cache.delete(opts.hookId)
   }
 
   /**
@@ -125,8 +135,16 @@ export class IncomingHooks {
   /** The hook as the ingress sees it: absent, disabled and deleted are the same 404. */
   private async findLive(hookId: string): Promise<IncomingWebhookRow | undefined> {
     if (!isUuid(hookId)) return undefined
+    const cached = this.cache.get(hookId)
+    if (cached && cached.until > Date.now()) return cached.row
     const [row] = await this.deps.db.select().from(incomingWebhooks).where(eq(incomingWebhooks.id, hookId))
-    return row?.enabled ? row : undefined
+    if (!row?.enabled) {
+      this.cache.delete(hookId)
+      return undefined
+    }
+    if (this.cache.size >= HOOK_CACHE_MAX) this.cache.clear()
+    this.cache.set(hookId, { row, until: Date.now() + HOOK_CACHE_MS })
+    return row
   }
 
   private verify(hook: IncomingWebhookRow, headers: Headers, body: string): Verified & { replayable?: boolean } {

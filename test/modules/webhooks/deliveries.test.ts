@@ -323,6 +323,15 @@ describe('SSRF at delivery time', () => {
     expect(rx.received).toHaveLength(0)
   })
 
+  test('a name that resolves to an IPv6 address is delivered to that address with the name in Host', async () => {
+    const rx = receiver(() => new Response('ok'), { hostname: '::1' })
+    h.dns.set('six.example.com', ['::1'])
+    const e = await endpointAt(`http://six.example.com:${rx.port}/hook`)
+    await e.send()
+    await eventually('the delivery', async () => rx.received.length === 1)
+    expect(rx.received[0]!.headers.host).toBe(`six.example.com:${rx.port}`)
+  })
+
   test('https goes to the checked address with the host name in Host and in TLS SNI', async () => {
     const seen: { sni?: string; host?: string; body?: string }[] = []
     const server = createServer({ cert: HOOK_CERT, key: HOOK_KEY }, (req, res) => {

@@ -1,0 +1,121 @@
+// Webhooks on this machine, against real Redis and Postgres in a scratch database:
+//   1. incoming: a hook's answer (verify a Standard Webhooks signature, refuse replays,
+//      queue) at a fixed rate, p50/p99, from a load generator in another thread;
+//   2. outgoing: deliveries per second to a local receiver (another thread), from
+//      deliver(event) to every attempt recorded as succeeded.
+//   bun scripts/bench/webhooks.ts   (BENCH_RATE=500 BENCH_SECONDS=10 BENCH_EVENTS=1000 BENCH_ENDPOINTS=5)
+import { count, eq } from 'drizzle-orm'
+import { createApp } from '../../src/app'
+import { loadConfig } from '../../src/config'
+import { scratchDatabase } from '../../src/db/scratch'
+import { webhookDeliveries } from '../../src/db/schema'
+import { loadSigningKeys } from '../../src/modules/auth/keys'
+import { webhooksRoutes } from '../../src/modules/webhooks'
+import { createWebhooks } from '../../src/modules/webhooks/service'
+import { closeResources, openResources } from '../../src/resources'
+import { createServices } from '../../src/services'
+import { HttpClient, registerUser } from '../../test/helpers/http'
+import { Histogram } from './stats'
+
+const rate = Number(process.env.BENCH_RATE ?? 500)
+const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+const events = Number(process.env.BENCH_EVENTS ?? 1000)
+const endpointCount = Number(process.env.BENCH_ENDPOINTS ?? 5)
+
+const database = scratchDatabase(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'hearth_bench_')
+await database.create()
+const prefix = `bench:${crypto.randomUUID().slice(0, 8)}:`
+const config = loadConfig({
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: database.url,
+  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_PREFIX: prefix,
+  PASSWORD_MEMORY_KIB: '4096',
+  RATE_WRITES_PER_USER: '100000/60',
+  WEBHOOK_ALLOW_HTTP: 'true',
+  WEBHOOK_ALLOW_LOOPBACK: 'true',
+  WEBHOOK_INCOMING_RATE: '1000000/60',
+})
+const res = await openResources(config, { keys: await loadSigningKeys({ privateKey: undefined, file: undefined }) })
+const services = createServices(res)
+const webhooks = createWebhooks({ ...res, permissions: services.permissions, config: config.webhooks })
+// Consumers in worker threads, as in production (JOB_WORKERS, default 2).
+await res.jobs.startWorkers({ modules: [new URL('./webhooks/processors.ts', import.meta.url).href] })
+const server = createApp(res, services).use(webhooksRoutes({ signedIn: services.signedIn, ...webhooks })).listen({ port: 0, hostname: '127.0.0.1' })
+const base = `http://127.0.0.1:${server.server!.port}`
+const http = new HttpClient(base)
+const receiver = new Worker(new URL('./webhooks/receiver.ts', import.meta.url).href)
+const receiverPort = new Promise<number>((resolve) => (receiver.onmessage = (e) => resolve(e.data.port)))
+
+try {
+  console.log(`hearth webhooks benchmark: ${navigator.hardwareConcurrency} CPUs, Bun ${Bun.version}`)
+  const owner = await registerUser(http)
+  const auth = { token: owner.accessToken }
+  const community = (await http.post('/v1/communities', { name: 'bench' }, auth)).body
+  const room = (await http.post(`/v1/communities/${community.id}/rooms`, { name: 'hooks' }, auth)).body
+  const hook = (await http.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'bench', verify: 'standard' }, auth)).body
+
+  // 1. Incoming: warm up, then the measured run.
+  const load = (r: number, s: number) =>
+    new Promise<{ latencies: number[]; statuses: Record<number, number>; seconds: number }>((resolve) => {
+      const worker = new Worker(new URL('./webhooks/load.ts', import.meta.url).href)
+      worker.onmessage = (e) => {
+        resolve(e.data)
+        worker.terminate()
+      }
+      worker.postMessage({ url: hook.url, secret: hook.secret, rate: r, seconds: s })
+    })
+  await load(100, 2)
+  const run = await load(rate, seconds)
+  const hist = new Histogram()
+  for (const ms of run.latencies) hist.record(ms)
+  const incoming = {
+    rate,
+    requests: run.latencies.length,
+    statuses: run.statuses,
+    p50: Math.round(hist.percentile(0.5) * 100) / 100,
+    p99: Math.round(hist.percentile(0.99) * 100) / 100,
+    max: Math.round(hist.percentile(1) * 100) / 100,
+  }
+  console.log(`incoming   ${rate} req/s for ${seconds} s: p50 ${incoming.p50} ms, p99 ${incoming.p99} ms, max ${incoming.max} ms, statuses ${JSON.stringify(run.statuses)}`)
+  // Let the incoming jobs drain before the outgoing run.
+  const backlog = async () => Object.values(await res.jobs.queues.webhooks.getJobCounts('waiting', 'prioritized', 'active')).reduce((a, b) => a + b, 0)
+  while ((await backlog()) > 0) await Bun.sleep(100)
+
+  // 2. Outgoing.
+  const port = await receiverPort
+  const endpointIds: string[] = []
+  for (let i = 0; i < endpointCount; i++) {
+    const created = await http.post(`/v1/communities/${community.id}/webhooks`, { url: `http://127.0.0.1:${port}/e${i}`, events: ['*'] }, auth)
+    endpointIds.push(created.body.id)
+  }
+  const total = events * endpointCount
+  const started = performance.now()
+  for (let i = 0; i < events; i++) {
+    await webhooks.deliveries.deliver({ id: crypto.randomUUID(), type: 'message.created', timestamp: new Date(), data: { n: i }, communityId: community.id })
+  }
+  const queued = performance.now()
+  let done = 0
+  while (done < total && performance.now() - started < 120_000) {
+    await Bun.sleep(100)
+    done = (await res.db.select({ n: count() }).from(webhookDeliveries).where(eq(webhookDeliveries.status, 'succeeded')))[0]!.n
+  }
+  const elapsed = (performance.now() - started) / 1000
+  const outgoing = {
+    events,
+    endpoints: endpointCount,
+    deliveries: done,
+    seconds: Math.round(elapsed * 100) / 100,
+    queueSeconds: Math.round((queued - started) / 10) / 100,
+    deliveriesPerSecond: Math.round(done / elapsed),
+  }
+  console.log(`outgoing   ${done}/${total} deliveries (${events} events x ${endpointCount} endpoints) in ${outgoing.seconds} s: ${outgoing.deliveriesPerSecond} deliveries/s (deliver() calls took ${outgoing.queueSeconds} s)`)
+  console.log(JSON.stringify({ cpus: navigator.hardwareConcurrency, incoming, outgoing }))
+} finally {
+  receiver.postMessage('stop')
+  await server.stop(true)
+  await services.stop()
+  for await (const keys of res.redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await res.redis.client.del(keys)
+  await closeResources(res)
+  await database.drop()
+}
