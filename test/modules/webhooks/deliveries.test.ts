@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import { createServer } from 'node:https'
 import { Webhook } from 'standardwebhooks'
+import { eq } from 'drizzle-orm'
 import type { WebhooksConfig } from '../../../src/config'
+import { webhookDeliveries } from '../../../src/db/schema'
 import { newCommunity, ok } from '../../helpers/community'
 import { eventually } from '../../helpers/wait'
 import { HOOK_CERT, HOOK_KEY, receiver, startWebhooksApp, type Received } from './harness'
@@ -282,6 +284,50 @@ describe('deliveries', () => {
     expect(second.nextCursor).toBeNull()
     expect(new Set([...first.deliveries, ...second.deliveries].map((d: any) => d.id)).size).toBe(5)
     expect((await e.deliveries('?status=failed')).deliveries).toHaveLength(0)
+  })
+})
+
+describe('upkeep jobs', () => {
+  test('resume-overdue sends a delivery whose attempt was never queued (a crash between commit and enqueue)', async () => {
+    const rx = receiver()
+    const e = await endpointAt(rx.url)
+    const id = crypto.randomUUID()
+    await h.app.res.db.insert(webhookDeliveries).values({
+      id,
+      endpointId: e.id,
+      eventId: 'evt-orphan',
+      eventType: 'message.created',
+      body: JSON.stringify({ type: 'message.created', timestamp: new Date().toISOString(), data: {} }),
+      nextAttemptAt: new Date(Date.now() - 120_000),
+    })
+    await h.app.res.jobs.enqueue({ queue: 'webhooks', name: 'resume-overdue', data: {} })
+    await eventually('the delivery', async () => rx.received.length === 1)
+    expect(rx.received[0]!.headers['webhook-id']).toBe(id)
+  })
+
+  test('prune deletes finished deliveries older than the given days, and keeps the rest', async () => {
+    const rx = receiver()
+    const e = await endpointAt(rx.url)
+    const row = (eventId: string, status: 'succeeded' | 'pending', daysAgo: number) => ({
+      id: crypto.randomUUID(),
+      endpointId: e.id,
+      eventId,
+      eventType: 'x.y',
+      body: '{}',
+      status,
+      createdAt: new Date(Date.now() - daysAgo * 86_400_000),
+    })
+    const old = row('old', 'succeeded', 40)
+    const recent = row('recent', 'succeeded', 1)
+    const stuck = row('stuck', 'pending', 40)
+    await h.app.res.db.insert(webhookDeliveries).values([old, recent, stuck])
+    await h.app.res.jobs.enqueue({ queue: 'webhooks', name: 'prune', data: { days: 30 } })
+    await eventually('the prune', async () => {
+      const left = await h.app.res.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, e.id))
+      return left.length === 2 && left
+    })
+    const left = await h.app.res.db.select({ eventId: webhookDeliveries.eventId }).from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, e.id))
+    expect(left.map((r) => r.eventId).sort()).toEqual(['recent', 'stuck'])
   })
 })
 

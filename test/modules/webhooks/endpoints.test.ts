@@ -163,6 +163,20 @@ describe('endpoint URLs that resolve to non-public addresses are refused at regi
   })
 })
 
+describe('documentation', () => {
+  test('every webhooks route is in the OpenAPI document with a summary', async () => {
+    const doc = ok(await h.http.get('/swagger/json')).body
+    const paths = [
+      ['/v1/communities/{id}/webhooks', 'post'],
+      ['/v1/webhooks/{id}/deliveries', 'get'],
+      ['/v1/webhooks/{id}/recover', 'post'],
+      ['/v1/rooms/{id}/incoming-webhooks', 'post'],
+      ['/v1/hooks/{id}/{token}', 'post'],
+    ] as const
+    for (const [path, method] of paths) expect(doc.paths[path]?.[method]?.summary).toBeString()
+  })
+})
+
 describe('settings', () => {
   test('WEBHOOK_ALLOW_LOOPBACK is refused in production', () => {
     const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db', JWT_PRIVATE_KEY: 'k' }
