@@ -31,6 +31,8 @@ export interface WebhooksRoutesDeps {
 }
 
 const security = [{ bearer: [] }]
+// src/app.ts RAW_BODY: the app's body parser leaves the bytes of a route marked so to the route.
+const RAW_BODY = 'x-raw-body'
 const IdParams = t.Object({ id: Id })
 
 /** The public ingress of incoming hooks: no session, the URL's token (and a signature) is the credential. */
@@ -46,6 +48,7 @@ export const hookIngressRoutes = (deps: Pick<WebhooksRoutesDeps, 'incoming'>) =>
       detail: {
         summary:
           'Post into a room: {body, username?} with verify=token, or the provider\'s own signed event (Standard Webhooks, GitHub, Stripe); 202 once checked and queued',
+        [RAW_BODY]: true,
       },
     },
   )

@@ -2,14 +2,16 @@
 // the test's thread, with its ports (DNS, alerts, room posting) played by the test.
 import { afterAll } from 'bun:test'
 import type { Server } from 'bun'
-import { createApp } from '../../../src/app'
+import { openapi } from '@elysiajs/openapi'
+import { Elysia } from 'elysia'
+import { toAppError } from '../../../src/lib/error-mapping'
 import type { WebhooksConfig } from '../../../src/config'
 import { startConsumers } from '../../../src/jobs/consumers'
 import { webhooksRoutes } from '../../../src/modules/webhooks'
 import { createWebhooks } from '../../../src/modules/webhooks/service'
 import { webhookProcessors } from '../../../src/modules/webhooks/processors'
 import { startTestApp } from '../../helpers/app'
-import { HttpClient } from '../../helpers/http'
+import { HttpClient, type HttpResponse, type RequestOptions } from '../../helpers/http'
 import { useWebhookProcessors, webhookJobModule } from './job-module'
 
 export const HOOK_CERT = await Bun.file(new URL('./fixtures/hook.test.pem', import.meta.url)).text()
@@ -83,7 +85,17 @@ export async function startWebhooksApp(env: Record<string, string> = {}) {
     }),
   )
   const consumers = await startConsumers(app.res, { modules: [webhookJobModule], report: () => {} })
-  const server = createApp(app.res, app.services)
+  // Until the app mounts this module (src/app.ts, where the ingress is marked as reading its
+  // own body), the routes run on an app of their own with the app's error rendering.
+  const server = new Elysia()
+    .onError({ as: 'global' }, ({ code, error }) => {
+      const e = toAppError(code, error, app.res.log)
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      if (e.retryAfter !== undefined) headers['retry-after'] = String(e.retryAfter)
+      const body = { error: { code: e.code, message: e.message, requestId: 'test', ...(e.details === undefined ? {} : { details: e.details }) } }
+      return new Response(JSON.stringify(body), { status: e.status, headers })
+    })
+    .use(openapi({ path: '/swagger' }))
     .use(webhooksRoutes({ signedIn: app.services.signedIn, ...webhooks }))
     .listen({ port: 0, hostname: '127.0.0.1' })
   const url = `http://127.0.0.1:${server.server!.port}`
@@ -91,7 +103,22 @@ export async function startWebhooksApp(env: Record<string, string> = {}) {
     await consumers.close()
     await server.stop(true)
   })
-  return { app, webhooks, dns, config, posted, alerts, url, http: new HttpClient(url) }
+  return { app, webhooks, dns, config, posted, alerts, url, http: new RoutedClient({ app: app.url, webhooks: url }) }
+}
+
+const webhookPaths = /^\/(swagger|v1\/(communities\/[^/]+\/webhooks|webhooks\/|rooms\/[^/]+\/incoming-webhooks|incoming-webhooks\/|hooks\/))/
+
+/** One client for both servers: the webhooks routes go to theirs, everything else to the app. */
+class RoutedClient extends HttpClient {
+  private readonly webhooks: HttpClient
+  constructor(urls: { app: string; webhooks: string }) {
+    super(urls.app)
+    this.webhooks = new HttpClient(urls.webhooks)
+  }
+
+  override request<T = any>(method: string, path: string, body?: unknown, opts?: RequestOptions): Promise<HttpResponse<T>> {
+    return webhookPaths.test(path) ? this.webhooks.request<T>(method, path, body, opts) : super.request<T>(method, path, body, opts)
+  }
 }
 
 export type WebhooksApp = Awaited<ReturnType<typeof startWebhooksApp>>
