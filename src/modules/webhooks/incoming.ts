@@ -4,6 +4,7 @@ import type { WebhooksConfig } from '../../config'
 import type { Database } from '../../db/client'
 import { incomingWebhooks, type IncomingVerifier, type IncomingWebhookRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
+import { parseClientJson } from '../../lib/input'
 import { isUuid, newId, randomToken, sha256 } from '../../lib/ids'
 import type { RateLimiter } from '../../lib/rate-limit'
 import type { Redis } from '../../lib/redis'
@@ -149,12 +150,7 @@ export class IncomingHooks {
 
   private verify(hook: IncomingWebhookRow, headers: Headers, body: string): Verified & { replayable?: boolean } {
     if (hook.verify === 'token') {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(body)
-      } catch {
-        throw new AppError('malformed_body', 'the body is not JSON')
-      }
+      const parsed = parseClientJson(body)
       if (!Value.Check(TokenHookBody, parsed)) {
         throw new AppError('validation_failed', 'the body is {body: string (1..4000), username?: string (1..80)}')
       }

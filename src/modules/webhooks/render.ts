@@ -5,15 +5,16 @@ export const MESSAGE_MAX = 4000
 
 type Json = Record<string, any>
 
+/** Message text as the room stores it: no NUL, no lone surrogate (a sender's payload may hold either), bounded. */
 export function clip(text: string, max = MESSAGE_MAX): string {
-  return text.length <= max ? text : text.slice(0, max - 1) + '…'
+  const clean = text.replaceAll('\u0000', '').toWellFormed()
+  return clean.length <= max ? clean : clean.slice(0, max - 1).toWellFormed() + '…'
 }
 
 export function jsonMessage(payload: unknown): string {
   const text = JSON.stringify(payload, null, 2) ?? String(payload)
   const fence = '```'
-  const room = MESSAGE_MAX - 16
-  return `${fence}json\n${text.length > room ? text.slice(0, room - 1) + '…' : text}\n${fence}`
+  return `${fence}json\n${clip(text, MESSAGE_MAX - 16)}\n${fence}`
 }
 
 const str = (v: unknown, max = 200): string => (typeof v === 'string' ? v : v == null ? '' : String(v)).slice(0, max)

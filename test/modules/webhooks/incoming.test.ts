@@ -136,6 +136,11 @@ describe('verify: token', () => {
     expect((await post(hook.path, JSON.stringify({ text: 'x' }))).status).toBe(422)
   })
 
+  test('a body with a NUL character: 422', async () => {
+    const hook = await newHook()
+    expect((await post(hook.path, JSON.stringify({ body: 'a\u0000b' }))).status).toBe(422)
+  })
+
   test('a disabled hook: 404', async () => {
     const hook = await newHook()
     ok(await h.http.patch(`/v1/incoming-webhooks/${hook.id}`, { enabled: false }, w.as(manager)))
@@ -294,6 +299,14 @@ describe('verify: github', () => {
       '[acme/site] bo merged pull request #7: New nav\nhttps://github.com/acme/site/pull/7',
       '[acme/site] cy opened issue #9: Broken link\nhttps://github.com/acme/site/issues/9',
     ])
+  })
+
+  test("a sender's NUL characters and lone surrogates never reach the message", async () => {
+    const hook = await newHook('github')
+    const body = JSON.stringify({ action: 'opened', repository: { full_name: 'acme/\u0000x' }, sender: { login: 'bad\ud800' }, issue: { number: 1, title: 't' } })
+    await post(hook.path, body, headers(hook.secret!, 'gh-nul', body, 'issues'))
+    const [msg] = await eventually('the message', async () => postedFor(hook.id).length === 1 && postedFor(hook.id))
+    expect(msg!.body).toStartWith('[acme/x] bad\ufffd opened issue #1: t')
   })
 
   test('another event is posted as JSON', async () => {
