@@ -10,11 +10,11 @@ import { loadConfig } from '../../src/config'
 import { scratchDatabase } from '../../src/db/scratch'
 import { webhookDeliveries } from '../../src/db/schema'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
-import { webhooksRoutes } from '../../src/modules/webhooks'
 import { createWebhooks } from '../../src/modules/webhooks/service'
 import { closeResources, openResources } from '../../src/resources'
 import { createServices } from '../../src/services'
 import { HttpClient, registerUser } from '../../test/helpers/http'
+import { webhooksApp } from '../../test/modules/webhooks/standalone-app'
 import { Histogram } from './stats'
 
 const rate = Number(process.env.BENCH_RATE ?? 500)
@@ -41,9 +41,10 @@ const services = createServices(res)
 const webhooks = createWebhooks({ ...res, permissions: services.permissions, config: config.webhooks })
 // Consumers in worker threads, as in production (JOB_WORKERS, default 2).
 await res.jobs.startWorkers({ modules: [new URL('./webhooks/processors.ts', import.meta.url).href] })
-const server = createApp(res, services).use(webhooksRoutes({ signedIn: services.signedIn, ...webhooks })).listen({ port: 0, hostname: '127.0.0.1' })
-const base = `http://127.0.0.1:${server.server!.port}`
-const http = new HttpClient(base)
+const server = createApp(res, services).listen({ port: 0, hostname: '127.0.0.1' })
+const hooksServer = webhooksApp({ log: res.log, routes: { signedIn: services.signedIn, ...webhooks } }).listen({ port: 0, hostname: '127.0.0.1' })
+const http = new HttpClient(`http://127.0.0.1:${server.server!.port}`)
+const hooksHttp = new HttpClient(`http://127.0.0.1:${hooksServer.server!.port}`)
 const receiver = new Worker(new URL('./webhooks/receiver.ts', import.meta.url).href)
 const receiverPort = new Promise<number>((resolve) => (receiver.onmessage = (e) => resolve(e.data.port)))
 
@@ -53,7 +54,7 @@ try {
   const auth = { token: owner.accessToken }
   const community = (await http.post('/v1/communities', { name: 'bench' }, auth)).body
   const room = (await http.post(`/v1/communities/${community.id}/rooms`, { name: 'hooks' }, auth)).body
-  const hook = (await http.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'bench', verify: 'standard' }, auth)).body
+  const hook = (await hooksHttp.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'bench', verify: 'standard' }, auth)).body
 
   // 1. Incoming: warm up, then the measured run.
   const load = (r: number, s: number) =>
@@ -86,14 +87,20 @@ try {
   const port = await receiverPort
   const endpointIds: string[] = []
   for (let i = 0; i < endpointCount; i++) {
-    const created = await http.post(`/v1/communities/${community.id}/webhooks`, { url: `http://127.0.0.1:${port}/e${i}`, events: ['*'] }, auth)
+    const created = await hooksHttp.post(`/v1/communities/${community.id}/webhooks`, { url: `http://127.0.0.1:${port}/e${i}`, events: ['*'] }, auth)
     endpointIds.push(created.body.id)
   }
   const total = events * endpointCount
   const started = performance.now()
-  for (let i = 0; i < events; i++) {
-    await webhooks.deliveries.deliver({ id: crypto.randomUUID(), type: 'message.created', timestamp: new Date(), data: { n: i }, communityId: community.id })
-  }
+  // As the domain-event consumer would: several events at once (its job concurrency).
+  let next = 0
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      for (let i = next++; i < events; i = next++) {
+        await webhooks.deliveries.deliver({ id: crypto.randomUUID(), type: 'message.created', timestamp: new Date(), data: { n: i }, communityId: community.id })
+      }
+    }),
+  )
   const queued = performance.now()
   let done = 0
   while (done < total && performance.now() - started < 120_000) {
@@ -113,6 +120,7 @@ try {
   console.log(JSON.stringify({ cpus: navigator.hardwareConcurrency, incoming, outgoing }))
 } finally {
   receiver.postMessage('stop')
+  await hooksServer.stop(true)
   await server.stop(true)
   await services.stop()
   for await (const keys of res.redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await res.redis.client.del(keys)

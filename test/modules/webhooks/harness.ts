@@ -2,17 +2,14 @@
 // the test's thread, with its ports (DNS, alerts, room posting) played by the test.
 import { afterAll } from 'bun:test'
 import type { Server } from 'bun'
-import { openapi } from '@elysiajs/openapi'
-import { Elysia } from 'elysia'
-import { toAppError } from '../../../src/lib/error-mapping'
 import type { WebhooksConfig } from '../../../src/config'
 import { startConsumers } from '../../../src/jobs/consumers'
-import { webhooksRoutes } from '../../../src/modules/webhooks'
 import { createWebhooks } from '../../../src/modules/webhooks/service'
 import { webhookProcessors } from '../../../src/modules/webhooks/processors'
 import { startTestApp } from '../../helpers/app'
 import { HttpClient, type HttpResponse, type RequestOptions } from '../../helpers/http'
 import { useWebhookProcessors, webhookJobModule } from './job-module'
+import { webhooksApp } from './standalone-app'
 
 export const HOOK_CERT = await Bun.file(new URL('./fixtures/hook.test.pem', import.meta.url)).text()
 export const HOOK_KEY = await Bun.file(new URL('./fixtures/hook.test.key', import.meta.url)).text()
@@ -85,18 +82,7 @@ export async function startWebhooksApp(env: Record<string, string> = {}) {
     }),
   )
   const consumers = await startConsumers(app.res, { modules: [webhookJobModule], report: () => {} })
-  // Until the app mounts this module (src/app.ts, where the ingress is marked as reading its
-  // own body), the routes run on an app of their own with the app's error rendering.
-  const server = new Elysia()
-    .onError({ as: 'global' }, ({ code, error }) => {
-      const e = toAppError(code, error, app.res.log)
-      const headers: Record<string, string> = { 'content-type': 'application/json' }
-      if (e.retryAfter !== undefined) headers['retry-after'] = String(e.retryAfter)
-      const body = { error: { code: e.code, message: e.message, requestId: 'test', ...(e.details === undefined ? {} : { details: e.details }) } }
-      return new Response(JSON.stringify(body), { status: e.status, headers })
-    })
-    .use(openapi({ path: '/swagger' }))
-    .use(webhooksRoutes({ signedIn: app.services.signedIn, ...webhooks }))
+  const server = webhooksApp({ log: app.res.log, routes: { signedIn: app.services.signedIn, ...webhooks } })
     .listen({ port: 0, hostname: '127.0.0.1' })
   const url = `http://127.0.0.1:${server.server!.port}`
   afterAll(async () => {
