@@ -1,6 +1,7 @@
 // Webhooks on this machine, against real Redis and Postgres in a scratch database:
 //   1. incoming: a hook's answer (verify a Standard Webhooks signature, refuse replays,
-//      queue) at a fixed rate, p50/p99, from a load generator in another thread;
+//      queue) at a fixed rate, p50/p99 and CPU per request, from a load generator process,
+//      with the consumers paused and then running;
 //   2. outgoing: deliveries per second to a local receiver (another thread), from
 //      deliver(event) to every attempt recorded as succeeded.
 //   bun scripts/bench/webhooks.ts   (BENCH_RATE=500 BENCH_SECONDS=10 BENCH_EVENTS=1000 BENCH_ENDPOINTS=5)
@@ -56,39 +57,50 @@ try {
   const room = (await http.post(`/v1/communities/${community.id}/rooms`, { name: 'hooks' }, auth)).body
   const hook = (await hooksHttp.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'bench', verify: 'standard' }, auth)).body
 
-  // 1. Incoming: warm up, then the measured run.
-  const load = (r: number, s: number) =>
-    new Promise<{ latencies: number[]; statuses: Record<number, number>; seconds: number }>((resolve) => {
-      const worker = new Worker(new URL('./webhooks/load.ts', import.meta.url).href)
-      worker.onmessage = (e) => {
-        resolve(e.data)
-        worker.terminate()
-      }
-      worker.postMessage({ url: hook.url, secret: hook.secret, rate: r, seconds: s })
+  // 1. Incoming, from a load generator process: first with the consumers paused (the
+  // answer alone: verify, refuse replays, queue), then with them draining as it runs.
+  const load = async (r: number, s: number) => {
+    const proc = Bun.spawn(['bun', new URL('./webhooks/load.ts', import.meta.url).pathname], {
+      env: { ...process.env, BENCH_URL: hook.url, BENCH_SECRET: hook.secret, BENCH_RATE: String(r), BENCH_SECONDS: String(s) },
+      stdout: 'pipe',
     })
-  await load(100, 2)
-  const run = await load(rate, seconds)
-  const hist = new Histogram()
-  for (const ms of run.latencies) hist.record(ms)
-  const incoming = {
-    rate,
-    requests: run.latencies.length,
-    statuses: run.statuses,
-    p50: Math.round(hist.percentile(0.5) * 100) / 100,
-    p99: Math.round(hist.percentile(0.99) * 100) / 100,
-    max: Math.round(hist.percentile(1) * 100) / 100,
+    return JSON.parse(await new Response(proc.stdout).text()) as { latencies: number[]; statuses: Record<number, number>; seconds: number }
   }
-  console.log(`incoming   ${rate} req/s for ${seconds} s: p50 ${incoming.p50} ms, p99 ${incoming.p99} ms, max ${incoming.max} ms, statuses ${JSON.stringify(run.statuses)}`)
-  // Let the incoming jobs drain before the outgoing run.
   const backlog = async () => Object.values(await res.jobs.queues.webhooks.getJobCounts('waiting', 'prioritized', 'active')).reduce((a, b) => a + b, 0)
+  const incomingRun = async (label: string) => {
+    const cpu = process.cpuUsage()
+    const run = await load(rate, seconds)
+    const used = process.cpuUsage(cpu)
+    const hist = new Histogram()
+    for (const ms of run.latencies) hist.record(ms)
+    const result = {
+      rate,
+      requests: run.latencies.length,
+      statuses: run.statuses,
+      p50: Math.round(hist.percentile(0.5) * 100) / 100,
+      p99: Math.round(hist.percentile(0.99) * 100) / 100,
+      max: Math.round(hist.percentile(1) * 100) / 100,
+      cpuMsPerRequest: Math.round(((used.user + used.system) / 1000 / run.latencies.length) * 1000) / 1000,
+    }
+    console.log(
+      `incoming   ${label.padEnd(18)} ${rate} req/s for ${seconds} s: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ` +
+        `${result.cpuMsPerRequest} ms CPU per request (this process), statuses ${JSON.stringify(run.statuses)}`,
+    )
+    return result
+  }
+  await load(100, 2)
+  while ((await backlog()) > 0) await Bun.sleep(100)
+  await res.jobs.queues.webhooks.pause()
+  const incomingAlone = await incomingRun('consumers paused')
+  await res.jobs.queues.webhooks.resume()
+  while ((await backlog()) > 0) await Bun.sleep(100)
+  const incomingDraining = await incomingRun('consumers running')
   while ((await backlog()) > 0) await Bun.sleep(100)
 
   // 2. Outgoing.
   const port = await receiverPort
-  const endpointIds: string[] = []
   for (let i = 0; i < endpointCount; i++) {
-    const created = await hooksHttp.post(`/v1/communities/${community.id}/webhooks`, { url: `http://127.0.0.1:${port}/e${i}`, events: ['*'] }, auth)
-    endpointIds.push(created.body.id)
+    await hooksHttp.post(`/v1/communities/${community.id}/webhooks`, { url: `http://127.0.0.1:${port}/e${i}`, events: ['*'] }, auth)
   }
   const total = events * endpointCount
   const started = performance.now()
@@ -117,7 +129,7 @@ try {
     deliveriesPerSecond: Math.round(done / elapsed),
   }
   console.log(`outgoing   ${done}/${total} deliveries (${events} events x ${endpointCount} endpoints) in ${outgoing.seconds} s: ${outgoing.deliveriesPerSecond} deliveries/s (deliver() calls took ${outgoing.queueSeconds} s)`)
-  console.log(JSON.stringify({ cpus: navigator.hardwareConcurrency, incoming, outgoing }))
+  console.log(JSON.stringify({ cpus: navigator.hardwareConcurrency, incomingAlone, incomingDraining, outgoing }))
 } finally {
   receiver.postMessage('stop')
   await hooksServer.stop(true)
