@@ -102,6 +102,8 @@ export type IncomingVerifier = (typeof incomingVerifiers)[number]
 /**
  * A URL that posts into a room. The URL's token is stored hashed; a provider secret
  * (Standard Webhooks, GitHub, Stripe) is stored as given, since verifying needs it.
+ * Its messages are authored by its own bot user (`botUserId`), made with the hook and
+ * named after it: a member of the community allowed to view and send in the room.
  */
 export const incomingWebhooks = pgTable(
   'incoming_webhooks',
@@ -118,11 +120,15 @@ export const incomingWebhooks = pgTable(
     tokenHash: text('token_hash').notNull(),
     secret: text('secret'),
     enabled: boolean('enabled').notNull().default(true),
+    /** The user its messages are authored by (kept when the hook is deleted: it wrote messages). */
+    botUserId: uuid('bot_user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('incoming_webhooks_room_idx').on(t.roomId)],
+  (t) => [index('incoming_webhooks_room_idx').on(t.roomId), uniqueIndex('incoming_webhooks_bot_key').on(t.botUserId)],
 )
 
 export type IncomingWebhookRow = typeof incomingWebhooks.$inferSelect
