@@ -2,6 +2,8 @@
 // `bun start` runs with no environment at all; a bad value stops the process with one
 // line that says what is wrong and how to fix it.
 
+import { isIP } from 'node:net'
+
 export type Role = 'all' | 'api' | 'worker'
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
@@ -131,6 +133,10 @@ export interface WebhooksConfig {
   incomingToleranceSeconds: number
   /** How long an incoming event id is remembered to refuse a replay. */
   incomingReplaySeconds: number
+  /** DNS servers (`ip` or `ip:port`) that resolve endpoint host names; empty: the system's resolver. */
+  dnsServers: string[]
+  /** Certificate authorities (PEM) trusted for https endpoints besides the system's (a private CA). */
+  caCerts: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -194,9 +200,10 @@ function rate(env: Env, name: string, fallback: RateRule): RateRule {
   return { limit, windowSeconds }
 }
 
-/** "5s,5m,30m,2h" = delays in ms; units ms, s, m, h, d. */
+/** "5s,5m,30m,2h" = delays in ms; units ms, s, m, h, d; "none" = no delays. */
 function durations(env: Env, name: string, fallback: string): number[] {
   const raw = env[name] || fallback
+  if (raw.trim() === 'none') return []
   const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
   const out = raw.split(',').map((part) => {
     const m = /^\s*(\d+)(ms|s|m|h|d)\s*$/.exec(part)
@@ -206,6 +213,34 @@ function durations(env: Env, name: string, fallback: string): number[] {
     throw new ConfigError(`${name}: "${raw}" is not a list of at most 20 delays like 5s,5m,2h (each at most 7d) — fix or unset ${name}`)
   }
   return out
+}
+
+/** "10.0.0.2,[fd00::53]:5353" = DNS servers as node:dns setServers takes them. */
+function dnsServers(env: Env, name: string): string[] {
+  const raw = env[name]?.trim()
+  if (!raw) return []
+  const servers = raw.split(',').map((s) => s.trim())
+  const valid = (s: string) => {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(s) ?? /^([0-9a-fA-F:]+)$/.exec(s)
+    if (!m) return false
+    const host = m[1] ?? m[2]!
+    const port = m[3] === undefined ? 53 : Number(m[3])
+    return (isIP(host) !== 0) && port >= 1 && port <= 65535
+  }
+  if (servers.length > 8 || !servers.every(valid)) {
+    throw new ConfigError(`${name}: "${raw}" is not a list of DNS server addresses like 10.0.0.2 or 10.0.0.2:5353 or [fd00::53]:53 — fix or unset ${name}`)
+  }
+  return servers
+}
+
+/** PEM certificates, or undefined when unset. */
+function pemCerts(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim()
+  if (!raw) return undefined
+  if (!raw.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`${name}: expected PEM certificates (-----BEGIN CERTIFICATE-----...) — fix or unset ${name}`)
+  }
+  return raw
 }
 
 /** Hides the password of a connection URL so it can be printed. */
@@ -331,6 +366,8 @@ export function loadConfig(env: Env = process.env): Config {
       incomingMaxBytes: int(env, 'WEBHOOK_INCOMING_MAX_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
       incomingToleranceSeconds: int(env, 'WEBHOOK_INCOMING_TOLERANCE', 300, 1, 3600),
       incomingReplaySeconds: int(env, 'WEBHOOK_INCOMING_REPLAY_TTL', 86400, 60, 30 * 86400),
+      dnsServers: dnsServers(env, 'WEBHOOK_DNS_SERVERS'),
+      caCerts: pemCerts(env, 'WEBHOOK_CA_CERTS'),
     },
   }
 }
