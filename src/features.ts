@@ -16,6 +16,7 @@ import { permissionsFeature } from './modules/permissions'
 import { presenceFeature } from './modules/presence'
 import { roomsFeature } from './modules/rooms'
 import { usersFeature } from './modules/users'
+import { webhooksFeature } from './modules/webhooks'
 
 /** In build order: a feature that uses another's `api` comes after it. */
 export const features = [
@@ -28,6 +29,7 @@ export const features = [
   roomsFeature,
   messagesFeature,
   presenceFeature,
+  webhooksFeature,
   adminFeature,
 ] as const
 

@@ -1,25 +1,20 @@
-import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import type { DomainEvent } from '../../domain-events/types'
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type DeliveryStatus } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
-import type { JobRunner } from '../../jobs/runner'
+import type { JobQueues } from '../../jobs/producer'
 import { attemptJobId, type AttemptJob } from './dispatcher'
 import type { WebhookEndpoints } from './endpoints'
 import { toDeliveryView, wantsEvent, type DeliveryView } from './model'
 
-/** A committed domain event, as the domain-event consumer hands it over. */
-export interface WebhookEvent {
-  id: string
-  type: string
-  timestamp: string | Date
-  data: unknown
-  communityId?: string | null
-}
+/** What a delivery needs of a committed domain event. */
+export type WebhookEvent = Pick<DomainEvent, 'id' | 'type' | 'at' | 'data' | 'communityId'>
 
 export interface WebhookDeliveriesDeps {
   db: Database
-  jobs: Pick<JobRunner, 'enqueueBulk'>
+  jobs: Pick<JobQueues, 'enqueueBulk'>
   endpoints: Pick<WebhookEndpoints, 'requireManaged'>
 }
 
@@ -30,43 +25,9 @@ const BULK = 500
 export class WebhookDeliveries {
   constructor(private readonly deps: WebhookDeliveriesDeps) {}
 
-  /**
-   * One delivery per enabled endpoint of the event's community whose filter takes it,
-   * each queued for its first attempt. Idempotent by (event id, endpoint): a redelivered
-   * event queues only what never got its first attempt. Returns how many were queued.
-   */
-  async deliver(event: WebhookEvent): Promise<number> {
-    if (!event.communityId) return 0
-    const endpoints = await this.deps.db
-      .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.communityId, event.communityId), eq(webhookEndpoints.enabled, true)))
-    const targets = endpoints.filter((e) => wantsEvent(e.events, event.type)).map((e) => e.id)
-    if (targets.length === 0) return 0
-    const timestamp = typeof event.timestamp === 'string' ? event.timestamp : event.timestamp.toISOString()
-    const body = JSON.stringify({ type: event.type, timestamp, data: event.data })
-    const now = new Date()
-    let fresh = await this.deps.db
-      .insert(webhookDeliveries)
-      .values(targets.map((endpointId) => ({ id: newId(), endpointId, eventId: event.id, eventType: event.type, body, nextAttemptAt: now })))
-      .onConflictDoNothing()
-      .returning({ id: webhookDeliveries.id })
-    if (fresh.length < targets.length) {
-      // Seen before: rows of an earlier run that never made their first attempt are queued again.
-      fresh = await this.deps.db
-        .select({ id: webhookDeliveries.id })
-        .from(webhookDeliveries)
-        .where(
-          and(
-            eq(webhookDeliveries.eventId, event.id),
-            inArray(webhookDeliveries.endpointId, targets),
-            eq(webhookDeliveries.status, 'pending'),
-            eq(webhookDeliveries.attempts, 0),
-          ),
-        )
-    }
-    await this.enqueueFirst(fresh.map((d) => ({ deliveryId: d.id, attempt: 1 })))
-    return fresh.length
+  /** See `deliverEvent`. */
+  deliver(event: WebhookEvent): Promise<number> {
+    return deliverEvent(this.deps, event)
   }
 
   async list(opts: {
@@ -142,13 +103,62 @@ export class WebhookDeliveries {
     return { count: rows.length }
   }
 
-  private async enqueueFirst(jobs: AttemptJob[], tag?: string): Promise<void> {
-    for (let i = 0; i < jobs.length; i += BULK) {
-      await this.deps.jobs.enqueueBulk({
-        queue: 'webhooks',
-        jobs: jobs.slice(i, i + BULK).map((data) => ({ name: 'deliver', data, jobId: attemptJobId(data.deliveryId, data.attempt, tag) })),
-      })
-    }
+  private enqueueFirst(jobs: AttemptJob[], tag?: string): Promise<void> {
+    return enqueueAttempts(this.deps.jobs, jobs, tag)
+  }
+}
+
+/**
+ * One delivery per enabled endpoint of the event's community whose filter takes it (and
+ * that existed when the event happened: an endpoint gets what happens after it is added),
+ * each queued for its first attempt. Idempotent by (event id, endpoint): a redelivered
+ * event queues only what never got its first attempt. Returns how many were queued.
+ */
+export async function deliverEvent(deps: { db: Database; jobs: Pick<JobQueues, 'enqueueBulk'> }, event: WebhookEvent): Promise<number> {
+  if (!event.communityId) return 0
+  const endpoints = await deps.db
+    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.communityId, event.communityId),
+        eq(webhookEndpoints.enabled, true),
+        lte(webhookEndpoints.createdAt, new Date(event.at)),
+      ),
+    )
+  const targets = endpoints.filter((e) => wantsEvent(e.events, event.type)).map((e) => e.id)
+  if (targets.length === 0) return 0
+  const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event.data })
+  const now = new Date()
+  let fresh = await deps.db
+    .insert(webhookDeliveries)
+    .values(targets.map((endpointId) => ({ id: newId(), endpointId, eventId: event.id, eventType: event.type, body, nextAttemptAt: now })))
+    .onConflictDoNothing()
+    .returning({ id: webhookDeliveries.id })
+  if (fresh.length < targets.length) {
+    // Seen before: rows of an earlier run that never made their first attempt are queued again.
+    fresh = await deps.db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(
+        and(
+          eq(webhookDeliveries.eventId, event.id),
+          inArray(webhookDeliveries.endpointId, targets),
+          eq(webhookDeliveries.status, 'pending'),
+          eq(webhookDeliveries.attempts, 0),
+        ),
+      )
+  }
+  await enqueueAttempts(deps.jobs, fresh.map((d) => ({ deliveryId: d.id, attempt: 1 })))
+  return fresh.length
+}
+
+async function enqueueAttempts(jobs: Pick<JobQueues, 'enqueueBulk'>, attempts: AttemptJob[], tag?: string): Promise<void> {
+  for (let i = 0; i < attempts.length; i += BULK) {
+    await jobs.enqueueBulk({
+      queue: 'webhooks',
+      jobs: attempts.slice(i, i + BULK).map((data) => ({ name: 'deliver', data, jobId: attemptJobId(data.deliveryId, data.attempt, tag) })),
+    })
   }
 }
 

@@ -5,17 +5,15 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookEndpo
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
 import type { Redis } from '../../lib/redis'
-import type { JobRunner } from '../../jobs/runner'
+import { writeOutbox } from '../../db/outbox'
+import type { DomainEventMap } from '../../domain-events/types'
+import type { Tx } from '../../db/tx'
+import type { JobQueues } from '../../jobs/producer'
 import { jobId } from '../../jobs/queues'
 import { RedisSemaphore } from './semaphore'
 import { sendWebhook, type SendResult } from './sender'
 import { signatureHeader } from './signing'
 import { checkTarget, UnsafeTargetError, type Resolver } from './target'
-
-/** Tells a community's managers that Hearth turned one of their endpoints off. */
-export interface WebhookAlerts {
-  endpointDisabled(input: { communityId: string; endpointId: string; url: string; reason: 'gone' | 'failing' }): Promise<void>
-}
 
 export interface AttemptJob {
   deliveryId: string
@@ -31,12 +29,9 @@ export interface DeliveryDispatcherDeps {
   db: Database
   redis: Redis
   log: Logger
-  jobs: Pick<JobRunner, 'enqueue'>
+  jobs: Pick<JobQueues, 'enqueue'>
   config: WebhooksConfig
   resolve: Resolver
-  alerts: WebhookAlerts
-  /** Extra trusted certificate authorities (PEM) for https receivers. */
-  ca?: string
 }
 
 const RESOLVE_BUDGET_MS = 5000
@@ -147,7 +142,7 @@ export class DeliveryDispatcher {
       body: msg.body,
       timeoutMs: config.timeoutMs,
       maxResponseBytes: config.maxResponseBytes,
-      ca: this.deps.ca,
+      ca: config.caCerts,
     })
   }
 
@@ -212,14 +207,14 @@ export class DeliveryDispatcher {
         }
         return undefined
       }
-      if (gone) return this.disable(tx, endpoint.id, 'gone')
+      if (gone) return this.disable(tx, endpoint, 'gone')
       const [marked] = await tx
         .update(webhookEndpoints)
         .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, now())` })
         .where(eq(webhookEndpoints.id, endpoint.id))
         .returning({ failingSince: webhookEndpoints.failingSince })
       if (marked?.failingSince && now.getTime() - marked.failingSince.getTime() >= disableAfterSeconds * 1000) {
-        return this.disable(tx, endpoint.id, 'failing')
+        return this.disable(tx, endpoint, 'failing')
       }
       return undefined
     })
@@ -234,22 +229,31 @@ export class DeliveryDispatcher {
         delayMs: Math.max(0, nextAt.getTime() - Date.now()),
       })
     }
-    if (disabled) {
-      this.deps.log.warn('webhook endpoint disabled', { endpointId: endpoint.id, reason: disabled })
-      await this.deps.alerts
-        .endpointDisabled({ communityId: endpoint.communityId, endpointId: endpoint.id, url: endpoint.url, reason: disabled })
-        .catch((err) => this.deps.log.error('could not tell the managers about a disabled webhook', { endpointId: endpoint.id, error: err }))
-    }
+    if (disabled) this.deps.log.warn('webhook endpoint disabled', { endpointId: endpoint.id, reason: disabled })
     return disabled === 'gone' ? 'disabled' : outcome
   }
 
-  /** Turns the endpoint off, once: returns the reason only to the run that turned it off. */
-  private async disable(tx: Parameters<Parameters<Database['transaction']>[0]>[0], endpointId: string, reason: 'gone' | 'failing') {
+  /**
+   * Turns the endpoint off, once: returns the reason only to the run that turned it off,
+   * which records `webhook.disabled` in the same transaction (its reaction tells the
+   * community's managers, so a crash right after the commit loses no alert).
+   */
+  private async disable(tx: Tx, endpoint: WebhookEndpointRow, reason: 'gone' | 'failing') {
     const [row] = await tx
       .update(webhookEndpoints)
       .set({ enabled: false, disabledReason: reason, updatedAt: new Date() })
-      .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.enabled, true)))
+      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.enabled, true)))
       .returning({ id: webhookEndpoints.id })
-    return row ? reason : undefined
+    if (!row) return undefined
+    await writeOutbox(tx, [
+      {
+        id: newId(),
+        type: 'webhook.disabled',
+        at: new Date().toISOString(),
+        communityId: endpoint.communityId,
+        data: { endpointId: endpoint.id, url: endpoint.url, reason } satisfies DomainEventMap['webhook.disabled'],
+      },
+    ])
+    return reason
   }
 }

@@ -5,7 +5,7 @@ import { webhookEndpoints, type WebhookEndpointRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import type { PermissionService } from '../permissions/service'
-import { toEndpointView, type CreateEndpointInput, type EndpointView, type UpdateEndpointInput } from './model'
+import { checkEventFilters, toEndpointView, type CreateEndpointInput, type EndpointView, type UpdateEndpointInput } from './model'
 import { newSigningSecret } from './signing'
 import { checkTarget, UnsafeTargetError, type Resolver } from './target'
 
@@ -22,6 +22,7 @@ export class WebhookEndpoints {
 
   async create(opts: { userId: string; communityId: string; input: CreateEndpointInput }): Promise<EndpointView & { secret: string }> {
     await this.deps.permissions.requireCommunity(opts.userId, opts.communityId, 'manage_webhooks')
+    checkEventFilters(opts.input.events)
     const url = await this.checkUrl(opts.input.url)
     const secret = newSigningSecret()
     const [row] = await this.deps.db
@@ -56,6 +57,7 @@ export class WebhookEndpoints {
   async update(opts: { userId: string; endpointId: string; input: UpdateEndpointInput }): Promise<EndpointView> {
     await this.requireManaged(opts.userId, opts.endpointId)
     const { input } = opts
+    if (input.events) checkEventFilters(input.events)
     const url = input.url === undefined ? undefined : await this.checkUrl(input.url)
     const [row] = await this.deps.db
       .update(webhookEndpoints)

@@ -1,22 +1,28 @@
 import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { incomingWebhooks } from '../../db/schema'
+import { AppError } from '../../lib/errors'
 import { sha256 } from '../../lib/ids'
+import type { Logger } from '../../lib/log'
+import type { MessageService } from '../messages/service'
 import type { IncomingJob } from './incoming'
 import { clip, githubMessage, jsonMessage, stripeMessage } from './render'
 
-/**
- * Posts a message into a room as an incoming hook (the room actor, wired by the app).
- * Idempotent by `nonce`: posting one event twice shows one message.
- */
-export type PostMessage = (input: { roomId: string; hookId: string; name: string; body: string; nonce: string }) => Promise<void>
-
 export interface HookPosterDeps {
   db: Database
-  postMessage: PostMessage
+  log: Logger
+  messages: Pick<MessageService, 'send'>
 }
 
-/** The `incoming` job: a verified event becomes a message in the hook's room. */
+/** Refusals that a retry cannot change: the bot was removed, or may no longer send there. */
+const PERMANENT = new Set(['not_found', 'missing_permission', 'forbidden', 'banned', 'validation_failed'])
+
+/**
+ * The `webhooks.incoming` job of the `api` queue: a verified event becomes a message in the
+ * hook's room, sent by the hook's bot through the messages api (permission check, room
+ * actor) with the event's id as the nonce — the room actor's (room, author, nonce)
+ * uniqueness makes a redelivered event one message.
+ */
 export class HookPoster {
   constructor(private readonly deps: HookPosterDeps) {}
 
@@ -24,8 +30,13 @@ export class HookPoster {
     const [hook] = await this.deps.db.select().from(incomingWebhooks).where(eq(incomingWebhooks.id, job.hookId))
     // Deleted or turned off after it was queued: its events go nowhere.
     if (!hook?.enabled) return 'dropped'
-    const { name, body } = render(job, hook.name)
-    await this.deps.postMessage({ roomId: hook.roomId, hookId: hook.id, name, body, nonce: nonceOf(job.eventId) })
+    try {
+      await this.deps.messages.send(hook.botUserId, hook.roomId, { nonce: nonceOf(job.eventId), body: render(job) })
+    } catch (err) {
+      if (!(err instanceof AppError) || !PERMANENT.has(err.code)) throw err
+      this.deps.log.warn('an incoming hook could not post into its room', { hookId: hook.id, roomId: hook.roomId, code: err.code })
+      return 'dropped'
+    }
     return 'posted'
   }
 }
@@ -33,17 +44,27 @@ export class HookPoster {
 /** Message nonces are at most 64 characters; longer sender ids are hashed. */
 export const nonceOf = (eventId: string) => (eventId.length <= 64 ? eventId : sha256(eventId).slice(0, 64))
 
-function render(job: IncomingJob, hookName: string): { name: string; body: string } {
+/**
+ * The message text. A hook never mentions everyone (`@everyone`, `@here` are defused);
+ * a provider's text (GitHub logins, JSON) mentions nobody, since its names are not this
+ * community's. A token hook's own `@name` mentions stay.
+ */
+function render(job: IncomingJob): string {
   if (job.verify === 'token') {
-    const parsed = JSON.parse(job.body) as { body: string; username?: string }
-    return { name: parsed.username?.trim() || hookName, body: clip(parsed.body) }
+    const parsed = JSON.parse(job.body) as { body: string }
+    return defuse(clip(parsed.body), /(^|\s)@(?=(everyone|here)\b)/g)
   }
   const payload = parsePayload(job.body)
-  if (payload === undefined) return { name: hookName, body: clip(job.body) }
-  if (job.verify === 'github') return { name: hookName, body: githubMessage(job.eventType, payload as Record<string, unknown>) }
-  if (job.verify === 'stripe') return { name: hookName, body: stripeMessage(payload as Record<string, unknown>) }
-  return { name: hookName, body: jsonMessage(payload) }
+  let text: string
+  if (payload === undefined) text = clip(job.body)
+  else if (job.verify === 'github') text = githubMessage(job.eventType, payload as Record<string, unknown>)
+  else if (job.verify === 'stripe') text = stripeMessage(payload as Record<string, unknown>)
+  else text = jsonMessage(payload)
+  return defuse(text.replace(/<@(?=[0-9a-f-]{36}>)/gi, '<@\u200b'), /(^|\s)@(?=[A-Za-z0-9_])/g)
 }
+
+/** A zero-width space after the `@` of each match: shown the same, parsed as no mention. */
+const defuse = (text: string, at: RegExp) => clip(text.replace(at, '$1@\u200b'))
 
 /** JSON, or GitHub's form encoding (`payload=<json>`); undefined when it is neither. */
 function parsePayload(body: string): unknown {

@@ -1,15 +1,25 @@
 import { Value } from '@sinclair/typebox/value'
-import { asc, eq } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { WebhooksConfig } from '../../config'
 import type { Database } from '../../db/client'
-import { incomingWebhooks, type IncomingVerifier, type IncomingWebhookRow } from '../../db/schema'
+import {
+  communityMembers,
+  incomingWebhooks,
+  overwrites,
+  roomMembers,
+  users,
+  type IncomingVerifier,
+  type IncomingWebhookRow,
+} from '../../db/schema'
+import type { Tx } from '../../db/tx'
 import { AppError, notFound } from '../../lib/errors'
 import { parseClientJson } from '../../lib/input'
 import { isUuid, newId, randomToken, sha256 } from '../../lib/ids'
 import type { RateLimiter } from '../../lib/rate-limit'
 import type { Redis } from '../../lib/redis'
-import type { JobRunner } from '../../jobs/runner'
+import type { JobQueues } from '../../jobs/producer'
 import { jobId } from '../../jobs/queues'
+import { Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 import { TokenHookBody, toIncomingView, type IncomingHookView } from './model'
 import { newSigningSecret, safeEqual, signingKey } from './signing'
@@ -29,12 +39,21 @@ export interface IncomingHooksDeps {
   db: Database
   redis: Redis
   rateLimiter: RateLimiter
-  permissions: Pick<PermissionService, 'requireRoom'>
-  jobs: Pick<JobRunner, 'enqueue'>
+  permissions: Pick<PermissionService, 'requireRoom' | 'mutate'>
+  jobs: Pick<JobQueues, 'enqueue'>
   config: Pick<WebhooksConfig, 'publicUrl' | 'incomingRate' | 'incomingMaxBytes' | 'incomingToleranceSeconds' | 'incomingReplaySeconds'>
 }
 
 const verifiers = { standard: verifyStandard, github: verifyGithub, stripe: verifyStripe }
+
+/** The job of the `api` queue that posts a verified event into its room (run where the room actors are). */
+export const INCOMING_JOB = 'webhooks.incoming'
+
+/** A hook's bot: its username (never one a person can register: `-` is not allowed there, nor can it be @mentioned). */
+export const botUsername = (hookId: string) => `hook-${hookId}`
+
+/** What a hook's bot may do in the hook's room, whatever the room's other settings. */
+const BOT_ALLOW = Perm.view | Perm.send
 
 // The ingress keeps hooks it read for a moment (a busy hook costs no database read per
 // request). A change made on this node is seen at once; one made on another node within
@@ -48,6 +67,11 @@ export class IncomingHooks {
 
   constructor(private readonly deps: IncomingHooksDeps) {}
 
+  /**
+   * A hook and its bot: a user named after the hook (its messages' author), made a member
+   * of the community with a member overwrite on the room allowing view and send (and a
+   * member of the room when it is private). The bot has no password anyone knows.
+   */
   async create(opts: {
     userId: string
     roomId: string
@@ -56,25 +80,44 @@ export class IncomingHooks {
     origin: string
   }): Promise<IncomingHookView & { url: string; secret?: string }> {
     const { placement } = await this.deps.permissions.requireRoom(opts.userId, opts.roomId, 'manage_webhooks')
-    if (!placement.communityId) throw new AppError('invalid_target', 'incoming webhooks post into community rooms, not DMs')
+    const communityId = placement.communityId
+    if (!communityId) throw new AppError('invalid_target', 'incoming webhooks post into community rooms, not DMs')
     const verify = opts.input.verify ?? 'token'
     const secret = verify === 'token' ? undefined : this.secretFor(verify, opts.input.secret)
     const token = randomToken(24)
-    const [row] = await this.deps.db
-      .insert(incomingWebhooks)
-      .values({
-        id: newId(),
-        roomId: opts.roomId,
-        communityId: placement.communityId,
-        name: opts.input.name.trim(),
-        verify,
-        tokenHash: sha256(token),
-        secret,
-        createdBy: opts.userId,
-      })
-      .returning()
+    const id = newId()
+    const botUserId = newId()
+    const name = opts.input.name.trim()
+    // A hash of a secret nobody keeps: the bot can never sign in (bcrypt at its lowest cost is enough for 32 random bytes).
+    const passwordHash = await Bun.password.hash(randomToken(32), { algorithm: 'bcrypt', cost: 4 })
+    const row = await this.deps.permissions.mutate({
+      actorId: opts.userId,
+      scopes: [communityId],
+      fn: async (tx) => {
+        const username = botUsername(id)
+        await tx.insert(users).values({ id: botUserId, username, email: `${username}@hooks.invalid`, passwordHash, displayName: name })
+        await tx.insert(communityMembers).values({ communityId, userId: botUserId, nickname: name })
+        await tx.insert(overwrites).values({
+          id: newId(),
+          communityId,
+          roomId: opts.roomId,
+          subjectKind: 'member',
+          subjectId: botUserId,
+          allow: BOT_ALLOW,
+          deny: 0n,
+        })
+        if (placement.kind === 'private') {
+          await tx.insert(roomMembers).values({ roomId: opts.roomId, userId: botUserId, communityId, addedBy: opts.userId })
+        }
+        const [created] = await tx
+          .insert(incomingWebhooks)
+          .values({ id, roomId: opts.roomId, communityId, name, verify, tokenHash: sha256(token), secret, botUserId, createdBy: opts.userId })
+          .returning()
+        return created!
+      },
+    })
     const base = this.deps.config.publicUrl ?? opts.origin
-    return { ...toIncomingView(row!), url: `${base}/v1/hooks/${row!.id}/${token}`, ...(secret ? { secret } : {}) }
+    return { ...toIncomingView(row), url: `${base}/v1/hooks/${row.id}/${token}`, ...(secret ? { secret } : {}) }
   }
 
   async list(opts: { userId: string; roomId: string }): Promise<IncomingHookView[]> {
@@ -83,25 +126,45 @@ export class IncomingHooks {
     return rows.map(toIncomingView)
   }
 
+  /** Renames a hook (and its bot) or turns it on or off. */
   async update(opts: { userId: string; hookId: string; input: { name?: string; enabled?: boolean } }): Promise<IncomingHookView> {
-    await this.requireManaged(opts.userId, opts.hookId)
-    const [row] = await this.deps.db
-      .update(incomingWebhooks)
-      .set({
-        ...(opts.input.name === undefined ? {} : { name: opts.input.name.trim() }),
-        ...(opts.input.enabled === undefined ? {} : { enabled: opts.input.enabled }),
-        updatedAt: new Date(),
-      })
-      .where(eq(incomingWebhooks.id, opts.hookId))
-      .returning()
+    const hook = await this.requireManaged(opts.userId, opts.hookId)
+    const name = opts.input.name?.trim()
+    const row = await this.deps.db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(incomingWebhooks)
+        .set({
+          ...(name === undefined ? {} : { name }),
+          ...(opts.input.enabled === undefined ? {} : { enabled: opts.input.enabled }),
+          updatedAt: new Date(),
+        })
+        .where(eq(incomingWebhooks.id, opts.hookId))
+        .returning()
+      if (updated && name !== undefined) {
+        await tx.update(users).set({ displayName: name, updatedAt: new Date() }).where(eq(users.id, hook.botUserId))
+        await tx
+          .update(communityMembers)
+          .set({ nickname: name })
+          .where(and(eq(communityMembers.communityId, hook.communityId), eq(communityMembers.userId, hook.botUserId)))
+      }
+      return updated
+    })
     this.cache.delete(opts.hookId)
     if (!row) throw notFound('incoming webhook')
     return toIncomingView(row)
   }
 
+  /** Deletes a hook; its bot leaves the community (the user stays: it wrote the hook's messages). */
   async remove(opts: { userId: string; hookId: string }): Promise<void> {
-    await this.requireManaged(opts.userId, opts.hookId)
-    await this.deps.db.delete(incomingWebhooks).where(eq(incomingWebhooks.id, opts.hookId))
+    const hook = await this.requireManaged(opts.userId, opts.hookId)
+    await this.deps.permissions.mutate({
+      actorId: opts.userId,
+      scopes: [hook.communityId],
+      fn: async (tx) => {
+        await tx.delete(incomingWebhooks).where(eq(incomingWebhooks.id, hook.id))
+        await removeBot(tx, hook)
+      },
+    })
     this.cache.delete(opts.hookId)
   }
 
@@ -124,7 +187,8 @@ export class IncomingHooks {
     }
     const job: IncomingJob = { hookId: hook.id, eventId: verified.eventId, verify: hook.verify, eventType: verified.eventType, body }
     try {
-      await this.deps.jobs.enqueue({ queue: 'webhooks', name: 'incoming', data: job, jobId: jobId('hook', hook.id, sha256(verified.eventId).slice(0, 32)) })
+      // The `api` queue: posting needs the room actors, which only API processes have.
+      await this.deps.jobs.enqueue({ queue: 'api', name: INCOMING_JOB, data: job, jobId: jobId('hook', hook.id, sha256(verified.eventId).slice(0, 32)) })
     } catch (err) {
       // Not queued, so not seen: the sender's retry must get through.
       if (verified.replayable !== false) await this.deps.redis.client.del(seenKey).catch(() => {})
@@ -152,7 +216,7 @@ export class IncomingHooks {
     if (hook.verify === 'token') {
       const parsed = parseClientJson(body)
       if (!Value.Check(TokenHookBody, parsed)) {
-        throw new AppError('validation_failed', 'the body is {body: string (1..4000), username?: string (1..80)}')
+        throw new AppError('validation_failed', 'the body is {body: string (1..4000)}')
       }
       // The token is the check; a sender that names its event (Idempotency-Key) is deduplicated by it.
       const key = headers.get('idempotency-key')
@@ -194,6 +258,13 @@ export class IncomingHooks {
     }
     return row
   }
+}
+
+/** The bot of a deleted hook leaves the community and the room. */
+async function removeBot(tx: Tx, hook: Pick<IncomingWebhookRow, 'communityId' | 'roomId' | 'botUserId'>) {
+  await tx.delete(overwrites).where(and(eq(overwrites.roomId, hook.roomId), eq(overwrites.subjectKind, 'member'), eq(overwrites.subjectId, hook.botUserId)))
+  await tx.delete(roomMembers).where(and(eq(roomMembers.communityId, hook.communityId), eq(roomMembers.userId, hook.botUserId)))
+  await tx.delete(communityMembers).where(and(eq(communityMembers.communityId, hook.communityId), eq(communityMembers.userId, hook.botUserId)))
 }
 
 /** The raw body as text, refused past `max` bytes whatever Content-Length says. */

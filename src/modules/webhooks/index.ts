@@ -1,9 +1,21 @@
-import { Elysia, t } from 'elysia'
-import { Id } from '../../lib/model'
-import type { authGuard } from '../auth/guard'
-import type { WebhookDeliveries } from './deliveries'
-import type { WebhookEndpoints } from './endpoints'
-import type { IncomingHooks } from './incoming'
+import { Elysia } from 'elysia'
+import type { Config } from '../../config'
+import type { Database } from '../../db/client'
+import { defineFeature } from '../../feature'
+import type { JobRunner } from '../../jobs/runner'
+import { RAW_BODY } from '../../lib/json-body'
+import type { Logger } from '../../lib/log'
+import { IdParams } from '../../lib/model'
+import type { RateLimiter } from '../../lib/rate-limit'
+import type { Redis } from '../../lib/redis'
+import type { SignedIn } from '../auth/guard'
+import type { MessageService } from '../messages/service'
+import type { PermissionService } from '../permissions/service'
+import { WebhookDeliveries } from './deliveries'
+import { WebhookEndpoints } from './endpoints'
+import { webhookReactions } from './events'
+import { HookPoster } from './hook-poster'
+import { INCOMING_JOB, IncomingHooks, type IncomingJob } from './incoming'
 import {
   Accepted,
   CreatedEndpoint,
@@ -11,9 +23,13 @@ import {
   CreateEndpointBody,
   CreateIncomingBody,
   DeliveryPage,
+  DeliveryParams,
   DeliveryQuery,
   Endpoint,
   EndpointList,
+  EVENT_TYPES,
+  EventTypeList,
+  HookParams,
   IncomingHook,
   IncomingHookList,
   RecoverBody,
@@ -22,41 +38,99 @@ import {
   UpdateEndpointBody,
   UpdateIncomingBody,
 } from './model'
+import { webhookProcessors } from './processors'
+import { resolverFor } from './target'
+
+export interface WebhooksDeps {
+  db: Database
+  redis: Redis
+  log: Logger
+  rateLimiter: RateLimiter
+  config: Pick<Config, 'webhooks'>
+  jobs: Pick<JobRunner, 'enqueue' | 'enqueueBulk' | 'queues'>
+  permissions: PermissionService
+  signedIn: SignedIn
+  /** Incoming hooks post through it, as their bots. */
+  messages: Pick<MessageService, 'send'>
+}
+
+/** What tests and tools may reach: the services behind the routes. */
+export interface WebhooksApi {
+  endpoints: WebhookEndpoints
+  deliveries: WebhookDeliveries
+  incoming: IncomingHooks
+}
+
+const RESUME_EVERY_MS = 5 * 60_000
+const PRUNE_EVERY_MS = 86_400_000
+
+/**
+ * Webhooks. Outgoing: every committed domain event of a community (the `*` reaction)
+ * becomes signed deliveries to the endpoints whose filter takes it, attempted in the
+ * worker threads on their own retry schedule; an endpoint Hearth turns off is a
+ * `webhook.disabled` event whose reaction notifies the community's managers. Incoming:
+ * the ingress verifies and queues on the `api` queue (202), and an API process's main
+ * thread posts the event into the room as the hook's bot (through `messages`).
+ */
+export const webhooksFeature = defineFeature<WebhooksDeps, { webhooks: WebhooksApi }>({
+  name: 'webhooks',
+  processors: { webhooks: webhookProcessors },
+  reactions: webhookReactions,
+  build: (deps) => {
+    const config = deps.config.webhooks
+    const resolve = resolverFor(config.dnsServers)
+    const endpoints = new WebhookEndpoints({ db: deps.db, permissions: deps.permissions, config, resolve })
+    const deliveries = new WebhookDeliveries({ db: deps.db, jobs: deps.jobs, endpoints })
+    const incoming = new IncomingHooks({ ...deps, config })
+    const poster = new HookPoster(deps)
+    return {
+      routes: webhooksRoutes({ signedIn: deps.signedIn, endpoints, deliveries, incoming }),
+      apiJobs: { [INCOMING_JOB]: (data: IncomingJob) => poster.post(data) },
+      api: { webhooks: { endpoints, deliveries, incoming } },
+      async start() {
+        // Repeatable jobs (one schedule across the cluster: the scheduler id is fixed).
+        const queue = deps.jobs.queues.webhooks
+        await queue.upsertJobScheduler('webhooks.resume-overdue', { every: RESUME_EVERY_MS }, { name: 'resume-overdue', data: {} })
+        await queue.upsertJobScheduler('webhooks.prune', { every: PRUNE_EVERY_MS }, { name: 'prune', data: {} })
+      },
+    }
+  },
+})
 
 export interface WebhooksRoutesDeps {
-  signedIn: () => ReturnType<typeof authGuard>
+  signedIn: SignedIn
   endpoints: WebhookEndpoints
   deliveries: WebhookDeliveries
   incoming: IncomingHooks
 }
 
 const security = [{ bearer: [] }]
-// src/app.ts RAW_BODY: the app's body parser leaves the bytes of a route marked so to the route.
-const RAW_BODY = 'x-raw-body'
-const IdParams = t.Object({ id: Id })
 
 /** The public ingress of incoming hooks: no session, the URL's token (and a signature) is the credential. */
-export const hookIngressRoutes = (deps: Pick<WebhooksRoutesDeps, 'incoming'>) =>
+const hookIngressRoutes = (deps: Pick<WebhooksRoutesDeps, 'incoming'>) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['webhooks'] } }).post(
     '/hooks/:id/:token',
     async ({ params, request, status }) => status(202, await deps.incoming.receive({ hookId: params.id, token: params.token, request })),
     {
-      // The signature covers the raw bytes: nothing may parse the body before the verifier reads it.
-      parse: 'none',
-      params: t.Object({ id: t.String({ maxLength: 64 }), token: t.String({ maxLength: 128 }) }),
+      params: HookParams,
       response: { 202: Accepted },
       detail: {
         summary:
-          'Post into a room: {body, username?} with verify=token, or the provider\'s own signed event (Standard Webhooks, GitHub, Stripe); 202 once checked and queued',
+          "Post into a room as the hook's bot: {body} with verify=token, or the provider's own signed event (Standard Webhooks, GitHub, Stripe); 202 once checked and queued",
+        // The signature covers the raw bytes: the app's body parser leaves them to the verifier.
         [RAW_BODY]: true,
       },
     },
   )
 
 /** Managing outgoing endpoints and incoming hooks (`manage_webhooks`). */
-export const webhookManagementRoutes = (deps: WebhooksRoutesDeps) =>
+const webhookManagementRoutes = (deps: WebhooksRoutesDeps) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['webhooks'], security } })
     .use(deps.signedIn())
+    .get('/webhooks/event-types', () => ({ types: Object.entries(EVENT_TYPES).map(([type, description]) => ({ type, description })) }), {
+      response: { 200: EventTypeList },
+      detail: { summary: 'The event types an endpoint can subscribe to (by name, `prefix.*`, or `*`)' },
+    })
     .post(
       '/communities/:id/webhooks',
       async ({ user, params, body, status }) =>
@@ -117,7 +191,7 @@ export const webhookManagementRoutes = (deps: WebhooksRoutesDeps) =>
       async ({ user, params, status }) =>
         status(202, await deps.deliveries.retry({ userId: user.id, endpointId: params.id, deliveryId: params.deliveryId })),
       {
-        params: t.Object({ id: Id, deliveryId: Id }),
+        params: DeliveryParams,
         response: { 202: Accepted },
         detail: { summary: 'Send one delivery again now (same webhook-id)' },
       },
@@ -169,4 +243,4 @@ export const webhookManagementRoutes = (deps: WebhooksRoutesDeps) =>
     )
 
 /** Both: the ingress (public) and the management routes (signed in). */
-export const webhooksRoutes = (deps: WebhooksRoutesDeps) => new Elysia().use(hookIngressRoutes(deps)).use(webhookManagementRoutes(deps))
+const webhooksRoutes = (deps: WebhooksRoutesDeps) => new Elysia().use(hookIngressRoutes(deps)).use(webhookManagementRoutes(deps))

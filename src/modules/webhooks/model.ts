@@ -1,9 +1,49 @@
 import { t, type Static } from 'elysia'
 import type { IncomingWebhookRow, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../../db/schema'
-import { iso } from '../../lib/model'
+import type { DomainEventType } from '../../domain-events/types'
+import { AppError } from '../../lib/errors'
+import { Id, iso } from '../../lib/model'
+
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    /** Hearth turned an outgoing endpoint off: it answered 410 (`gone`) or failed everything for days (`failing`). */
+    'webhook.disabled': { endpointId: string; url: string; reason: 'gone' | 'failing' }
+  }
+}
+
+/**
+ * Every domain event an endpoint can subscribe to, with what it means. Typed by the
+ * event map: an event type added anywhere fails to compile until it is described here
+ * (and so becomes deliverable by name).
+ */
+export const EVENT_TYPES: Record<DomainEventType, string> = {
+  'message.created': 'a message was sent in a room of the community',
+  'message.updated': 'a message was edited',
+  'message.deleted': 'a message was deleted',
+  'member.joined': 'someone joined the community',
+  'member.left': 'someone left the community or was removed from it',
+  'room.created': 'a room was created',
+  'room.updated': 'a room was renamed, moved or changed',
+  'webhook.disabled': 'Hearth turned one of the community\'s endpoints off (it answered 410, or failed for days)',
+}
 
 /** `message.created`, `message.*` or `*`. */
 export const EventFilter = t.String({ pattern: '^(\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*(\\.\\*)?)$', maxLength: 100 })
+
+/** Refuses filters that can match no event: each is `*`, a known type, or `prefix.*` of a known type. */
+export function checkEventFilters(filters: string[]): void {
+  const known = Object.keys(EVENT_TYPES)
+  const unknown = filters.filter(
+    (f) => f !== '*' && !(f.endsWith('.*') ? known.some((type) => type.startsWith(f.slice(0, -1))) : known.includes(f)),
+  )
+  if (unknown.length) {
+    throw new AppError('validation_failed', `no event matches ${unknown.map((f) => `"${f}"`).join(', ')}; see GET /v1/webhooks/event-types`, {
+      details: { field: 'events', unknown },
+    })
+  }
+}
+
+export const EventTypeList = t.Object({ types: t.Array(t.Object({ type: t.String(), description: t.String() })) })
 
 export const EndpointUrl = t.String({ minLength: 8, maxLength: 2000, description: 'https URL of the receiver' })
 
@@ -86,6 +126,8 @@ export const DeliveryPage = t.Object({ deliveries: t.Array(Delivery), nextCursor
 export const RecoverBody = t.Object({ since: t.String({ format: 'date-time', maxLength: 40 }) }, { additionalProperties: false })
 
 export const Accepted = t.Object({ id: t.String() })
+export const DeliveryParams = t.Object({ id: Id, deliveryId: Id })
+export const HookParams = t.Object({ id: t.String({ maxLength: 64 }), token: t.String({ maxLength: 128 }) })
 export const Recovered = t.Object({ count: t.Integer() })
 
 export const VerifyMode = t.Union([t.Literal('token'), t.Literal('standard'), t.Literal('github'), t.Literal('stripe')])
@@ -109,6 +151,8 @@ export const IncomingHook = t.Object({
   id: t.String(),
   roomId: t.String(),
   name: t.String(),
+  /** The user its messages are authored by (named after the hook). */
+  botUserId: t.String(),
   verify: VerifyMode,
   enabled: t.Boolean(),
   createdAt: t.String({ format: 'date-time' }),
@@ -121,10 +165,9 @@ export const CreatedIncomingHook = t.Composite([
 
 export const IncomingHookList = t.Object({ hooks: t.Array(IncomingHook) })
 
-/** The body of a `verify: token` hook. */
+/** The body of a `verify: token` hook (other fields are ignored: the author is the hook's bot). */
 export const TokenHookBody = t.Object({
   body: t.String({ minLength: 1, maxLength: 4000 }),
-  username: t.Optional(t.String({ minLength: 1, maxLength: 80 })),
 })
 
 export type EndpointView = Static<typeof Endpoint>
@@ -172,6 +215,7 @@ export const toIncomingView = (row: IncomingWebhookRow): IncomingHookView => ({
   id: row.id,
   roomId: row.roomId,
   name: row.name,
+  botUserId: row.botUserId,
   verify: row.verify,
   enabled: row.enabled,
   createdAt: iso(row.createdAt)!,

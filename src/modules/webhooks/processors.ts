@@ -1,46 +1,39 @@
-import type { WebhooksConfig } from '../../config'
-import type { Database } from '../../db/client'
-import type { ProcessorTable } from '../../jobs/processors'
-import type { JobRunner } from '../../jobs/runner'
-import type { Logger } from '../../lib/log'
-import type { Redis } from '../../lib/redis'
+import type { JobContext, Processor } from '../../jobs/processors'
 import { pruneDeliveries } from './deliveries'
-import { DeliveryDispatcher, type AttemptJob, type WebhookAlerts } from './dispatcher'
-import { HookPoster, type PostMessage } from './hook-poster'
-import type { IncomingJob } from './incoming'
-import { systemResolver, type Resolver } from './target'
+import { DeliveryDispatcher, type AttemptJob } from './dispatcher'
+import { resolverFor, type Resolver } from './target'
 
-export interface WebhookJobsDeps {
-  db: Database
-  redis: Redis
-  log: Logger
-  jobs: Pick<JobRunner, 'enqueue' | 'enqueueBulk'>
-  config: WebhooksConfig
-  /** Tells a community's managers that an endpoint was turned off (410, or failing for days). */
-  alerts: WebhookAlerts
-  /** Posts an incoming hook's message into its room (the room actor), idempotent by nonce. */
-  postMessage: PostMessage
-  resolve?: Resolver
-  /** Extra trusted certificate authorities (PEM) for https receivers. */
-  ca?: string
+/** One resolver per list of DNS servers, per thread. */
+const resolvers = new Map<string, Resolver>()
+function resolverOf(servers: string[]): Resolver {
+  const key = servers.join(',')
+  let resolver = resolvers.get(key)
+  if (!resolver) resolvers.set(key, (resolver = resolverFor(servers)))
+  return resolver
 }
 
+const dispatcherFor = (ctx: JobContext) =>
+  new DeliveryDispatcher({
+    db: ctx.db,
+    redis: ctx.redis,
+    log: ctx.log,
+    jobs: ctx.jobs,
+    config: ctx.config.webhooks,
+    resolve: resolverOf(ctx.config.webhooks.dnsServers),
+  })
+
+/** Finished deliveries are kept this many days unless the job says otherwise. */
+export const PRUNE_AFTER_DAYS = 30
+
 /**
- * The `webhooks` queue's jobs:
- * - `deliver` {deliveryId, attempt}: one attempt of an outgoing delivery (schedules the next itself);
- * - `incoming` (IncomingJob): a verified incoming event becomes a message in its room;
- * - `resume-overdue`: re-queues attempts a crash left without a job (run it every few minutes);
- * - `prune` {days?}: deletes finished deliveries older than `days` (30) (run it daily).
+ * The `webhooks` queue, run in the worker threads:
+ * - `deliver` {deliveryId, attempt}: one attempt of an outgoing delivery (it schedules the next itself);
+ * - `resume-overdue`: re-queues attempts a crash left without a job (every 5 minutes, see the feature's start);
+ * - `prune` {days?}: deletes finished deliveries older than `days` (daily).
  */
-export function webhookProcessors(deps: WebhookJobsDeps): ProcessorTable {
-  const dispatcher = new DeliveryDispatcher({ ...deps, resolve: deps.resolve ?? systemResolver })
-  const poster = new HookPoster(deps)
-  return {
-    webhooks: {
-      deliver: (data: AttemptJob) => dispatcher.attempt(data),
-      incoming: (data: IncomingJob) => poster.post(data),
-      'resume-overdue': () => dispatcher.resumeOverdue(),
-      prune: (data: { days?: number }) => pruneDeliveries(deps.db, new Date(Date.now() - (data?.days ?? 30) * 86_400_000)),
-    },
-  }
+export const webhookProcessors: Record<string, Processor> = {
+  deliver: (data: AttemptJob, ctx) => dispatcherFor(ctx).attempt(data),
+  'resume-overdue': (_data, ctx) => dispatcherFor(ctx).resumeOverdue(),
+  prune: (data: { days?: number } | undefined, ctx) =>
+    pruneDeliveries(ctx.db, new Date(Date.now() - (data?.days ?? PRUNE_AFTER_DAYS) * 86_400_000)),
 }

@@ -1,9 +1,25 @@
+import { promises as dns } from 'node:dns'
 import { addressFamily, classifyAddress, isAllowedAddress, type AddressKind } from './address'
 
-/** The addresses a host name resolves to. Injectable, so tests can play a rebinding DNS server. */
+/** The addresses a host name resolves to. */
 export type Resolver = (hostname: string) => Promise<string[]>
 
 export const systemResolver: Resolver = async (hostname) => (await Bun.dns.lookup(hostname)).map((a) => a.address)
+
+/**
+ * A resolver asking the given DNS servers (WEBHOOK_DNS_SERVERS) for A and AAAA records,
+ * with no cache of its own; the system's resolver when none are given.
+ */
+export function resolverFor(servers: string[]): Resolver {
+  if (servers.length === 0) return systemResolver
+  const resolver = new dns.Resolver({ timeout: 2000, tries: 2 })
+  resolver.setServers(servers)
+  const none = () => [] as string[]
+  return async (hostname) => {
+    const [v4, v6] = await Promise.all([resolver.resolve4(hostname).catch(none), resolver.resolve6(hostname).catch(none)])
+    return [...v4, ...v6]
+  }
+}
 
 export interface TargetPolicy {
   allowHttp: boolean
