@@ -1,7 +1,11 @@
 import { describe, expect, test } from 'bun:test'
 import { classifyAddress } from '../../../src/modules/webhooks/address'
-import { checkTarget, UnsafeTargetError } from '../../../src/modules/webhooks/target'
+import { checkTarget, resolverFor, UnsafeTargetError } from '../../../src/modules/webhooks/target'
 import { TestDns } from './harness'
+
+// Names are resolved by a DNS server the test plays, through the resolver WEBHOOK_DNS_SERVERS configures.
+const dns = await TestDns.start()
+const resolve = resolverFor([dns.server])
 
 describe('classifyAddress', () => {
   test.each([
@@ -53,9 +57,9 @@ describe('classifyAddress', () => {
 
 describe('checkTarget', () => {
   const strict = { allowHttp: false, allowLoopback: false }
-  const reason = async (url: string, policy = strict, dns = new TestDns()) => {
+  const reason = async (url: string, policy = strict) => {
     try {
-      await checkTarget(url, policy, dns.resolve)
+      await checkTarget(url, policy, resolve)
       return 'accepted'
     } catch (err) {
       if (err instanceof UnsafeTargetError) return err.reason
@@ -64,9 +68,8 @@ describe('checkTarget', () => {
   }
 
   test('a host answering a public address is accepted, with that address to connect to', async () => {
-    const dns = new TestDns()
     dns.set('hooks.example.com', ['93.184.216.34'])
-    const target = await checkTarget('https://hooks.example.com/in?x=1', strict, dns.resolve)
+    const target = await checkTarget('https://hooks.example.com/in?x=1', strict, resolve)
     expect(target.address).toBe('93.184.216.34')
     expect(target.url.host).toBe('hooks.example.com')
   })
@@ -96,9 +99,13 @@ describe('checkTarget', () => {
   })
 
   test('a host with one private address among public ones is refused', async () => {
-    const dns = new TestDns()
     dns.set('mixed.example.com', ['93.184.216.34', '10.0.0.5'])
-    expect(await reason('https://mixed.example.com/', strict, dns)).toBe('private')
+    expect(await reason('https://mixed.example.com/', strict)).toBe('private')
+  })
+
+  test('IPv6 answers are checked too', async () => {
+    dns.set('six.example.com', ['2606:2800:220:1::1', 'fd00::1'])
+    expect(await reason('https://six.example.com/', strict)).toBe('private')
   })
 
   test('a host that does not resolve is refused', async () => {

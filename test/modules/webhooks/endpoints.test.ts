@@ -5,7 +5,8 @@ import { registerUser } from '../../helpers/http'
 import { startWebhooksApp } from './harness'
 
 const receiverUrl = 'http://127.0.0.1:9/hook'
-const h = await startWebhooksApp()
+// Only requests: no job worker threads.
+const h = await startWebhooksApp({}, { jobs: false })
 const w = await newCommunity(h.http)
 const manager = await w.join()
 const member = await w.join()
@@ -53,6 +54,29 @@ describe('outgoing endpoints', () => {
 
   test('an event filter that is not a type, a prefix or * is refused', async () => {
     expect((await create(manager, { url: receiverUrl, events: ['Message Created'] })).status).toBe(422)
+  })
+
+  test('an event filter naming no known event is refused, and says which', async () => {
+    const res = await create(manager, { url: receiverUrl, events: ['message.created', 'message.exploded', 'nothing.*'] })
+    expect(res.status).toBe(422)
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', details: { field: 'events', unknown: ['message.exploded', 'nothing.*'] } })
+  })
+
+  test('a PATCH to an unknown event filter is refused too', async () => {
+    const id = ok(await create(manager), 201).body.id
+    expect((await h.http.patch(`/v1/webhooks/${id}`, { events: ['member.exploded'] }, w.as(manager))).status).toBe(422)
+  })
+
+  test('known types, their prefixes and * are accepted', async () => {
+    const events = ['message.created', 'member.*', 'room.*', 'webhook.disabled', '*']
+    expect(ok(await create(manager, { url: receiverUrl, events }), 201).body.events).toEqual(events)
+  })
+
+  test('the event types are listed with what they mean', async () => {
+    const { types } = ok(await h.http.get('/v1/webhooks/event-types', w.as(member))).body
+    const names = types.map((t: { type: string }) => t.type)
+    expect(names).toEqual(expect.arrayContaining(['message.created', 'message.updated', 'message.deleted', 'member.joined', 'member.left', 'room.created', 'room.updated', 'webhook.disabled']))
+    expect(types.every((t: { description: string }) => t.description.length > 0)).toBe(true)
   })
 
   test('an endpoint URL with a fragment keeps no fragment', async () => {
@@ -172,6 +196,7 @@ describe('documentation', () => {
       ['/v1/webhooks/{id}/recover', 'post'],
       ['/v1/rooms/{id}/incoming-webhooks', 'post'],
       ['/v1/hooks/{id}/{token}', 'post'],
+      ['/v1/webhooks/event-types', 'get'],
     ] as const
     for (const [path, method] of paths) expect(doc.paths[path]?.[method]?.summary).toBeString()
   })
@@ -192,5 +217,21 @@ describe('settings', () => {
     expect(loadConfig({}).webhooks.retryScheduleMs).toEqual([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000])
     expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '100ms,2s' }).webhooks.retryScheduleMs).toEqual([100, 2000])
     expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: 'soon' })).toThrow(ConfigError)
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: 'none' }).webhooks.retryScheduleMs).toEqual([])
+  })
+
+  test('WEBHOOK_DNS_SERVERS reads addresses with optional ports', () => {
+    expect(loadConfig({}).webhooks.dnsServers).toEqual([])
+    expect(loadConfig({ WEBHOOK_DNS_SERVERS: '10.0.0.2, 10.0.0.3:5353,[fd00::53]:53' }).webhooks.dnsServers).toEqual([
+      '10.0.0.2',
+      '10.0.0.3:5353',
+      '[fd00::53]:53',
+    ])
+    expect(() => loadConfig({ WEBHOOK_DNS_SERVERS: 'dns.example.com' })).toThrow(ConfigError)
+    expect(() => loadConfig({ WEBHOOK_DNS_SERVERS: '10.0.0.2:99999' })).toThrow(ConfigError)
+  })
+
+  test('WEBHOOK_CA_CERTS must be PEM certificates', () => {
+    expect(() => loadConfig({ WEBHOOK_CA_CERTS: 'not a certificate' })).toThrow(ConfigError)
   })
 })

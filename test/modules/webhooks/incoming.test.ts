@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
-import { Webhook } from 'standardwebhooks'
 import type { WebhooksConfig } from '../../../src/config'
+import { Webhook } from 'standardwebhooks'
 import { newCommunity, ok, type TestUser } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
 import { eventually } from '../../helpers/wait'
 import { HookPoster } from '../../../src/modules/webhooks/hook-poster'
-import { startWebhooksApp } from './harness'
+import { startWebhooksApp, withConfig as withSettings } from './harness'
 
 const h = await startWebhooksApp()
 const w = await newCommunity(h.http)
@@ -18,10 +18,20 @@ await w.grant(manager, (await w.role('hooks', ['manage_webhooks'])).id)
 
 const STRIPE_SECRET = 'whsec_' + 'stripe-test-secret-0123456789'
 
-async function newHook(verify?: string, by: TestUser = manager, extra: Record<string, unknown> = {}) {
-  const res = ok(await h.http.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'CI', verify, ...extra }, w.as(by)), 201)
+interface Hook {
+  id: string
+  url: string
+  path: string
+  secret?: string
+  verify: string
+  botUserId: string
+  roomId: string
+}
+
+async function newHook(verify?: string, by: TestUser = manager, extra: Record<string, unknown> = {}, roomId: string = room.id): Promise<Hook> {
+  const res = ok(await h.http.post(`/v1/rooms/${roomId}/incoming-webhooks`, { name: 'CI', verify, ...extra }, w.as(by)), 201)
   const path = new URL(res.body.url).pathname
-  return { ...res.body, path } as { id: string; url: string; path: string; secret?: string; verify: string }
+  return { ...res.body, path }
 }
 
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
@@ -29,17 +39,28 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
 
 const now = () => Math.floor(Date.now() / 1000)
 
-async function withConfig<T>(patch: Partial<WebhooksConfig>, fn: () => Promise<T>): Promise<T> {
-  const before = { ...h.config }
-  Object.assign(h.config, patch)
-  try {
-    return await fn()
-  } finally {
-    Object.assign(h.config, before)
-  }
+const withConfig = <T>(patch: Partial<WebhooksConfig>, fn: () => Promise<T>) => withSettings(h, patch, fn)
+
+interface Posted {
+  id: string
+  authorId: string
+  body: string
+  nonce: string
+  mentions: string[]
+  mentionEveryone: boolean
 }
 
-const postedFor = (hookId: string) => h.posted.filter((p) => p.hookId === hookId)
+/** The messages a hook's bot has in the hook's room, as a member of the room reads them. */
+async function messagesOf(hook: Hook): Promise<Posted[]> {
+  const page = ok(await h.http.get(`/v1/rooms/${hook.roomId}/messages?limit=100`, w.as(w.owner))).body
+  return (page.messages as Posted[]).filter((m) => m.authorId === hook.botUserId)
+}
+
+/** Waits until the hook has posted `count` messages, and answers them. */
+const posted = (hook: Hook, count = 1) => eventually(`${count} message(s) from the hook`, async () => {
+  const mine = await messagesOf(hook)
+  return mine.length >= count && mine
+})
 
 function standardHeaders(secret: string, id: string, body: string, at = now()) {
   const signature = new Webhook(secret).sign(id, new Date(at * 1000), body)
@@ -99,21 +120,60 @@ describe('creating incoming hooks', () => {
   })
 })
 
+describe("the hook's bot", () => {
+  const memberNamed = async (userId: string) => {
+    const page = ok(await h.http.get(`/v1/communities/${w.id}/members?limit=100`, w.as(w.owner))).body
+    return ((page.members ?? page) as any[]).find((m) => m.userId === userId)
+  }
+
+  test('is a member named after the hook, and follows a rename', async () => {
+    const hook = await newHook(undefined, manager, { name: 'Deploys' })
+    expect(await memberNamed(hook.botUserId)).toMatchObject({ displayName: 'Deploys', nickname: 'Deploys', username: `hook-${hook.id}` })
+    ok(await h.http.patch(`/v1/incoming-webhooks/${hook.id}`, { name: 'Releases' }, w.as(manager)))
+    expect(await memberNamed(hook.botUserId)).toMatchObject({ displayName: 'Releases', nickname: 'Releases' })
+  })
+
+  test('cannot sign in', async () => {
+    const hook = await newHook()
+    const res = await h.http.post('/v1/auth/login', { login: `hook-${hook.id}`, password: 'anything at all' })
+    expect(res.status).toBe(401)
+  })
+
+  test('leaves the community when the hook is deleted; its messages keep their author', async () => {
+    const hook = await newHook()
+    await post(hook.path, JSON.stringify({ body: 'last words' }))
+    const [msg] = await posted(hook)
+    expect((await h.http.delete(`/v1/incoming-webhooks/${hook.id}`, w.as(manager))).status).toBe(204)
+    expect(await memberNamed(hook.botUserId)).toBeUndefined()
+    expect(ok(await h.http.get(`/v1/messages/${msg!.id}`, w.as(member))).body.authorId).toBe(hook.botUserId)
+  })
+
+  test('posts into a private room it was made for', async () => {
+    const secret = await w.room('ops', { private: true })
+    const hook = await newHook(undefined, w.owner, {}, secret.id)
+    expect((await post(hook.path, JSON.stringify({ body: 'in private' }))).status).toBe(202)
+    expect((await posted(hook))[0]!.body).toBe('in private')
+  })
+})
+
 describe('verify: token', () => {
-  test('good: 202 with an id, then the message appears as the hook', async () => {
+  test('good: 202 with an id, then the message appears, authored by the hook\'s bot', async () => {
     const hook = await newHook()
     const res = await post(hook.path, JSON.stringify({ body: 'build #12 passed' }))
     expect(res.status).toBe(202)
     expect(res.body.id).toBeString()
-    const [msg] = await eventually('the message', async () => postedFor(hook.id).length === 1 && postedFor(hook.id))
-    expect(msg).toEqual({ roomId: room.id, hookId: hook.id, name: 'CI', body: 'build #12 passed', nonce: res.body.id })
+    const [msg] = await posted(hook)
+    expect(msg).toMatchObject({ authorId: hook.botUserId, body: 'build #12 passed', nonce: res.body.id })
   })
 
-  test('username overrides the name shown', async () => {
+  test('@everyone and @here are posted without mentioning anyone; @name mentions', async () => {
+    const named = ok(await h.http.get('/v1/users/me', w.as(member))).body
     const hook = await newHook()
-    await post(hook.path, JSON.stringify({ body: 'deployed', username: 'Deploy bot' }))
-    const [msg] = await eventually('the message', async () => postedFor(hook.id).length === 1 && postedFor(hook.id))
-    expect(msg!.name).toBe('Deploy bot')
+    expect((await post(hook.path, JSON.stringify({ body: `@everyone deploy done, @here too, thanks @${named.username}` }))).status).toBe(202)
+    const [msg] = await posted(hook)
+    expect(msg!.mentionEveryone).toBe(false)
+    expect(msg!.body).toBe(`@\u200beveryone deploy done, @\u200bhere too, thanks @${named.username}`)
+    expect(msg!.mentions).toEqual([member.id])
   })
 
   test('a wrong token: 404', async () => {
@@ -182,7 +242,7 @@ describe('verify: token', () => {
           c.close()
         },
       })
-      const res = await fetch(h.url + hook.path, { method: 'POST', body: stream, headers: { 'content-type': 'application/json' } })
+      const res = await fetch(h.app.url + hook.path, { method: 'POST', body: stream, headers: { 'content-type': 'application/json' } })
       expect(res.status).toBe(413)
     })
   })
@@ -197,7 +257,7 @@ describe('verify: standard (Standard Webhooks)', () => {
     const res = await post(hook.path, body, standardHeaders(hook.secret!, 'msg_good_1', body))
     expect(res.status).toBe(202)
     expect(res.body.id).toBe('msg_good_1')
-    const [msg] = await eventually('the message', async () => postedFor(hook.id).length === 1 && postedFor(hook.id))
+    const [msg] = await posted(hook)
     expect(msg!.body).toStartWith('```json\n')
     expect(msg!.body).toContain('"type": "deploy.finished"')
     expect(msg!.nonce).toBe('msg_good_1')
@@ -272,7 +332,7 @@ describe('verify: github', () => {
     const res = await post(hook.path, push, headers(hook.secret!, 'gh-1'))
     expect(res.status).toBe(202)
     expect(res.body.id).toBe('gh-1')
-    const [msg] = await eventually('the message', async () => postedFor(hook.id).length === 1 && postedFor(hook.id))
+    const [msg] = await posted(hook)
     expect(msg!.body).toBe(
       '[acme/site] ada pushed 2 commits to main\n- abcdef1 Fix the footer\n- 1234567 Add a page\nhttps://github.com/acme/site/compare/a...b',
     )
@@ -294,7 +354,7 @@ describe('verify: github', () => {
     })
     expect((await post(hook.path, pr, headers(hook.secret!, 'gh-pr', pr, 'pull_request'))).status).toBe(202)
     expect((await post(hook.path, issue, headers(hook.secret!, 'gh-is', issue, 'issues'))).status).toBe(202)
-    const msgs = await eventually('two messages', async () => postedFor(hook.id).length === 2 && postedFor(hook.id))
+    const msgs = await posted(hook, 2)
     expect(msgs.map((m) => m.body).sort()).toEqual([
       '[acme/site] bo merged pull request #7: New nav\nhttps://github.com/acme/site/pull/7',
       '[acme/site] cy opened issue #9: Broken link\nhttps://github.com/acme/site/issues/9',
@@ -305,15 +365,30 @@ describe('verify: github', () => {
     const hook = await newHook('github')
     const body = JSON.stringify({ action: 'opened', repository: { full_name: 'acme/\u0000x' }, sender: { login: 'bad\ud800' }, issue: { number: 1, title: 't' } })
     await post(hook.path, body, headers(hook.secret!, 'gh-nul', body, 'issues'))
-    const [msg] = await eventually('the message', async () => postedFor(hook.id).length === 1 && postedFor(hook.id))
+    const [msg] = await posted(hook)
     expect(msg!.body).toStartWith('[acme/x] bad\ufffd opened issue #1: t')
+  })
+
+  test("a provider's @names and @everyone mention nobody here", async () => {
+    const named = ok(await h.http.get('/v1/users/me', w.as(member))).body
+    const hook = await newHook('github')
+    const body = JSON.stringify({
+      action: 'opened',
+      repository: { full_name: 'acme/site' },
+      sender: { login: named.username },
+      issue: { number: 3, title: `@${named.username} and @everyone, see <@${member.id}>` },
+    })
+    expect((await post(hook.path, body, headers(hook.secret!, 'gh-at', body, 'issues'))).status).toBe(202)
+    const [msg] = await posted(hook)
+    expect(msg).toMatchObject({ mentions: [], mentionEveryone: false })
+    expect(msg!.body).toContain(`opened issue #3: @\u200b${named.username} and @\u200beveryone`)
   })
 
   test('another event is posted as JSON', async () => {
     const hook = await newHook('github')
     const star = JSON.stringify({ action: 'created', repository: { full_name: 'acme/site' } })
     await post(hook.path, star, headers(hook.secret!, 'gh-star', star, 'star'))
-    const [msg] = await eventually('the message', async () => postedFor(hook.id).length === 1 && postedFor(hook.id))
+    const [msg] = await posted(hook)
     expect(msg!.body).toStartWith('```json\n')
   })
 
@@ -358,7 +433,7 @@ describe('verify: stripe', () => {
     const res = await post(h1.path, body, { 'stripe-signature': stripeHeader(STRIPE_SECRET, body) })
     expect(res.status).toBe(202)
     expect(res.body.id).toBe('evt_good')
-    const [msg] = await eventually('the message', async () => postedFor(h1.id).length === 1 && postedFor(h1.id))
+    const [msg] = await posted(h1)
     expect(msg!.body).toBe('Payment succeeded: €12.34 (pi_123) [test mode]')
     expect(msg!.nonce).toBe('evt_good')
   })
@@ -393,14 +468,30 @@ describe('verify: stripe', () => {
 })
 
 describe('after queueing', () => {
+  const poster = () => new HookPoster({ db: h.app.res.db, log: h.app.res.log, messages: h.app.hearth.api('messages') })
+
   test('an event whose hook was turned off before its job ran posts nothing', async () => {
     const hook = await newHook()
     ok(await h.http.patch(`/v1/incoming-webhooks/${hook.id}`, { enabled: false }, w.as(manager)))
-    const posted: unknown[] = []
-    const poster = new HookPoster({ db: h.app.res.db, postMessage: async (m) => void posted.push(m) })
     const job = { hookId: hook.id, eventId: 'e1', verify: 'token' as const, body: JSON.stringify({ body: 'late' }) }
-    expect(await poster.post(job)).toBe('dropped')
-    expect(posted).toHaveLength(0)
+    expect(await poster().post(job)).toBe('dropped')
+    expect(await messagesOf(hook)).toHaveLength(0)
+  })
+
+  test('an event whose job runs twice is one message (its id is the nonce)', async () => {
+    const hook = await newHook()
+    const job = { hookId: hook.id, eventId: 'twice-1', verify: 'token' as const, body: JSON.stringify({ body: 'once' }) }
+    expect(await poster().post(job)).toBe('posted')
+    expect(await poster().post(job)).toBe('posted')
+    expect((await messagesOf(hook)).map((m) => m.body)).toEqual(['once'])
+  })
+
+  test('a bot that may no longer send drops the event instead of retrying it', async () => {
+    const hook = await newHook()
+    await w.overwrite({ room: room.id }, { member: hook.botUserId }, { deny: ['send'] })
+    const job = { hookId: hook.id, eventId: 'denied-1', verify: 'token' as const, body: JSON.stringify({ body: 'x' }) }
+    expect(await poster().post(job)).toBe('dropped')
+    await w.overwrite({ room: room.id }, { member: hook.botUserId }, { allow: ['view', 'send'] })
   })
 
   test('a sender id longer than a message nonce is hashed to one', async () => {
@@ -408,7 +499,7 @@ describe('after queueing', () => {
     const id = 'msg_' + 'x'.repeat(150)
     const body = '{"a":1}'
     expect((await post(hook.path, body, standardHeaders(hook.secret!, id, body))).status).toBe(202)
-    const [msg] = await eventually('the message', async () => postedFor(hook.id).length === 1 && postedFor(hook.id))
+    const [msg] = await posted(hook)
     expect(msg!.nonce).toMatch(/^[0-9a-f]{64}$/)
   })
 })
