@@ -10,7 +10,10 @@ export interface Fixtures {
   member: TestUser
   /** The owner of another community: signed in, a stranger here. */
   outsider: TestUser
-  ids: Record<'community' | 'group' | 'room' | 'privateRoom' | 'message' | 'role' | 'invite' | 'user' | 'otherCommunity', string>
+  ids: Record<
+    'community' | 'group' | 'room' | 'privateRoom' | 'message' | 'role' | 'invite' | 'user' | 'otherCommunity' | 'webhook' | 'hook' | 'incoming-webhook',
+    string
+  >
 }
 
 /** Things a feature adds to the fixture community: more ids routes can point at. */
@@ -33,6 +36,9 @@ export async function makeFixtures(http: HttpClient): Promise<Fixtures> {
   await ok(http.post(`/v1/invites/${invite.code}/accept`, undefined, { token: member.accessToken }))
   const role = await ok(http.post(`/v1/communities/${community.id}/roles`, { name: 'mod', permissions: ['send'] }, as))
   const message = await ok(http.post(`/v1/rooms/${room.id}/messages`, { body: 'hello', nonce: 'fixture' }, as))
+  // A public address literal (no DNS), and a filter no fixture event matches: nothing is ever sent.
+  const webhook = await ok(http.post(`/v1/communities/${community.id}/webhooks`, { url: 'https://93.184.216.34/hook', events: ['webhook.disabled'] }, as))
+  const hook = await ok(http.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'fixture' }, as))
   // Strip the default role: the member holds no permission anywhere in the community.
   const roles = await ok(http.get(`/v1/communities/${community.id}/roles`, as))
   const everyone = roles.find((r: { isDefault: boolean }) => r.isDefault)
@@ -51,6 +57,9 @@ export async function makeFixtures(http: HttpClient): Promise<Fixtures> {
       invite: invite.code,
       user: member.id,
       otherCommunity: other.id,
+      webhook: webhook.id,
+      hook: hook.id,
+      'incoming-webhook': hook.id,
     },
   }
 }
