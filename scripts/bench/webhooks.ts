@@ -1,21 +1,22 @@
-// Webhooks on this machine, against real Redis and Postgres in a scratch database:
+// Webhooks on this machine, the whole app against real Redis and Postgres in a scratch database:
 //   1. incoming: a hook's answer (verify a Standard Webhooks signature, refuse replays,
-//      queue) at a fixed rate, p50/p99 and CPU per request, from a load generator process,
-//      with the consumers paused and then running;
+//      queue on the api queue) at a fixed rate, p50/p99 and CPU per request, from a load
+//      generator process, with the api queue paused and then consumed (each job posts a
+//      message into the room through its actor, as the hook's bot);
 //   2. outgoing: deliveries per second to a local receiver (another thread), from
-//      deliver(event) to every attempt recorded as succeeded.
+//      deliver(event) (what the '*' reaction calls per event) to every attempt recorded as
+//      succeeded by the worker threads.
 //   bun scripts/bench/webhooks.ts   (BENCH_RATE=500 BENCH_SECONDS=10 BENCH_EVENTS=1000 BENCH_ENDPOINTS=5)
 import { count, eq } from 'drizzle-orm'
 import { createApp } from '../../src/app'
 import { loadConfig } from '../../src/config'
-import { scratchDatabase } from '../../src/db/scratch'
-import { webhookDeliveries } from '../../src/db/schema'
+import { messages, webhookDeliveries } from '../../src/db/schema'
+import { FEATURE_JOBS } from '../../src/features'
+import { createHearth } from '../../src/hearth'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
-import { createWebhooks } from '../../src/modules/webhooks/service'
 import { closeResources, openResources } from '../../src/resources'
-import { createServices } from '../../src/services'
 import { HttpClient, registerUser } from '../../test/helpers/http'
-import { webhooksApp } from '../../test/modules/webhooks/standalone-app'
+import { scratchDatabase } from '../lib/scratch'
 import { Histogram } from './stats'
 
 const rate = Number(process.env.BENCH_RATE ?? 500)
@@ -33,19 +34,20 @@ const config = loadConfig({
   REDIS_PREFIX: prefix,
   PASSWORD_MEMORY_KIB: '4096',
   RATE_WRITES_PER_USER: '100000/60',
+  RATE_READS_PER_USER: '100000/60',
   WEBHOOK_ALLOW_HTTP: 'true',
   WEBHOOK_ALLOW_LOOPBACK: 'true',
   WEBHOOK_INCOMING_RATE: '1000000/60',
 })
 const res = await openResources(config, { keys: await loadSigningKeys({ privateKey: undefined, file: undefined }) })
-const services = createServices(res)
-const webhooks = createWebhooks({ ...res, permissions: services.permissions, config: config.webhooks })
-// Consumers in worker threads, as in production (JOB_WORKERS, default 2).
-await res.jobs.startWorkers({ modules: [new URL('./webhooks/processors.ts', import.meta.url).href] })
-const server = createApp(res, services).listen({ port: 0, hostname: '127.0.0.1' })
-const hooksServer = webhooksApp({ log: res.log, routes: { signedIn: services.signedIn, ...webhooks } }).listen({ port: 0, hostname: '127.0.0.1' })
+const hearth = createHearth(res)
+await hearth.start()
+// Consumers in worker threads, as in production (JOB_WORKERS, default 2); the api queue on this main thread.
+await res.jobs.startWorkers({ modules: [FEATURE_JOBS] })
+const server = createApp(hearth).listen({ port: 0, hostname: '127.0.0.1' })
 const http = new HttpClient(`http://127.0.0.1:${server.server!.port}`)
-const hooksHttp = new HttpClient(`http://127.0.0.1:${hooksServer.server!.port}`)
+const hooksHttp = http
+const webhooks = hearth.api('webhooks')
 const receiver = new Worker(new URL('./webhooks/receiver.ts', import.meta.url).href)
 const receiverPort = new Promise<number>((resolve) => (receiver.onmessage = (e) => resolve(e.data.port)))
 
@@ -57,8 +59,8 @@ try {
   const room = (await http.post(`/v1/communities/${community.id}/rooms`, { name: 'hooks' }, auth)).body
   const hook = (await hooksHttp.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'bench', verify: 'standard' }, auth)).body
 
-  // 1. Incoming, from a load generator process: first with the consumers paused (the
-  // answer alone: verify, refuse replays, queue), then with them draining as it runs.
+  // 1. Incoming, from a load generator process: first with the api queue paused (the
+  // answer alone: verify, refuse replays, queue), then with its jobs posting the messages as it runs.
   const load = async (r: number, s: number) => {
     const proc = Bun.spawn(['bun', new URL('./webhooks/load.ts', import.meta.url).pathname], {
       env: { ...process.env, BENCH_URL: hook.url, BENCH_SECRET: hook.secret, BENCH_RATE: String(r), BENCH_SECONDS: String(s) },
@@ -66,7 +68,8 @@ try {
     })
     return JSON.parse(await new Response(proc.stdout).text()) as { latencies: number[]; statuses: Record<number, number>; seconds: number }
   }
-  const backlog = async () => Object.values(await res.jobs.queues.webhooks.getJobCounts('waiting', 'prioritized', 'active')).reduce((a, b) => a + b, 0)
+  const incomingQueue = res.jobs.queues.api
+  const backlog = async () => Object.values(await incomingQueue.getJobCounts('waiting', 'prioritized', 'active')).reduce((a, b) => a + b, 0)
   const incomingRun = async (label: string) => {
     const cpu = process.cpuUsage()
     const run = await load(rate, seconds)
@@ -90,12 +93,14 @@ try {
   }
   await load(100, 2)
   while ((await backlog()) > 0) await Bun.sleep(100)
-  await res.jobs.queues.webhooks.pause()
-  const incomingAlone = await incomingRun('consumers paused')
-  await res.jobs.queues.webhooks.resume()
+  await incomingQueue.pause()
+  const incomingAlone = await incomingRun('api queue paused')
+  await incomingQueue.resume()
   while ((await backlog()) > 0) await Bun.sleep(100)
-  const incomingDraining = await incomingRun('consumers running')
+  const incomingDraining = await incomingRun('api queue consumed')
   while ((await backlog()) > 0) await Bun.sleep(100)
+  const posted = (await res.db.select({ n: count() }).from(messages).where(eq(messages.roomId, room.id)))[0]!.n
+  console.log(`incoming   ${posted} messages posted into the room by the hook's bot`)
 
   // 2. Outgoing.
   const port = await receiverPort
@@ -109,7 +114,7 @@ try {
   await Promise.all(
     Array.from({ length: 20 }, async () => {
       for (let i = next++; i < events; i = next++) {
-        await webhooks.deliveries.deliver({ id: crypto.randomUUID(), type: 'message.created', timestamp: new Date(), data: { n: i }, communityId: community.id })
+        await webhooks.deliveries.deliver({ id: crypto.randomUUID(), type: 'message.created', at: new Date().toISOString(), data: { n: i } as never, communityId: community.id })
       }
     }),
   )
@@ -129,12 +134,12 @@ try {
     deliveriesPerSecond: Math.round(done / elapsed),
   }
   console.log(`outgoing   ${done}/${total} deliveries (${events} events x ${endpointCount} endpoints) in ${outgoing.seconds} s: ${outgoing.deliveriesPerSecond} deliveries/s (deliver() calls took ${outgoing.queueSeconds} s)`)
-  console.log(JSON.stringify({ cpus: navigator.hardwareConcurrency, incomingAlone, incomingDraining, outgoing }))
+  console.log(JSON.stringify({ cpus: navigator.hardwareConcurrency, load: (await Bun.file('/proc/loadavg').text()).trim(), incomingAlone, incomingDraining, posted, outgoing }))
 } finally {
   receiver.postMessage('stop')
-  await hooksServer.stop(true)
+  await hearth.stop()
   await server.stop(true)
-  await services.stop()
+  await res.jobs.close({ timeoutMs: 5000 })
   for await (const keys of res.redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await res.redis.client.del(keys)
   await closeResources(res)
   await database.drop()
