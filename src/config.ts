@@ -2,6 +2,8 @@
 // `bun start` runs with no environment at all; a bad value stops the process with one
 // line that says what is wrong and how to fix it.
 
+import { isIP } from 'node:net'
+
 export type Role = 'all' | 'api' | 'worker'
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
@@ -79,6 +81,7 @@ export interface Config {
     relayIntervalMs: number
   }
   polls: PollsConfig
+  webhooks: WebhooksConfig
 }
 
 export interface PollsConfig {
@@ -119,6 +122,39 @@ export interface JobsConfig {
   stalledIntervalMs: number
   /** Same (user, type, target) notifications within this window, still unread, share one row. */
   notificationGroupWindowSeconds: number
+}
+
+export interface WebhooksConfig {
+  /** One outgoing delivery attempt (connect, send, read the answer) may take this long. */
+  timeoutMs: number
+  /** Bytes of a receiver's answer read at most (the rest is dropped unread). */
+  maxResponseBytes: number
+  /** Delays between the attempts of one delivery, in order; their count + 1 is the number of attempts. */
+  retryScheduleMs: number[]
+  /** An endpoint that has not succeeded since its first failure this long ago is disabled. */
+  disableAfterSeconds: number
+  /** Deliveries to one endpoint in flight at once, across all nodes. */
+  endpointConcurrency: number
+  /** After a secret rotation the old secret keeps signing beside the new one this long. */
+  secretOverlapSeconds: number
+  /** http:// endpoint URLs are accepted (local development; refused in production). */
+  allowHttp: boolean
+  /** Endpoints on loopback addresses are accepted (tests; refused in production). */
+  allowLoopback: boolean
+  /** Base URL of incoming hook URLs; unset: the origin the creating request came to. */
+  publicUrl: string | undefined
+  /** Requests per incoming hook per window. */
+  incomingRate: RateRule
+  /** Largest incoming hook body (also bounded by BODY_LIMIT_BYTES). */
+  incomingMaxBytes: number
+  /** Signed incoming hooks whose timestamp is further than this from now are refused. */
+  incomingToleranceSeconds: number
+  /** How long an incoming event id is remembered to refuse a replay. */
+  incomingReplaySeconds: number
+  /** DNS servers (`ip` or `ip:port`) that resolve endpoint host names; empty: the system's resolver. */
+  dnsServers: string[]
+  /** Certificate authorities (PEM) trusted for https endpoints besides the system's (a private CA). */
+  caCerts: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -182,6 +218,49 @@ function rate(env: Env, name: string, fallback: RateRule): RateRule {
   return { limit, windowSeconds }
 }
 
+/** "5s,5m,30m,2h" = delays in ms; units ms, s, m, h, d; "none" = no delays. */
+function durations(env: Env, name: string, fallback: string): number[] {
+  const raw = env[name] || fallback
+  if (raw.trim() === 'none') return []
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+  const out = raw.split(',').map((part) => {
+    const m = /^\s*(\d+)(ms|s|m|h|d)\s*$/.exec(part)
+    return m ? Number(m[1]) * unit[m[2]!]! : NaN
+  })
+  if (out.length > 20 || out.some((ms) => !Number.isFinite(ms) || ms > 7 * 86_400_000)) {
+    throw new ConfigError(`${name}: "${raw}" is not a list of at most 20 delays like 5s,5m,2h (each at most 7d) — fix or unset ${name}`)
+  }
+  return out
+}
+
+/** "10.0.0.2,[fd00::53]:5353" = DNS servers as node:dns setServers takes them. */
+function dnsServers(env: Env, name: string): string[] {
+  const raw = env[name]?.trim()
+  if (!raw) return []
+  const servers = raw.split(',').map((s) => s.trim())
+  const valid = (s: string) => {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(s) ?? /^([0-9a-fA-F:]+)$/.exec(s)
+    if (!m) return false
+    const host = m[1] ?? m[2]!
+    const port = m[3] === undefined ? 53 : Number(m[3])
+    return (isIP(host) !== 0) && port >= 1 && port <= 65535
+  }
+  if (servers.length > 8 || !servers.every(valid)) {
+    throw new ConfigError(`${name}: "${raw}" is not a list of DNS server addresses like 10.0.0.2 or 10.0.0.2:5353 or [fd00::53]:53 — fix or unset ${name}`)
+  }
+  return servers
+}
+
+/** PEM certificates, or undefined when unset. */
+function pemCerts(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim()
+  if (!raw) return undefined
+  if (!raw.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`${name}: expected PEM certificates (-----BEGIN CERTIFICATE-----...) — fix or unset ${name}`)
+  }
+  return raw
+}
+
 /** Hides the password of a connection URL so it can be printed. */
 export function redactUrl(raw: string): string {
   try {
@@ -219,6 +298,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CLUSTER=redis: nodes must share one Postgres — set DATABASE_URL (the embedded database serves one node only)')
   }
   const leaseMs = int(env, 'CLUSTER_LEASE_MS', 3000, 300, 60_000)
+  const webhookAllowHttp = bool(env, 'WEBHOOK_ALLOW_HTTP', false)
+  const webhookAllowLoopback = bool(env, 'WEBHOOK_ALLOW_LOOPBACK', false)
+  if (production && (webhookAllowHttp || webhookAllowLoopback)) {
+    throw new ConfigError(
+      `${webhookAllowHttp ? 'WEBHOOK_ALLOW_HTTP' : 'WEBHOOK_ALLOW_LOOPBACK'}: refused in production (webhooks go to public https endpoints only) — unset it`,
+    )
+  }
   return {
     role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -292,6 +378,23 @@ export function loadConfig(env: Env = process.env): Config {
       voteBatchMax: int(env, 'POLL_VOTE_BATCH_MAX', 500, 1, 5000),
       liveIntervalMs: int(env, 'POLL_LIVE_INTERVAL_MS', 250, 10, 60_000),
       liveUserPushesPerSecond: int(env, 'POLL_LIVE_USER_PUSHES_PER_SECOND', 2000, 1, 1_000_000),
+    },
+    webhooks: {
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 50, 120_000),
+      maxResponseBytes: int(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 64 * 1024, 0, 1 << 20),
+      retryScheduleMs: durations(env, 'WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h'),
+      disableAfterSeconds: int(env, 'WEBHOOK_DISABLE_AFTER', 5 * 86400, 1, 90 * 86400),
+      endpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 100),
+      secretOverlapSeconds: int(env, 'WEBHOOK_SECRET_OVERLAP', 86400, 0, 30 * 86400),
+      allowHttp: webhookAllowHttp,
+      allowLoopback: webhookAllowLoopback,
+      publicUrl: url(env, 'WEBHOOK_PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
+      incomingRate: rate(env, 'WEBHOOK_INCOMING_RATE', { limit: 300, windowSeconds: 60 }),
+      incomingMaxBytes: int(env, 'WEBHOOK_INCOMING_MAX_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+      incomingToleranceSeconds: int(env, 'WEBHOOK_INCOMING_TOLERANCE', 300, 1, 3600),
+      incomingReplaySeconds: int(env, 'WEBHOOK_INCOMING_REPLAY_TTL', 86400, 60, 30 * 86400),
+      dnsServers: dnsServers(env, 'WEBHOOK_DNS_SERVERS'),
+      caCerts: pemCerts(env, 'WEBHOOK_CA_CERTS'),
     },
   }
 }

@@ -19,6 +19,7 @@ import { presenceFeature } from './modules/presence'
 import { roomsFeature } from './modules/rooms'
 import { surveysFeature } from './modules/surveys'
 import { usersFeature } from './modules/users'
+import { webhooksFeature } from './modules/webhooks'
 
 /** In build order: a feature that uses another's `api` comes after it. */
 export const features = [
@@ -34,6 +35,7 @@ export const features = [
   presenceFeature,
   pollsFeature,
   surveysFeature,
+  webhooksFeature,
   adminFeature,
 ] as const
 

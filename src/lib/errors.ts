@@ -43,6 +43,10 @@ export const errorStatus = {
   survey_closed: 409,
   timed_out: 403,
   invalid_answer: 422,
+  unsafe_webhook_url: 422,
+  webhook_signature_invalid: 401,
+  webhook_timestamp_out_of_window: 401,
+  webhook_replayed: 409,
 } as const
 
 export type ErrorCode = keyof typeof errorStatus
