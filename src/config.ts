@@ -68,6 +68,7 @@ export interface Config {
   roomIdleSeconds: number
   cluster: ClusterConfig
   jobs: JobsConfig
+  feed: FeedConfig
 }
 
 export interface ClusterConfig {
@@ -97,6 +98,17 @@ export interface JobsConfig {
   stalledIntervalMs: number
   /** Same (user, type, target) notifications within this window, still unread, share one row. */
   notificationGroupWindowSeconds: number
+}
+
+export interface FeedConfig {
+  /** Entries kept in one home feed in Redis; older pages are read from Postgres. */
+  maxEntries: number
+  /** A home feed nobody read for this many days expires from Redis and gets no fan-out (rebuilt on the next read). */
+  activeDays: number
+  /** Authors with at least this many followers are not fanned out: their posts are merged into feeds at read time. */
+  pullThreshold: number
+  /** `feed.updated` pushes to one user are coalesced into one per this many milliseconds. */
+  updateCoalesceMs: number
 }
 
 export class ConfigError extends Error {
@@ -258,6 +270,12 @@ export function loadConfig(env: Env = process.env): Config {
       lockMs: int(env, 'JOB_LOCK_MS', 30_000, 200, 3_600_000),
       stalledIntervalMs: int(env, 'JOB_STALLED_INTERVAL_MS', 30_000, 100, 3_600_000),
       notificationGroupWindowSeconds: int(env, 'NOTIFICATION_GROUP_WINDOW', 600, 0, 7 * 86400),
+    },
+    feed: {
+      maxEntries: int(env, 'FEED_MAX_ENTRIES', 800, 10, 100_000),
+      activeDays: int(env, 'FEED_ACTIVE_DAYS', 7, 1, 365),
+      pullThreshold: int(env, 'FEED_PULL_THRESHOLD', 20_000, 1, 1_000_000_000),
+      updateCoalesceMs: int(env, 'FEED_UPDATE_COALESCE_MS', 1000, 0, 60_000),
     },
   }
 }

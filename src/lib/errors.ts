@@ -33,6 +33,8 @@ export const errorStatus = {
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,
+  /** A follow (or reply) between users where one blocks the other. */
+  blocked: 403,
 } as const
 
 export type ErrorCode = keyof typeof errorStatus

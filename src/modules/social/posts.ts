@@ -1,0 +1,137 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { FeedConfig } from '../../config'
+import type { Database } from '../../db/client'
+import { postLikes, posts, userStats, users } from '../../db/schema'
+import { AppError, forbidden, notFound } from '../../lib/errors'
+import { newId } from '../../lib/ids'
+import { decodeCursor, pageOf } from './keys'
+import type { PostView, VisibilityValue } from './model'
+import { olderThan, rowsOf, selectPosts, type ReadPost } from './post-query'
+import type { CheckText, RecordEvent, ValidateAttachments } from './ports'
+import { postVisibleTo } from './visibility'
+
+export interface PostServiceDeps {
+  db: Database
+  feed: Pick<FeedConfig, 'pullThreshold'>
+  recordEvent: RecordEvent
+  validateAttachments: ValidateAttachments
+  checkText: CheckText
+}
+
+type Tx = Database
+
+/** Posts and likes. What a reader may see of them is decided by visibility.ts alone. */
+export class PostService {
+  constructor(private readonly deps: PostServiceDeps) {}
+
+  async create(input: { userId: string; body: string; attachments?: string[]; visibility?: VisibilityValue }): Promise<PostView> {
+    const body = input.body.trim()
+    const attachments = [...new Set(input.attachments ?? [])]
+    if (!body && attachments.length === 0) {
+      throw new AppError('validation_failed', 'a post needs a body or an attachment', { details: [{ path: '/body', message: 'empty' }] })
+    }
+    if (body) await this.deps.checkText({ userId: input.userId, kind: 'post', text: body })
+    if (attachments.length) await this.deps.validateAttachments({ userId: input.userId, mediaIds: attachments })
+    const id = newId()
+    // Whole milliseconds: the feed orders by (created_at, id) in Postgres and in Redis scores alike.
+    const createdAt = new Date()
+    const visibility = input.visibility ?? 'public'
+    const author = await this.deps.db.transaction(async (t) => {
+      const tx = t as unknown as Tx
+      const [author] = await tx
+        .select({ username: users.username, displayName: users.displayName, followers: userStats.followersCount })
+        .from(users)
+        .leftJoin(userStats, eq(userStats.userId, users.id))
+        .where(eq(users.id, input.userId))
+      if (!author) throw new AppError('unauthorized', 'the account of this token no longer exists')
+      // Decided once, here: fan-out and the read-time merge both go by the post's own flag.
+      const pulled = (author.followers ?? 0) >= this.deps.feed.pullThreshold
+      await tx.insert(posts).values({ id, authorId: input.userId, body, visibility, attachments, pulled, createdAt })
+      await this.deps.recordEvent(tx, { type: 'post.created', actorId: input.userId, data: { postId: id, authorId: input.userId, pulled } })
+      return author
+    })
+    return {
+      id,
+      authorId: input.userId,
+      author: { id: input.userId, username: author.username, displayName: author.displayName },
+      body,
+      visibility,
+      attachments,
+      createdAt: createdAt.toISOString(),
+      likes: 0,
+      comments: 0,
+      likedByMe: false,
+    }
+  }
+
+  async get({ viewerId, postId }: { viewerId: string; postId: string }): Promise<PostView> {
+    const [post] = await selectPosts(this.deps.db, { viewerId, where: sql`p.id = ${postId}::uuid and ${postVisibleTo(viewerId)}`, limit: 1 })
+    if (!post) throw notFound('post')
+    return post.view
+  }
+
+  /** The author's posts the viewer may see, newest first. */
+  async byAuthor(opts: { viewerId: string; authorId: string; cursor?: string; limit: number }) {
+    const before = opts.cursor ? decodeCursor(opts.cursor) : null
+    const [author] = await this.deps.db.select({ id: users.id }).from(users).where(eq(users.id, opts.authorId))
+    if (!author) throw notFound('user')
+    const rows = await selectPosts(this.deps.db, {
+      viewerId: opts.viewerId,
+      where: sql`p.author_id = ${opts.authorId}::uuid and ${olderThan(before)} and ${postVisibleTo(opts.viewerId)}`,
+      limit: opts.limit + 1,
+    })
+    return toPostPage(rows, opts.limit)
+  }
+
+  /** A tombstone: the post leaves every list at once (the filter), and Redis feeds by a job. Its author only. */
+  async remove({ userId, postId }: { userId: string; postId: string }): Promise<void> {
+    await this.deps.db.transaction(async (t) => {
+      const tx = t as unknown as Tx
+      const post = await this.visiblePost(tx, userId, postId, { lock: true })
+      if (post.authorId !== userId) throw forbidden('only its author can delete a post')
+      await tx.update(posts).set({ deletedAt: new Date() }).where(eq(posts.id, postId))
+      await this.deps.recordEvent(tx, { type: 'post.deleted', actorId: userId, data: { postId, authorId: userId, pulled: post.pulled } })
+    })
+  }
+
+  /** One like per user and post; liking again changes nothing. */
+  async like({ userId, postId }: { userId: string; postId: string }): Promise<void> {
+    await this.deps.db.transaction(async (t) => {
+      const tx = t as unknown as Tx
+      const post = await this.visiblePost(tx, userId, postId)
+      const added = await tx.insert(postLikes).values({ postId, userId }).onConflictDoNothing().returning({ postId: postLikes.postId })
+      if (added.length) {
+        await this.deps.recordEvent(tx, { type: 'post.liked', actorId: userId, data: { postId, authorId: post.authorId, userId } })
+      }
+    })
+  }
+
+  async unlike({ userId, postId }: { userId: string; postId: string }): Promise<void> {
+    await this.deps.db.transaction(async (t) => {
+      const tx = t as unknown as Tx
+      const post = await this.visiblePost(tx, userId, postId)
+      const removed = await tx
+        .delete(postLikes)
+        .where(and(eq(postLikes.postId, postId), eq(postLikes.userId, userId)))
+        .returning({ postId: postLikes.postId })
+      if (removed.length) {
+        await this.deps.recordEvent(tx, { type: 'post.unliked', actorId: userId, data: { postId, authorId: post.authorId, userId } })
+      }
+    })
+  }
+
+  /** The post if the user may see it (else 404, whether it exists or not); `lock` takes its row. */
+  async visiblePost(tx: Tx, userId: string, postId: string, opts: { lock?: boolean } = {}) {
+    const [row] = await rowsOf<{ author_id: string; pulled: boolean }>(
+      tx,
+      sql`select p.author_id, p.pulled from posts p where p.id = ${postId}::uuid and ${postVisibleTo(userId)} ${opts.lock ? sql`for update of p` : sql``}`,
+    )
+    if (!row) throw notFound('post')
+    return { authorId: row.author_id, pulled: row.pulled }
+  }
+}
+
+export function toPostPage(rows: ReadPost[], limit: number): { posts: PostView[]; nextCursor: string | null } {
+  const { items, nextCursor } = pageOf(rows, limit, (r) => r.key)
+  return { posts: items.map((r) => r.view), nextCursor }
+}
