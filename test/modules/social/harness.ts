@@ -57,12 +57,14 @@ export async function socialHarness(
     },
   })
 
+  // One sink, as a worker thread has one: the feed.updated pushes coalesce per sink.
+  const sink = { publishToUser: async (userId: string, event: { type: string; data: unknown }) => void pushes.push({ userId, ...event } as LivePush) }
   const jobCtx = (name: string): JobContext => ({
     config: { ...app.res.config, feed },
     log,
     db,
     redis,
-    events: { publishToUser: async (userId, event) => void pushes.push({ userId, ...event } as LivePush) },
+    events: sink,
     job: { id: name, queue: 'fanout', name, attempt: 1 },
   })
   const runInline = async (job: EnqueueOptions) => {
