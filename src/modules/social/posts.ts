@@ -120,6 +120,16 @@ export class PostService {
     })
   }
 
+  /**
+   * Those of `postIds` the viewer may see now: for notifications about posts, checked when
+   * they are read (a deleted post, or one a block hides, drops out).
+   */
+  async visibleIds({ viewerId, postIds }: { viewerId: string; postIds: string[] }): Promise<Set<string>> {
+    if (postIds.length === 0) return new Set()
+    const rows = await rowsOf<{ id: string }>(this.deps.db, sql`select p.id from posts p where p.id in ${postIds} and ${postVisibleTo(viewerId)}`)
+    return new Set(rows.map((r) => r.id))
+  }
+
   /** The post if the user may see it (else 404, whether it exists or not); `lock` takes its row. */
   async visiblePost(tx: Tx, userId: string, postId: string, opts: { lock?: boolean } = {}) {
     const [row] = await rowsOf<{ author_id: string; pulled: boolean }>(

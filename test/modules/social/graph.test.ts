@@ -1,4 +1,5 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
 import { startTestApp } from '../../helpers/app'
 import { ok } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
@@ -159,6 +160,24 @@ describe('blocks', () => {
       expect(results[1].status).toBe('fulfilled')
       expect(await profile(alice, bob.id)).toMatchObject({ followers: 0, following: 0, relationship: { followedBy: false, blocking: true } })
     }
+  })
+})
+
+describe('counters', () => {
+  test('a deleted account takes its follows, posts and likes with it, and the others’ counters follow', async () => {
+    const [alice, bob, carol] = [await user(), await user(), await user()]
+    ok(await http.put(`/v1/users/${alice.id}/follow`, undefined, as(bob)))
+    ok(await http.put(`/v1/users/${bob.id}/follow`, undefined, as(alice)))
+    ok(await http.put(`/v1/users/${carol.id}/follow`, undefined, as(bob)))
+    const p = ok(await http.post('/v1/posts', { body: 'x' }, as(alice)), 201).body
+    const q = ok(await http.post('/v1/posts', { body: 'y' }, as(carol)), 201).body
+    ok(await http.put(`/v1/posts/${p.id}/like`, undefined, as(bob)), 204)
+    ok(await http.put(`/v1/posts/${q.id}/like`, undefined, as(bob)), 204)
+    ok(await http.post(`/v1/posts/${q.id}/comments`, { body: 'hi' }, as(bob)), 201)
+    await app.res.db.execute(sql`delete from users where id = ${bob.id}`)
+    expect(await profile(alice, alice.id)).toMatchObject({ followers: 0, following: 0, posts: 1 })
+    expect(await profile(alice, carol.id)).toMatchObject({ followers: 0, following: 0, posts: 1 })
+    expect(ok(await http.get(`/v1/posts/${q.id}`, as(carol))).body).toMatchObject({ likes: 0, comments: 0 })
   })
 })
 

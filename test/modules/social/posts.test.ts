@@ -140,6 +140,18 @@ describe('posts', () => {
     expect(zset.map(String)).not.toContain(p.id)
   })
 
+  test('visibleIds: what notifications about posts may still show', async () => {
+    const { author, follower, stranger, blocked } = await audience()
+    const open = await post(author, { body: 'open' })
+    const closed = await post(author, { body: 'closed', visibility: 'followers' })
+    const gone = await post(author, { body: 'gone' })
+    ok(await http.delete(`/v1/posts/${gone.id}`, as(author)), 204)
+    const all = [open.id, closed.id, gone.id]
+    expect(await h.social.posts.visibleIds({ viewerId: follower.id, postIds: all })).toEqual(new Set([open.id, closed.id]))
+    expect(await h.social.posts.visibleIds({ viewerId: stranger.id, postIds: all })).toEqual(new Set([open.id]))
+    expect(await h.social.posts.visibleIds({ viewerId: blocked.id, postIds: all })).toEqual(new Set())
+  })
+
   test('someone else’s post cannot be deleted: 403', async () => {
     const [alice, bob] = [await user(), await user()]
     const p = await post(alice, { body: 'mine' })

@@ -1,0 +1,183 @@
+// The home feed: fan-out of one post to an author's active followers through the real
+// queue and worker threads, a post by an author above the pull threshold, and feed reads
+// of a user following 500 accounts through Redis against the pure-Postgres pull query.
+//   bun scripts/bench/feed.ts [--reads 300]
+// Needs Postgres (TEST_DATABASE_URL) and Redis (TEST_REDIS_URL); uses a scratch database
+// and its own Redis prefix. Seeding 100,000 users and 110,000 follows takes most of the time.
+import { sql } from 'drizzle-orm'
+import { loadConfig } from '../../src/config'
+import type { Database } from '../../src/db/client'
+import { scratchDatabase } from '../../src/db/scratch'
+import { loadSigningKeys } from '../../src/modules/auth/keys'
+import { dispatchSocialEvent, socialEvents, type DeliveredEvent } from '../../src/modules/social/events'
+import { FeedStore } from '../../src/modules/social/feed-store'
+import { rowsOf } from '../../src/modules/social/post-query'
+import type { SocialEvent } from '../../src/modules/social/ports'
+import { createSocial } from '../../src/modules/social/service'
+import { closeResources, openResources } from '../../src/resources'
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../test/helpers/app'
+import { Histogram } from './stats'
+
+const READS = Number(process.argv[process.argv.indexOf('--reads') + 1]) || 300
+const CROWD = 100_000 // followers of the big author; the first 10,000 also follow the mid author
+const MID_FOLLOWERS = 10_000
+const ACTIVE_SHARE = 0.5 // of the mid author's followers, those with a feed kept in Redis
+const READER_FOLLOWS = 500
+const POSTS_PER_AUTHOR = 20
+const RUNS = 3
+
+const database = scratchDatabase(TEST_DATABASE_URL, 'hearth_bench_')
+await database.create()
+const prefix = `bench:${crypto.randomUUID().slice(0, 8)}:`
+const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', JOB_WORKERS: '2' })
+const res = await openResources(config, { keys: await loadSigningKeys({ privateKey: undefined, file: undefined }) })
+const db = res.db as Database
+const store = new FeedStore({ redis: res.redis, feed: config.feed })
+const out: string[] = []
+const say = (line: string) => {
+  console.log(line)
+  out.push(line)
+}
+
+try {
+  const t0 = performance.now()
+  const { crowd, mid, big, reader, authors } = await seed()
+  say(`seeded ${CROWD.toLocaleString()} users, ${(CROWD + MID_FOLLOWERS + READER_FOLLOWS + 1).toLocaleString()} follows, ${(READER_FOLLOWS * POSTS_PER_AUTHOR).toLocaleString()} posts in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+
+  const recorded: SocialEvent[] = []
+  const social = createSocial({
+    db,
+    redis: res.redis,
+    log: res.log,
+    feed: config.feed,
+    recordEvent: async (_tx, event) => void recorded.push(event),
+    validateAttachments: async () => {},
+    checkText: async () => {},
+  })
+  const handlers = socialEvents({ db, enqueue: (job) => res.jobs.enqueue(job), notify: async () => {} })
+  await res.jobs.startWorkers({ modules: [new URL('./feed-processors.ts', import.meta.url).href] })
+
+  // Active followers: their feeds are kept in Redis (opened, empty).
+  const active = crowd.slice(0, MID_FOLLOWERS).filter((_, i) => i % Math.round(1 / ACTIVE_SHARE) === 0)
+  for (let i = 0; i < active.length; i += 500) {
+    await Promise.all(
+      active.slice(i, i + 500).map(async (id) => {
+        const token = await store.beginRebuild(id)
+        await store.finishRebuild(id, token!, [], true)
+      }),
+    )
+  }
+
+  // 1. One post by the mid author: from commit until every active follower's feed holds it.
+  say(`\n## Fan-out: author with ${MID_FOLLOWERS.toLocaleString()} followers, ${active.length.toLocaleString()} active (FEED_PULL_THRESHOLD ${config.feed.pullThreshold.toLocaleString()})`)
+  say('| run | commit → every active feed holds it | of which the job ran | feeds written |')
+  say('|---|---|---|---|')
+  for (let run = 1; run <= RUNS; run++) {
+    recorded.length = 0
+    const post = await social.posts.create({ userId: mid, body: `fan-out ${run}` })
+    const committed = performance.now()
+    for (const event of recorded) await dispatchSocialEvent(handlers, { ...event, id: Bun.randomUUIDv7() } as DeliveredEvent)
+    const held = await waitUntilHeld(active, post.id)
+    const job = (await res.jobs.queues.fanout.getJobs(['completed'], 0, 10)).find((j) => (j.data as any).postId === post.id)
+    const jobMs = job?.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : Number.NaN
+    say(`| ${run} | ${(held - committed).toFixed(0)} ms | ${jobMs.toFixed(0)} ms | ${(job?.returnvalue as any)?.readers ?? '?'} |`)
+  }
+
+  // 2. One post by the big author: above the threshold, nothing is written; readers pull it.
+  recorded.length = 0
+  const bigPost = await social.posts.create({ userId: big, body: 'to the crowd' })
+  const bigEvents = recorded.map((e) => e.type)
+  const readerSees = (await social.feed.read({ viewerId: crowd[1]!, limit: 20 })).posts.some((p) => p.id === bigPost.id)
+  say(`\n## Author with ${CROWD.toLocaleString()} followers (above the threshold)`)
+  say(`post pulled: ${(await rowsOf<{ pulled: boolean }>(db, sql`select pulled from posts where id = ${bigPost.id}`))[0]!.pulled}; fan-out jobs queued: ${bigEvents.length && bigEvents.every((t) => t === 'post.created') ? 0 : '?'}; a follower's first read shows it: ${readerSees}`)
+
+  // 3. Reads of a user following 500 accounts (and the big one): Redis path vs Postgres pull.
+  const rebuildStart = performance.now()
+  await social.feed.rebuild(reader)
+  const rebuildMs = performance.now() - rebuildStart
+  const deepCursor = await cursorAfter(social, reader, 3)
+  const cases = [
+    { name: 'first page (20)', cursor: undefined },
+    { name: 'fourth page (20)', cursor: deepCursor },
+  ]
+  say(`\n## Feed reads: a user following ${READER_FOLLOWS} accounts (${POSTS_PER_AUTHOR} posts each) and one pulled author, ${READS} reads each, alternating`)
+  say(`rebuild of that feed from Postgres (${config.feed.maxEntries} entries): ${rebuildMs.toFixed(1)} ms`)
+  say('| page | Redis feed p50 | p99 | Postgres pull p50 | p99 |')
+  say('|---|---|---|---|---|')
+  for (const c of cases) {
+    const redis = new Histogram()
+    const pull = new Histogram()
+    const before = c.cursor ? decodeKey(c.cursor) : null
+    for (let i = 0; i < READS; i++) {
+      let s = performance.now()
+      const viaRedis = await social.feed.readPage({ viewerId: reader, cursor: c.cursor, limit: 20 })
+      redis.record(performance.now() - s)
+      if (viaRedis.source !== 'redis') throw new Error(`read ${i} was not served by Redis`)
+      s = performance.now()
+      await social.feed.fromPostgres(reader, before, 21)
+      pull.record(performance.now() - s)
+    }
+    const f = (h: Histogram, p: number) => `${h.percentile(p).toFixed(2)} ms`
+    say(`| ${c.name} | ${f(redis, 0.5)} | ${f(redis, 0.99)} | ${f(pull, 0.5)} | ${f(pull, 0.99)} |`)
+  }
+  void authors
+} finally {
+  await res.jobs.close({ timeoutMs: 5000 })
+  for await (const keys of res.redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await res.redis.client.del(keys)
+  await closeResources(res)
+  await database.drop()
+}
+await Bun.write(new URL('./feed.results.md', import.meta.url), `${out.join('\n')}\n`)
+
+async function waitUntilHeld(feeds: string[], postId: string): Promise<number> {
+  while (true) {
+    const multi = res.redis.client.multi()
+    for (const id of feeds) multi.zScore(store.keys(id).zset, postId)
+    const scores = await multi.exec()
+    if (scores.every((s) => s !== null)) return performance.now()
+    await Bun.sleep(5)
+  }
+}
+
+async function cursorAfter(social: ReturnType<typeof createSocial>, viewerId: string, pages: number): Promise<string> {
+  let cursor: string | undefined
+  for (let i = 0; i < pages; i++) cursor = (await social.feed.read({ viewerId, cursor, limit: 20 })).nextCursor!
+  return cursor!
+}
+
+function decodeKey(cursor: string) {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('.')
+  return { at: Number(at), id: id! }
+}
+
+async function seed() {
+  const ids = async (n: number, tag: string): Promise<string[]> =>
+    (
+      await rowsOf<{ id: string }>(
+        db,
+        sql`insert into users (id, username, email, password_hash)
+            select gen_random_uuid(), ${tag} || i, ${tag} || i || '@bench.test', 'x' from generate_series(1, ${n}::int) i
+            returning id`,
+      )
+    ).map((r) => r.id)
+  const crowd = await ids(CROWD, 'crowd')
+  const [mid, big, reader] = await ids(3, 'star')
+  const authors = await ids(READER_FOLLOWS, 'author')
+  await db.execute(sql`insert into follows (follower_id, followee_id, created_at)
+    select u.id, ${big}::uuid, date_trunc('milliseconds', now()) from users u where u.username like 'crowd%'`)
+  await db.execute(sql`insert into follows (follower_id, followee_id, created_at)
+    select u.id, ${mid}::uuid, date_trunc('milliseconds', now()) from unnest(${sql.raw(`array[${crowd.slice(0, MID_FOLLOWERS).map((id) => `'${id}'`).join(',')}]::uuid[]`)}) u(id)`)
+  await db.execute(sql`insert into follows (follower_id, followee_id, created_at)
+    select ${reader}::uuid, a.id, date_trunc('milliseconds', now()) from users a where a.username like 'author%'`)
+  // The reader also follows the big author, whose posts are pulled at read time.
+  await db.execute(sql`insert into follows (follower_id, followee_id, created_at) values (${reader}::uuid, ${big}::uuid, date_trunc('milliseconds', now()))`)
+  await db.execute(sql`insert into posts (id, author_id, body, visibility, pulled, created_at)
+    select gen_random_uuid(), a.id, 'post ' || n, case when n % 4 = 0 then 'followers' else 'public' end, false,
+           date_trunc('milliseconds', now() - random() * interval '10 days')
+    from users a cross join generate_series(1, ${POSTS_PER_AUTHOR}::int) n where a.username like 'author%'`)
+  await db.execute(sql`insert into posts (id, author_id, body, visibility, pulled, created_at)
+    select gen_random_uuid(), ${big}::uuid, 'big ' || n, 'public', true, date_trunc('milliseconds', now() - random() * interval '10 days')
+    from generate_series(1, ${POSTS_PER_AUTHOR}::int) n`)
+  await db.execute(sql`analyze`)
+  return { crowd, mid: mid!, big: big!, reader: reader!, authors }
+}
