@@ -28,7 +28,13 @@ export interface LivePush {
 
 export async function socialHarness(
   app: TestApp,
-  opts: { feed?: Partial<FeedConfig>; /** run fan-out jobs inline instead of on the queue */ inlineJobs?: boolean } = {},
+  opts: {
+    feed?: Partial<FeedConfig>
+    /** run fan-out jobs inline instead of on the queue */
+    inlineJobs?: boolean
+    /** false: notifications are dropped (tests of the feed alone) */
+    notify?: boolean
+  } = {},
 ) {
   const { db, redis, log } = app.res
   await db.execute(sql`create table if not exists test_social_outbox (
@@ -74,7 +80,7 @@ export async function socialHarness(
   const handlers = socialEvents({
     db,
     enqueue: opts.inlineJobs === false ? (job) => app.res.jobs.enqueue(job) : runInline,
-    notify: (inputs) => app.services.notifications.notifyMany(inputs),
+    notify: opts.notify === false ? async () => {} : (inputs) => app.services.notifications.notifyMany(inputs),
   })
 
   /** Delivers every committed event, in commit order, to the module's handlers (what the outbox relay does). */
