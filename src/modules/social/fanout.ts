@@ -39,10 +39,10 @@ export class FeedFanout {
     const post = await this.post(postId)
     if (!post || post.deletedAt || post.pulled) return { readers: 0 }
     const entry = keyOf(post)
-    await this.store.add(post.authorId, entry, { countUnseen: false })
+    await this.store.add([post.authorId], entry, { countUnseen: false })
     let readers = 0
     await this.eachFollowerBatch(post.authorId, async (batch) => {
-      const counts = await Promise.all(batch.map((id) => this.store.add(id, entry, { countUnseen: true })))
+      const counts = await this.store.add(batch, entry, { countUnseen: true })
       counts.forEach((n, i) => {
         if (n < 0) return
         readers++

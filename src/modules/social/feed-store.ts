@@ -51,18 +51,29 @@ local function addAboveFloor(meta, zset, score, id)
 end
 `
 
-/** KEYS meta, zset, unseen; ARGV score, id, cap, countUnseen. -1: no feed (inactive); else the unseen count (0: not counted). */
+/**
+ * One post into many feeds, in one call. KEYS: meta, zset, unseen of each feed in turn;
+ * ARGV score, id, cap, countUnseen. Answers per feed: -1 no feed (its owner is not
+ * active); else the unseen count (0: not counted).
+ */
 const ADD = `${LIB}
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local added = addAboveFloor(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
-trim(KEYS[1], KEYS[2], tonumber(ARGV[3]))
-expireWith(KEYS[1], KEYS[2])
-if added == 1 and ARGV[4] == '1' then
-  local n = redis.call('INCR', KEYS[3])
-  expireWith(KEYS[1], KEYS[3])
-  return n
+local out = {}
+for f = 1, #KEYS, 3 do
+  local meta, zset, unseen = KEYS[f], KEYS[f + 1], KEYS[f + 2]
+  local r = -1
+  if redis.call('EXISTS', meta) == 1 then
+    local added = addAboveFloor(meta, zset, ARGV[1], ARGV[2])
+    trim(meta, zset, tonumber(ARGV[3]))
+    expireWith(meta, zset)
+    r = 0
+    if added == 1 and ARGV[4] == '1' then
+      r = redis.call('INCR', unseen)
+      expireWith(meta, unseen)
+    end
+  end
+  out[#out + 1] = r
 end
-return 0`
+return out`
 
 /**
  * KEYS meta, zset; ARGV cap, complete, floorScore, floorId, then score, id pairs. When the
@@ -95,6 +106,9 @@ redis.call('HSET', KEYS[1], 'ready', '1')
 expireWith(KEYS[1], KEYS[2])
 return 1`
 
+/** Feeds per call of the fan-out script: large enough to save round trips, small enough not to hold Redis up. */
+const ADD_BATCH = 200
+
 class Script {
   readonly sha: string
   constructor(readonly source: string) {
@@ -102,12 +116,16 @@ class Script {
   }
 
   async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<number> {
+    return Number(await this.reply(redis, keys, args))
+  }
+
+  async reply(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
     const options = { keys, arguments: args.map(String) }
     try {
-      return Number(await redis.client.evalSha(this.sha, options))
+      return await redis.client.evalSha(this.sha, options)
     } catch (err) {
       if (!String((err as Error)?.message).startsWith('NOSCRIPT')) throw err
-      return Number(await redis.client.eval(this.source, options))
+      return await redis.client.eval(this.source, options)
     }
   }
 }
@@ -153,10 +171,21 @@ export class FeedStore {
     return toState(await this.deps.redis.client.hGetAll(this.keys(userId).meta))
   }
 
-  /** Adds one post to the feed if the feed is kept (its owner is active). -1: not kept; else the unseen count. */
-  add(userId: string, entry: Key, opts: { countUnseen: boolean }): Promise<number> {
-    const k = this.keys(userId)
-    return scripts.add.run(this.deps.redis, [k.meta, k.zset, k.unseen], [entry.at, entry.id, this.deps.feed.maxEntries, opts.countUnseen ? 1 : 0])
+  /**
+   * Adds one post to the feeds of `userIds` that are kept (their owners are active), in
+   * calls of ADD_BATCH feeds. Per user: -1 not kept; else the unseen count.
+   */
+  async add(userIds: string[], entry: Key, opts: { countUnseen: boolean }): Promise<number[]> {
+    const args = [entry.at, entry.id, this.deps.feed.maxEntries, opts.countUnseen ? 1 : 0]
+    const calls = []
+    for (let i = 0; i < userIds.length; i += ADD_BATCH) {
+      const keys = userIds.slice(i, i + ADD_BATCH).flatMap((id) => {
+        const k = this.keys(id)
+        return [k.meta, k.zset, k.unseen]
+      })
+      calls.push(scripts.add.reply(this.deps.redis, keys, args) as Promise<number[]>)
+    }
+    return (await Promise.all(calls)).flat().map(Number)
   }
 
   /**
