@@ -11,6 +11,7 @@ import { scratchDatabase } from '../../src/db/scratch'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
 import { dispatchSocialEvent, socialEvents, type DeliveredEvent } from '../../src/modules/social/events'
 import { FeedStore } from '../../src/modules/social/feed-store'
+import { decodeCursor } from '../../src/modules/social/keys'
 import { rowsOf } from '../../src/modules/social/post-query'
 import type { SocialEvent } from '../../src/modules/social/ports'
 import { createSocial } from '../../src/modules/social/service'
@@ -111,7 +112,7 @@ try {
   for (const c of cases) {
     const redis = new Histogram()
     const pull = new Histogram()
-    const before = c.cursor ? decodeKey(c.cursor) : null
+    const before = c.cursor ? decodeCursor(c.cursor) : null
     for (let i = 0; i < READS; i++) {
       let s = performance.now()
       const viaRedis = await social.feed.readPage({ viewerId: reader, cursor: c.cursor, limit: 20 })
@@ -164,10 +165,6 @@ async function cursorAfter(social: ReturnType<typeof createSocial>, viewerId: st
   return cursor!
 }
 
-function decodeKey(cursor: string) {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('.')
-  return { at: Number(at), id: id! }
-}
 
 async function seed() {
   const ids = async (n: number, tag: string): Promise<string[]> =>

@@ -1,5 +1,4 @@
-import { AppError } from '../../lib/errors'
-import { isUuid } from '../../lib/ids'
+import { timeIdCursor } from '../../lib/cursor'
 
 /**
  * Where a row sits in a newest-first list: its time (whole milliseconds, as Hearth writes
@@ -15,16 +14,12 @@ export const newer = (a: Key, b: Key): boolean => a.at > b.at || (a.at === b.at 
 
 export const compareNewestFirst = (a: Key, b: Key): number => (newer(a, b) ? -1 : newer(b, a) ? 1 : 0)
 
-/** Opaque to clients: base64url of "<ms>.<id>". */
-export const encodeCursor = (key: Key): string => Buffer.from(`${key.at}.${key.id}`).toString('base64url')
+/** Opaque to clients: the shared (time, id) keyset cursor. */
+export const encodeCursor = (key: Key): string => timeIdCursor.encode(new Date(key.at), key.id)
 
 export function decodeCursor(cursor: string): Key {
-  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('.')
-  const ms = Number(at)
-  if (rest.length || !id || !isUuid(id) || !/^[0-9]{1,15}$/.test(at ?? '') || !Number.isSafeInteger(ms)) {
-    throw new AppError('validation_failed', 'cursor is not one this list gave out', { details: { field: 'cursor' } })
-  }
-  return { at: ms, id }
+  const { at, id } = timeIdCursor.decode(cursor)
+  return { at: at.getTime(), id }
 }
 
 /** The page and the cursor after it: `rows` holds up to limit + 1 items, the extra one meaning "there is more". */

@@ -11,7 +11,7 @@ export const CommentParams = t.Object({ id: Id })
 
 export const PageQuery = t.Object({
   cursor: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100, multipleOf: 1, default: 20 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 20' })),
 })
 
 export const Visibility = t.Union([t.Literal('public'), t.Literal('followers')])
