@@ -23,9 +23,11 @@ export interface FeedFanoutDeps {
 /**
  * Writes posts into the Redis home feeds of active readers (fan-out on write) and takes
  * them out again. Every step is idempotent (sorted-set adds and removes), so a job run
- * twice, or an event delivered twice, leaves the same feeds. Correctness does not rest
- * on these jobs — the read filter hides what a block, an unfollow or a delete hides —
- * they keep the feeds full and small.
+ * twice, or an event delivered twice, leaves the same feeds. What a reader may see does
+ * not rest on the removals — the read filter hides what a block, an unfollow or a delete
+ * hides; they keep the feeds small. What a feed holds does rest on the additions (a
+ * fan-out or a backfill that never ran leaves a post out until the feed is rebuilt), which
+ * is why they come from durable domain events.
  */
 export class FeedFanout {
   private readonly store: FeedStore
