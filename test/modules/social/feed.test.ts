@@ -1,7 +1,9 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { rowsOf } from '../../../src/modules/social/post-query'
+import { FeedPulse } from '../../../src/modules/social/fanout'
 import { startTestApp } from '../../helpers/app'
+import { eventually } from '../../helpers/wait'
 import { insertUsers, socialHarness } from './harness'
 
 // How the home feed is kept: who gets fan-out, who is pulled, what a follow, an unfollow
@@ -75,23 +77,43 @@ describe('fan-out on write', () => {
     expect(sources.at(-1)).toBe('postgres')
   })
 
-  test('feed.updated carries the unseen count, one push per window; reading the first page starts it again', async () => {
+  test('feed.updated carries the unseen count, coalesced; reading the first page starts it again', async () => {
     const [author, reader] = await users(2)
     await follow(reader!, author!)
     await feed(reader!)
     await h.drain()
-    h.pushes.length = 0
+    const pushes = () => h.pushes.filter((p) => p.userId === reader)
     await posts(author!, 3)
     await h.drain()
-    await Bun.sleep(h.feed.updateCoalesceMs * 4)
-    expect(h.pushes.filter((p) => p.userId === reader)).toEqual([{ userId: reader!, type: 'feed.updated', data: { count: 3 } }])
+    await eventually('a push with 3 unseen', async () => pushes().at(-1)?.data.count === 3)
+    expect(pushes().length).toBeLessThan(3)
+    expect(pushes().every((p) => p.type === 'feed.updated')).toBe(true)
     expect(h.pushes.filter((p) => p.userId === author)).toEqual([])
     await feed(reader!)
     expect(await store.unseen(reader!)).toBe(0)
+    const before = pushes().length
     await posts(author!, 1)
     await h.drain()
-    await Bun.sleep(h.feed.updateCoalesceMs * 4)
-    expect(h.pushes.filter((p) => p.userId === reader).map((p) => p.data.count)).toEqual([3, 1])
+    await eventually('a push with 1 unseen', async () => pushes().length > before)
+    expect(pushes().at(-1)!.data).toEqual({ count: 1 })
+  })
+
+  test('FeedPulse: adds within a window make one push with the latest count', async () => {
+    const sent: { userId: string; event: unknown }[] = []
+    const pulse = new FeedPulse({ live: { toUser: (userId, event) => sent.push({ userId, event }) }, windowMs: 20, log: app.res.log })
+    pulse.add('u1', 1)
+    pulse.add('u2', 1)
+    pulse.add('u1', 2)
+    pulse.add('u1', 3)
+    expect(sent).toEqual([])
+    await eventually('the flush', async () => sent.length === 2)
+    expect(sent).toEqual([
+      { userId: 'u1', event: { type: 'feed.updated', data: { count: 3 } } },
+      { userId: 'u2', event: { type: 'feed.updated', data: { count: 1 } } },
+    ])
+    pulse.add('u1', 4)
+    await eventually('the next window', async () => sent.length === 3)
+    expect(sent[2]).toEqual({ userId: 'u1', event: { type: 'feed.updated', data: { count: 4 } } })
   })
 })
 
