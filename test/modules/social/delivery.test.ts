@@ -106,7 +106,7 @@ describe('feed.updated', () => {
       expect(event.data).toEqual({ count: 3 })
       // Coalesced per window (how many windows three posts span depends on the machine): counts only grow.
       const counts = ws.events('feed.updated').map((e) => e.data.count)
-      expect(counts).toEqual([...counts].sort())
+      expect(counts).toEqual([...counts].sort((a, b) => a - b))
       expect(counts.at(-1)).toBe(3)
       const feed = ok(await http.get('/v1/feed', as(reader))).body
       expect(feed.posts.map((p: any) => p.body)).toEqual(['n2', 'n1', 'n0'])
