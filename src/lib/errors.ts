@@ -34,7 +34,7 @@ export const errorStatus = {
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,
-  /** A follow (or reply) between users where one blocks the other. */
+  /** A follow or a DM between users where one blocks the other. */
   blocked: 403,
 } as const
 
