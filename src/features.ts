@@ -15,6 +15,7 @@ import { operationsFeature } from './modules/ops'
 import { permissionsFeature } from './modules/permissions'
 import { presenceFeature } from './modules/presence'
 import { roomsFeature } from './modules/rooms'
+import { socialFeature } from './modules/social'
 import { usersFeature } from './modules/users'
 
 /** In build order: a feature that uses another's `api` comes after it. */
@@ -25,6 +26,7 @@ export const features = [
   communitiesFeature,
   permissionsFeature,
   notificationsFeature,
+  socialFeature,
   roomsFeature,
   messagesFeature,
   presenceFeature,

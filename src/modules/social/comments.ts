@@ -1,23 +1,24 @@
 import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { comments } from '../../db/schema'
+import type { Queryable } from '../../db/tx'
+import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { atTime, rowsOf } from './post-query'
 import { decodeCursor, pageOf, type Key } from './keys'
 import type { CommentView } from './model'
 import type { PostService } from './posts'
-import type { CheckText, RecordEvent } from './ports'
+import type { AutomodPort } from './ports'
 import { commentVisibleTo, postVisibleTo } from './visibility'
 
 export interface CommentServiceDeps {
   db: Database
-  recordEvent: RecordEvent
-  checkText: CheckText
+  events: Pick<DomainEvents, 'transaction'>
+  /** Absent until moderation is connected: then comments are not screened. */
+  automod?: AutomodPort
   posts: Pick<PostService, 'visiblePost'>
 }
-
-type Tx = Database
 
 /**
  * Comments with one level of replies, oldest first. A reply to a reply joins the thread
@@ -30,11 +31,10 @@ export class CommentService {
   async create(input: { userId: string; postId: string; body: string; replyTo?: string }): Promise<CommentView> {
     const body = input.body.trim()
     if (!body) throw new AppError('validation_failed', 'a comment needs a body', { details: [{ path: '/body', message: 'empty' }] })
-    await this.deps.checkText({ userId: input.userId, kind: 'comment', text: body })
+    const screening = await this.deps.automod?.screen({ authorId: input.userId, kind: 'comment', text: body })
     const id = newId()
     const createdAt = new Date()
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: input.userId }, async (tx, emit) => {
       const post = await this.deps.posts.visiblePost(tx, input.userId, input.postId, { lock: true })
       let parentId: string | null = null
       let replyToAuthorId: string | null = null
@@ -45,12 +45,12 @@ export class CommentService {
         replyToAuthorId = target.authorId
       }
       await tx.insert(comments).values({ id, postId: input.postId, authorId: input.userId, parentId, body, createdAt })
-      await this.deps.recordEvent(tx, {
+      emit({
         type: 'comment.created',
-        actorId: input.userId,
         data: { commentId: id, postId: input.postId, postAuthorId: post.authorId, authorId: input.userId, parentId, replyToAuthorId },
       })
     })
+    await screening?.committed({ kind: 'comment', id })
     const [view] = await this.select(input.userId, sql`c.id = ${id}::uuid`, { limit: 1 })
     return view!.view
   }
@@ -76,8 +76,7 @@ export class CommentService {
   /** By its author or the post's author. A top-level comment takes its replies with it. */
   async remove({ userId, commentId }: { userId: string; commentId: string }): Promise<void> {
     const found = await this.visibleComment(this.deps.db, userId, commentId)
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
       const post = await this.deps.posts.visiblePost(tx, userId, found.postId, { lock: true })
       if (found.authorId !== userId && post.authorId !== userId) throw forbidden('only its author or the post’s author can delete a comment')
       const now = new Date()
@@ -87,13 +86,27 @@ export class CommentService {
         .where(and(isNull(comments.deletedAt), or(eq(comments.id, commentId), eq(comments.parentId, commentId))))
         .returning({ id: comments.id })
       if (gone.some((c) => c.id === commentId)) {
-        await this.deps.recordEvent(tx, { type: 'comment.deleted', actorId: userId, data: { commentId, postId: found.postId, authorId: found.authorId } })
+        emit({ type: 'comment.deleted', data: { commentId, postId: found.postId, authorId: found.authorId } })
       }
     })
   }
 
+  /**
+   * Those of `commentIds` the viewer may see now (the comment and its post): for
+   * notifications about comments, checked when they are read.
+   */
+  async visibleIds({ viewerId, commentIds }: { viewerId: string; commentIds: string[] }): Promise<Set<string>> {
+    if (commentIds.length === 0) return new Set()
+    const rows = await rowsOf<{ id: string }>(
+      this.deps.db,
+      sql`select c.id from comments c join posts p on p.id = c.post_id
+          where c.id in ${commentIds} and ${commentVisibleTo(viewerId)} and ${postVisibleTo(viewerId)}`,
+    )
+    return new Set(rows.map((r) => r.id))
+  }
+
   /** A comment the user may see, on a post they may see (else 404). */
-  private async visibleComment(db: Database, userId: string, commentId: string) {
+  private async visibleComment(db: Queryable, userId: string, commentId: string) {
     const [row] = await rowsOf<{ id: string; post_id: string; author_id: string; parent_id: string | null }>(
       db,
       sql`select c.id, c.post_id, c.author_id, c.parent_id from comments c join posts p on p.id = c.post_id

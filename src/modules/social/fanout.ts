@@ -7,7 +7,7 @@ import type { Redis } from '../../lib/redis'
 import { FeedStore } from './feed-store'
 import type { Key } from './keys'
 import { atTime } from './post-query'
-import type { LiveUsers } from './ports'
+import type { UserEventSink } from '../../realtime/user-channel'
 
 const FOLLOWER_BATCH = 1000
 
@@ -156,7 +156,7 @@ export class FeedPulse {
   private pending = new Map<string, number>()
   private timer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(private readonly deps: { live: LiveUsers; windowMs: number; log: Logger }) {}
+  constructor(private readonly deps: { live: UserEventSink; windowMs: number; log: Logger }) {}
 
   add(userId: string, unseen: number): void {
     this.pending.set(userId, Math.max(unseen, this.pending.get(userId) ?? 0))
@@ -173,7 +173,7 @@ export class FeedPulse {
     await Promise.all(
       [...batch].map(async ([userId, count]) => {
         try {
-          await this.deps.live.toUser(userId, { type: 'feed.updated', data: { count } })
+          await this.deps.live.publishToUser(userId, { type: 'feed.updated', data: { count } })
         } catch (err) {
           this.deps.log.warn('feed.updated push failed', { userId, error: String(err) })
         }

@@ -1,19 +1,20 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { blocks, follows, users } from '../../db/schema'
+import type { Queryable, Tx } from '../../db/tx'
+import type { DomainEvents } from '../../domain-events/bus'
+import type { Emit } from '../../domain-events/types'
 import { AppError, notFound } from '../../lib/errors'
 import { decodeCursor, pageOf } from './keys'
 import type { ProfileView, UserSummaryView } from './model'
 import { atTime, rowsOf } from './post-query'
-import type { RecordEvent } from './ports'
 import { notBlockedBetween } from './visibility'
 
 export interface SocialGraphDeps {
   db: Database
-  recordEvent: RecordEvent
+  /** Where changes commit with their domain events. */
+  events: Pick<DomainEvents, 'transaction'>
 }
-
-type Tx = Database
 
 /**
  * Follows and blocks. A block ends the follows both ways and refuses new ones; both
@@ -25,8 +26,7 @@ export class SocialGraph {
 
   async follow({ followerId, followeeId }: { followerId: string; followeeId: string }): Promise<{ following: boolean }> {
     if (followerId === followeeId) throw new AppError('invalid_target', 'you cannot follow yourself')
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: followerId }, async (tx, emit) => {
       await lockPair(tx, followerId, followeeId)
       const { blocked } = await requireUser(tx, followeeId, { blockedWith: followerId })
       if (blocked) throw new AppError('blocked', 'you cannot follow this user')
@@ -35,26 +35,24 @@ export class SocialGraph {
         .values({ followerId, followeeId, createdAt: new Date() })
         .onConflictDoNothing()
         .returning({ followerId: follows.followerId })
-      if (added.length) await this.deps.recordEvent(tx, { type: 'follow.created', actorId: followerId, data: { followerId, followeeId } })
+      if (added.length) emit({ type: 'follow.created', data: { followerId, followeeId } })
     })
     return { following: true }
   }
 
   async unfollow({ followerId, followeeId }: { followerId: string; followeeId: string }): Promise<{ following: boolean }> {
     if (followerId === followeeId) throw new AppError('invalid_target', 'you cannot follow yourself')
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: followerId }, async (tx, emit) => {
       await lockPair(tx, followerId, followeeId)
       await requireUser(tx, followeeId)
-      await endFollow(tx, this.deps.recordEvent, { followerId, followeeId, actorId: followerId })
+      await endFollow(tx, emit, { followerId, followeeId })
     })
     return { following: false }
   }
 
   async block({ blockerId, blockedId }: { blockerId: string; blockedId: string }): Promise<void> {
     if (blockerId === blockedId) throw new AppError('invalid_target', 'you cannot block yourself')
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: blockerId }, async (tx, emit) => {
       await lockPair(tx, blockerId, blockedId)
       await requireUser(tx, blockedId)
       const added = await tx
@@ -63,23 +61,22 @@ export class SocialGraph {
         .onConflictDoNothing()
         .returning({ blockerId: blocks.blockerId })
       if (!added.length) return
-      await endFollow(tx, this.deps.recordEvent, { followerId: blockerId, followeeId: blockedId, actorId: blockerId })
-      await endFollow(tx, this.deps.recordEvent, { followerId: blockedId, followeeId: blockerId, actorId: blockerId })
-      await this.deps.recordEvent(tx, { type: 'block.created', actorId: blockerId, data: { blockerId, blockedId } })
+      await endFollow(tx, emit, { followerId: blockerId, followeeId: blockedId })
+      await endFollow(tx, emit, { followerId: blockedId, followeeId: blockerId })
+      emit({ type: 'block.created', data: { blockerId, blockedId } })
     })
   }
 
   async unblock({ blockerId, blockedId }: { blockerId: string; blockedId: string }): Promise<void> {
     if (blockerId === blockedId) throw new AppError('invalid_target', 'you cannot block yourself')
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: blockerId }, async (tx, emit) => {
       await lockPair(tx, blockerId, blockedId)
       await requireUser(tx, blockedId)
       const removed = await tx
         .delete(blocks)
         .where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, blockedId)))
         .returning({ blockerId: blocks.blockerId })
-      if (removed.length) await this.deps.recordEvent(tx, { type: 'block.deleted', actorId: blockerId, data: { blockerId, blockedId } })
+      if (removed.length) emit({ type: 'block.deleted', data: { blockerId, blockedId } })
     })
   }
 
@@ -194,18 +191,16 @@ function toUserPage(rows: UserRow[], limit: number): { users: UserSummaryView[];
   return { users: items.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name })), nextCursor }
 }
 
-async function endFollow(tx: Tx, recordEvent: RecordEvent, f: { followerId: string; followeeId: string; actorId: string }) {
+async function endFollow(tx: Tx, emit: Emit, f: { followerId: string; followeeId: string }) {
   const removed = await tx
     .delete(follows)
     .where(and(eq(follows.followerId, f.followerId), eq(follows.followeeId, f.followeeId)))
     .returning({ followerId: follows.followerId })
-  if (removed.length) {
-    await recordEvent(tx, { type: 'follow.deleted', actorId: f.actorId, data: { followerId: f.followerId, followeeId: f.followeeId } })
-  }
+  if (removed.length) emit({ type: 'follow.deleted', data: { followerId: f.followerId, followeeId: f.followeeId } })
 }
 
 /** Either user blocks the other. */
-export async function blockedBetween(db: Database, a: string, b: string): Promise<boolean> {
+export async function blockedBetween(db: Queryable, a: string, b: string): Promise<boolean> {
   const rows = await db
     .select({ one: sql`1` })
     .from(blocks)
@@ -215,7 +210,7 @@ export async function blockedBetween(db: Database, a: string, b: string): Promis
 }
 
 /** 404 unless the user exists; with `blockedWith`, also whether either of the two blocks the other. */
-async function requireUser(db: Database, userId: string, opts: { blockedWith?: string } = {}): Promise<{ blocked: boolean }> {
+async function requireUser(db: Queryable, userId: string, opts: { blockedWith?: string } = {}): Promise<{ blocked: boolean }> {
   const [row] = await db
     .select({
       blocked: opts.blockedWith && opts.blockedWith !== userId ? sql<boolean>`not (${notBlockedBetween(opts.blockedWith, sql`${users.id}`)})` : sql<boolean>`false`,

@@ -1,49 +1,63 @@
 import { Elysia } from 'elysia'
-import type { authGuard } from '../auth/guard'
-import {
-  Comment,
-  CommentPage,
-  CommentParams,
-  CreateCommentBody,
-  CreatePostBody,
-  Following,
-  PageQuery,
-  Post,
-  PostPage,
-  PostParams,
-  Profile,
-  UserPage,
-  UserParams,
-} from './model'
-import type { Social } from './service'
+import { defineFeature } from '../../feature'
+import { IdParams } from '../../lib/model'
+import type { SignedIn } from '../auth/guard'
+import type { NotificationService } from '../notifications/service'
+import { socialReactions } from './events'
+import { Comment, CommentPage, CreateCommentBody, CreatePostBody, Following, PageQuery, Post, PostPage, Profile, UserPage } from './model'
+import { feedProcessors } from './processors'
+import { createSocial, type Social, type SocialApi, type SocialDeps } from './service'
 
-export interface SocialRoutesDeps {
-  /** The signed-in guard (token check and per-user rate limits), resolving `user`. */
-  signedIn: () => ReturnType<typeof authGuard>
-  social: Social
+export type SocialFeatureDeps = SocialDeps & {
+  signedIn: SignedIn
+  /** Told how to check, when a notification is read, that its post or comment is still the reader's to see. */
+  notifications: Pick<NotificationService, 'checkTargets'>
 }
 
-export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
+/**
+ * The social layer: follows and blocks, posts, likes, comments and the home feed (hybrid
+ * fan-out). Its changes commit with domain events; its reactions to them queue the feed
+ * fan-out (queue `fanout`, worker threads, `feed.updated` to followers' sockets) and the
+ * follow, like, comment and reply notifications. Rooms ask it about blocks (DMs).
+ */
+export const socialFeature = defineFeature<SocialFeatureDeps, { social: SocialApi }>({
+  name: 'social',
+  processors: { fanout: feedProcessors },
+  reactions: socialReactions,
+  build: (deps) => {
+    const social = createSocial(deps)
+    deps.notifications.checkTargets('post', (userId, postIds) => social.posts.visibleIds({ viewerId: userId, postIds }))
+    deps.notifications.checkTargets('comment', (userId, commentIds) => social.comments.visibleIds({ viewerId: userId, commentIds }))
+    const api: SocialApi = {
+      isBlocked: (a, b) => social.graph.isBlocked(a, b),
+      blockedAmong: (userId, others) => social.graph.blockedAmong(userId, others),
+      visibleIds: (input) => social.posts.visibleIds(input),
+    }
+    return { routes: socialRoutes({ signedIn: deps.signedIn, social }), api: { social: api } }
+  },
+})
+
+const socialRoutes = ({ signedIn, social }: { signedIn: SignedIn; social: Social }) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['social'], security: [{ bearer: [] }] } })
     .use(signedIn())
     .put('/users/:id/follow', ({ user, params }) => social.graph.follow({ followerId: user.id, followeeId: params.id }), {
-      params: UserParams,
+      params: IdParams,
       response: { 200: Following },
       detail: { summary: 'Follow a user (idempotent); refused between users who block each other' },
     })
     .delete('/users/:id/follow', ({ user, params }) => social.graph.unfollow({ followerId: user.id, followeeId: params.id }), {
-      params: UserParams,
+      params: IdParams,
       response: { 200: Following },
       detail: { summary: 'Unfollow a user (idempotent)' },
     })
     .get('/users/:id/followers', ({ user, params, query }) => social.graph.followers({ viewerId: user.id, userId: params.id, ...paging(query) }), {
-      params: UserParams,
+      params: IdParams,
       query: PageQuery,
       response: { 200: UserPage },
       detail: { summary: 'Who follows the user, newest first' },
     })
     .get('/users/:id/following', ({ user, params, query }) => social.graph.following({ viewerId: user.id, userId: params.id, ...paging(query) }), {
-      params: UserParams,
+      params: IdParams,
       query: PageQuery,
       response: { 200: UserPage },
       detail: { summary: 'Whom the user follows, newest first' },
@@ -54,7 +68,7 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
         await social.graph.block({ blockerId: user.id, blockedId: params.id })
         return status(204, undefined)
       },
-      { params: UserParams, detail: { summary: 'Block a user: ends follows both ways and hides each from the other' } },
+      { params: IdParams, detail: { summary: 'Block a user: ends follows both ways and hides each from the other' } },
     )
     .delete(
       '/users/:id/block',
@@ -62,7 +76,7 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
         await social.graph.unblock({ blockerId: user.id, blockedId: params.id })
         return status(204, undefined)
       },
-      { params: UserParams, detail: { summary: 'Unblock a user (follows are not restored)' } },
+      { params: IdParams, detail: { summary: 'Unblock a user (follows are not restored)' } },
     )
     .get('/me/blocks', ({ user, query }) => social.graph.blocked({ viewerId: user.id, ...paging(query) }), {
       query: PageQuery,
@@ -70,12 +84,12 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
       detail: { summary: 'The users you block, newest first' },
     })
     .get('/users/:id/profile', ({ user, params }) => social.graph.profile({ viewerId: user.id, userId: params.id }), {
-      params: UserParams,
+      params: IdParams,
       response: { 200: Profile },
       detail: { summary: 'A user’s counters and your relationship with them' },
     })
     .get('/users/:id/posts', ({ user, params, query }) => social.posts.byAuthor({ viewerId: user.id, authorId: params.id, ...paging(query) }), {
-      params: UserParams,
+      params: IdParams,
       query: PageQuery,
       response: { 200: PostPage },
       detail: { summary: 'A user’s posts you may see, newest first' },
@@ -86,7 +100,7 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
       detail: { summary: 'Post: a body (or attachments), visible to everyone or to followers' },
     })
     .get('/posts/:id', ({ user, params }) => social.posts.get({ viewerId: user.id, postId: params.id }), {
-      params: PostParams,
+      params: IdParams,
       response: { 200: Post },
       detail: { summary: 'A post you may see' },
     })
@@ -96,7 +110,7 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
         await social.posts.remove({ userId: user.id, postId: params.id })
         return status(204, undefined)
       },
-      { params: PostParams, detail: { summary: 'Delete your post: it leaves every feed and list' } },
+      { params: IdParams, detail: { summary: 'Delete your post: it leaves every feed and list' } },
     )
     .put(
       '/posts/:id/like',
@@ -104,7 +118,7 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
         await social.posts.like({ userId: user.id, postId: params.id })
         return status(204, undefined)
       },
-      { params: PostParams, detail: { summary: 'Like a post (once; idempotent)' } },
+      { params: IdParams, detail: { summary: 'Like a post (once; idempotent)' } },
     )
     .delete(
       '/posts/:id/like',
@@ -112,20 +126,20 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
         await social.posts.unlike({ userId: user.id, postId: params.id })
         return status(204, undefined)
       },
-      { params: PostParams, detail: { summary: 'Take your like back (idempotent)' } },
+      { params: IdParams, detail: { summary: 'Take your like back (idempotent)' } },
     )
     .post(
       '/posts/:id/comments',
       async ({ user, params, body, status }) => status(201, await social.comments.create({ userId: user.id, postId: params.id, ...body })),
       {
-        params: PostParams,
+        params: IdParams,
         body: CreateCommentBody,
         response: { 201: Comment },
         detail: { summary: 'Comment on a post, or reply to a comment (one level)' },
       },
     )
     .get('/posts/:id/comments', ({ user, params, query }) => social.comments.list({ viewerId: user.id, postId: params.id, ...paging(query) }), {
-      params: PostParams,
+      params: IdParams,
       query: PageQuery,
       response: { 200: CommentPage },
       detail: { summary: 'Top-level comments, oldest first, each with its reply count' },
@@ -134,7 +148,7 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
       '/comments/:id/replies',
       ({ user, params, query }) => social.comments.replies({ viewerId: user.id, commentId: params.id, ...paging(query) }),
       {
-        params: CommentParams,
+        params: IdParams,
         query: PageQuery,
         response: { 200: CommentPage },
         detail: { summary: 'Replies under a comment, oldest first' },
@@ -146,7 +160,7 @@ export const socialRoutes = ({ signedIn, social }: SocialRoutesDeps) =>
         await social.comments.remove({ userId: user.id, commentId: params.id })
         return status(204, undefined)
       },
-      { params: CommentParams, detail: { summary: 'Delete a comment (its author or the post’s author); its replies go with it' } },
+      { params: IdParams, detail: { summary: 'Delete a comment (its author or the post’s author); its replies go with it' } },
     )
     .get('/feed', ({ user, query }) => social.feed.read({ viewerId: user.id, ...paging(query) }), {
       query: PageQuery,

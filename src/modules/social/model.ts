@@ -5,10 +5,6 @@ export const MAX_POST_CHARS = 5000
 export const MAX_COMMENT_CHARS = 2000
 export const MAX_POST_ATTACHMENTS = 4
 
-export const UserParams = t.Object({ id: Id })
-export const PostParams = t.Object({ id: Id })
-export const CommentParams = t.Object({ id: Id })
-
 export const PageQuery = t.Object({
   cursor: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 20' })),
@@ -88,3 +84,30 @@ export type CommentView = Static<typeof Comment>
 export type UserSummaryView = Static<typeof UserSummary>
 export type ProfileView = Static<typeof Profile>
 export type VisibilityValue = Static<typeof Visibility>
+
+// The domain events of the social layer, written in the transaction of each change.
+// Their consumers (events.ts) keep the Redis feeds and notify; each is at least once.
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    'follow.created': { followerId: string; followeeId: string }
+    'follow.deleted': { followerId: string; followeeId: string }
+    'block.created': { blockerId: string; blockedId: string }
+    'block.deleted': { blockerId: string; blockedId: string }
+    /** `pulled`: the author had too many followers to fan out to; feeds merge it at read time. */
+    'post.created': { postId: string; authorId: string; pulled: boolean }
+    'post.deleted': { postId: string; authorId: string; pulled: boolean }
+    'post.liked': { postId: string; authorId: string; userId: string }
+    'post.unliked': { postId: string; authorId: string; userId: string }
+    'comment.created': {
+      commentId: string
+      postId: string
+      postAuthorId: string
+      authorId: string
+      /** The top-level comment a reply is under. */
+      parentId: string | null
+      /** The author of the comment replied to. */
+      replyToAuthorId: string | null
+    }
+    'comment.deleted': { commentId: string; postId: string; authorId: string }
+  }
+}

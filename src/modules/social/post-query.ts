@@ -1,10 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import type { Queryable } from '../../db/tx'
 import type { Key } from './keys'
 import type { PostView, VisibilityValue } from './model'
 
 /** Rows of a raw query, whichever driver ran it (postgres.js answers an array, PGlite `{rows}`). */
-export async function rowsOf<T>(db: Database, query: SQL): Promise<T[]> {
+export async function rowsOf<T>(db: Queryable, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
 }

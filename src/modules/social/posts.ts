@@ -2,23 +2,25 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { FeedConfig } from '../../config'
 import type { Database } from '../../db/client'
 import { postLikes, posts, userStats, users } from '../../db/schema'
+import type { Queryable } from '../../db/tx'
+import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { decodeCursor, pageOf } from './keys'
 import type { PostView, VisibilityValue } from './model'
 import { olderThan, rowsOf, selectPosts, type ReadPost } from './post-query'
-import type { CheckText, RecordEvent, ValidateAttachments } from './ports'
+import type { AutomodPort, MediaPort } from './ports'
 import { postVisibleTo } from './visibility'
 
 export interface PostServiceDeps {
   db: Database
   feed: Pick<FeedConfig, 'pullThreshold'>
-  recordEvent: RecordEvent
-  validateAttachments: ValidateAttachments
-  checkText: CheckText
+  events: Pick<DomainEvents, 'transaction'>
+  /** Absent until media is connected: then a post with attachments is refused. */
+  media?: MediaPort
+  /** Absent until moderation is connected: then posts are not screened. */
+  automod?: AutomodPort
 }
-
-type Tx = Database
 
 /** Posts and likes. What a reader may see of them is decided by visibility.ts alone. */
 export class PostService {
@@ -30,14 +32,17 @@ export class PostService {
     if (!body && attachments.length === 0) {
       throw new AppError('validation_failed', 'a post needs a body or an attachment', { details: [{ path: '/body', message: 'empty' }] })
     }
-    if (body) await this.deps.checkText({ userId: input.userId, kind: 'post', text: body })
-    if (attachments.length) await this.deps.validateAttachments({ userId: input.userId, mediaIds: attachments })
+    const { media, automod } = this.deps
+    if (attachments.length && !media) {
+      throw new AppError('validation_failed', 'attachments are not available', { details: [{ path: '/attachments', message: 'not available' }] })
+    }
+    const screening = body ? await automod?.screen({ authorId: input.userId, kind: 'post', text: body }) : undefined
+    if (attachments.length) await media!.validateAttachments({ userId: input.userId, mediaIds: attachments })
     const id = newId()
     // Whole milliseconds: the feed orders by (created_at, id) in Postgres and in Redis scores alike.
     const createdAt = new Date()
     const visibility = input.visibility ?? 'public'
-    const author = await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    const author = await this.deps.events.transaction({ actorId: input.userId }, async (tx, emit) => {
       const [author] = await tx
         .select({ username: users.username, displayName: users.displayName, followers: userStats.followersCount })
         .from(users)
@@ -47,9 +52,11 @@ export class PostService {
       // Decided once, here: fan-out and the read-time merge both go by the post's own flag.
       const pulled = (author.followers ?? 0) >= this.deps.feed.pullThreshold
       await tx.insert(posts).values({ id, authorId: input.userId, body, visibility, attachments, pulled, createdAt })
-      await this.deps.recordEvent(tx, { type: 'post.created', actorId: input.userId, data: { postId: id, authorId: input.userId, pulled } })
+      if (attachments.length) await media!.attach({ tx, kind: 'post', targetId: id, mediaIds: attachments, ownerId: input.userId })
+      emit({ type: 'post.created', data: { postId: id, authorId: input.userId, pulled } })
       return author
     })
+    await screening?.committed({ kind: 'post', id })
     return {
       id,
       authorId: input.userId,
@@ -85,38 +92,32 @@ export class PostService {
 
   /** A tombstone: the post leaves every list at once (the filter), and Redis feeds by a job. Its author only. */
   async remove({ userId, postId }: { userId: string; postId: string }): Promise<void> {
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
       const post = await this.visiblePost(tx, userId, postId, { lock: true })
       if (post.authorId !== userId) throw forbidden('only its author can delete a post')
       await tx.update(posts).set({ deletedAt: new Date() }).where(eq(posts.id, postId))
-      await this.deps.recordEvent(tx, { type: 'post.deleted', actorId: userId, data: { postId, authorId: userId, pulled: post.pulled } })
+      if (post.hasAttachments) await this.deps.media?.release({ tx, kind: 'post', targetId: postId })
+      emit({ type: 'post.deleted', data: { postId, authorId: userId, pulled: post.pulled } })
     })
   }
 
   /** One like per user and post; liking again changes nothing. */
   async like({ userId, postId }: { userId: string; postId: string }): Promise<void> {
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
       const post = await this.visiblePost(tx, userId, postId)
       const added = await tx.insert(postLikes).values({ postId, userId }).onConflictDoNothing().returning({ postId: postLikes.postId })
-      if (added.length) {
-        await this.deps.recordEvent(tx, { type: 'post.liked', actorId: userId, data: { postId, authorId: post.authorId, userId } })
-      }
+      if (added.length) emit({ type: 'post.liked', data: { postId, authorId: post.authorId, userId } })
     })
   }
 
   async unlike({ userId, postId }: { userId: string; postId: string }): Promise<void> {
-    await this.deps.db.transaction(async (t) => {
-      const tx = t as unknown as Tx
+    await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
       const post = await this.visiblePost(tx, userId, postId)
       const removed = await tx
         .delete(postLikes)
         .where(and(eq(postLikes.postId, postId), eq(postLikes.userId, userId)))
         .returning({ postId: postLikes.postId })
-      if (removed.length) {
-        await this.deps.recordEvent(tx, { type: 'post.unliked', actorId: userId, data: { postId, authorId: post.authorId, userId } })
-      }
+      if (removed.length) emit({ type: 'post.unliked', data: { postId, authorId: post.authorId, userId } })
     })
   }
 
@@ -131,13 +132,13 @@ export class PostService {
   }
 
   /** The post if the user may see it (else 404, whether it exists or not); `lock` takes its row. */
-  async visiblePost(tx: Tx, userId: string, postId: string, opts: { lock?: boolean } = {}) {
-    const [row] = await rowsOf<{ author_id: string; pulled: boolean }>(
+  async visiblePost(tx: Queryable, userId: string, postId: string, opts: { lock?: boolean } = {}) {
+    const [row] = await rowsOf<{ author_id: string; pulled: boolean; has_attachments: boolean }>(
       tx,
-      sql`select p.author_id, p.pulled from posts p where p.id = ${postId}::uuid and ${postVisibleTo(userId)} ${opts.lock ? sql`for update of p` : sql``}`,
+      sql`select p.author_id, p.pulled, jsonb_array_length(p.attachments) > 0 as has_attachments from posts p where p.id = ${postId}::uuid and ${postVisibleTo(userId)} ${opts.lock ? sql`for update of p` : sql``}`,
     )
     if (!row) throw notFound('post')
-    return { authorId: row.author_id, pulled: row.pulled }
+    return { authorId: row.author_id, pulled: row.pulled, hasAttachments: row.has_attachments }
   }
 }
 

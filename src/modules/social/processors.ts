@@ -1,8 +1,10 @@
 import type { JobContext, Processor } from '../../jobs/processors'
+import type { UserEventSink } from '../../realtime/user-channel'
 import { FeedFanout, FeedPulse } from './fanout'
 
-// Jobs of the `fanout` queue (feed fan-out). Enqueued by the domain-event consumers of
-// events.ts; each is idempotent, so a retried job or a twice-delivered event is harmless.
+// Jobs of the `fanout` queue (feed fan-out), run in the worker threads. Queued by the
+// social layer's reactions to its own domain events (events.ts) with deterministic ids;
+// each is idempotent, so a retried job or a twice-delivered event is harmless.
 
 export const FEED_QUEUE = 'fanout' as const
 
@@ -17,18 +19,14 @@ export const feedJobs = {
   prune: 'feed.prune',
 } as const
 
-// One pulse per thread: it coalesces `feed.updated` across the jobs that thread runs.
-const pulses = new WeakMap<object, FeedPulse>()
+// One pulse per thread (its sink): it coalesces `feed.updated` across the jobs the thread runs.
+const pulses = new WeakMap<UserEventSink, FeedPulse>()
 
 function fanoutFor(ctx: JobContext): FeedFanout {
-  let pulse = pulses.get(ctx.events)
+  let pulse = pulses.get(ctx.live)
   if (!pulse) {
-    pulse = new FeedPulse({
-      live: { toUser: (userId, event) => ctx.events.publishToUser(userId, event) },
-      windowMs: ctx.config.feed.updateCoalesceMs,
-      log: ctx.log,
-    })
-    pulses.set(ctx.events, pulse)
+    pulse = new FeedPulse({ live: ctx.live, windowMs: ctx.config.feed.updateCoalesceMs, log: ctx.log })
+    pulses.set(ctx.live, pulse)
   }
   return new FeedFanout({ db: ctx.db, redis: ctx.redis, log: ctx.log, feed: ctx.config.feed, pulse })
 }
