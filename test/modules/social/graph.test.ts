@@ -1,14 +1,12 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { startTestApp } from '../../helpers/app'
 import { ok } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
-import { socialHarness } from './harness'
+import { socialApp } from './harness'
 
 setDefaultTimeout(30_000)
-const app = await startTestApp()
-const h = await socialHarness(app)
-const { http } = h
+const h = await socialApp()
+const { app, http } = h
 const as = (u: { accessToken: string }) => ({ token: u.accessToken })
 const user = () => registerUser(app.http)
 
@@ -32,7 +30,7 @@ describe('follows', () => {
     expect(ok(await http.delete(`/v1/users/${bob.id}/follow`, as(alice))).body).toEqual({ following: false })
     expect(ok(await http.delete(`/v1/users/${bob.id}/follow`, as(alice))).body).toEqual({ following: false })
     expect(await profile(alice, bob.id)).toMatchObject({ followers: 0, relationship: { following: false } })
-    await h.drain()
+    await h.settle()
     // One event per change, none for the repeats.
     const mine = h.events.filter((e) => e.type.startsWith('follow.') && 'followerId' in e.data && e.data.followerId === alice.id)
     expect(mine.map((e) => e.type)).toEqual(['follow.created', 'follow.deleted'])
@@ -106,8 +104,8 @@ describe('blocks', () => {
     })
     expect(await profile(bob, alice.id)).toMatchObject({ followers: 0, following: 0, relationship: { blocking: false } })
     expect(ids(ok(await http.get('/v1/me/blocks', as(alice))).body)).toEqual([bob.id])
-    expect(await h.social.graph.isBlocked(bob.id, alice.id)).toBe(true)
-    expect(await h.social.graph.isBlocked(alice.id, bob.id)).toBe(true)
+    expect(await app.hearth.api('social').isBlocked(bob.id, alice.id)).toBe(true)
+    expect(await app.hearth.api('social').isBlocked(alice.id, bob.id)).toBe(true)
   })
 
   test('the blocked user cannot follow the blocker: 403 blocked', async () => {
@@ -147,7 +145,7 @@ describe('blocks', () => {
     expect(ids(ok(await http.get(`/v1/users/${carol.id}/followers`, as(bob))).body)).toEqual([bob.id])
     expect(ids(ok(await http.get(`/v1/users/${carol.id}/followers`, as(alice))).body)).toEqual([alice.id])
     expect(ok(await http.get(`/v1/users/${bob.id}/following`, as(alice))).body).toEqual({ users: [], nextCursor: null })
-    expect(await h.social.graph.blockedAmong(alice.id, [bob.id, carol.id])).toEqual(new Set([bob.id]))
+    expect(await app.hearth.api('social').blockedAmong(alice.id, [bob.id, carol.id])).toEqual(new Set([bob.id]))
   })
 
   test('a follow and a block racing between the same two users leave no follow beside the block', async () => {
