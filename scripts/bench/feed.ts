@@ -1,5 +1,6 @@
 // The home feed: fan-out of one post to an author's active followers through the real
-// queue and worker threads, a post by an author above the pull threshold, and feed reads
+// pipeline (the outbox relay, the social reactions and the fan-out job in the worker
+// threads), a post by an author above the pull threshold, and feed reads
 // of a user following 500 accounts through Redis against the pure-Postgres pull query.
 //   bun scripts/bench/feed.ts [--reads 300]
 // Needs Postgres (TEST_DATABASE_URL) and Redis (TEST_REDIS_URL); uses a scratch database
@@ -7,14 +8,15 @@
 import { sql } from 'drizzle-orm'
 import { loadConfig } from '../../src/config'
 import type { Database } from '../../src/db/client'
-import { scratchDatabase } from '../../src/db/scratch'
+import type { DomainEvent } from '../../src/domain-events/types'
+import { FEATURE_JOBS } from '../../src/features'
+import { createHearth } from '../../src/hearth'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
-import { dispatchSocialEvent, socialEvents, type DeliveredEvent } from '../../src/modules/social/events'
 import { FeedStore } from '../../src/modules/social/feed-store'
 import { decodeCursor } from '../../src/modules/social/keys'
 import { rowsOf } from '../../src/modules/social/post-query'
-import type { SocialEvent } from '../../src/modules/social/ports'
 import { createSocial } from '../../src/modules/social/service'
+import { scratchDatabase } from '../lib/scratch'
 import { closeResources, openResources } from '../../src/resources'
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../test/helpers/app'
 import { Histogram } from './stats'
@@ -32,6 +34,7 @@ await database.create()
 const prefix = `bench:${crypto.randomUUID().slice(0, 8)}:`
 const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', JOB_WORKERS: '2' })
 const res = await openResources(config, { keys: await loadSigningKeys({ privateKey: undefined, file: undefined }) })
+const hearth = createHearth(res)
 const db = res.db as Database
 const store = new FeedStore({ redis: res.redis, feed: config.feed })
 const out: string[] = []
@@ -45,18 +48,11 @@ try {
   const { crowd, mid, big, reader, authors } = await seed()
   say(`seeded ${CROWD.toLocaleString()} users, ${(CROWD + MID_FOLLOWERS + READER_FOLLOWS + 1).toLocaleString()} follows, ${(READER_FOLLOWS * POSTS_PER_AUTHOR).toLocaleString()} posts in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 
-  const recorded: SocialEvent[] = []
-  const social = createSocial({
-    db,
-    redis: res.redis,
-    log: res.log,
-    feed: config.feed,
-    recordEvent: async (_tx, event) => void recorded.push(event),
-    validateAttachments: async () => {},
-    checkText: async () => {},
-  })
-  const handlers = socialEvents({ db, enqueue: (job) => res.jobs.enqueue(job), notify: async () => {} })
-  await res.jobs.startWorkers({ modules: [new URL('./feed-processors.ts', import.meta.url).href] })
+  await hearth.start()
+  await res.jobs.startWorkers({ modules: [FEATURE_JOBS] })
+  const social = createSocial(hearth.core)
+  const created = new Map<string, DomainEvent<'post.created'>>()
+  hearth.core.events.on('post.created', (e) => void created.set(e.data.postId, e))
 
   // Active followers: their feeds are kept in Redis (opened, empty).
   const active = crowd.slice(0, MID_FOLLOWERS).filter((_, i) => i % Math.round(1 / ACTIVE_SHARE) === 0)
@@ -71,26 +67,24 @@ try {
 
   // 1. One post by the mid author: from commit until every active follower's feed holds it.
   say(`\n## Fan-out: author with ${MID_FOLLOWERS.toLocaleString()} followers, ${active.length.toLocaleString()} active (FEED_PULL_THRESHOLD ${config.feed.pullThreshold.toLocaleString()})`)
-  say('| run | commit → every active feed holds it | of which the job ran | feeds written |')
-  say('|---|---|---|---|')
+  say('| run | commit → every active feed holds it | of which relay + reaction until the fan-out job starts | the fan-out job | feeds written |')
+  say('|---|---|---|---|---|')
   for (let run = 1; run <= RUNS; run++) {
-    recorded.length = 0
     const post = await social.posts.create({ userId: mid, body: `fan-out ${run}` })
     const committed = performance.now()
-    for (const event of recorded) await dispatchSocialEvent(handlers, { ...event, id: Bun.randomUUIDv7() } as DeliveredEvent)
+    const committedAt = Date.now()
     const held = await waitUntilHeld(active, post.id)
-    const job = await waitForJob(post.id)
+    const job = await waitForJob(`feed.${created.get(post.id)!.id}`)
     const jobMs = job.finishedOn! - job.processedOn!
-    say(`| ${run} | ${(held - committed).toFixed(0)} ms | ${jobMs.toFixed(0)} ms | ${(job?.returnvalue as any)?.readers ?? '?'} |`)
+    say(`| ${run} | ${(held - committed).toFixed(0)} ms | ${job.processedOn! - committedAt} ms | ${jobMs.toFixed(0)} ms | ${(job.returnvalue as any)?.readers ?? '?'} |`)
   }
 
   // 2. One post by the big author: above the threshold, nothing is written; readers pull it.
-  recorded.length = 0
+  const jobsBefore = await res.jobs.queues.fanout.getJobCountByTypes('completed', 'active', 'waiting', 'prioritized', 'delayed', 'failed')
   const bigPost = await social.posts.create({ userId: big, body: 'to the crowd' })
   const bigCommitted = performance.now()
-  const jobsBefore = (await res.jobs.queues.fanout.getJobCountByTypes('completed', 'active', 'waiting', 'prioritized', 'delayed', 'failed'))
-  for (const event of recorded) await dispatchSocialEvent(handlers, { ...event, id: Bun.randomUUIDv7() } as DeliveredEvent)
-  const jobsAfter = (await res.jobs.queues.fanout.getJobCountByTypes('completed', 'active', 'waiting', 'prioritized', 'delayed', 'failed'))
+  await outboxEmpty()
+  const jobsAfter = await res.jobs.queues.fanout.getJobCountByTypes('completed', 'active', 'waiting', 'prioritized', 'delayed', 'failed')
   const firstRead = await social.feed.readPage({ viewerId: crowd[1]!, limit: 20 })
   say(`\n## Author with ${CROWD.toLocaleString()} followers (above the threshold)`)
   say(`post pulled: ${(await rowsOf<{ pulled: boolean }>(db, sql`select pulled from posts where id = ${bigPost.id}`))[0]!.pulled}; fan-out jobs queued: ${jobsAfter - jobsBefore}; ` +
@@ -127,6 +121,7 @@ try {
   }
   void authors
 } finally {
+  await hearth.stop()
   await res.jobs.close({ timeoutMs: 5000 })
   for await (const keys of res.redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await res.redis.client.del(keys)
   await closeResources(res)
@@ -136,7 +131,7 @@ const header = [
   '# scripts/bench/feed.ts — results',
   '',
   `${new Date().toISOString().slice(0, 10)}, Bun ${Bun.version}, ${navigator.hardwareConcurrency} vCPUs, load average ${(await Bun.file('/proc/loadavg').text().catch(() => '?')).split(' ').slice(0, 3).join(' ')} at the end; ` +
-    `Postgres and Redis on the same machine, JOB_WORKERS=2, FEED_MAX_ENTRIES ${config.feed.maxEntries}, FEED_PULL_THRESHOLD ${config.feed.pullThreshold.toLocaleString()}.`,
+    `Postgres and Redis on the same machine, JOB_WORKERS=2, the events relayed by the outbox relay (woken by the commit), FEED_MAX_ENTRIES ${config.feed.maxEntries}, FEED_PULL_THRESHOLD ${config.feed.pullThreshold.toLocaleString()}.`,
   '',
 ]
 await Bun.write(new URL('./feed.results.md', import.meta.url), `${[...header, ...out].join('\n')}\n`)
@@ -151,12 +146,17 @@ async function waitUntilHeld(feeds: string[], postId: string): Promise<number> {
   }
 }
 
-async function waitForJob(postId: string) {
+async function waitForJob(jobId: string) {
   while (true) {
-    const job = (await res.jobs.queues.fanout.getJobs(['completed'], 0, 20)).find((j) => (j.data as { postId?: string }).postId === postId)
+    const job = await res.jobs.queues.fanout.getJob(jobId)
     if (job?.finishedOn && job.processedOn) return job
     await Bun.sleep(5)
   }
+}
+
+/** Until the relay has taken every committed event. */
+async function outboxEmpty() {
+  while ((await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from domain_events`))[0]!.n > 0) await Bun.sleep(5)
 }
 
 async function cursorAfter(social: ReturnType<typeof createSocial>, viewerId: string, pages: number): Promise<string> {
