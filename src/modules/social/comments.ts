@@ -5,6 +5,7 @@ import type { Queryable } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
+import { isId } from './model'
 import { atTime, rowsOf } from './post-query'
 import { decodeCursor, pageOf, type Key } from './keys'
 import type { CommentView } from './model'
@@ -96,11 +97,12 @@ export class CommentService {
    * notifications about comments, checked when they are read.
    */
   async visibleIds({ viewerId, commentIds }: { viewerId: string; commentIds: string[] }): Promise<Set<string>> {
-    if (commentIds.length === 0) return new Set()
+    const ids = commentIds.filter(isId)
+    if (ids.length === 0) return new Set()
     const rows = await rowsOf<{ id: string }>(
       this.deps.db,
       sql`select c.id from comments c join posts p on p.id = c.post_id
-          where c.id in ${commentIds} and ${commentVisibleTo(viewerId)} and ${postVisibleTo(viewerId)}`,
+          where c.id in ${ids} and ${commentVisibleTo(viewerId)} and ${postVisibleTo(viewerId)}`,
     )
     return new Set(rows.map((r) => r.id))
   }

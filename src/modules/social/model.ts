@@ -1,5 +1,9 @@
 import { t, type Static } from 'elysia'
-import { Id } from '../../lib/model'
+import { Id, UUID_PATTERN } from '../../lib/model'
+
+const ID = new RegExp(UUID_PATTERN)
+/** An id as Hearth writes them (what a notification's target may hold is anyone's string). */
+export const isId = (value: string): boolean => ID.test(value)
 
 export const MAX_POST_CHARS = 5000
 export const MAX_COMMENT_CHARS = 2000

@@ -6,6 +6,7 @@ import type { Queryable } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
+import { isId } from './model'
 import { decodeCursor, pageOf } from './keys'
 import type { PostView, VisibilityValue } from './model'
 import { olderThan, rowsOf, selectPosts, type ReadPost } from './post-query'
@@ -126,8 +127,9 @@ export class PostService {
    * they are read (a deleted post, or one a block hides, drops out).
    */
   async visibleIds({ viewerId, postIds }: { viewerId: string; postIds: string[] }): Promise<Set<string>> {
-    if (postIds.length === 0) return new Set()
-    const rows = await rowsOf<{ id: string }>(this.deps.db, sql`select p.id from posts p where p.id in ${postIds} and ${postVisibleTo(viewerId)}`)
+    const ids = postIds.filter(isId)
+    if (ids.length === 0) return new Set()
+    const rows = await rowsOf<{ id: string }>(this.deps.db, sql`select p.id from posts p where p.id in ${ids} and ${postVisibleTo(viewerId)}`)
     return new Set(rows.map((r) => r.id))
   }
 
