@@ -10,6 +10,7 @@ import { adminFeature } from './modules/admin'
 import { authFeature } from './modules/auth'
 import { communitiesFeature } from './modules/communities'
 import { messagesFeature } from './modules/messages'
+import { moderationFeature } from './modules/moderation'
 import { notificationsFeature } from './modules/notifications'
 import { operationsFeature } from './modules/ops'
 import { permissionsFeature } from './modules/permissions'
@@ -26,6 +27,7 @@ export const features = [
   communitiesFeature,
   permissionsFeature,
   notificationsFeature,
+  moderationFeature,
   socialFeature,
   roomsFeature,
   messagesFeature,

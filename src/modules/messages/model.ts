@@ -1,6 +1,6 @@
 import { t } from 'elysia'
 import type { Message } from '../../../rooms'
-import { Id } from '../../lib/model'
+import { Id, QueryInt } from '../../lib/model'
 
 export const MessageT = t.Object({
   id: t.String(),
@@ -28,12 +28,12 @@ export const SendBody = t.Object({
 })
 
 // Whole numbers a bigint column and a JS number both hold exactly.
-const Seq = t.Numeric({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, multipleOf: 1 })
+const Seq = (name: string) => QueryInt(name, { minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'a seq' })
 export const HistoryQueryT = t.Object({
-  before: t.Optional(Seq),
-  after: t.Optional(Seq),
-  around: t.Optional(Seq),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
+  before: t.Optional(Seq('before')),
+  after: t.Optional(Seq('after')),
+  around: t.Optional(Seq('around')),
+  limit: t.Optional(QueryInt('limit', { minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
 export const HistoryPage = t.Object({ messages: t.Array(MessageT) })
@@ -81,4 +81,29 @@ declare module '../../domain-events/types' {
     'message.updated': { message: MessageView }
     'message.deleted': { messageId: string; roomId: string }
   }
+}
+
+/**
+ * A message as a live event carries it (`message.created`, `message.updated`): the view
+ * without what the reader already has or cannot use. No null fields and no empty lists
+ * or false flags (absent means none); not the room, which the event names, nor on
+ * `message.created` the seq, which the event carries. The nonce stays: the author's
+ * client matches its pending copy by it (the event can arrive before the ack).
+ */
+export function toMessageEventView(m: Message, { withSeq }: { withSeq: boolean }) {
+  const view: Partial<Omit<MessageView, 'roomId'>> = { id: m.id }
+  if (withSeq) view.seq = m.seq
+  view.authorId = m.authorId
+  view.nonce = m.nonce
+  view.body = m.body
+  if (m.replyToId) view.replyTo = m.replyToId
+  if (m.threadRootId) view.threadRootId = m.threadRootId
+  if (m.attachments.length > 0) view.attachments = m.attachments
+  if (m.mentions.length > 0) view.mentions = m.mentions
+  if (m.mentionEveryone) view.mentionEveryone = true
+  if (m.reactions.length > 0) view.reactions = m.reactions
+  view.createdAt = m.createdAt.toISOString()
+  if (m.editedAt) view.editedAt = m.editedAt.toISOString()
+  if (m.deletedAt) view.deletedAt = m.deletedAt.toISOString()
+  return view
 }

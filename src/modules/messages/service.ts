@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
 import type { Redis } from '../../lib/redis'
 import { has, Perm } from '../permissions/bits'
+import type { Automod } from '../moderation/screen'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
 import { toMessageView, type MessageView } from './model'
@@ -26,11 +27,7 @@ const USER_TOKEN = /<@([0-9a-f-]{36})>/gi
 const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u
 
-/**
- * Messages as users see them, for REST and WebSocket alike: every call checks the
- * caller's permission in the room, then goes to the room's actor through the router
- * (writes) or to Postgres and the page cache (reads).
- */
+
 export interface MessageDeps {
   db: Database
   redis: Redis
@@ -41,8 +38,15 @@ export interface MessageDeps {
   router: Router
   /** Tells the outbox relay that a send committed (its consumers, e.g. notifications, get it sooner). */
   events: Pick<DomainEvents, 'committed'>
+  /** The community's automod rules: a send or edit in a community room is screened before it commits. */
+  automod: Pick<Automod, 'screen'>
 }
 
+/**
+ * Messages as users see them, for REST and WebSocket alike: every call checks the
+ * caller's permission in the room, then goes to the room's actor through the router
+ * (writes) or to Postgres and the page cache (reads).
+ */
 export class MessageService {
   readonly history: RoomHistory
   readonly cache: HistoryCache
@@ -68,12 +72,15 @@ export class MessageService {
    * gateway prepares one socket's sends in order and lets their commits overlap.
    */
   async prepareSend(userId: string, roomId: string, input: SendInput): Promise<() => Promise<SendAck>> {
-    const { bits, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
+    const { bits, placement, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
     if (input.attachments?.length) requireBit(bits, 'attach')
     const mentionEveryone = EVERYONE.test(input.body)
     if (mentionEveryone) requireBit(bits, 'mention_everyone')
     if (slowModeSeconds > 0) await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds)
     const mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
+    const screening = placement.communityId
+      ? await this.res.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text: input.body, mentions })
+      : undefined
     return async () => {
       const ack = await this.router.send({
         type: 'send',
@@ -89,6 +96,7 @@ export class MessageService {
       if (!ack.duplicate) {
         this.res.events.committed()
         for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
+        await screening?.committed({ kind: 'message', id: ack.messageId })
       }
       return ack
     }
@@ -123,11 +131,15 @@ export class MessageService {
   async edit(userId: string, messageId: string, body: string): Promise<MessageView> {
     const row = await this.find(messageId)
     // Editing is speaking: a member who may not send (timed out, or denied) may not edit either.
-    await this.permissions.requireRoom(userId, row.roomId, 'send')
+    const { placement } = await this.permissions.requireRoom(userId, row.roomId, 'send')
     if (row.authorId !== userId) throw new AppError('forbidden', 'only the author can edit a message')
     if (row.deletedAt) throw notFound('message')
+    const screening = placement.communityId
+      ? await this.res.automod.screen({ communityId: placement.communityId, roomId: row.roomId, authorId: userId, text: body })
+      : undefined
     const message = await this.router.send({ type: 'edit', roomId: row.roomId, messageId, actorId: userId, body })
     await this.cache.invalidate(row.roomId)
+    await screening?.committed({ kind: 'message', id: messageId })
     return toMessageView(message)
   }
 
