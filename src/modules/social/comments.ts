@@ -10,14 +10,14 @@ import { atTime, rowsOf } from './post-query'
 import { decodeCursor, pageOf, type Key } from './keys'
 import type { CommentView } from './model'
 import type { PostService } from './posts'
-import type { AutomodPort } from './ports'
+import type { PostModerationPort } from './ports'
 import { commentVisibleTo, postVisibleTo } from './visibility'
 
 export interface CommentServiceDeps {
   db: Database
   events: Pick<DomainEvents, 'transaction'>
   /** Absent until moderation is connected: then comments are not screened. */
-  automod?: AutomodPort
+  postModeration?: PostModerationPort
   posts: Pick<PostService, 'visiblePost'>
 }
 
@@ -32,7 +32,7 @@ export class CommentService {
   async create(input: { userId: string; postId: string; body: string; replyTo?: string }): Promise<CommentView> {
     const body = input.body.trim()
     if (!body) throw new AppError('validation_failed', 'a comment needs a body', { details: [{ path: '/body', message: 'empty' }] })
-    const screening = await this.deps.automod?.screen({ authorId: input.userId, kind: 'comment', text: body })
+    const screening = await this.deps.postModeration?.screen({ authorId: input.userId, kind: 'comment', text: body })
     const id = newId()
     const createdAt = new Date()
     await this.deps.events.transaction({ actorId: input.userId }, async (tx, emit) => {

@@ -2,7 +2,9 @@ import type { Tx } from '../../db/tx'
 
 // What the social layer asks of features wired beside it (media, moderation). Both are
 // optional until they are connected: without media a post with attachments is refused,
-// without moderation posts and comments are not screened.
+// without moderation posts and comments are not screened. Automod's rules belong to a
+// community and posts belong to none, so which rules screen posts is the composition's
+// choice (an adapter over `automod.screen` with the community whose rules apply).
 
 /** Media: a post's attachments are the author's own uploads, referenced while the post lives. */
 export interface MediaPort {
@@ -14,8 +16,8 @@ export interface MediaPort {
   release(input: { tx: Tx; kind: 'post'; targetId: string }): Promise<unknown>
 }
 
-/** Moderation: the check every message, post and comment goes through before it commits. */
-export interface AutomodPort {
+/** Moderation: the check every message, post and comment goes through before it commits (automod's `screen`, adapted). */
+export interface PostModerationPort {
   /** Throws an AppError to refuse; otherwise `committed` is called once the text is stored. */
   screen(input: { authorId: string; kind: 'post' | 'comment'; text: string }): Promise<{
     committed(target: { kind: 'post' | 'comment'; id: string }): Promise<void>

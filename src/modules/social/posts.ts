@@ -10,7 +10,7 @@ import { isId } from './model'
 import { decodeCursor, pageOf } from './keys'
 import type { PostView, VisibilityValue } from './model'
 import { olderThan, rowsOf, selectPosts, type ReadPost } from './post-query'
-import type { AutomodPort, MediaPort } from './ports'
+import type { PostModerationPort, MediaPort } from './ports'
 import { postVisibleTo } from './visibility'
 
 export interface PostServiceDeps {
@@ -20,7 +20,7 @@ export interface PostServiceDeps {
   /** Absent until media is connected: then a post with attachments is refused. */
   media?: MediaPort
   /** Absent until moderation is connected: then posts are not screened. */
-  automod?: AutomodPort
+  postModeration?: PostModerationPort
 }
 
 /** Posts and likes. What a reader may see of them is decided by visibility.ts alone. */
@@ -33,11 +33,11 @@ export class PostService {
     if (!body && attachments.length === 0) {
       throw new AppError('validation_failed', 'a post needs a body or an attachment', { details: [{ path: '/body', message: 'empty' }] })
     }
-    const { media, automod } = this.deps
+    const { media, postModeration } = this.deps
     if (attachments.length && !media) {
       throw new AppError('validation_failed', 'attachments are not available', { details: [{ path: '/attachments', message: 'not available' }] })
     }
-    const screening = body ? await automod?.screen({ authorId: input.userId, kind: 'post', text: body }) : undefined
+    const screening = body ? await postModeration?.screen({ authorId: input.userId, kind: 'post', text: body }) : undefined
     if (attachments.length) await media!.validateAttachments({ userId: input.userId, mediaIds: attachments })
     const id = newId()
     // Whole milliseconds: the feed orders by (created_at, id) in Postgres and in Redis scores alike.

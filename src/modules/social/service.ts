@@ -6,7 +6,7 @@ import type { Redis } from '../../lib/redis'
 import { CommentService } from './comments'
 import { FeedService } from './feed'
 import { SocialGraph } from './graph'
-import type { AutomodPort, MediaPort } from './ports'
+import type { PostModerationPort, MediaPort } from './ports'
 import { PostService } from './posts'
 
 export interface SocialDeps {
@@ -18,8 +18,8 @@ export interface SocialDeps {
   events: Pick<DomainEvents, 'transaction'>
   /** Media: the attachments of a post are the author's own uploads. Optional until media is wired. */
   media?: MediaPort
-  /** Moderation: posts and comments go through the check messages go through. Optional until moderation is wired. */
-  automod?: AutomodPort
+  /** Moderation: posts and comments go through the check messages go through. Optional until connected (see ports.ts). */
+  postModeration?: PostModerationPort
 }
 
 /** The social layer's services, built from one deps object. */

@@ -74,7 +74,7 @@ export async function socialApp(env: Record<string, string> = {}) {
 }
 
 /** The social layer built with other ports (a media or moderation check the test names), over the same app. */
-export const socialWith = (app: { hearth: { core: SocialDeps } }, ports: Pick<SocialDeps, 'media' | 'automod'>) => createSocial({ ...app.hearth.core, ...ports })
+export const socialWith = (app: { hearth: { core: SocialDeps } }, ports: Pick<SocialDeps, 'media' | 'postModeration'>) => createSocial({ ...app.hearth.core, ...ports })
 
 /** Users straight into the table (the property test needs hundreds; the API's password hashing is slow). */
 export async function insertUsers(db: Database, n: number): Promise<string[]> {

@@ -72,7 +72,7 @@ describe('posts', () => {
         },
         release: async ({ targetId }) => void refs.push({ op: 'release', targetId }),
       },
-      automod: {
+      postModeration: {
         screen: async ({ text }) => {
           if (/forbidden-word/i.test(text)) throw new AppError('validation_failed', 'blocked by a moderation rule')
           return { committed: async (target) => void screened.push(target) }
