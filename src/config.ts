@@ -82,6 +82,7 @@ export interface Config {
   }
   polls: PollsConfig
   webhooks: WebhooksConfig
+  feed: FeedConfig
 }
 
 export interface PollsConfig {
@@ -155,6 +156,17 @@ export interface WebhooksConfig {
   dnsServers: string[]
   /** Certificate authorities (PEM) trusted for https endpoints besides the system's (a private CA). */
   caCerts: string | undefined
+}
+
+export interface FeedConfig {
+  /** Entries kept in one home feed in Redis; older pages are read from Postgres. */
+  maxEntries: number
+  /** A home feed nobody read for this many days expires from Redis and gets no fan-out (rebuilt on the next read). */
+  activeDays: number
+  /** Authors with at least this many followers are not fanned out: their posts are merged into feeds at read time. */
+  pullThreshold: number
+  /** `feed.updated` pushes to one user are coalesced into one per this many milliseconds. */
+  updateCoalesceMs: number
 }
 
 export class ConfigError extends Error {
@@ -395,6 +407,12 @@ export function loadConfig(env: Env = process.env): Config {
       incomingReplaySeconds: int(env, 'WEBHOOK_INCOMING_REPLAY_TTL', 86400, 60, 30 * 86400),
       dnsServers: dnsServers(env, 'WEBHOOK_DNS_SERVERS'),
       caCerts: pemCerts(env, 'WEBHOOK_CA_CERTS'),
+    },
+    feed: {
+      maxEntries: int(env, 'FEED_MAX_ENTRIES', 800, 10, 100_000),
+      activeDays: int(env, 'FEED_ACTIVE_DAYS', 7, 1, 365),
+      pullThreshold: int(env, 'FEED_PULL_THRESHOLD', 20_000, 1, 1_000_000_000),
+      updateCoalesceMs: int(env, 'FEED_UPDATE_COALESCE_MS', 1000, 0, 60_000),
     },
   }
 }

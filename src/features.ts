@@ -18,6 +18,7 @@ import { pollsFeature } from './modules/polls'
 import { presenceFeature } from './modules/presence'
 import { roomsFeature } from './modules/rooms'
 import { surveysFeature } from './modules/surveys'
+import { socialFeature } from './modules/social'
 import { usersFeature } from './modules/users'
 import { webhooksFeature } from './modules/webhooks'
 
@@ -30,6 +31,7 @@ export const features = [
   permissionsFeature,
   notificationsFeature,
   moderationFeature,
+  socialFeature,
   roomsFeature,
   messagesFeature,
   presenceFeature,

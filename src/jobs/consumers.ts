@@ -22,6 +22,8 @@ export interface ConsumerHost {
 export interface Consumers {
   /** Stops taking jobs and waits for the running ones (BullMQ's graceful close). */
   close(): Promise<void>
+  /** More processors for the queues already consumed (a name taken twice is an error). */
+  add(table: ProcessorTable): void
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startConsumers(
 ): Promise<Consumers> {
   const tables: ProcessorTable[] = [builtins, ...(opts.tables ?? [])]
   for (const url of opts.modules ?? []) tables.push((await import(url)).processors as ProcessorTable)
-  const table = mergeProcessors(...tables)
+  let table = mergeProcessors(...tables)
   const deadLetters = new DeadLetterStore(host)
   const live = new RedisUserEventSink(host.redis)
   const jobs = new JobQueues(host)
@@ -121,6 +123,9 @@ export async function startConsumers(
   await Promise.all(workers.map((w) => w.waitUntilReady()))
 
   return {
+    add(more) {
+      table = mergeProcessors(table, more)
+    },
     async close() {
       await Promise.all(workers.map((w) => w.close()))
       await Promise.all(connections.map(closeBullConnection))

@@ -47,6 +47,8 @@ export const errorStatus = {
   webhook_signature_invalid: 401,
   webhook_timestamp_out_of_window: 401,
   webhook_replayed: 409,
+  /** A follow or a DM between users where one blocks the other. */
+  blocked: 403,
 } as const
 
 export type ErrorCode = keyof typeof errorStatus

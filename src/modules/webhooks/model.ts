@@ -36,6 +36,17 @@ export const EVENT_TYPES: Record<DomainEventType, string | null> = {
   'poll.closed': 'a poll closed (by hand, by time, or its message was deleted)',
   'survey.created': 'a survey was created',
   'survey.closed': 'a survey closed',
+  // The social layer belongs to people, not to a community: none of it goes to a community's endpoints.
+  'follow.created': null,
+  'follow.deleted': null,
+  'block.created': null,
+  'block.deleted': null,
+  'post.created': null,
+  'post.deleted': null,
+  'post.liked': null,
+  'post.unliked': null,
+  'comment.created': null,
+  'comment.deleted': null,
 }
 
 /** The event types an endpoint can receive. */
