@@ -33,6 +33,10 @@ export const errorStatus = {
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,
+  invalid_rrule: 422,
+  unknown_time_zone: 422,
+  window_too_large: 422,
+  occurrence_cancelled: 409,
 } as const
 
 export type ErrorCode = keyof typeof errorStatus
