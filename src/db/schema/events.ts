@@ -1,5 +1,5 @@
-import { sql, type AnyColumn } from 'drizzle-orm'
-import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { bigint, boolean, type AnyPgColumn, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { communities, groups, rooms } from './communities'
 import { users } from './users'
 
@@ -35,7 +35,7 @@ export const eventSeries = pgTable(
     /** Bumped by every change to the series or its overrides (caches and the feed's SEQUENCE key on it). */
     version: integer('version').notNull().default(1),
     /** The series this one continues ("this and following" split it off there). */
-    previousId: uuid('previous_id').references((): AnyColumn => eventSeries.id, { onDelete: 'set null' }),
+    previousId: uuid('previous_id').references((): AnyPgColumn => eventSeries.id, { onDelete: 'set null' }),
     rangeStart: at('range_start').notNull(),
     rangeEnd: at('range_end'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),

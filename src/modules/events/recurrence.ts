@@ -9,10 +9,10 @@ import { canonicalZone, formatLocal, MS, parseLocal, toInstant } from './zone'
 
 /** At most this many occurrences of one series in one expansion (the answer says `truncated`). */
 export const MAX_INSTANCES_PER_SERIES = 1000
-/** Periods (years, months, weeks, days, hours, minutes) one expansion may walk... */
+/** Periods (years, months, weeks, days, hours) one expansion may walk... */
 const MAX_PERIODS = 20_000
-/** ...and milliseconds it may spend: no rule loops or takes long, whatever it says. */
-const MAX_WALK_MS = 50
+/** ...and milliseconds (a safety net for a cold process: the period budget is what binds). */
+const MAX_WALK_MS = 500
 export const MAX_EXTRA_DATES = 500
 /** Widest UTC offset either way, plus a margin: wall times this far outside a window cannot fall in it. */
 const OFFSET_MARGIN = 15 * MS.HOUR
@@ -188,7 +188,7 @@ export const localOf = (shape: SeriesShape, wall: number) => formatLocal(wall, s
 
 // --- the walk over rrule --------------------------------------------------------------------
 
-const FREQ_OF = { YEARLY: RRule.YEARLY, MONTHLY: RRule.MONTHLY, WEEKLY: RRule.WEEKLY, DAILY: RRule.DAILY, HOURLY: RRule.HOURLY, MINUTELY: RRule.MINUTELY }
+const FREQ_OF = { YEARLY: RRule.YEARLY, MONTHLY: RRule.MONTHLY, WEEKLY: RRule.WEEKLY, DAILY: RRule.DAILY, HOURLY: RRule.HOURLY }
 
 /**
  * The rule's own instances (floating ms) within a floating range, with RFC 5545's COUNT:
@@ -213,16 +213,27 @@ function walkRule(p: Prepared, range: Window, opts: { limit: number }): { walls:
 function runRRule(p: Prepared, rule: Rule, dtstart: number, range: Window, opts: { limit: number; count: number | null }) {
   const options = rruleOptions(rule, p.dtstart, dtstart, opts.count)
   const rr = new RRule(options, true)
-  // rrule reads `interval` once per period and stops at 0: a budget answers 0 when spent.
-  let periods = 0
+  // rrule reads `interval` twice per period and stops at 0. It only looks at the end of a
+  // range when a period yields a date, so a stretch of empty periods would run on to year
+  // 9999: the reads are budgeted to the periods that cover the range (reaching that is the
+  // walk's natural end), and to MAX_PERIODS and MAX_WALK_MS (reaching those cuts it short).
+  const cover = periodsBetween(rule, dtstart, range.to)
+  const maxReads = 2 * Math.min(cover, MAX_PERIODS) + 2
+  let reads = 0
+  let stopped = false
   let exhausted = false
   const began = performance.now()
   const real = rr.options.interval
   Object.defineProperty(rr.options, 'interval', {
     get() {
-      if (exhausted) return 0
-      if (++periods > MAX_PERIODS || ((periods & 255) === 0 && performance.now() - began > MAX_WALK_MS)) {
-        exhausted = true
+      if (stopped) return 0
+      if (++reads > maxReads) {
+        stopped = true
+        exhausted = cover > MAX_PERIODS
+        return 0
+      }
+      if ((reads & 511) === 0 && performance.now() - began > MAX_WALK_MS) {
+        stopped = exhausted = true
         return 0
       }
       return real
@@ -254,7 +265,7 @@ function rruleOptions(rule: Rule, origin: number, dtstart: number, count: number
     } else if (rule.freq === 'MONTHLY') bymonthday = [o.getUTCDate()]
     else if (rule.freq === 'WEEKLY') byweekday = [new Weekday((o.getUTCDay() + 6) % 7)]
   }
-  const coarserThanHour = rule.freq !== 'HOURLY' && rule.freq !== 'MINUTELY'
+  const coarserThanHour = rule.freq !== 'HOURLY'
   return {
     freq: FREQ_OF[rule.freq],
     interval: rule.interval,
@@ -268,10 +279,26 @@ function rruleOptions(rule: Rule, origin: number, dtstart: number, count: number
     byyearday: list(rule.byyearday),
     byweekno: list(rule.byweekno),
     byhour: list(rule.byhour) ?? (coarserThanHour ? [o.getUTCHours()] : null),
-    byminute: list(rule.byminute) ?? (rule.freq !== 'MINUTELY' ? [o.getUTCMinutes()] : null),
+    byminute: list(rule.byminute) ?? [o.getUTCMinutes()],
     bysecond: [0],
     bysetpos: list(rule.bysetpos),
   }
+}
+
+/** How many of the rule's periods (plus two) reach from `from` to `to` (floating ms). */
+function periodsBetween(rule: Rule, from: number, to: number): number {
+  if (!Number.isFinite(to)) return Number.POSITIVE_INFINITY
+  const a = new Date(from)
+  const b = new Date(to)
+  const span = Math.max(0, to - from)
+  const units: Record<Rule['freq'], number> = {
+    YEARLY: b.getUTCFullYear() - a.getUTCFullYear(),
+    MONTHLY: (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth(),
+    WEEKLY: span / (7 * MS.DAY),
+    DAILY: span / MS.DAY,
+    HOURLY: span / MS.HOUR,
+  }
+  return Math.ceil(Math.max(0, units[rule.freq]) / rule.interval) + 2
 }
 
 /** The start of the rule's period (every INTERVAL-th, counted from DTSTART's) that holds `target`. */
@@ -309,9 +336,31 @@ function periodStart(rule: Rule, dtstart: number, target: number): number {
       start = step(target - hour0, MS.HOUR, hour0)
       break
     }
-    case 'MINUTELY':
-      start = step(target - dtstart, MS.MINUTE, dtstart)
-      break
   }
   return start > dtstart ? start : dtstart
+}
+
+/** The series' occurrence whose local start is `wall`, or undefined. */
+export function occurrenceAtWall(shape: SeriesShape, wall: number): Instance | undefined {
+  const p = prepare(shape)
+  const at = toInstant(shape.timeZone, wall)
+  const { instances } = expandSeries(shape, { from: at, to: at + p.duration + 1 }, { limit: 50 })
+  return instances.find((i) => i.wall === wall)
+}
+
+/**
+ * Where each named occurrence of `from` is in `to`, the same series changed: every
+ * occurrence moves by the change of its local start (a new time of day, another date, or
+ * none when only the zone changed), and keeps its identity if `to` has an occurrence
+ * there; null when it has none (the occurrence is gone).
+ */
+export function remapOccurrences(from: SeriesShape, to: SeriesShape, originalStarts: number[]): Map<number, Instance | null> {
+  const delta = parseLocal(to.start, to.allDay) - parseLocal(from.start, from.allDay)
+  const out = new Map<number, Instance | null>()
+  for (const key of originalStarts) {
+    if (out.has(key)) continue
+    const old = occurrenceAt(from, key)
+    out.set(key, old ? (occurrenceAtWall(to, old.wall + delta) ?? null) : null)
+  }
+  return out
 }

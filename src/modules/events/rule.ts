@@ -1,9 +1,10 @@
 // An RRULE value (RFC 5545 3.3.10), parsed strictly and checked against Hearth's limits
 // before `rrule` ever sees it. What this refuses, `rrule` would loop on or is not a calendar
-// event: sub-minute frequencies, BYSECOND, hours or minutes an INTERVAL never reaches.
+// event: SECONDLY and MINUTELY (a calendar event repeats hourly at most), BYSECOND, hours
+// an HOURLY INTERVAL never reaches.
 import { AppError } from '../../lib/errors'
 
-export const FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY', 'MINUTELY'] as const
+export const FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY'] as const
 export type Freq = (typeof FREQS)[number]
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const
 export type WeekdayCode = (typeof WEEKDAYS)[number]
@@ -167,7 +168,7 @@ export function parseRule(value: string, opts: { allDay: boolean; start: number 
     }
   }
   if (!freq) throw bad('FREQ is required')
-  if (freq === 'SECONDLY') throw bad('FREQ=SECONDLY is not allowed: the shortest frequency is MINUTELY')
+  if (freq === 'SECONDLY' || freq === 'MINUTELY') throw bad(`FREQ=${freq} is not allowed: the shortest frequency is HOURLY`)
   if (!(FREQS as readonly string[]).includes(freq)) throw bad(`FREQ must be one of ${FREQS.join(', ')}`)
   rule.freq = freq as Freq
   checkCombinations(rule, opts)
@@ -201,16 +202,13 @@ function checkCombinations(rule: Rule, opts: { allDay: boolean; start: number })
       throw bad('BYSETPOS needs another BYxxx part to choose from')
     }
   }
-  // rrule walks HOURLY / MINUTELY steps until a BYHOUR / BYMINUTE matches: one it can never reach would never end.
+  // rrule walks HOURLY steps until a BYHOUR matches: one it can never reach would never end.
   const start = new Date(opts.start)
   if (freq === 'HOURLY' && rule.byhour.length) {
     const g = gcd(rule.interval, 24)
     if (!rule.byhour.some((h) => (((h - start.getUTCHours()) % g) + g) % g === 0)) {
       throw bad(`with FREQ=HOURLY;INTERVAL=${rule.interval} from this start, none of the BYHOUR values is ever reached`)
     }
-  }
-  if (freq === 'MINUTELY' && (rule.byhour.length || rule.byminute.length)) {
-    throw bad('FREQ=MINUTELY takes no BYHOUR or BYMINUTE (use FREQ=HOURLY or DAILY with BYMINUTE)')
   }
 }
 

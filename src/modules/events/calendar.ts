@@ -1,0 +1,169 @@
+// Series + overrides -> the occurrences a calendar shows in a window.
+import { and, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { eventOverrides, eventRsvps, type EventOverrideRow, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
+import type { ExpansionCache } from './expansion-cache'
+import type { OccurrenceView } from './model'
+import type { Window } from './recurrence'
+import type { Db } from './store'
+import { formatLocal, MS, toWall } from './zone'
+
+export interface ResolvedOccurrence {
+  series: EventSeriesRow
+  originalStart: number
+  start: number
+  end: number
+  title: string
+  location: string | null
+  description: string | null
+  cancelled: boolean
+  override: EventOverrideRow | undefined
+}
+
+/** Longest an occurrence may last (the schema's limit on durationMinutes): how far back a window looks for originals. */
+const LONGEST = 367 * MS.DAY
+
+export async function loadOverrides(db: Db, seriesIds: string[], window: Window): Promise<EventOverrideRow[]> {
+  if (seriesIds.length === 0) return []
+  const from = new Date(window.from)
+  const to = new Date(window.to)
+  return db
+    .select()
+    .from(eventOverrides)
+    .where(
+      and(
+        inArray(eventOverrides.seriesId, seriesIds),
+        or(
+          and(lt(eventOverrides.startAt, to), gt(eventOverrides.endAt, from)),
+          and(lt(eventOverrides.originalStart, to), gt(eventOverrides.originalStart, new Date(window.from - LONGEST))),
+        ),
+      ),
+    )
+}
+
+/** The series' occurrences overlapping the window, overrides applied (cancelled ones kept, marked). */
+export async function resolveOccurrences(
+  db: Db,
+  cache: ExpansionCache,
+  rows: EventSeriesRow[],
+  window: Window,
+): Promise<{ occurrences: ResolvedOccurrence[]; truncated: boolean }> {
+  const overrides = await loadOverrides(
+    db,
+    rows.map((r) => r.id),
+    window,
+  )
+  const bySeries = new Map<string, Map<number, EventOverrideRow>>()
+  for (const o of overrides) {
+    let m = bySeries.get(o.seriesId)
+    if (!m) bySeries.set(o.seriesId, (m = new Map()))
+    m.set(o.originalStart.getTime(), o)
+  }
+  const out: ResolvedOccurrence[] = []
+  let truncated = false
+  for (const series of rows) {
+    const mine = bySeries.get(series.id)
+    const expansion = cache.expand(series, window)
+    truncated ||= expansion.truncated
+    const used = new Set<number>()
+    const add = (originalStart: number, start: number, end: number, o: EventOverrideRow | undefined) => {
+      if (o) {
+        start = o.startAt.getTime()
+        end = o.endAt.getTime()
+      }
+      if (!(end > window.from && start < window.to)) return
+      out.push({
+        series,
+        originalStart,
+        start,
+        end,
+        title: o?.title ?? series.title,
+        location: o?.location ?? series.location,
+        description: o?.description ?? series.description,
+        cancelled: o?.cancelled ?? false,
+        override: o,
+      })
+    }
+    for (const inst of expansion.instances) {
+      const o = mine?.get(inst.originalStart)
+      used.add(inst.originalStart)
+      add(inst.originalStart, inst.start, inst.end, o)
+    }
+    // Occurrences moved into the window from outside it.
+    for (const [originalStart, o] of mine ?? []) if (!used.has(originalStart)) add(originalStart, 0, 0, o)
+  }
+  out.sort((a, b) => a.start - b.start || a.series.id.localeCompare(b.series.id))
+  return { occurrences: out, truncated }
+}
+
+type Counts = { going: number; maybe: number; declined: number; waitlisted: number }
+
+/** RSVP counts per occurrence (an occurrence answer replaces the user's whole-series one), and the caller's own. */
+export async function rsvpCounts(db: Db, occurrences: ResolvedOccurrence[], userId: string | null) {
+  const ids = [...new Set(occurrences.map((o) => o.series.id))]
+  const result = new Map<string, Counts & { me?: RsvpStatus }>()
+  if (ids.length === 0) return result
+  const starts = occurrences.map((o) => o.originalStart)
+  const rows = await db
+    .select({ seriesId: eventRsvps.seriesId, originalStart: eventRsvps.originalStart, userId: eventRsvps.userId, status: eventRsvps.status })
+    .from(eventRsvps)
+    .where(
+      and(
+        inArray(eventRsvps.seriesId, ids),
+        or(
+          isNull(eventRsvps.originalStart),
+          sql`${eventRsvps.originalStart} between ${new Date(Math.min(...starts))} and ${new Date(Math.max(...starts))}`,
+        ),
+      ),
+    )
+  const wholeSeries = new Map<string, Map<string, RsvpStatus>>()
+  const perOccurrence = new Map<string, { userId: string; status: RsvpStatus }[]>()
+  for (const r of rows) {
+    if (r.originalStart === null) {
+      let m = wholeSeries.get(r.seriesId)
+      if (!m) wholeSeries.set(r.seriesId, (m = new Map()))
+      m.set(r.userId, r.status)
+    } else {
+      const key = `${r.seriesId}|${r.originalStart.getTime()}`
+      let list = perOccurrence.get(key)
+      if (!list) perOccurrence.set(key, (list = []))
+      list.push({ userId: r.userId, status: r.status })
+    }
+  }
+  for (const occ of occurrences) {
+    const key = `${occ.series.id}|${occ.originalStart}`
+    const series = wholeSeries.get(occ.series.id)
+    const counts: Counts & { me?: RsvpStatus } = { going: 0, maybe: 0, declined: 0, waitlisted: 0 }
+    for (const status of series?.values() ?? []) counts[status]++
+    let me = userId ? series?.get(userId) : undefined
+    for (const r of perOccurrence.get(key) ?? []) {
+      const previous = series?.get(r.userId)
+      if (previous) counts[previous]--
+      counts[r.status]++
+      if (r.userId === userId) me = r.status
+    }
+    if (me) counts.me = me
+    result.set(key, counts)
+  }
+  return result
+}
+
+export function toOccurrenceView(occ: ResolvedOccurrence, rsvp: Counts & { me?: string }): OccurrenceView {
+  const { series } = occ
+  const zone = series.timeZone
+  const local = (t: number) => formatLocal(toWall(zone, t), series.allDay)
+  return {
+    eventId: series.id,
+    originalStart: new Date(occ.originalStart).toISOString(),
+    start: new Date(occ.start).toISOString(),
+    end: new Date(occ.end).toISOString(),
+    startLocal: occ.override?.startLocal ?? local(occ.start),
+    endLocal: local(occ.end),
+    timeZone: zone,
+    allDay: series.allDay,
+    title: occ.title,
+    location: occ.location,
+    cancelled: occ.cancelled,
+    overridden: occ.override !== undefined,
+    rsvp,
+  }
+}

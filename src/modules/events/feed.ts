@@ -1,0 +1,89 @@
+// A user's secret iCalendar feed: one URL per user, shown again on every GET (like a
+// calendar app's "secret address"), replaced by rotating, gone when revoked.
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { calendarFeeds, communityMembers, eventOverrides, eventSeries } from '../../db/schema'
+import { randomToken, sha256 } from '../../lib/ids'
+import type { EventAccess } from './access'
+import { renderCalendar } from './ical'
+
+/** Series that ended longer ago than this are left out of feeds. */
+const PAST_DAYS = 366
+
+export class CalendarFeedService {
+  constructor(private readonly deps: { db: Database; access: Pick<EventAccess, 'viewer'>; now?: () => number }) {}
+
+  /** The caller's feed token, made on first use. */
+  async token(userId: string): Promise<string> {
+    const [existing] = await this.deps.db.select().from(calendarFeeds).where(eq(calendarFeeds.userId, userId))
+    if (existing) return existing.token
+    const token = randomToken(32)
+    await this.deps.db.insert(calendarFeeds).values({ userId, token }).onConflictDoNothing()
+    const [row] = await this.deps.db.select().from(calendarFeeds).where(eq(calendarFeeds.userId, userId))
+    return row!.token
+  }
+
+  /** A new token; the old URL stops working. */
+  async rotate(userId: string): Promise<string> {
+    const token = randomToken(32)
+    await this.deps.db
+      .insert(calendarFeeds)
+      .values({ userId, token })
+      .onConflictDoUpdate({ target: calendarFeeds.userId, set: { token, createdAt: new Date() } })
+    return token
+  }
+
+  async revoke(userId: string): Promise<void> {
+    await this.deps.db.delete(calendarFeeds).where(eq(calendarFeeds.userId, userId))
+  }
+
+  /** The feed of the token's owner, or undefined for a token that is not (or no longer) one. */
+  async render(token: string): Promise<{ body: string; etag: string } | undefined> {
+    if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return undefined
+    const [feed] = await this.deps.db.select().from(calendarFeeds).where(eq(calendarFeeds.token, token))
+    if (!feed) return undefined
+    const now = this.deps.now?.() ?? Date.now()
+    const memberships = await this.deps.db
+      .select({ communityId: communityMembers.communityId })
+      .from(communityMembers)
+      .where(eq(communityMembers.userId, feed.userId))
+    const communityIds = memberships.map((m) => m.communityId)
+    const rows = communityIds.length
+      ? await this.deps.db
+          .select()
+          .from(eventSeries)
+          .where(
+            and(
+              inArray(eventSeries.communityId, communityIds),
+              or(isNull(eventSeries.rangeEnd), gt(eventSeries.rangeEnd, new Date(now - PAST_DAYS * 86_400_000))),
+            ),
+          )
+          .orderBy(eventSeries.id)
+      : []
+    const viewers = new Map(await Promise.all(communityIds.map(async (id) => [id, await this.deps.access.viewer(feed.userId, id)] as const)))
+    const visible = rows.filter((r) => viewers.get(r.communityId)?.(r))
+    const overrides = visible.length
+      ? await this.deps.db
+          .select()
+          .from(eventOverrides)
+          .where(
+            inArray(
+              eventOverrides.seriesId,
+              visible.map((r) => r.id),
+            ),
+          )
+          .orderBy(eventOverrides.seriesId, eventOverrides.originalStart)
+      : []
+    const body = renderCalendar({ name: 'Hearth', series: visible, overrides, now })
+    return { body, etag: `"${sha256(body).slice(0, 32)}"` }
+  }
+}
+
+/** Whether an If-None-Match header names this ETag (or is `*`). */
+export function etagMatches(header: string | null | undefined, etag: string): boolean {
+  if (!header) return false
+  return header.split(',').some((tag) => {
+    const t = tag.trim()
+    return t === '*' || t === etag || t === `W/${etag}`
+  })
+}
