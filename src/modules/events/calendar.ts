@@ -1,5 +1,5 @@
 // Series + overrides -> the occurrences a calendar shows in a window.
-import { and, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, between, gt, inArray, isNull, lt, or } from 'drizzle-orm'
 import { eventOverrides, eventRsvps, type EventOverrideRow, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
 import type { ExpansionCache } from './expansion-cache'
 import type { OccurrenceView } from './model'
@@ -111,7 +111,7 @@ export async function rsvpCounts(db: Db, occurrences: ResolvedOccurrence[], user
         inArray(eventRsvps.seriesId, ids),
         or(
           isNull(eventRsvps.originalStart),
-          sql`${eventRsvps.originalStart} between ${new Date(Math.min(...starts))} and ${new Date(Math.max(...starts))}`,
+          between(eventRsvps.originalStart, new Date(Math.min(...starts)), new Date(Math.max(...starts))),
         ),
       ),
     )

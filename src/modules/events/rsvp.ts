@@ -42,7 +42,7 @@ async function goingCount(tx: Tx, seriesId: string, originalStart: number): Prom
         eq(eventRsvps.seriesId, seriesId),
         isNull(eventRsvps.originalStart),
         eq(eventRsvps.status, 'going'),
-        sql`not exists (select 1 from event_rsvps o where o.series_id = ${eventRsvps.seriesId} and o.user_id = ${eventRsvps.userId} and o.original_start = ${at})`,
+        sql`not exists (select 1 from event_rsvps o where o.series_id = ${eventRsvps.seriesId} and o.user_id = ${eventRsvps.userId} and o.original_start = ${at.toISOString()}::timestamptz)`,
       ),
     )
   return (own?.n ?? 0) + (series?.n ?? 0)

@@ -278,7 +278,7 @@ function splitShape(row: EventSeriesRow, inst: Instance) {
 }
 
 /** Minutes between two local times of the series (exact: a DST change in between counts). */
-function durationBetween(row: Pick<EventSeriesRow, 'timeZone' | 'allDay'>, start: string, end: string): number {
+export function durationBetween(row: Pick<EventSeriesRow, 'timeZone' | 'allDay'>, start: string, end: string): number {
   const zone = row.timeZone
   const minutes = row.allDay
     ? (parseLocal(end, true, 'end') - parseLocal(start, true)) / MS.MINUTE

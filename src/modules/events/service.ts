@@ -6,13 +6,13 @@ import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
 import { EventAccess, type EventPermissions } from './access'
 import { resolveOccurrences, rsvpCounts, toOccurrenceView, type ResolvedOccurrence } from './calendar'
-import { ExpansionCache, shapeOf } from './expansion-cache'
+import { ExpansionCache } from './expansion-cache'
 import { toEventView, type CreateEventInput, type EventView, type OccurrenceChanges, type SeriesChanges } from './model'
 import { validateSeries, type Window } from './recurrence'
 import type { ReminderPlanner } from './reminders'
-import { SeriesEditor } from './series-editor'
+import { durationBetween, SeriesEditor } from './series-editor'
 import { findSeries, rangeOf, type RecordEvent } from './store'
-import { MS, parseLocal } from './zone'
+import { canonicalZone, MS } from './zone'
 
 export const MAX_WINDOW_DAYS = 366
 
@@ -46,7 +46,7 @@ export class EventService {
       start: input.start,
       allDay,
       timeZone: input.timeZone,
-      durationMinutes: durationOf({ allDay, start: input.start, end: input.end, durationMinutes: input.durationMinutes }),
+      durationMinutes: durationOf({ allDay, timeZone: input.timeZone, start: input.start, end: input.end, durationMinutes: input.durationMinutes }),
       rrule: input.rrule ?? null,
       exdates: input.exdates ?? [],
       rdates: input.rdates ?? [],
@@ -195,16 +195,12 @@ export function parseWindow(query: { from: string; to: string }): Window {
   return { from, to }
 }
 
-/** Minutes from `durationMinutes`, or from `end` (local, same zone), or the default: an hour, a day when all-day. */
-export function durationOf(input: { allDay: boolean; start: string; end?: string; durationMinutes?: number }): number {
+/** Minutes from `durationMinutes`, or from `end` (local, same zone, exact across DST), or the default: an hour, a day when all-day. */
+export function durationOf(input: { allDay: boolean; timeZone: string; start: string; end?: string; durationMinutes?: number }): number {
   if (input.durationMinutes !== undefined && input.end !== undefined) {
     throw new AppError('validation_failed', 'give end or durationMinutes, not both')
   }
   if (input.durationMinutes !== undefined) return input.durationMinutes
   if (input.end === undefined) return input.allDay ? 1440 : 60
-  const minutes = (parseLocal(input.end, input.allDay, 'end') - parseLocal(input.start, input.allDay)) / MS.MINUTE
-  if (minutes <= 0) throw new AppError('validation_failed', 'end must be after start')
-  return minutes
+  return durationBetween({ timeZone: canonicalZone(input.timeZone), allDay: input.allDay }, input.start, input.end)
 }
-
-export { shapeOf }
