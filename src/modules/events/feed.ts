@@ -1,14 +1,11 @@
 // A user's secret iCalendar feed: one URL per user, shown again on every GET (like a
 // calendar app's "secret address"), replaced by rotating, gone when revoked.
-import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { calendarFeeds, communityMembers, eventOverrides, eventSeries } from '../../db/schema'
 import { randomToken, sha256 } from '../../lib/ids'
 import type { EventAccess } from './access'
 import { renderCalendar } from './ical'
-
-/** Series that ended longer ago than this are left out of feeds. */
-const PAST_DAYS = 366
 
 export class CalendarFeedService {
   constructor(private readonly deps: { db: Database; access: Pick<EventAccess, 'viewer'>; now?: () => number }) {}
@@ -52,12 +49,7 @@ export class CalendarFeedService {
       ? await this.deps.db
           .select()
           .from(eventSeries)
-          .where(
-            and(
-              inArray(eventSeries.communityId, communityIds),
-              or(isNull(eventSeries.rangeEnd), gt(eventSeries.rangeEnd, new Date(now - PAST_DAYS * 86_400_000))),
-            ),
-          )
+          .where(inArray(eventSeries.communityId, communityIds))
           .orderBy(eventSeries.id)
       : []
     const viewers = new Map(await Promise.all(communityIds.map(async (id) => [id, await this.deps.access.viewer(feed.userId, id)] as const)))

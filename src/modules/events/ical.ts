@@ -4,7 +4,7 @@
 // reports, with a yearly rule for the years after them when the zone keeps one.
 import type { EventOverrideRow, EventSeriesRow } from '../../db/schema'
 import { shapeOf } from './expansion-cache'
-import { occurrenceAt } from './recurrence'
+import { expandSeries, occurrenceAt } from './recurrence'
 import { formatLocal, MS, offsetAt, parseLocal, toWall, transitionsBetween, type Transition } from './zone'
 
 const encoder = new TextEncoder()
@@ -69,12 +69,12 @@ export function renderCalendar(input: FeedInput): string {
     if (list) list.push(o)
     else overrides.set(o.seriesId, [o])
   }
-  for (const s of input.series) lines.push(...vevents(s, overrides.get(s.id) ?? []))
+  for (const s of input.series) lines.push(...vevents(s, overrides.get(s.id) ?? [], input.now))
   lines.push('END:VCALENDAR')
   return lines.map(fold).join('\r\n') + '\r\n'
 }
 
-function vevents(s: EventSeriesRow, overrides: EventOverrideRow[]): string[] {
+function vevents(s: EventSeriesRow, overrides: EventOverrideRow[], now: number): string[] {
   const shape = shapeOf(s)
   const tz = s.allDay ? ';VALUE=DATE' : `;TZID=${s.timeZone}`
   const local = (wall: number) => `${tz}:${basic(wall, s.allDay)}`
@@ -99,21 +99,62 @@ function vevents(s: EventSeriesRow, overrides: EventOverrideRow[]): string[] {
   const changed = overrides
     .filter((o) => !o.cancelled)
     .flatMap((o) => {
-      const start = toWall(s.timeZone, o.startAt.getTime())
       const minutes = (o.endAt.getTime() - o.startAt.getTime()) / MS.MINUTE
+      // A moved start the zone skips or repeats is written in UTC, so no reader can take it otherwise.
+      const wall = o.startLocal ? parseLocal(o.startLocal, s.allDay) : toWall(s.timeZone, o.startAt.getTime())
+      const dtstart = !s.allDay && unclear(s.timeZone, wall) ? `:${utcStamp(o.startAt.getTime())}` : local(wall)
       return [
         'BEGIN:VEVENT',
         uid,
         stamp,
         `SEQUENCE:${s.version}`,
         `RECURRENCE-ID${local(ruleWall(o))}`,
-        `DTSTART${local(o.startLocal ? parseLocal(o.startLocal, s.allDay) : start)}`,
+        `DTSTART${dtstart}`,
         s.allDay ? `DURATION:P${Math.round(minutes / 1440)}D` : `DURATION:PT${minutes}M`,
         ...text({ title: o.title ?? s.title, description: o.description ?? s.description, location: o.location ?? s.location }),
         'END:VEVENT',
       ]
     })
+  // Occurrences at a local time the zone skips or repeats: readers differ on those (RFC 5545
+  // says: the offset before a gap, the first of a repeat), so each is written out in UTC.
+  if (!s.allDay && s.rrule) {
+    const taken = new Set(overrides.map((o) => o.originalStart.getTime()))
+    for (const inst of unclearInstances(s, now)) {
+      if (taken.has(inst.originalStart)) continue
+      changed.push(
+        'BEGIN:VEVENT',
+        uid,
+        stamp,
+        `SEQUENCE:${s.version}`,
+        `RECURRENCE-ID${local(inst.wall)}`,
+        `DTSTART:${utcStamp(inst.start)}`,
+        duration,
+        ...text(s),
+        'END:VEVENT',
+      )
+    }
+  }
   return [...master, ...changed]
+}
+
+/** Whether the zone skips or repeats this local time. */
+function unclear(zone: string, wall: number): boolean {
+  return transitionsBetween(zone, wall - 2 * MS.DAY, wall + 2 * MS.DAY).some((t) => {
+    const from = t.at + Math.min(t.from, t.to)
+    return wall >= from && wall < from + Math.abs(t.to - t.from)
+  })
+}
+
+/** The series' occurrences whose local time the zone skips or repeats, up to two years ahead. */
+function unclearInstances(s: EventSeriesRow, now: number) {
+  const shape = shapeOf(s)
+  const end = Math.min(s.rangeEnd?.getTime() ?? Infinity, now + 2 * 366 * MS.DAY)
+  const out = []
+  for (const t of transitionsBetween(s.timeZone, s.rangeStart.getTime(), end)) {
+    const { instances } = expandSeries(shape, { from: t.at - MS.DAY, to: t.at + MS.DAY }, { limit: 200 })
+    out.push(...instances.filter((i) => unclear(s.timeZone, i.wall)))
+  }
+  return out
 }
 
 /**
