@@ -91,30 +91,31 @@ export async function resolveOccurrences(
     // Occurrences moved into the window from outside it.
     for (const [originalStart, o] of mine ?? []) if (!used.has(originalStart)) add(originalStart, 0, 0, o)
   }
-  out.sort((a, b) => a.start - b.start || a.series.id.localeCompare(b.series.id))
+  out.sort((a, b) => a.start - b.start || (a.series.id < b.series.id ? -1 : a.series.id > b.series.id ? 1 : 0))
   return { occurrences: out, truncated }
 }
 
-type Counts = { going: number; maybe: number; declined: number; waitlisted: number }
+type Counts = { going: number; maybe: number; declined: number; waitlisted: number; me?: RsvpStatus }
+const NONE: Readonly<Counts> = Object.freeze({ going: 0, maybe: 0, declined: 0, waitlisted: 0 })
 
-/** RSVP counts per occurrence (an occurrence answer replaces the user's whole-series one), and the caller's own. */
-export async function rsvpCounts(db: Db, occurrences: ResolvedOccurrence[], userId: string | null) {
+/**
+ * RSVP counts per occurrence (an occurrence answer replaces the user's whole-series one),
+ * with the caller's own answer: a lookup by series and originalStart.
+ */
+export async function rsvpCounts(db: Db, occurrences: ResolvedOccurrence[], userId: string | null): Promise<(seriesId: string, originalStart: number) => Counts> {
   const ids = [...new Set(occurrences.map((o) => o.series.id))]
-  const result = new Map<string, Counts & { me?: RsvpStatus }>()
-  if (ids.length === 0) return result
-  const starts = occurrences.map((o) => o.originalStart)
+  if (ids.length === 0) return () => NONE
+  let min = Infinity
+  let max = -Infinity
+  for (const o of occurrences) {
+    if (o.originalStart < min) min = o.originalStart
+    if (o.originalStart > max) max = o.originalStart
+  }
   const rows = await db
     .select({ seriesId: eventRsvps.seriesId, originalStart: eventRsvps.originalStart, userId: eventRsvps.userId, status: eventRsvps.status })
     .from(eventRsvps)
-    .where(
-      and(
-        inArray(eventRsvps.seriesId, ids),
-        or(
-          isNull(eventRsvps.originalStart),
-          between(eventRsvps.originalStart, new Date(Math.min(...starts)), new Date(Math.max(...starts))),
-        ),
-      ),
-    )
+    .where(and(inArray(eventRsvps.seriesId, ids), or(isNull(eventRsvps.originalStart), between(eventRsvps.originalStart, new Date(min), new Date(max)))))
+  if (rows.length === 0) return () => NONE
   const wholeSeries = new Map<string, Map<string, RsvpStatus>>()
   const perOccurrence = new Map<string, { userId: string; status: RsvpStatus }[]>()
   for (const r of rows) {
@@ -129,33 +130,52 @@ export async function rsvpCounts(db: Db, occurrences: ResolvedOccurrence[], user
       list.push({ userId: r.userId, status: r.status })
     }
   }
-  for (const occ of occurrences) {
-    const key = `${occ.series.id}|${occ.originalStart}`
-    const series = wholeSeries.get(occ.series.id)
-    const counts: Counts & { me?: RsvpStatus } = { going: 0, maybe: 0, declined: 0, waitlisted: 0 }
-    for (const status of series?.values() ?? []) counts[status]++
-    let me = userId ? series?.get(userId) : undefined
-    for (const r of perOccurrence.get(key) ?? []) {
+  const base = new Map<string, Counts>()
+  for (const [seriesId, answers] of wholeSeries) {
+    const counts: Counts = { going: 0, maybe: 0, declined: 0, waitlisted: 0 }
+    for (const status of answers.values()) counts[status]++
+    const me = userId ? answers.get(userId) : undefined
+    base.set(seriesId, me ? { ...counts, me } : counts)
+  }
+  return (seriesId, originalStart) => {
+    const series = wholeSeries.get(seriesId)
+    const own = perOccurrence.size ? perOccurrence.get(`${seriesId}|${originalStart}`) : undefined
+    if (!own) return base.get(seriesId) ?? NONE
+    const counts: Counts = { ...(base.get(seriesId) ?? NONE) }
+    for (const r of own) {
       const previous = series?.get(r.userId)
       if (previous) counts[previous]--
       counts[r.status]++
-      if (r.userId === userId) me = r.status
+      if (r.userId === userId) counts.me = r.status
     }
-    if (me) counts.me = me
-    result.set(key, counts)
+    return counts
   }
-  return result
 }
 
-export function toOccurrenceView(occ: ResolvedOccurrence, rsvp: Counts & { me?: string }): OccurrenceView {
+/** Formats instants, remembering the ones a list repeats (many series share their times). */
+export function isoFormatter() {
+  const seen = new Map<number, string>()
+  return (t: number) => {
+    let s = seen.get(t)
+    if (s === undefined) {
+      s = new Date(t).toISOString()
+      if (seen.size < 100_000) seen.set(t, s)
+    }
+    return s
+  }
+}
+
+const defaultIso = (t: number) => new Date(t).toISOString()
+
+export function toOccurrenceView(occ: ResolvedOccurrence, rsvp: Counts, iso: (t: number) => string = defaultIso): OccurrenceView {
   const { series } = occ
   const zone = series.timeZone
   const local = (t: number) => formatLocal(toWall(zone, t), series.allDay)
   return {
     eventId: series.id,
-    originalStart: new Date(occ.originalStart).toISOString(),
-    start: new Date(occ.start).toISOString(),
-    end: new Date(occ.end).toISOString(),
+    originalStart: iso(occ.originalStart),
+    start: iso(occ.start),
+    end: iso(occ.end),
     startLocal: occ.override?.startLocal ?? local(occ.start),
     endLocal: local(occ.end),
     timeZone: zone,

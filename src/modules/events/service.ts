@@ -5,7 +5,7 @@ import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
 import { EventAccess, type EventPermissions } from './access'
-import { resolveOccurrences, rsvpCounts, toOccurrenceView, type ResolvedOccurrence } from './calendar'
+import { isoFormatter, resolveOccurrences, rsvpCounts, toOccurrenceView, type ResolvedOccurrence } from './calendar'
 import { ExpansionCache } from './expansion-cache'
 import { toEventView, type CreateEventInput, type EventView, type OccurrenceChanges, type SeriesChanges } from './model'
 import { validateSeries, type Window } from './recurrence'
@@ -93,8 +93,9 @@ export class EventService {
     const rows = (await this.seriesInWindow(communityId, window)).filter(visible)
     const { occurrences, truncated } = await resolveOccurrences(this.deps.db, this.cache, rows, window)
     const counts = await rsvpCounts(this.deps.db, occurrences, userId)
+    const iso = isoFormatter()
     return {
-      occurrences: occurrences.map((o) => toOccurrenceView(o, counts.get(`${o.series.id}|${o.originalStart}`)!)),
+      occurrences: occurrences.map((o) => toOccurrenceView(o, counts(o.series.id, o.originalStart), iso)),
       truncated,
     }
   }
@@ -139,7 +140,7 @@ export class EventService {
       if (r.scope !== 'this' || !r.occurrence) return r
       const { occurrence } = r
       const counts = await rsvpCounts(this.deps.db, [occurrence], userId)
-      return { scope: 'this', occurrence: toOccurrenceView(occurrence, counts.get(`${id}|${occurrence.originalStart}`)!) }
+      return { scope: 'this', occurrence: toOccurrenceView(occurrence, counts(id, occurrence.originalStart)) }
     })
   }
 

@@ -23,8 +23,9 @@ interface YearRules {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
-const years = new Map<string, YearRules>()
-const MAX_CACHED_YEARS = 5000
+/** zone -> year -> rules; computed once per zone and year (a few ms), then read on every conversion. */
+const years = new Map<string, Map<number, YearRules>>()
+const MAX_CACHED_YEARS_PER_ZONE = 400
 
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone)
@@ -72,8 +73,9 @@ export function canonicalZone(name: string): string {
 }
 
 function rulesOf(zone: string, year: number): YearRules {
-  const key = `${zone}|${year}`
-  let rules = years.get(key)
+  let byYear = years.get(zone)
+  if (!byYear) years.set(zone, (byYear = new Map()))
+  let rules = byYear.get(year)
   if (rules) return rules
   const start = Date.UTC(year, 0, 1)
   const end = Date.UTC(year + 1, 0, 1)
@@ -98,8 +100,8 @@ function rulesOf(zone: string, year: number): YearRules {
     prevAt = t
   }
   rules = { startOffset, transitions }
-  if (years.size >= MAX_CACHED_YEARS) years.clear()
-  years.set(key, rules)
+  if (byYear.size >= MAX_CACHED_YEARS_PER_ZONE) byYear.clear()
+  byYear.set(year, rules)
   return rules
 }
 

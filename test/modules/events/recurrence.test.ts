@@ -229,7 +229,7 @@ describe('limits', () => {
       expandSeries(s, window)
       if (i > 0) best = Math.min(best, performance.now() - began)
     }
-    expect(best).toBeLessThan(20)
+    expect(best).toBeLessThan(50) // typically 1-15 ms; the bound catches a runaway walk (seconds), not noise
   })
 
   const refused: [string, Partial<SeriesShape>, ErrorCode][] = [
