@@ -1,9 +1,11 @@
 import { openapi } from '@elysiajs/openapi'
-import { Elysia, ValidationError } from 'elysia'
+import { Elysia } from 'elysia'
 import { AppError, DependencyDownError, type ErrorBody } from './lib/errors'
-import { isDatabaseDown, pgCode, uniqueViolation } from './lib/pg-errors'
-import { isRedisDown } from './lib/redis'
+import { toAppError } from './lib/error-mapping'
+import { jsonBodyParser } from './lib/json-body'
+import { failedQuery } from './lib/pg-errors'
 import { authModule, jwksModule } from './modules/auth'
+import { earlyAuthOf, type EarlyAuth } from './modules/auth/guard'
 import { communitiesModule } from './modules/communities'
 import { opsModule } from './modules/ops'
 import { permissionsModule } from './modules/permissions'
@@ -31,9 +33,14 @@ const requestIdShape = /^[A-Za-z0-9._:-]{1,64}$/
 export function createApp(res: Resources, services: Services = createServices(res)) {
   const { auth, notifications } = services
   const requests = new WeakMap<Request, RequestState>()
+  // Filled once the routes are assembled (below): which routes check a token before their body is read.
+  const earlyChecks = new Map<string, EarlyAuth>()
+  const rawBodies = new Set<string>()
 
-  return new Elysia({
-    serve: { maxRequestBodySize: res.config.bodyLimitBytes * 2 },
+  const app = new Elysia({
+    // Bun's own limit answers a bare 413 before any hook runs; ours (onRequest for a declared
+    // length, the body parser for the bytes actually read) answers with the error shape.
+    serve: { maxRequestBodySize: MAX_REQUEST_BYTES },
     websocket: {
       maxPayloadLength: res.config.ws.maxFrameBytes,
       idleTimeout: 60,
@@ -48,16 +55,25 @@ export function createApp(res: Resources, services: Services = createServices(re
       const id = incoming && requestIdShape.test(incoming) ? incoming : Bun.randomUUIDv7()
       requests.set(request, { id, start: performance.now() })
       set.headers['x-request-id'] = id
-      const length = Number(request.headers.get('content-length') ?? 0)
-      if (length > res.config.bodyLimitBytes) {
-        throw new AppError('payload_too_large', `request body is over ${res.config.bodyLimitBytes} bytes`)
-      }
+      if (/%00/.test(request.url)) throw new AppError('validation_failed', 'the URL contains a NUL character (%00)')
     })
-    .onError({ as: 'global' }, ({ code, error, request }) => {
+    .onParse(
+      { as: 'global' },
+      jsonBodyParser({
+        limit: res.config.bodyLimitBytes,
+        rules: {
+          earlyCheck: (method, route) => earlyChecks.get(`${method} ${route}`),
+          raw: (method, route) => rawBodies.has(`${method} ${route}`),
+        },
+      }),
+    )
+    // Never reached (the parser above always answers); it tells the OpenAPI document the bodies are JSON.
+    .onParse({ as: 'global' }, { fn: 'json' } as never)
+    .onError({ as: 'global' }, ({ code, error, request, route }) => {
       const state = requests.get(request)
-      const appError = toAppError(code, error)
+      const appError = toAppError(code, error, res.log)
       if (appError.status >= 500 && !(appError instanceof DependencyDownError) && appError.code !== 'dependency_unavailable') {
-        res.log.error('request failed', { requestId: state?.id, error })
+        res.log.error('request failed', { requestId: state?.id, route, query: failedQuery(error), error })
       }
       if (state) state.status = appError.status
       const body: ErrorBody = {
@@ -114,28 +130,20 @@ export function createApp(res: Resources, services: Services = createServices(re
     .use(notificationsModule(services.signedIn, notifications, services.mutes))
     .use(deadLettersModule(auth, res.jobs))
     .use(queueBoardModule(auth, res.jobs, res.config))
+
+  for (const route of app.routes) {
+    const key = `${route.method} ${route.path}`
+    const check = earlyAuthOf(route.hooks as Parameters<typeof earlyAuthOf>[0])
+    if (check) earlyChecks.set(key, check)
+    if ((route.hooks as { detail?: Record<string, unknown> }).detail?.[RAW_BODY]) rawBodies.add(key)
+  }
+  return app
 }
+
+/** Set in a route's `detail` when the route reads its own body bytes (uploads, signed hooks). */
+export const RAW_BODY = 'x-raw-body'
+
+/** Bun's hard ceiling on a request body; routes answer their own, lower limits with the error shape. */
+const MAX_REQUEST_BYTES = 1024 * 1024 * 1024
 
 export type App = ReturnType<typeof createApp>
-
-function toAppError(code: string | number, error: unknown): AppError {
-  if (error instanceof AppError) return error
-  if (code === 'VALIDATION' && error instanceof ValidationError) {
-    const details = error.all.map((e) => ({
-      path: 'path' in e ? e.path : '',
-      message: ('summary' in e && e.summary) || e.message,
-    }))
-    const where = error.type === 'body' ? 'request body' : error.type
-    return new AppError('validation_failed', `${where} is not valid: ${details[0]?.path || ''} ${details[0]?.message ?? ''}`.trim(), {
-      details,
-    })
-  }
-  if (code === 'PARSE') return new AppError('malformed_body', 'request body could not be parsed')
-  if (code === 'NOT_FOUND') return new AppError('route_not_found', 'no such route')
-  if (isRedisDown(error)) return new DependencyDownError('redis', error)
-  if (isDatabaseDown(error)) return new DependencyDownError('postgres', error)
-  if (uniqueViolation(error) !== undefined) return new AppError('conflict', 'that already exists')
-  if (pgCode(error) === '22P02') return new AppError('not_found', 'not found')
-  if (pgCode(error) === '23503') return new AppError('invalid_target', 'something this refers to does not exist')
-  return new AppError('internal_error', 'something went wrong on our side')
-}

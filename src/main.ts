@@ -3,12 +3,17 @@
 // prints one line saying what and how to fix it, and exits non-zero.
 import { createApp } from './app'
 import { ConfigError, loadConfig, redactUrl } from './config'
+import { installLastResort } from './lib/last-resort'
+import { createLogger } from './lib/log'
 import { closeResources, openResources } from './resources'
 import { createServices } from './services'
 
 async function main() {
   const config = loadConfig()
+  const booting = installLastResort({ log: createLogger(config.logLevel, { node: config.nodeId }) })
   const res = await openResources(config)
+  booting()
+  installLastResort({ log: res.log, metrics: res.metrics })
   const services = createServices(res)
   await services.start()
   const app = config.role === 'worker' ? undefined : createApp(res, services).listen({ port: config.port, hostname: config.host })

@@ -5,6 +5,7 @@
 //   thread -> parent  {type:'ready'} | {type:'stats', stats} | {type:'closed'} | {type:'fatal', error}
 import type { Config } from '../config'
 import { openDatabase } from '../db/client'
+import { installLastResort } from '../lib/last-resort'
 import { createLogger } from '../lib/log'
 import { Redis } from '../lib/redis'
 import { startConsumers, type Consumers, type JobStats } from './consumers'
@@ -38,6 +39,7 @@ self.onmessage = async (event: MessageEvent<ToThread>) => {
 
 async function start(config: Config, modules: string[], threadId: number): Promise<() => Promise<void>> {
   const log = createLogger(config.logLevel, { node: config.nodeId, thread: threadId })
+  installLastResort({ log })
   // Migrations ran on the main thread before any worker started.
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 20 })
   const redis = await new Redis({ url: config.redisUrl, prefix: config.redisPrefix, log }).connect()

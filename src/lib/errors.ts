@@ -30,6 +30,7 @@ export const errorStatus = {
   invalid_move: 422,
   invalid_target: 422,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,

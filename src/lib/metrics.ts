@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
 
 /** One registry per app instance, so several apps can share a process (tests). */
 export class Metrics {
@@ -8,6 +8,14 @@ export class Metrics {
     help: 'HTTP request duration by route and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  })
+
+  /** Failures that reached a last line of defence: a 500, a WebSocket op, an unhandled rejection. */
+  readonly errors = new Counter({
+    name: 'hearth_errors_total',
+    help: 'Errors caught by a last line of defence, by where they were caught',
+    labelNames: ['where'] as const,
     registers: [this.registry],
   })
 

@@ -11,7 +11,7 @@ export const Name = t.String({ minLength: 1, maxLength: 100 })
 
 export const Paging = t.Object({
   cursor: t.Optional(t.String({ maxLength: 200 })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)

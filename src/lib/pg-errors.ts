@@ -37,3 +37,11 @@ export function isDatabaseDown(err: unknown): boolean {
   }
   return false
 }
+
+/** The SQL text of a failed query (no parameters), to name the place of a database error in a log line. */
+export function failedQuery(err: unknown): string | undefined {
+  for (const e of causes(err)) {
+    if (typeof e.query === 'string') return e.query.slice(0, 300)
+  }
+  return undefined
+}

@@ -94,35 +94,61 @@ export class Gateway {
 
   open(raw: ServerWebSocket<unknown>, token: string | undefined, server: Server<unknown> | null) {
     this.deps.fanout.attach(server)
-    const ready = this.authenticate(raw, token)
+    const ready = this.authenticate(raw, token).catch((err) => {
+      this.res.log.error('could not set up a socket', { error: err })
+      this.res.metrics.errors.inc({ where: 'ws_open' })
+      raw.close(1011, 'internal error')
+      return this.sockets.get(raw)
+    })
     this.pending.set(raw, ready)
     void ready.finally(() => this.pending.delete(raw))
   }
 
-  async message(raw: ServerWebSocket<unknown>, frame: unknown) {
-    // A frame that arrives while the socket is still being set up (topics, presence) waits for it.
-    const pending = this.pending.get(raw)
-    const socket = pending ? await pending : this.sockets.get(raw)
-    if (!socket || socket.closed) return
-    this.onFrame?.()
-    const parsed = parseFrame(frame)
-    // Every frame spends from the budget, a malformed one too.
-    if (!this.spend(socket)) return this.reply(socket, { op: 'error', id: parsed.ok ? parsed.op.id : parsed.id, code: 'rate_limited', message: 'slow down' })
-    if (!parsed.ok) return this.reply(socket, { op: 'error', id: parsed.id, code: parsed.code, message: parsed.message })
-    const { op } = parsed
+  /**
+   * One client frame. Never rejects: whatever goes wrong becomes an `error` frame for the
+   * client (or, if even that fails, a close with 1011), is logged once and counted in
+   * /metrics (hearth_errors_total{where="ws_op"}).
+   */
+  async message(raw: ServerWebSocket<unknown>, frame: unknown): Promise<void> {
+    let socket: Socket | undefined
+    let id: string | number | undefined
     try {
-      const answer = await handleOp(op, socket, { ...this.deps.ops, gateway: this })
+      // A frame that arrives while the socket is still being set up (topics, presence) waits for it.
+      const pending = this.pending.get(raw)
+      socket = pending ? await pending : this.sockets.get(raw)
+      if (!socket || socket.closed) return
+      this.onFrame?.()
+      const parsed = parseFrame(frame)
+      id = parsed.ok ? parsed.op.id : parsed.id
+      // Every frame spends from the budget, a malformed one too.
+      if (!this.spend(socket)) return this.reply(socket, { op: 'error', id, code: 'rate_limited', message: 'slow down' })
+      if (!parsed.ok) return this.reply(socket, { op: 'error', id, code: parsed.code, message: parsed.message })
+      const answer = await handleOp(parsed.op, socket, { ...this.deps.ops, gateway: this })
       if (answer !== undefined) this.reply(socket, answer)
     } catch (err) {
-      const e = err instanceof AppError ? err : undefined
-      if (!e) this.res.log.error('websocket op failed', { op: op.op, error: err })
+      this.failed(raw, socket, id, err)
+    }
+  }
+
+  private failed(raw: ServerWebSocket<unknown>, socket: Socket | undefined, id: string | number | undefined, err: unknown) {
+    const known = err instanceof AppError ? err : undefined
+    if (!known || known.status >= 500) {
+      if (!(known?.code === 'dependency_unavailable')) {
+        this.res.log.error('websocket frame failed', { userId: socket?.user.id, error: err })
+        this.res.metrics.errors.inc({ where: 'ws_op' })
+      }
+    }
+    try {
+      if (!socket) return void raw.close(1011, 'internal error')
       this.reply(socket, {
         op: 'error',
-        id: op.id,
-        code: e?.code ?? 'internal_error',
-        message: e?.message ?? 'something went wrong on our side',
-        ...(e?.retryAfter ? { retryAfter: e.retryAfter } : {}),
+        id,
+        code: known?.code ?? 'internal_error',
+        message: known?.message ?? 'something went wrong on our side',
+        ...(known?.retryAfter ? { retryAfter: known.retryAfter } : {}),
       })
+    } catch {
+      raw.close(1011, 'internal error')
     }
   }
 

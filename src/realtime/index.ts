@@ -26,6 +26,7 @@ class SocketData {
     this.gateway.open(ws as ServerWebSocket<unknown>, token, this.server)
   }
 
+  // The gateway turns every failure of a frame into an error frame; it never rejects.
   message(ws: ServerWebSocket<SocketData>, frame: string | Buffer) {
     void this.gateway.message(ws as ServerWebSocket<unknown>, frame)
   }

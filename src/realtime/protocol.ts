@@ -1,5 +1,7 @@
 import { Type as T, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { AppError } from '../lib/errors'
+import { assertCleanInput, parseBoundedJson, textProblem } from '../lib/input'
 import { UUID_PATTERN } from '../lib/model'
 
 // The client ops of API.md, one schema each. `id` is the client's, echoed in the answer.
@@ -41,30 +43,46 @@ export type Parsed =
   | { ok: true; op: { [N in OpName]: ClientOp<N> }[OpName] }
   | { ok: false; id?: string | number; code: 'bad_request' | 'validation_failed'; message: string }
 
-/** One client frame: JSON, a known op, fields of the right shape. */
+const isOpName = (name: unknown): name is OpName => typeof name === 'string' && Object.hasOwn(checkers, name)
+
+/**
+ * One client frame: JSON (bounded depth, no NUL or lone surrogates: the same boundary as
+ * REST bodies, src/lib/input.ts), a known op (own names only: `toString` is not an op),
+ * fields of the right shape. Never throws.
+ */
 export function parseFrame(raw: unknown): Parsed {
   let frame: unknown = raw
-  if (typeof raw === 'string' || raw instanceof Uint8Array) {
-    try {
-      frame = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw))
-    } catch {
-      return { ok: false, code: 'bad_request', message: 'a frame must be one JSON object' }
+  try {
+    if (typeof raw === 'string' || raw instanceof Uint8Array) {
+      frame = parseBoundedJson(typeof raw === 'string' ? raw : new TextDecoder().decode(raw), 'the frame')
     }
+  } catch (err) {
+    return refused(undefined, err)
   }
   if (!frame || typeof frame !== 'object' || Array.isArray(frame)) {
     return { ok: false, code: 'bad_request', message: 'a frame must be one JSON object' }
   }
   const { op: name, id } = frame as { op?: unknown; id?: unknown }
-  const safeId = typeof id === 'string' || typeof id === 'number' ? id : undefined
-  if (typeof name !== 'string' || !(name in checkers)) {
-    return { ok: false, id: safeId, code: 'bad_request', message: `unknown op ${JSON.stringify(name)?.slice(0, 40)}` }
+  const safeId = (typeof id === 'string' && id.length <= 64 && !textProblem(id)) || Number.isSafeInteger(id) ? (id as string | number) : undefined
+  try {
+    assertCleanInput(frame, 'the frame')
+  } catch (err) {
+    return refused(safeId, err)
   }
-  const checker = checkers[name as OpName]
+  if (!isOpName(name)) {
+    return { ok: false, id: safeId, code: 'bad_request', message: `unknown op ${typeof name === 'string' ? JSON.stringify(name.slice(0, 40)) : typeof name}` }
+  }
+  const checker = checkers[name]
   if (!checker.Check(frame)) {
     const first = checker.Errors(frame).First()
     return { ok: false, id: safeId, code: 'validation_failed', message: `${name}: ${first?.path || ''} ${first?.message ?? 'invalid'}`.trim() }
   }
   return { ok: true, op: frame as ClientOp<OpName> }
+}
+
+function refused(id: string | number | undefined, err: unknown): Parsed {
+  const invalid = err instanceof AppError && err.code === 'validation_failed'
+  return { ok: false, id, code: invalid ? 'validation_failed' : 'bad_request', message: invalid ? err.message : 'a frame must be one JSON object' }
 }
 
 export const CloseCode = {

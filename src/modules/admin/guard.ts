@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import { AppError, forbidden } from '../../lib/errors'
 import type { AuthService } from '../auth/service'
-import { bearerToken } from '../auth/guard'
+import { bearerToken, markEarlyAuth, oncePerRequest } from '../auth/guard'
 
 export { bearerToken }
 
@@ -18,8 +18,11 @@ export async function requirePlatformAdmin(auth: AuthService, token: string | un
   return user
 }
 
-/** Resolves `admin` from the bearer token; for the REST admin API. */
-export const platformAdminGuard = (auth: AuthService) =>
-  new Elysia().resolve({ as: 'scoped' }, async ({ headers }) => ({
-    admin: await requirePlatformAdmin(auth, bearerToken(headers.authorization)),
-  }))
+/** Derives `admin` from the bearer token, before any body is read; for the REST admin API. */
+export const platformAdminGuard = (auth: AuthService) => {
+  const check = oncePerRequest((request: Request) => requirePlatformAdmin(auth, bearerToken(request.headers.get('authorization'))))
+  return new Elysia().derive(
+    { as: 'scoped' },
+    markEarlyAuth(async ({ request }: { request: Request }) => ({ admin: await check(request) }), check),
+  )
+}

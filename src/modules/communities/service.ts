@@ -11,6 +11,7 @@ import {
   users,
   type CommunityRow,
 } from '../../db/schema'
+import { badCursor } from '../../lib/cursor'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import { iso } from '../../lib/model'
@@ -301,4 +302,3 @@ export async function removeMembership(tx: Tx, communityId: string, userId: stri
   await tx.delete(communityMembers).where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
 }
 
-const badCursor = () => new AppError('validation_failed', 'cursor is not one this list gave out', { details: { field: 'cursor' } })

@@ -32,7 +32,7 @@ export const HistoryQueryT = t.Object({
   before: t.Optional(Seq),
   after: t.Optional(Seq),
   around: t.Optional(Seq),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
 export const EditBody = t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) })

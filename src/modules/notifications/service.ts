@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { messages, notifications, type NotificationRow } from '../../db/schema'
-import { AppError, notFound } from '../../lib/errors'
+import { timeIdCursor } from '../../lib/cursor'
+import { notFound } from '../../lib/errors'
 import type { Redis } from '../../lib/redis'
 import type { JobRunner } from '../../jobs/runner'
 import type { PermissionService } from '../permissions/service'
@@ -38,14 +39,14 @@ export class NotificationService {
     unreadCount: number
     nextCursor: string | null
   }> {
-    const after = opts.cursor ? decodeCursor(opts.cursor) : undefined
+    const after = opts.cursor ? timeIdCursor.decode(opts.cursor) : undefined
     const rows = await this.res.db
       .select()
       .from(notifications)
       .where(
         and(
           eq(notifications.userId, opts.userId),
-          after ? sql`(${notifications.latestAt}, ${notifications.id}) < (${after.latestAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+          after ? sql`(${notifications.latestAt}, ${notifications.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
         ),
       )
       .orderBy(desc(notifications.latestAt), desc(notifications.id))
@@ -55,7 +56,7 @@ export class NotificationService {
     return {
       notifications: (await this.stillYours(opts.userId, page)).map(toNotificationView),
       unreadCount: await this.unreadCount(opts.userId),
-      nextCursor: rows.length > opts.limit && last ? encodeCursor(last.latestAt, last.id) : null,
+      nextCursor: rows.length > opts.limit && last ? timeIdCursor.encode(last.latestAt, last.id) : null,
     }
   }
 
@@ -119,16 +120,6 @@ export class NotificationService {
   }
 }
 
-const encodeCursor = (latestAt: Date, id: string) => Buffer.from(`${latestAt.toISOString()}|${id}`).toString('base64url')
-
-function decodeCursor(cursor: string): { latestAt: Date; id: string } {
-  const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|')
-  const latestAt = new Date(time ?? '')
-  if (!id || Number.isNaN(latestAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw new AppError('bad_request', 'cursor is not one this API returned')
-  }
-  return { latestAt, id }
-}
 
 function toJob(input: NotifyInput & { dedupeKey?: string }) {
   const { dedupeKey, ...data } = input
