@@ -10,7 +10,7 @@ import { canonicalZone, formatLocal, MS, parseLocal, toInstant } from './zone'
 /** At most this many occurrences of one series in one expansion (the answer says `truncated`). */
 export const MAX_INSTANCES_PER_SERIES = 1000
 /** Periods (years, months, weeks, days, hours) one expansion may walk... */
-const MAX_PERIODS = 20_000
+const MAX_PERIODS = 10_000
 /** ...and milliseconds (a safety net for a cold process: the period budget is what binds). */
 const MAX_WALK_MS = 500
 export const MAX_EXTRA_DATES = 500
@@ -94,18 +94,20 @@ export function validateSeries(shape: SeriesShape): SeriesShape {
   }
   const p = prepare(normal)
   if (p.rule) {
-    const probe = walkRule(p, p.rule.count !== null ? { from: -Infinity, to: Infinity } : { from: p.dtstart + 1, to: Infinity }, {
+    // A COUNT rule must be walkable to its end; any other must repeat within PROBE_YEARS (29 February: every 4 to 8).
+    const probe = walkRule(p, p.rule.count !== null ? { from: -Infinity, to: Infinity } : { from: p.dtstart + 1, to: p.dtstart + PROBE_YEARS * 366 * MS.DAY }, {
       limit: p.rule.count !== null ? MAX_COUNT_WALK : 1,
     })
     if (probe.exhausted) throw new AppError('invalid_rrule', 'rrule: the rule is too sparse to expand (no occurrence within the walking budget)')
     if (p.rule.count === null && probe.walls.length === 0 && !p.rule.until) {
-      throw new AppError('invalid_rrule', 'rrule: the rule never produces an occurrence after the start')
+      throw new AppError('invalid_rrule', `rrule: the rule produces no occurrence in the ${PROBE_YEARS} years after the start`)
     }
   }
   return normal
 }
 
 const MAX_COUNT_WALK = 1001
+const PROBE_YEARS = 30
 
 /** Occurrences of the series that overlap the window (end > from, start < to), in start order. */
 export function expandSeries(shape: SeriesShape, window: Window, opts: { limit?: number } = {}): Expansion {

@@ -261,6 +261,6 @@ describe('limits', () => {
     expect(error).toBeInstanceOf(AppError)
     expect((error as AppError).code).toBe(code)
     expect((error as AppError).status).toBe(422)
-    expect(performance.now() - began).toBeLessThan(500)
+    expect(performance.now() - began).toBeLessThan(2000) // a runaway walk would take seconds to minutes
   })
 })
