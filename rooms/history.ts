@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Database } from '../src/db/client'
-import { messageReactions, messages, type MessageRow } from '../src/db/schema'
+import { messageReactions, messages, roomState, type MessageRow } from '../src/db/schema'
 import type { Message, ReactionCount, RoomEvent, RoomResources } from './types'
 
 type Reader = Pick<Database, 'select'>
@@ -44,6 +44,12 @@ export async function withReactions(db: Reader, rows: MessageRow[]): Promise<Mes
 /** Reads a room's messages from Postgres; any node can serve them (no actor involved). */
 export class RoomHistory {
   constructor(private readonly resources: Pick<RoomResources, 'db'>) {}
+
+  /** The seq of the room's newest committed message (0 for a room with none). */
+  async lastSeq(roomId: string): Promise<number> {
+    const [row] = await this.resources.db.select({ lastSeq: roomState.lastSeq }).from(roomState).where(eq(roomState.roomId, roomId))
+    return row?.lastSeq ?? 0
+  }
 
   /** Messages ordered by seq ascending, whichever way the page was cut. */
   async history(query: HistoryQuery): Promise<Message[]> {

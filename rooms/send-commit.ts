@@ -31,8 +31,10 @@ const key = (s: { roomId: string; authorId: string; nonce: string }) => `${s.roo
 /**
  * Commits the send batches of one or more rooms (one batch per room: the caller's rule)
  * in one statement, so one round trip: a
- * room_state update fenced by each room's epoch, and an insert of the messages of the
- * rooms it fenced. A room whose epoch moved on gets a StaleEpochError and writes nothing;
+ * room_state update fenced by each room's epoch, an insert of the messages of the
+ * rooms it fenced, and for each of those rooms one outbox row standing for its batch
+ * (`messages.committed`, seqs first..last): the domain events of the sends commit with
+ * them at the cost of one small row per batch, not one per message. A room whose epoch moved on gets a StaleEpochError and writes nothing;
  * the others commit. The first try assumes no nonce was sent before (a retry is rare):
  * if one was, the unique (room, author, nonce) undoes the whole statement, the batch's
  * nonces are looked up, and the statement runs again with those answered by their first
@@ -119,11 +121,13 @@ function plan(batches: RoomBatch[], parents: Map<string, Parent>, prior: Known):
 }
 
 async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows }: Plan): Promise<(BatchResult | StaleEpochError)[]> {
-  const moved = batches.flatMap((b, i) => (results[i]!.lastSeq !== b.lastSeq ? [{ i, room_id: b.roomId, epoch: b.epoch, last_seq: results[i]!.lastSeq }] : []))
+  const moved = batches.flatMap((b, i) =>
+    results[i]!.lastSeq !== b.lastSeq ? [{ i, room_id: b.roomId, epoch: b.epoch, first_seq: b.lastSeq + 1, last_seq: results[i]!.lastSeq }] : [],
+  )
   if (moved.length === 0) return results
   const fenced = rowsOf<{ i: number }>(
     await db.execute(sql`with fence as (
-        select * from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as f(i int, room_id uuid, epoch bigint, last_seq bigint)
+        select * from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as f(i int, room_id uuid, epoch bigint, first_seq bigint, last_seq bigint)
       ), moved as (
         update room_state s set last_seq = fence.last_seq from fence
          where s.room_id = fence.room_id and s.epoch = fence.epoch
@@ -136,6 +140,10 @@ async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows
             id uuid, room_id uuid, seq bigint, author_id uuid, nonce text, body text, reply_to_id uuid,
             thread_root_id uuid, attachments jsonb, mentions jsonb, mention_everyone boolean, created_at timestamptz)
          where m.room_id in (select room_id from moved)
+      ), outbox as (
+        insert into domain_events (id, type, room_id, data)
+        select gen_random_uuid(), 'messages.committed', fence.room_id, jsonb_build_object('fromSeq', fence.first_seq, 'toSeq', fence.last_seq)
+          from fence join moved on moved.i = fence.i
       )
       select i from moved`),
   )

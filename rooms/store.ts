@@ -1,7 +1,9 @@
 import { and, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../src/db/client'
 import { messageEdits, messageReactions, messages, roomState } from '../src/db/schema'
+import { writeOutbox } from '../src/db/outbox'
 import { notFound } from '../src/lib/errors'
+import { newId } from '../src/lib/ids'
 import { toMessage } from './history'
 import { uniqueViolation } from '../src/lib/pg-errors'
 import { StaleEpochError } from './errors'
@@ -10,6 +12,15 @@ import { withReactions } from './history'
 import type { Message, ReactionResult, RoomResources } from './types'
 
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
+
+/**
+ * The domain event of an edit or a delete, written in its transaction: an outbox row
+ * naming the message, read back into the message's state by the relay (the messages
+ * feature's expander), so the event carries what committed.
+ */
+function recordChange(tx: Tx, type: 'message.updated' | 'message.deleted', input: Fence & { messageId: string }) {
+  return writeOutbox(tx, [{ id: newId(), type, at: new Date().toISOString(), roomId: input.roomId, data: { messageId: input.messageId } }])
+}
 
 export interface Fence {
   roomId: string
@@ -49,6 +60,7 @@ export class RoomStore {
       const now = new Date()
       await tx.insert(messageEdits).values({ messageId: input.messageId, body: current.body, editedAt: now })
       const rows = await tx.update(messages).set({ body: input.body, editedAt: now }).where(this.live(input)).returning()
+      await recordChange(tx, 'message.updated', input)
       return (await withReactions(tx, rows))[0]!
     })
   }
@@ -75,6 +87,7 @@ export class RoomStore {
       }
       await tx.delete(messageEdits).where(eq(messageEdits.messageId, input.messageId))
       await tx.delete(messageReactions).where(eq(messageReactions.messageId, input.messageId))
+      await recordChange(tx, 'message.deleted', input)
       return toMessage(rows[0]!)
     })
   }

@@ -1,7 +1,17 @@
-import type { Resources } from '../src/resources'
+import type { Database } from '../src/db/client'
+import type { Logger } from '../src/lib/log'
 
-/** What the room runtime is built from (a slice of the app's `Resources`). */
-export type RoomResources = Pick<Resources, 'db' | 'log' | 'config'>
+/** What the room runtime is built from: the database, a logger, and the two settings it reads. */
+export interface RoomResources {
+  db: Database
+  log: Logger
+  config: {
+    /** This node's name, recorded as a room's owner. */
+    nodeId: string
+    /** An actor idle this long is evicted. */
+    roomIdleSeconds: number
+  }
+}
 
 export interface SendCommand {
   type: 'send'

@@ -2,23 +2,10 @@ import { openapi } from '@elysiajs/openapi'
 import { Elysia } from 'elysia'
 import { AppError, DependencyDownError, type ErrorBody } from './lib/errors'
 import { toAppError } from './lib/error-mapping'
-import { jsonBodyParser } from './lib/json-body'
+import { jsonBodyParser, RAW_BODY } from './lib/json-body'
 import { failedQuery } from './lib/pg-errors'
-import { authModule, jwksModule } from './modules/auth'
 import { earlyAuthOf, type EarlyAuth } from './modules/auth/guard'
-import { communitiesModule } from './modules/communities'
-import { opsModule } from './modules/ops'
-import { permissionsModule } from './modules/permissions'
-import { roomsModule } from './modules/rooms'
-import { usersModule } from './modules/users'
-import { deadLettersModule } from './modules/admin/dead-letters'
-import { queueBoardModule } from './modules/admin/queue-board'
-import { notificationsModule } from './modules/notifications'
-import type { Resources } from './resources'
-import { createServices, type Services } from './services'
-import { messagesModule } from './modules/messages'
-import { realtimeModule } from './realtime'
-import { clusterModule } from './cluster/http'
+import type { Hearth } from './hearth'
 import pkg from '../package.json'
 
 interface RequestState {
@@ -29,9 +16,9 @@ interface RequestState {
 
 const requestIdShape = /^[A-Za-z0-9._:-]{1,64}$/
 
-/** Builds the HTTP app from its modules. No side effects: the caller listens. */
-export function createApp(res: Resources, services: Services = createServices(res)) {
-  const { auth, notifications } = services
+/** Builds the HTTP app from the features' routes. No side effects: the caller listens. */
+export function createApp(hearth: Hearth) {
+  const res = hearth.core
   const requests = new WeakMap<Request, RequestState>()
   // Filled once the routes are assembled (below): which routes check a token before their body is read.
   const earlyChecks = new Map<string, EarlyAuth>()
@@ -116,20 +103,8 @@ export function createApp(res: Resources, services: Services = createServices(re
         },
       }),
     )
-    .use(opsModule(res))
-    .use(clusterModule(services.cluster, { flyMachineId: res.config.flyMachineId, auth }))
-    .use(jwksModule(res))
-    .use(authModule(res, auth))
-    .use(usersModule(auth))
-    .use(communitiesModule(services))
-    .use(roomsModule(services))
-    .use(permissionsModule(services))
-    .use(messagesModule(services))
-    .use(realtimeModule(services.gateway))
-    // Background work: notifications, dead letters, the queue dashboard.
-    .use(notificationsModule(services.signedIn, notifications, services.mutes))
-    .use(deadLettersModule(auth, res.jobs))
-    .use(queueBoardModule(auth, res.jobs, res.config))
+    .use(hearth.routes.reduce((all, routes) => all.use(routes), new Elysia({ name: 'features' })))
+    .use(hearth.realtime.routes(res.auth))
 
   for (const route of app.routes) {
     const key = `${route.method} ${route.path}`
@@ -139,9 +114,6 @@ export function createApp(res: Resources, services: Services = createServices(re
   }
   return app
 }
-
-/** Set in a route's `detail` when the route reads its own body bytes (uploads, signed hooks). */
-export const RAW_BODY = 'x-raw-body'
 
 /** Bun's hard ceiling on a request body; routes answer their own, lower limits with the error shape. */
 const MAX_REQUEST_BYTES = 1024 * 1024 * 1024

@@ -68,6 +68,10 @@ export interface Config {
   roomIdleSeconds: number
   cluster: ClusterConfig
   jobs: JobsConfig
+  events: {
+    /** How often the outbox relay looks for events committed elsewhere (it is woken at once by this process's commits); 0: never relay. */
+    relayIntervalMs: number
+  }
 }
 
 export interface ClusterConfig {
@@ -258,6 +262,9 @@ export function loadConfig(env: Env = process.env): Config {
       lockMs: int(env, 'JOB_LOCK_MS', 30_000, 200, 3_600_000),
       stalledIntervalMs: int(env, 'JOB_STALLED_INTERVAL_MS', 30_000, 100, 3_600_000),
       notificationGroupWindowSeconds: int(env, 'NOTIFICATION_GROUP_WINDOW', 600, 0, 7 * 86400),
+    },
+    events: {
+      relayIntervalMs: int(env, 'EVENTS_RELAY_INTERVAL_MS', 500, 0, 60_000),
     },
   }
 }

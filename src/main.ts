@@ -6,7 +6,8 @@ import { ConfigError, loadConfig, redactUrl } from './config'
 import { installLastResort } from './lib/last-resort'
 import { createLogger } from './lib/log'
 import { closeResources, openResources } from './resources'
-import { createServices } from './services'
+import { FEATURE_JOBS } from './features'
+import { createHearth } from './hearth'
 
 async function main() {
   const config = loadConfig()
@@ -14,10 +15,10 @@ async function main() {
   const res = await openResources(config)
   booting()
   installLastResort({ log: res.log, metrics: res.metrics })
-  const services = createServices(res)
-  await services.start()
-  const app = config.role === 'worker' ? undefined : createApp(res, services).listen({ port: config.port, hostname: config.host })
-  if (config.role !== 'api') await res.jobs.startWorkers()
+  const hearth = createHearth(res)
+  await hearth.start()
+  const app = config.role === 'worker' ? undefined : createApp(hearth).listen({ port: config.port, hostname: config.host })
+  if (config.role !== 'api') await res.jobs.startWorkers({ modules: [FEATURE_JOBS] })
   res.log.info(app ? 'hearth listening' : 'hearth worker running', {
     port: app?.server?.port,
     database: config.databaseUrl ? redactUrl(config.databaseUrl) : `pglite:${config.dataDir}/pglite`,
@@ -31,7 +32,7 @@ async function main() {
     if (stopping) return
     stopping = true
     res.log.info('stopping', { signal })
-    await services.stop()
+    await hearth.stop()
     await app?.stop()
     // Job threads finish their running jobs (or hand them back) before the connections close.
     await closeResources(res)

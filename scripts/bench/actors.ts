@@ -6,7 +6,7 @@
 // Uses a scratch database on BENCH_DATABASE_URL (default: the local test server), dropped after.
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
-import { scratchDatabase } from '../../src/db/scratch'
+import { scratchDatabase } from '../lib/scratch'
 import { RoomHost, type RoomResources } from '../../rooms'
 import { loadConfig } from '../../src/config'
 import { openDatabase, type Database } from '../../src/db/client'

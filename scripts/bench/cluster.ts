@@ -7,7 +7,7 @@
 // that does not own the room (when there is one), keeping `window` sends in flight.
 // Latency is send -> delivery at a subscriber (all measured in this process).
 import { parseArgs } from 'node:util'
-import { scratchDatabase } from '../../src/db/scratch'
+import { scratchDatabase } from '../lib/scratch'
 import { launchNodes, type LocalNode } from '../lib/nodes'
 
 const { values: args } = parseArgs({

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { scratchDatabase } from '../../src/db/scratch'
+import { scratchDatabase } from '../lib/scratch'
 import { createClient } from 'redis'
 import { HttpClient } from '../../test/helpers/http'
 import { freePort, startServer, type ServerProcess } from './processes'

@@ -2,7 +2,7 @@
 // Postgres, in a scratch database and Redis prefix that are removed afterwards.
 //   bun scripts/bench/jobs.ts            (BENCH_TRIVIAL=20000 BENCH_NOTIFY=5000 JOB_WORKERS=2)
 // Each phase stops after BENCH_MAX_SECONDS (default 60) whatever happened.
-import { scratchDatabase } from '../../src/db/scratch'
+import { scratchDatabase } from '../lib/scratch'
 import { loadConfig } from '../../src/config'
 import { users } from '../../src/db/schema'
 import { newId } from '../../src/lib/ids'
@@ -92,7 +92,7 @@ try {
   }))
   await res.db.insert(users).values(people)
   // Only queues and processes here; listing (which checks rooms against permissions) is not measured.
-  const notifications = new NotificationService(res, { canViewRooms: async () => new Set<string>() })
+  const notifications = new NotificationService({ ...res, permissions: { canViewRooms: async () => new Set<string>() } })
   const notify = await phase(res, 'notification', notifyJobs, async (from, to) => {
     const batch = []
     for (let i = from; i < to; i++) {

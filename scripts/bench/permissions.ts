@@ -6,10 +6,11 @@ import { loadConfig } from '../../src/config'
 import { communities, communityMembers, groups, memberRoles, overwrites, roles, rooms, users } from '../../src/db/schema'
 import { newId } from '../../src/lib/ids'
 import { Perm, DEFAULT_EVERYONE } from '../../src/modules/permissions/bits'
+import { DomainEvents } from '../../src/domain-events/bus'
 import { PermissionService } from '../../src/modules/permissions/service'
 import { closeResources, openResources } from '../../src/resources'
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../test/helpers/app'
-import { scratchDatabase } from '../../src/db/scratch'
+import { scratchDatabase } from '../lib/scratch'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3
@@ -26,7 +27,7 @@ const res = await openResources(config, { keys: await loadSigningKeys({ privateK
 
 try {
   const { communityId, userIds, roomIds } = await seed()
-  const service = new PermissionService(res)
+  const service = new PermissionService({ ...res, events: new DomainEvents(res) })
   const pairs = Array.from({ length: 20_000 }, (_, i) => [userIds[i % 100]!, roomIds[(i * 7) % ROOMS]!] as const)
 
   // Warm every pair once, then measure.

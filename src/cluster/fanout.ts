@@ -1,6 +1,6 @@
 import type { Logger } from '../lib/log'
 import type { PermissionService } from '../modules/permissions/service'
-import { userChannel } from '../modules/notifications/sink'
+import { userChannel } from '../realtime/user-channel'
 import { Fanout, roomTopic, type OutboundEvent } from '../realtime/fanout'
 import type { ClusterBus } from './bus'
 import type { RedisRouter } from './redis-router'
@@ -15,7 +15,7 @@ import type { RedisRouter } from './redis-router'
 export class ClusterFanout extends Fanout {
   constructor(private readonly res: { bus: ClusterBus; router: RedisRouter; log: Logger }) {
     super()
-    res.router.deliverEphemeral = (roomId, event) => this.deliver(roomTopic(roomId), event)
+    res.router.onEphemeral((roomId, event) => this.deliver(roomTopic(roomId), event))
   }
 
   private get communities() {

@@ -13,7 +13,7 @@ const roomSocketPath = /^\/v1\/rooms\/([^/]+)\/ws$/
  * request that was already replayed is served where it lands (no loops while the ring
  * settles). `GET /cluster` shows this node's view to platform admins (operators, tests).
  */
-export const clusterModule = (cluster: Cluster | undefined, opts: { flyMachineId: string | undefined; auth: AuthService }) =>
+export const clusterRoutes = (cluster: Cluster | undefined, opts: { flyMachineId: string | undefined; auth: AuthService }) =>
   new Elysia({ name: 'cluster', detail: { tags: ['operations'] } })
     .onRequest(async ({ request }) => {
       if (!cluster || !opts.flyMachineId || request.headers.has('fly-replay-src')) return

@@ -25,7 +25,7 @@ export class Cluster {
   private relay: PermissionRelay | undefined
   private started = false
 
-  constructor(private readonly res: Resources) {
+  constructor(private readonly res: Pick<Resources, 'config' | 'log' | 'db' | 'redis' | 'metrics'>) {
     const { cluster, nodeId, flyMachineId } = res.config
     this.bus = new ClusterBus(res)
     this.membership = new Membership(

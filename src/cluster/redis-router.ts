@@ -56,8 +56,7 @@ export class RedisRouter implements Router {
   private ringWaiters: (() => void)[] = []
   private untap: (() => void) | undefined
   private unwatch: (() => void) | undefined
-  /** Where ephemeral room events heard on a room channel are delivered (the local Fanout). */
-  deliverEphemeral: ((roomId: string, event: OutboundEvent) => void) | undefined
+  private readonly ephemeralListeners = new Set<(roomId: string, event: OutboundEvent) => void>()
   readonly stats = { localCommands: 0, remoteCommands: 0, retries: 0, served: 0 }
 
   constructor(
@@ -214,8 +213,17 @@ export class RedisRouter implements Router {
     } catch {
       return
     }
-    if ('x' in wire) return this.deliverEphemeral?.(roomId, wire.x)
+    if ('x' in wire) {
+      for (const listener of this.ephemeralListeners) listener(roomId, wire.x)
+      return
+    }
     room?.sequencer.push(wire.e)
+  }
+
+  /** Hears ephemeral room events (typing, receipts, pins) that came on a room channel (the local Fanout delivers them). */
+  onEphemeral(listener: (roomId: string, event: OutboundEvent) => void): () => void {
+    this.ephemeralListeners.add(listener)
+    return () => this.ephemeralListeners.delete(listener)
   }
 
   private onMembers(members: string[]) {

@@ -3,10 +3,11 @@ import type { Config } from '../config'
 import type { Database } from '../db/client'
 import type { Logger } from '../lib/log'
 import type { Redis } from '../lib/redis'
-import { RedisUserEventSink } from '../modules/notifications/sink'
+import { RedisUserEventSink } from '../realtime/user-channel'
 import { DeadLetterStore } from './dead-letters'
+import { JobQueues } from './producer'
 import { mergeProcessors, processors as builtins, type JobContext, type ProcessorTable } from './processors'
-import { bullConnection, bullPrefix, closeBullConnection, queueNames, queueSpecs, type QueueName } from './queues'
+import { apiQueues, bullConnection, bullPrefix, closeBullConnection, queueNames, queueSpecs, type QueueName } from './queues'
 
 /** Per-queue outcome counts since the last report. */
 export type JobStats = Partial<Record<QueueName, { completed: number; failed: number; dead: number }>>
@@ -31,13 +32,22 @@ export interface Consumers {
  */
 export async function startConsumers(
   host: ConsumerHost,
-  opts: { modules?: string[]; report: (stats: JobStats) => void; reportEveryMs?: number },
+  opts: {
+    modules?: string[]
+    /** Processor tables given directly (an API process's own jobs). */
+    tables?: ProcessorTable[]
+    /** The queues to consume; default every queue but the API processes' own. */
+    queues?: QueueName[]
+    report: (stats: JobStats) => void
+    reportEveryMs?: number
+  },
 ): Promise<Consumers> {
-  const tables: ProcessorTable[] = [builtins]
+  const tables: ProcessorTable[] = [builtins, ...(opts.tables ?? [])]
   for (const url of opts.modules ?? []) tables.push((await import(url)).processors as ProcessorTable)
   const table = mergeProcessors(...tables)
   const deadLetters = new DeadLetterStore(host)
-  const events = new RedisUserEventSink(host.redis)
+  const live = new RedisUserEventSink(host.redis)
+  const jobs = new JobQueues(host)
   let stats: JobStats = {}
   const bump = (queue: QueueName, field: 'completed' | 'failed' | 'dead') => {
     const s = (stats[queue] ??= { completed: 0, failed: 0, dead: 0 })
@@ -58,7 +68,8 @@ export async function startConsumers(
       log: host.log.child({ queue, job: job.name, jobId: job.id }),
       db: host.db,
       redis: host.redis,
-      events,
+      live,
+      jobs,
       job: { id: job.id!, queue, name: job.name, attempt: job.attemptsMade + 1 },
     }
     try {
@@ -90,7 +101,8 @@ export async function startConsumers(
   }
 
   const connections: ReturnType<typeof bullConnection>[] = []
-  const workers = queueNames.map((queue) => {
+  const consumed = opts.queues ?? queueNames.filter((q) => !apiQueues.includes(q))
+  const workers = consumed.map((queue) => {
     const connection = bullConnection(host.config)
     connections.push(connection)
     const worker = new Worker(queue, run(queue), {
@@ -112,6 +124,7 @@ export async function startConsumers(
     async close() {
       await Promise.all(workers.map((w) => w.close()))
       await Promise.all(connections.map(closeBullConnection))
+      await jobs.close()
       clearInterval(timer)
       flush()
     },

@@ -1,11 +1,12 @@
-// Every job Hearth knows how to run, by queue and job name. The worker threads and the
-// inline consumers load this one module; a job with no processor can never succeed.
+// What a job processor is, and the jobs of the pipeline itself. The features' processors
+// come from the features (src/features.ts), which the worker threads load by module URL;
+// a job with no processor can never succeed.
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import type { Logger } from '../lib/log'
 import type { Redis } from '../lib/redis'
-import { notificationProcessors } from '../modules/notifications/processor'
-import type { UserEventSink } from '../modules/notifications/sink'
+import type { UserEventSink } from '../realtime/user-channel'
+import type { JobQueues } from './producer'
 import type { QueueName } from './queues'
 
 export interface JobContext {
@@ -13,7 +14,10 @@ export interface JobContext {
   log: Logger
   db: Database
   redis: Redis
-  events: UserEventSink
+  /** Live pushes to a user's sockets on any node. */
+  live: UserEventSink
+  /** Queues more jobs. */
+  jobs: Pick<JobQueues, 'enqueue' | 'enqueueBulk'>
   job: { id: string; queue: QueueName; name: string; /** 1 on the first run */ attempt: number }
 }
 
@@ -21,7 +25,6 @@ export type Processor = (data: any, ctx: JobContext) => Promise<unknown>
 export type ProcessorTable = Partial<Record<QueueName, Record<string, Processor>>>
 
 export const processors: ProcessorTable = {
-  notifications: notificationProcessors,
   maintenance: {
     /** Does nothing: a liveness probe for the pipeline (and the benchmark's trivial job). */
     noop: async () => null,

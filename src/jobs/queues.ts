@@ -9,6 +9,13 @@ import type { Config } from '../config'
  */
 export const queueSpecs = {
   reminders: { concurrency: 20, attempts: 5, priority: 1 },
+  /** Committed domain events, one job per event and consumer (src/domain-events). */
+  events: { concurrency: 50, attempts: 8, priority: 2 },
+  /**
+   * Jobs that need what only an API process has — the room actors, the sockets — consumed
+   * on the main thread of ROLE all and api processes, never in the worker threads.
+   */
+  api: { concurrency: 20, attempts: 8, priority: 2 },
   notifications: { concurrency: 50, attempts: 5, priority: 2 },
   webhooks: { concurrency: 20, attempts: 8, priority: 3 },
   fanout: { concurrency: 20, attempts: 5, priority: 4 },
@@ -18,6 +25,9 @@ export const queueSpecs = {
 
 export type QueueName = keyof typeof queueSpecs
 export const queueNames = Object.keys(queueSpecs) as QueueName[]
+
+/** The queues consumed on an API process's main thread (see `api`); the worker threads take the rest. */
+export const apiQueues: QueueName[] = ['api']
 
 export const isQueueName = (name: string): name is QueueName => name in queueSpecs
 

@@ -1,24 +1,18 @@
-import { Queue, type JobsOptions } from 'bullmq'
+import type { Queue } from 'bullmq'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
 import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
 import type { Redis } from '../lib/redis'
 import { startConsumers, type Consumers, type JobStats } from './consumers'
+import type { ProcessorTable } from './processors'
 import { DeadLetterStore } from './dead-letters'
 import { JobMetrics } from './metrics'
-import { bullConnection, bullPrefix, closeBullConnection, defaultJobOptions, queueNames, type QueueName } from './queues'
+import { JobQueues, type EnqueueOptions } from './producer'
+import { apiQueues, queueNames, type QueueName } from './queues'
 import type { FromThread, ToThread } from './thread'
 
-export interface EnqueueOptions {
-  queue: QueueName
-  name: string
-  data: unknown
-  /** Deterministic id: adding a job whose id exists is a no-op. */
-  jobId?: string
-  priority?: number
-  delayMs?: number
-}
+export type { EnqueueOptions } from './producer'
 
 interface Thread {
   worker: Worker
@@ -34,43 +28,29 @@ interface Thread {
 export class JobRunner {
   readonly queues: Record<QueueName, Queue>
   readonly deadLetters: DeadLetterStore
+  private readonly producer: JobQueues
   private readonly metrics: JobMetrics
   private readonly threads = new Set<Thread>()
   private inline: Consumers | undefined
+  private apiConsumers: Consumers | undefined
   private modules: string[] = []
   private closing = false
   private readonly restartFailures = new Map<number, number>()
   private closed: Promise<void> | undefined
-  private readonly connection: ReturnType<typeof bullConnection>
 
   constructor(private readonly res: { config: Config; log: Logger; db: Database; redis: Redis; metrics: Metrics }) {
-    const connection = (this.connection = bullConnection(res.config))
-    this.queues = Object.fromEntries(
-      queueNames.map((name) => [
-        name,
-        new Queue(name, { connection, prefix: bullPrefix(res.config), defaultJobOptions: defaultJobOptions(res.config, name) }),
-      ]),
-    ) as Record<QueueName, Queue>
-    let lastErrorLog = 0
-    for (const queue of Object.values(this.queues)) {
-      // Without a listener an 'error' (Redis gone) would be thrown; node-redis reconnects by itself.
-      queue.on('error', (err) => {
-        if (Date.now() - lastErrorLog < 5000) return
-        lastErrorLog = Date.now()
-        res.log.warn('job queue connection problem', { error: String(err) })
-      })
-    }
+    this.producer = new JobQueues(res)
+    this.queues = this.producer.queues
     this.deadLetters = new DeadLetterStore(res)
     this.metrics = new JobMetrics({ metrics: res.metrics, runner: this, nodeId: res.config.nodeId })
   }
 
-  async enqueue(job: EnqueueOptions): Promise<string> {
-    const added = await this.queues[job.queue].add(job.name, job.data, this.jobOptions(job))
-    return added.id!
+  enqueue(job: EnqueueOptions): Promise<string> {
+    return this.producer.enqueue(job)
   }
 
-  async enqueueBulk({ queue, jobs }: { queue: QueueName; jobs: Omit<EnqueueOptions, 'queue'>[] }): Promise<void> {
-    await this.queues[queue].addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: this.jobOptions({ ...j, queue }) })))
+  enqueueBulk(opts: Parameters<JobQueues['enqueueBulk']>[0]): Promise<void> {
+    return this.producer.enqueueBulk(opts)
   }
 
   /** Waiting, active, delayed, failed... counts per queue. */
@@ -84,9 +64,18 @@ export class JobRunner {
   }
 
   /**
-   * Starts the consumers: JOB_WORKERS threads (or inline with PGlite). `modules` are
-   * extra processor modules (URLs exporting `processors`), for tests and benchmarks.
+   * Starts the consumers: JOB_WORKERS threads (or inline with PGlite). `modules` are the
+   * processor modules (URLs exporting `processors`): the features' (src/features.ts, given
+   * by main.ts), and more for tests and benchmarks.
    */
+  /**
+   * Consumes the API processes' own queues (`api`) on this main thread, with processors
+   * that close over what only an API process has (the room actors, the sockets).
+   */
+  async startApiConsumers(processors: ProcessorTable): Promise<void> {
+    this.apiConsumers = await startConsumers(this.res, { tables: [processors], queues: apiQueues, report: (s) => this.metrics.record(s) })
+  }
+
   async startWorkers(opts: { modules?: string[] } = {}): Promise<void> {
     this.modules = opts.modules ?? []
     if (!this.res.config.databaseUrl) {
@@ -161,16 +150,8 @@ export class JobRunner {
       }),
     )
     await this.inline?.close()
-    await Promise.all(queueNames.map((q) => this.queues[q].close().catch(() => {})))
-    await closeBullConnection(this.connection)
-  }
-
-  private jobOptions(job: EnqueueOptions): JobsOptions {
-    return {
-      ...(job.jobId ? { jobId: job.jobId } : {}),
-      ...(job.priority ? { priority: job.priority } : {}),
-      ...(job.delayMs ? { delay: job.delayMs } : {}),
-    }
+    await this.apiConsumers?.close()
+    await this.producer.close()
   }
 
   /** For tests: the consumer outcome counters as reported so far. */

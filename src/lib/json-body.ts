@@ -1,6 +1,9 @@
 import { AppError } from './errors'
 import { parseClientJson, readBodyText } from './input'
 
+/** Set in a route's `detail` when the route reads its own body bytes (uploads, signed incoming hooks). */
+export const RAW_BODY = 'x-raw-body'
+
 /** How a route's body is read, decided once from the assembled routes (src/app.ts). */
 export interface BodyRules {
   /** Runs before the body is read: a signed-in route's token check. */
@@ -17,8 +20,8 @@ const isJson = (contentType: string) => contentType === 'application/json' || co
  * (src/lib/input.ts). Anything else is refused with the error shape: 401, 413, 415, 400, 422.
  */
 export function jsonBodyParser(opts: { limit: number; rules: BodyRules }) {
-  return async (ctx: { request: Request; route: string }, contentType: string): Promise<unknown> => {
-    const { request, route } = ctx
+  // Destructured in the parameter list: Elysia fills `route` only for hooks it sees asking for it.
+  return async ({ request, route }: { request: Request; route: string }, contentType: string): Promise<unknown> => {
     if (opts.rules.raw(request.method, route)) return {}
     await opts.rules.earlyCheck(request.method, route)?.(request)
     if (Number(request.headers.get('content-length') ?? 0) > opts.limit) {

@@ -6,6 +6,9 @@ export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /** An id in a path or body. */
 export const Id = t.String({ pattern: UUID_PATTERN, description: 'id' })
 
+/** The `:id` of a path. */
+export const IdParams = t.Object({ id: Id })
+
 /** A display name: trimmed by the service, 1..100 characters. */
 export const Name = t.String({ minLength: 1, maxLength: 100 })
 

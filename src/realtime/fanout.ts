@@ -19,11 +19,16 @@ export const communityTopic = (communityId: string) => `community:${communityId}
  */
 export class Fanout {
   private server: Server<unknown> | undefined
-  /** Counts deliveries per event type, for /metrics. */
-  onPublish: ((type: string, sockets: number) => void) | undefined
+  private readonly publishListeners = new Set<(type: string, sockets: number) => void>()
 
   attach(server: Server<unknown> | null | undefined) {
     if (server && !this.server) this.server = server
+  }
+
+  /** Hears every delivery to this node's sockets: the event type and how many sockets got it (metrics). */
+  onPublish(listener: (type: string, sockets: number) => void): () => void {
+    this.publishListeners.add(listener)
+    return () => this.publishListeners.delete(listener)
   }
 
   toRoom(roomId: string, event: OutboundEvent) {
@@ -49,6 +54,6 @@ export class Fanout {
     const sockets = this.server.subscriberCount(topic)
     if (sockets === 0) return
     this.server.publish(topic, JSON.stringify({ op: 'event', ...event }))
-    this.onPublish?.(event.type, sockets)
+    for (const listener of this.publishListeners) listener(event.type, sockets)
   }
 }

@@ -1,104 +1,107 @@
 import type { Server, ServerWebSocket } from 'bun'
+import type { Config } from '../config'
 import { AppError } from '../lib/errors'
-import { has, Perm } from '../modules/permissions/bits'
-import type { Resources } from '../resources'
+import type { Logger } from '../lib/log'
+import type { Metrics } from '../lib/metrics'
 import type { AuthService, AuthUser } from '../modules/auth/service'
 import type { PermissionService } from '../modules/permissions/service'
-import { communityTopic, userTopic, type Fanout } from './fanout'
+import { userTopic, type Fanout } from './fanout'
 import type { RoomHub } from './hub'
-import { handleOp, type OpContext } from './ops'
+import { OpBudget } from './op-budget'
+import type { OpHandlers } from './ops'
 import type { Presence } from './presence'
+import { CloseCode, parseFrame, type ClientOp, type OpName } from './protocol'
+import { SocketSession } from './session'
+import { StormCollector } from './storm-collector'
 import type { UserChannels } from './user-channel'
-import { CloseCode, parseFrame } from './protocol'
-import { OpBudget, StormCollector } from './upkeep'
-
-export interface Socket {
-  id: string
-  raw: ServerWebSocket<unknown>
-  user: AuthUser
-  /** Rooms joined, with the permission scope each belongs to. */
-  rooms: Map<string, string>
-  communities: Set<string>
-  /** Sends of one socket enter their rooms in the order they were sent. */
-  sendChain: Promise<void>
-  expiry: ReturnType<typeof setTimeout> | undefined
-  violations: number[]
-  closed: boolean
-}
 
 const SWEEP_MS = 250
 const SWEEP_SLICE = 2000
 
 export interface GatewayDeps {
-  auth: AuthService
+  config: Config
+  log: Logger
+  metrics: Metrics
+  auth: Pick<AuthService, 'verifyAccessToken'>
   permissions: PermissionService
   hub: RoomHub
   fanout: Fanout
   presence: Presence
   userChannels: UserChannels
-  ops: Omit<OpContext, 'gateway'>
+  lastSeq(roomId: string): Promise<number>
 }
 
 /**
- * The WebSocket gateway of one node: sessions (user, devices, joined rooms), op
- * dispatch, the per-user op budget, backpressure, token expiry, and re-checking live
- * subscriptions whenever permissions change.
+ * The WebSocket gateway of one node: it accepts sockets (token, per-user cap), keeps
+ * their sessions, and dispatches each frame — the session's own ops (subscribe,
+ * unsubscribe, auth, ping) to the session, the rest to the features that answer them —
+ * under the per-user op budget; it closes sockets that cannot keep up, and has sessions
+ * re-check their rooms whenever permissions change.
  */
 export class Gateway {
-  private readonly sockets = new Map<ServerWebSocket<unknown>, Socket>()
-  private readonly pending = new Map<ServerWebSocket<unknown>, Promise<Socket | undefined>>()
-  private readonly byUser = new Map<string, Set<Socket>>()
+  private readonly sessions = new Map<ServerWebSocket<unknown>, SocketSession>()
+  private readonly pending = new Map<ServerWebSocket<unknown>, Promise<SocketSession | undefined>>()
+  private readonly byUser = new Map<string, Set<SocketSession>>()
   private readonly budget: OpBudget
   private readonly storms: StormCollector
   private readonly timers: ReturnType<typeof setInterval>[] = []
+  private readonly frameListeners = new Set<() => void>()
+  private handlers: OpHandlers = {}
   private accepting = true
   /** Where the backpressure sweep goes on from, so one tick checks a bounded slice of the sockets. */
-  private sweepCursor: Iterator<Socket> | undefined
-  /** Permission changes heard so far: a subscribe that heard one while it checked checks again. */
-  permissionChanges = 0
+  private sweepCursor: Iterator<SocketSession> | undefined
+  private permissionChanges = 0
   /** Sockets this node closed, by reason (exported in /metrics). */
   readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
-  onFrame: (() => void) | undefined
 
-  constructor(
-    private readonly res: Pick<Resources, 'config' | 'log' | 'metrics'>,
-    private readonly deps: GatewayDeps,
-  ) {
-    this.budget = new OpBudget(res.config.ws.ops)
-    this.storms = new StormCollector({ threshold: res.config.ws.gcAfterOpens, log: res.log })
+  constructor(private readonly deps: GatewayDeps) {
+    this.budget = new OpBudget(deps.config.ws.ops)
+    this.storms = new StormCollector({ threshold: deps.config.ws.gcAfterOpens, log: deps.log })
     this.timers.push(
       setInterval(() => {
         this.sweepBackpressure()
         this.budget.prune()
-        this.storms.tick(this.sockets.size)
+        this.storms.tick(this.sessions.size)
       }, SWEEP_MS),
     )
     this.timers.push(setInterval(() => void this.heartbeat(), 30_000))
     for (const t of this.timers) t.unref?.()
     deps.permissions.onChange((scopes) => {
       this.permissionChanges++
-      void this.revalidate(scopes)
+      const touched = new Set(scopes)
+      for (const session of this.sessions.values()) {
+        session.recheck(touched).catch((err) => deps.log.warn('could not re-check a socket after a permission change', { error: err }))
+      }
     })
   }
 
-  /** Ends a socket's subscription to a room it may no longer see, and tells the client. */
-  revoke(socket: Socket, roomId: string) {
-    if (!socket.rooms.delete(roomId)) return
-    this.deps.hub.leave(socket.raw, roomId)
-    this.reply(socket, { op: 'event', type: 'subscription.revoked', roomId, data: { roomId } })
+  /** The features' op handlers (src/feature.ts `ops`), given once the features are built. */
+  answer(handlers: OpHandlers): void {
+    this.handlers = handlers
+  }
+
+  /** Hears every client frame (metrics). */
+  onFrame(listener: () => void): () => void {
+    this.frameListeners.add(listener)
+    return () => this.frameListeners.delete(listener)
   }
 
   get connections(): number {
-    return this.sockets.size
+    return this.sessions.size
+  }
+
+  /** The open sessions of a user on this node. */
+  sessionsOf(userId: string): SocketSession[] {
+    return [...(this.byUser.get(userId) ?? [])]
   }
 
   open(raw: ServerWebSocket<unknown>, token: string | undefined, server: Server<unknown> | null) {
     this.deps.fanout.attach(server)
     const ready = this.authenticate(raw, token).catch((err) => {
-      this.res.log.error('could not set up a socket', { error: err })
-      this.res.metrics.errors.inc({ where: 'ws_open' })
+      this.deps.log.error('could not set up a socket', { error: err })
+      this.deps.metrics.errors.inc({ where: 'ws_open' })
       raw.close(1011, 'internal error')
-      return this.sockets.get(raw)
+      return this.sessions.get(raw)
     })
     this.pending.set(raw, ready)
     void ready.finally(() => this.pending.delete(raw))
@@ -110,37 +113,54 @@ export class Gateway {
    * /metrics (hearth_errors_total{where="ws_op"}).
    */
   async message(raw: ServerWebSocket<unknown>, frame: unknown): Promise<void> {
-    let socket: Socket | undefined
+    let session: SocketSession | undefined
     let id: string | number | undefined
     try {
       // A frame that arrives while the socket is still being set up (topics, presence) waits for it.
       const pending = this.pending.get(raw)
-      socket = pending ? await pending : this.sockets.get(raw)
-      if (!socket || socket.closed) return
-      this.onFrame?.()
+      session = pending ? await pending : this.sessions.get(raw)
+      if (!session || session.closed) return
+      for (const listener of this.frameListeners) listener()
       const parsed = parseFrame(frame)
       id = parsed.ok ? parsed.op.id : parsed.id
       // Every frame spends from the budget, a malformed one too.
-      if (!this.spend(socket)) return this.reply(socket, { op: 'error', id, code: 'rate_limited', message: 'slow down' })
-      if (!parsed.ok) return this.reply(socket, { op: 'error', id, code: parsed.code, message: parsed.message })
-      const answer = await handleOp(parsed.op, socket, { ...this.deps.ops, gateway: this })
-      if (answer !== undefined) this.reply(socket, answer)
+      if (!this.spend(session)) return session.reply({ op: 'error', id, code: 'rate_limited', message: 'slow down' })
+      if (!parsed.ok) return session.reply({ op: 'error', id, code: parsed.code, message: parsed.message })
+      const answer = await this.dispatch(parsed.op, session)
+      if (answer !== undefined) session.reply({ op: 'ack', id, ...answer })
     } catch (err) {
-      this.failed(raw, socket, id, err)
+      this.failed(raw, session, id, err)
     }
   }
 
-  private failed(raw: ServerWebSocket<unknown>, socket: Socket | undefined, id: string | number | undefined, err: unknown) {
-    const known = err instanceof AppError ? err : undefined
-    if (!known || known.status >= 500) {
-      if (!(known?.code === 'dependency_unavailable')) {
-        this.res.log.error('websocket frame failed', { userId: socket?.user.id, error: err })
-        this.res.metrics.errors.inc({ where: 'ws_op' })
+  private dispatch(op: ClientOp<OpName>, session: SocketSession): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined {
+    switch (op.op) {
+      case 'ping':
+        session.reply({ op: 'pong', id: op.id })
+        return undefined
+      case 'auth':
+        return session.renew(op)
+      case 'subscribe':
+        return session.subscribe(op)
+      case 'unsubscribe':
+        return session.unsubscribe(op)
+      default: {
+        const handler = this.handlers[op.op] as ((op: unknown, caller: SocketSession) => Promise<Record<string, unknown> | undefined>) | undefined
+        if (!handler) throw new AppError('bad_request', `op ${op.op} is not served by this node`)
+        return handler(op, session)
       }
     }
+  }
+
+  private failed(raw: ServerWebSocket<unknown>, session: SocketSession | undefined, id: string | number | undefined, err: unknown) {
+    const known = err instanceof AppError ? err : undefined
+    if ((!known || known.status >= 500) && known?.code !== 'dependency_unavailable') {
+      this.deps.log.error('websocket frame failed', { userId: session?.userId, error: err })
+      this.deps.metrics.errors.inc({ where: 'ws_op' })
+    }
     try {
-      if (!socket) return void raw.close(1011, 'internal error')
-      this.reply(socket, {
+      if (!session) return void raw.close(1011, 'internal error')
+      session.reply({
         op: 'error',
         id,
         code: known?.code ?? 'internal_error',
@@ -153,44 +173,30 @@ export class Gateway {
   }
 
   close(raw: ServerWebSocket<unknown>) {
-    const socket = this.sockets.get(raw)
-    if (!socket) {
+    const session = this.sessions.get(raw)
+    if (!session) {
       // Closed while its token was still being checked: clean up once it is registered.
       void this.pending.get(raw)?.then((s) => s && this.close(raw))
       return
     }
-    socket.closed = true
-    this.sockets.delete(raw)
-    clearTimeout(socket.expiry)
-    for (const roomId of socket.rooms.keys()) this.deps.hub.leave(socket.raw, roomId)
-    const mine = this.byUser.get(socket.user.id)
-    mine?.delete(socket)
-    if (mine?.size === 0) this.byUser.delete(socket.user.id)
-    void this.deps.userChannels.unwatch(socket.user.id).catch(() => {})
-    void this.deps.presence.disconnected(socket.user.id, socket.id).catch(() => {})
-  }
-
-  reply(socket: Socket, frame: Record<string, unknown>) {
-    if (!socket.closed) socket.raw.send(JSON.stringify(frame))
-  }
-
-  /** A fresh access token keeps the socket open past the old one's expiry. */
-  async renew(socket: Socket, token: string) {
-    const user = await this.deps.auth.verifyAccessToken(token)
-    if (user.id !== socket.user.id) throw new AppError('forbidden', 'the token is for another user')
-    socket.user = user
-    this.armExpiry(socket)
+    session.ended()
+    this.sessions.delete(raw)
+    const mine = this.byUser.get(session.userId)
+    mine?.delete(session)
+    if (mine?.size === 0) this.byUser.delete(session.userId)
+    void this.deps.userChannels.unwatch(session.userId).catch(() => {})
+    void this.deps.presence.disconnected(session.userId, session.id).catch(() => {})
   }
 
   /** Stops taking sockets and asks every client to reconnect elsewhere (4012). */
   async stop() {
     this.accepting = false
     for (const t of this.timers) clearInterval(t)
-    for (const socket of [...this.sockets.values()]) socket.raw.close(CloseCode.goingAway, 'server going away')
+    for (const session of [...this.sessions.values()]) session.close(CloseCode.goingAway, 'server going away')
     await this.deps.userChannels.close()
   }
 
-  private async authenticate(raw: ServerWebSocket<unknown>, token: string | undefined): Promise<Socket | undefined> {
+  private async authenticate(raw: ServerWebSocket<unknown>, token: string | undefined): Promise<SocketSession | undefined> {
     if (!this.accepting) {
       raw.close(CloseCode.goingAway, 'server going away')
       return undefined
@@ -204,59 +210,47 @@ export class Gateway {
       raw.close(CloseCode.badToken, 'bad or expired token')
       return undefined
     }
-    if ((this.byUser.get(user.id)?.size ?? 0) >= this.res.config.ws.maxSocketsPerUser) {
+    if ((this.byUser.get(user.id)?.size ?? 0) >= this.deps.config.ws.maxSocketsPerUser) {
       this.closes.rateLimited++
       raw.close(CloseCode.rateLimited, 'too many connections for this user')
       return undefined
     }
     this.storms.opened() // counted once authenticated: bad tokens cannot make the node collect
-    const socket: Socket = {
-      id: crypto.randomUUID(),
-      raw,
-      user,
-      rooms: new Map(),
-      communities: new Set(),
-      sendChain: Promise.resolve(),
-      expiry: undefined,
-      violations: [],
-      closed: false,
-    }
-    this.sockets.set(raw, socket)
+    const session = new SocketSession(raw, user, {
+      auth: this.deps.auth,
+      permissions: this.deps.permissions,
+      hub: this.deps.hub,
+      fanout: this.deps.fanout,
+      lastSeq: this.deps.lastSeq,
+      permissionChanges: () => this.permissionChanges,
+    })
+    this.sessions.set(raw, session)
     let mine = this.byUser.get(user.id)
     if (!mine) this.byUser.set(user.id, (mine = new Set()))
-    mine.add(socket)
-    this.armExpiry(socket)
+    mine.add(session)
     raw.subscribe(userTopic(user.id))
     try {
       await this.deps.userChannels.watch(user.id)
       const audience = await this.deps.presence.audience(user.id)
-      for (const id of audience.communities) {
-        socket.communities.add(id)
-        raw.subscribe(communityTopic(id))
-      }
+      for (const id of audience.communities) session.hearCommunity(id)
       // A socket that closed meanwhile was already counted out by close(): do not count it in.
-      if (!socket.closed) await this.deps.presence.connected(user.id, socket.id, audience)
-      if (socket.closed) await this.deps.presence.disconnected(user.id, socket.id)
+      if (!session.closed) await this.deps.presence.connected(user.id, session.id, audience)
+      if (session.closed) await this.deps.presence.disconnected(user.id, session.id)
     } catch (err) {
-      this.res.log.warn('presence unavailable for a new socket', { error: err })
+      this.deps.log.warn('presence unavailable for a new socket', { error: err })
     }
-    return socket
-  }
-
-  private armExpiry(socket: Socket) {
-    clearTimeout(socket.expiry)
-    socket.expiry = setTimeout(() => socket.raw.close(CloseCode.badToken, 'token expired'), Math.max(0, socket.user.expiresAt - Date.now()))
+    return session
   }
 
   /** The user's op budget on this node; persistent abuse closes the socket. */
-  private spend(socket: Socket): boolean {
+  private spend(session: SocketSession): boolean {
     const now = Date.now()
-    if (this.budget.take(socket.user.id, now)) return true
-    socket.violations = socket.violations.filter((t) => now - t < 10_000)
-    socket.violations.push(now)
-    if (socket.violations.length >= this.res.config.ws.maxViolations) {
+    if (this.budget.take(session.userId, now)) return true
+    session.violations = session.violations.filter((t) => now - t < 10_000)
+    session.violations.push(now)
+    if (session.violations.length >= this.deps.config.ws.maxViolations) {
       this.closes.rateLimited++
-      socket.raw.close(CloseCode.rateLimited, 'rate limited')
+      session.close(CloseCode.rateLimited, 'rate limited')
     }
     return false
   }
@@ -268,51 +262,31 @@ export class Gateway {
    * one holds meanwhile.
    */
   private sweepBackpressure() {
-    const limit = this.res.config.ws.maxBufferedBytes
-    const slice = Math.min(SWEEP_SLICE, this.sockets.size)
+    const limit = this.deps.config.ws.maxBufferedBytes
+    const slice = Math.min(SWEEP_SLICE, this.sessions.size)
     for (let checked = 0; checked < slice; checked++) {
-      let next = (this.sweepCursor ??= this.sockets.values()).next()
-      if (next.done) next = (this.sweepCursor = this.sockets.values()).next() // round again from the start
+      let next = (this.sweepCursor ??= this.sessions.values()).next()
+      if (next.done) next = (this.sweepCursor = this.sessions.values()).next() // round again from the start
       if (next.done) break
-      const socket = next.value
-      if (!socket.closed && socket.raw.getBufferedAmount() > limit) {
-        this.res.log.info('closing a socket that cannot keep up', { userId: socket.user.id })
+      const session = next.value
+      if (!session.closed && session.raw.getBufferedAmount() > limit) {
+        this.deps.log.info('closing a socket that cannot keep up', { userId: session.userId })
         this.closes.tooSlow++
-        socket.raw.close(CloseCode.tooSlow, 'too slow to read')
-        this.close(socket.raw)
-        setTimeout(() => socket.raw.terminate(), 2000).unref?.()
+        session.close(CloseCode.tooSlow, 'too slow to read')
+        this.close(session.raw)
+        setTimeout(() => session.raw.terminate(), 2000).unref?.()
       }
     }
   }
 
   private async heartbeat() {
-    const beating = [...this.byUser].map(([userId, sockets]) => [userId, [...sockets].filter((s) => !s.closed)] as const)
+    const beating = [...this.byUser].map(([userId, sessions]) => [userId, [...sessions].filter((s) => !s.closed)] as const)
     await this.deps.presence
-      .heartbeat(new Map(beating.map(([userId, sockets]) => [userId, sockets.map((s) => s.id)])))
-      .catch((err) => this.res.log.warn('presence heartbeat failed', { error: err }))
+      .heartbeat(new Map(beating.map(([userId, sessions]) => [userId, sessions.map((s) => s.id)])))
+      .catch((err) => this.deps.log.warn('presence heartbeat failed', { error: err }))
     // A socket that closed while the beat was on its way was written back: take it out again.
-    for (const [userId, sockets] of beating) {
-      for (const s of sockets) if (s.closed) await this.deps.presence.disconnected(userId, s.id).catch(() => {})
-    }
-  }
-
-  /** After a permission change, drop what sockets may no longer see. */
-  private async revalidate(scopes: string[]) {
-    const touched = new Set(scopes)
-    for (const socket of this.sockets.values()) {
-      for (const [roomId, scope] of socket.rooms) {
-        if (!touched.has(scope)) continue
-        const bits = await this.deps.permissions.inRoom(socket.user.id, roomId).catch(() => 0n)
-        if (!has(bits, Perm.view)) this.revoke(socket, roomId)
-      }
-      for (const communityId of socket.communities) {
-        if (!touched.has(communityId)) continue
-        const member = await this.deps.permissions.context(communityId, socket.user.id).catch(() => undefined)
-        if (!member?.member.isMember) {
-          socket.communities.delete(communityId)
-          socket.raw.unsubscribe(communityTopic(communityId))
-        }
-      }
+    for (const [userId, sessions] of beating) {
+      for (const s of sessions) if (s.closed) await this.deps.presence.disconnected(userId, s.id).catch(() => {})
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { RoomEvent, Router } from '../../rooms'
 import type { Logger } from '../lib/log'
-import { toMessageView } from '../modules/messages/service'
+import { toMessageView } from '../modules/messages/model'
 import { roomTopic, type Fanout, type OutboundEvent } from './fanout'
 
 /** What the hub needs of a socket: its own queue of frames and its topic subscriptions. */
@@ -35,10 +35,15 @@ interface HubRoom {
 export class RoomHub {
   private readonly rooms = new Map<string, HubRoom>()
 
-  /** Told when a new message is about to be handed to the sockets (fan-out latency). */
-  onCommitted: ((createdAt: Date) => void) | undefined
+  private readonly committedListeners = new Set<(createdAt: Date) => void>()
 
   constructor(private readonly resources: { router: Router; fanout: Fanout; log: Logger }) {}
+
+  /** Hears each new message as it is handed to the sockets, with when it was created (fan-out latency). */
+  onCommitted(listener: (createdAt: Date) => void): () => void {
+    this.committedListeners.add(listener)
+    return () => this.committedListeners.delete(listener)
+  }
 
   get activeRooms(): number {
     return this.rooms.size
@@ -125,7 +130,9 @@ export class RoomHub {
     }
     for (const c of room.catchingUp) if (c !== opts.except) c.queue.push(event)
     const message = (event.data as { message?: { createdAt?: Date } }).message
-    if (opts.live && event.type === 'message.created' && message?.createdAt instanceof Date) this.onCommitted?.(message.createdAt)
+    if (opts.live && event.type === 'message.created' && message?.createdAt instanceof Date) {
+      for (const listener of this.committedListeners) listener(message.createdAt)
+    }
     this.resources.fanout.deliver(roomTopic(roomId), toOutbound(event))
   }
 }

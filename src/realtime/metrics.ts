@@ -56,9 +56,7 @@ export function registerRealtimeMetrics(metrics: Metrics, parts: { gateway: Gate
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers,
   })
-  parts.fanout.onPublish = (type, sockets) => eventsOut.inc({ type }, sockets)
-  return {
-    frameIn: () => framesIn.inc(),
-    committedAt: (createdAt: Date) => fanoutLatency.observe(Math.max(0, Date.now() - createdAt.getTime()) / 1000),
-  }
+  parts.fanout.onPublish((type, sockets) => eventsOut.inc({ type }, sockets))
+  parts.gateway.onFrame(() => framesIn.inc())
+  parts.hub.onCommitted((createdAt) => fanoutLatency.observe(Math.max(0, Date.now() - createdAt.getTime()) / 1000))
 }

@@ -1,7 +1,8 @@
 import { afterAll } from 'bun:test'
-import { scratchDatabase } from '../../src/db/scratch'
+import { scratchDatabase } from '../../scripts/lib/scratch'
 import { createApp } from '../../src/app'
-import { createServices, type Services } from '../../src/services'
+import { FEATURE_JOBS } from '../../src/features'
+import { createHearth, type Hearth } from '../../src/hearth'
 import { loadConfig, type Config } from '../../src/config'
 import { closeResources, openResources, type Resources } from '../../src/resources'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
@@ -15,7 +16,7 @@ export interface TestApp {
   url: string
   wsUrl: string
   res: Resources
-  services: Services
+  hearth: Hearth
   http: HttpClient
   /** Stops the server and drops everything this app created (also run by afterAll). */
   stop(): Promise<void>
@@ -50,16 +51,16 @@ export async function startTestApp(
   })
   const keys = await loadSigningKeys({ privateKey: undefined, file: undefined })
   const res = await openResources(config, { keys, log: opts.log })
-  const services = createServices(res)
-  await services.start()
-  const app = createApp(res, services).listen({ port: 0, hostname: '127.0.0.1' })
-  if (opts.jobs) await res.jobs.startWorkers({ modules: opts.jobs.modules })
+  const hearth = createHearth(res)
+  await hearth.start()
+  const app = createApp(hearth).listen({ port: 0, hostname: '127.0.0.1' })
+  if (opts.jobs) await res.jobs.startWorkers({ modules: [FEATURE_JOBS, ...(opts.jobs.modules ?? [])] })
   const url = `http://127.0.0.1:${app.server!.port}`
   let stopped = false
   const stop = async () => {
     if (stopped) return
     stopped = true
-    await services.stop()
+    await hearth.stop()
     await app.stop(true)
     await res.jobs.close({ timeoutMs: 2000 })
     await deleteKeys(res, prefix).catch(() => {})
@@ -67,7 +68,7 @@ export async function startTestApp(
     await database.drop()
   }
   afterAll(stop)
-  return { url, wsUrl: url.replace('http', 'ws'), res, services, http: new HttpClient(url), stop }
+  return { url, wsUrl: url.replace('http', 'ws'), res, hearth, http: new HttpClient(url), stop }
 }
 
 async function deleteKeys(res: Resources, prefix: string) {

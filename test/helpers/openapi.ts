@@ -71,7 +71,9 @@ export function sample(doc: Doc, schema: any, idFor: (field: string) => string, 
   if (Array.isArray(s.enum)) return s.enum[0]
   const union = s.anyOf ?? s.oneOf
   if (Array.isArray(union)) {
-    const choice = union.find((u: any) => resolve(doc, u)?.type !== 'null') ?? union[0]
+    // Prefer what is not a string (a number written as `string | integer` is sent as a number).
+    const kinds = union.map((u: any) => resolve(doc, u)?.type)
+    const choice = union[kinds.findIndex((k: unknown) => k !== 'null' && k !== 'string')] ?? union.find((u: any) => resolve(doc, u)?.type !== 'null') ?? union[0]
     return sample(doc, choice, idFor, field, depth + 1)
   }
   const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== 'null') : s.type

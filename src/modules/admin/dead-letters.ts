@@ -32,7 +32,7 @@ const toReplayView = (r: DeadLetterReplayRow) => ({
 })
 
 /** Dead letters: list, replay (one or many), discard. Platform admins only. */
-export const deadLettersModule = (auth: AuthService, jobs: JobRunner) => {
+export const deadLettersRoutes = (auth: AuthService, jobs: JobRunner) => {
   const store = jobs.deadLetters
   const enqueue = (job: Parameters<JobRunner['enqueue']>[0]) => jobs.enqueue(job)
   return new Elysia({ prefix: '/v1/admin/dead-letters', detail: { tags: ['admin'], security: [{ bearer: [] }] } })

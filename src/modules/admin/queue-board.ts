@@ -18,7 +18,7 @@ export const BOARD_PATH = '/admin/queues'
  * Every request re-checks the token and the admin flag. A `?token=` is redirected
  * away so it does not stay in the address bar or the history.
  */
-export function queueBoardModule(auth: AuthService, jobs: JobRunner, config: Config) {
+export function queueBoardRoutes(auth: AuthService, jobs: JobRunner, config: Config) {
   const serverAdapter = new ElysiaAdapter(BOARD_PATH)
   createBullBoard({ queues: queueNames.map((q) => new BullMQAdapter(jobs.queues[q])), serverAdapter })
   return new Elysia({ name: 'queue-board' })

@@ -69,3 +69,6 @@ export const authGuard = (auth: AuthService, budgets?: { rateLimiter: RateLimite
     markEarlyAuth(async ({ request }: { request: Request }) => ({ user: await signIn(request) }), signIn),
   )
 }
+
+/** Makes the guard plugin every signed-in feature uses (src/hearth.ts builds it once, with the budgets). */
+export type SignedIn = () => ReturnType<typeof authGuard>

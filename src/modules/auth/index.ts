@@ -1,12 +1,26 @@
 import { Elysia } from 'elysia'
+import type { Config } from '../../config'
+import { defineFeature } from '../../feature'
 import { clientInfo } from '../../lib/http'
-import type { Resources } from '../../resources'
+import type { SigningKeys } from './keys'
 import { Jwks, LoginBody, RefreshBody, RegisterBody, Session, TokenPair } from './model'
 import type { AuthService } from './service'
 
-export const authModule = (res: Resources, auth: AuthService) =>
+export interface AuthDeps {
+  auth: AuthService
+  keys: SigningKeys
+  config: Pick<Config, 'trustProxy'>
+}
+
+/** Accounts and sessions: register, login, refresh, logout, and the public keys of the access tokens. */
+export const authFeature = defineFeature<AuthDeps>({
+  name: 'auth',
+  build: (deps) => ({ routes: new Elysia().use(sessionRoutes(deps)).use(jwksRoutes(deps)) }),
+})
+
+const sessionRoutes = ({ auth, config }: AuthDeps) =>
   new Elysia({ prefix: '/v1/auth', detail: { tags: ['auth'] } })
-    .derive(({ request, server }) => ({ client: clientInfo(request, server, res.config.trustProxy) }))
+    .derive(({ request, server }) => ({ client: clientInfo(request, server, config.trustProxy) }))
     .post('/register', async ({ body, client, status }) => status(201, await auth.register(body, client)), {
       body: RegisterBody,
       response: { 201: Session },
@@ -31,12 +45,12 @@ export const authModule = (res: Resources, auth: AuthService) =>
       { body: RefreshBody, detail: { summary: 'End the session of a refresh token' } },
     )
 
-export const jwksModule = (res: Resources) =>
+const jwksRoutes = ({ keys }: AuthDeps) =>
   new Elysia({ detail: { tags: ['auth'] } }).get(
     '/.well-known/jwks.json',
     ({ set }) => {
       set.headers['cache-control'] = 'public, max-age=300'
-      return { keys: [res.keys.publicJwk as Record<string, unknown>] }
+      return { keys: [keys.publicJwk as Record<string, unknown>] }
     },
     { response: { 200: Jwks }, detail: { summary: 'Public keys that verify access tokens' } },
   )

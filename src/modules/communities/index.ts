@@ -1,9 +1,11 @@
 import { Elysia, t } from 'elysia'
+import { defineFeature } from '../../feature'
 import { Paging } from '../../lib/model'
-import type { Services } from '../../services'
-import { Tree } from '../rooms/model'
+import type { SignedIn } from '../auth/guard'
+import { InviteService } from './invites'
 import {
   Ban,
+  BanAnswer,
   BanBody,
   Community,
   CommunityParams,
@@ -11,32 +13,44 @@ import {
   CreateCommunityBody,
   CreateInviteBody,
   Invite,
+  InvitePreview,
   InviteParams,
-  Member,
+  MemberPage,
   Membership,
+  OwnerAnswer,
+  Timeout,
   TimeoutBody,
   UserIdBody,
 } from './model'
+import { CommunityService, type CommunityDeps } from './service'
+
+export type CommunitiesDeps = CommunityDeps & { signedIn: SignedIn }
 
 const security = [{ bearer: [] }]
 
-export const communitiesModule = (s: Services) =>
+/** Communities, their members, owners, bans, time-outs, invites and audit log. */
+export const communitiesFeature = defineFeature<CommunitiesDeps>({
+  name: 'communities',
+  build: (deps) => ({ routes: communitiesRoutes(new CommunityService(deps), new InviteService(deps), deps.signedIn) }),
+})
+
+const communitiesRoutes = (communities: CommunityService, invites: InviteService, signedIn: SignedIn) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['communities'], security } })
-    .use(s.signedIn())
-    .post('/communities', async ({ user, body, status }) => status(201, await s.communities.create(user.id, body)), {
+    .use(signedIn())
+    .post('/communities', async ({ user, body, status }) => status(201, await communities.create(user.id, body)), {
       body: CreateCommunityBody,
       response: { 201: Community },
       detail: { summary: 'Create a community; the creator is its owner' },
     })
-    .get('/communities', ({ user }) => s.communities.listMine(user.id), {
+    .get('/communities', ({ user }) => communities.listMine(user.id), {
       response: { 200: t.Array(Community) },
       detail: { summary: 'Communities the caller belongs to' },
     })
-    .get('/communities/:id', ({ user, params }) => s.communities.get(user.id, params.id), {
+    .get('/communities/:id', ({ user, params }) => communities.get(user.id, params.id), {
       params: CommunityParams,
       response: { 200: Community },
     })
-    .patch('/communities/:id', ({ user, params, body }) => s.communities.rename(user.id, params.id, body.name), {
+    .patch('/communities/:id', ({ user, params, body }) => communities.rename(user.id, params.id, body.name), {
       params: CommunityParams,
       body: CreateCommunityBody,
       response: { 200: Community },
@@ -45,56 +59,51 @@ export const communitiesModule = (s: Services) =>
     .delete(
       '/communities/:id',
       async ({ user, params, status }) => {
-        await s.communities.remove(user.id, params.id)
+        await communities.remove(user.id, params.id)
         return status(204, undefined)
       },
       { params: CommunityParams, detail: { summary: 'Delete the community (owners only)' } },
     )
-    .get('/communities/:id/tree', ({ user, params }) => s.rooms.tree(user.id, params.id), {
-      params: CommunityParams,
-      response: { 200: Tree },
-      detail: { summary: 'Groups and rooms nested, as the caller may see them' },
-    })
-    .get('/communities/:id/members', ({ user, params, query }) => s.communities.members(user.id, params.id, query), {
+    .get('/communities/:id/members', ({ user, params, query }) => communities.members(user.id, params.id, query), {
       params: CommunityParams,
       query: Paging,
-      response: { 200: t.Object({ members: t.Array(Member), nextCursor: t.Nullable(t.String()) }) },
+      response: { 200: MemberPage },
     })
     .delete(
       '/communities/:id/members/:userId',
       async ({ user, params, status }) => {
-        if (params.userId === user.id) await s.communities.leave(user.id, params.id)
-        else await s.communities.kick(user.id, params.id, params.userId)
+        if (params.userId === user.id) await communities.leave(user.id, params.id)
+        else await communities.kick(user.id, params.id, params.userId)
         return status(204, undefined)
       },
       { params: CommunityUserParams, detail: { summary: 'Leave (your own id) or kick (moderate_members)' } },
     )
     .put(
       '/communities/:id/members/:userId/timeout',
-      ({ user, params, body }) => s.communities.timeout(user.id, params.id, params.userId, body.seconds),
+      ({ user, params, body }) => communities.timeout(user.id, params.id, params.userId, body.seconds),
       {
         params: CommunityUserParams,
         body: TimeoutBody,
-        response: { 200: t.Object({ userId: t.String(), timeoutUntil: t.Nullable(t.String()) }) },
+        response: { 200: Timeout },
         detail: { summary: 'Time a member out (view only) for some seconds; 0 lifts it' },
       },
     )
     .post('/communities/:id/bans', async ({ user, params, body, status }) => {
-      return status(201, await s.communities.ban(user.id, params.id, body.userId, body.reason))
+      return status(201, await communities.ban(user.id, params.id, body.userId, body.reason))
     }, {
       params: CommunityParams,
       body: BanBody,
-      response: { 201: t.Object({ communityId: t.String(), userId: t.String(), reason: t.Nullable(t.String()) }) },
+      response: { 201: BanAnswer },
       detail: { summary: 'Ban a user (ban_members); removes their membership' },
     })
-    .get('/communities/:id/bans', ({ user, params }) => s.communities.listBans(user.id, params.id), {
+    .get('/communities/:id/bans', ({ user, params }) => communities.listBans(user.id, params.id), {
       params: CommunityParams,
       response: { 200: t.Array(Ban) },
     })
     .delete(
       '/communities/:id/bans/:userId',
       async ({ user, params, status }) => {
-        await s.communities.unban(user.id, params.id, params.userId)
+        await communities.unban(user.id, params.id, params.userId)
         return status(204, undefined)
       },
       { params: CommunityUserParams },
@@ -102,52 +111,50 @@ export const communitiesModule = (s: Services) =>
     .post(
       '/communities/:id/owners',
       async ({ user, params, body, status }) => {
-        await s.communities.addOwner(user.id, params.id, body.userId)
+        await communities.addOwner(user.id, params.id, body.userId)
         return status(201, { communityId: params.id, userId: body.userId })
       },
       {
         params: CommunityParams,
         body: UserIdBody,
-        response: { 201: t.Object({ communityId: t.String(), userId: t.String() }) },
+        response: { 201: OwnerAnswer },
         detail: { summary: 'Make a member an owner (owners only)' },
       },
     )
     .delete(
       '/communities/:id/owners/:userId',
       async ({ user, params, status }) => {
-        await s.communities.removeOwner(user.id, params.id, params.userId)
+        await communities.removeOwner(user.id, params.id, params.userId)
         return status(204, undefined)
       },
       { params: CommunityUserParams, detail: { summary: 'Remove an owner; the last one stays' } },
     )
-    .post('/communities/:id/invites', async ({ user, params, body, status }) => status(201, await s.invites.create(user.id, params.id, body)), {
+    .post('/communities/:id/invites', async ({ user, params, body, status }) => status(201, await invites.create(user.id, params.id, body)), {
       params: CommunityParams,
       body: CreateInviteBody,
       response: { 201: Invite },
     })
-    .get('/communities/:id/invites', ({ user, params }) => s.invites.list(user.id, params.id), {
+    .get('/communities/:id/invites', ({ user, params }) => invites.list(user.id, params.id), {
       params: CommunityParams,
       response: { 200: t.Array(Invite) },
     })
-    .get('/invites/:code', ({ params }) => s.invites.preview(params.code), {
+    .get('/invites/:code', ({ params }) => invites.preview(params.code), {
       params: InviteParams,
-      response: {
-        200: t.Object({ code: t.String(), community: t.Object({ id: t.String(), name: t.String(), memberCount: t.Number() }) }),
-      },
+      response: { 200: InvitePreview },
     })
-    .post('/invites/:code/accept', ({ user, params }) => s.invites.accept(user.id, params.code), {
+    .post('/invites/:code/accept', ({ user, params }) => invites.accept(user.id, params.code), {
       params: InviteParams,
       response: { 200: Membership },
     })
     .delete(
       '/invites/:code',
       async ({ user, params, status }) => {
-        await s.invites.revoke(user.id, params.code)
+        await invites.revoke(user.id, params.code)
         return status(204, undefined)
       },
       { params: InviteParams },
     )
-    .get('/communities/:id/audit-log', ({ user, params, query }) => s.communities.auditLog(user.id, params.id, query), {
+    .get('/communities/:id/audit-log', ({ user, params, query }) => communities.auditLog(user.id, params.id, query), {
       params: CommunityParams,
       query: Paging,
       detail: { summary: 'Every change that touched access: who, what, before, after (manage_community)' },

@@ -3,8 +3,8 @@ import { bans, communities, communityMembers, invites } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { randomToken } from '../../lib/ids'
 import { iso } from '../../lib/model'
-import type { Resources } from '../../resources'
 import type { Database } from '../../db/client'
+import type { DomainEvents } from '../../domain-events/bus'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 
@@ -22,18 +22,22 @@ const toInviteView = (i: InviteRow) => ({
   createdAt: i.createdAt.toISOString(),
 })
 
+export interface InviteDeps {
+  db: Database
+  permissions: PermissionService
+  events: Pick<DomainEvents, 'transaction'>
+}
+
 export class InviteService {
-  constructor(
-    private readonly res: Pick<Resources, 'db'>,
-    private readonly permissions: PermissionService,
-  ) {}
+  private readonly permissions: PermissionService
+
+  constructor(private readonly deps: InviteDeps) {
+    this.permissions = deps.permissions
+  }
 
   async create(userId: string, communityId: string, input: { maxUses?: number; expiresInSeconds?: number }) {
     await this.permissions.requireCommunity(userId, communityId, 'create_invites')
-    const [row] = await this.permissions.mutate({
-      actorId: userId,
-      scopes: [],
-      fn: (tx) =>
+    const [row] = await this.deps.events.transaction({ actorId: userId }, (tx) =>
         tx
           .insert(invites)
           .values({
@@ -43,8 +47,7 @@ export class InviteService {
             maxUses: input.maxUses ?? null,
             expiresAt: input.expiresInSeconds ? new Date(Date.now() + input.expiresInSeconds * 1000) : null,
           })
-          .returning(),
-    })
+          .returning())
     return toInviteView(row!)
   }
 
@@ -52,7 +55,7 @@ export class InviteService {
   async list(userId: string, communityId: string) {
     const { bits } = await this.permissions.requireCommunity(userId, communityId, 'create_invites')
     const all = has(bits, Perm.manage_community)
-    const rows = await this.res.db
+    const rows = await this.deps.db
       .select()
       .from(invites)
       .where(and(eq(invites.communityId, communityId), all ? undefined : eq(invites.createdBy, userId)))
@@ -61,22 +64,18 @@ export class InviteService {
   }
 
   async revoke(userId: string, code: string) {
-    const [invite] = await this.res.db.select().from(invites).where(eq(invites.code, code))
+    const [invite] = await this.deps.db.select().from(invites).where(eq(invites.code, code))
     if (!invite) throw invalidInvite()
     const { bits } = await this.permissions.requireCommunity(userId, invite.communityId)
     if (invite.createdBy !== userId && !has(bits, Perm.manage_community)) {
       throw new AppError('missing_permission', 'you need the manage_community permission to revoke invites of others')
     }
-    await this.permissions.mutate({
-      actorId: userId,
-      scopes: [],
-      fn: (tx) => tx.update(invites).set({ revokedAt: new Date() }).where(eq(invites.code, code)),
-    })
+    await this.deps.events.transaction({ actorId: userId }, (tx) => tx.update(invites).set({ revokedAt: new Date() }).where(eq(invites.code, code)))
   }
 
   /** What someone holding the code may see before joining. */
   async preview(code: string) {
-    const [row] = await this.res.db
+    const [row] = await this.deps.db
       .select({ invite: invites, community: communities })
       .from(invites)
       .innerJoin(communities, eq(communities.id, invites.communityId))
@@ -86,12 +85,12 @@ export class InviteService {
   }
 
   async accept(userId: string, code: string) {
-    const [invite] = await this.res.db.select().from(invites).where(eq(invites.code, code))
+    const [invite] = await this.deps.db.select().from(invites).where(eq(invites.code, code))
     if (!invite) throw invalidInvite()
     const communityId = invite.communityId
     // What changes nothing is answered before the permission version moves.
-    if (await isBanned(this.res.db, communityId, userId)) throw banned()
-    const [existing] = await this.res.db
+    if (await isBanned(this.deps.db, communityId, userId)) throw banned()
+    const [existing] = await this.deps.db
       .select()
       .from(communityMembers)
       .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
@@ -99,7 +98,7 @@ export class InviteService {
     return this.permissions.mutate({
       actorId: userId,
       scopes: [communityId],
-      fn: async (tx) => {
+      fn: async (tx, emit) => {
         // Serialized with a ban of the same person, so a ban cannot slip in between.
         await lockMembership(tx, communityId, userId)
         if (await isBanned(tx, communityId, userId)) throw banned()
@@ -112,6 +111,7 @@ export class InviteService {
         if (spent.length === 0) throw invalidInvite()
         const [member] = await tx.insert(communityMembers).values({ communityId, userId }).onConflictDoNothing().returning()
         if (!member) throw new AppError('already_member', 'you joined this community meanwhile')
+        emit({ type: 'member.joined', communityId, data: { communityId, userId, via: 'invite' } })
         return { communityId, userId, joinedAt: member.joinedAt.toISOString(), alreadyMember: false }
       },
     })

@@ -42,6 +42,12 @@ export const Invite = t.Object({
 
 export const Ban = t.Object({ userId: t.String(), reason: Nullable(t.String()), bannedBy: Nullable(t.String()), createdAt: t.String() })
 
+export const MemberPage = t.Object({ members: t.Array(Member), nextCursor: t.Nullable(t.String()) })
+export const Timeout = t.Object({ userId: t.String(), timeoutUntil: Nullable(t.String()) })
+export const BanAnswer = t.Object({ communityId: t.String(), userId: t.String(), reason: Nullable(t.String()) })
+export const OwnerAnswer = t.Object({ communityId: t.String(), userId: t.String() })
+export const InvitePreview = t.Object({ code: t.String(), community: t.Object({ id: t.String(), name: t.String(), memberCount: t.Number() }) })
+
 export const CreateCommunityBody = t.Object({ name: Name })
 export const CreateInviteBody = t.Object({
   maxUses: t.Optional(t.Integer({ minimum: 1, maximum: 100_000 })),
@@ -53,3 +59,12 @@ export const TimeoutBody = t.Object({ seconds: t.Integer({ minimum: 0, maximum: 
 export const CommunityParams = t.Object({ id: Id })
 export const CommunityUserParams = t.Object({ id: Id, userId: Id })
 export const InviteParams = t.Object({ code: t.String({ minLength: 4, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) })
+
+export type MemberLeftReason = 'left' | 'kicked' | 'banned'
+
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    'member.joined': { communityId: string; userId: string; via: 'invite' | 'created' }
+    'member.left': { communityId: string; userId: string; reason: MemberLeftReason }
+  }
+}

@@ -15,14 +15,18 @@ import { badCursor } from '../../lib/cursor'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import { iso } from '../../lib/model'
-import type { Resources } from '../../resources'
+import type { Database } from '../../db/client'
+import type { Tx } from '../../db/tx'
+import type { Emit } from '../../domain-events/types'
+import type { MemberLeftReason } from './model'
+import type { DomainEvents } from '../../domain-events/bus'
+import type { Logger } from '../../lib/log'
 import { DEFAULT_EVERYONE } from '../permissions/bits'
 import { canView } from '../permissions/engine'
 import { assertCanModerate } from '../permissions/delegation'
 import type { PermissionService } from '../permissions/service'
 import { lockMembership } from './invites'
 
-type Tx = Parameters<Parameters<Resources['db']['transaction']>[0]>[0]
 
 export const toCommunityView = (c: CommunityRow) => ({
   id: c.id,
@@ -33,18 +37,26 @@ export const toCommunityView = (c: CommunityRow) => ({
 
 const MAX_TIMEOUT_SECONDS = 28 * 86400
 
+export interface CommunityDeps {
+  db: Database
+  log: Logger
+  permissions: PermissionService
+  events: Pick<DomainEvents, 'transaction'>
+}
+
 export class CommunityService {
-  constructor(
-    private readonly res: Pick<Resources, 'db' | 'log'>,
-    private readonly permissions: PermissionService,
-  ) {}
+  private readonly permissions: PermissionService
+
+  constructor(private readonly deps: CommunityDeps) {
+    this.permissions = deps.permissions
+  }
 
   async create(userId: string, input: { name: string }) {
     const id = newId()
     const community = await this.permissions.mutate({
       actorId: userId,
       scopes: [id],
-      fn: async (tx) => {
+      fn: async (tx, emit) => {
         const [row] = await tx.insert(communities).values({ id, name: input.name.trim(), createdBy: userId }).returning()
         await tx.insert(roles).values({
           id: newId(),
@@ -56,6 +68,7 @@ export class CommunityService {
         })
         await tx.insert(communityMembers).values({ communityId: id, userId })
         await tx.insert(communityOwners).values({ communityId: id, userId })
+        emit({ type: 'member.joined', communityId: id, data: { communityId: id, userId, via: 'created' } })
         return row!
       },
     })
@@ -63,7 +76,7 @@ export class CommunityService {
   }
 
   async listMine(userId: string) {
-    const rows = await this.res.db
+    const rows = await this.deps.db
       .select({ community: communities })
       .from(communityMembers)
       .innerJoin(communities, eq(communities.id, communityMembers.communityId))
@@ -74,9 +87,9 @@ export class CommunityService {
 
   async get(userId: string, communityId: string) {
     await this.permissions.requireCommunity(userId, communityId)
-    const [row] = await this.res.db.select().from(communities).where(eq(communities.id, communityId))
+    const [row] = await this.deps.db.select().from(communities).where(eq(communities.id, communityId))
     if (!row) throw notFound('community')
-    const owners = await this.res.db
+    const owners = await this.deps.db
       .select({ userId: communityOwners.userId })
       .from(communityOwners)
       .where(eq(communityOwners.communityId, communityId))
@@ -85,11 +98,7 @@ export class CommunityService {
 
   async rename(userId: string, communityId: string, name: string) {
     await this.permissions.requireCommunity(userId, communityId, 'manage_community')
-    const [row] = await this.permissions.mutate({
-      actorId: userId,
-      scopes: [],
-      fn: (tx) => tx.update(communities).set({ name: name.trim() }).where(eq(communities.id, communityId)).returning(),
-    })
+    const [row] = await this.deps.events.transaction({ actorId: userId }, (tx) => tx.update(communities).set({ name: name.trim() }).where(eq(communities.id, communityId)).returning())
     return toCommunityView(row!)
   }
 
@@ -107,7 +116,7 @@ export class CommunityService {
     if (opts.cursor !== undefined && !isUuid(opts.cursor)) throw badCursor()
     await this.permissions.requireCommunity(userId, communityId)
     const limit = opts.limit ?? 50
-    const rows = await this.res.db
+    const rows = await this.deps.db
       .select({
         userId: communityMembers.userId,
         username: users.username,
@@ -145,9 +154,9 @@ export class CommunityService {
     await this.permissions.mutate({
       actorId: userId,
       scopes: [communityId],
-      fn: async (tx) => {
+      fn: async (tx, emit) => {
         if (member.isOwner) await assertAnotherOwner(tx, communityId, userId)
-        await removeMembership(tx, communityId, userId)
+        await removeMembership(tx, emit, { communityId, userId, reason: 'left' })
       },
     })
   }
@@ -157,26 +166,26 @@ export class CommunityService {
     await this.permissions.mutate({
       actorId,
       scopes: [communityId],
-      fn: (tx) => removeMembership(tx, communityId, targetId),
+      fn: (tx, emit) => removeMembership(tx, emit, { communityId, userId: targetId, reason: 'kicked' }),
     })
   }
 
   async ban(actorId: string, communityId: string, targetId: string, reason: string | undefined) {
     const { acl, member: actor } = await this.permissions.requireCommunity(actorId, communityId, 'ban_members')
-    const [target] = await this.res.db.select({ id: users.id }).from(users).where(eq(users.id, targetId))
+    const [target] = await this.deps.db.select({ id: users.id }).from(users).where(eq(users.id, targetId))
     if (!target) throw notFound('user')
     const targetCtx = (await this.permissions.context(communityId, targetId)).member
     assertCanModerate(acl, actor, targetCtx)
     await this.permissions.mutate({
       actorId,
       scopes: [communityId],
-      fn: async (tx) => {
+      fn: async (tx, emit) => {
         await lockMembership(tx, communityId, targetId)
         await tx
           .insert(bans)
           .values({ communityId, userId: targetId, reason, bannedBy: actorId })
           .onConflictDoUpdate({ target: [bans.communityId, bans.userId], set: { reason, bannedBy: actorId } })
-        await removeMembership(tx, communityId, targetId)
+        await removeMembership(tx, emit, { communityId, userId: targetId, reason: 'banned' })
       },
     })
     return { communityId, userId: targetId, reason: reason ?? null }
@@ -195,7 +204,7 @@ export class CommunityService {
 
   async listBans(actorId: string, communityId: string) {
     await this.permissions.requireCommunity(actorId, communityId, 'ban_members')
-    const rows = await this.res.db.select().from(bans).where(eq(bans.communityId, communityId)).orderBy(desc(bans.createdAt))
+    const rows = await this.deps.db.select().from(bans).where(eq(bans.communityId, communityId)).orderBy(desc(bans.createdAt))
     return rows.map((b) => ({ userId: b.userId, reason: b.reason, bannedBy: b.bannedBy, createdAt: b.createdAt.toISOString() }))
   }
 
@@ -261,7 +270,7 @@ export class CommunityService {
     const limit = opts.limit ?? 50
     if (opts.cursor !== undefined && !/^[0-9]{1,15}$/.test(opts.cursor)) throw badCursor()
     const before = opts.cursor ? Number(opts.cursor) : undefined
-    const rows = await this.res.db
+    const rows = await this.deps.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.communityId, communityId), before ? lt(auditLog.id, before) : undefined))
@@ -294,11 +303,16 @@ async function assertAnotherOwner(tx: Tx, communityId: string, leaving: string) 
   }
 }
 
-/** A member leaves everything of the community: roles, private rooms, membership. */
-export async function removeMembership(tx: Tx, communityId: string, userId: string) {
+/** A member leaves everything of the community: roles, private rooms, membership; `member.left` when they were one. */
+export async function removeMembership(tx: Tx, emit: Emit, left: { communityId: string; userId: string; reason: MemberLeftReason }) {
+  const { communityId, userId } = left
   await tx.delete(memberRoles).where(and(eq(memberRoles.communityId, communityId), eq(memberRoles.userId, userId)))
   await tx.delete(roomMembers).where(and(eq(roomMembers.communityId, communityId), eq(roomMembers.userId, userId)))
   await tx.delete(communityOwners).where(and(eq(communityOwners.communityId, communityId), eq(communityOwners.userId, userId)))
-  await tx.delete(communityMembers).where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
+  const removed = await tx
+    .delete(communityMembers)
+    .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
+    .returning({ userId: communityMembers.userId })
+  if (removed.length) emit({ type: 'member.left', communityId, data: left })
 }
 

@@ -1,11 +1,52 @@
-import { Elysia, t } from 'elysia'
+import { Elysia } from 'elysia'
+import { defineFeature } from '../../feature'
 import { AppError } from '../../lib/errors'
-import { UUID_PATTERN } from '../../lib/model'
-import type { Services } from '../../services'
-import { IdParams } from '../rooms/model'
-import { EditBody, HistoryQueryT, MessageT, PinParams, ReactionParams, ReadBody, SendBody, UnreadRoomT } from './model'
+import { IdParams } from '../../lib/model'
+import type { Redis } from '../../lib/redis'
+import type { SignedIn } from '../auth/guard'
+import { expandCommittedSends, expandMessageDeleted, expandMessageUpdated } from './events'
+import {
+  EditBody,
+  HistoryPage,
+  HistoryQueryT,
+  MessageT,
+  PinList,
+  PinParams,
+  ReactionParams,
+  ReadBody,
+  SendBody,
+  Thread,
+  UnreadList,
+} from './model'
+import { messageOps } from './ops'
+import { PinService } from './pins'
+import { ReceiptService } from './receipts'
+import { MessageService, type MessageDeps } from './service'
 
-export const messagesModule = (s: Services) =>
+export type MessagesDeps = MessageDeps & { redis: Redis; live: import('../../realtime/fanout').Fanout; signedIn: SignedIn }
+
+/**
+ * Messages in rooms: sends (committed by the room actors), history, threads, edits,
+ * deletes, reactions, pins, read and delivered receipts, unread counts — over REST and
+ * the WebSocket ops alike. A room's batch of sends is one outbox row, read back into
+ * `message.created` events by the relay.
+ */
+export const messagesFeature = defineFeature<MessagesDeps, { messages: MessageService }>({
+  name: 'messages',
+  expanders: { 'messages.committed': expandCommittedSends, 'message.updated': expandMessageUpdated, 'message.deleted': expandMessageDeleted },
+  build: (deps) => {
+    const receipts = new ReceiptService(deps)
+    const messages = new MessageService(deps, receipts)
+    const pins = new PinService({ ...deps, messages })
+    return {
+      routes: messagesRoutes({ messages, receipts, pins, signedIn: deps.signedIn }),
+      ops: messageOps({ ...deps, messages, receipts }),
+      api: { messages },
+    }
+  },
+})
+
+const messagesRoutes = (s: { messages: MessageService; receipts: ReceiptService; pins: PinService; signedIn: SignedIn }) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['messages'], security: [{ bearer: [] }] } })
     .use(s.signedIn())
     .post('/rooms/:id/messages', async ({ user, params, body, status }) => {
@@ -24,13 +65,13 @@ export const messagesModule = (s: Services) =>
     }, {
       params: IdParams,
       query: HistoryQueryT,
-      response: { 200: t.Object({ messages: t.Array(MessageT) }) },
+      response: { 200: HistoryPage },
       detail: { summary: 'History ordered by seq ascending; before/after/around are seqs' },
     })
     .get('/messages/:id', ({ user, params }) => s.messages.get(user.id, params.id), { params: IdParams, response: { 200: MessageT } })
     .get('/messages/:id/thread', ({ user, params }) => s.messages.thread(user.id, params.id), {
       params: IdParams,
-      response: { 200: t.Object({ root: MessageT, replies: t.Array(MessageT) }) },
+      response: { 200: Thread },
       detail: { summary: 'A message and the replies in its thread' },
     })
     .patch('/messages/:id', ({ user, params, body }) => s.messages.edit(user.id, params.id, body.body), {
@@ -56,12 +97,12 @@ export const messagesModule = (s: Services) =>
       return status(204, undefined)
     }, { params: IdParams, body: ReadBody })
     .get('/me/unread', async ({ user }) => ({ rooms: await s.receipts.unread(user.id) }), {
-      response: { 200: t.Object({ rooms: t.Array(UnreadRoomT) }) },
+      response: { 200: UnreadList },
       detail: { summary: 'Exact unread and mention counts for every room you can see' },
     })
     .get('/rooms/:id/pins', ({ user, params }) => s.pins.list(user.id, params.id), {
       params: IdParams,
-      response: { 200: t.Array(t.Object({ messageId: t.String(), pinnedBy: t.Nullable(t.String()), pinnedAt: t.String() })) },
+      response: { 200: PinList },
     })
     .put('/rooms/:id/pins/:messageId', async ({ user, params, status }) => {
       await s.pins.set(user.id, params.id, params.messageId, true)
@@ -71,10 +112,3 @@ export const messagesModule = (s: Services) =>
       await s.pins.set(user.id, params.id, params.messageId, false)
       return status(204, undefined)
     }, { params: PinParams })
-    .get('/presence', ({ user, query }) => s.presence.lookup(user.id, query.userIds.split(',').slice(0, 100)), {
-      query: t.Object({ userIds: t.String({ pattern: `^${UUID_PATTERN.slice(1, -1)}(,${UUID_PATTERN.slice(1, -1)})*$`, maxLength: 3800 }) }),
-      response: {
-        200: t.Array(t.Object({ userId: t.String(), status: t.String(), lastSeenAt: t.Nullable(t.String()) })),
-      },
-      detail: { summary: 'Presence of people who share a community or a DM with you (others are left out)' },
-    })

@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import type { Message } from '../../../rooms'
 import { Id } from '../../lib/model'
 
 export const MessageT = t.Object({
@@ -35,6 +36,10 @@ export const HistoryQueryT = t.Object({
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
+export const HistoryPage = t.Object({ messages: t.Array(MessageT) })
+export const Thread = t.Object({ root: MessageT, replies: t.Array(MessageT) })
+export const PinList = t.Array(t.Object({ messageId: t.String(), pinnedBy: t.Nullable(t.String()), pinnedAt: t.String() }))
+
 export const EditBody = t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) })
 export const ReadBody = t.Object({ seq: t.Integer({ minimum: 0 }) })
 export const ReactionParams = t.Object({ id: Id, emoji: t.String({ minLength: 1, maxLength: 64 }) })
@@ -46,3 +51,34 @@ export const UnreadRoomT = t.Object({
   lastSeq: t.Number(),
   readSeq: t.Number(),
 })
+export const UnreadList = t.Object({ rooms: t.Array(UnreadRoomT) })
+
+export const toMessageView = (m: Message) => ({
+  id: m.id,
+  roomId: m.roomId,
+  seq: m.seq,
+  authorId: m.authorId,
+  nonce: m.nonce,
+  body: m.body,
+  replyTo: m.replyToId,
+  threadRootId: m.threadRootId,
+  attachments: m.attachments,
+  mentions: m.mentions,
+  mentionEveryone: m.mentionEveryone,
+  reactions: m.reactions,
+  createdAt: m.createdAt.toISOString(),
+  editedAt: m.editedAt?.toISOString() ?? null,
+  deletedAt: m.deletedAt?.toISOString() ?? null,
+})
+
+
+export type MessageView = ReturnType<typeof toMessageView>
+
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    /** One per committed message; its id is the message's. `roomKind` says whether it is a DM. */
+    'message.created': { message: MessageView; roomKind: string }
+    'message.updated': { message: MessageView }
+    'message.deleted': { messageId: string; roomId: string }
+  }
+}

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { messagePins } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
-import type { Resources } from '../../resources'
+import type { Database } from '../../db/client'
 import type { Fanout } from '../../realtime/fanout'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
@@ -10,13 +10,23 @@ import type { MessageService } from './service'
 const MAX_PINS = 50
 
 /** Pinned messages of a room (pin_messages or manage_messages), announced to the room. */
+export interface PinDeps {
+  db: Database
+  permissions: PermissionService
+  messages: Pick<MessageService, 'history' | 'find'>
+  live: Fanout
+}
+
 export class PinService {
-  constructor(
-    private readonly res: Pick<Resources, 'db'>,
-    private readonly permissions: PermissionService,
-    private readonly messages: MessageService,
-    private readonly fanout: Fanout,
-  ) {}
+  private readonly permissions: PermissionService
+  private readonly messages: PinDeps['messages']
+  private readonly fanout: Fanout
+
+  constructor(private readonly res: PinDeps) {
+    this.permissions = res.permissions
+    this.messages = res.messages
+    this.fanout = res.live
+  }
 
   async list(userId: string, roomId: string) {
     await this.permissions.requireRoom(userId, roomId)

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { communityMembers, messages, roomMembers, roomReads, roomState, rooms } from '../../db/schema'
-import type { Resources } from '../../resources'
+import { RoomHistory } from '../../../rooms'
+import type { Database } from '../../db/client'
 import type { Fanout } from '../../realtime/fanout'
 import type { PermissionService } from '../permissions/service'
 
@@ -16,12 +17,23 @@ export interface UnreadRoom {
  * Delivered and read cursors per member and room, and exact unread counts: messages
  * after the read cursor, not the reader's own, not deleted; mentions among them.
  */
+export interface ReceiptDeps {
+  db: Database
+  permissions: PermissionService
+  /** Pushes to sockets: receipts to the room, unread counts to the reader. */
+  live: Fanout
+}
+
 export class ReceiptService {
-  constructor(
-    private readonly res: Pick<Resources, 'db'>,
-    private readonly permissions: PermissionService,
-    private readonly fanout: Fanout,
-  ) {}
+  private readonly permissions: PermissionService
+  private readonly fanout: Fanout
+  private readonly history: RoomHistory
+
+  constructor(private readonly res: ReceiptDeps) {
+    this.permissions = res.permissions
+    this.fanout = res.live
+    this.history = new RoomHistory(res)
+  }
 
   async markRead(userId: string, roomId: string, seq: number): Promise<UnreadRoom> {
     await this.permissions.requireRoom(userId, roomId)
@@ -109,12 +121,8 @@ export class ReceiptService {
   }
 
   private lastSeq(roomId: string): Promise<number> {
-    return roomLastSeq(this.res.db, roomId)
+    return this.history.lastSeq(roomId)
   }
 }
 
 /** The seq of a room's newest message (0 before the first). */
-export async function roomLastSeq(db: Resources['db'], roomId: string): Promise<number> {
-  const [row] = await db.select({ lastSeq: roomState.lastSeq }).from(roomState).where(eq(roomState.roomId, roomId))
-  return row?.lastSeq ?? 0
-}

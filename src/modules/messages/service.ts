@@ -1,13 +1,17 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { RoomHistory, type HistoryQuery, type Message, type Router, type SendAck } from '../../../rooms'
-import { messages, roomMembers, users } from '../../db/schema'
+import { RoomHistory, type HistoryQuery, type Router, type SendAck } from '../../../rooms'
+import type { Config } from '../../config'
+import type { Database } from '../../db/client'
+import { messages, users } from '../../db/schema'
+import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, notFound } from '../../lib/errors'
-import type { Resources } from '../../resources'
+import type { Logger } from '../../lib/log'
+import type { Redis } from '../../lib/redis'
 import { has, Perm } from '../permissions/bits'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
-import { roomLastSeq, type ReceiptService } from './receipts'
-import type { NotifyInput } from '../notifications/model'
+import { toMessageView, type MessageView } from './model'
+import type { ReceiptService } from './receipts'
 
 export interface SendInput {
   nonce: string
@@ -22,47 +26,37 @@ const USER_TOKEN = /<@([0-9a-f-]{36})>/gi
 const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u
 
-export const toMessageView = (m: Message) => ({
-  id: m.id,
-  roomId: m.roomId,
-  seq: m.seq,
-  authorId: m.authorId,
-  nonce: m.nonce,
-  body: m.body,
-  replyTo: m.replyToId,
-  threadRootId: m.threadRootId,
-  attachments: m.attachments,
-  mentions: m.mentions,
-  mentionEveryone: m.mentionEveryone,
-  reactions: m.reactions,
-  createdAt: m.createdAt.toISOString(),
-  editedAt: m.editedAt?.toISOString() ?? null,
-  deletedAt: m.deletedAt?.toISOString() ?? null,
-})
-
-export type MessageView = ReturnType<typeof toMessageView>
-
 /**
  * Messages as users see them, for REST and WebSocket alike: every call checks the
  * caller's permission in the room, then goes to the room's actor through the router
  * (writes) or to Postgres and the page cache (reads).
  */
+export interface MessageDeps {
+  db: Database
+  redis: Redis
+  log: Logger
+  config: Pick<Config, 'nodeId'>
+  permissions: PermissionService
+  /** Commands to the room actors. */
+  router: Router
+  /** Tells the outbox relay that a send committed (its consumers, e.g. notifications, get it sooner). */
+  events: Pick<DomainEvents, 'committed'>
+}
+
 export class MessageService {
   readonly history: RoomHistory
   readonly cache: HistoryCache
+  private readonly permissions: PermissionService
+  private readonly router: Router
 
   constructor(
-    private readonly res: Pick<Resources, 'db' | 'redis' | 'config' | 'log'>,
-    private readonly permissions: PermissionService,
-    private readonly router: Router,
+    private readonly res: MessageDeps,
     private readonly receipts: Pick<ReceiptService, 'pushUnread'>,
-    private readonly notifications: {
-      notifyMany(inputs: (NotifyInput & { dedupeKey?: string })[]): Promise<unknown>
-      mutedIn(roomId: string, userIds: string[]): Promise<Set<string>>
-    },
   ) {
     this.history = new RoomHistory(res)
     this.cache = new HistoryCache(res.redis)
+    this.permissions = res.permissions
+    this.router = res.router
   }
 
   async send(userId: string, roomId: string, input: SendInput): Promise<SendAck> {
@@ -93,10 +87,8 @@ export class MessageService {
         mentionEveryone,
       })
       if (!ack.duplicate) {
+        this.res.events.committed()
         for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
-        void this.notifyFor(userId, roomId, ack, input, mentions).catch((err) =>
-          this.res.log.warn('could not queue notifications', { roomId, error: err }),
-        )
       }
       return ack
     }
@@ -160,7 +152,7 @@ export class MessageService {
   }
 
   lastSeq(roomId: string): Promise<number> {
-    return roomLastSeq(this.res.db, roomId)
+    return this.history.lastSeq(roomId)
   }
 
   /** The message's room and author, or 404. */
@@ -171,32 +163,6 @@ export class MessageService {
       .where(eq(messages.id, messageId))
     if (!row) throw notFound('message')
     return row
-  }
-
-  /** Mentions, replies and DMs notify (through the notifications queue) whoever they concern. */
-  private async notifyFor(authorId: string, roomId: string, ack: SendAck, input: SendInput, mentions: string[]) {
-    const data = { roomId, messageId: ack.messageId, seq: ack.seq, preview: input.body.slice(0, 140) }
-    const base = { targetType: 'room', targetId: roomId, actorId: authorId, data }
-    const recipients = new Map<string, string>()
-    const add = (userId: string, type: string) => {
-      if (userId !== authorId && !recipients.has(userId)) recipients.set(userId, type)
-    }
-    for (const id of mentions) add(id, 'mention')
-    if (input.replyTo) {
-      const [parent] = await this.res.db.select({ authorId: messages.authorId }).from(messages).where(eq(messages.id, input.replyTo))
-      if (parent && has(await this.permissions.inRoom(parent.authorId, roomId), Perm.view)) add(parent.authorId, 'reply')
-    }
-    const place = await this.permissions.placement(roomId)
-    if (place?.kind === 'dm' || place?.kind === 'group_dm') {
-      const members = await this.res.db.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId))
-      for (const m of members) add(m.userId, 'dm')
-    }
-    const muted = await this.notifications.mutedIn(roomId, [...recipients.keys()])
-    await this.notifications.notifyMany(
-      [...recipients]
-        .filter(([userId]) => !muted.has(userId))
-        .map(([userId, type]) => ({ ...base, userId, type, dedupeKey: `${type}.${ack.messageId}.${userId}` })),
-    )
   }
 
   /** Seconds between messages per member; those who manage messages are exempt. A retry of a sent nonce passes. */

@@ -1,17 +1,31 @@
 import { Elysia, t } from 'elysia'
-import type { authGuard } from '../auth/guard'
-import { ListQuery, NotificationPage, ReadBody } from './model'
-import type { NotificationService } from './service'
-import type { MuteService } from './mutes'
-import { UUID_PATTERN } from '../../lib/model'
+import { defineFeature } from '../../feature'
+import type { SignedIn } from '../auth/guard'
+import type { PermissionService } from '../permissions/service'
+import { notificationReactions } from './events'
+import { ListQuery, Mute, MuteBody, MuteParams, NotificationPage, ReadBody } from './model'
+import { MuteService } from './mutes'
+import { notificationProcessors } from './processor'
+import { NotificationService, type NotificationDeps } from './service'
 
-const MuteParams = t.Object({
-  kind: t.Union([t.Literal('room'), t.Literal('group'), t.Literal('community')]),
-  id: t.String({ pattern: UUID_PATTERN }),
+export type NotificationsDeps = NotificationDeps & { permissions: PermissionService; signedIn: SignedIn }
+
+/**
+ * Notifications: stored grouped (one row per user, type and target within a window),
+ * counted exactly, pushed live, muted down the hierarchy. Mentions, replies and DMs
+ * notify through the domain events (`message.created`), so none is lost to a crash.
+ */
+export const notificationsFeature = defineFeature<NotificationsDeps, { notifications: NotificationService }>({
+  name: 'notifications',
+  processors: { notifications: notificationProcessors },
+  reactions: notificationReactions,
+  build: (deps) => {
+    const notifications = new NotificationService(deps)
+    return { routes: notificationsRoutes(deps.signedIn, notifications, new MuteService(deps)), api: { notifications } }
+  },
 })
-const Mute = t.Object({ kind: t.String(), id: t.String(), muted: t.Boolean(), until: t.Nullable(t.String()) })
 
-export const notificationsModule = (signedIn: () => ReturnType<typeof authGuard>, notifications: NotificationService, mutes: MuteService) =>
+const notificationsRoutes = (signedIn: SignedIn, notifications: NotificationService, mutes: MuteService) =>
   new Elysia({ prefix: '/v1/notifications', detail: { tags: ['notifications'], security: [{ bearer: [] }] } })
     .use(signedIn())
     .get(
@@ -40,7 +54,7 @@ export const notificationsModule = (signedIn: () => ReturnType<typeof authGuard>
     })
     .put('/mutes/:kind/:id', ({ user, params, body }) => mutes.set(user.id, params, body), {
       params: MuteParams,
-      body: t.Object({ muted: t.Boolean(), seconds: t.Optional(t.Integer({ minimum: 60, maximum: 365 * 86400 })) }),
+      body: MuteBody,
       response: { 200: Mute },
       detail: {
         summary: 'Mute (or, under a muted parent, unmute) a room, group or community; the nearest setting above a room wins',

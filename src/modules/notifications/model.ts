@@ -1,4 +1,5 @@
 import { t, type Static } from 'elysia'
+import { Id } from '../../lib/model'
 
 export const Notification = t.Object({
   id: t.String(),
@@ -41,3 +42,7 @@ export interface NotifyInput {
   actorId?: string | null
   data?: Record<string, unknown>
 }
+
+export const MuteParams = t.Object({ kind: t.Union([t.Literal('room'), t.Literal('group'), t.Literal('community')]), id: Id })
+export const Mute = t.Object({ kind: t.String(), id: t.String(), muted: t.Boolean(), until: t.Nullable(t.String()) })
+export const MuteBody = t.Object({ muted: t.Boolean(), seconds: t.Optional(t.Integer({ minimum: 60, maximum: 365 * 86400 })) })

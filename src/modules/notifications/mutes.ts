@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { groups, notificationMutes } from '../../db/schema'
 import { notFound } from '../../lib/errors'
-import type { Resources } from '../../resources'
+import type { Database } from '../../db/client'
 import type { PermissionService } from '../permissions/service'
 
 export type MuteScope = 'room' | 'group' | 'community'
@@ -11,11 +11,17 @@ export type MuteScope = 'room' | 'group' | 'community'
  * the room, its groups (closest first) and its community decides. An expired mute counts
  * as no setting.
  */
+export interface MuteDeps {
+  db: Database
+  permissions: PermissionService
+}
+
 export class MuteService {
-  constructor(
-    private readonly res: Pick<Resources, 'db'>,
-    private readonly permissions: PermissionService,
-  ) {}
+  private readonly permissions: PermissionService
+
+  constructor(private readonly res: MuteDeps) {
+    this.permissions = res.permissions
+  }
 
   async set(userId: string, scope: { kind: MuteScope; id: string }, input: { muted: boolean; seconds?: number }) {
     await this.requireVisible(userId, scope)

@@ -9,7 +9,7 @@ async function createNotification(input: NotifyInput, ctx: JobContext) {
     windowSeconds: ctx.config.jobs.notificationGroupWindowSeconds,
     unread: new UnreadCounter(ctx),
   })
-  await ctx.events.publishToUser(input.userId, { type: 'notification.created', data: toNotificationView(row) })
+  await ctx.live.publishToUser(input.userId, { type: 'notification.created', data: toNotificationView(row) })
   return { notificationId: row.id, grouped: !created }
 }
 

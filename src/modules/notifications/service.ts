@@ -10,14 +10,21 @@ import type { NotificationView, NotifyInput } from './model'
 import { toNotificationView } from './store'
 import { UnreadCounter } from './unread-count'
 
+export interface NotificationDeps {
+  db: Database
+  redis: Redis
+  jobs: Pick<JobRunner, 'enqueue' | 'enqueueBulk'>
+  permissions: Pick<PermissionService, 'canViewRooms'>
+}
+
 export class NotificationService {
   private readonly unread: UnreadCounter
 
-  constructor(
-    private readonly res: { db: Database; redis: Redis; jobs: JobRunner },
-    private readonly permissions: Pick<PermissionService, 'canViewRooms'>,
-  ) {
+  private readonly permissions: NotificationDeps['permissions']
+
+  constructor(private readonly res: NotificationDeps) {
     this.unread = new UnreadCounter(res)
+    this.permissions = res.permissions
   }
 
   /**

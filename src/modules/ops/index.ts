@@ -1,6 +1,17 @@
 import { Elysia, t } from 'elysia'
+import type { Config } from '../../config'
+import type { DatabaseHandle } from '../../db/client'
+import { defineFeature } from '../../feature'
 import { AppError } from '../../lib/errors'
-import type { Resources } from '../../resources'
+import type { Metrics } from '../../lib/metrics'
+import type { Redis } from '../../lib/redis'
+
+export interface OperationsDeps {
+  config: Pick<Config, 'nodeId'>
+  database: Pick<DatabaseHandle, 'ping'>
+  redis: Pick<Redis, 'isReady' | 'ping'>
+  metrics: Pick<Metrics, 'registry' | 'render'>
+}
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms))])
@@ -14,7 +25,13 @@ async function check(probe: () => Promise<unknown>): Promise<'up' | 'down'> {
   }
 }
 
-export const opsModule = (res: Resources) =>
+/** Health, readiness and metrics, for the platform and the operators. */
+export const operationsFeature = defineFeature<OperationsDeps>({
+  name: 'operations',
+  build: (deps) => ({ routes: operationsRoutes(deps) }),
+})
+
+const operationsRoutes = (res: OperationsDeps) =>
   new Elysia({ detail: { tags: ['operations'] } })
     .get('/health', () => ({ status: 'ok' as const, node: res.config.nodeId }), {
       response: { 200: t.Object({ status: t.Literal('ok'), node: t.String() }) },

@@ -1,13 +1,23 @@
 import { Elysia, t } from 'elysia'
+import { defineFeature } from '../../feature'
 import { AppError } from '../../lib/errors'
-import { Id } from '../../lib/model'
-import type { Services } from '../../services'
+import { IdParams } from '../../lib/model'
+import type { SignedIn } from '../auth/guard'
 import { CommunityParams } from '../communities/model'
-import { IdParams } from '../rooms/model'
 import { has, Perm } from './bits'
-import { AssignParams, CreateRoleBody, OverwriteBody, OverwriteParams, PermissionsAnswer, Role, UpdateRoleBody } from './model'
+import { AssignParams, CreateRoleBody, ExplainQuery, OverwriteBody, OverwriteParams, PermissionsAnswer, Role, UpdateRoleBody } from './model'
+import { RoleService, type RoleDeps } from './roles'
+import type { PermissionService } from './service'
 
-export const permissionsModule = (s: Services) =>
+export type PermissionsDeps = RoleDeps & { signedIn: SignedIn }
+
+/** Roles, overwrites, and what a user may do in a room (with the rules behind it). */
+export const permissionsFeature = defineFeature<PermissionsDeps>({
+  name: 'permissions',
+  build: (deps) => ({ routes: permissionsRoutes({ roles: new RoleService(deps), permissions: deps.permissions, signedIn: deps.signedIn }) }),
+})
+
+const permissionsRoutes = (s: { roles: RoleService; permissions: PermissionService; signedIn: SignedIn }) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['roles and permissions'], security: [{ bearer: [] }] } })
     .use(s.signedIn())
     .post('/communities/:id/roles', async ({ user, params, body, status }) => status(201, await s.roles.create(user.id, params.id, body)), {
@@ -62,7 +72,7 @@ export const permissionsModule = (s: Services) =>
       return s.permissions.explain(subject, params.id)
     }, {
       params: IdParams,
-      query: t.Object({ userId: t.Optional(Id) }),
+      query: ExplainQuery,
       response: { 200: PermissionsAnswer },
       detail: { summary: "A user's permissions in a room, and which rule set or cleared each bit" },
     })

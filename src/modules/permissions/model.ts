@@ -44,3 +44,5 @@ export const PermissionsAnswer = t.Object({
     t.Object({ level: t.String(), rule: t.String(), set: t.Array(t.String()), cleared: t.Array(t.String()) }),
   ),
 })
+
+export const ExplainQuery = t.Object({ userId: t.Optional(Id) })

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import { groups, memberRoles, overwrites, roles, type RoleRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
-import type { Resources } from '../../resources'
+import type { Database } from '../../db/client'
 import { toBits, toNames } from './bits'
 import { assertCanGrant, assertCanModerate, assertRoleBelow } from './delegation'
 import { requireBit, type PermissionService } from './service'
@@ -20,11 +20,17 @@ export const toRoleView = (r: RoleRow) => ({
 
 type OverwriteTarget = { kind: 'group'; id: string } | { kind: 'room'; id: string }
 
+export interface RoleDeps {
+  db: Database
+  permissions: PermissionService
+}
+
 export class RoleService {
-  constructor(
-    private readonly res: Pick<Resources, 'db'>,
-    private readonly permissions: PermissionService,
-  ) {}
+  private readonly permissions: PermissionService
+
+  constructor(private readonly res: RoleDeps) {
+    this.permissions = res.permissions
+  }
 
   async list(userId: string, communityId: string) {
     await this.permissions.requireCommunity(userId, communityId)

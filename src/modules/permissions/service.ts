@@ -1,7 +1,10 @@
-import { sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import type { Tx } from '../../db/tx'
+import type { DomainEvents } from '../../domain-events/bus'
+import type { Emit } from '../../domain-events/types'
 import { AppError, notFound } from '../../lib/errors'
-import type { Resources } from '../../resources'
+import type { Logger } from '../../lib/log'
+import type { Redis } from '../../lib/redis'
 import { has, NONE, Perm, toNames, type PermissionName } from './bits'
 import {
   canView,
@@ -15,7 +18,13 @@ import {
 import { isRoomMember, loadCommunityAcl, loadMemberContext, loadRoomPlacement } from './store'
 import { PermissionVersions } from './versions'
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
+export interface PermissionDeps {
+  db: Database
+  redis: Redis
+  log: Logger
+  /** Where changes commit (with their audit rows and domain events). */
+  events: Pick<DomainEvents, 'transaction'>
+}
 
 interface ScopeCache {
   version: string
@@ -48,19 +57,16 @@ export class PermissionService {
   private placements = new Map<string, RoomPlacement>()
   private changeListeners = new Set<ChangeListener>()
 
-  constructor(private readonly res: Pick<Resources, 'db' | 'redis' | 'log'>) {
+  constructor(private readonly res: PermissionDeps) {
     this.versions = new PermissionVersions(res.redis)
     // Entries cached while Redis was away could have missed a bump: start clean.
     res.redis.client.on('ready', () => this.scopes.clear())
   }
 
   /** Runs `fn` in a transaction that records `actorId` for the audit triggers, and invalidates `scopes`. */
-  async mutate<T>(opts: { actorId: string | null; scopes: string[]; fn: (tx: Tx) => Promise<T> }): Promise<T> {
+  async mutate<T>(opts: { actorId: string | null; scopes: string[]; fn: (tx: Tx, emit: Emit) => Promise<T> }): Promise<T> {
     await this.versions.bump(opts.scopes)
-    const result = await this.res.db.transaction(async (tx) => {
-      if (opts.actorId) await tx.execute(sql`select set_config('hearth.actor_id', ${opts.actorId}, true)`)
-      return opts.fn(tx)
-    })
+    const result = await this.res.events.transaction({ actorId: opts.actorId }, opts.fn)
     for (const scope of opts.scopes) this.scopes.delete(scope)
     try {
       await this.versions.bump(opts.scopes)

@@ -3,17 +3,21 @@ import { communityMembers, roomMembers, rooms, users } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { uniqueViolation } from '../../lib/pg-errors'
-import type { Resources } from '../../resources'
+import type { Database } from '../../db/client'
 import type { PermissionService } from '../permissions/service'
-import { toRoomView } from './service'
+import { MAX_DM_PEOPLE, toRoomView } from './model'
 
-export const MAX_DM_PEOPLE = 10
+export interface DmDeps {
+  db: Database
+  permissions: PermissionService
+}
 
 export class DmService {
-  constructor(
-    private readonly res: Pick<Resources, 'db'>,
-    private readonly permissions: PermissionService,
-  ) {}
+  private readonly permissions: PermissionService
+
+  constructor(private readonly res: DmDeps) {
+    this.permissions = res.permissions
+  }
 
   /** One other person: their DM (the same room every time). More: a new group DM. */
   async open(userId: string, userIds: string[]) {

@@ -1,24 +1,45 @@
 import { Elysia, t } from 'elysia'
-import type { Services } from '../../services'
-import { CommunityParams } from '../communities/model'
+import { defineFeature } from '../../feature'
+import { IdParams } from '../../lib/model'
+import type { SignedIn } from '../auth/guard'
+import { CommunityParams, UserIdBody } from '../communities/model'
+import { DmService, type DmDeps } from './dms'
 import {
   CreateGroupBody,
   CreateRoomBody,
   DmBody,
   Group,
-  IdParams,
+  OpenedDm,
   Room,
+  RoomMemberAnswer,
   RoomUserParams,
+  Tree,
   UpdateGroupBody,
   UpdateRoomBody,
 } from './model'
-import { UserIdBody } from '../communities/model'
+import { RoomService } from './service'
+
+export type RoomsDeps = DmDeps & { signedIn: SignedIn }
 
 const noContent = <T>(status: (code: 204, body: undefined) => T) => status(204, undefined)
 
-export const roomsModule = (s: Services) =>
+/** Groups nested to any depth, rooms, private-room members, DMs and group DMs, and the tree a member sees. */
+export const roomsFeature = defineFeature<RoomsDeps>({
+  name: 'rooms',
+  build: (deps) => {
+    const dms = new DmService(deps)
+    return { routes: roomsRoutes({ rooms: new RoomService({ ...deps, dms }), dms, signedIn: deps.signedIn }) }
+  },
+})
+
+const roomsRoutes = (s: { rooms: RoomService; dms: DmService; signedIn: SignedIn }) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['groups and rooms'], security: [{ bearer: [] }] } })
     .use(s.signedIn())
+    .get('/communities/:id/tree', ({ user, params }) => s.rooms.tree(user.id, params.id), {
+      params: CommunityParams,
+      response: { 200: Tree },
+      detail: { summary: 'Groups and rooms nested, as the caller may see them' },
+    })
     .post('/communities/:id/groups', async ({ user, params, body, status }) => status(201, await s.rooms.createGroup(user.id, params.id, body)), {
       params: CommunityParams,
       body: CreateGroupBody,
@@ -55,7 +76,7 @@ export const roomsModule = (s: Services) =>
     .post('/rooms/:id/members', async ({ user, params, body, status }) => status(201, await s.rooms.addMember(user.id, params.id, body.userId)), {
       params: IdParams,
       body: UserIdBody,
-      response: { 201: t.Object({ roomId: t.String(), userId: t.String() }) },
+      response: { 201: RoomMemberAnswer },
       detail: { summary: 'Add someone to a private room (manage_rooms) or a group DM' },
     })
     .delete('/rooms/:id/members/:userId', async ({ user, params, status }) => {
@@ -64,7 +85,7 @@ export const roomsModule = (s: Services) =>
     }, { params: RoomUserParams })
     .post('/dms', async ({ user, body, status }) => status(201, await s.dms.open(user.id, body.userIds)), {
       body: DmBody,
-      response: { 201: t.Composite([Room, t.Object({ created: t.Boolean() })]) },
+      response: { 201: OpenedDm },
       detail: { summary: 'Open the DM with one person (always the same room) or a group DM (up to 10 people)' },
     })
     .get('/dms', ({ user }) => s.dms.list(user.id), { response: { 200: t.Array(Room) } })

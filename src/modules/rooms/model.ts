@@ -1,4 +1,5 @@
 import { t, type Static } from 'elysia'
+import type { GroupRow, RoomRow } from '../../db/schema'
 import { Id, Name } from '../../lib/model'
 
 export const Group = t.Object({
@@ -67,5 +68,39 @@ export const UpdateRoomBody = t.Object({
   slowModeSeconds: t.Optional(t.Integer({ minimum: 0, maximum: 21600 })),
 })
 export const DmBody = t.Object({ userIds: t.Array(Id, { minItems: 1, maxItems: 9 }) })
-export const IdParams = t.Object({ id: Id })
 export const RoomUserParams = t.Object({ id: Id, userId: Id })
+
+/** People in a group DM, the opener included. */
+export const MAX_DM_PEOPLE = 10
+
+export const toGroupView = (g: GroupRow) => ({
+  id: g.id,
+  communityId: g.communityId,
+  parentId: g.parentId,
+  name: g.name,
+  position: g.position,
+})
+
+export const toRoomView = (r: RoomRow) => ({
+  id: r.id,
+  communityId: r.communityId,
+  groupId: r.groupId,
+  kind: r.kind,
+  name: r.name,
+  topic: r.topic,
+  position: r.position,
+  slowModeSeconds: r.slowModeSeconds,
+  memberCount: r.memberCount,
+  createdAt: r.createdAt.toISOString(),
+})
+
+export const RoomMemberAnswer = t.Object({ roomId: t.String(), userId: t.String() })
+export const OpenedDm = t.Composite([Room, t.Object({ created: t.Boolean() })])
+
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    'room.created': { room: RoomView }
+    'room.updated': { room: RoomView }
+  }
+}
+export type RoomView = ReturnType<typeof toRoomView>

@@ -2,42 +2,29 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import { groupClosure, groups, messagePins, messages, roomMembers, roomReads, roomState, rooms, type GroupRow, type RoomRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
-import type { Resources } from '../../resources'
+import type { Database } from '../../db/client'
 import { has, Perm } from '../permissions/bits'
 import { canView } from '../permissions/engine'
 import { requireBit, type PermissionService } from '../permissions/service'
-import { MAX_DM_PEOPLE } from './dms'
-
-export const toGroupView = (g: GroupRow) => ({
-  id: g.id,
-  communityId: g.communityId,
-  parentId: g.parentId,
-  name: g.name,
-  position: g.position,
-})
-
-export const toRoomView = (r: RoomRow) => ({
-  id: r.id,
-  communityId: r.communityId,
-  groupId: r.groupId,
-  kind: r.kind,
-  name: r.name,
-  topic: r.topic,
-  position: r.position,
-  slowModeSeconds: r.slowModeSeconds,
-  memberCount: r.memberCount,
-  createdAt: r.createdAt.toISOString(),
-})
+import type { DmService } from './dms'
+import { MAX_DM_PEOPLE, toGroupView, toRoomView } from './model'
 
 type GroupView = ReturnType<typeof toGroupView> & { groups: GroupView[]; rooms: ReturnType<typeof toRoomView>[] }
 
 
+export interface RoomDeps {
+  db: Database
+  permissions: PermissionService
+  /** Whether the caller may add these people to a group DM. */
+  dms: Pick<DmService, 'assertReachable'>
+}
+
 export class RoomService {
-  constructor(
-    private readonly res: Pick<Resources, 'db'>,
-    private readonly permissions: PermissionService,
-    private readonly dms: { assertReachable(userId: string, others: string[]): Promise<void> },
-  ) {}
+  private readonly permissions: PermissionService
+
+  constructor(private readonly res: RoomDeps) {
+    this.permissions = res.permissions
+  }
 
   // --- groups -------------------------------------------------------------------------
 
@@ -120,7 +107,7 @@ export class RoomService {
     const [row] = await this.permissions.mutate({
       actorId: userId,
       scopes: [communityId],
-      fn: async (tx) => {
+      fn: async (tx, emit) => {
         const created = await tx
           .insert(rooms)
           .values({
@@ -138,6 +125,7 @@ export class RoomService {
           await tx.insert(roomMembers).values({ roomId: created[0]!.id, userId, communityId, addedBy: userId })
           created[0]!.memberCount = 1
         }
+        emit({ type: 'room.created', communityId, roomId: created[0]!.id, data: { room: toRoomView(created[0]!) } })
         return created
       },
     })
@@ -172,12 +160,11 @@ export class RoomService {
       actorId: userId,
       // Moves change permissions; slow mode travels with the community's cached rules.
       scopes: moving || input.slowModeSeconds !== undefined ? [room.communityId!] : [],
-      fn: (tx) =>
-        tx
-          .update(rooms)
-          .set(changes)
-          .where(eq(rooms.id, roomId))
-          .returning(),
+      fn: async (tx, emit) => {
+        const updated = await tx.update(rooms).set(changes).where(eq(rooms.id, roomId)).returning()
+        emit({ type: 'room.updated', communityId: room.communityId!, roomId, data: { room: toRoomView(updated[0]!) } })
+        return updated
+      },
     })
     return toRoomView(row!)
   }
@@ -208,7 +195,7 @@ export class RoomService {
       const target = (await this.permissions.context(placement.communityId!, targetId)).member
       if (!target.isMember) throw new AppError('invalid_target', 'only members of the community can join its rooms')
     } else if (placement.kind === 'group_dm') {
-      await this.dms.assertReachable(actorId, [targetId])
+      await this.res.dms.assertReachable(actorId, [targetId])
     } else {
       throw new AppError('invalid_target', placement.kind === 'dm' ? 'a DM has exactly two people' : 'public rooms have no member list')
     }

@@ -1,0 +1,135 @@
+import { inArray, lt } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { consumedEvents, domainEvents } from '../db/schema'
+import type { JobRunner } from '../jobs/runner'
+import type { Logger } from '../lib/log'
+import type { DomainEvent, DomainEventType, Expander, Reaction } from './types'
+
+/** Who reacts to what: consumer name -> reactions by event type (assembled from the features). */
+export type ConsumerTable = Map<string, Partial<Record<string, Reaction<DomainEventType, any>>>>
+
+const BATCH = 500
+/** Claims of consumed events older than this are forgotten (BullMQ's job ids cover a redelivery long before). */
+const CONSUMED_KEPT_MS = 7 * 86_400_000
+
+/**
+ * Moves committed domain events from the outbox to the `events` queue: one job per event
+ * and interested consumer, with the deterministic id `<consumer>.<event id>` (queued twice,
+ * it is one job), then deletes the rows — all in one transaction, rows claimed with
+ * SKIP LOCKED so every node can relay at once. A crash between queueing and deleting only
+ * queues again; consumers are idempotent by event id. Woken by commits in this process,
+ * and on a timer for the ones that were not (another node's, or one before a crash).
+ */
+export class OutboxRelay {
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = true
+  private lastPrune = 0
+
+  constructor(
+    private readonly deps: { db: Database; log: Logger; jobs: Pick<JobRunner, 'enqueueBulk'> },
+    private readonly opts: {
+      consumers: ConsumerTable
+      expanders: Record<string, Expander>
+      intervalMs: number
+      /** Hears the events of each batch once it is queued: once per event across the cluster (see DomainEvents.onRelayed). */
+      onRelayed?: (events: DomainEvent[]) => void
+    },
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    this.wake()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.running
+  }
+
+  /** Relays soon (coalesced: many commits in a turn make one pass). */
+  wake(): void {
+    if (this.stopped) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    clearTimeout(this.timer)
+    this.running = this.drain().finally(() => {
+      this.running = undefined
+      if (this.stopped) return
+      if (this.again) {
+        this.again = false
+        this.wake()
+      } else {
+        this.timer = setTimeout(() => this.wake(), this.opts.intervalMs)
+        this.timer.unref?.()
+      }
+    })
+  }
+
+  /** Relays until the outbox is empty (or an error stops this pass; the timer tries again). */
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.relayOnce()) === BATCH);
+      if (Date.now() - this.lastPrune > 3_600_000) {
+        this.lastPrune = Date.now()
+        await this.deps.db.delete(consumedEvents).where(lt(consumedEvents.consumedAt, new Date(Date.now() - CONSUMED_KEPT_MS)))
+      }
+    } catch (err) {
+      this.deps.log.warn('outbox relay failed; retrying shortly', { error: err })
+    }
+  }
+
+  /** One batch of outbox rows to the queue; answers how many rows it took. */
+  async relayOnce(): Promise<number> {
+    const taken = await this.deps.db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(domainEvents)
+        .orderBy(domainEvents.createdAt, domainEvents.id)
+        .limit(BATCH)
+        .for('update', { skipLocked: true })
+      const events: DomainEvent[] = []
+      for (const row of rows) {
+        const expand = this.opts.expanders[row.type]
+        if (expand) events.push(...(await expand(tx, row)))
+        else events.push(fromRow(row))
+      }
+      const jobs = events.flatMap((event) =>
+        [...this.opts.consumers].flatMap(([consumer, reactions]) => {
+          const reaction = reactionTo(reactions, event.type)
+          if (!reaction || (reaction.wants && !reaction.wants(event))) return []
+          return [{ name: EVENT_JOB, data: { consumer, event }, jobId: `${consumer}.${event.id}` }]
+        }),
+      )
+      for (let i = 0; i < jobs.length; i += BATCH) await this.deps.jobs.enqueueBulk({ queue: 'events', jobs: jobs.slice(i, i + BATCH) })
+      if (rows.length) await tx.delete(domainEvents).where(inArray(domainEvents.id, rows.map((r) => r.id)))
+      return { rows: rows.length, events }
+    })
+    if (taken.events.length) this.opts.onRelayed?.(taken.events)
+    return taken.rows
+  }
+}
+
+/** The job name of every `events` job (the consumer and the event are in its data). */
+export const EVENT_JOB = 'event'
+
+/** A consumer's reaction to a type: its own for that type, else its `*` reaction (every event). */
+export function reactionTo(reactions: Partial<Record<string, Reaction<DomainEventType, any>>>, type: string) {
+  return reactions[type] ?? reactions['*']
+}
+
+function fromRow(row: typeof domainEvents.$inferSelect): DomainEvent {
+  return {
+    id: row.id,
+    type: row.type as DomainEvent['type'],
+    at: row.createdAt.toISOString(),
+    ...(row.communityId ? { communityId: row.communityId } : {}),
+    ...(row.roomId ? { roomId: row.roomId } : {}),
+    ...(row.actorId ? { actorId: row.actorId } : {}),
+    data: row.data as never,
+  }
+}

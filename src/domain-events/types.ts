@@ -1,0 +1,44 @@
+import type { Tx } from '../db/tx'
+
+/**
+ * The domain events and what each carries. Facts that have committed: a feature adds its
+ * own by declaration merging (`declare module '.../domain-events/types' { interface
+ * DomainEventMap { 'poll.closed': {...} } }`) beside the code that emits them.
+ */
+// biome-ignore lint: declaration merging needs an interface
+export interface DomainEventMap {}
+
+export type DomainEventType = keyof DomainEventMap & string
+
+export interface DomainEvent<T extends DomainEventType = DomainEventType> {
+  /** Unique per event; consumers are idempotent by it (and a message's `message.created` has the message's id). */
+  id: string
+  type: T
+  /** ISO time of the commit's start. */
+  at: string
+  communityId?: string
+  roomId?: string
+  actorId?: string
+  data: DomainEventMap[T]
+}
+
+export type DomainEventInput<T extends DomainEventType = DomainEventType> = Omit<DomainEvent<T>, 'id' | 'at'> & { id?: string }
+
+/** Records an event in the transaction at hand (written to the outbox when it commits). */
+export type Emit = <T extends DomainEventType>(event: DomainEventInput<T>) => void
+
+/**
+ * A consumer's reaction to one type of event: run at least once per event, in a job,
+ * so it must be idempotent by `event.id` (see `consumeOnce`). `wants`, when given, is
+ * asked in the relay: an event it declines is never queued for this consumer.
+ */
+export interface Reaction<T extends DomainEventType = DomainEventType, C = unknown> {
+  wants?(event: DomainEvent<T>): boolean
+  handle(event: DomainEvent<T>, ctx: C): Promise<void>
+}
+
+/** A feature's reactions, by event type; `*` reacts to every event (a webhook forwards them all). */
+export type Reactions<C = unknown> = { [T in DomainEventType]?: Reaction<T, C> } & { '*'?: Reaction<DomainEventType, C> }
+
+/** Turns an outbox row that stands for many events (a batch of sends) into those events. */
+export type Expander = (tx: Tx, row: { id: string; type: string; roomId: string | null; communityId: string | null; data: unknown; createdAt: Date }) => Promise<DomainEvent[]>

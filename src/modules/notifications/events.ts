@@ -1,0 +1,86 @@
+import { eq } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import { consumeOnce } from '../../db/outbox'
+import { messages, roomMembers } from '../../db/schema'
+import { DomainEvents } from '../../domain-events/bus'
+import type { DomainEvent, Reactions } from '../../domain-events/types'
+import type { JobContext } from '../../jobs/processors'
+import { has, Perm } from '../permissions/bits'
+import { PermissionService } from '../permissions/service'
+import type { NotifyInput } from './model'
+import { MuteService } from './mutes'
+import { storeNotification, toNotificationView } from './store'
+import { UnreadCounter } from './unread-count'
+
+const CONSUMER = 'notifications'
+const isDm = (kind: string) => kind === 'dm' || kind === 'group_dm'
+
+/** What a worker thread builds once per database to answer permission and mute questions. */
+const perThread = new WeakMap<Database, { permissions: PermissionService; mutes: MuteService }>()
+function servicesFor(ctx: JobContext) {
+  let services = perThread.get(ctx.db)
+  if (!services) {
+    const permissions = new PermissionService({ ...ctx, events: new DomainEvents(ctx) })
+    services = { permissions, mutes: new MuteService({ db: ctx.db, permissions }) }
+    perThread.set(ctx.db, services)
+  }
+  return services
+}
+
+/**
+ * Mentions, replies and DMs notify whoever they concern (not the author, not who muted
+ * the room): all of a message's notifications are stored in one transaction with the
+ * claim of the event, so a redelivered event stores nothing twice.
+ */
+async function notifyForMessage(event: DomainEvent<'message.created'>, ctx: JobContext): Promise<void> {
+  const { message, roomKind } = event.data
+  const { permissions, mutes } = servicesFor(ctx)
+  const recipients = new Map<string, string>()
+  const add = (userId: string, type: string) => {
+    if (userId !== message.authorId && !recipients.has(userId)) recipients.set(userId, type)
+  }
+  for (const id of message.mentions) add(id, 'mention')
+  if (message.replyTo) {
+    const [parent] = await ctx.db.select({ authorId: messages.authorId }).from(messages).where(eq(messages.id, message.replyTo))
+    if (parent && has(await permissions.inRoom(parent.authorId, message.roomId), Perm.view)) add(parent.authorId, 'reply')
+  }
+  if (isDm(roomKind)) {
+    const members = await ctx.db.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, message.roomId))
+    for (const m of members) add(m.userId, 'dm')
+  }
+  const muted = await mutes.mutedIn(message.roomId, [...recipients.keys()])
+  const inputs: NotifyInput[] = [...recipients]
+    .filter(([userId]) => !muted.has(userId))
+    .sort(([a], [b]) => a.localeCompare(b)) // one lock order for every transaction that stores several
+    .map(([userId, type]) => ({
+      userId,
+      type,
+      targetType: 'room',
+      targetId: message.roomId,
+      actorId: message.authorId,
+      data: { roomId: message.roomId, messageId: message.id, seq: message.seq, preview: message.body.slice(0, 140) },
+    }))
+  const unread = new UnreadCounter(ctx)
+  const windowSeconds = ctx.config.jobs.notificationGroupWindowSeconds
+  let stored: Awaited<ReturnType<typeof storeNotification>>[] = []
+  try {
+    stored = await ctx.db.transaction(async (tx) => {
+      if (!(await consumeOnce(tx, CONSUMER, event.id))) return []
+      const rows = []
+      for (const input of inputs) rows.push(await storeNotification(tx as unknown as Database, input, { windowSeconds, unread }))
+      return rows
+    })
+  } catch (err) {
+    for (const input of inputs) await unread.forget(input.userId)
+    throw err
+  }
+  for (const { row } of stored) await ctx.live.publishToUser(row.userId, { type: 'notification.created', data: toNotificationView(row) })
+}
+
+export const notificationReactions: Reactions<JobContext> = {
+  'message.created': {
+    // Most messages concern nobody: only those are queued for this consumer.
+    wants: (event) => event.data.message.mentions.length > 0 || event.data.message.replyTo !== null || isDm(event.data.roomKind),
+    handle: notifyForMessage,
+  },
+}

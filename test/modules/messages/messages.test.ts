@@ -1,0 +1,136 @@
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { messageEdits, messages } from '../../../src/db/schema'
+import { startTestApp } from '../../helpers/app'
+import { newCommunity, ok } from '../../helpers/community'
+
+// Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
+setDefaultTimeout(20_000)
+
+const app = await startTestApp()
+const { http } = app
+
+async function roomWithMessages(n: number) {
+  const w = await newCommunity(http)
+  const room = await w.room('general')
+  const member = await w.join()
+  const sent = []
+  for (let i = 1; i <= n; i++) {
+    sent.push(ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: `message ${i}`, nonce: `n${i}` }, w.as(w.owner)), 201).body)
+  }
+  return { w, room, member, sent }
+}
+
+const seqs = (res: { body: any }) => res.body.messages.map((m: any) => m.seq)
+
+describe('history', () => {
+  test('newest page, before, after and around, always ascending', async () => {
+    const { w, room, member } = await roomWithMessages(12)
+    const get = (q: string) => http.get(`/v1/rooms/${room.id}/messages${q}`, w.as(member))
+    expect(seqs(ok(await get('?limit=5')))).toEqual([8, 9, 10, 11, 12])
+    expect(seqs(ok(await get('?before=8&limit=3')))).toEqual([5, 6, 7])
+    expect(seqs(ok(await get('?after=9')))).toEqual([10, 11, 12])
+    expect(seqs(ok(await get('?around=6&limit=4')))).toEqual([4, 5, 6, 7])
+    expect(seqs(ok(await get('')))).toHaveLength(12)
+  })
+
+  test.each([
+    ['limit 0', '?limit=0'],
+    ['limit 101', '?limit=101'],
+    ['two cursors', '?before=5&after=2'],
+    ['a negative seq', '?before=-1'],
+    ['not a number', '?after=abc'],
+    ['a seq no bigint holds', '?before=100000000000000000000'],
+    ['a fraction', '?after=1.5'],
+  ])('%s -> 422', async (_n, q) => {
+    const { w, room } = await roomWithMessages(1)
+    expect((await http.get(`/v1/rooms/${room.id}/messages${q}`, w.as(w.owner))).status).toBe(422)
+  })
+
+  test('reactions in the path are decoded once: an emoji works, a percent sign is a 422, not a 500', async () => {
+    const { w, room, member, sent } = await roomWithMessages(1)
+    const percent = await http.put(`/v1/messages/${sent[0].id}/reactions/${encodeURIComponent('%')}`, undefined, w.as(member))
+    expect([percent.status, percent.body.error.code]).toEqual([422, 'validation_failed'])
+    ok(await http.put(`/v1/messages/${sent[0].id}/reactions/${encodeURIComponent('👍')}`, undefined, w.as(member)), 204)
+    const [message] = ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(member))).body.messages
+    expect(message.reactions).toEqual([{ emoji: '👍', count: 1 }])
+  })
+
+  test('cached pages never hide an edit, a delete, a reaction or a new message', async () => {
+    const { w, room, member, sent } = await roomWithMessages(3)
+    const page = () => http.get(`/v1/rooms/${room.id}/messages?before=3`, w.as(member))
+    const head = () => http.get(`/v1/rooms/${room.id}/messages`, w.as(member))
+    expect(ok(await page()).body.messages[0].body).toBe('message 1')
+    await head()
+    expect(ok(await page()).body.messages[0].body).toBe('message 1') // from the cache now
+    ok(await http.patch(`/v1/messages/${sent[0].id}`, { body: 'edited' }, w.as(w.owner)))
+    expect(ok(await page()).body.messages[0]).toMatchObject({ body: 'edited', editedAt: expect.any(String) })
+    ok(await http.put(`/v1/messages/${sent[1].id}/reactions/${encodeURIComponent('🔥')}`, undefined, w.as(member)), 204)
+    expect(ok(await page()).body.messages[1].reactions).toEqual([{ emoji: '🔥', count: 1 }])
+    ok(await http.delete(`/v1/messages/${sent[0].id}`, w.as(w.owner)), 204)
+    expect(ok(await page()).body.messages[0]).toMatchObject({ body: '', deletedAt: expect.any(String) })
+    ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'fresh', nonce: 'fresh' }, w.as(member)), 201)
+    expect(ok(await head()).body.messages.at(-1).body).toBe('fresh')
+  })
+
+  test('edits keep the earlier bodies', async () => {
+    const { w, sent } = await roomWithMessages(1)
+    ok(await http.patch(`/v1/messages/${sent[0].id}`, { body: 'second' }, w.as(w.owner)))
+    ok(await http.patch(`/v1/messages/${sent[0].id}`, { body: 'third' }, w.as(w.owner)))
+    const earlier = await app.res.db.select().from(messageEdits).where(eq(messageEdits.messageId, sent[0].id))
+    expect(earlier.map((e) => e.body)).toEqual(['message 1', 'second'])
+  })
+})
+
+describe('replies and threads', () => {
+  test('replies form a thread under the root, listed in order', async () => {
+    const { w, room, member, sent } = await roomWithMessages(1)
+    const root = sent[0]
+    const r1 = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'reply 1', nonce: 'r1', replyTo: root.id }, w.as(member)), 201).body
+    const r2 = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'reply to reply', nonce: 'r2', replyTo: r1.id }, w.as(w.owner)), 201).body
+    expect(r1).toMatchObject({ replyTo: root.id, threadRootId: root.id })
+    expect(r2).toMatchObject({ replyTo: r1.id, threadRootId: root.id })
+    const thread = ok(await http.get(`/v1/messages/${root.id}/thread`, w.as(member))).body
+    expect(thread.root.id).toBe(root.id)
+    expect(thread.replies.map((m: any) => m.body)).toEqual(['reply 1', 'reply to reply'])
+  })
+})
+
+describe('pins', () => {
+  test('pin_messages (or manage_messages) pins; members see the list', async () => {
+    const { w, room, member, sent } = await roomWithMessages(2)
+    const denied = await http.put(`/v1/rooms/${room.id}/pins/${sent[0].id}`, undefined, w.as(member))
+    expect(denied.status).toBe(403)
+    ok(await http.put(`/v1/rooms/${room.id}/pins/${sent[0].id}`, undefined, w.as(w.owner)), 204)
+    const pins = ok(await http.get(`/v1/rooms/${room.id}/pins`, w.as(member))).body
+    expect(pins).toEqual([{ messageId: sent[0].id, pinnedBy: w.owner.id, pinnedAt: expect.any(String) }])
+    ok(await http.delete(`/v1/rooms/${room.id}/pins/${sent[0].id}`, w.as(w.owner)), 204)
+    expect(ok(await http.get(`/v1/rooms/${room.id}/pins`, w.as(member))).body).toEqual([])
+  })
+})
+
+describe('deleting a room', () => {
+  test('takes its messages along', async () => {
+    const { w, room, sent } = await roomWithMessages(2)
+    ok(await http.delete(`/v1/rooms/${room.id}`, w.as(w.owner)), 204)
+    expect((await http.get(`/v1/messages/${sent[0].id}`, w.as(w.owner))).status).toBe(404)
+    const left = await app.res.db.select().from(messages).where(eq(messages.roomId, room.id))
+    expect(left).toEqual([])
+  })
+})
+
+describe('message security', () => {
+  test('no token 401; other community 404; another member cannot edit; bad emoji 422; oversized body 422', async () => {
+    const { w, room, sent } = await roomWithMessages(1)
+    const other = await newCommunity(http)
+    expect((await http.get(`/v1/rooms/${room.id}/messages`)).status).toBe(401)
+    expect((await http.get(`/v1/rooms/${room.id}/messages`, other.as(other.owner))).status).toBe(404)
+    expect((await http.get(`/v1/messages/${sent[0].id}`, other.as(other.owner))).status).toBe(404)
+    expect((await http.post(`/v1/rooms/${room.id}/messages`, { body: 'x', nonce: 'y' }, other.as(other.owner))).status).toBe(404)
+    const member = await w.join()
+    expect((await http.patch(`/v1/messages/${sent[0].id}`, { body: 'mine' }, w.as(member))).status).toBe(403)
+    expect((await http.put(`/v1/messages/${sent[0].id}/reactions/notanemoji`, undefined, w.as(member))).status).toBe(422)
+    expect((await http.post(`/v1/rooms/${room.id}/messages`, { body: 'x'.repeat(4001), nonce: 'big' }, w.as(member))).status).toBe(422)
+    expect((await http.post(`/v1/rooms/${room.id}/messages`, { body: '', nonce: 'empty' }, w.as(member))).status).toBe(422)
+  })
+})
