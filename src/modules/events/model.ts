@@ -1,6 +1,22 @@
 import { t, type Static } from 'elysia'
-import type { EventOverrideRow, EventSeriesRow } from '../../db/schema'
+import type { EventOverrideRow, EventSeriesRow, RsvpStatus } from '../../db/schema'
 import { Id } from '../../lib/model'
+
+/** What the events feature commits, as domain events (emitted in the transaction of the change). */
+declare module '../../domain-events/types' {
+  interface DomainEventMap {
+    'event.created': { eventId: string; version: number; previousId?: string }
+    'event.updated': { eventId: string; version: number; scope: EditScope; originalStart?: string; nextId?: string; ended?: boolean }
+    'event.occurrence.cancelled': { eventId: string; version: number; scope: 'this'; originalStart: string }
+    'event.deleted': { eventId: string; version: number }
+    /** An answer; `originalStart` null: for the whole series. */
+    'event.rsvp': { eventId: string; originalStart: string | null; userId: string; status: RsvpStatus }
+    /** Seats freed (a decline, a larger capacity) went to the first in line of the waitlist. */
+    'event.waitlist.promoted': { eventId: string; originalStart: string; title: string; userIds: string[] }
+  }
+}
+
+export type EditScope = 'all' | 'this' | 'following'
 
 const Local = t.String({ minLength: 10, maxLength: 16, description: 'local YYYY-MM-DDTHH:mm, or YYYY-MM-DD when allDay' })
 const Title = t.String({ minLength: 1, maxLength: 200 })
@@ -149,6 +165,7 @@ export const PatchOccurrenceResult = t.Object({
 })
 
 export const CalendarUrl = t.Object({ url: t.String() })
+export const CalendarFeed = t.String({ description: 'text/calendar (RFC 5545)' })
 export const FeedParams = t.Object({ file: t.String({ maxLength: 100 }) })
 
 /** The local end of the first occurrence, as a client would write it. */

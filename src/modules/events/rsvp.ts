@@ -4,23 +4,23 @@
 // answers arrive at once.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import type { DomainEvents } from '../../domain-events/bus'
+import type { Emit } from '../../domain-events/types'
 import { eventOverrides, eventRsvps, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
-import type { NotifyInput } from '../notifications/model'
 import type { EventAccess } from './access'
 import { shapeOf } from './expansion-cache'
 import type { RsvpAnswer } from './model'
 import { occurrenceAt } from './recurrence'
 import type { ReminderPlanner } from './reminders'
-import { findSeries, overrideKey, type RecordEvent, type Tx } from './store'
+import { findSeries, overrideKey, type Tx } from './store'
 
 export interface RsvpDeps {
   db: Database
+  /** Answers commit with their `event.rsvp` (and `event.waitlist.promoted`) domain events. */
+  events: Pick<DomainEvents, 'transaction'>
   access: Pick<EventAccess, 'requireView'>
   reminders: Pick<ReminderPlanner, 'plan' | 'sync'>
-  recordEvent: RecordEvent
-  /** Tells a user something (the lead wires it to NotificationService.notify). */
-  notify(input: NotifyInput): Promise<unknown>
 }
 
 const lockOccurrence = (tx: Tx, seriesId: string, originalStart: number) =>
@@ -48,8 +48,11 @@ async function goingCount(tx: Tx, seriesId: string, originalStart: number): Prom
   return (own?.n ?? 0) + (series?.n ?? 0)
 }
 
-/** Fills free seats of the occurrence from its waitlist, first in line first; the users promoted. */
-export async function promoteWaitlist(tx: Tx, series: EventSeriesRow, originalStart: number): Promise<string[]> {
+/**
+ * Fills free seats of the occurrence from its waitlist, first in line first; the users
+ * promoted, told by the `event.waitlist.promoted` event it emits (events.ts notifies them).
+ */
+export async function promoteWaitlist(tx: Tx, emit: Emit, series: EventSeriesRow, originalStart: number): Promise<string[]> {
   await lockOccurrence(tx, series.id, originalStart)
   const at = new Date(originalStart)
   const free = series.capacity === null ? Number.MAX_SAFE_INTEGER : series.capacity - (await goingCount(tx, series.id, originalStart))
@@ -66,7 +69,16 @@ export async function promoteWaitlist(tx: Tx, series: EventSeriesRow, originalSt
       .set({ status: 'going', waitlistPosition: null, updatedAt: new Date() })
       .where(and(eq(eventRsvps.seriesId, series.id), eq(eventRsvps.originalStart, at), eq(eventRsvps.userId, userId)))
   }
-  return next.map((n) => n.userId)
+  const userIds = next.map((n) => n.userId)
+  if (userIds.length) {
+    emit({
+      type: 'event.waitlist.promoted',
+      data: { eventId: series.id, originalStart: at.toISOString(), title: series.title, userIds },
+      communityId: series.communityId,
+      ...(series.roomId ? { roomId: series.roomId } : {}),
+    })
+  }
+  return userIds
 }
 
 export class RsvpService {
@@ -79,7 +91,7 @@ export class RsvpService {
     const at = Date.parse(opts.originalStart)
     if (Number.isNaN(at) || !occurrenceAt(shapeOf(series), at)) throw notFound('occurrence')
     const before = await this.deps.reminders.plan([series.id])
-    const result = await this.deps.db.transaction(async (tx) => {
+    const result = await this.deps.events.transaction({ actorId: opts.userId }, async (tx, emit) => {
       await lockOccurrence(tx, series.id, at)
       const current = await findSeries(tx, series.id)
       const [override] = await tx.select({ cancelled: eventOverrides.cancelled }).from(eventOverrides).where(overrideKey(series.id, at))
@@ -118,28 +130,16 @@ export class RsvpService {
           targetWhere: sql`${eventRsvps.originalStart} is not null`,
           set: { status, waitlistPosition, updatedAt: values.updatedAt },
         })
-      const promoted = was === 'going' && status !== 'going' ? await promoteWaitlist(tx, current, at) : []
-      await this.deps.recordEvent(tx, {
+      emit({
         type: 'event.rsvp',
-        data: { eventId: series.id, originalStart: when.toISOString(), userId: opts.userId, status, promoted },
+        data: { eventId: series.id, originalStart: when.toISOString(), userId: opts.userId, status },
         communityId: series.communityId,
-        roomId: series.roomId ?? undefined,
-        actorId: opts.userId,
+        ...(series.roomId ? { roomId: series.roomId } : {}),
       })
-      return { status, waitlistPosition, promoted }
+      if (was === 'going' && status !== 'going') await promoteWaitlist(tx, emit, current, at)
+      return { status, waitlistPosition }
     })
     await this.deps.reminders.sync([series.id], before)
-    await Promise.all(
-      result.promoted.map((userId) =>
-        this.deps.notify({
-          userId,
-          type: 'event.rsvp_promoted',
-          targetType: 'event',
-          targetId: series.id,
-          data: { eventId: series.id, originalStart: new Date(at).toISOString(), title: series.title },
-        }),
-      ),
-    )
     return result.waitlistPosition === null ? { status: result.status } : { status: result.status, waitlistPosition: result.waitlistPosition }
   }
 
@@ -151,7 +151,7 @@ export class RsvpService {
       throw new AppError('validation_failed', 'this event has a capacity: answer going for each occurrence')
     }
     const before = await this.deps.reminders.plan([series.id])
-    await this.deps.db.transaction(async (tx) => {
+    await this.deps.events.transaction({ actorId: opts.userId }, async (tx, emit) => {
       await tx
         .insert(eventRsvps)
         .values({ seriesId: series.id, originalStart: null, userId: opts.userId, status: opts.status })
@@ -160,11 +160,11 @@ export class RsvpService {
           targetWhere: sql`${eventRsvps.originalStart} is null`,
           set: { status: opts.status, updatedAt: new Date() },
         })
-      await this.deps.recordEvent(tx, {
+      emit({
         type: 'event.rsvp',
         data: { eventId: series.id, originalStart: null, userId: opts.userId, status: opts.status },
         communityId: series.communityId,
-        actorId: opts.userId,
+        ...(series.roomId ? { roomId: series.roomId } : {}),
       })
     })
     await this.deps.reminders.sync([series.id], before)

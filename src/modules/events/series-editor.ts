@@ -11,16 +11,17 @@ import { toEventView, type DroppedView, type OccurrenceChanges, type SeriesChang
 import { countBefore, occurrenceAt, remapOccurrences, validateSeries, type Instance, type SeriesShape } from './recurrence'
 import { promoteWaitlist } from './rsvp'
 import { formatRule, parseRule, type Rule } from './rule'
-import { findSeries, overrideKey, touchSeries, type RecordEvent, type Tx } from './store'
+import type { DomainEventMap, Emit } from '../../domain-events/types'
+import { findSeries, overrideKey, touchSeries, type Tx } from './store'
 import { formatLocal, MS, parseLocal, toInstant } from './zone'
 
 type Actor = { actorId: string; seriesId: string }
+type SeriesEventType = 'event.created' | 'event.updated' | 'event.occurrence.cancelled' | 'event.deleted'
 
+/** Each edit runs in the caller's transaction and emits its domain events there (`emit`). */
 export class SeriesEditor {
-  constructor(private readonly deps: { recordEvent: RecordEvent }) {}
-
   /** scope `all`: the whole series; occurrences move with its local start, overrides and RSVPs of vanished ones are dropped (and reported). */
-  async updateAll(tx: Tx, opts: Actor & { changes: SeriesChanges }) {
+  async updateAll(tx: Tx, emit: Emit, opts: Actor & { changes: SeriesChanges }) {
     const row = await findSeries(tx, opts.seriesId, { lock: true })
     const next = applyChanges(row, opts.changes)
     const dropped = await this.moveIdentity(tx, row, next)
@@ -42,14 +43,14 @@ export class SeriesEditor {
         .selectDistinct({ originalStart: eventRsvps.originalStart })
         .from(eventRsvps)
         .where(and(eq(eventRsvps.seriesId, row.id), eq(eventRsvps.status, 'waitlisted')))
-      for (const w of waiting) if (w.originalStart) await promoteWaitlist(tx, updated, w.originalStart.getTime())
+      for (const w of waiting) if (w.originalStart) await promoteWaitlist(tx, emit, updated, w.originalStart.getTime())
     }
-    await this.record(tx, updated, opts.actorId, 'event.updated', { scope: 'all' })
+    this.record(emit, updated, opts.actorId, 'event.updated', { scope: 'all' })
     return { ...toEventView(updated), dropped }
   }
 
   /** scope `this`: an override of one occurrence (moved, retitled, cancelled or restored). */
-  async overrideOne(tx: Tx, opts: Actor & { originalStart: number; changes: OccurrenceChanges }): Promise<ResolvedOccurrence> {
+  async overrideOne(tx: Tx, emit: Emit, opts: Actor & { originalStart: number; changes: OccurrenceChanges }): Promise<ResolvedOccurrence> {
     const row = await findSeries(tx, opts.seriesId, { lock: true })
     const inst = requireOccurrence(row, opts.originalStart)
     const c = opts.changes
@@ -86,7 +87,7 @@ export class SeriesEditor {
       .returning()
     const updated = await touchSeries(tx, row.id)
     const type = values.cancelled && !existing?.cancelled ? 'event.occurrence.cancelled' : 'event.updated'
-    await this.record(tx, updated, opts.actorId, type, { scope: 'this', originalStart: values.originalStart.toISOString() })
+    this.record(emit, updated, opts.actorId, type, { scope: 'this', originalStart: values.originalStart.toISOString() })
     return {
       series: updated,
       originalStart: opts.originalStart,
@@ -105,13 +106,13 @@ export class SeriesEditor {
    * and a new series linked to it starts there with the changes; what belongs to that
    * occurrence and later ones moves to the new series. At the first occurrence it is `all`.
    */
-  async splitFollowing(tx: Tx, opts: Actor & { originalStart: number; changes: OccurrenceChanges }) {
+  async splitFollowing(tx: Tx, emit: Emit, opts: Actor & { originalStart: number; changes: OccurrenceChanges }) {
     const row = await findSeries(tx, opts.seriesId, { lock: true })
     const inst = requireOccurrence(row, opts.originalStart)
     const { cancelled, ...changes } = opts.changes
     if (cancelled !== undefined) throw new AppError('validation_failed', 'to cancel this and following occurrences, DELETE with scope=following')
     if (isFirst(row, inst)) {
-      const event = await this.updateAll(tx, { ...opts, changes })
+      const event = await this.updateAll(tx, emit, { ...opts, changes })
       return { result: { event }, touched: [row.id] }
     }
     const nextId = newId()
@@ -144,29 +145,29 @@ export class SeriesEditor {
       select ${nextId}, user_id, minutes_before from event_reminders where series_id = ${row.id}`)
     const previous = await touchSeries(tx, row.id, { rrule: parts.before.rrule, exdates: parts.before.exdates, rdates: parts.before.rdates })
     await touchSeries(tx, nextId)
-    await this.record(tx, previous, opts.actorId, 'event.updated', { scope: 'following', originalStart: from.toISOString(), nextId })
-    await this.record(tx, created!, opts.actorId, 'event.created', { previousId: row.id })
-    const event = await this.updateAll(tx, { actorId: opts.actorId, seriesId: created!.id, changes })
+    this.record(emit, previous, opts.actorId, 'event.updated', { scope: 'following', originalStart: from.toISOString(), nextId })
+    this.record(emit, created!, opts.actorId, 'event.created', { previousId: row.id })
+    const event = await this.updateAll(tx, emit, { actorId: opts.actorId, seriesId: created!.id, changes })
     return { result: { event, previous: toEventView(previous) }, touched: [row.id, nextId] }
   }
 
   /** DELETE scope `following`: the series ends before the occurrence; at the first one, the series goes. */
-  async endBefore(tx: Tx, opts: Actor & { originalStart: number }) {
+  async endBefore(tx: Tx, emit: Emit, opts: Actor & { originalStart: number }) {
     const row = await findSeries(tx, opts.seriesId, { lock: true })
     const inst = requireOccurrence(row, opts.originalStart)
-    if (isFirst(row, inst)) return this.remove(tx, opts)
+    if (isFirst(row, inst)) return this.remove(tx, emit, opts)
     const parts = splitShape(row, inst)
     const from = new Date(inst.originalStart)
     await tx.delete(eventOverrides).where(and(eq(eventOverrides.seriesId, row.id), gte(eventOverrides.originalStart, from)))
     await tx.delete(eventRsvps).where(and(eq(eventRsvps.seriesId, row.id), gte(eventRsvps.originalStart, from)))
     const updated = await touchSeries(tx, row.id, { rrule: parts.before.rrule, exdates: parts.before.exdates, rdates: parts.before.rdates })
-    await this.record(tx, updated, opts.actorId, 'event.updated', { scope: 'following', originalStart: from.toISOString(), ended: true })
+    this.record(emit, updated, opts.actorId, 'event.updated', { scope: 'following', originalStart: from.toISOString(), ended: true })
   }
 
-  async remove(tx: Tx, opts: Actor) {
+  async remove(tx: Tx, emit: Emit, opts: Actor) {
     const row = await findSeries(tx, opts.seriesId, { lock: true })
     await tx.delete(eventSeries).where(eq(eventSeries.id, row.id))
-    await this.record(tx, row, opts.actorId, 'event.deleted', {})
+    this.record(emit, row, opts.actorId, 'event.deleted', {})
   }
 
   /**
@@ -216,12 +217,18 @@ export class SeriesEditor {
     return dropped
   }
 
-  private record(tx: Tx, row: EventSeriesRow, actorId: string, type: string, data: Record<string, unknown>) {
-    return this.deps.recordEvent(tx, {
+  private record<T extends SeriesEventType>(
+    emit: Emit,
+    row: EventSeriesRow,
+    actorId: string,
+    type: T,
+    data: Omit<DomainEventMap[T], 'eventId' | 'version'>,
+  ) {
+    emit<T>({
       type,
-      data: { eventId: row.id, version: row.version, ...data },
+      data: { eventId: row.id, version: row.version, ...data } as DomainEventMap[T],
       communityId: row.communityId,
-      roomId: row.roomId ?? undefined,
+      ...(row.roomId ? { roomId: row.roomId } : {}),
       actorId,
     })
   }

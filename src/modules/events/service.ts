@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, lt, or } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import type { DomainEvents } from '../../domain-events/bus'
 import { eventSeries, type EventSeriesRow } from '../../db/schema'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
@@ -11,7 +12,7 @@ import { toEventView, type CreateEventInput, type EventView, type OccurrenceChan
 import { validateSeries, type Window } from './recurrence'
 import type { ReminderPlanner } from './reminders'
 import { durationBetween, SeriesEditor } from './series-editor'
-import { findSeries, rangeOf, type RecordEvent } from './store'
+import { findSeries, rangeOf } from './store'
 import { canonicalZone, MS } from './zone'
 
 export const MAX_WINDOW_DAYS = 366
@@ -21,8 +22,8 @@ export interface EventsDeps {
   log: Logger
   permissions: EventPermissions
   reminders: Pick<ReminderPlanner, 'plan' | 'sync'>
-  /** The outbox: a committed change's domain event, written in its transaction. */
-  recordEvent: RecordEvent
+  /** Changes commit with their domain events (`event.created`, `event.updated`, ...). */
+  events: Pick<DomainEvents, 'transaction'>
   cache?: ExpansionCache
 }
 
@@ -35,7 +36,7 @@ export class EventService {
   constructor(private readonly deps: EventsDeps) {
     this.access = new EventAccess(deps.permissions)
     this.cache = deps.cache ?? new ExpansionCache()
-    this.editor = new SeriesEditor({ recordEvent: deps.recordEvent })
+    this.editor = new SeriesEditor()
   }
 
   async create(userId: string, communityId: string, input: CreateEventInput): Promise<EventView> {
@@ -52,7 +53,7 @@ export class EventService {
       rdates: input.rdates ?? [],
     })
     const id = newId()
-    const row = await this.deps.db.transaction(async (tx) => {
+    const row = await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
       const values = {
         id,
         ...place,
@@ -71,7 +72,7 @@ export class EventService {
       }
       const range = await rangeOf(tx, values)
       const [inserted] = await tx.insert(eventSeries).values({ ...values, ...range }).returning()
-      await this.deps.recordEvent(tx, { type: 'event.created', data: { eventId: id }, communityId, roomId: place.roomId ?? undefined, actorId: userId })
+      emit({ type: 'event.created', data: { eventId: id, version: inserted!.version }, communityId, ...(place.roomId ? { roomId: place.roomId } : {}) })
       return inserted!
     })
     return toEventView(row)
@@ -117,8 +118,8 @@ export class EventService {
   async updateSeries(userId: string, id: string, changes: SeriesChanges) {
     await this.requireManage(userId, id)
     return this.withReminders([id], () =>
-      this.deps.db.transaction(async (tx) => {
-        const result = await this.editor.updateAll(tx, { actorId: userId, seriesId: id, changes })
+      this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
+        const result = await this.editor.updateAll(tx, emit, { actorId: userId, seriesId: id, changes })
         return { result, touched: [id] }
       }),
     )
@@ -128,12 +129,12 @@ export class EventService {
     await this.requireManage(userId, id)
     const at = Date.parse(originalStart)
     return this.withReminders<{ scope: string; occurrence?: ResolvedOccurrence; event?: unknown; previous?: unknown }>([id], () =>
-      this.deps.db.transaction(async (tx) => {
+      this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
         if (changes.scope === 'this') {
-          const occurrence = await this.editor.overrideOne(tx, { actorId: userId, seriesId: id, originalStart: at, changes })
+          const occurrence = await this.editor.overrideOne(tx, emit, { actorId: userId, seriesId: id, originalStart: at, changes })
           return { result: { scope: 'this', occurrence }, touched: [id] }
         }
-        const split = await this.editor.splitFollowing(tx, { actorId: userId, seriesId: id, originalStart: at, changes })
+        const split = await this.editor.splitFollowing(tx, emit, { actorId: userId, seriesId: id, originalStart: at, changes })
         return { result: { scope: 'following', ...split.result }, touched: split.touched }
       }),
     ).then(async (r) => {
@@ -148,9 +149,9 @@ export class EventService {
     await this.requireManage(userId, id)
     const at = Date.parse(originalStart)
     await this.withReminders([id], () =>
-      this.deps.db.transaction(async (tx) => {
-        if (scope === 'this') await this.editor.overrideOne(tx, { actorId: userId, seriesId: id, originalStart: at, changes: { cancelled: true } })
-        else await this.editor.endBefore(tx, { actorId: userId, seriesId: id, originalStart: at })
+      this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
+        if (scope === 'this') await this.editor.overrideOne(tx, emit, { actorId: userId, seriesId: id, originalStart: at, changes: { cancelled: true } })
+        else await this.editor.endBefore(tx, emit, { actorId: userId, seriesId: id, originalStart: at })
         return { result: undefined, touched: [id] }
       }),
     )
@@ -159,8 +160,8 @@ export class EventService {
   async deleteSeries(userId: string, id: string): Promise<void> {
     await this.requireManage(userId, id)
     await this.withReminders([id], () =>
-      this.deps.db.transaction(async (tx) => {
-        await this.editor.remove(tx, { actorId: userId, seriesId: id })
+      this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
+        await this.editor.remove(tx, emit, { actorId: userId, seriesId: id })
         return { result: undefined, touched: [id] }
       }),
     )

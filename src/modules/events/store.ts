@@ -1,23 +1,13 @@
 // Reads and writes of series rows shared by the events services.
 import { and, eq, sql } from 'drizzle-orm'
-import type { Database } from '../../db/client'
+import type { Queryable, Tx } from '../../db/tx'
 import { eventOverrides, eventSeries, type EventSeriesRow } from '../../db/schema'
 import { notFound } from '../../lib/errors'
 import { shapeOf } from './expansion-cache'
 import { seriesRange } from './recurrence'
 
-export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
-export type Db = Database | Tx
-
-/** A fact that committed, written by the caller's outbox inside the same transaction. */
-export interface DomainEvent {
-  type: string
-  data: Record<string, unknown>
-  communityId?: string
-  roomId?: string
-  actorId?: string
-}
-export type RecordEvent = (tx: Tx, event: DomainEvent) => Promise<void>
+export type { Tx }
+export type Db = Queryable
 
 export async function findSeries(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<EventSeriesRow> {
   const query = db.select().from(eventSeries).where(eq(eventSeries.id, id))
