@@ -9,6 +9,7 @@ import { mergeProcessors, type ProcessorTable } from './jobs/processors'
 import { adminFeature } from './modules/admin'
 import { authFeature } from './modules/auth'
 import { communitiesFeature } from './modules/communities'
+import { calendarFeature } from './modules/events'
 import { messagesFeature } from './modules/messages'
 import { notificationsFeature } from './modules/notifications'
 import { operationsFeature } from './modules/ops'
@@ -28,6 +29,7 @@ export const features = [
   roomsFeature,
   messagesFeature,
   presenceFeature,
+  calendarFeature,
   adminFeature,
 ] as const
 

@@ -1,7 +1,19 @@
-import { Elysia, t } from 'elysia'
-import type { authGuard } from '../auth/guard'
-import { etagMatches, type CalendarFeedService } from './feed'
+import { Elysia } from 'elysia'
+import type { Config } from '../../config'
+import type { Database } from '../../db/client'
+import type { DomainEvents } from '../../domain-events/bus'
+import { defineFeature } from '../../feature'
+import type { JobRunner } from '../../jobs/runner'
+import { clientInfo } from '../../lib/http'
+import type { Logger } from '../../lib/log'
+import type { RateLimiter } from '../../lib/rate-limit'
+import type { SignedIn } from '../auth/guard'
+import type { PermissionService } from '../permissions/service'
+import { calendarReactions } from './events'
+import { ExpansionCache } from './expansion-cache'
+import { CalendarFeedService, etagMatches } from './feed'
 import {
+  CalendarFeed,
   CalendarUrl,
   CommunityParams,
   CreateEventBody,
@@ -19,48 +31,95 @@ import {
   RemindersBody,
   RsvpBody,
   RsvpResult,
+  WindowQuery,
 } from './model'
-import type { ReminderSettings } from './reminder-settings'
-import type { RsvpService } from './rsvp'
-import type { EventService } from './service'
+import { reminderHorizonMs, reminderProcessors, scheduleReminderSweep } from './processors'
+import { ReminderSettings } from './reminder-settings'
+import { BullReminderQueue, ReminderPlanner } from './reminders'
+import { RsvpService } from './rsvp'
+import { EventService } from './service'
 
-export interface EventsRoutesDeps {
-  signedIn: () => ReturnType<typeof authGuard>
-  events: EventService
-  rsvps: RsvpService
-  reminders: ReminderSettings
-  feeds: CalendarFeedService
-  /** Base of the feed URLs handed out (e.g. https://hearth.example); default: the request's own origin. */
-  publicUrl?: string
+export interface CalendarDeps {
+  db: Database
+  log: Logger
+  config: Pick<Config, 'calendar' | 'trustProxy'>
+  /** The `reminders` queue: reminder jobs are added, moved and removed after every change. */
+  jobs: Pick<JobRunner, 'queues'>
+  rateLimiter: RateLimiter
+  permissions: PermissionService
+  events: DomainEvents
+  signedIn: SignedIn
 }
 
-const security = [{ bearer: [] }]
+/**
+ * Calendar events of a community, group or room: one-time and recurring series (RRULE in
+ * an IANA zone, wall-clock first), edits of one occurrence, of it and the following ones,
+ * or of all; RSVPs with a waitlist; reminders as delayed jobs; a secret iCalendar feed per
+ * user. Named `calendar` so it is not taken for the domain events (`deps.events`).
+ */
+export const calendarFeature = defineFeature<CalendarDeps>({
+  name: 'calendar',
+  processors: reminderProcessors,
+  reactions: calendarReactions,
+  build: (deps) => {
+    const s = calendarServices(deps)
+    return {
+      routes: calendarRoutes({ ...s, signedIn: deps.signedIn, config: deps.config }),
+      start: () => scheduleReminderSweep(deps.jobs.queues.reminders),
+    }
+  },
+})
 
-/** The feed URL is its own credential: it takes no bearer token. */
-const feedRoutes = (deps: EventsRoutesDeps) =>
+/** The feature's services, built from its deps (the benchmark builds them the same way). */
+export function calendarServices(deps: Omit<CalendarDeps, 'signedIn'>) {
+  const cache = new ExpansionCache(deps.config.calendar.expansionCacheEntries)
+  const planner = new ReminderPlanner({
+    db: deps.db,
+    cache,
+    queue: new BullReminderQueue(deps.jobs.queues.reminders),
+    log: deps.log,
+    horizonMs: reminderHorizonMs(deps.config),
+  })
+  const events = new EventService({ db: deps.db, log: deps.log, permissions: deps.permissions, reminders: planner, events: deps.events, cache })
+  return {
+    cache,
+    planner,
+    events,
+    rsvps: new RsvpService({ db: deps.db, events: deps.events, access: events.access, reminders: planner }),
+    reminders: new ReminderSettings({ db: deps.db, access: events.access, reminders: planner }),
+    feeds: new CalendarFeedService({ db: deps.db, access: events.access, rateLimiter: deps.rateLimiter, limits: deps.config.calendar }),
+  }
+}
+export type CalendarServices = ReturnType<typeof calendarServices>
+
+type RoutesDeps = CalendarServices & { signedIn: SignedIn; config: Pick<Config, 'trustProxy'> }
+
+const feedUrl = (request: Request, token: string) => `${new URL(request.url).origin}/v1/calendar/${token}.ics`
+
+/** The feed URL is its own credential: it takes no bearer token (and has its own rate limits). */
+const feedRoutes = ({ feeds, config }: RoutesDeps) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['events'] } }).get(
     '/calendar/:file',
-    async ({ params, request, status }) => {
+    async ({ params, request, server }) => {
       const token = params.file.endsWith('.ics') ? params.file.slice(0, -4) : ''
-      const feed = token ? await deps.feeds.render(token) : undefined
-      if (!feed) return status(404, 'no such calendar\n')
+      const feed = await feeds.serve({ token, ip: clientInfo(request, server, config.trustProxy).ip })
       const headers = { etag: feed.etag, 'cache-control': 'private, max-age=300' }
       if (etagMatches(request.headers.get('if-none-match'), feed.etag)) return new Response(null, { status: 304, headers })
       return new Response(feed.body, { headers: { ...headers, 'content-type': 'text/calendar; charset=utf-8' } })
     },
     {
       params: FeedParams,
-      detail: { summary: 'The iCalendar (RFC 5545) feed of the events the token owner can see; ETag / If-None-Match' },
+      response: { 200: CalendarFeed },
+      detail: { summary: 'The iCalendar (RFC 5545) feed of the events the token owner can see (`<token>.ics`); ETag / If-None-Match' },
     },
   )
 
-export const eventsRoutes = (deps: EventsRoutesDeps) => {
+const calendarRoutes = (deps: RoutesDeps) => {
   const { events, rsvps, reminders, feeds } = deps
-  const feedUrl = (request: Request, token: string) => `${deps.publicUrl ?? new URL(request.url).origin}/v1/calendar/${token}.ics`
-  return new Elysia({ name: 'events' })
+  return new Elysia({ name: 'calendar' })
     .use(feedRoutes(deps))
     .use(
-      new Elysia({ prefix: '/v1', detail: { tags: ['events'], security } })
+      new Elysia({ prefix: '/v1', detail: { tags: ['events'], security: [{ bearer: [] }] } })
         .use(deps.signedIn())
         .post('/communities/:id/events', async ({ user, params, body, status }) => status(201, await events.create(user.id, params.id, body)), {
           params: CommunityParams,
@@ -75,7 +134,7 @@ export const eventsRoutes = (deps: EventsRoutesDeps) => {
         })
         .get('/communities/:id/occurrences', ({ user, params, query }) => events.occurrences(user.id, params.id, query), {
           params: CommunityParams,
-          query: t.Object({ from: t.String({ maxLength: 40 }), to: t.String({ maxLength: 40 }) }),
+          query: WindowQuery,
           response: { 200: OccurrenceList },
           detail: { summary: 'Occurrences of the events you can see, from/to at most 366 days apart, in start order' },
         })

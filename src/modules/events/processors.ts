@@ -1,34 +1,36 @@
-// Jobs of the `reminders` queue. `reminder.fire` tells a user an occurrence is near, after
-// checking again that it still is (moved, cancelled, declined, reminder removed or no longer
-// visible: nothing). `reminder.sweep` queues the reminders that entered the horizon.
-import { Queue } from 'bullmq'
+// Jobs of the `reminders` queue, run in the worker threads with what their job context
+// gives. `reminder.fire` tells a user an occurrence is near, after checking again that it
+// still is (moved, cancelled, declined, reminder removed or no longer visible: nothing).
+// `reminder.sweep` (hourly, scheduled by the feature's start) queues the reminders that
+// entered the horizon.
+import type { Queue } from 'bullmq'
 import { and, eq, isNull, or } from 'drizzle-orm'
-import type { JobContext, ProcessorTable } from '../../jobs/processors'
-import { bullConnection, bullPrefix, defaultJobOptions } from '../../jobs/queues'
+import type { Config } from '../../config'
+import type { Database } from '../../db/client'
 import { eventReminders, eventRsvps, eventSeries } from '../../db/schema'
-import { notificationProcessors } from '../notifications/processor'
+import { DomainEvents } from '../../domain-events/bus'
+import type { JobContext, ProcessorTable } from '../../jobs/processors'
+import { jobId } from '../../jobs/queues'
 import type { NotifyInput } from '../notifications/model'
 import { PermissionService } from '../permissions/service'
 import { EventAccess } from './access'
 import { resolveOccurrences } from './calendar'
 import { ExpansionCache } from './expansion-cache'
-import { BullReminderQueue, ReminderPlanner, type ReminderJob, type ReminderQueue } from './reminders'
+import { compactInstant, ProducerReminderQueue, ReminderPlanner, type ReminderJob } from './reminders'
 
-/** What the reminder jobs need besides the job context. */
-export interface ReminderPorts {
-  notify(input: NotifyInput): Promise<unknown>
-  access: Pick<EventAccess, 'canSee'>
-  queue: ReminderQueue
-  cache: ExpansionCache
-  horizonMs: number
-}
-
-export const REMINDER_HORIZON_MS = 48 * 3_600_000
-/** How often the sweep runs: well inside the horizon, so no reminder is planned late. */
+/** How often the sweep runs: well inside the shortest horizon (2 h), so no reminder is planned late. */
 export const REMINDER_SWEEP_EVERY_MS = 3_600_000
 
+export const reminderHorizonMs = (config: Pick<Config, 'calendar'>) => config.calendar.reminderHorizonHours * 3_600_000
+
+/** What a reminder needs to check besides the database. */
+export interface ReminderCheckPorts {
+  access: Pick<EventAccess, 'canSee'>
+  cache: ExpansionCache
+}
+
 /** Whether the reminder still stands; the notification to send, or why not. */
-export async function checkReminder(data: ReminderJob, ctx: Pick<JobContext, 'db'>, ports: Pick<ReminderPorts, 'access' | 'cache'>) {
+export async function checkReminder(data: ReminderJob, ctx: Pick<JobContext, 'db'>, ports: ReminderCheckPorts) {
   const [series] = await ctx.db.select().from(eventSeries).where(eq(eventSeries.id, data.seriesId))
   if (!series) return { skip: 'event deleted' as const }
   const [setting] = await ctx.db
@@ -71,52 +73,45 @@ export async function checkReminder(data: ReminderJob, ctx: Pick<JobContext, 'db
   return { notification }
 }
 
-export function reminderProcessors(ports: (ctx: JobContext) => ReminderPorts): ProcessorTable {
-  return {
-    reminders: {
-      'reminder.fire': async (data: ReminderJob, ctx) => {
-        const p = ports(ctx)
-        const checked = await checkReminder(data, ctx, p)
-        if ('skip' in checked) return { skipped: checked.skip }
-        await p.notify(checked.notification)
-        return { notified: data.userId }
-      },
-      'reminder.sweep': async (_data: unknown, ctx) => {
-        const p = ports(ctx)
-        return new ReminderPlanner({ db: ctx.db, cache: p.cache, queue: p.queue, log: ctx.log, horizonMs: p.horizonMs }).extendHorizon()
-      },
-    },
-  }
-}
+/** One notification per reminder and start: a retried fire queues it once; a reminder re-planned for a new start notifies again. */
+export const reminderNotificationId = (data: ReminderJob) =>
+  jobId('notify', 'event.reminder', data.seriesId, compactInstant(data.originalStart), compactInstant(data.startAt), data.minutesBefore, data.userId)
 
-// The ports as a worker thread builds them until the app's wiring provides its own:
-// notifications stored and pushed in-thread (what the notifications job does), a queue
-// of the thread's own, permissions read through the thread's db and redis.
-const threadPorts = new WeakMap<JobContext['db'], Omit<ReminderPorts, 'notify'>>()
-function defaultPorts(ctx: JobContext): ReminderPorts {
-  let ports = threadPorts.get(ctx.db)
+/** What a worker thread builds once per database to answer who may see an event. */
+const perThread = new WeakMap<Database, ReminderCheckPorts>()
+function portsFor(ctx: JobContext): ReminderCheckPorts {
+  let ports = perThread.get(ctx.db)
   if (!ports) {
-    const permissions = new PermissionService({ db: ctx.db, redis: ctx.redis, log: ctx.log })
-    const queue = new Queue('reminders', {
-      connection: bullConnection(ctx.config),
-      prefix: bullPrefix(ctx.config),
-      defaultJobOptions: defaultJobOptions(ctx.config, 'reminders'),
-    })
-    ports = {
-      access: new EventAccess(permissions),
-      queue: new BullReminderQueue(queue),
-      cache: new ExpansionCache(5_000),
-      horizonMs: REMINDER_HORIZON_MS,
-    }
-    threadPorts.set(ctx.db, ports)
+    const permissions = new PermissionService({ ...ctx, events: new DomainEvents(ctx) })
+    ports = { access: new EventAccess(permissions), cache: new ExpansionCache(Math.min(ctx.config.calendar.expansionCacheEntries, 5_000)) }
+    perThread.set(ctx.db, ports)
   }
-  return { ...ports, notify: (input) => notificationProcessors['notification.create']!(input, ctx) }
+  return ports
 }
 
-/** The table the job consumers load (`processors`, as jobs/consumers.ts expects of a module). */
-export const processors: ProcessorTable = reminderProcessors(defaultPorts)
+export const reminderProcessors: ProcessorTable = {
+  reminders: {
+    'reminder.fire': async (data: ReminderJob, ctx) => {
+      const checked = await checkReminder(data, ctx, portsFor(ctx))
+      if ('skip' in checked) return { skipped: checked.skip }
+      // The notifications job stores it and pushes `notification.created` to the user's sockets.
+      await ctx.jobs.enqueue({ queue: 'notifications', name: 'notification.create', data: checked.notification, jobId: reminderNotificationId(data) })
+      return { notified: data.userId }
+    },
+    'reminder.sweep': async (_data: unknown, ctx) => {
+      const planner = new ReminderPlanner({
+        db: ctx.db,
+        cache: portsFor(ctx).cache,
+        queue: new ProducerReminderQueue(ctx.jobs),
+        log: ctx.log,
+        horizonMs: reminderHorizonMs(ctx.config),
+      })
+      return planner.extendHorizon()
+    },
+  },
+}
 
-/** Schedules the sweep (idempotent): call once at boot with the app's reminders queue. */
+/** Schedules the sweep (idempotent: every process may call it at start). */
 export async function scheduleReminderSweep(queue: Queue, everyMs = REMINDER_SWEEP_EVERY_MS): Promise<void> {
   await queue.upsertJobScheduler('reminder-sweep', { every: everyMs }, { name: 'reminder.sweep', data: {} })
 }

@@ -5,6 +5,7 @@
 import type { Queue } from 'bullmq'
 import { and, between, gt, inArray, isNull, or } from 'drizzle-orm'
 import { eventReminders, eventRsvps, eventSeries } from '../../db/schema'
+import type { JobContext } from '../../jobs/processors'
 import { jobId } from '../../jobs/queues'
 import type { Logger } from '../../lib/log'
 import { resolveOccurrences } from './calendar'
@@ -32,13 +33,14 @@ export const reminderJobId = (j: Pick<ReminderJob, 'seriesId' | 'originalStart' 
   jobId('reminder', j.seriesId, compactInstant(j.originalStart), j.userId, j.minutesBefore)
 
 /** 2025-03-10T14:00:00.000Z -> 20250310T140000Z */
-const compactInstant = (iso: string) => iso.slice(0, 19).replaceAll('-', '').replaceAll(':', '') + 'Z'
+export const compactInstant = (iso: string) => iso.slice(0, 19).replaceAll('-', '').replaceAll(':', '') + 'Z'
 
 /** Where reminder jobs are queued: the `reminders` BullMQ queue. */
 export interface ReminderQueue {
   apply(opts: { add: PlannedReminder[]; remove: string[] }): Promise<void>
 }
 
+/** The app's own `reminders` queue (an API process): adds, replaces what changed, removes. */
 export class BullReminderQueue implements ReminderQueue {
   constructor(private readonly queue: Queue) {}
 
@@ -63,6 +65,26 @@ export class BullReminderQueue implements ReminderQueue {
         })
       }),
     )
+  }
+}
+
+/**
+ * A job context's producer (a worker thread's sweep): adds what is not queued yet (a job
+ * already queued under its id stays as it is; the processor re-checks it when it runs).
+ * It cannot remove: removals follow edits, which an API process makes.
+ */
+export class ProducerReminderQueue implements ReminderQueue {
+  constructor(private readonly jobs: JobContext['jobs']) {}
+
+  async apply({ add, remove }: { add: PlannedReminder[]; remove: string[] }): Promise<void> {
+    if (remove.length) throw new Error('a job context cannot remove reminder jobs')
+    const now = Date.now()
+    for (let i = 0; i < add.length; i += 500) {
+      await this.jobs.enqueueBulk({
+        queue: 'reminders',
+        jobs: add.slice(i, i + 500).map((job) => ({ name: 'reminder.fire', data: job.data, jobId: job.id, delayMs: Math.max(0, job.fireAt - now) })),
+      })
+    }
   }
 }
 
