@@ -1,56 +1,25 @@
-// The events feature on a running test app: until the lead mounts it, its routes run on a
-// small Elysia of their own (with the app's guard and an error renderer), next to the app
-// that makes users, communities and rooms.
-import { afterAll } from 'bun:test'
-import { Elysia, ValidationError } from 'elysia'
-import { AppError } from '../../../src/lib/errors'
-import type { NotifyInput } from '../../../src/modules/notifications/model'
-import { eventsRoutes } from '../../../src/modules/events'
-import { createEventsFeature } from '../../../src/modules/events/feature'
-import type { DomainEvent } from '../../../src/modules/events/store'
+// The events feature as the app serves it: a running test app (every feature of
+// src/features.ts mounted), and the domain events its changes committed, heard on the
+// app's own bus.
+import type { DomainEvent, DomainEventType } from '../../../src/domain-events/types'
 import { startTestApp, type TestApp } from '../../helpers/app'
 import { ok, type TestUser } from '../../helpers/community'
-import { HttpClient } from '../../helpers/http'
 
-export async function startEvents(opts: { reminderHorizonMs?: number; cacheEntries?: number; jobs?: boolean } = {}) {
-  const processors = new URL('../../../src/modules/events/processors.ts', import.meta.url).href
-  const app: TestApp = await startTestApp({}, opts.jobs ? { jobs: { modules: [processors] } } : {})
-  const recorded: DomainEvent[] = []
-  const notified: NotifyInput[] = []
-  const feature = createEventsFeature({
-    db: app.res.db,
-    log: app.res.log,
-    permissions: app.services.permissions,
-    recordEvent: async (_tx, event) => {
-      recorded.push(event)
-    },
-    notify: async (input) => {
-      notified.push(input)
-    },
-    reminderQueue: app.res.jobs.queues.reminders,
-    reminderHorizonMs: opts.reminderHorizonMs,
-    cacheEntries: opts.cacheEntries,
-  })
-  const server = new Elysia()
-    .onError({ as: 'global' }, ({ code, error }) => {
-      let e: AppError
-      if (error instanceof AppError) e = error
-      else if (code === 'VALIDATION' && error instanceof ValidationError) e = new AppError('validation_failed', error.message.slice(0, 300))
-      else if (code === 'NOT_FOUND') e = new AppError('route_not_found', 'no such route')
-      else {
-        console.error(error)
-        e = new AppError('internal_error', 'something went wrong on our side')
-      }
-      return new Response(JSON.stringify({ error: { code: e.code, message: e.message, requestId: '' } }), {
-        status: e.status,
-        headers: { 'content-type': 'application/json' },
-      })
-    })
-    .use(eventsRoutes({ signedIn: app.services.signedIn, ...feature }))
-    .listen({ port: 0, hostname: '127.0.0.1' })
-  afterAll(() => server.stop(true))
-  const http = new HttpClient(`http://127.0.0.1:${server.server!.port}`)
-  return { app, feature, http, recorded, notified }
+const EVENT_TYPES = [
+  'event.created',
+  'event.updated',
+  'event.occurrence.cancelled',
+  'event.deleted',
+  'event.rsvp',
+  'event.waitlist.promoted',
+] as const satisfies DomainEventType[]
+
+export async function startEvents(opts: { env?: Record<string, string>; jobs?: boolean } = {}) {
+  const app: TestApp = await startTestApp(opts.env ?? {}, opts.jobs ? { jobs: {} } : {})
+  // Loosely typed, so a test can read any event's data.
+  const recorded: (Omit<DomainEvent, 'data'> & { data: any })[] = []
+  for (const type of EVENT_TYPES) app.hearth.core.events.on(type, (event) => recorded.push(event))
+  return { app, http: app.http, recorded }
 }
 
 export type EventsHarness = Awaited<ReturnType<typeof startEvents>>

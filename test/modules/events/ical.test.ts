@@ -11,6 +11,12 @@ const w = await newCommunity(h.app.http)
 const member = await w.join()
 const outsiderOfRoom = await w.join()
 
+/** A 404 with the error shape of every refusal (API.md: Errors). */
+async function notFound(res: Response) {
+  const body = await res.json().catch(() => undefined)
+  return res.status === 404 && body?.error?.code === 'not_found' && typeof body.error.requestId === 'string'
+}
+
 const FROM = '2025-01-01T00:00:00Z'
 const TO = '2026-01-01T00:00:00Z'
 
@@ -173,7 +179,7 @@ describe('the feed URL', () => {
     const old = ok(await h.http.get('/v1/me/calendar', as(member))).body.url
     const fresh = ok(await h.http.post('/v1/me/calendar/rotate', undefined, as(member))).body.url
     expect(fresh).not.toBe(old)
-    expect((await fetch(old)).status).toBe(404)
+    expect(await notFound(await fetch(old))).toBe(true)
     expect((await fetch(fresh)).status).toBe(200)
   })
 
@@ -181,11 +187,20 @@ describe('the feed URL', () => {
     const user = await w.join()
     const { url } = ok(await h.http.get('/v1/me/calendar', as(user))).body
     expect((await h.http.delete('/v1/me/calendar', as(user))).status).toBe(204)
-    expect((await fetch(url)).status).toBe(404)
+    expect(await notFound(await fetch(url))).toBe(true)
   })
 
-  test('an unknown token is a 404', async () => {
-    expect((await h.http.get('/v1/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics')).status).toBe(404)
+  test('an unknown token is a 404 in the error shape', async () => {
+    expect(await notFound(await fetch(`${h.app.url}/v1/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics`))).toBe(true)
+  })
+
+  test('a token of the wrong shape is a 404 in the error shape', async () => {
+    expect(await notFound(await fetch(`${h.app.url}/v1/calendar/short.ics`))).toBe(true)
+  })
+
+  test('a real token without .ics is a 404 in the error shape', async () => {
+    const { url } = ok(await h.http.get('/v1/me/calendar', as(member))).body
+    expect(await notFound(await fetch(url.replace(/\.ics$/, '')))).toBe(true)
   })
 
   test('asking for the URL needs a token (401)', async () => {

@@ -71,7 +71,9 @@ describe('capacity and waitlist', () => {
     ok(await rsvp(ev.id, a!, 'declined'))
     expect((await counts(ev.id, c!)).me).toBe('going')
     expect((await counts(ev.id, d!)).me).toBe('waitlisted')
-    expect(h.notified.some((n) => n.userId === c!.id && n.type === 'event.rsvp_promoted')).toBe(true)
+    // The promotion commits as a domain event (the feature's reaction notifies from it: reminders.test.ts).
+    const promoted = h.recorded.filter((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted.map((e) => e.data)).toEqual([{ eventId: ev.id, originalStart: FIRST, title: 'Weekly sync', userIds: [c!.id] }])
 
     ok(await rsvp(ev.id, b!, 'maybe'))
     expect((await counts(ev.id, d!)).me).toBe('going')
@@ -94,6 +96,8 @@ describe('capacity and waitlist', () => {
     ok(await h.http.patch(`/v1/events/${ev.id}`, { scope: 'all', capacity: 2 }, as(w.owner)))
     expect((await counts(ev.id, b!)).me).toBe('going')
     expect((await counts(ev.id, c!)).me).toBe('waitlisted')
+    const promoted = h.recorded.filter((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted.map((e) => e.data.userIds)).toEqual([[b!.id]])
   })
 
   test('many answers at once: exactly the capacity goes, the rest wait in a gapless line', async () => {
