@@ -1,6 +1,7 @@
-// Who sees and who manages an event. A community-wide event: its members; a group's: who
-// can view that group (its subtree's members); a room's: who can view the room (a private
-// room: its members only). Managing takes `manage_events` where the event sits.
+// Who sees and who manages an event. A community-wide event: its members who may `view` at
+// the community level; a group's: who can view that group (its subtree's members); a room's:
+// who can view the room (a private room: its members only). Managing takes `manage_events`
+// where the event sits.
 import { AppError, notFound } from '../../lib/errors'
 import { canView } from '../permissions/engine'
 import type { PermissionService } from '../permissions/service'
@@ -22,10 +23,11 @@ export class EventAccess {
     if (!acl || !member.isMember) return () => false
     const now = Date.now()
     const seen = new Map<string, boolean>()
+    const wholeCommunity = canView(acl, member, { kind: 'community' }, now)
     return (place) => {
       if (place.communityId !== communityId) return false
       const key = place.roomId ?? place.groupId
-      if (!key) return true
+      if (!key) return wholeCommunity
       let ok = seen.get(key)
       if (ok === undefined) {
         ok = canView(acl, member, place.roomId ? { kind: 'room', id: place.roomId } : { kind: 'group', id: place.groupId! }, now)
@@ -44,16 +46,17 @@ export class EventAccess {
     if (!(await this.canSee(userId, place))) throw notFound('event')
   }
 
-  /** 404 unless the user may see the event (or place); 403 without `manage_events` there. */
+  /**
+   * 404 unless the user may see the event (or place); 403 without `manage_events` there.
+   * A place in a group and a room at once is a 422, once the caller may manage both.
+   */
   async requireManage(userId: string, place: EventPlace): Promise<void> {
-    if (place.roomId && place.groupId) throw new AppError('validation_failed', 'an event sits in a group or in a room, not both')
     if (place.roomId) {
       const { placement } = await this.permissions.requireRoom(userId, place.roomId, 'manage_events')
       if (placement.communityId !== place.communityId) throw notFound('room')
-    } else if (place.groupId) {
-      await this.permissions.requireGroup(userId, place.communityId, place.groupId, 'manage_events')
-    } else {
-      await this.permissions.requireCommunity(userId, place.communityId, 'manage_events')
     }
+    if (place.groupId) await this.permissions.requireGroup(userId, place.communityId, place.groupId, 'manage_events')
+    if (!place.roomId && !place.groupId) await this.permissions.requireCommunity(userId, place.communityId, 'manage_events')
+    if (place.roomId && place.groupId) throw new AppError('validation_failed', 'an event sits in a group or in a room, not both')
   }
 }

@@ -14,6 +14,7 @@ import type { RsvpAnswer } from './model'
 import { occurrenceAt } from './recurrence'
 import type { ReminderPlanner } from './reminders'
 import { findSeries, overrideKey, type Tx } from './store'
+import { parseInstant } from './zone'
 
 export interface RsvpDeps {
   db: Database
@@ -88,7 +89,7 @@ export class RsvpService {
   async respond(opts: { userId: string; seriesId: string; originalStart: string; status: RsvpAnswer }) {
     const series = await findSeries(this.deps.db, opts.seriesId)
     await this.deps.access.requireView(opts.userId, series)
-    const at = Date.parse(opts.originalStart)
+    const at = parseInstant(opts.originalStart)
     if (Number.isNaN(at) || !occurrenceAt(shapeOf(series), at)) throw notFound('occurrence')
     const before = await this.deps.reminders.plan([series.id])
     const result = await this.deps.events.transaction({ actorId: opts.userId }, async (tx, emit) => {

@@ -13,7 +13,7 @@ import { validateSeries, type Window } from './recurrence'
 import type { ReminderPlanner } from './reminders'
 import { durationBetween, SeriesEditor } from './series-editor'
 import { findSeries, rangeOf } from './store'
-import { canonicalZone, MS } from './zone'
+import { canonicalZone, FIRST_INSTANT, LAST_INSTANT, MS, parseInstant } from './zone'
 
 export const MAX_WINDOW_DAYS = 366
 
@@ -86,11 +86,11 @@ export class EventService {
 
   /** The occurrences of a community's events the caller may see, in a window of at most 366 days. */
   async occurrences(userId: string, communityId: string, query: { from: string; to: string }) {
-    const window = parseWindow(query)
     const visible = await this.access.viewer(userId, communityId)
     if (!visible({ communityId, groupId: null, roomId: null })) {
       await this.deps.permissions.requireCommunity(userId, communityId) // 404 for outsiders
     }
+    const window = parseWindow(query)
     const rows = (await this.seriesInWindow(communityId, window)).filter(visible)
     const { occurrences, truncated } = await resolveOccurrences(this.deps.db, this.cache, rows, window)
     const counts = await rsvpCounts(this.deps.db, occurrences, userId)
@@ -127,7 +127,7 @@ export class EventService {
 
   async updateOccurrence(userId: string, id: string, originalStart: string, changes: OccurrenceChanges & { scope: 'this' | 'following' }) {
     await this.requireManage(userId, id)
-    const at = Date.parse(originalStart)
+    const at = parseInstant(originalStart)
     return this.withReminders<{ scope: string; occurrence?: ResolvedOccurrence; event?: unknown; previous?: unknown }>([id], () =>
       this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
         if (changes.scope === 'this') {
@@ -147,7 +147,7 @@ export class EventService {
 
   async deleteOccurrence(userId: string, id: string, originalStart: string, scope: 'this' | 'following'): Promise<void> {
     await this.requireManage(userId, id)
-    const at = Date.parse(originalStart)
+    const at = parseInstant(originalStart)
     await this.withReminders([id], () =>
       this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
         if (scope === 'this') await this.editor.overrideOne(tx, emit, { actorId: userId, seriesId: id, originalStart: at, changes: { cancelled: true } })
@@ -192,9 +192,11 @@ export function parseWindow(query: { from: string; to: string }): Window {
   const from = Date.parse(query.from)
   const to = Date.parse(query.to)
   if (Number.isNaN(from) || Number.isNaN(to)) throw new AppError('validation_failed', 'from and to must be ISO instants')
-  if (to <= from) throw new AppError('validation_failed', 'to must be after from')
+  if (to < from) throw new AppError('validation_failed', 'to must not be before from')
   if (to - from > MAX_WINDOW_DAYS * MS.DAY) throw new AppError('window_too_large', `from and to may be at most ${MAX_WINDOW_DAYS} days apart`)
-  return { from, to }
+  // Nothing occurs outside the years the calendar covers: such a window is answered as the part inside them.
+  const clamp = (ms: number) => Math.min(Math.max(ms, FIRST_INSTANT), LAST_INSTANT)
+  return { from: clamp(from), to: clamp(to) }
 }
 
 /** Minutes from `durationMinutes`, or from `end` (local, same zone, exact across DST), or the default: an hour, a day when all-day. */

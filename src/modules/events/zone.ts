@@ -165,6 +165,16 @@ export function parseLocal(value: string, allDay: boolean, field = 'start'): num
   return ms
 }
 
+/** The instants the calendar covers: local times of years 1900-2200, with a day to spare for offsets. */
+export const FIRST_INSTANT = Date.UTC(1899, 11, 31)
+export const LAST_INSTANT = Date.UTC(2201, 0, 2)
+
+/** An ISO instant in that range as ms; NaN otherwise (no occurrence can be there). */
+export function parseInstant(value: string): number {
+  const ms = Date.parse(value)
+  return ms >= FIRST_INSTANT && ms <= LAST_INSTANT ? ms : Number.NaN
+}
+
 export const formatLocal = (wall: number, allDay: boolean): string =>
   new Date(wall).toISOString().slice(0, allDay ? 10 : 16)
 

@@ -113,6 +113,33 @@ describe('occurrences', () => {
     expect(res.status).toBe(422)
   })
 
+  test('an empty window lists nothing', async () => {
+    expect(ok(await h.http.get(`/v1/communities/${w.id}/occurrences?from=${FROM}&to=${FROM}`, as(member))).body.occurrences).toEqual([])
+  })
+
+  test('a window at the ends of time lists nothing (the calendar covers years 1900-2200)', async () => {
+    await createEvent(h, w.id, w.owner, { ...weekly, rrule: 'FREQ=DAILY' })
+    for (const [from, to] of [
+      ['%2B275760-09-12T00:00:00Z', '%2B275760-09-13T00:00:00Z'],
+      ['-271821-04-20T00:00:00Z', '-271821-04-21T00:00:00Z'],
+    ]) {
+      expect(ok(await h.http.get(`/v1/communities/${w.id}/occurrences?from=${from}&to=${to}`, as(member))).body.occurrences).toEqual([])
+    }
+  })
+
+  test('an occurrence at the last instant a date can hold is a 404, not a failure', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, rrule: 'FREQ=DAILY' })
+    const at = encodeURIComponent('+275760-09-13T00:00:00.000Z')
+    for (const [method, path, body] of [
+      ['PATCH', `/v1/events/${ev.id}/occurrences/${at}`, { scope: 'this', title: 'x' }],
+      ['PATCH', `/v1/events/${ev.id}/occurrences/${at}`, { scope: 'following', title: 'x' }],
+      ['PUT', `/v1/events/${ev.id}/occurrences/${at}/rsvp`, { status: 'going' }],
+      ['DELETE', `/v1/events/${ev.id}/occurrences/${at}?scope=following`, undefined],
+    ] as const) {
+      expect((await h.http.request(method, path, body, as(w.owner))).status).toBe(404)
+    }
+  })
+
   test('a window that is not made of instants is a 422', async () => {
     const res = await h.http.get(`/v1/communities/${w.id}/occurrences?from=yesterday&to=${TO}`, as(member))
     expect(res.status).toBe(422)
@@ -120,6 +147,16 @@ describe('occurrences', () => {
 })
 
 describe('visibility', () => {
+  test('a member whose roles grant no view in the community sees none of its community-wide events', async () => {
+    const other = await newCommunity(h.app.http)
+    const nobody = await other.join()
+    const ev = await createEvent(h, other.id, other.owner, weekly)
+    ok(await h.app.http.patch(`/v1/roles/${await other.defaultRoleId()}`, { permissions: [] }, as(other.owner)))
+    expect((await h.http.get(`/v1/events/${ev.id}`, as(nobody))).status).toBe(404)
+    expect(await occurrences(h, other.id, nobody, FROM, TO)).toEqual([])
+    expect((await occurrences(h, other.id, other.owner, FROM, TO)).length).toBeGreaterThan(0)
+  })
+
   let groupEvent: any
   let roomEvent: any
   let c2: World

@@ -11,7 +11,7 @@ const feedOf = async () => ok(await h.http.get('/v1/me/calendar', as(await w.joi
 const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } })
 
 async function limited(res: Response) {
-  const body = await res.json().catch(() => undefined)
+  const body: any = await res.json().catch(() => undefined)
   return res.status === 429 && body?.error?.code === 'rate_limited' && Number(res.headers.get('retry-after')) > 0
 }
 

@@ -13,7 +13,7 @@ const outsiderOfRoom = await w.join()
 
 /** A 404 with the error shape of every refusal (API.md: Errors). */
 async function notFound(res: Response) {
-  const body = await res.json().catch(() => undefined)
+  const body: any = await res.json().catch(() => undefined)
   return res.status === 404 && body?.error?.code === 'not_found' && typeof body.error.requestId === 'string'
 }
 
