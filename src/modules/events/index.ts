@@ -43,7 +43,7 @@ export interface CalendarDeps {
   db: Database
   log: Logger
   config: Pick<Config, 'calendar' | 'trustProxy'>
-  /** The `reminders` queue: reminder jobs are added, moved and removed after every change. */
+  /** The `reminders` queue (reminder jobs are added, moved and removed after every change) and `maintenance` (the sweep). */
   jobs: Pick<JobRunner, 'queues'>
   rateLimiter: RateLimiter
   permissions: PermissionService
@@ -65,7 +65,7 @@ export const calendarFeature = defineFeature<CalendarDeps>({
     const s = calendarServices(deps)
     return {
       routes: calendarRoutes({ ...s, signedIn: deps.signedIn, config: deps.config }),
-      start: () => scheduleReminderSweep(deps.jobs.queues.reminders),
+      start: () => scheduleReminderSweep(deps.jobs.queues.maintenance),
     }
   },
 })

@@ -1,8 +1,8 @@
-// Jobs of the `reminders` queue, run in the worker threads with what their job context
-// gives. `reminder.fire` tells a user an occurrence is near, after checking again that it
+// Reminder jobs, run in the worker threads with what their job context gives.
+// `reminders/reminder.fire` tells a user an occurrence is near, after checking again that it
 // still is (moved, cancelled, declined, reminder removed or no longer visible: nothing).
-// `reminder.sweep` (hourly, scheduled by the feature's start) queues the reminders that
-// entered the horizon.
+// `maintenance/reminder.sweep` (hourly, scheduled by the feature's start) queues the
+// reminders that entered the horizon; the `reminders` queue holds only reminders to deliver.
 import type { Queue } from 'bullmq'
 import { and, eq, isNull, or } from 'drizzle-orm'
 import type { Config } from '../../config'
@@ -98,6 +98,8 @@ export const reminderProcessors: ProcessorTable = {
       await ctx.jobs.enqueue({ queue: 'notifications', name: 'notification.create', data: checked.notification, jobId: reminderNotificationId(data) })
       return { notified: data.userId }
     },
+  },
+  maintenance: {
     'reminder.sweep': async (_data: unknown, ctx) => {
       const planner = new ReminderPlanner({
         db: ctx.db,
@@ -111,7 +113,7 @@ export const reminderProcessors: ProcessorTable = {
   },
 }
 
-/** Schedules the sweep (idempotent: every process may call it at start). */
+/** Schedules the sweep on the `maintenance` queue (idempotent: every process may call it at start). */
 export async function scheduleReminderSweep(queue: Queue, everyMs = REMINDER_SWEEP_EVERY_MS): Promise<void> {
   await queue.upsertJobScheduler('reminder-sweep', { every: everyMs }, { name: 'reminder.sweep', data: {} })
 }

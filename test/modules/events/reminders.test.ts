@@ -154,7 +154,7 @@ describe('queued reminders', () => {
   })
 
   test('the sweep is scheduled hourly when the app starts', async () => {
-    const schedulers = await queue.getJobSchedulers()
+    const schedulers = await h.app.res.jobs.queues.maintenance.getJobSchedulers()
     expect(schedulers.map((s) => [s.key, s.name, Number(s.every)])).toContainEqual(['reminder-sweep', 'reminder.sweep', REMINDER_SWEEP_EVERY_MS])
   })
 
@@ -162,7 +162,7 @@ describe('queued reminders', () => {
     const { ev, day } = await dailySeries([10])
     await queue.remove(idFor(ev.id, day(1), 10))
     expect((await jobsOf(ev.id)).has(idFor(ev.id, day(1), 10))).toBe(false)
-    await h.app.res.jobs.enqueue({ queue: 'reminders', name: 'reminder.sweep', data: {} })
+    await h.app.res.jobs.enqueue({ queue: 'maintenance', name: 'reminder.sweep', data: {} })
     await eventually('the job queued again', async () => ((await jobsOf(ev.id)).has(idFor(ev.id, day(1), 10)) ? true : undefined), 15_000)
     expect((await jobsOf(ev.id)).get(idFor(ev.id, day(1), 10))!.startAt).toBe(day(1))
   })
