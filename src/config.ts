@@ -18,6 +18,8 @@ export interface Config {
   /** Postgres URL; undefined means the embedded PGlite database under `dataDir`. */
   databaseUrl: string | undefined
   redisUrl: string
+  /** REDIS_URL was left unset: with nothing on the default address, Hearth may start a private redis-server. */
+  redisDefaulted: boolean
   /** Prefix of every Redis key this process writes (lets tests and tenants share a server). */
   redisPrefix: string
   dataDir: string
@@ -63,6 +65,8 @@ export interface Config {
     forcePathStyle: boolean
   }
   flyMachineId: string | undefined
+  /** Usernames (lower case) that are platform admins whatever the database says: HEARTH_ADMINS=alice,bob. */
+  admins: string[]
   production: boolean
   /** A room actor with nothing to do for this long is evicted (rebuilt from Postgres on demand). */
   roomIdleSeconds: number
@@ -218,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
     nodeId,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!,
+    redisDefaulted: !env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX ?? 'hearth:',
     dataDir: env.DATA_DIR || './.data',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
@@ -255,6 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
       forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', true),
     },
     flyMachineId,
+    admins: (env.HEARTH_ADMINS ?? '').split(',').map((u) => u.trim().toLowerCase()).filter(Boolean),
     production,
     roomIdleSeconds: int(env, 'ROOM_IDLE_SECONDS', 300, 1, 86400),
     cluster: {

@@ -21,6 +21,7 @@ export const errorStatus = {
   no_shared_community: 403,
   not_found: 404,
   route_not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   username_taken: 409,
   email_taken: 409,

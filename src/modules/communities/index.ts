@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia'
 import { defineFeature } from '../../feature'
-import { Paging } from '../../lib/model'
+import { NoContent, Paging } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { InviteService } from './invites'
 import {
@@ -48,8 +48,7 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
     })
     .get('/communities/:id', ({ user, params }) => communities.get(user.id, params.id), {
       params: CommunityParams,
-      response: { 200: Community },
-    })
+      response: { 200: Community }, detail: { summary: 'A community you belong to' } })
     .patch('/communities/:id', ({ user, params, body }) => communities.rename(user.id, params.id, body.name), {
       params: CommunityParams,
       body: CreateCommunityBody,
@@ -62,13 +61,12 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
         await communities.remove(user.id, params.id)
         return status(204, undefined)
       },
-      { params: CommunityParams, detail: { summary: 'Delete the community (owners only)' } },
+      { response: { 204: NoContent }, params: CommunityParams, detail: { summary: 'Delete the community (owners only)' } },
     )
     .get('/communities/:id/members', ({ user, params, query }) => communities.members(user.id, params.id, query), {
       params: CommunityParams,
       query: Paging,
-      response: { 200: MemberPage },
-    })
+      response: { 200: MemberPage }, detail: { summary: 'Members with their roles, paged by cursor' } })
     .delete(
       '/communities/:id/members/:userId',
       async ({ user, params, status }) => {
@@ -76,7 +74,7 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
         else await communities.kick(user.id, params.id, params.userId)
         return status(204, undefined)
       },
-      { params: CommunityUserParams, detail: { summary: 'Leave (your own id) or kick (moderate_members)' } },
+      { response: { 204: NoContent }, params: CommunityUserParams, detail: { summary: 'Leave (your own id) or kick (moderate_members)' } },
     )
     .put(
       '/communities/:id/members/:userId/timeout',
@@ -98,15 +96,13 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
     })
     .get('/communities/:id/bans', ({ user, params }) => communities.listBans(user.id, params.id), {
       params: CommunityParams,
-      response: { 200: t.Array(Ban) },
-    })
-    .delete(
-      '/communities/:id/bans/:userId',
+      response: { 200: t.Array(Ban) }, detail: { summary: 'Banned users (ban_members)' } })
+    .delete('/communities/:id/bans/:userId',
       async ({ user, params, status }) => {
         await communities.unban(user.id, params.id, params.userId)
         return status(204, undefined)
       },
-      { params: CommunityUserParams },
+      { response: { 204: NoContent }, params: CommunityUserParams, detail: { summary: 'Lift a ban (ban_members)' } },
     )
     .post(
       '/communities/:id/owners',
@@ -127,32 +123,27 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
         await communities.removeOwner(user.id, params.id, params.userId)
         return status(204, undefined)
       },
-      { params: CommunityUserParams, detail: { summary: 'Remove an owner; the last one stays' } },
+      { response: { 204: NoContent }, params: CommunityUserParams, detail: { summary: 'Remove an owner; the last one stays' } },
     )
     .post('/communities/:id/invites', async ({ user, params, body, status }) => status(201, await invites.create(user.id, params.id, body)), {
       params: CommunityParams,
       body: CreateInviteBody,
-      response: { 201: Invite },
-    })
+      response: { 201: Invite }, detail: { summary: 'Create an invite code (create_invites)' } })
     .get('/communities/:id/invites', ({ user, params }) => invites.list(user.id, params.id), {
       params: CommunityParams,
-      response: { 200: t.Array(Invite) },
-    })
+      response: { 200: t.Array(Invite) }, detail: { summary: 'Invites: all of them (manage_community) or your own' } })
     .get('/invites/:code', ({ params }) => invites.preview(params.code), {
       params: InviteParams,
-      response: { 200: InvitePreview },
-    })
+      response: { 200: InvitePreview }, detail: { summary: 'Preview the community an invite opens' } })
     .post('/invites/:code/accept', ({ user, params }) => invites.accept(user.id, params.code), {
       params: InviteParams,
-      response: { 200: Membership },
-    })
-    .delete(
-      '/invites/:code',
+      response: { 200: Membership }, detail: { summary: 'Join the community with an invite' } })
+    .delete('/invites/:code',
       async ({ user, params, status }) => {
         await invites.revoke(user.id, params.code)
         return status(204, undefined)
       },
-      { params: InviteParams },
+      { response: { 204: NoContent }, params: InviteParams, detail: { summary: 'Revoke an invite (its creator, or manage_community)' } },
     )
     .get('/communities/:id/audit-log', ({ user, params, query }) => communities.auditLog(user.id, params.id, query), {
       params: CommunityParams,

@@ -1,6 +1,6 @@
 import { t } from 'elysia'
 import type { Message } from '../../../rooms'
-import { Id } from '../../lib/model'
+import { Id, QueryInt } from '../../lib/model'
 
 export const MessageT = t.Object({
   id: t.String(),
@@ -28,12 +28,12 @@ export const SendBody = t.Object({
 })
 
 // Whole numbers a bigint column and a JS number both hold exactly.
-const Seq = t.Numeric({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, multipleOf: 1 })
+const Seq = (name: string) => QueryInt(name, { minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'a seq' })
 export const HistoryQueryT = t.Object({
-  before: t.Optional(Seq),
-  after: t.Optional(Seq),
-  around: t.Optional(Seq),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
+  before: t.Optional(Seq('before')),
+  after: t.Optional(Seq('after')),
+  around: t.Optional(Seq('around')),
+  limit: t.Optional(QueryInt('limit', { minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
 export const HistoryPage = t.Object({ messages: t.Array(MessageT) })

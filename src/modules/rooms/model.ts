@@ -41,6 +41,7 @@ export const TreeGroup = t.Unsafe<TreeGroupView>(t.Recursive((Self) =>
     groups: t.Array(Self),
     rooms: t.Array(Room),
   }),
+  { $id: 'TreeGroup', title: 'TreeGroup' },
 ))
 
 export const Tree = t.Object({ communityId: t.String(), groups: t.Array(TreeGroup), rooms: t.Array(Room) })
