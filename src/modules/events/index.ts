@@ -6,6 +6,7 @@ import { defineFeature } from '../../feature'
 import type { JobRunner } from '../../jobs/runner'
 import { clientInfo } from '../../lib/http'
 import type { Logger } from '../../lib/log'
+import { NoContent } from '../../lib/model'
 import type { RateLimiter } from '../../lib/rate-limit'
 import type { SignedIn } from '../auth/guard'
 import type { PermissionService } from '../permissions/service'
@@ -160,7 +161,12 @@ const calendarRoutes = (deps: RoutesDeps) => {
             await events.deleteOccurrence(user.id, params.id, params.originalStart, query.scope)
             return status(204, undefined)
           },
-          { params: OccurrenceParams, query: DeleteOccurrenceQuery, detail: { summary: 'Cancel one occurrence, or end the series before it' } },
+          {
+            params: OccurrenceParams,
+            query: DeleteOccurrenceQuery,
+            response: { 204: NoContent },
+            detail: { summary: 'Cancel one occurrence, or end the series before it' },
+          },
         )
         .delete(
           '/events/:id',
@@ -168,7 +174,7 @@ const calendarRoutes = (deps: RoutesDeps) => {
             await events.deleteSeries(user.id, params.id)
             return status(204, undefined)
           },
-          { params: EventParams, detail: { summary: 'Delete the whole series' } },
+          { params: EventParams, response: { 204: NoContent }, detail: { summary: 'Delete the whole series' } },
         )
         .put(
           '/events/:id/occurrences/:originalStart/rsvp',
@@ -211,7 +217,7 @@ const calendarRoutes = (deps: RoutesDeps) => {
             await feeds.revoke(user.id)
             return status(204, undefined)
           },
-          { detail: { summary: 'Revoke your feed URL' } },
+          { response: { 204: NoContent }, detail: { summary: 'Revoke your feed URL' } },
         ),
     )
 }
