@@ -24,6 +24,10 @@ export interface SendCommand {
   attachments?: string[]
   mentions?: string[]
   mentionEveryone?: boolean
+  /** `text` when absent; a `poll` message names its poll, a `survey` message its survey. */
+  kind?: MessageKind
+  pollId?: string
+  surveyId?: string
 }
 
 export interface EditCommand {
@@ -78,6 +82,9 @@ export interface ReactionCount {
   count: number
 }
 
+/** Text, or the message that carries a poll (`pollId`) or announces a survey (`surveyId`). */
+export type MessageKind = 'text' | 'poll' | 'survey'
+
 /** A message as clients see it. A deleted message is a tombstone: empty body, `deletedAt` set. */
 export interface Message {
   id: string
@@ -91,6 +98,9 @@ export interface Message {
   attachments: string[]
   mentions: string[]
   mentionEveryone: boolean
+  kind: MessageKind
+  pollId: string | null
+  surveyId: string | null
   createdAt: Date
   editedAt: Date | null
   deletedAt: Date | null

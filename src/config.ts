@@ -55,6 +55,8 @@ export interface Config {
     loginFailuresPerAccount: RateRule
     writesPerUser: RateRule
     readsPerUser: RateRule
+    /** Reports (POST /v1/reports) one user may file per window. */
+    reportsPerUser: RateRule
   }
   s3: {
     endpoint: string | undefined
@@ -86,6 +88,18 @@ export interface Config {
     feedPerToken: RateRule
     feedPerIp: RateRule
   }
+  polls: PollsConfig
+}
+
+export interface PollsConfig {
+  /** Options a poll may have (2..this; at most 20). */
+  maxOptions: number
+  /** Votes of one poll written in one transaction at most (1: a transaction per vote). */
+  voteBatchMax: number
+  /** Least time between two `poll.updated` pushes of one poll from one node. */
+  liveIntervalMs: number
+  /** Per-voter pushes (counts of `after_vote` polls) one poll may cause per second; more voters, rarer pushes. */
+  liveUserPushesPerSecond: number
 }
 
 export interface ClusterConfig {
@@ -250,6 +264,7 @@ export function loadConfig(env: Env = process.env): Config {
       loginFailuresPerAccount: rate(env, 'RATE_LOGIN_FAILURES', { limit: 10, windowSeconds: 900 }),
       writesPerUser: rate(env, 'RATE_WRITES_PER_USER', { limit: 300, windowSeconds: 60 }),
       readsPerUser: rate(env, 'RATE_READS_PER_USER', { limit: 1200, windowSeconds: 60 }),
+      reportsPerUser: rate(env, 'RATE_REPORTS_PER_USER', { limit: 10, windowSeconds: 600 }),
     },
     s3: {
       endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),
@@ -287,6 +302,12 @@ export function loadConfig(env: Env = process.env): Config {
       expansionCacheEntries: int(env, 'CALENDAR_CACHE_ENTRIES', 50_000, 0, 10_000_000),
       feedPerToken: rate(env, 'RATE_CALENDAR_FEED_PER_TOKEN', { limit: 120, windowSeconds: 3600 }),
       feedPerIp: rate(env, 'RATE_CALENDAR_FEED_PER_IP', { limit: 300, windowSeconds: 60 }),
+    },
+    polls: {
+      maxOptions: int(env, 'POLL_MAX_OPTIONS', 10, 2, 20),
+      voteBatchMax: int(env, 'POLL_VOTE_BATCH_MAX', 500, 1, 5000),
+      liveIntervalMs: int(env, 'POLL_LIVE_INTERVAL_MS', 250, 10, 60_000),
+      liveUserPushesPerSecond: int(env, 'POLL_LIVE_USER_PUSHES_PER_SECOND', 2000, 1, 1_000_000),
     },
   }
 }

@@ -11,11 +11,14 @@ import { authFeature } from './modules/auth'
 import { communitiesFeature } from './modules/communities'
 import { calendarFeature } from './modules/events'
 import { messagesFeature } from './modules/messages'
+import { moderationFeature } from './modules/moderation'
 import { notificationsFeature } from './modules/notifications'
 import { operationsFeature } from './modules/ops'
 import { permissionsFeature } from './modules/permissions'
+import { pollsFeature } from './modules/polls'
 import { presenceFeature } from './modules/presence'
 import { roomsFeature } from './modules/rooms'
+import { surveysFeature } from './modules/surveys'
 import { usersFeature } from './modules/users'
 
 /** In build order: a feature that uses another's `api` comes after it. */
@@ -26,9 +29,12 @@ export const features = [
   communitiesFeature,
   permissionsFeature,
   notificationsFeature,
+  moderationFeature,
   roomsFeature,
   messagesFeature,
   presenceFeature,
+  pollsFeature,
+  surveysFeature,
   calendarFeature,
   adminFeature,
 ] as const

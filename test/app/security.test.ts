@@ -35,7 +35,7 @@ const ANYONE = new Set(['GET /v1/invites/{code}', 'POST /v1/invites/{code}/accep
 const key = (op: Operation) => `${op.method} ${op.path}`
 // A user in a path is the owner (acting on oneself would be leaving, not a refusal to test).
 const ids: Record<string, string> = { ...fx.ids, user: fx.owner.id }
-const communityParams = new Set(['community', 'group', 'room', 'privateRoom', 'message', 'role', 'invite', 'event'])
+const communityParams = new Set(['community', 'group', 'room', 'privateRoom', 'message', 'role', 'invite', 'poll', 'survey', 'event'])
 
 /** The path with fixtures filled in, and whether one of them is a thing of the fixture community. */
 function fill(op: Operation): { path: string; ofCommunity: boolean } {

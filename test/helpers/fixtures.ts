@@ -10,7 +10,7 @@ export interface Fixtures {
   member: TestUser
   /** The owner of another community: signed in, a stranger here. */
   outsider: TestUser
-  ids: Record<'community' | 'group' | 'room' | 'privateRoom' | 'message' | 'role' | 'invite' | 'user' | 'otherCommunity' | 'event' | 'occurrence', string>
+  ids: Record<'community' | 'group' | 'room' | 'privateRoom' | 'message' | 'role' | 'invite' | 'user' | 'otherCommunity' | 'poll' | 'survey' | 'event' | 'occurrence', string>
 }
 
 /** Things a feature adds to the fixture community: more ids routes can point at. */
@@ -33,6 +33,8 @@ export async function makeFixtures(http: HttpClient): Promise<Fixtures> {
   await ok(http.post(`/v1/invites/${invite.code}/accept`, undefined, { token: member.accessToken }))
   const role = await ok(http.post(`/v1/communities/${community.id}/roles`, { name: 'mod', permissions: ['send'] }, as))
   const message = await ok(http.post(`/v1/rooms/${room.id}/messages`, { body: 'hello', nonce: 'fixture' }, as))
+  const { poll } = await ok(http.post(`/v1/rooms/${room.id}/polls`, { question: 'Fixture?', options: ['a', 'b'] }, as))
+  const survey = await ok(http.post(`/v1/communities/${community.id}/surveys`, { title: 'Fixture', questions: [{ id: 'q', kind: 'text', prompt: 'Say?' }] }, as))
   // A weekly community-wide event and its first occurrence (by its originalStart).
   const event = await ok(http.post(`/v1/communities/${community.id}/events`, { title: 'e', start: '2030-01-07T10:00', timeZone: 'Etc/UTC', rrule: 'FREQ=WEEKLY' }, as))
   // Strip the default role: the member holds no permission anywhere in the community.
@@ -53,6 +55,8 @@ export async function makeFixtures(http: HttpClient): Promise<Fixtures> {
       invite: invite.code,
       user: member.id,
       otherCommunity: other.id,
+      poll: poll.id,
+      survey: survey.id,
       event: event.id,
       occurrence: '2030-01-07T10:00:00.000Z',
     },

@@ -84,7 +84,8 @@ export function sample(doc: Doc, schema: any, idFor: (field: string) => string, 
       return out
     }
     case 'array':
-      return s.minItems === 0 && depth > 0 ? [] : [sample(doc, s.items, idFor, field.replace(/s$/, ''), depth + 1)]
+      if (s.minItems === 0 && depth > 0) return []
+      return Array.from({ length: Math.max(1, s.minItems ?? 1) }, () => sample(doc, s.items, idFor, field.replace(/s$/, ''), depth + 1))
     case 'integer':
     case 'number':
       return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1)

@@ -29,9 +29,12 @@ export type CommunitiesDeps = CommunityDeps & { signedIn: SignedIn }
 const security = [{ bearer: [] }]
 
 /** Communities, their members, owners, bans, time-outs, invites and audit log. */
-export const communitiesFeature = defineFeature<CommunitiesDeps>({
+export const communitiesFeature = defineFeature<CommunitiesDeps, { communities: CommunityService }>({
   name: 'communities',
-  build: (deps) => ({ routes: communitiesRoutes(new CommunityService(deps), new InviteService(deps), deps.signedIn) }),
+  build: (deps) => {
+    const communities = new CommunityService(deps)
+    return { routes: communitiesRoutes(communities, new InviteService(deps), deps.signedIn), api: { communities } }
+  },
 })
 
 const communitiesRoutes = (communities: CommunityService, invites: InviteService, signedIn: SignedIn) =>
@@ -78,13 +81,21 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
     )
     .put(
       '/communities/:id/members/:userId/timeout',
-      ({ user, params, body }) => communities.timeout(user.id, params.id, params.userId, body.seconds),
+      ({ user, params, body }) => communities.timeout(user.id, params.id, params.userId, body.seconds, body.reason),
       {
         params: CommunityUserParams,
         body: TimeoutBody,
         response: { 200: Timeout },
-        detail: { summary: 'Time a member out (view only) for some seconds; 0 lifts it' },
+        detail: { summary: 'Time a member out (view only) for some seconds, at most 28 days; 0 lifts it (moderate_members, below you)' },
       },
+    )
+    .delete(
+      '/communities/:id/members/:userId/timeout',
+      async ({ user, params, status }) => {
+        await communities.timeout(user.id, params.id, params.userId, 0)
+        return status(204, undefined)
+      },
+      { params: CommunityUserParams, detail: { summary: 'End a timeout early (moderate_members, below you)' } },
     )
     .post('/communities/:id/bans', async ({ user, params, body, status }) => {
       return status(201, await communities.ban(user.id, params.id, body.userId, body.reason))

@@ -1,6 +1,9 @@
-import { t } from 'elysia'
+import { t, type Static } from 'elysia'
 import type { Message } from '../../../rooms'
 import { Id, QueryInt } from '../../lib/model'
+import { PollDefinitionT } from '../polls/definition'
+
+export const MessageKindT = t.Union([t.Literal('text'), t.Literal('poll'), t.Literal('survey')])
 
 export const MessageT = t.Object({
   id: t.String(),
@@ -14,6 +17,15 @@ export const MessageT = t.Object({
   attachments: t.Array(t.String()),
   mentions: t.Array(t.String()),
   mentionEveryone: t.Boolean(),
+  /** `text`, or `poll` (the message carries `pollId` and, in history, the poll's definition), or `survey` (`surveyId`). */
+  kind: MessageKindT,
+  pollId: t.Optional(t.String()),
+  surveyId: t.Optional(t.String()),
+  /**
+   * A poll message's poll as every reader sees it (no counts; `GET /v1/polls/:id` has
+   * what you may see of those). In history and message reads; live events carry `pollId`.
+   */
+  poll: t.Optional(PollDefinitionT),
   reactions: t.Array(t.Object({ emoji: t.String(), count: t.Number() })),
   createdAt: t.String(),
   editedAt: t.Nullable(t.String()),
@@ -53,7 +65,9 @@ export const UnreadRoomT = t.Object({
 })
 export const UnreadList = t.Object({ rooms: t.Array(UnreadRoomT) })
 
-export const toMessageView = (m: Message) => ({
+export type MessageView = Static<typeof MessageT>
+
+export const toMessageView = (m: Message): MessageView => ({
   id: m.id,
   roomId: m.roomId,
   seq: m.seq,
@@ -65,20 +79,49 @@ export const toMessageView = (m: Message) => ({
   attachments: m.attachments,
   mentions: m.mentions,
   mentionEveryone: m.mentionEveryone,
+  kind: m.kind ?? 'text',
+  ...(m.pollId ? { pollId: m.pollId } : {}),
+  ...(m.surveyId ? { surveyId: m.surveyId } : {}),
   reactions: m.reactions,
   createdAt: m.createdAt.toISOString(),
   editedAt: m.editedAt?.toISOString() ?? null,
   deletedAt: m.deletedAt?.toISOString() ?? null,
 })
 
-
-export type MessageView = ReturnType<typeof toMessageView>
-
 declare module '../../domain-events/types' {
   interface DomainEventMap {
     /** One per committed message; its id is the message's. `roomKind` says whether it is a DM. */
     'message.created': { message: MessageView; roomKind: string }
     'message.updated': { message: MessageView }
-    'message.deleted': { messageId: string; roomId: string }
+    /** `kind`: what the deleted message was (`poll`: its poll closes and hides). */
+    'message.deleted': { messageId: string; roomId: string; kind: MessageView['kind'] }
   }
+}
+
+/**
+ * A message as a live event carries it (`message.created`, `message.updated`): the view
+ * without what the reader already has or cannot use. No null fields and no empty lists
+ * or false flags (absent means none); not the room, which the event names, nor on
+ * `message.created` the seq, which the event carries. The nonce stays: the author's
+ * client matches its pending copy by it (the event can arrive before the ack).
+ */
+export function toMessageEventView(m: Message, { withSeq }: { withSeq: boolean }) {
+  const view: Partial<Omit<MessageView, 'roomId'>> = { id: m.id }
+  if (withSeq) view.seq = m.seq
+  view.authorId = m.authorId
+  view.nonce = m.nonce
+  view.body = m.body
+  if (m.replyToId) view.replyTo = m.replyToId
+  if (m.threadRootId) view.threadRootId = m.threadRootId
+  if (m.attachments.length > 0) view.attachments = m.attachments
+  if (m.mentions.length > 0) view.mentions = m.mentions
+  if (m.mentionEveryone) view.mentionEveryone = true
+  if (m.reactions.length > 0) view.reactions = m.reactions
+  view.createdAt = m.createdAt.toISOString()
+  if (m.editedAt) view.editedAt = m.editedAt.toISOString()
+  if (m.deletedAt) view.deletedAt = m.deletedAt.toISOString()
+  if (m.kind && m.kind !== 'text') view.kind = m.kind
+  if (m.pollId) view.pollId = m.pollId
+  if (m.surveyId) view.surveyId = m.surveyId
+  return view
 }

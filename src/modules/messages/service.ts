@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { RoomHistory, type HistoryQuery, type Router, type SendAck } from '../../../rooms'
+import { RoomHistory, type HistoryQuery, type Message, type Router, type SendAck } from '../../../rooms'
 import type { Config } from '../../config'
 import type { Database } from '../../db/client'
 import { messages, users } from '../../db/schema'
@@ -8,9 +8,11 @@ import { AppError, notFound } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
 import type { Redis } from '../../lib/redis'
 import { has, Perm } from '../permissions/bits'
+import type { Automod } from '../moderation/screen'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
 import { toMessageView, type MessageView } from './model'
+import type { PollDefinition } from '../polls/definition'
 import type { ReceiptService } from './receipts'
 
 export interface SendInput {
@@ -24,13 +26,11 @@ const MAX_MENTIONS = 20
 const EVERYONE = /(^|\s)@(everyone|here)\b/
 const USER_TOKEN = /<@([0-9a-f-]{36})>/gi
 const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
+/** Nonces the server gives the messages of polls and surveys (`poll.<id>`); a client's may not look like them. */
+const RESERVED_NONCE = /^(poll|survey)\./
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u
 
-/**
- * Messages as users see them, for REST and WebSocket alike: every call checks the
- * caller's permission in the room, then goes to the room's actor through the router
- * (writes) or to Postgres and the page cache (reads).
- */
+
 export interface MessageDeps {
   db: Database
   redis: Redis
@@ -41,13 +41,33 @@ export interface MessageDeps {
   router: Router
   /** Tells the outbox relay that a send committed (its consumers, e.g. notifications, get it sooner). */
   events: Pick<DomainEvents, 'committed'>
+  /** The community's automod rules: a send or edit in a community room is screened before it commits. */
+  automod: Pick<Automod, 'screen'>
 }
 
+/** A message of another feature's kind, committed by that feature (it checked who may). */
+export type KindedPost = { roomId: string; authorId: string; nonce: string; body: string } & (
+  | { kind: 'poll'; pollId: string }
+  | { kind: 'survey'; surveyId: string }
+)
+
+/** What a message view carries of its kind beyond its ids: the same for every reader. */
+export interface MessageEmbeds {
+  /** Poll definitions by poll id (the polls feature provides them). */
+  poll?(pollIds: string[]): Promise<Map<string, PollDefinition>>
+}
+
+/**
+ * Messages as users see them, for REST and WebSocket alike: every call checks the
+ * caller's permission in the room, then goes to the room's actor through the router
+ * (writes) or to Postgres and the page cache (reads).
+ */
 export class MessageService {
   readonly history: RoomHistory
   readonly cache: HistoryCache
   private readonly permissions: PermissionService
   private readonly router: Router
+  private readonly embeds: MessageEmbeds = {}
 
   constructor(
     private readonly res: MessageDeps,
@@ -68,12 +88,18 @@ export class MessageService {
    * gateway prepares one socket's sends in order and lets their commits overlap.
    */
   async prepareSend(userId: string, roomId: string, input: SendInput): Promise<() => Promise<SendAck>> {
-    const { bits, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
+    if (RESERVED_NONCE.test(input.nonce)) {
+      throw new AppError('validation_failed', 'a nonce may not start with poll. or survey.', { details: [{ path: '/nonce', message: 'may not start with poll. or survey.' }] })
+    }
+    const { bits, placement, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
     if (input.attachments?.length) requireBit(bits, 'attach')
     const mentionEveryone = EVERYONE.test(input.body)
     if (mentionEveryone) requireBit(bits, 'mention_everyone')
     if (slowModeSeconds > 0) await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds)
     const mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
+    const screening = placement.communityId
+      ? await this.res.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text: input.body, mentions })
+      : undefined
     return async () => {
       const ack = await this.router.send({
         type: 'send',
@@ -89,45 +115,81 @@ export class MessageService {
       if (!ack.duplicate) {
         this.res.events.committed()
         for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
+        await screening?.committed({ kind: 'message', id: ack.messageId })
       }
       return ack
     }
+  }
+
+  /**
+   * Commits a message of a poll or a survey for the feature that owns it, in the room's
+   * seq order, idempotent by its nonce (`poll.<id>`, which clients may not use). No
+   * permission is checked here: the feature checked who may create it.
+   */
+  async post(input: KindedPost): Promise<SendAck> {
+    const ack = await this.router.send({ type: 'send', ...input })
+    if (!ack.duplicate) this.res.events.committed()
+    return ack
+  }
+
+  /** Lets a feature add what every reader sees of its kind of message (a poll's definition) to message views. */
+  provide<K extends keyof MessageEmbeds>(kind: K, load: NonNullable<MessageEmbeds[K]>): void {
+    this.embeds[kind] = load
   }
 
   async get(userId: string, messageId: string): Promise<MessageView> {
     const [message] = await this.history.byIds([messageId])
     if (!message) throw notFound('message')
     await this.permissions.requireRoom(userId, message.roomId)
-    return toMessageView(message)
+    return (await this.views([message]))[0]!
   }
 
   /** The message just acknowledged to this sender (already allowed in its room). */
   async acknowledged(messageId: string): Promise<MessageView> {
     const [message] = await this.history.byIds([messageId])
-    return toMessageView(message!)
+    return (await this.views([message!]))[0]!
   }
 
   async list(userId: string, query: HistoryQuery): Promise<MessageView[]> {
     await this.permissions.requireRoom(userId, query.roomId)
     const cursorless = query.before === undefined
     const lastSeq = cursorless ? await this.lastSeq(query.roomId) : undefined
-    return this.cache.page(query, lastSeq, async () => (await this.history.history(query)).map(toMessageView))
+    return this.cache.page(query, lastSeq, async () => this.views(await this.history.history(query)))
   }
 
   async thread(userId: string, messageId: string): Promise<{ root: MessageView; replies: MessageView[] }> {
     const root = await this.get(userId, messageId)
     const replies = await this.history.thread({ roomId: root.roomId, rootId: messageId })
-    return { root, replies: replies.map(toMessageView) }
+    return { root, replies: await this.views(replies) }
+  }
+
+  /** Views with what their kinds embed (a tombstone embeds nothing). */
+  private async views(list: Message[]): Promise<MessageView[]> {
+    const views = list.map(toMessageView)
+    const pollIds = views.flatMap((v) => (v.pollId && !v.deletedAt ? [v.pollId] : []))
+    if (pollIds.length && this.embeds.poll) {
+      const polls = await this.embeds.poll(pollIds)
+      for (const v of views) {
+        const poll = v.pollId && !v.deletedAt ? polls.get(v.pollId) : undefined
+        if (poll) v.poll = poll
+      }
+    }
+    return views
   }
 
   async edit(userId: string, messageId: string, body: string): Promise<MessageView> {
     const row = await this.find(messageId)
     // Editing is speaking: a member who may not send (timed out, or denied) may not edit either.
-    await this.permissions.requireRoom(userId, row.roomId, 'send')
+    const { placement } = await this.permissions.requireRoom(userId, row.roomId, 'send')
     if (row.authorId !== userId) throw new AppError('forbidden', 'only the author can edit a message')
     if (row.deletedAt) throw notFound('message')
+    if (row.kind !== 'text') throw new AppError('invalid_target', `a ${row.kind} message cannot be edited`)
+    const screening = placement.communityId
+      ? await this.res.automod.screen({ communityId: placement.communityId, roomId: row.roomId, authorId: userId, text: body })
+      : undefined
     const message = await this.router.send({ type: 'edit', roomId: row.roomId, messageId, actorId: userId, body })
     await this.cache.invalidate(row.roomId)
+    await screening?.committed({ kind: 'message', id: messageId })
     return toMessageView(message)
   }
 
@@ -158,7 +220,7 @@ export class MessageService {
   /** The message's room and author, or 404. */
   async find(messageId: string) {
     const [row] = await this.res.db
-      .select({ roomId: messages.roomId, authorId: messages.authorId, deletedAt: messages.deletedAt })
+      .select({ roomId: messages.roomId, authorId: messages.authorId, deletedAt: messages.deletedAt, kind: messages.kind })
       .from(messages)
       .where(eq(messages.id, messageId))
     if (!row) throw notFound('message')
