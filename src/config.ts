@@ -80,6 +80,16 @@ export interface Config {
     /** How often the outbox relay looks for events committed elsewhere (it is woken at once by this process's commits); 0: never relay. */
     relayIntervalMs: number
   }
+  /** Calendar events (src/modules/events). */
+  calendar: {
+    /** How far ahead reminder jobs are queued; the hourly sweep queues what enters it. */
+    reminderHorizonHours: number
+    /** 28-day blocks of expanded occurrences each process keeps (0: no cache). */
+    expansionCacheEntries: number
+    /** Requests to one secret feed URL, and from one client IP to any feed URL. */
+    feedPerToken: RateRule
+    feedPerIp: RateRule
+  }
   polls: PollsConfig
   webhooks: WebhooksConfig
   feed: FeedConfig
@@ -384,6 +394,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     events: {
       relayIntervalMs: int(env, 'EVENTS_RELAY_INTERVAL_MS', 500, 0, 60_000),
+    },
+    calendar: {
+      reminderHorizonHours: int(env, 'CALENDAR_REMINDER_HORIZON_HOURS', 48, 2, 720),
+      expansionCacheEntries: int(env, 'CALENDAR_CACHE_ENTRIES', 50_000, 0, 10_000_000),
+      feedPerToken: rate(env, 'RATE_CALENDAR_FEED_PER_TOKEN', { limit: 120, windowSeconds: 3600 }),
+      feedPerIp: rate(env, 'RATE_CALENDAR_FEED_PER_IP', { limit: 300, windowSeconds: 60 }),
     },
     polls: {
       maxOptions: int(env, 'POLL_MAX_OPTIONS', 10, 2, 20),

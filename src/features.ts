@@ -9,6 +9,7 @@ import { mergeProcessors, type ProcessorTable } from './jobs/processors'
 import { adminFeature } from './modules/admin'
 import { authFeature } from './modules/auth'
 import { communitiesFeature } from './modules/communities'
+import { calendarFeature } from './modules/events'
 import { messagesFeature } from './modules/messages'
 import { moderationFeature } from './modules/moderation'
 import { notificationsFeature } from './modules/notifications'
@@ -38,6 +39,7 @@ export const features = [
   pollsFeature,
   surveysFeature,
   webhooksFeature,
+  calendarFeature,
   adminFeature,
 ] as const
 

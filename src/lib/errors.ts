@@ -49,6 +49,11 @@ export const errorStatus = {
   webhook_replayed: 409,
   /** A follow or a DM between users where one blocks the other. */
   blocked: 403,
+  // events
+  invalid_rrule: 422,
+  unknown_time_zone: 422,
+  window_too_large: 422,
+  occurrence_cancelled: 409,
 } as const
 
 export type ErrorCode = keyof typeof errorStatus

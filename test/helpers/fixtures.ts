@@ -12,7 +12,7 @@ export interface Fixtures {
   outsider: TestUser
   ids: Record<
     | 'community' | 'group' | 'room' | 'privateRoom' | 'message' | 'role' | 'invite' | 'user' | 'otherCommunity'
-    | 'poll' | 'survey' | 'webhook' | 'hook' | 'incoming-webhook',
+    | 'poll' | 'survey' | 'webhook' | 'hook' | 'incoming-webhook' | 'event' | 'occurrence',
     string
   >
 }
@@ -42,6 +42,8 @@ export async function makeFixtures(http: HttpClient): Promise<Fixtures> {
   // A public address literal (no DNS), and a filter no fixture event matches: nothing is ever sent.
   const webhook = await ok(http.post(`/v1/communities/${community.id}/webhooks`, { url: 'https://93.184.216.34/hook', events: ['webhook.disabled'] }, as))
   const hook = await ok(http.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'fixture' }, as))
+  // A weekly community-wide event and its first occurrence (by its originalStart).
+  const event = await ok(http.post(`/v1/communities/${community.id}/events`, { title: 'e', start: '2030-01-07T10:00', timeZone: 'Etc/UTC', rrule: 'FREQ=WEEKLY' }, as))
   // Strip the default role: the member holds no permission anywhere in the community.
   const roles = await ok(http.get(`/v1/communities/${community.id}/roles`, as))
   const everyone = roles.find((r: { isDefault: boolean }) => r.isDefault)
@@ -65,6 +67,8 @@ export async function makeFixtures(http: HttpClient): Promise<Fixtures> {
       webhook: webhook.id,
       hook: hook.id,
       'incoming-webhook': hook.id,
+      event: event.id,
+      occurrence: '2030-01-07T10:00:00.000Z',
     },
   }
 }

@@ -36,6 +36,13 @@ export const EVENT_TYPES: Record<DomainEventType, string | null> = {
   'poll.closed': 'a poll closed (by hand, by time, or its message was deleted)',
   'survey.created': 'a survey was created',
   'survey.closed': 'a survey closed',
+  'event.created': 'a calendar event was created',
+  'event.updated': 'a calendar event, one occurrence or the ones following, was changed',
+  'event.occurrence.cancelled': 'one occurrence of a calendar event was cancelled',
+  'event.deleted': 'a calendar event was deleted',
+  // Who answers what is between the member and the organisers.
+  'event.rsvp': null,
+  'event.waitlist.promoted': null,
   // The social layer belongs to people, not to a community: none of it goes to a community's endpoints.
   'follow.created': null,
   'follow.deleted': null,
