@@ -1,5 +1,7 @@
 import { Elysia, t } from 'elysia'
+import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
+import type { Fanout } from '../../realtime/fanout'
 import { NoContent, Paging } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { InviteService } from './invites'
@@ -24,7 +26,11 @@ import {
 } from './model'
 import { CommunityService, type CommunityDeps } from './service'
 
-export type CommunitiesDeps = CommunityDeps & { signedIn: SignedIn }
+export type CommunitiesDeps = CommunityDeps & {
+  signedIn: SignedIn
+  events: Pick<DomainEvents, 'transaction' | 'on'>
+  live: Pick<Fanout, 'toCommunity'>
+}
 
 const security = [{ bearer: [] }]
 
@@ -33,6 +39,10 @@ export const communitiesFeature = defineFeature<CommunitiesDeps, { communities: 
   name: 'communities',
   build: (deps) => {
     const communities = new CommunityService(deps)
+    // Live: who joined or left, to the sockets of the community's members.
+    for (const type of ['member.joined', 'member.left'] as const) {
+      deps.events.on(type, (event) => deps.live.toCommunity(event.data.communityId, { type, data: event.data }))
+    }
     return { routes: communitiesRoutes(communities, new InviteService(deps), deps.signedIn), api: { communities } }
   },
 })
