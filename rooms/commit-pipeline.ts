@@ -1,11 +1,13 @@
 import { AppError } from '../src/lib/errors'
 import { isDatabaseDown } from '../src/lib/pg-errors'
-import { StaleEpochError } from './errors'
-import type { BatchResult, RoomBatch } from './send-commit'
+import { OutOfOrderError, StaleEpochError } from './errors'
+import type { BatchResult, BatchVerdict, RoomBatch } from './send-commit'
 import type { RoomStore } from './store'
 
 interface Pending {
   batch: RoomBatch
+  /** Told once the seq the batch plans to end at, before its statement goes out. */
+  onPlanned?(lastSeq: number): void
   resolve(result: BatchResult): void
   reject(err: unknown): void
 }
@@ -19,8 +21,10 @@ export interface CommitPipelineOptions {
 
 /**
  * Group commit across the rooms of a node: the send batches that actors hand in while
- * a commit is in flight (or in the same tick) share the next transaction. Each actor has
- * at most one batch here at a time, so a room's order is its mailbox order.
+ * a commit is in flight (or in the same tick) share the next transaction. A room may
+ * have several batches here, each planned to continue where the one before it ends;
+ * they go in separate statements, and the compare-and-set on the room's last seq
+ * (send-commit.ts) lets one commit only right after the one before it.
  */
 export class CommitPipeline {
   readonly stats = { commits: 0, roomBatches: 0, sends: 0 }
@@ -33,9 +37,9 @@ export class CommitPipeline {
     private readonly options: CommitPipelineOptions = {},
   ) {}
 
-  commit(batch: RoomBatch): Promise<BatchResult> {
+  commit(batch: RoomBatch, hooks: { onPlanned?(lastSeq: number): void } = {}): Promise<BatchResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ batch, resolve, reject })
+      this.waiting.push({ batch, onPlanned: hooks.onPlanned, resolve, reject })
       this.schedule()
     })
   }
@@ -81,7 +85,10 @@ export class CommitPipeline {
 
   private async commitGroup(group: Pending[]) {
     try {
-      const results = await this.transaction(group.map((p) => p.batch))
+      const results = await this.transaction(
+        group.map((p) => p.batch),
+        (lastSeqs) => group.forEach((p, i) => p.onPlanned?.(lastSeqs[i]!)),
+      )
       group.forEach((p, i) => settle(p, results[i]!))
     } catch (err) {
       if (group.length === 1) return this.isolate(group[0]!, err)
@@ -97,13 +104,13 @@ export class CommitPipeline {
    */
   private async isolate(pending: Pending, err: unknown) {
     const { batch } = pending
-    if (err instanceof StaleEpochError || isDatabaseDown(err) || batch.sends.length === 1) return pending.reject(err)
+    if (err instanceof StaleEpochError || err instanceof OutOfOrderError || isDatabaseDown(err) || batch.sends.length === 1) return pending.reject(err)
     const merged: BatchResult = { outcomes: [], lastSeq: batch.lastSeq }
     for (const [n, send] of batch.sends.entries()) {
       let stop: unknown
       try {
         const [result] = await this.transaction([{ ...batch, lastSeq: merged.lastSeq, sends: [send] }])
-        if (result instanceof StaleEpochError) stop = result
+        if (result instanceof StaleEpochError || result instanceof OutOfOrderError) stop = result
         else {
           merged.outcomes.push(...result!.outcomes)
           merged.lastSeq = result!.lastSeq
@@ -113,7 +120,8 @@ export class CommitPipeline {
         else merged.outcomes.push({ error: describeFailure(single) })
       }
       if (stop !== undefined) {
-        if (n === 0) return pending.reject(stop)
+        // Out of order before anything committed: the whole batch goes back to its actor to be planned again.
+        if (n === 0 || (stop instanceof OutOfOrderError && merged.lastSeq === batch.lastSeq)) return pending.reject(stop)
         for (let rest = n; rest < batch.sends.length; rest++) merged.outcomes.push({ error: stop })
         break
       }
@@ -121,8 +129,8 @@ export class CommitPipeline {
     pending.resolve(merged)
   }
 
-  private async transaction(batches: RoomBatch[]) {
-    const results = await this.resources.store.commitSends(batches)
+  private async transaction(batches: RoomBatch[], onPlanned?: (lastSeqs: number[]) => void) {
+    const results = await this.resources.store.commitSends(batches, { onPlanned })
     this.stats.commits++
     this.stats.roomBatches += batches.length
     this.stats.sends += batches.reduce((n, b) => n + b.sends.length, 0)
@@ -130,9 +138,9 @@ export class CommitPipeline {
   }
 }
 
-/** A room fenced off inside a shared commit fails alone; the others have their results. */
-function settle(pending: Pending, result: BatchResult | StaleEpochError) {
-  if (result instanceof StaleEpochError) pending.reject(result)
+/** A room fenced off or out of order inside a shared commit fails alone; the others have their results. */
+function settle(pending: Pending, result: BatchVerdict) {
+  if (result instanceof StaleEpochError || result instanceof OutOfOrderError) pending.reject(result)
   else pending.resolve(result)
 }
 

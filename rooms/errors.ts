@@ -19,3 +19,20 @@ export class RoomClosedError extends AppError {
     super('dependency_unavailable', `room ${roomId} is moving; retry the command`, { retryAfter: 1 })
   }
 }
+
+/**
+ * A batch continued from a seq the room had not reached: an earlier batch of the same
+ * actor did not commit as planned (or not yet). It wrote nothing; the actor plans it
+ * again from the seq that did commit.
+ */
+export class OutOfOrderError extends AppError {
+  readonly roomId: string
+  readonly afterSeq: number
+  constructor(roomId: string, afterSeq: number) {
+    super('conflict', `room ${roomId} is not at seq ${afterSeq}; retry the command`, {
+      details: { roomId, reason: 'out_of_order' },
+    })
+    this.roomId = roomId
+    this.afterSeq = afterSeq
+  }
+}

@@ -15,6 +15,10 @@ export interface RoomHostOptions {
   maxBatch?: number
   /** Group-commit transactions in flight at once (across rooms); default 2. */
   commitsInFlight?: number
+  /** Send batches of one room in flight at once, each planned behind the one before; default 2. */
+  batchesInFlight?: number
+  /** Fewest sends a batch needs to go behind one still in flight; default 32. */
+  minPipelinedSends?: number
 }
 
 /**
@@ -148,6 +152,8 @@ export class RoomHost {
       },
       bufferSize: this.options.bufferSize,
       maxBatch: this.options.maxBatch,
+      batchesInFlight: this.options.batchesInFlight,
+      minPipelinedSends: this.options.minPipelinedSends,
     })
       .then((actor) => {
         this.stats.activations++

@@ -7,7 +7,7 @@ import { newId } from '../src/lib/ids'
 import { toMessage } from './history'
 import { uniqueViolation } from '../src/lib/pg-errors'
 import { StaleEpochError } from './errors'
-import { writeSends, type BatchResult, type RoomBatch } from './send-commit'
+import { writeSends, type BatchVerdict, type RoomBatch, type WriteHooks } from './send-commit'
 import { withReactions } from './history'
 import type { Message, ReactionResult, RoomResources } from './types'
 
@@ -135,10 +135,10 @@ export class RoomStore {
 
   /**
    * Commits send batches in one statement (send-commit.ts); a room fenced off by a newer
-   * owner gets its StaleEpochError in place of a result.
+   * owner gets its StaleEpochError in place of a result, one not at the batch's seq an OutOfOrderError.
    */
-  async commitSends(batches: RoomBatch[]): Promise<(BatchResult | StaleEpochError)[]> {
-    const results = await this.guard(batches[0]!, () => writeSends(this.resources.db, batches))
+  async commitSends(batches: RoomBatch[], hooks?: WriteHooks): Promise<BatchVerdict[]> {
+    const results = await this.guard(batches[0]!, () => writeSends(this.resources.db, batches, hooks))
     this.commits++
     return results
   }

@@ -26,6 +26,10 @@ export interface SendCommand {
   attachmentInfo?: object[]
   mentions?: string[]
   mentionEveryone?: boolean
+  /** `text` when absent; a `poll` message names its poll, a `survey` message its survey. */
+  kind?: MessageKind
+  pollId?: string
+  surveyId?: string
 }
 
 export interface EditCommand {
@@ -80,6 +84,9 @@ export interface ReactionCount {
   count: number
 }
 
+/** Text, or the message that carries a poll (`pollId`) or announces a survey (`surveyId`). */
+export type MessageKind = 'text' | 'poll' | 'survey'
+
 /** A message as clients see it. A deleted message is a tombstone: empty body, `deletedAt` set. */
 export interface Message {
   id: string
@@ -95,6 +102,9 @@ export interface Message {
   attachmentInfo?: object[]
   mentions: string[]
   mentionEveryone: boolean
+  kind: MessageKind
+  pollId: string | null
+  surveyId: string | null
   createdAt: Date
   editedAt: Date | null
   deletedAt: Date | null

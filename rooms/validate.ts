@@ -1,6 +1,6 @@
 import { AppError } from '../src/lib/errors'
 import { isUuid } from '../src/lib/ids'
-import type { RoomCommand } from './types'
+import type { RoomCommand, SendCommand } from './types'
 
 export const limits = {
   bodyChars: 4000,
@@ -35,6 +35,16 @@ function body(value: unknown, allowEmpty: boolean) {
   if (!allowEmpty && value.trim() === '') fail('body', 'body is empty')
 }
 
+/** A poll message names its poll, a survey message its survey, a text message neither (the table's check, before a batch meets it). */
+function kind(command: SendCommand) {
+  const k = command.kind ?? 'text'
+  if (k !== 'text' && k !== 'poll' && k !== 'survey') fail('kind', 'kind must be text, poll or survey')
+  if (k === 'poll') uuid('pollId', command.pollId)
+  else if (command.pollId !== undefined) fail('pollId', 'only a poll message names a poll')
+  if (k === 'survey') uuid('surveyId', command.surveyId)
+  else if (command.surveyId !== undefined) fail('surveyId', 'only a survey message names a survey')
+}
+
 /** Rejects a malformed command before it reaches a mailbox (so a bad send never spoils a batch). */
 export function validateCommand(command: RoomCommand): void {
   uuid('roomId', command.roomId)
@@ -50,6 +60,7 @@ export function validateCommand(command: RoomCommand): void {
       ids('mentions', command.mentions, limits.mentions)
       body(command.body, (command.attachments?.length ?? 0) > 0)
       if (command.replyTo !== undefined) uuid('replyTo', command.replyTo)
+      kind(command)
       return
     }
     case 'edit':

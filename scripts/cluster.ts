@@ -17,7 +17,10 @@ const basePort = Number(process.env.BASE_PORT ?? 3000)
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hearth'
 
 await createDatabaseIfMissing(databaseUrl)
-const cluster = await launchNodes({ count, basePort, databaseUrl, env: { HOST: process.env.HOST ?? '127.0.0.1' } })
+const cluster = await launchNodes({ count, basePort, databaseUrl, env: { HOST: process.env.HOST ?? '127.0.0.1' } }).catch((err) => {
+  console.error(`hearth cluster: ${err instanceof Error ? err.message : err}`)
+  process.exit(1)
+})
 console.log(`hearth cluster: ${count} nodes up — ${cluster.nodes.map((n) => `${n.nodeId} ${n.url}`).join(', ')}`)
 console.log(`hearth cluster: a platform admin's token for GET /cluster (15 min): ${cluster.adminToken}`)
 

@@ -1,5 +1,5 @@
-import { openapi } from '@elysiajs/openapi'
-import { Elysia } from 'elysia'
+import { Elysia, type AnyElysia } from 'elysia'
+import { docsRoutes } from './docs'
 import { AppError, DependencyDownError, type ErrorBody } from './lib/errors'
 import { toAppError } from './lib/error-mapping'
 import { jsonBodyParser, RAW_BODY } from './lib/json-body'
@@ -23,6 +23,10 @@ export function createApp(hearth: Hearth) {
   // Filled once the routes are assembled (below): which routes check a token before their body is read.
   const earlyChecks = new Map<string, EarlyAuth>()
   const rawBodies = new Set<string>()
+  /** Path patterns and their methods, to tell a wrong method (405) from a wrong path (404). */
+  const methodsByPattern: { pattern: RegExp; methods: Set<string> }[] = []
+  // The assembled app, for the docs (which describe every route, so they read it when asked).
+  let root: AnyElysia
 
   const app = new Elysia({
     // Bun's own limit answers a bare 413 before any hook runs; ours (onRequest for a declared
@@ -58,7 +62,10 @@ export function createApp(hearth: Hearth) {
     .onParse({ as: 'global' }, { fn: 'json' } as never)
     .onError({ as: 'global' }, ({ code, error, request, route }) => {
       const state = requests.get(request)
-      const appError = toAppError(code, error, res.log)
+      const allowed = code === 'NOT_FOUND' ? allowedMethods(request) : undefined
+      const appError = allowed
+        ? new AppError('method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`)
+        : toAppError(code, error, res.log)
       if (appError.status >= 500 && !(appError instanceof DependencyDownError) && appError.code !== 'dependency_unavailable') {
         res.log.error('request failed', { requestId: state?.id, route, query: failedQuery(error), error })
       }
@@ -73,6 +80,7 @@ export function createApp(hearth: Hearth) {
       }
       const headers: Record<string, string> = { 'content-type': 'application/json' }
       if (appError.retryAfter !== undefined) headers['retry-after'] = String(appError.retryAfter)
+      if (allowed) headers.allow = allowed.join(', ')
       return new Response(JSON.stringify(body), { status: appError.status, headers })
     })
     .onAfterResponse({ as: 'global' }, ({ request, route, set }) => {
@@ -91,26 +99,34 @@ export function createApp(hearth: Hearth) {
       })
     })
     .use(
-      openapi({
-        path: '/swagger',
-        provider: 'swagger-ui',
-        exclude: { staticFile: false },
-        documentation: {
-          info: { title: 'Hearth', version: pkg.version, description: 'Backend for community platforms' },
-          components: {
-            securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-          },
-        },
+      docsRoutes({
+        app: () => root,
+        info: { title: 'Hearth', version: pkg.version, description: 'Backend for community platforms. The contract: docs/api.md.' },
       }),
     )
     .use(hearth.routes.reduce((all, routes) => all.use(routes), new Elysia({ name: 'features' })))
     .use(hearth.realtime.routes(res.auth))
 
+  root = app
+  const patterns = new Map<string, Set<string>>()
   for (const route of app.routes) {
     const key = `${route.method} ${route.path}`
+    if (!patterns.has(route.path)) patterns.set(route.path, new Set())
+    patterns.get(route.path)!.add(route.method)
     const check = earlyAuthOf(route.hooks as Parameters<typeof earlyAuthOf>[0])
     if (check) earlyChecks.set(key, check)
     if ((route.hooks as { detail?: Record<string, unknown> }).detail?.[RAW_BODY]) rawBodies.add(key)
+  }
+  for (const [path, methods] of patterns) {
+    if (methods.has('GET')) methods.add('HEAD')
+    const source = path.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')
+    methodsByPattern.push({ pattern: new RegExp(`^${source}/?$`), methods })
+  }
+  function allowedMethods(request: Request): string[] | undefined {
+    const path = new URL(request.url).pathname
+    const methods = new Set<string>()
+    for (const { pattern, methods: m } of methodsByPattern) if (pattern.test(path)) for (const method of m) methods.add(method)
+    return methods.size && !methods.has(request.method) ? [...methods].sort() : undefined
   }
   return app
 }

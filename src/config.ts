@@ -2,6 +2,8 @@
 // `bun start` runs with no environment at all; a bad value stops the process with one
 // line that says what is wrong and how to fix it.
 
+import { isIP } from 'node:net'
+
 export type Role = 'all' | 'api' | 'worker'
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
@@ -18,6 +20,8 @@ export interface Config {
   /** Postgres URL; undefined means the embedded PGlite database under `dataDir`. */
   databaseUrl: string | undefined
   redisUrl: string
+  /** REDIS_URL was left unset: with nothing on the default address, Hearth may start a private redis-server. */
+  redisDefaulted: boolean
   /** Prefix of every Redis key this process writes (lets tests and tenants share a server). */
   redisPrefix: string
   dataDir: string
@@ -53,6 +57,8 @@ export interface Config {
     loginFailuresPerAccount: RateRule
     writesPerUser: RateRule
     readsPerUser: RateRule
+    /** Reports (POST /v1/reports) one user may file per window. */
+    reportsPerUser: RateRule
   }
   s3: {
     /** True when S3_BUCKET or S3_ENDPOINT is set: media go to S3; otherwise to the disk store under `dataDir`. */
@@ -65,6 +71,8 @@ export interface Config {
     forcePathStyle: boolean
   }
   flyMachineId: string | undefined
+  /** Usernames (lower case) that are platform admins whatever the database says: HEARTH_ADMINS=alice,bob. */
+  admins: string[]
   production: boolean
   /** A room actor with nothing to do for this long is evicted (rebuilt from Postgres on demand). */
   roomIdleSeconds: number
@@ -75,6 +83,30 @@ export interface Config {
     /** How often the outbox relay looks for events committed elsewhere (it is woken at once by this process's commits); 0: never relay. */
     relayIntervalMs: number
   }
+  /** Calendar events (src/modules/events). */
+  calendar: {
+    /** How far ahead reminder jobs are queued; the hourly sweep queues what enters it. */
+    reminderHorizonHours: number
+    /** 28-day blocks of expanded occurrences each process keeps (0: no cache). */
+    expansionCacheEntries: number
+    /** Requests to one secret feed URL, and from one client IP to any feed URL. */
+    feedPerToken: RateRule
+    feedPerIp: RateRule
+  }
+  polls: PollsConfig
+  webhooks: WebhooksConfig
+  feed: FeedConfig
+}
+
+export interface PollsConfig {
+  /** Options a poll may have (2..this; at most 20). */
+  maxOptions: number
+  /** Votes of one poll written in one transaction at most (1: a transaction per vote). */
+  voteBatchMax: number
+  /** Least time between two `poll.updated` pushes of one poll from one node. */
+  liveIntervalMs: number
+  /** Per-voter pushes (counts of `after_vote` polls) one poll may cause per second; more voters, rarer pushes. */
+  liveUserPushesPerSecond: number
 }
 
 export interface MediaConfig {
@@ -131,6 +163,50 @@ export interface JobsConfig {
   stalledIntervalMs: number
   /** Same (user, type, target) notifications within this window, still unread, share one row. */
   notificationGroupWindowSeconds: number
+}
+
+export interface WebhooksConfig {
+  /** One outgoing delivery attempt (connect, send, read the answer) may take this long. */
+  timeoutMs: number
+  /** Bytes of a receiver's answer read at most (the rest is dropped unread). */
+  maxResponseBytes: number
+  /** Delays between the attempts of one delivery, in order; their count + 1 is the number of attempts. */
+  retryScheduleMs: number[]
+  /** An endpoint that has not succeeded since its first failure this long ago is disabled. */
+  disableAfterSeconds: number
+  /** Deliveries to one endpoint in flight at once, across all nodes. */
+  endpointConcurrency: number
+  /** After a secret rotation the old secret keeps signing beside the new one this long. */
+  secretOverlapSeconds: number
+  /** http:// endpoint URLs are accepted (local development; refused in production). */
+  allowHttp: boolean
+  /** Endpoints on loopback addresses are accepted (tests; refused in production). */
+  allowLoopback: boolean
+  /** Base URL of incoming hook URLs; unset: the origin the creating request came to. */
+  publicUrl: string | undefined
+  /** Requests per incoming hook per window. */
+  incomingRate: RateRule
+  /** Largest incoming hook body (also bounded by BODY_LIMIT_BYTES). */
+  incomingMaxBytes: number
+  /** Signed incoming hooks whose timestamp is further than this from now are refused. */
+  incomingToleranceSeconds: number
+  /** How long an incoming event id is remembered to refuse a replay. */
+  incomingReplaySeconds: number
+  /** DNS servers (`ip` or `ip:port`) that resolve endpoint host names; empty: the system's resolver. */
+  dnsServers: string[]
+  /** Certificate authorities (PEM) trusted for https endpoints besides the system's (a private CA). */
+  caCerts: string | undefined
+}
+
+export interface FeedConfig {
+  /** Entries kept in one home feed in Redis; older pages are read from Postgres. */
+  maxEntries: number
+  /** A home feed nobody read for this many days expires from Redis and gets no fan-out (rebuilt on the next read). */
+  activeDays: number
+  /** Authors with at least this many followers are not fanned out: their posts are merged into feeds at read time. */
+  pullThreshold: number
+  /** `feed.updated` pushes to one user are coalesced into one per this many milliseconds. */
+  updateCoalesceMs: number
 }
 
 export class ConfigError extends Error {
@@ -194,6 +270,49 @@ function rate(env: Env, name: string, fallback: RateRule): RateRule {
   return { limit, windowSeconds }
 }
 
+/** "5s,5m,30m,2h" = delays in ms; units ms, s, m, h, d; "none" = no delays. */
+function durations(env: Env, name: string, fallback: string): number[] {
+  const raw = env[name] || fallback
+  if (raw.trim() === 'none') return []
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+  const out = raw.split(',').map((part) => {
+    const m = /^\s*(\d+)(ms|s|m|h|d)\s*$/.exec(part)
+    return m ? Number(m[1]) * unit[m[2]!]! : NaN
+  })
+  if (out.length > 20 || out.some((ms) => !Number.isFinite(ms) || ms > 7 * 86_400_000)) {
+    throw new ConfigError(`${name}: "${raw}" is not a list of at most 20 delays like 5s,5m,2h (each at most 7d) — fix or unset ${name}`)
+  }
+  return out
+}
+
+/** "10.0.0.2,[fd00::53]:5353" = DNS servers as node:dns setServers takes them. */
+function dnsServers(env: Env, name: string): string[] {
+  const raw = env[name]?.trim()
+  if (!raw) return []
+  const servers = raw.split(',').map((s) => s.trim())
+  const valid = (s: string) => {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(s) ?? /^([0-9a-fA-F:]+)$/.exec(s)
+    if (!m) return false
+    const host = m[1] ?? m[2]!
+    const port = m[3] === undefined ? 53 : Number(m[3])
+    return (isIP(host) !== 0) && port >= 1 && port <= 65535
+  }
+  if (servers.length > 8 || !servers.every(valid)) {
+    throw new ConfigError(`${name}: "${raw}" is not a list of DNS server addresses like 10.0.0.2 or 10.0.0.2:5353 or [fd00::53]:53 — fix or unset ${name}`)
+  }
+  return servers
+}
+
+/** PEM certificates, or undefined when unset. */
+function pemCerts(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim()
+  if (!raw) return undefined
+  if (!raw.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`${name}: expected PEM certificates (-----BEGIN CERTIFICATE-----...) — fix or unset ${name}`)
+  }
+  return raw
+}
+
 /** Hides the password of a connection URL so it can be printed. */
 export function redactUrl(raw: string): string {
   try {
@@ -231,6 +350,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CLUSTER=redis: nodes must share one Postgres — set DATABASE_URL (the embedded database serves one node only)')
   }
   const leaseMs = int(env, 'CLUSTER_LEASE_MS', 3000, 300, 60_000)
+  const webhookAllowHttp = bool(env, 'WEBHOOK_ALLOW_HTTP', false)
+  const webhookAllowLoopback = bool(env, 'WEBHOOK_ALLOW_LOOPBACK', false)
+  if (production && (webhookAllowHttp || webhookAllowLoopback)) {
+    throw new ConfigError(
+      `${webhookAllowHttp ? 'WEBHOOK_ALLOW_HTTP' : 'WEBHOOK_ALLOW_LOOPBACK'}: refused in production (webhooks go to public https endpoints only) — unset it`,
+    )
+  }
   return {
     role: oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all'),
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -238,6 +364,7 @@ export function loadConfig(env: Env = process.env): Config {
     nodeId,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!,
+    redisDefaulted: !env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX ?? 'hearth:',
     dataDir: env.DATA_DIR || './.data',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
@@ -265,6 +392,7 @@ export function loadConfig(env: Env = process.env): Config {
       loginFailuresPerAccount: rate(env, 'RATE_LOGIN_FAILURES', { limit: 10, windowSeconds: 900 }),
       writesPerUser: rate(env, 'RATE_WRITES_PER_USER', { limit: 300, windowSeconds: 60 }),
       readsPerUser: rate(env, 'RATE_READS_PER_USER', { limit: 1200, windowSeconds: 60 }),
+      reportsPerUser: rate(env, 'RATE_REPORTS_PER_USER', { limit: 10, windowSeconds: 600 }),
     },
     s3: {
       enabled: Boolean(env.S3_BUCKET || env.S3_ENDPOINT),
@@ -276,6 +404,7 @@ export function loadConfig(env: Env = process.env): Config {
       forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', true),
     },
     flyMachineId,
+    admins: (env.HEARTH_ADMINS ?? '').split(',').map((u) => u.trim().toLowerCase()).filter(Boolean),
     production,
     roomIdleSeconds: int(env, 'ROOM_IDLE_SECONDS', 300, 1, 86400),
     cluster: {
@@ -297,6 +426,41 @@ export function loadConfig(env: Env = process.env): Config {
     media: mediaConfig(env),
     events: {
       relayIntervalMs: int(env, 'EVENTS_RELAY_INTERVAL_MS', 500, 0, 60_000),
+    },
+    calendar: {
+      reminderHorizonHours: int(env, 'CALENDAR_REMINDER_HORIZON_HOURS', 48, 2, 720),
+      expansionCacheEntries: int(env, 'CALENDAR_CACHE_ENTRIES', 50_000, 0, 10_000_000),
+      feedPerToken: rate(env, 'RATE_CALENDAR_FEED_PER_TOKEN', { limit: 120, windowSeconds: 3600 }),
+      feedPerIp: rate(env, 'RATE_CALENDAR_FEED_PER_IP', { limit: 300, windowSeconds: 60 }),
+    },
+    polls: {
+      maxOptions: int(env, 'POLL_MAX_OPTIONS', 10, 2, 20),
+      voteBatchMax: int(env, 'POLL_VOTE_BATCH_MAX', 500, 1, 5000),
+      liveIntervalMs: int(env, 'POLL_LIVE_INTERVAL_MS', 250, 10, 60_000),
+      liveUserPushesPerSecond: int(env, 'POLL_LIVE_USER_PUSHES_PER_SECOND', 2000, 1, 1_000_000),
+    },
+    webhooks: {
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 50, 120_000),
+      maxResponseBytes: int(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 64 * 1024, 0, 1 << 20),
+      retryScheduleMs: durations(env, 'WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h'),
+      disableAfterSeconds: int(env, 'WEBHOOK_DISABLE_AFTER', 5 * 86400, 1, 90 * 86400),
+      endpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 100),
+      secretOverlapSeconds: int(env, 'WEBHOOK_SECRET_OVERLAP', 86400, 0, 30 * 86400),
+      allowHttp: webhookAllowHttp,
+      allowLoopback: webhookAllowLoopback,
+      publicUrl: url(env, 'WEBHOOK_PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
+      incomingRate: rate(env, 'WEBHOOK_INCOMING_RATE', { limit: 300, windowSeconds: 60 }),
+      incomingMaxBytes: int(env, 'WEBHOOK_INCOMING_MAX_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+      incomingToleranceSeconds: int(env, 'WEBHOOK_INCOMING_TOLERANCE', 300, 1, 3600),
+      incomingReplaySeconds: int(env, 'WEBHOOK_INCOMING_REPLAY_TTL', 86400, 60, 30 * 86400),
+      dnsServers: dnsServers(env, 'WEBHOOK_DNS_SERVERS'),
+      caCerts: pemCerts(env, 'WEBHOOK_CA_CERTS'),
+    },
+    feed: {
+      maxEntries: int(env, 'FEED_MAX_ENTRIES', 800, 10, 100_000),
+      activeDays: int(env, 'FEED_ACTIVE_DAYS', 7, 1, 365),
+      pullThreshold: int(env, 'FEED_PULL_THRESHOLD', 20_000, 1, 1_000_000_000),
+      updateCoalesceMs: int(env, 'FEED_UPDATE_COALESCE_MS', 1000, 0, 60_000),
     },
   }
 }

@@ -9,14 +9,20 @@ import { mergeProcessors, type ProcessorTable } from './jobs/processors'
 import { adminFeature } from './modules/admin'
 import { authFeature } from './modules/auth'
 import { communitiesFeature } from './modules/communities'
+import { calendarFeature } from './modules/events'
 import { mediaFeature } from './modules/media'
 import { messagesFeature } from './modules/messages'
+import { moderationFeature } from './modules/moderation'
 import { notificationsFeature } from './modules/notifications'
 import { operationsFeature } from './modules/ops'
 import { permissionsFeature } from './modules/permissions'
+import { pollsFeature } from './modules/polls'
 import { presenceFeature } from './modules/presence'
 import { roomsFeature } from './modules/rooms'
+import { surveysFeature } from './modules/surveys'
+import { socialFeature } from './modules/social'
 import { usersFeature } from './modules/users'
+import { webhooksFeature } from './modules/webhooks'
 
 /** In build order: a feature that uses another's `api` comes after it. */
 export const features = [
@@ -27,9 +33,15 @@ export const features = [
   permissionsFeature,
   notificationsFeature,
   mediaFeature,
+  moderationFeature,
+  socialFeature,
   roomsFeature,
   messagesFeature,
   presenceFeature,
+  pollsFeature,
+  surveysFeature,
+  webhooksFeature,
+  calendarFeature,
   adminFeature,
 ] as const
 

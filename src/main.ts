@@ -17,9 +17,11 @@ async function main() {
   installLastResort({ log: res.log, metrics: res.metrics })
   const hearth = createHearth(res)
   await hearth.start()
-  const app = config.role === 'worker' ? undefined : createApp(hearth).listen({ port: config.port, hostname: config.host })
+  const app = config.role === 'worker' ? undefined : listen(createApp(hearth), config)
   if (config.role !== 'api') await res.jobs.startWorkers({ modules: [FEATURE_JOBS] })
-  res.log.info(app ? 'hearth listening' : 'hearth worker running', {
+  const url = app ? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${app.server!.port}` : undefined
+  res.log.info(url ? `hearth listening at ${url} (API docs: ${url}/swagger)` : 'hearth worker running', {
+    url,
     port: app?.server?.port,
     database: config.databaseUrl ? redactUrl(config.databaseUrl) : `pglite:${config.dataDir}/pglite`,
     redis: redactUrl(config.redisUrl),
@@ -40,6 +42,18 @@ async function main() {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+/** Listens on PORT alone: a port another process holds is a one-line error, not a second listener (reusePort off). */
+function listen(app: ReturnType<typeof createApp>, config: { port: number; host: string }) {
+  try {
+    return app.listen({ port: config.port, hostname: config.host, reusePort: false })
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EADDRINUSE' || /in use/i.test(String(err))) {
+      throw new ConfigError(`PORT: ${config.port} on ${config.host} is in use by another process — stop it, or set PORT (0: any free port)`)
+    }
+    throw err
+  }
 }
 
 main().catch((err) => {

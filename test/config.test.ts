@@ -101,7 +101,7 @@ describe('boot', () => {
     const dir = mkdtempSync(`${tmpdir()}/hearth-embedded-`)
     const proc = spawnHearth({ DATA_DIR: dir, PORT: '0', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `test:${crypto.randomUUID()}:` })
     try {
-      const started = await waitForLog(proc, (l) => l.msg === 'hearth listening', 60_000)
+      const started = await waitForLog(proc, (l) => String(l.msg).startsWith('hearth listening at http://'), 60_000)
       expect(started.database).toStartWith('pglite:')
       const base = `http://127.0.0.1:${started.port}`
       expect((await fetch(`${base}/health`)).status).toBe(200)

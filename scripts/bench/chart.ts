@@ -3,9 +3,10 @@
 import type { System } from './clients'
 import type { Metric } from './report'
 
-const COLORS: Record<System, string> = { raw: '#868e96', hearth: '#e8590c', socketio: '#1c7ed6' }
-const NAMES: Record<System, string> = { raw: 'raw Bun', hearth: 'Hearth', socketio: 'Socket.IO' }
-const AIM_VALUES: Record<string, number> = { rooms_p99: 15, memory: 20, durable_1: 10_000 }
+const COLORS: Record<System, string> = { raw: '#868e96', baseline: '#ffa94d', hearth: '#e8590c', socketio: '#1c7ed6', nats: '#2f9e44', ejabberd: '#7048e8' }
+const NAMES: Record<System, string> = { raw: 'raw Bun', baseline: 'before', hearth: 'Hearth', socketio: 'Socket.IO', nats: 'NATS JS', ejabberd: 'ejabberd' }
+const SYSTEMS: System[] = ['raw', 'baseline', 'hearth', 'socketio', 'nats', 'ejabberd']
+const AIM_VALUES: Record<string, number> = { memory: 10 }
 
 const WIDTH = 760
 const LABEL_W = 90
@@ -18,7 +19,7 @@ export function renderChart(metrics: Metric[]): string {
   const parts: string[] = []
   let y = 40
   for (const m of metrics) {
-    const systems = (['raw', 'hearth', 'socketio'] as System[]).filter((s) => m.values[s] !== undefined)
+    const systems = SYSTEMS.filter((s) => m.values[s] !== undefined)
     const aim = AIM_VALUES[m.key]
     const max = Math.max(...systems.map((s) => m.values[s]!), aim ?? 0) * 1.15 || 1
     const plotW = WIDTH - LABEL_W - 40
@@ -49,7 +50,7 @@ export function renderChart(metrics: Metric[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif">`,
     '<style>.title{font-size:13px;font-weight:600;fill:#212529}.label{font-size:12px;fill:#495057}.value{font-size:12px;fill:#212529}.aim{stroke:#c92a2a;stroke-width:1.5;stroke-dasharray:4 3}.aimlabel{font-size:11px;fill:#c92a2a}</style>',
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    '<text x="16" y="22" font-size="15" font-weight="700" fill="#212529">Hearth vs the raw Bun ceiling vs Socket.IO (loopback, one machine)</text>',
+    '<text x="16" y="22" font-size="15" font-weight="700" fill="#212529">Hearth vs the raw Bun ceiling, Socket.IO, NATS JetStream and ejabberd (loopback, one machine)</text>',
     ...parts,
     '</svg>',
     '',

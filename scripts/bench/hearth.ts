@@ -6,9 +6,9 @@ import { join } from 'node:path'
 import { scratchDatabase } from '../lib/scratch'
 import { createClient } from 'redis'
 import { HttpClient } from '../../test/helpers/http'
-import { freePort, startServer, type ServerProcess } from './processes'
+import { freePort, POSTGRES_URL, startServer, type ServerProcess } from './processes'
 
-export const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+export { POSTGRES_URL }
 export const REDIS_URL = 'redis://127.0.0.1:6379'
 
 export interface HearthWorld {
@@ -24,12 +24,19 @@ export class HearthUnderTest {
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'))
   world: HearthWorld = { tokens: [], roomIds: [] }
 
-  /** A fresh Hearth process on the same database, keys and signing key (tokens stay valid). */
-  start(): Promise<ServerProcess> {
+  get databaseName(): string {
+    return this.database.name
+  }
+
+  /**
+   * A fresh Hearth process on the same database, keys and signing key (tokens stay valid);
+   * `root` runs another checkout's src/main.ts (a baseline for before/after figures).
+   */
+  start({ root = join(import.meta.dir, '../..') }: { root?: string } = {}): Promise<ServerProcess> {
     return startServer({
       name: 'hearth',
       // BENCH_BUN_FLAGS (e.g. `--cpu-prof-md --cpu-prof-dir=/tmp/prof`) profiles the server under load.
-      cmd: ['bun', ...(process.env.BENCH_BUN_FLAGS?.split(' ').filter(Boolean) ?? []), join(import.meta.dir, '../../src/main.ts')],
+      cmd: ['bun', ...(process.env.BENCH_BUN_FLAGS?.split(' ').filter(Boolean) ?? []), join(root, 'src/main.ts')],
       port: freePort(),
       env: {
         NODE_ENV: 'development',

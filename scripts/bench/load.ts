@@ -2,11 +2,12 @@
 import type { Connection } from './clients'
 import { sleep } from './stats'
 
-let runTag = Math.random().toString(36).slice(2, 8)
+const processTag = Math.random().toString(36).slice(2, 8)
+let runTag = processTag
 let nonceCounter = 0
 export const nonce = () => `${runTag}-${nonceCounter++}`
 export const setRunTag = (prefix: string) => {
-  runTag = `${prefix}${runTag}`
+  runTag = `${prefix}${processTag}`
 }
 
 /** Calls `fire` `rate` times a second for `seconds`, catching up after a late timer. */

@@ -5,22 +5,30 @@ import type { System } from './clients'
 export interface Target {
   system: System
   baseUrl: string
-  /** Access tokens to authenticate with (Hearth); connection i uses tokens[i % length]. */
+  /** Access tokens to authenticate with (Hearth; user names for ejabberd); connection i uses tokens[i % length]. */
   tokens: string[]
   /** Pid of the server, for its RSS and CPU time. */
   serverPid: number
+  /** Hearth's scratch database: its Postgres backends' CPU is counted with the server's where said. */
+  postgresDatabase?: string
   /** Rooms to use, in order (scenario 1 uses the first). */
   roomIds: string[]
 }
 
 type Common = Omit<Target, 'roomIds'>
 
-/** Scenario 1, every target turn by turn at each rate. */
+/** Scenario 1, every target turn by turn: CPU per delivery at fixed rates, then the ramp. */
 export interface FanoutJob {
   scenario: 'fanout'
   targets: Target[]
+  /** Generator processes; each holds a share of every target's sockets. */
+  workers: number
   subscribers: number
   senders: number
+  /** Fixed rates (messages/s into the room) at which CPU per delivery is measured, all systems interleaved, `cpuRounds` times. */
+  cpuRates: number[]
+  cpuRounds: number
+  cpuStepSeconds: number
   /** Messages per second into the room, tried in order until p99 or delivery fails. */
   rates: number[]
   stepSeconds: number
@@ -32,6 +40,7 @@ export interface FanoutJob {
 export interface RoomsJob {
   scenario: 'rooms'
   targets: Target[]
+  workers: number
   rooms: number
   membersPerRoom: number
   messagesPerSecond: number
@@ -66,6 +75,17 @@ export interface LatencySummary {
   mean: number | null
 }
 
+/** CPU time over one measured step. */
+export interface CpuSample {
+  /** The server process (all threads), seconds. */
+  serverSeconds: number
+  /** Hearth's Postgres backends (its scratch database), seconds; absent for the others. */
+  postgresSeconds?: number
+  /** Each generator process, in percent of one core over the step. */
+  generatorPercents: number[]
+  wallSeconds: number
+}
+
 export interface FanoutStep {
   rate: number
   sent: number
@@ -73,20 +93,48 @@ export interface FanoutStep {
   delivered: number
   deliveriesPerSecond: number
   latency: LatencySummary
+  cpu: CpuSample
   /** Server CPU during the step, in percent of one core. */
   serverCpuPercent: number
-  /** The load generator's own CPU during the step (one process: 100% = a core). */
-  generatorCpuPercent: number
+  /** A generator process was at >= 90% of a core: the step measured it, not the server, and is not counted. */
+  generatorLimited: boolean
   passed: boolean
+}
+
+/** One fixed-rate step of the CPU phase. */
+export interface CpuStep {
+  round: number
+  rate: number
+  delivered: number
+  expected: number
+  cpu: CpuSample
+  /** Server CPU per delivery, µs. */
+  serverMicrosPerDelivery: number
+  /** With Hearth's Postgres backends added (Hearth only). */
+  withPostgresMicrosPerDelivery?: number
+  p99: number | null
+  /** All delivered, p99 within the limit, no generator at its limit. */
+  counted: boolean
 }
 
 export interface FanoutResult {
   scenario: 'fanout'
   system: System
+  cpuSteps: CpuStep[]
   steps: FanoutStep[]
-  /** Highest deliveries/s of a step whose p99 stayed within the limit. */
+  /** Highest deliveries/s of a counted step whose p99 stayed within the limit. */
   bestDeliveriesPerSecond: number
   sendErrors: number
+}
+
+export interface RoomsRound {
+  p50: number | null
+  p99: number | null
+  delivered: number
+  expected: number
+  cpu: CpuSample
+  serverMicrosPerDelivery: number
+  withPostgresMicrosPerDelivery?: number
 }
 
 export interface RoomsResult {
@@ -97,7 +145,7 @@ export interface RoomsResult {
   delivered: number
   /** Over every delivery of every round. */
   latency: LatencySummary
-  rounds: { p50: number | null; p99: number | null; delivered: number; expected: number }[]
+  rounds: RoomsRound[]
   sendErrors: number
 }
 
@@ -118,8 +166,10 @@ export interface DurableResult {
   seconds: number
   ackedPerSecond: number
   ackLatency: LatencySummary
-  /** Server CPU per acked message, in microseconds (Postgres not included). */
+  /** Server CPU per acked message, µs (the server process alone). */
   serverCpuMicrosPerAck: number
+  /** Server and its Postgres backends together, µs per ack (Hearth). */
+  withPostgresCpuMicrosPerAck?: number
   errors: number
   firstError?: string
 }

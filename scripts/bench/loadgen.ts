@@ -1,12 +1,17 @@
 // The load generator: its own process, started by run.ts with a job file; prints one
-// `RESULT [json, ...]` line, one result per system driven. Send times travel in the message
-// bodies and are read back here, so every latency is measured on one clock.   bun scripts/bench/loadgen.ts job.json
-import { connectMany, serverCloses, stampBody, type Connection } from './clients'
+// `RESULT [json, ...]` line, one result per system driven. Scenarios 1, 2 and 4 spread the
+// sockets over several generator processes (loadgen-worker.ts) that this one coordinates.
+// Send times travel in the message bodies and are read back by the process that receives
+// them, so every latency is measured on one clock.   bun scripts/bench/loadgen.ts job.json
+import { connectMany, serverCloses } from './clients'
 import type { DurableJob, DurableResult, Job, JobResult, MemoryJob, MemoryResult } from './loadgen-protocol'
-import { log, nonce, setRunTag } from './load'
-import { cpuSeconds, rssKb } from './processes'
-import { fanout, rooms } from './side-by-side'
-import { Histogram, nowMs, sleep } from './stats'
+import { log, setRunTag } from './load'
+import { CpuMeter, rssKb } from './processes'
+import { durableShared, fanout, rooms } from './side-by-side'
+import { sleep } from './stats'
+
+/** Generator processes for scenario 4. */
+const DURABLE_WORKERS = 3
 
 async function memory(job: MemoryJob): Promise<MemoryResult> {
   await sleep(1000)
@@ -25,47 +30,32 @@ async function memory(job: MemoryJob): Promise<MemoryResult> {
 }
 
 async function durable(job: DurableJob): Promise<DurableResult> {
-  const conns = await connectMany(job.system, job.baseUrl, job.tokens, job.connections, () => {})
-  const histogram = new Histogram()
-  let measuring = false
-  let stop = false
-  let acked = 0
-  let errors = 0
-  let firstError: string | undefined
-  let turn = 0
-  const loop = async (conn: Connection) => {
-    while (!stop) {
-      const roomId = job.roomIds[turn++ % job.roomIds.length]!
-      const started = nowMs()
-      try {
-        await conn.send(roomId, stampBody(0), nonce())
-        if (measuring && !stop) {
-          acked++
-          histogram.record(nowMs() - started)
-        }
-      } catch (err) {
-        errors++
-        firstError ??= String(err)
-        if (errors > 1000) return
-        await sleep(10)
-      }
+  const meter = new CpuMeter(job.serverPid, job.postgresDatabase)
+  try {
+    const run = await durableShared({ ...job, workers: DURABLE_WORKERS }, meter)
+    const ackedPerSecond = Math.round(run.acked / job.seconds)
+    const ackLatency = run.histogram.summary()
+    const serverCpuMicrosPerAck = Math.round((run.cpu.serverSeconds * 1e6) / Math.max(1, run.acked))
+    const withPostgres = meter.countsPostgres ? Math.round(((run.cpu.serverSeconds + run.cpu.postgresSeconds) * 1e6) / Math.max(1, run.acked)) : undefined
+    log(
+      `durable ${job.system}, ${job.roomIds.length} rooms: ${ackedPerSecond} acked/s, ack p50 ${ackLatency.p50} ms, server ${serverCpuMicrosPerAck} cpu-us/ack${withPostgres !== undefined ? ` (${withPostgres} with Postgres)` : ''}, generators ${run.generatorPercents.join('/')}%, ${run.errors} errors${run.firstError ? ` (${run.firstError})` : ''}`,
+    )
+    return {
+      scenario: 'durable',
+      system: job.system,
+      rooms: job.roomIds.length,
+      acked: run.acked,
+      seconds: job.seconds,
+      ackedPerSecond,
+      ackLatency,
+      serverCpuMicrosPerAck,
+      ...(withPostgres !== undefined ? { withPostgresCpuMicrosPerAck: withPostgres } : {}),
+      errors: run.errors,
+      firstError: run.firstError,
     }
+  } finally {
+    await meter.close()
   }
-  const loops = conns.flatMap((c) => Array.from({ length: job.window }, () => loop(c)))
-  await sleep(1000) // warm-up
-  measuring = true
-  const started = performance.now()
-  const cpuBefore = cpuSeconds(job.serverPid)
-  await sleep(job.seconds * 1000)
-  const seconds = (performance.now() - started) / 1000
-  stop = true
-  const serverCpuMicrosPerAck = Math.round(((cpuSeconds(job.serverPid) - cpuBefore) * 1e6) / Math.max(1, acked))
-  await Promise.race([Promise.all(loops), sleep(5000)])
-  for (const c of conns) c.close()
-  const ackedPerSecond = Math.round(acked / seconds)
-  const ackLatency = histogram.summary()
-  log(`durable ${job.system}, ${job.roomIds.length} rooms: ${ackedPerSecond} acked/s, ack p50 ${ackLatency.p50} ms, server ${serverCpuMicrosPerAck} cpu-us/ack, ${errors} errors${firstError ? ` (${firstError})` : ''}`)
-  return { scenario: 'durable', system: job.system, rooms: job.roomIds.length, acked, seconds, ackedPerSecond, ackLatency, serverCpuMicrosPerAck, errors, firstError }
 }
 
 async function main() {

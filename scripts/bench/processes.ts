@@ -3,8 +3,11 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import postgres from 'postgres'
 import type { Job, JobResult } from './loadgen-protocol'
 import { sleep } from './stats'
+
+export const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 /** Resident memory of a process from /proc, in KB. */
 export function rssKb(pid: number): number {
@@ -17,6 +20,60 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** CPU time of a process, or 0 once it is gone (a Postgres backend may end between two reads). */
+function cpuSecondsOr0(pid: number): number {
+  try {
+    return cpuSeconds(pid)
+  } catch {
+    return 0
+  }
+}
+
+export interface CpuSnapshot {
+  server: number
+  postgres: Map<number, number>
+}
+
+/**
+ * Reads a server's CPU time from /proc, and with `postgresDatabase` that of the Postgres
+ * backends serving that database (found in pg_stat_activity; the reader's own connection
+ * goes to another database, so it is not counted).
+ */
+export class CpuMeter {
+  private sql: postgres.Sql | undefined
+
+  constructor(
+    private readonly serverPid: number,
+    private readonly postgresDatabase?: string,
+  ) {
+    if (postgresDatabase) this.sql = postgres(POSTGRES_URL, { max: 1, onnotice: () => {} })
+  }
+
+  async snapshot(): Promise<CpuSnapshot> {
+    const postgresCpu = new Map<number, number>()
+    if (this.sql) {
+      const rows = await this.sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${this.postgresDatabase!}`
+      for (const { pid } of rows) postgresCpu.set(pid, cpuSecondsOr0(pid))
+    }
+    return { server: cpuSecondsOr0(this.serverPid), postgres: postgresCpu }
+  }
+
+  /** CPU seconds between two snapshots; a backend that started in between counts from zero. */
+  static between(a: CpuSnapshot, b: CpuSnapshot): { serverSeconds: number; postgresSeconds: number } {
+    let postgresSeconds = 0
+    for (const [pid, seconds] of b.postgres) postgresSeconds += Math.max(0, seconds - (a.postgres.get(pid) ?? 0))
+    return { serverSeconds: Math.max(0, b.server - a.server), postgresSeconds }
+  }
+
+  get countsPostgres() {
+    return this.sql !== undefined
+  }
+
+  async close() {
+    await this.sql?.end({ timeout: 1 })
+  }
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

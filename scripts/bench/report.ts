@@ -1,11 +1,13 @@
-// The figures of a run, as bench-results.json (machine-readable, with the ratios) and as
-// BENCHMARKS.md with a hand-drawn SVG chart (bench-chart.svg).
+// The figures of a run, as scripts/bench/results/bench-results.json (machine-readable, with
+// the ratios) and as BENCHMARKS.md with a hand-drawn SVG chart (results/bench-chart.svg).
+import { mkdirSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import postgres from 'postgres'
 import { createClient } from 'redis'
 import type { System } from './clients'
-import type { DurableResult, FanoutResult, JobResult, MemoryResult, RoomsResult } from './loadgen-protocol'
+import type { CpuStep, DurableResult, FanoutResult, JobResult, MemoryResult, RoomsResult } from './loadgen-protocol'
+import { median, round } from './stats'
 import { POSTGRES_URL, REDIS_URL } from './hearth'
 import { renderChart } from './chart'
 
@@ -32,7 +34,13 @@ export async function collectEnvironment(socketIoRuntime: string): Promise<Envir
   const versions: Record<string, string> = { bun: Bun.version }
   const node = Bun.which('node') ? Bun.spawnSync(['node', '--version']).stdout.toString().trim() : 'absent'
   versions['node (runs Socket.IO)'] = socketIoRuntime === 'node' ? node : `not used (Socket.IO on bun); ${node}`
-  for (const name of ['socket.io', '@socket.io/redis-adapter', 'socket.io-client', 'redis']) versions[name] = await pkgVersion(name).catch(() => '?')
+  for (const name of ['socket.io', '@socket.io/redis-adapter', 'socket.io-client', 'redis', '@nats-io/jetstream', '@nats-io/transport-node', '@xmpp/client']) {
+    versions[name] = await pkgVersion(name).catch(() => 'not installed')
+  }
+  const nats = Bun.which('nats-server')
+  versions['nats-server'] = nats ? Bun.spawnSync([nats, '--version']).stdout.toString().trim() : 'not installed'
+  const ejabberd = Bun.spawnSync(['dpkg-query', '-W', '-f', '${Version}', 'ejabberd'], { stderr: 'ignore' })
+  versions.ejabberd = ejabberd.exitCode === 0 ? ejabberd.stdout.toString().trim() : 'not installed'
   versions.hearth = Bun.spawnSync(['git', 'rev-parse', '--short', 'HEAD'], { cwd: import.meta.dir }).stdout.toString().trim()
   try {
     const redis = createClient({ url: REDIS_URL })
@@ -66,44 +74,141 @@ export interface Metric {
   unit: string
   better: 'higher' | 'lower'
   values: Partial<Record<System, number>>
-  ratios: { hearthOverRaw?: number; hearthOverSocketio?: number }
-  aim?: string
-  aimMet?: boolean
+  /** Lowest and highest round, where the figure is a median of rounds. */
+  spread?: Partial<Record<System, [number, number]>>
+  /** Rounds the median is taken over. */
+  rounds?: Partial<Record<System, number>>
+  ratios: { hearthOverRaw?: number; hearthOverSocketio?: number; hearthOverNats?: number; hearthOverBaseline?: number }
 }
 
-const SYSTEMS: System[] = ['raw', 'hearth', 'socketio']
-export const SYSTEM_NAMES: Record<System, string> = { raw: 'raw Bun ceiling', hearth: 'Hearth', socketio: 'Socket.IO + sharded Redis adapter' }
+export interface Aim {
+  text: string
+  ratio?: number
+  met?: boolean
+}
+
+const SYSTEMS: System[] = ['raw', 'baseline', 'hearth', 'socketio', 'nats', 'ejabberd']
+export const SYSTEM_NAMES: Record<System, string> = {
+  raw: 'raw Bun ceiling',
+  hearth: 'Hearth',
+  baseline: 'Hearth before (baseline checkout)',
+  socketio: 'Socket.IO + sharded Redis adapter',
+  nats: 'NATS JetStream (file storage)',
+  ejabberd: 'ejabberd (MUC, mod_mam in Postgres)',
+}
+const SHORT: Record<System, string> = { raw: 'raw Bun', hearth: 'Hearth', baseline: 'Hearth before', socketio: 'Socket.IO', nats: 'NATS JetStream', ejabberd: 'ejabberd' }
 const ratio = (a?: number, b?: number) => (a !== undefined && b ? Math.round((a / b) * 1000) / 1000 : undefined)
+
+/** The primary fixed rate of scenario 1's CPU phase (messages/s into the room): the highest one. */
+const primaryRate = (steps: CpuStep[]) => Math.max(...steps.map((s) => s.rate))
 
 function metricsOf(outcomes: Outcome[]): Metric[] {
   const results = (scenario: number) => outcomes.filter((o) => o.scenario === scenario && o.result)
   const metric = (m: Omit<Metric, 'ratios'>): Metric => ({
     ...m,
-    ratios: { hearthOverRaw: ratio(m.values.hearth, m.values.raw), hearthOverSocketio: ratio(m.values.hearth, m.values.socketio) },
+    ratios: {
+      hearthOverRaw: ratio(m.values.hearth, m.values.raw),
+      hearthOverSocketio: ratio(m.values.hearth, m.values.socketio),
+      hearthOverNats: ratio(m.values.hearth, m.values.nats),
+      hearthOverBaseline: ratio(m.values.hearth, m.values.baseline),
+    },
   })
-  const pick = <R extends JobResult>(scenario: number, read: (r: R) => number | null, filter: (r: R) => boolean = () => true) =>
+  const pick = <R extends JobResult>(scenario: number, read: (r: R) => number | null | undefined, filter: (r: R) => boolean = () => true) =>
     Object.fromEntries(
       results(scenario)
-        .filter((o) => filter(o.result as R) && read(o.result as R) !== null)
+        .filter((o) => filter(o.result as R) && read(o.result as R) != null)
         .map((o) => [o.system, read(o.result as R)!]),
     ) as Partial<Record<System, number>>
+  /** Median and spread over rounds of a per-round figure, per system. */
+  const rounds = <R extends JobResult>(scenario: number, read: (r: R) => number[]) => {
+    const values: Partial<Record<System, number>> = {}
+    const spread: Partial<Record<System, [number, number]>> = {}
+    const count: Partial<Record<System, number>> = {}
+    for (const o of results(scenario)) {
+      const xs = read(o.result as R)
+      if (!xs.length) continue
+      values[o.system] = round(median(xs))!
+      spread[o.system] = [Math.min(...xs), Math.max(...xs)]
+      count[o.system] = xs.length
+    }
+    return { values, spread, rounds: count }
+  }
+  const cpuAt = (r: FanoutResult, rate: number, withPostgres = false) =>
+    r.cpuSteps.filter((s) => s.rate === rate && s.counted).map((s) => (withPostgres ? (s.withPostgresMicrosPerDelivery ?? s.serverMicrosPerDelivery) : s.serverMicrosPerDelivery))
+  const fanouts = results(1).map((o) => o.result as FanoutResult)
+  const rates = [...new Set(fanouts.flatMap((r) => r.cpuSteps.map((s) => s.rate)))].sort((a, b) => b - a)
+  const out: Metric[] = []
+  for (const rate of rates) {
+    out.push(
+      metric({
+        key: rate === primaryRate(fanouts.flatMap((r) => r.cpuSteps)) ? 'cpu_fanout' : `cpu_fanout_${rate}`,
+        scenario: 1,
+        label: `1. one room, 1000 subscribers, ${rate} msgs/s (${(rate * 1000).toLocaleString('en-US')} deliveries/s): server CPU per delivery`,
+        unit: 'µs',
+        better: 'lower',
+        ...rounds<FanoutResult>(1, (r) => cpuAt(r, rate)),
+      }),
+    )
+  }
+  if (rates.length && fanouts.some((r) => r.system === 'hearth')) {
+    const rate = rates[0]!
+    out.push(metric({ key: 'cpu_fanout_pg', scenario: 1, label: `1. the same at ${rate} msgs/s, Hearth with its Postgres backends`, unit: 'µs', better: 'lower', ...rounds<FanoutResult>(1, (r) => (r.system === 'hearth' || r.system === 'baseline' ? cpuAt(r, rate, true) : [])) }))
+  }
+  out.push(
+    metric({
+      key: 'cpu_rooms',
+      scenario: 2,
+      label: '2. 500 rooms x 10, 1000 msgs/s: server CPU per delivered message',
+      unit: 'µs',
+      better: 'lower',
+      ...rounds<RoomsResult>(2, (r) => r.rounds.map((x) => x.serverMicrosPerDelivery)),
+    }),
+    metric({
+      key: 'cpu_rooms_pg',
+      scenario: 2,
+      label: '2. the same, Hearth with its Postgres backends',
+      unit: 'µs',
+      better: 'lower',
+      ...rounds<RoomsResult>(2, (r) => r.rounds.flatMap((x) => (x.withPostgresMicrosPerDelivery !== undefined ? [x.withPostgresMicrosPerDelivery] : []))),
+    }),
+    metric({
+      key: 'cpu_durable',
+      scenario: 4,
+      label: '4. durable sends into one room / one stream: CPU per acked send (Hearth with its Postgres backends; NATS server)',
+      unit: 'µs',
+      better: 'lower',
+      values: pick<DurableResult>(4, (r) => r.withPostgresCpuMicrosPerAck ?? r.serverCpuMicrosPerAck, (r) => r.rooms === 1),
+    }),
+    metric({ key: 'fanout', scenario: 1, label: '1. one room, 1000 subscribers: highest deliveries/s with p99 <= 50 ms (saturation ramp)', unit: 'deliveries/s', better: 'higher', values: pick<FanoutResult>(1, (r) => r.bestDeliveriesPerSecond) }),
+    metric({ key: 'rooms_p50', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p50', unit: 'ms', better: 'lower', values: pick<RoomsResult>(2, (r) => r.latency.p50) }),
+    metric({ key: 'rooms_p99', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p99', unit: 'ms', better: 'lower', values: pick<RoomsResult>(2, (r) => r.latency.p99) }),
+    metric({ key: 'memory', scenario: 3, label: '3. server RSS per idle connection at 10k connections', unit: 'KB', better: 'lower', values: pick<MemoryResult>(3, (r) => r.perConnectionKb) }),
+    metric({ key: 'durable_1', scenario: 4, label: '4. durable sends into one room (JetStream: one stream): acked messages/s', unit: 'acked/s', better: 'higher', values: pick<DurableResult>(4, (r) => r.ackedPerSecond, (r) => r.rooms === 1) }),
+    metric({ key: 'durable_100', scenario: 4, label: '4. durable sends across 100 rooms: acked messages/s', unit: 'acked/s', better: 'higher', values: pick<DurableResult>(4, (r) => r.ackedPerSecond, (r) => r.rooms === 100) }),
+  )
+  return out.filter((m) => Object.keys(m.values).length > 0)
+}
 
-  const m1 = metric({ key: 'fanout', scenario: 1, label: '1. one room, 1000 subscribers: deliveries/s with p99 <= 50 ms', unit: 'deliveries/s', better: 'higher', values: pick<FanoutResult>(1, (r) => r.bestDeliveriesPerSecond) })
-  m1.aim = '>= 70% of raw and >= 3x Socket.IO'
-  if (m1.ratios.hearthOverRaw !== undefined && m1.ratios.hearthOverSocketio !== undefined) m1.aimMet = m1.ratios.hearthOverRaw >= 0.7 && m1.ratios.hearthOverSocketio >= 3
-  const m2p50 = metric({ key: 'rooms_p50', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p50', unit: 'ms', better: 'lower', values: pick<RoomsResult>(2, (r) => r.latency.p50) })
-  const m2p99 = metric({ key: 'rooms_p99', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p99', unit: 'ms', better: 'lower', values: pick<RoomsResult>(2, (r) => r.latency.p99), aim: '<= 15 ms' })
-  if (m2p99.values.hearth !== undefined) m2p99.aimMet = m2p99.values.hearth <= 15
-  const m3 = metric({ key: 'memory', scenario: 3, label: '3. server RSS per idle connection at 10k connections', unit: 'KB', better: 'lower', values: pick<MemoryResult>(3, (r) => r.perConnectionKb), aim: '<= 20 KB' })
-  if (m3.values.hearth !== undefined) m3.aimMet = m3.values.hearth <= 20
-  const m4one = metric({ key: 'durable_1', scenario: 4, label: '4. durable sends into one room: acked messages/s', unit: 'acked/s', better: 'higher', values: pick<DurableResult>(4, (r) => r.ackedPerSecond, (r) => r.rooms === 1), aim: '>= 10000/s' })
-  if (m4one.values.hearth !== undefined) m4one.aimMet = m4one.values.hearth >= 10_000
-  const m4many = metric({ key: 'durable_100', scenario: 4, label: '4. durable sends across 100 rooms: acked messages/s', unit: 'acked/s', better: 'higher', values: pick<DurableResult>(4, (r) => r.ackedPerSecond, (r) => r.rooms === 100) })
-  return [m1, m2p50, m2p99, m3, m4one, m4many].filter((m) => Object.keys(m.values).length > 0)
+/** The aims of issue 18, each a ratio measured in this run. */
+function aimsOf(metrics: Metric[]): Aim[] {
+  const m = (key: string) => metrics.find((x) => x.key === key)
+  const aims: Aim[] = []
+  const cpu = m('cpu_fanout')
+  const at = (r: number | undefined, limit: number, higher = false): Aim => ({ text: '', ratio: r, met: r === undefined ? undefined : higher ? r >= limit : r <= limit })
+  aims.push({ ...at(cpu?.ratios.hearthOverRaw, 1.2), text: 'scenario 1: Hearth server CPU per delivery <= 1.2x raw Bun' })
+  aims.push({ ...at(cpu?.ratios.hearthOverSocketio, 0.5), text: 'scenario 1: Hearth server CPU per delivery <= 0.5x Socket.IO' })
+  aims.push({ ...at(m('rooms_p99')?.ratios.hearthOverSocketio, 1.5), text: "scenario 2: Hearth p99 <= 1.5x Socket.IO's" })
+  const memory = m('memory')?.values.hearth
+  aims.push({ text: 'scenario 3: Hearth <= 10 KB per idle socket', ratio: memory !== undefined ? memory / 10 : undefined, met: memory === undefined ? undefined : memory <= 10 })
+  aims.push({ ...at(m('durable_1')?.ratios.hearthOverNats, 0.5, true), text: "scenario 4: Hearth's durable acked sends into one room >= 0.5x JetStream's acked publishes into one stream" })
+  return aims
 }
 
 interface ReportInput {
   outDir: string
+  resultsDir: string
+  /** What the baseline checkout lacks, when the run has one. */
+  baselineLabel?: string
   environment: Environment
   outcomes: Outcome[]
   quick: boolean
@@ -114,6 +219,7 @@ interface ReportInput {
 
 export async function writeReports(input: ReportInput): Promise<string[]> {
   const metrics = metricsOf(input.outcomes)
+  const aims = aimsOf(metrics)
   const loadavgAfter = loadavg().map((n) => n.toFixed(2)).join(' ')
   const json = {
     generatedAt: new Date().toISOString(),
@@ -122,45 +228,78 @@ export async function writeReports(input: ReportInput): Promise<string[]> {
     machine: { ...input.environment, loadavgAfter },
     plan: input.plan,
     figures: metrics,
+    aims,
     errors: input.outcomes.filter((o) => o.error).map(({ scenario, system, error }) => ({ scenario, system, error })),
     details: input.outcomes.filter((o) => o.result).map(({ scenario, system, result }) => ({ scenario, system, result })),
   }
-  const files = [join(input.outDir, 'bench-results.json'), join(input.outDir, 'bench-chart.svg'), join(input.outDir, 'BENCHMARKS.md')]
+  mkdirSync(input.resultsDir, { recursive: true })
+  const files = [join(input.resultsDir, 'bench-results.json'), join(input.resultsDir, 'bench-chart.svg'), join(input.outDir, 'BENCHMARKS.md')]
   await Bun.write(files[0]!, `${JSON.stringify(json, null, 2)}\n`)
   await Bun.write(files[1]!, renderChart(metrics))
-  await Bun.write(files[2]!, markdown(input, metrics, loadavgAfter))
+  await Bun.write(files[2]!, markdown(input, metrics, aims, loadavgAfter, { json: relative(input.outDir, files[0]!), chart: relative(input.outDir, files[1]!) }))
   return files
 }
 
 const fmt = (n: number | undefined, unit = '') => (n === undefined ? '—' : `${n >= 100 ? Math.round(n).toLocaleString('en-US') : n}${unit}`)
 const fmtRatio = (n: number | undefined) => (n === undefined ? '—' : `${n.toFixed(2)}x`)
+const present = (metrics: Metric[]) => SYSTEMS.filter((s) => metrics.some((m) => m.values[s] !== undefined))
 
-function markdown(input: ReportInput, metrics: Metric[], loadavgAfter: string): string {
+function table(metrics: Metric[]): string[] {
+  const systems = present(metrics)
+  const before = systems.includes('baseline')
+  const cell = (m: Metric, s: System) => {
+    const v = fmt(m.values[s])
+    const spread = m.spread?.[s]
+    return spread && m.rounds?.[s] ? `${v} [${fmt(spread[0])}–${fmt(spread[1])}, ${m.rounds[s]}]` : v
+  }
+  return [
+    `| figure | ${systems.map((s) => SHORT[s]).join(' | ')} |${before ? ' Hearth/before |' : ''} Hearth/raw | Hearth/Socket.IO | Hearth/NATS |`,
+    `|---|${systems.map(() => '---:|').join('')}${before ? '---:|' : ''}---:|---:|---:|`,
+    ...metrics.map(
+      (m) =>
+        `| ${m.label} (${m.unit}) | ${systems.map((s) => cell(m, s)).join(' | ')} |${before ? ` ${fmtRatio(m.ratios.hearthOverBaseline)} |` : ''} ${fmtRatio(m.ratios.hearthOverRaw)} | ${fmtRatio(m.ratios.hearthOverSocketio)} | ${fmtRatio(m.ratios.hearthOverNats)} |`,
+    ),
+    '',
+  ]
+}
+
+function markdown(input: ReportInput, metrics: Metric[], aims: Aim[], loadavgAfter: string, paths: { json: string; chart: string }): string {
   const env = input.environment
+  const cpuMetrics = metrics.filter((m) => m.key.startsWith('cpu_'))
+  const otherMetrics = metrics.filter((m) => !m.key.startsWith('cpu_'))
   const lines = [
     '# Benchmarks',
     '',
-    `Written by \`bun run bench${input.quick ? ' --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round(input.seconds)} s. Everything ran on this one machine over 127.0.0.1: each server in its own process, the load generator in another, so the generator's CPU is taken from the same cores as the server's. Figures from a busy shared machine are noisy; the ratios were measured side by side in the same run and are the steadier numbers.`,
+    `Written by \`bun run bench${input.quick ? ' --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round(input.seconds)} s. Everything ran on this one machine over 127.0.0.1: each server in its own process, the load from ${WORKERS_TEXT}. The first figures are CPU time the servers themselves spent per operation, read from their own counters (/proc/<pid>/stat), at fixed rates every system sustains: they do not depend on how fast the generators are. Figures from a busy shared machine are noisy; the ratios were measured side by side in the same run and are the steadier numbers. Data: [${paths.json}](${paths.json}).`,
     '',
     '## Machine',
     '',
     `- CPU: ${env.cpu}, ${env.cores} cores; ${env.memoryGb} GB RAM; Linux ${env.kernel}`,
-    `- load average (1, 5, 15 min): ${env.loadavgBefore} before the run, ${loadavgAfter} after (other work shared the machine)`,
+    `- load average (1, 5, 15 min): **${env.loadavgBefore}** before the run, **${loadavgAfter}** after (other work shared the machine)`,
     ...Object.entries(env.versions).map(([name, version]) => `- ${name}: ${version}`),
+    ...(input.baselineLabel ? ['', `"Hearth before" is the baseline checkout: ${input.baselineLabel}. It ran side by side with Hearth on the same database, rounds interleaved.`] : []),
     '',
-    '## Results',
+    '## CPU per operation',
+    '',
+    'Server CPU time (user + system, all threads of the server process) per delivery or per acked send, in µs; lower is better. Scenario 1 and 2 figures are the median of the rounds, with [lowest–highest, rounds] after it; a round counts when every message arrived (the system kept up: below saturation) and no generator process was at its limit; its p99 is in the round-by-round table. Rounds of the systems were interleaved (raw, Hearth, Socket.IO, NATS, ejabberd, raw, ...).',
+    '',
+    ...table(cpuMetrics),
+    '## Aims',
+    '',
+    '| aim | measured | met |',
+    '|---|---:|---|',
+    ...aims.map((a) => `| ${a.text} | ${a.ratio === undefined ? '—' : a.text.includes('KB') ? `${(a.ratio * 10).toFixed(2)} KB` : fmtRatio(a.ratio)} | ${a.met === undefined ? '—' : a.met ? 'yes' : 'no'} |`),
+    '',
+    `What limits the aims that are missed, with profiles: [${relative(input.outDir, join(import.meta.dir, 'limits.md'))}](${relative(input.outDir, join(import.meta.dir, 'limits.md'))}). The effect of each change of issue 18 (the trimmed \`message.created\`, the pipelined hot room), before and after in one run: [${relative(input.outDir, join(import.meta.dir, 'before-after.md'))}](${relative(input.outDir, join(import.meta.dir, 'before-after.md'))}).`,
+    '',
+    '## Throughput, latency and memory',
     '',
     'Ratios are Hearth ÷ the other system. For latency and memory, lower is better, so a ratio under 1 favours Hearth.',
     '',
-    '| scenario | unit | raw Bun | Hearth | Socket.IO | Hearth/raw | Hearth/Socket.IO | aim | met |',
-    '|---|---|---:|---:|---:|---:|---:|---|---|',
-    ...metrics.map(
-      (m) =>
-        `| ${m.label} | ${m.unit} | ${fmt(m.values.raw)} | ${fmt(m.values.hearth)} | ${fmt(m.values.socketio)} | ${fmtRatio(m.ratios.hearthOverRaw)} | ${fmtRatio(m.ratios.hearthOverSocketio)} | ${m.aim ?? ''} | ${m.aimMet === undefined ? '' : m.aimMet ? 'yes' : 'no'} |`,
-    ),
+    ...table(otherMetrics),
+    `![Benchmark chart](${paths.chart})`,
     '',
-    '![Benchmark chart](bench-chart.svg)',
-    '',
+    ...cpuSteps(input.outcomes),
     ...fanoutSteps(input.outcomes),
     ...roomsRounds(input.outcomes),
     ...durableDetails(input.outcomes),
@@ -170,14 +309,44 @@ function markdown(input: ReportInput, metrics: Metric[], loadavgAfter: string): 
   return `${lines.join('\n')}\n`
 }
 
+const WORKERS_TEXT = 'four load generator processes that share the sockets (so no one generator\'s core is the limit; they share the machine\'s two cores with the servers)'
+
+function cpuSteps(outcomes: Outcome[]): string[] {
+  const runs = outcomes.filter((o) => o.scenario === 1 && o.result) as { system: System; result: FanoutResult }[]
+  if (!runs.some((r) => r.result.cpuSteps?.length)) return []
+  const out = [
+    '## Scenario 1, CPU per delivery round by round',
+    '',
+    'Each step sends at the fixed rate for a fixed time and waits for the deliveries; CPU is read from /proc before and after. Generator CPU is each generator process in percent of one core.',
+    '',
+    '| system | round | msgs/s | delivered | p99 ms | server CPU s | µs / delivery | with Postgres | generators CPU | counted |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+  ]
+  for (const { system, result } of runs) {
+    for (const s of result.cpuSteps) {
+      out.push(
+        `| ${SHORT[system]} | ${s.round} | ${s.rate} | ${((s.delivered / Math.max(1, s.expected)) * 100).toFixed(1)}% | ${s.p99 ?? '—'} | ${s.cpu.serverSeconds} | ${s.serverMicrosPerDelivery} | ${s.withPostgresMicrosPerDelivery ?? ''} | ${s.cpu.generatorPercents.join(' / ')}% | ${s.counted ? 'yes' : 'no'} |`,
+      )
+    }
+  }
+  return [...out, '']
+}
+
 function fanoutSteps(outcomes: Outcome[]): string[] {
   const runs = outcomes.filter((o) => o.scenario === 1 && o.result) as { system: System; result: FanoutResult }[]
   if (!runs.length) return []
-  const out = ['## Scenario 1, step by step', '', 'Each step sends at one rate into the room for a fixed time; a step passes when 99% of the deliveries arrived and p99 <= 50 ms. A failed step is run once more (the machine is shared); the ramp stops after two rates in a row failed twice. CPU is in percent of one core over the step; the generator is one process and reads every delivery, so near 100% it, not the server, sets the limit.', '']
+  const out = [
+    '## Scenario 1, saturation ramp step by step',
+    '',
+    "Each step sends at one rate into the room for a fixed time; a step passes when 99% of the deliveries arrived and p99 <= 50 ms. A failed step is run once more (the machine is shared); the ramp stops after two rates in a row failed twice. Server CPU is in percent of one core; generator CPU is each generator process's. A step where a generator process was at 90% of a core or more measured the generator, not the server: it is marked and not counted, and the ramp stops there.",
+    '',
+  ]
   for (const { system, result } of runs) {
-    out.push(`**${SYSTEM_NAMES[system]}**`, '', '| msgs/s in | deliveries/s | p50 ms | p99 ms | delivered | server CPU | generator CPU | pass |', '|---:|---:|---:|---:|---:|---:|---:|---|')
+    out.push(`**${SYSTEM_NAMES[system]}**`, '', '| msgs/s in | deliveries/s | p50 ms | p99 ms | delivered | server CPU | generators CPU | pass |', '|---:|---:|---:|---:|---:|---:|---|---|')
     for (const s of result.steps) {
-      out.push(`| ${s.rate} | ${fmt(s.deliveriesPerSecond)} | ${s.latency.p50 ?? '—'} | ${s.latency.p99 ?? '—'} | ${((s.delivered / Math.max(1, s.expected)) * 100).toFixed(1)}% | ${s.serverCpuPercent}% | ${s.generatorCpuPercent}% | ${s.passed ? 'yes' : 'no'} |`)
+      out.push(
+        `| ${s.rate} | ${fmt(s.deliveriesPerSecond)} | ${s.latency.p50 ?? '—'} | ${s.latency.p99 ?? '—'} | ${((s.delivered / Math.max(1, s.expected)) * 100).toFixed(1)}% | ${s.serverCpuPercent}% | ${s.cpu.generatorPercents.join(' / ')}% | ${s.generatorLimited ? 'not counted (generator at its limit)' : s.passed ? 'yes' : 'no'} |`,
+      )
     }
     out.push('')
   }
@@ -187,16 +356,17 @@ function fanoutSteps(outcomes: Outcome[]): string[] {
 function roomsRounds(outcomes: Outcome[]): string[] {
   const runs = outcomes.filter((o) => o.scenario === 2 && o.result) as { system: System; result: RoomsResult }[]
   if (!runs.length) return []
+  const n = Math.max(...runs.map((r) => r.result.rounds.length))
   return [
     '## Scenario 2, round by round',
     '',
-    'The table above takes every delivery of every round; one noisy round on the shared machine weighs on the p99.',
+    'The latency figures above take every delivery of every round; one noisy round on the shared machine weighs on the p99. Each cell: p50 / p99 ms, server µs per delivery.',
     '',
-    '| system | ' + runs[0]!.result.rounds.map((_, i) => `round ${i + 1} p50 / p99 ms`).join(' | ') + ' | delivered |',
-    '|---|' + runs[0]!.result.rounds.map(() => '---:|').join('') + '---:|',
+    '| system | ' + Array.from({ length: n }, (_, i) => `round ${i + 1}`).join(' | ') + ' | delivered |',
+    '|---|' + Array.from({ length: n }, () => '---:|').join('') + '---:|',
     ...runs.map(
       ({ system, result }) =>
-        `| ${SYSTEM_NAMES[system]} | ${result.rounds.map((r) => `${r.p50} / ${r.p99}`).join(' | ')} | ${((result.delivered / Math.max(1, result.expected)) * 100).toFixed(1)}% |`,
+        `| ${SYSTEM_NAMES[system]} | ${result.rounds.map((r) => `${r.p50} / ${r.p99}, ${r.serverMicrosPerDelivery} µs${r.withPostgresMicrosPerDelivery !== undefined ? ` (${r.withPostgresMicrosPerDelivery} with Postgres)` : ''}`).join(' | ')} | ${((result.delivered / Math.max(1, result.expected)) * 100).toFixed(1)}% |`,
     ),
     '',
   ]
@@ -206,11 +376,14 @@ function durableDetails(outcomes: Outcome[]): string[] {
   const runs = outcomes.filter((o) => o.scenario === 4 && o.result).map((o) => o.result as DurableResult)
   if (!runs.length) return []
   return [
-    '## Scenario 4, details (Hearth)',
+    '## Scenario 4, details',
     '',
-    '| rooms | acked/s | ack p50 ms | ack p99 ms | Hearth CPU per ack (Postgres not counted) | errors |',
-    '|---:|---:|---:|---:|---:|---:|',
-    ...runs.map((r) => `| ${r.rooms} | ${fmt(r.ackedPerSecond)} | ${r.ackLatency.p50 ?? '—'} | ${r.ackLatency.p99 ?? '—'} | ${r.serverCpuMicrosPerAck} µs | ${r.errors} |`),
+    '| system | rooms / subjects | acked/s | ack p50 ms | ack p99 ms | server CPU per ack | with Postgres backends | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...runs.map(
+      (r) =>
+        `| ${SHORT[r.system]} | ${r.rooms} | ${fmt(r.ackedPerSecond)} | ${r.ackLatency.p50 ?? '—'} | ${r.ackLatency.p99 ?? '—'} | ${r.serverCpuMicrosPerAck} µs | ${r.withPostgresCpuMicrosPerAck !== undefined ? `${r.withPostgresCpuMicrosPerAck} µs` : '—'} | ${r.errors} |`,
+    ),
     '',
   ]
 }
@@ -236,14 +409,17 @@ function method(): string[] {
     '## How it is measured',
     '',
     '- **raw Bun ceiling** (`scripts/bench/servers/raw.ts`): `Bun.serve` WebSockets; `subscribe` is `ws.subscribe(room)`, `send` is one `server.publish(room, frame)` and an ack. No auth, no storage.',
-    '- **Hearth**: `bun src/main.ts` with `ROLE=api` (the app process as deployed; job consumers run in the worker group) on a scratch Postgres database (dropped after) and its own Redis key prefix; users registered, a community, its rooms and memberships created through the REST API; sockets authenticate with `/ws?token=`; every send is committed to Postgres by the room actor before its ack and its event.',
+    '- **Hearth**: `bun src/main.ts` with `ROLE=api` (the app process as deployed; job consumers run in the worker group) on a scratch Postgres database (dropped after) and its own Redis key prefix; users registered, a community, its rooms and memberships created through the REST API; sockets authenticate with `/ws?token=`; every send is committed to Postgres by the room actor before its ack and its event. "With Postgres" adds the CPU of the Postgres backends serving its database (pg_stat_activity, /proc); Redis (shared with other work on the machine) is not counted.',
     '- **Socket.IO** (`scripts/bench/servers/socketio.mjs`): Socket.IO 4, WebSocket transport only, `createShardedAdapter` from `@socket.io/redis-adapter` over node-redis on the same Redis; `subscribe` joins the room, `send` is `io.to(room).emit` and an ack. No auth, no storage.',
-    '- Every message body is 128 characters and carries its send time (`performance.timeOrigin + performance.now()`); the load generator (`scripts/bench/loadgen.ts`, one Bun process) reads it back on receipt, so send and receipt are on one clock. Deliveries to the sender\'s own socket count like any other.',
-    '- Scenarios 1 and 2 run the three servers at once, each idle while another is measured, and the one generator drives them turn by turn at each load level, so background load on the shared machine falls on all three alike.',
-    '- Scenario 1: per system, 1000 sockets subscribe to one room; 10 of them send at rising rates (after an unmeasured warm-up); the figure is the highest deliveries/s of a step that passed.',
-    '- Scenario 2: per system, 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; measured in rounds (raw, Hearth, Socket.IO, again...) after a warm-up, latency over every delivery of every round.',
+    '- **NATS JetStream** (optional; `nats-server -js`, file storage in a scratch directory): one stream on `bench.>`; every socket is its own NATS connection; `subscribe` is an ordered consumer on the room\'s subject from new messages on, `send` a publish acknowledged by the stream (PubAck: stored). The anchor for "durable, ordered, acknowledged".',
+    '- **ejabberd** (optional; the Debian package, its own node on a scratch config): multi-user chat rooms with `mam: true` archived by mod_mam in a scratch Postgres database, SQL auth, no shaper, presence broadcast only for moderators; every socket is an XMPP client (`@xmpp/client`) joined to the room, `send` a groupchat message acknowledged when the room reflects it back (after archiving).',
+    '- Every message body is 128 characters and carries its send time (`performance.timeOrigin + performance.now()`); the generator process that receives it reads it back, so send and receipt are on one clock. Deliveries to the sender\'s own socket count like any other.',
+    '- The load comes from four generator processes (`scripts/bench/loadgen-worker.ts`, coordinated by `loadgen.ts`): each holds a quarter of every system\'s sockets and sends its share of the rate from its own senders. Their CPU is read from /proc for every step.',
+    '- Scenarios 1 and 2 run the systems\' servers at once, each idle while another is measured, and the generators drive them turn by turn at each load level, so background load on the shared machine falls on all alike.',
+    '- Scenario 1: per system, 1000 sockets subscribe to one room; 10 of them send. First the CPU phase: fixed rates every system sustains, round after round with the systems interleaved; the figure is server CPU time per delivery. Then the saturation ramp at rising rates; its figure is the highest deliveries/s of a step that passed.',
+    '- Scenario 2: per system, 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; measured in rounds (raw, Hearth, Socket.IO, ejabberd, again...) after a warm-up, latency over every delivery of every round, CPU per delivery per round.',
     '- Scenario 3: the server\'s VmRSS (from /proc) before and after opening 10,000 idle sockets (each answered one ping), divided by 10,000. Hearth\'s 10,000 sockets are authenticated as its 1000 bench users (10 sockets each).',
-    '- Scenario 4 (Hearth only; Socket.IO does not persist): 100 sockets (100 users) keep 8 sends each in flight; acked (committed) messages per second over a fixed window, into one room and spread over 100 rooms.',
+    '- Scenario 4 (Hearth and NATS JetStream; the others do not persist): 100 connections (Hearth: 100 users) from three generator processes keep 8 sends each in flight; acked (committed / stored) messages per second over a fixed window, into one room (one subject of one stream) and, for Hearth, spread over 100 rooms. CPU per ack over the same window.',
     '',
   ]
 }

@@ -1,12 +1,17 @@
-// `bun run bench`: the raw Bun ceiling, Hearth and Socket.IO side by side on loopback, each
-// server in its own process, the load from another; writes BENCHMARKS.md, bench-chart.svg
-// and bench-results.json at the repository root.
+// `bun run bench`: the raw Bun ceiling, Hearth, Socket.IO, NATS JetStream and ejabberd side
+// by side on loopback, each server in its own process, the load from several others; writes
+// BENCHMARKS.md at the repository root, and bench-results.json and bench-chart.svg in
+// scripts/bench/results/. NATS and ejabberd are optional: when one is not installed the run
+// says how to install it and goes on without it.
 //
-//   bun run bench [--quick] [--scenario 1|2|3|4] [--systems raw,hearth,socketio] [--socketio-runtime node|bun]
+//   bun run bench [--quick] [--scenario 1|2|3|4] [--systems raw,hearth,socketio,nats,ejabberd] [--socketio-runtime node|bun]
+//                 [--baseline <checkout dir> --baseline-label <what it lacks>]   (adds Hearth from that checkout, side by side)
+//                 [--cpu-rounds N]   (scenario 1's CPU phase; more rounds for a profile of the steady state)
 import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import type { System } from './clients'
 import { HearthUnderTest, REDIS_URL } from './hearth'
+import { EjabberdUnderTest, PeerMissing, startNats } from './peers'
 import type { DurableResult, FanoutResult, Job, MemoryResult, RoomsResult, Target } from './loadgen-protocol'
 import { freePort, runLoadgen, startServer, type ServerProcess } from './processes'
 import { collectEnvironment, writeReports, type Outcome } from './report'
@@ -15,40 +20,74 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     scenario: { type: 'string', multiple: true },
-    systems: { type: 'string', default: 'raw,hearth,socketio' },
+    systems: { type: 'string', default: 'raw,hearth,socketio,nats,ejabberd' },
     'socketio-runtime': { type: 'string' },
+    /** Where BENCHMARKS.md goes; the data (json, svg) goes to results/ beside this script unless --results. */
     out: { type: 'string', default: join(import.meta.dir, '../..') },
+    results: { type: 'string', default: join(import.meta.dir, 'results') },
+    baseline: { type: 'string' },
+    /** Rounds of scenario 1's CPU phase (3; more for a profile of the steady state). */
+    'cpu-rounds': { type: 'string' },
+    'baseline-label': { type: 'string', default: 'baseline' },
   },
 })
 
 const quick = args.quick!
 const scenarios = (args.scenario?.length ? args.scenario.flatMap((s) => s.split(',')) : ['1', '2', '3', '4']).map(Number)
-const systems = args.systems!.split(',') as System[]
+const systems = [...(args.systems!.split(',') as System[]), ...(args.baseline ? (['baseline'] as System[]) : [])]
 const nodeOnPath = Bun.which('node') !== null
 const socketIoRuntime = args['socketio-runtime'] ?? (nodeOnPath ? 'node' : 'bun')
-const budgetMs = (quick ? 4 : 10) * 60_000
+const budgetMs = (quick ? 6 : 20) * 60_000
 const startedAt = Date.now()
 const remainingMs = () => budgetMs - (Date.now() - startedAt)
 
+/** Which systems each scenario runs (Socket.IO, raw and NATS keep nothing for scenario 4 to compare but NATS's stream). */
+const SCENARIO_SYSTEMS: Record<number, System[]> = {
+  1: ['raw', 'hearth', 'baseline', 'socketio', 'nats', 'ejabberd'],
+  2: ['raw', 'hearth', 'baseline', 'socketio', 'ejabberd'],
+  3: ['raw', 'hearth', 'baseline', 'socketio'],
+  4: ['hearth', 'baseline', 'nats'],
+}
+const WORKERS = 4
+
 const plan = {
   fanout: {
+    workers: WORKERS,
     subscribers: 1000,
     senders: 10,
-    rates: quick ? [10, 25, 50, 100, 200, 400] : [5, 10, 15, 20, 30, 40, 50, 65, 80, 100, 130, 160, 200, 250, 320, 400, 500, 650, 800, 1000, 1250, 1600],
+    cpuRates: [10, 40],
+    cpuRounds: Number(args['cpu-rounds'] ?? (quick ? 2 : 3)),
+    cpuStepSeconds: quick ? 2 : 3,
+    rates: quick ? [25, 50, 100, 200, 400] : [20, 30, 50, 80, 130, 200, 320, 500, 650, 800, 1000, 1250, 1600],
     stepSeconds: quick ? 1.5 : 2.5,
     warmupSeconds: quick ? 1 : 2,
     p99LimitMs: 50,
   },
-  rooms: { rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 3 : 9, rounds: quick ? 2 : 3 },
+  rooms: { workers: WORKERS, rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 3 : 9, rounds: quick ? 2 : 3 },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
   durable: { connections: 100, window: 8, seconds: quick ? 3 : 8 },
   hearthUsers: 1000,
 }
 
+/** Rooms of one Hearth: the big room of scenarios 1 and 4, then scenario 2's. */
+const ROOMS_PER_HEARTH = plan.rooms.rooms + 1
+
 const log = (line: string) => process.stderr.write(`[${Math.round((Date.now() - startedAt) / 1000)}s] ${line}\n`)
 
-async function startSystem(system: System, hearth: HearthUnderTest | undefined): Promise<ServerProcess> {
-  if (system === 'hearth') return hearth!.start()
+interface World {
+  hearth?: HearthUnderTest
+  ejabberd?: EjabberdUnderTest
+  /** Peers found missing (or broken) at setup, with why. */
+  missing: Partial<Record<System, string>>
+}
+
+async function startSystem(system: System, world: World): Promise<ServerProcess> {
+  const missing = world.missing[system]
+  if (missing) throw new PeerMissing(missing)
+  if (system === 'hearth') return world.hearth!.start()
+  if (system === 'baseline') return world.hearth!.start({ root: args.baseline! })
+  if (system === 'nats') return startNats()
+  if (system === 'ejabberd') return world.ejabberd!.start()
   const port = freePort()
   if (system === 'raw') return startServer({ name: 'raw', cmd: ['bun', join(import.meta.dir, 'servers/raw.ts')], env: {}, port })
   return startServer({
@@ -59,33 +98,38 @@ async function startSystem(system: System, hearth: HearthUnderTest | undefined):
   })
 }
 
-function targetOf(system: System, server: ServerProcess, hearth: HearthUnderTest | undefined, rooms: number, from = 0): Target {
-  const isHearth = system === 'hearth'
+function targetOf(system: System, server: ServerProcess, world: World, rooms: number, from = 0): Target {
+  const hearth = system === 'hearth' || system === 'baseline' ? world.hearth! : undefined
+  // The baseline has rooms of its own: two owners of one room would fence each other off.
+  if (system === 'baseline') from += ROOMS_PER_HEARTH
   return {
     system,
     baseUrl: server.baseUrl,
     serverPid: server.pid,
-    tokens: isHearth ? hearth!.world.tokens : [''],
-    roomIds: isHearth ? hearth!.world.roomIds.slice(from, from + rooms) : Array.from({ length: rooms }, (_, i) => `room-${from + i}`),
+    ...(hearth ? { postgresDatabase: hearth.databaseName } : {}),
+    tokens: hearth ? hearth.world.tokens : system === 'ejabberd' ? world.ejabberd!.users : [''],
+    roomIds: hearth ? hearth.world.roomIds.slice(from, from + rooms) : Array.from({ length: rooms }, (_, i) => `room-${from + i}`),
   }
 }
+
+const runs = (scenario: number) => systems.filter((s) => SCENARIO_SYSTEMS[scenario]!.includes(s))
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
 /** Scenarios 1 and 2: every system's server up at once, one generator drives them turn by turn. */
-async function sideBySide(scenario: 1 | 2, hearth: HearthUnderTest | undefined): Promise<Outcome[]> {
+async function sideBySide(scenario: 1 | 2, world: World): Promise<Outcome[]> {
   const outcomes: Outcome[] = []
   const servers: ServerProcess[] = []
   try {
     const targets: Target[] = []
-    for (const system of systems) {
+    for (const system of runs(scenario)) {
       try {
-        const server = await startSystem(system, hearth)
+        const server = await startSystem(system, world)
         servers.push(server)
-        targets.push(targetOf(system, server, hearth, scenario === 1 ? 1 : plan.rooms.rooms))
+        targets.push(targetOf(system, server, world, scenario === 1 ? 1 : plan.rooms.rooms))
       } catch (err) {
         log(`  ${system} did not start: ${message(err)}`)
-        outcomes.push({ scenario, system, error: message(err) })
+        outcomes.push({ scenario, system, error: err instanceof PeerMissing ? `skipped: ${message(err)}` : message(err) })
       }
     }
     if (!targets.length) return outcomes
@@ -102,10 +146,9 @@ async function sideBySide(scenario: 1 | 2, hearth: HearthUnderTest | undefined):
 }
 
 /** Scenarios 3 and 4: one system at a time, on a fresh server process. */
-async function oneByOne(scenario: 3 | 4, hearth: HearthUnderTest | undefined): Promise<Outcome[]> {
+async function oneByOne(scenario: 3 | 4, world: World): Promise<Outcome[]> {
   const outcomes: Outcome[] = []
-  for (const system of systems) {
-    if (scenario === 4 && system !== 'hearth') continue
+  for (const system of runs(scenario)) {
     if (remainingMs() < 20_000) {
       outcomes.push({ scenario, system, error: 'skipped: the run reached its time bound' })
       continue
@@ -113,18 +156,18 @@ async function oneByOne(scenario: 3 | 4, hearth: HearthUnderTest | undefined): P
     log(`scenario ${scenario}: ${system}`)
     let server: ServerProcess | undefined
     try {
-      server = await startSystem(system, hearth)
-      const base = { system, baseUrl: server.baseUrl, serverPid: server.pid, tokens: targetOf(system, server, hearth, 0).tokens }
+      server = await startSystem(system, world)
+      const { roomIds: _, ...base } = targetOf(system, server, world, 0)
       const jobs: Job[] =
         scenario === 3
           ? [{ ...base, scenario: 'memory', ...plan.memory }]
-          : [1, 100].map((rooms) => ({ ...base, scenario: 'durable' as const, roomIds: targetOf(system, server!, hearth, rooms, 1).roomIds, ...plan.durable }))
+          : (system === 'nats' ? [1] : [1, 100]).map((rooms) => ({ ...base, scenario: 'durable' as const, roomIds: targetOf(system, server!, world, rooms, 1).roomIds, ...plan.durable }))
       for (const job of jobs) {
         for (const result of await runLoadgen(job, Math.max(10_000, remainingMs()))) outcomes.push({ scenario, system, result })
       }
     } catch (err) {
       log(`  ${system} failed: ${message(err)}`)
-      outcomes.push({ scenario, system, error: message(err) })
+      outcomes.push({ scenario, system, error: err instanceof PeerMissing ? `skipped: ${message(err)}` : message(err) })
     } finally {
       await server?.stop()
     }
@@ -137,31 +180,48 @@ async function main() {
   log(`hearth bench: scenarios ${scenarios.join(',')}, systems ${systems.join(',')}, ${quick ? 'quick' : 'full'} run, budget ${budgetMs / 60_000} min`)
   log(`load average ${environment.loadavgBefore}; Socket.IO runs on ${socketIoRuntime}`)
   const outcomes: Outcome[] = []
-  let hearth: HearthUnderTest | undefined
+  const world: World = { missing: {} }
+  const uses = (system: System) => systems.includes(system) && scenarios.some((n) => SCENARIO_SYSTEMS[n]!.includes(system))
   try {
-    if (systems.includes('hearth')) {
-      hearth = new HearthUnderTest()
-      const setup = await hearth.setup({ users: plan.hearthUsers, rooms: plan.rooms.rooms + 1 })
-      log(`hearth: ${plan.hearthUsers} users, ${plan.rooms.rooms + 1} rooms set up in ${setup.seconds.toFixed(1)} s`)
+    if (uses('hearth') || uses('baseline')) {
+      world.hearth = new HearthUnderTest()
+      const rooms = ROOMS_PER_HEARTH * (uses('baseline') ? 2 : 1)
+      const setup = await world.hearth.setup({ users: plan.hearthUsers, rooms })
+      log(`hearth: ${plan.hearthUsers} users, ${rooms} rooms set up in ${setup.seconds.toFixed(1)} s`)
+    }
+    if (uses('ejabberd')) {
+      world.ejabberd = new EjabberdUnderTest()
+      const users = scenarios.includes(2) ? plan.rooms.rooms * plan.rooms.membersPerRoom : plan.fanout.subscribers
+      await world.ejabberd.setup(users).then(
+        () => log(`ejabberd: ${users} users in Postgres`),
+        (err) => {
+          world.missing.ejabberd = message(err)
+          log(`ejabberd skipped: ${message(err)}`)
+        },
+      )
+    }
+    if (uses('nats') && !Bun.which('nats-server')) {
+      world.missing.nats = 'nats-server is not installed (Debian: apt-get install -y nats-server)'
+      log(`nats skipped: ${world.missing.nats}`)
     }
     for (const scenario of scenarios) {
       if (remainingMs() < 20_000) {
-        for (const system of systems) {
-          if (scenario !== 4 || system === 'hearth') outcomes.push({ scenario, system, error: 'skipped: the run reached its time bound' })
-        }
+        for (const system of runs(scenario)) outcomes.push({ scenario, system, error: 'skipped: the run reached its time bound' })
         continue
       }
       if (scenario === 1 || scenario === 2) {
-        log(`scenario ${scenario}: ${systems.join(', ')} side by side`)
-        outcomes.push(...(await sideBySide(scenario, hearth)))
+        log(`scenario ${scenario}: ${runs(scenario).join(', ')} side by side`)
+        outcomes.push(...(await sideBySide(scenario, world)))
       } else if (scenario === 3 || scenario === 4) {
-        outcomes.push(...(await oneByOne(scenario, hearth)))
+        outcomes.push(...(await oneByOne(scenario, world)))
       }
     }
   } finally {
-    await hearth?.destroy().catch((err) => log(`hearth cleanup failed: ${err}`))
+    await world.hearth?.destroy().catch((err) => log(`hearth cleanup failed: ${err}`))
+    await world.ejabberd?.destroy().catch((err) => log(`ejabberd cleanup failed: ${err}`))
   }
-  const written = await writeReports({ outDir: args.out!, environment, outcomes, quick, scenarios, seconds: (Date.now() - startedAt) / 1000, plan })
+  if (args.baseline) environment.versions['baseline (Hearth before)'] = `${args.baseline} (${args['baseline-label']})`
+  const written = await writeReports({ outDir: args.out!, resultsDir: args.results!, environment, baselineLabel: args.baseline ? args['baseline-label'] : undefined, outcomes, quick, scenarios, seconds: (Date.now() - startedAt) / 1000, plan })
   log(`wrote ${written.join(', ')}`)
   printSummary(outcomes)
 }

@@ -1,133 +1,400 @@
-// Scenarios 1 and 2 drive every system from one generator, turn by turn at each load level,
-// so background load on the shared machine falls on all of them alike.
-import { connectMany, readStamp, stampBody, type Connection } from './clients'
-import type { FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, Target } from './loadgen-protocol'
-import { log, nonce, pace, subscribeAll, waitFor } from './load'
-import { cpuSeconds } from './processes'
-import { Histogram, nowMs, round, sleep } from './stats'
+// Scenarios 1 and 2 drive every system turn by turn at each load level, so background load
+// on the shared machine falls on all of them alike. The sockets and the sending are spread
+// over several generator processes (loadgen-worker.ts); this process only coordinates,
+// reads the CPU counters and merges the histograms.
+import { join } from 'node:path'
+import type { Subprocess } from 'bun'
+import type { CpuSample, CpuStep, FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, RoomsRound, Target } from './loadgen-protocol'
+import type { Collected, DurableShare, WorkerCommand } from './loadgen-worker'
+import { log } from './load'
+import { cpuSeconds, CpuMeter } from './processes'
+import { Histogram, round, sleep } from './stats'
 
-/** A target's sockets and what they received, counted only for the current tag. */
-class Receivers {
-  tag = -1
-  histogram = new Histogram()
-  delivered = 0
-  conns: Connection[] = []
-  sendErrors = 0
+/** A generator process is at its limit from this share of a core. */
+export const GENERATOR_LIMIT_PERCENT = 90
 
-  constructor(readonly target: Target) {}
+/** One generator process, spoken to over IPC. */
+class Worker {
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
+  private nextId = 1
+  private started!: () => void
+  readonly ready = new Promise<void>((resolve) => (this.started = resolve))
+  onReady: (() => void) | undefined
+  readonly proc: Subprocess
 
-  async open(count: number) {
-    this.conns = await connectMany(this.target.system, this.target.baseUrl, this.target.tokens, count, (text) => {
-      const stamp = readStamp(text)
-      if (!stamp || stamp.tag !== this.tag) return
-      this.histogram.record(nowMs() - stamp.sentAt)
-      this.delivered++
+  constructor(private readonly runTag: string) {
+    this.proc = Bun.spawn(['bun', join(import.meta.dir, 'loadgen-worker.ts')], {
+      stdout: 'inherit',
+      stderr: 'inherit',
+      ipc: (message: { id?: number; result?: unknown; error?: string; started?: boolean; ready?: boolean }) => {
+        if (message.started) return this.started()
+        if (message.ready) return this.onReady?.()
+        const waiter = this.waiting.get(message.id!)
+        if (!waiter) return
+        this.waiting.delete(message.id!)
+        if (message.error !== undefined) waiter.reject(new Error(message.error))
+        else waiter.resolve(message.result)
+      },
+    })
+    void this.proc.exited.then((code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`generator process exited with ${code}`))
+      this.waiting.clear()
     })
   }
 
-  reset(tag: number) {
-    this.tag = tag
-    this.histogram = new Histogram()
-    this.delivered = 0
+  call<T>(command: WorkerCommand): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      this.proc.send({ id, command, runTag: this.runTag })
+    })
   }
 
-  send(conn: number, roomId: string, tag: number) {
-    this.conns[conn]!.send(roomId, stampBody(tag), nonce()).catch(() => this.sendErrors++)
+  stop() {
+    this.proc.kill()
+  }
+}
+
+/** The generator processes of one job. */
+export class Generators {
+  readonly workers: Worker[]
+
+  constructor(count: number, runTag: string) {
+    this.workers = Array.from({ length: Math.max(1, count) }, () => new Worker(runTag))
   }
 
-  close() {
-    for (const c of this.conns) c.close()
+  async start() {
+    await Promise.all(this.workers.map((w) => w.ready))
   }
+
+  all<T>(command: WorkerCommand): Promise<T[]> {
+    return Promise.all(this.workers.map((w) => w.call<T>(command)))
+  }
+
+  stop() {
+    for (const w of this.workers) w.stop()
+  }
+}
+
+/** CPU time of each generator process from /proc (the IPC answer would cost a turn of their loop). */
+function generatorSeconds(g: Generators): number[] {
+  return g.workers.map((w) => readCpu(w.proc.pid))
+}
+
+function readCpu(pid: number): number {
+  try {
+    return cpuSeconds(pid)
+  } catch {
+    return 0
+  }
+}
+
+/** A target, the generator processes' shares of it, and its CPU meter. */
+interface Driven {
+  index: number
+  target: Target
+  meter: CpuMeter
+  /** Per generator: its sender sockets (local indices) and its share of the send rate. */
+  shares: { senders: number[]; fraction: number }[]
+  /** Deliveries per message sent (subscribers of the room). */
+  fanout: number
+  sendErrors: number
 }
 
 let nextTag = 1
 
+interface Measured {
+  sent: number
+  expected: number
+  delivered: number
+  histogram: Histogram
+  cpu: CpuSample
+}
+
+/** Sends at `rate` for `seconds` from every generator, waits for the deliveries, and reads the CPU it all took. */
+async function measure(g: Generators, d: Driven, rate: number, seconds: number, waitMs: number): Promise<Measured> {
+  const tag = nextTag++
+  await g.all({ cmd: 'reset', target: d.index, tag })
+  const before = await d.meter.snapshot()
+  const genBefore = generatorSeconds(g)
+  const started = performance.now()
+  const sends = await Promise.all(
+    g.workers.map((w, k) =>
+      w.call<{ sent: number }>({ cmd: 'send', target: d.index, tag, rate: rate * d.shares[k]!.fraction, seconds, senders: d.shares[k]!.senders }),
+    ),
+  )
+  const sent = sends.reduce((n, s) => n + s.sent, 0)
+  const expected = sent * d.fanout
+  const until = performance.now() + waitMs
+  for (;;) {
+    const counts = await g.all<{ delivered: number }>({ cmd: 'count', target: d.index })
+    if (counts.reduce((n, c) => n + c.delivered, 0) >= expected || performance.now() > until) break
+    await sleep(25)
+  }
+  const after = await d.meter.snapshot()
+  const genAfter = generatorSeconds(g)
+  const wallSeconds = (performance.now() - started) / 1000
+  const collected = await g.all<Collected>({ cmd: 'collect', target: d.index })
+  await g.all({ cmd: 'reset', target: d.index, tag: -1 })
+  // A system that fell behind is still delivering this step's messages: let it finish before the next step.
+  if (collected.reduce((n, c) => n + c.delivered, 0) < expected) await drained(g, d, 20_000)
+  const histogram = new Histogram()
+  for (const c of collected) histogram.addSparse(c.sparse, c.sum)
+  d.sendErrors = Math.max(d.sendErrors, collected.reduce((n, c) => n + c.sendErrors, 0))
+  const { serverSeconds, postgresSeconds } = CpuMeter.between(before, after)
+  const cpu: CpuSample = {
+    serverSeconds: round(serverSeconds, 3)!,
+    ...(d.meter.countsPostgres ? { postgresSeconds: round(postgresSeconds, 3)! } : {}),
+    generatorPercents: genAfter.map((s, k) => Math.round(((s - genBefore[k]!) / wallSeconds) * 100)),
+    wallSeconds: round(wallSeconds, 3)!,
+  }
+  return { sent, expected, delivered: collected.reduce((n, c) => n + c.delivered, 0), histogram, cpu }
+}
+
+/** Waits until no generator has received anything from the target for half a second (at most `timeoutMs`). */
+async function drained(g: Generators, d: Driven, timeoutMs: number) {
+  const until = performance.now() + timeoutMs
+  while (performance.now() < until) {
+    const quiet = await g.all<{ quietMs: number }>({ cmd: 'quiet', target: d.index })
+    if (quiet.every((q) => q.quietMs >= 500)) return
+    await sleep(100)
+  }
+  log(`${d.target.system} still delivering ${timeoutMs / 1000} s after a step`)
+}
+
+const perDelivery = (seconds: number, delivered: number) => Math.round((seconds * 1e6 * 100) / Math.max(1, delivered)) / 100
+const generatorLimited = (cpu: CpuSample) => cpu.generatorPercents.some((p) => p >= GENERATOR_LIMIT_PERCENT)
+
+/** Splits `items` over the generators: item i goes to generator i % n. */
+function spread(n: number, count: number): number[][] {
+  const out = Array.from({ length: n }, () => [] as number[])
+  for (let i = 0; i < count; i++) out[i % n]!.push(i)
+  return out
+}
+
+async function openAll(g: Generators, job: { targets: Target[] }, roomOfGlobal: (i: number) => number, count: number, senderGlobals: number[]): Promise<Driven[]> {
+  const parts = spread(g.workers.length, count)
+  const driven: Driven[] = []
+  for (const [index, target] of job.targets.entries()) {
+    const started = performance.now()
+    await Promise.all(
+      g.workers.map((w, k) =>
+        w.call({
+          cmd: 'open',
+          target: index,
+          system: target.system,
+          baseUrl: target.baseUrl,
+          tokens: parts[k]!.map((i) => target.tokens[i % target.tokens.length]!),
+          rooms: parts[k]!.map((i) => target.roomIds[roomOfGlobal(i)]!),
+        }),
+      ),
+    )
+    const shares = parts.map((mine) => {
+      const senders = mine.flatMap((i, local) => (senderGlobals.includes(i) ? [local] : []))
+      return { senders, fraction: senders.length / senderGlobals.length }
+    })
+    log(`${target.system}: ${count} sockets open and subscribed over ${g.workers.length} generators in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    driven.push({ index, target, meter: new CpuMeter(target.serverPid, target.postgresDatabase), shares, fanout: 0, sendErrors: 0 })
+  }
+  return driven
+}
+
 export async function fanout(job: FanoutJob): Promise<FanoutResult[]> {
-  const all = job.targets.map((t) => new Receivers(t))
-  for (const r of all) {
-    await r.open(job.subscribers)
-    await subscribeAll(r.conns, () => r.target.roomIds[0]!)
-  }
-  const step = async (r: Receivers, rate: number, steps: FanoutStep[]) => {
-    const tag = nextTag++
-    const roomId = r.target.roomIds[0]!
-    r.reset(tag)
-    const cpuBefore = cpuSeconds(r.target.serverPid)
-    const ownBefore = process.cpuUsage()
-    const sent = await pace(rate, job.stepSeconds, (i) => r.send(i % job.senders, roomId, tag))
-    const serverCpuPercent = Math.round(((cpuSeconds(r.target.serverPid) - cpuBefore) / job.stepSeconds) * 100)
-    const own = process.cpuUsage(ownBefore)
-    const generatorCpuPercent = Math.round((own.user + own.system) / 1e4 / job.stepSeconds)
-    const expected = sent * job.subscribers
-    await waitFor(() => r.delivered >= expected, 2000)
-    const latency = r.histogram.summary()
-    const passed = r.delivered >= expected * 0.99 && (latency.p99 ?? Infinity) <= job.p99LimitMs
-    const deliveriesPerSecond = Math.round(r.delivered / job.stepSeconds)
-    steps.push({ rate, sent, expected, delivered: r.delivered, deliveriesPerSecond, latency, serverCpuPercent, generatorCpuPercent, passed })
-    log(`fanout ${r.target.system} ${rate}/s: ${r.delivered}/${expected} delivered, p99 ${latency.p99} ms, cpu: server ${serverCpuPercent}%, generator ${generatorCpuPercent}%${passed ? '' : ' (over)'}`)
-    r.reset(-1)
-    await sleep(300)
-    return passed
-  }
-  const state = all.map((r) => ({ r, steps: [] as FanoutStep[], failedRates: 0 }))
-  for (const s of state) {
-    // warm-up (JIT, buffers), not measured: tag 0 is never current
-    await pace(job.rates[0] ?? 10, job.warmupSeconds, (i) => s.r.send(i % job.senders, s.r.target.roomIds[0]!, 0))
-  }
-  await sleep(500)
-  // A step that fails is run once more (the machine is shared); a system's ramp ends after
-  // two rates in a row failed twice.
-  for (const rate of job.rates) {
-    const active = state.filter((s) => s.failedRates < 2)
-    if (!active.length) break
-    for (const s of active) {
-      const passed = (await step(s.r, rate, s.steps)) || (await step(s.r, rate, s.steps))
-      s.failedRates = passed ? 0 : s.failedRates + 1
+  const g = new Generators(job.workers, 'f')
+  await g.start()
+  try {
+    const senders = Array.from({ length: job.senders }, (_, i) => i)
+    const all = await openAll(g, job, () => 0, job.subscribers, senders)
+    for (const d of all) d.fanout = job.subscribers
+    const state = all.map((d) => ({ d, cpuSteps: [] as CpuStep[], steps: [] as FanoutStep[], failedRates: 0 }))
+    // warm-up (JIT, buffers), not measured
+    for (const s of state) await measure(g, s.d, job.cpuRates[0] ?? 10, job.warmupSeconds, 1000)
+    await sleep(500)
+
+    // CPU per delivery at fixed rates, the systems interleaved, round after round.
+    for (let r = 1; r <= job.cpuRounds; r++) {
+      for (const rate of job.cpuRates) {
+        for (const s of state) {
+          const m = await measure(g, s.d, rate, job.cpuStepSeconds, 3000)
+          const p99 = m.histogram.summary().p99
+          // Below saturation: every message arrived within the wait, no generator at its limit (p99 is shown, not required).
+          const counted = m.delivered >= m.expected * 0.99 && !generatorLimited(m.cpu)
+          const step: CpuStep = {
+            round: r,
+            rate,
+            delivered: m.delivered,
+            expected: m.expected,
+            cpu: m.cpu,
+            serverMicrosPerDelivery: perDelivery(m.cpu.serverSeconds, m.delivered),
+            ...(m.cpu.postgresSeconds !== undefined ? { withPostgresMicrosPerDelivery: perDelivery(m.cpu.serverSeconds + m.cpu.postgresSeconds, m.delivered) } : {}),
+            p99,
+            counted,
+          }
+          s.cpuSteps.push(step)
+          log(`cpu ${s.d.target.system} ${rate}/s round ${r}: ${step.serverMicrosPerDelivery} us/delivery${step.withPostgresMicrosPerDelivery !== undefined ? ` (${step.withPostgresMicrosPerDelivery} with Postgres)` : ''}, ${m.delivered}/${m.expected}, p99 ${p99} ms, generators ${m.cpu.generatorPercents.join('/')}%${counted ? '' : ' (not counted)'}`)
+          await sleep(200)
+        }
+      }
     }
+
+    // The saturation ramp. A failed step is run once more (the machine is shared); a system's
+    // ramp ends after two rates in a row failed twice, or when a generator was the limit.
+    const step = async (s: (typeof state)[number], rate: number) => {
+      const m = await measure(g, s.d, rate, job.stepSeconds, 2000)
+      const latency = m.histogram.summary()
+      const limited = generatorLimited(m.cpu)
+      const passed = !limited && m.delivered >= m.expected * 0.99 && (latency.p99 ?? Infinity) <= job.p99LimitMs
+      const serverCpuPercent = Math.round((m.cpu.serverSeconds / m.cpu.wallSeconds) * 100)
+      s.steps.push({ rate, sent: m.sent, expected: m.expected, delivered: m.delivered, deliveriesPerSecond: Math.round(m.delivered / job.stepSeconds), latency, cpu: m.cpu, serverCpuPercent, generatorLimited: limited, passed })
+      log(`fanout ${s.d.target.system} ${rate}/s: ${m.delivered}/${m.expected} delivered, p99 ${latency.p99} ms, cpu: server ${serverCpuPercent}%, generators ${m.cpu.generatorPercents.join('/')}%${limited ? ' (generator at its limit: not counted)' : passed ? '' : ' (over)'}`)
+      await sleep(300)
+      return { passed, limited }
+    }
+    for (const rate of job.rates) {
+      const active = state.filter((s) => s.failedRates < 2)
+      if (!active.length) break
+      for (const s of active) {
+        let outcome = await step(s, rate)
+        if (!outcome.passed && !outcome.limited) outcome = await step(s, rate)
+        s.failedRates = outcome.limited ? 2 : outcome.passed ? 0 : s.failedRates + 1
+      }
+    }
+    for (const d of all) await g.all({ cmd: 'close', target: d.index })
+    for (const d of all) await d.meter.close()
+    return state.map(({ d, cpuSteps, steps }) => ({
+      scenario: 'fanout',
+      system: d.target.system,
+      cpuSteps,
+      steps,
+      bestDeliveriesPerSecond: Math.max(0, ...steps.filter((s) => s.passed).map((s) => s.deliveriesPerSecond)),
+      sendErrors: d.sendErrors,
+    }))
+  } finally {
+    g.stop()
   }
-  for (const r of all) r.close()
-  return state.map(({ r, steps }) => ({
-    scenario: 'fanout',
-    system: r.target.system,
-    steps,
-    bestDeliveriesPerSecond: Math.max(0, ...steps.filter((s) => s.passed).map((s) => s.deliveriesPerSecond)),
-    sendErrors: r.sendErrors,
-  }))
 }
 
 export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
-  const all = job.targets.map((t) => new Receivers(t))
-  const totals = new Map(all.map((r) => [r, { histogram: new Histogram(), sent: 0, expected: 0, delivered: 0, rounds: [] as RoomsResult['rounds'] }]))
-  for (const r of all) {
-    await r.open(job.rooms * job.membersPerRoom)
-    await subscribeAll(r.conns, (i) => r.target.roomIds[Math.floor(i / job.membersPerRoom)]!)
-  }
-  const run = (r: Receivers, seconds: number, tag: number) =>
-    pace(job.messagesPerSecond, seconds, (i) => {
-      const room = i % job.rooms
-      r.send(room * job.membersPerRoom, r.target.roomIds[room]!, tag)
-    })
-  for (let turn = 0; turn < job.rounds; turn++) {
-    for (const r of all) {
-      await run(r, turn === 0 ? 1 : 0.5, 0) // warm-up, not measured
-      const tag = nextTag++
-      r.reset(tag)
-      const sent = await run(r, job.seconds / job.rounds, tag)
-      const expected = sent * job.membersPerRoom
-      await waitFor(() => r.delivered >= expected, 3000)
-      const total = totals.get(r)!
-      total.histogram.merge(r.histogram)
-      total.sent += sent
-      total.expected += expected
-      total.delivered += r.delivered
-      total.rounds.push({ p50: round(r.histogram.percentile(0.5)), p99: round(r.histogram.percentile(0.99)), delivered: r.delivered, expected })
-      log(`rooms ${r.target.system} round ${turn + 1}: ${r.delivered}/${expected} delivered, p50 ${r.histogram.percentile(0.5)} ms, p99 ${r.histogram.percentile(0.99)} ms`)
-      r.reset(-1)
+  const g = new Generators(job.workers, 'r')
+  await g.start()
+  try {
+    // Whole rooms per generator (socket i is in room i / membersPerRoom); the first member of each room sends.
+    const count = job.rooms * job.membersPerRoom
+    const senders = Array.from({ length: job.rooms }, (_, r) => r * job.membersPerRoom)
+    const parts = spread(g.workers.length, job.rooms)
+    const roomOfSocket = (i: number) => Math.floor(i / job.membersPerRoom)
+    // Generator k holds rooms parts[k]: its sockets are those rooms' members.
+    const owned = parts.map((rooms) => rooms.flatMap((r) => Array.from({ length: job.membersPerRoom }, (_, m) => r * job.membersPerRoom + m)))
+    const all: Driven[] = []
+    for (const [index, target] of job.targets.entries()) {
+      const started = performance.now()
+      await Promise.all(
+        g.workers.map((w, k) =>
+          w.call({
+            cmd: 'open',
+            target: index,
+            system: target.system,
+            baseUrl: target.baseUrl,
+            tokens: owned[k]!.map((i) => target.tokens[i % target.tokens.length]!),
+            rooms: owned[k]!.map((i) => target.roomIds[roomOfSocket(i)]!),
+          }),
+        ),
+      )
+      log(`${target.system}: ${count} sockets in ${job.rooms} rooms open over ${g.workers.length} generators in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+      const shares = owned.map((mine) => {
+        const local = mine.flatMap((i, l) => (senders.includes(i) ? [l] : []))
+        return { senders: local, fraction: local.length / senders.length }
+      })
+      all.push({ index, target, meter: new CpuMeter(target.serverPid, target.postgresDatabase), shares, fanout: job.membersPerRoom, sendErrors: 0 })
     }
+    const totals = new Map(all.map((d) => [d, { histogram: new Histogram(), sent: 0, expected: 0, delivered: 0, rounds: [] as RoomsRound[] }]))
+    for (let turn = 0; turn < job.rounds; turn++) {
+      for (const d of all) {
+        await measure(g, d, job.messagesPerSecond, turn === 0 ? 1 : 0.5, 1000) // warm-up, not measured
+        const m = await measure(g, d, job.messagesPerSecond, job.seconds / job.rounds, 3000)
+        const total = totals.get(d)!
+        total.histogram.merge(m.histogram)
+        total.sent += m.sent
+        total.expected += m.expected
+        total.delivered += m.delivered
+        const roundResult: RoomsRound = {
+          p50: round(m.histogram.percentile(0.5)),
+          p99: round(m.histogram.percentile(0.99)),
+          delivered: m.delivered,
+          expected: m.expected,
+          cpu: m.cpu,
+          serverMicrosPerDelivery: perDelivery(m.cpu.serverSeconds, m.delivered),
+          ...(m.cpu.postgresSeconds !== undefined ? { withPostgresMicrosPerDelivery: perDelivery(m.cpu.serverSeconds + m.cpu.postgresSeconds, m.delivered) } : {}),
+        }
+        total.rounds.push(roundResult)
+        log(`rooms ${d.target.system} round ${turn + 1}: ${m.delivered}/${m.expected} delivered, p50 ${roundResult.p50} ms, p99 ${roundResult.p99} ms, ${roundResult.serverMicrosPerDelivery} us/delivery, generators ${m.cpu.generatorPercents.join('/')}%`)
+      }
+    }
+    for (const d of all) await g.all({ cmd: 'close', target: d.index })
+    for (const d of all) await d.meter.close()
+    return all.map((d) => {
+      const t = totals.get(d)!
+      return { scenario: 'rooms', system: d.target.system, sent: t.sent, expected: t.expected, delivered: t.delivered, latency: t.histogram.summary(), rounds: t.rounds, sendErrors: d.sendErrors }
+    })
+  } finally {
+    g.stop()
   }
-  for (const r of all) r.close()
-  return all.map((r) => {
-    const t = totals.get(r)!
-    return { scenario: 'rooms', system: r.target.system, sent: t.sent, expected: t.expected, delivered: t.delivered, latency: t.histogram.summary(), rounds: t.rounds, sendErrors: r.sendErrors }
-  })
+}
+
+/** Scenario 4 from several generator processes: each keeps its share of the connections busy; CPU is read over the measured window. */
+export async function durableShared(
+  job: { system: Target['system']; baseUrl: string; tokens: string[]; roomIds: string[]; connections: number; window: number; seconds: number; workers: number },
+  meter: CpuMeter,
+) {
+  const g = new Generators(job.workers, 'd')
+  await g.start()
+  try {
+    const parts = spread(g.workers.length, job.connections)
+    const warmupSeconds = 1.5
+    let ready = 0
+    const allReady = new Promise<void>((resolve) => {
+      for (const w of g.workers) {
+        w.onReady = () => {
+          if (++ready === g.workers.length) resolve()
+        }
+      }
+    })
+    const shares = Promise.all(
+      g.workers.map((w, k) =>
+        w.call<DurableShare>({
+          cmd: 'durable',
+          system: job.system,
+          baseUrl: job.baseUrl,
+          tokens: parts[k]!.map((i) => job.tokens[i % job.tokens.length]!),
+          roomIds: job.roomIds,
+          connections: parts[k]!.length,
+          window: job.window,
+          warmupSeconds,
+          seconds: job.seconds,
+        }),
+      ),
+    )
+    await allReady
+    await sleep(warmupSeconds * 1000)
+    const before = await meter.snapshot()
+    const genBefore = generatorSeconds(g)
+    const started = performance.now()
+    await sleep(job.seconds * 1000)
+    const after = await meter.snapshot()
+    const genAfter = generatorSeconds(g)
+    const wall = (performance.now() - started) / 1000
+    const results = await shares
+    const histogram = new Histogram()
+    for (const r of results) histogram.addSparse(r.sparse, r.sum)
+    return {
+      acked: results.reduce((n, r) => n + r.acked, 0),
+      errors: results.reduce((n, r) => n + r.errors, 0),
+      firstError: results.find((r) => r.firstError)?.firstError,
+      histogram,
+      cpu: CpuMeter.between(before, after),
+      generatorPercents: genAfter.map((s, k) => Math.round(((s - genBefore[k]!) / wall) * 100)),
+    }
+  } finally {
+    g.stop()
+  }
 }

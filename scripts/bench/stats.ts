@@ -32,6 +32,25 @@ export class Histogram {
     this.sum += other.sum
   }
 
+  /** The non-empty buckets, to send to another process. */
+  toSparse(): [number, number][] {
+    const out: [number, number][] = []
+    for (let i = 0; i < this.buckets.length; i++) if (this.buckets[i]) out.push([i, this.buckets[i]!])
+    return out
+  }
+
+  addSparse(sparse: [number, number][], sum: number) {
+    for (const [i, n] of sparse) {
+      this.buckets[i]! += n
+      this.count += n
+    }
+    this.sum += sum
+  }
+
+  get total() {
+    return this.sum
+  }
+
   mean() {
     return this.count ? this.sum / this.count : Number.NaN
   }
@@ -46,6 +65,14 @@ export class Histogram {
       mean: round(this.mean()),
     }
   }
+}
+
+/** The middle value (the mean of the two middle ones for an even count); NaN when empty. */
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 export const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null)

@@ -40,6 +40,10 @@ export async function launchNodes(opts: {
   /** Where each node's output goes; default: this process's, prefixed by the node id. */
   output?: 'inherit' | 'ignore'
 }): Promise<LocalCluster> {
+  const taken = Array.from({ length: opts.count }, (_, i) => opts.basePort + i).filter((port) => !portFree(port))
+  if (taken.length) {
+    throw new Error(`port${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already in use — stop what holds ${taken.length > 1 ? 'them' : 'it'}, or set BASE_PORT`)
+  }
   const database = await openDatabase({ url: opts.databaseUrl, dataDir: '', poolSize: 1 })
   await database.migrate()
   await database.close()
@@ -69,15 +73,28 @@ export async function launchNodes(opts: {
     }
     nodes.push({ nodeId, port, url: `http://127.0.0.1:${port}`, proc })
   }
-  const adminToken = await registerAdmin(nodes[0]!, opts.databaseUrl)
-  await Promise.all(nodes.map((n) => waitUntilJoined(n, opts.count, adminToken)))
-  return {
-    nodes,
-    adminToken,
-    async stop() {
-      for (const n of nodes) if (n.proc.exitCode === null) n.proc.kill('SIGTERM')
-      await Promise.all(nodes.map((n) => n.proc.exited))
-    },
+  const stop = async () => {
+    for (const n of nodes) if (n.proc.exitCode === null) n.proc.kill('SIGTERM')
+    await Promise.all(nodes.map((n) => n.proc.exited))
+  }
+  try {
+    const adminToken = await registerAdmin(nodes[0]!, opts.databaseUrl)
+    await Promise.all(nodes.map((n) => waitUntilJoined(n, opts.count, adminToken)))
+    return { nodes, adminToken, stop }
+  } catch (err) {
+    // A launch that failed leaves nothing running behind it.
+    await stop()
+    throw err
+  }
+}
+
+/** Whether nothing listens on the port (bound and released at once). */
+export function portFree(port: number): boolean {
+  try {
+    Bun.listen({ hostname: '0.0.0.0', port, socket: { data() {} } }).stop(true)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -66,8 +66,43 @@ export async function openDatabase(opts: { url: string | undefined; dataDir: str
   return handle
 }
 
+/**
+ * The embedded database is one process's: a second process opening the same directory
+ * could damage it. A lock file beside it names the holder; a stale one (its process gone)
+ * is taken over.
+ */
+function lockDirectory(dir: string): () => void {
+  const lock = `${dir}.lock`
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' })
+      return () => rmSync(lock, { force: true })
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err
+      const holder = Number(readFileSync(lock, 'utf8').trim())
+      if (holder && holder !== process.pid && alive(holder)) {
+        throw new ConfigError(
+          `DATA_DIR: the embedded database in ${dir} is in use by process ${holder} — stop it, or give this one another DATA_DIR (or a DATABASE_URL)`,
+        )
+      }
+      rmSync(lock, { force: true })
+    }
+  }
+  throw new ConfigError(`DATA_DIR: could not lock ${dir}`)
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM'
+  }
+}
+
 async function openPglite(dir: string): Promise<DatabaseHandle> {
   mkdirSync(dir, { recursive: true })
+  const unlock = lockDirectory(dir)
   const client = new PGlite(dir)
   await client.waitReady
   const db = drizzlePglite(client, { schema }) as unknown as Database
@@ -82,6 +117,7 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
     },
     async close() {
       await client.close()
+      unlock()
     },
   }
 }

@@ -1,7 +1,7 @@
 import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
-import type { Logger } from '../lib/log'
+import { throttledWarn, type Logger } from '../lib/log'
 import type { Redis } from '../lib/redis'
 import { RedisUserEventSink } from '../realtime/user-channel'
 import { DeadLetterStore } from './dead-letters'
@@ -22,6 +22,8 @@ export interface ConsumerHost {
 export interface Consumers {
   /** Stops taking jobs and waits for the running ones (BullMQ's graceful close). */
   close(): Promise<void>
+  /** More processors for the queues already consumed (a name taken twice is an error). */
+  add(table: ProcessorTable): void
 }
 
 /**
@@ -46,7 +48,7 @@ export async function startConsumers(
 ): Promise<Consumers> {
   const tables: ProcessorTable[] = [builtins, ...(opts.tables ?? [])]
   for (const url of opts.modules ?? []) tables.push((await import(url)).processors as ProcessorTable)
-  const table = mergeProcessors(...tables)
+  let table = mergeProcessors(...tables)
   const deadLetters = new DeadLetterStore(host)
   const live = new RedisUserEventSink(host.redis)
   const jobs = new JobQueues(host)
@@ -104,6 +106,8 @@ export async function startConsumers(
 
   const connections: ReturnType<typeof bullConnection>[] = []
   const consumed = (opts.queues ?? queueNames.filter((q) => !apiQueues.includes(q))).filter((q) => concurrencyOf(host.config, q, opts.thread) > 0)
+  // Every consumer reports a lost Redis on every reconnect attempt: one line per 5 s is enough.
+  const consumerError = throttledWarn(host.log, 'job consumer error (Redis unreachable?)')
   const workers = consumed.map((queue) => {
     const connection = bullConnection(host.config)
     connections.push(connection)
@@ -117,12 +121,15 @@ export async function startConsumers(
       // BullMQ's own per-minute completed/failed counts, for its Prometheus export.
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     })
-    worker.on('error', (err) => host.log.warn('job consumer error', { queue, error: String(err) }))
+    worker.on('error', (err) => consumerError({ queue, error: String(err) }))
     return worker
   })
   await Promise.all(workers.map((w) => w.waitUntilReady()))
 
   return {
+    add(more) {
+      table = mergeProcessors(table, more)
+    },
     async close() {
       await Promise.all(workers.map((w) => w.close()))
       await Promise.all(connections.map(closeBullConnection))

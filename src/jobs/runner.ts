@@ -73,6 +73,7 @@ export class JobRunner {
    * that close over what only an API process has (the room actors, the sockets).
    */
   async startApiConsumers(processors: ProcessorTable): Promise<void> {
+    if (this.apiConsumers) return this.apiConsumers.add(processors)
     this.apiConsumers = await startConsumers(this.res, { tables: [processors], queues: apiQueues, report: (s) => this.metrics.record(s) })
   }
 

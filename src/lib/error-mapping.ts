@@ -3,6 +3,7 @@ import { AppError, DependencyDownError } from './errors'
 import type { Logger } from './log'
 import { isDatabaseDown, pgCode, uniqueViolation } from './pg-errors'
 import { isRedisDown } from './redis'
+import { describeError, type SchemaError } from './validation'
 
 /** What a failure means to the client: every error reaching the app's one `onError` becomes an AppError. */
 export function toAppError(code: string | number, error: unknown, log: Logger): AppError {
@@ -23,18 +24,18 @@ export function toAppError(code: string | number, error: unknown, log: Logger): 
   return new AppError('internal_error', 'something went wrong on our side')
 }
 
-/** A 422 naming the field; the validator's own message formatting is never trusted with hostile values. */
+/** A 422 naming the field and what it must be; the validator's own message formatting is never trusted with hostile values. */
 function validationError(error: ValidationError, log: Logger): AppError {
-  const where = error.type === 'body' ? 'request body' : error.type
+  const where = error.type === 'body' ? 'request body' : error.type === 'property' ? 'query' : error.type
+  // A query parameter checked on its own has no path; its schema carries its name as `title`.
+  const field = typeof (error.validator as { title?: unknown })?.title === 'string' ? (error.validator as { title: string }).title : undefined
   let details: { path: string; message: string }[]
   try {
-    details = error.all.slice(0, 10).map((e) => ({
-      path: ('path' in e && e.path) || '/',
-      message: String(('summary' in e && e.summary) || e.message),
-    }))
+    const all = ('Errors' in error.validator ? [...(error.validator as any).Errors(error.value)] : error.all) as SchemaError[]
+    details = all.slice(0, 10).map((e) => describeError(e, field))
   } catch (err) {
     log.warn('a validation error could not be described', { error: err })
-    details = [{ path: '/', message: 'is not valid' }]
+    details = [{ path: field ? `/${field}` : '/', message: 'is not valid' }]
   }
   const first = details[0]
   return new AppError('validation_failed', `${where} is not valid: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(), { details })

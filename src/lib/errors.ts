@@ -21,6 +21,7 @@ export const errorStatus = {
   no_shared_community: 403,
   not_found: 404,
   route_not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   username_taken: 409,
   email_taken: 409,
@@ -29,6 +30,8 @@ export const errorStatus = {
   already_member: 409,
   invalid_move: 422,
   invalid_target: 422,
+  automod_blocked: 422,
+  invalid_pattern: 422,
   payload_too_large: 413,
   quota_exceeded: 403,
   unsupported_media_type: 415,
@@ -41,6 +44,23 @@ export const errorStatus = {
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,
+  // polls and surveys
+  poll_closed: 409,
+  already_voted: 409,
+  survey_closed: 409,
+  timed_out: 403,
+  invalid_answer: 422,
+  unsafe_webhook_url: 422,
+  webhook_signature_invalid: 401,
+  webhook_timestamp_out_of_window: 401,
+  webhook_replayed: 409,
+  /** A follow or a DM between users where one blocks the other. */
+  blocked: 403,
+  // events
+  invalid_rrule: 422,
+  unknown_time_zone: 422,
+  window_too_large: 422,
+  occurrence_cancelled: 409,
 } as const
 
 export type ErrorCode = keyof typeof errorStatus

@@ -12,9 +12,15 @@ export const IdParams = t.Object({ id: Id })
 /** A display name: trimmed by the service, 1..100 characters. */
 export const Name = t.String({ minLength: 1, maxLength: 100 })
 
+/** A whole number in a query string, named (a query parameter's error has no path of its own). */
+export const QueryInt = (name: string, opts: { minimum: number; maximum: number; description?: string }) => t.Integer({ title: name, ...opts })
+
 export const Paging = t.Object({
   cursor: t.Optional(t.String({ maxLength: 200 })),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
+  limit: t.Optional(QueryInt('limit', { minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)
+
+/** The answer of a route that answers 204: nothing. */
+export const NoContent = t.Void({ description: 'Done; no content' })

@@ -1,6 +1,6 @@
 import type { RoomEvent, Router } from '../../rooms'
 import type { Logger } from '../lib/log'
-import { toMessageView } from '../modules/messages/model'
+import { toMessageEventView } from '../modules/messages/model'
 import { roomTopic, type Fanout, type OutboundEvent } from './fanout'
 
 /** What the hub needs of a socket: its own queue of frames and its topic subscriptions. */
@@ -138,12 +138,12 @@ export class RoomHub {
 }
 
 export function toOutbound(event: RoomEvent): OutboundEvent {
-  const data = event.data as Record<string, unknown> & { message?: Parameters<typeof toMessageView>[0] }
+  const data = event.data as Record<string, unknown> & { message?: Parameters<typeof toMessageEventView>[0] }
   return {
     type: event.type,
     roomId: event.roomId,
     ...(event.seq !== undefined ? { seq: event.seq } : {}),
-    data: data.message ? { ...data, message: toMessageView(data.message) } : data,
+    data: data.message ? { ...data, message: toMessageEventView(data.message, { withSeq: event.seq === undefined }) } : data,
   }
 }
 

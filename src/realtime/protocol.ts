@@ -3,10 +3,11 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { AppError } from '../lib/errors'
 import { assertCleanInput, parseBoundedJson, textProblem } from '../lib/input'
 import { UUID_PATTERN } from '../lib/model'
+import { describeError } from '../lib/validation'
 
 // The client ops of API.md, one schema each. `id` is the client's, echoed in the answer.
 const Id = T.Union([T.String({ minLength: 1, maxLength: 64 }), T.Integer()])
-const Uuid = T.String({ pattern: UUID_PATTERN })
+const Uuid = T.String({ pattern: UUID_PATTERN, description: 'id' })
 const Seq = T.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 const op = <N extends string, P extends Record<string, TSchema>>(name: N, props: P) =>
   T.Object({ op: T.Literal(name), id: T.Optional(Id), ...props })
@@ -75,7 +76,8 @@ export function parseFrame(raw: unknown): Parsed {
   const checker = checkers[name]
   if (!checker.Check(frame)) {
     const first = checker.Errors(frame).First()
-    return { ok: false, id: safeId, code: 'validation_failed', message: `${name}: ${first?.path || ''} ${first?.message ?? 'invalid'}`.trim() }
+    const described = first ? describeError(first) : { path: '', message: 'is not valid' }
+    return { ok: false, id: safeId, code: 'validation_failed', message: `${name}: ${described.path} ${described.message}`.trim() }
   }
   return { ok: true, op: frame as ClientOp<OpName> }
 }

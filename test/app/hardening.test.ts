@@ -179,9 +179,9 @@ describe('the last line of defence', () => {
   test('an unhandled rejection or a throw in a callback is logged and counted; the process keeps running', async () => {
     const root = new URL('../..', import.meta.url).pathname
     const script = `
-      import { installLastResort } from '../src/lib/last-resort'
-      import { createLogger } from '../src/lib/log'
-      import { Metrics } from '../src/lib/metrics'
+      import { installLastResort } from './src/lib/last-resort'
+      import { createLogger } from './src/lib/log'
+      import { Metrics } from './src/lib/metrics'
       const metrics = new Metrics({ nodeId: 't' })
       installLastResort({ log: createLogger('info'), metrics })
       void Promise.reject(new Error('nobody caught me'))

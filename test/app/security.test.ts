@@ -22,6 +22,8 @@ const ANY_MEMBER = new Set([
   'GET /v1/communities/{id}/tree',
   'GET /v1/communities/{id}/members',
   'GET /v1/communities/{id}/roles',
+  // The calendar lists what the caller may view: for a member granted nothing, no event.
+  'GET /v1/communities/{id}/occurrences',
 ])
 /**
  * Operations for anyone signed in: on what an invite code opens (whoever holds the code),
@@ -33,7 +35,7 @@ const ANYONE = new Set(['GET /v1/invites/{code}', 'POST /v1/invites/{code}/accep
 const key = (op: Operation) => `${op.method} ${op.path}`
 // A user in a path is the owner (acting on oneself would be leaving, not a refusal to test).
 const ids: Record<string, string> = { ...fx.ids, user: fx.owner.id }
-const communityParams = new Set(['community', 'group', 'room', 'privateRoom', 'message', 'role', 'invite'])
+const communityParams = new Set(['community', 'group', 'room', 'privateRoom', 'message', 'role', 'invite', 'poll', 'survey', 'event'])
 
 /** The path with fixtures filled in, and whether one of them is a thing of the fixture community. */
 function fill(op: Operation): { path: string; ofCommunity: boolean } {
@@ -53,8 +55,12 @@ function fill(op: Operation): { path: string; ofCommunity: boolean } {
 
 function request(op: Operation, token: string | undefined) {
   const { path } = fill(op)
-  const body = op.body ? sample(doc, op.body, (field) => fixtureFor(ids, field) ?? crypto.randomUUID()) : undefined
-  return app.http.request(op.method, path, op.method === 'GET' ? undefined : body, token === undefined ? {} : { token })
+  const idFor = (field: string) => fixtureFor(ids, field) ?? crypto.randomUUID()
+  const body = op.body ? sample(doc, op.body, idFor) : undefined
+  // Required query parameters get plausible values, so the request reaches the permission check.
+  const query = op.query.filter((q) => q.required).map((q) => `${q.name}=${encodeURIComponent(String(sample(doc, q.schema, idFor, q.name)))}`)
+  const target = query.length ? `${path}?${query.join('&')}` : path
+  return app.http.request(op.method, target, op.method === 'GET' ? undefined : body, token === undefined ? {} : { token })
 }
 
 const shaped = (body: any) => typeof body?.error?.code === 'string' && typeof body.error.requestId === 'string'

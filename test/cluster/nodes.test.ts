@@ -64,7 +64,7 @@ describe('three nodes', () => {
     expect(ack).toMatchObject({ op: 'ack', seq: 1 })
     for (const ws of [onB, onC]) {
       const event = await ws.event('message.created', 5000, (f) => f.roomId === roomId)
-      expect(event).toMatchObject({ seq: 1, data: { message: { body: 'hello from A', seq: 1 } } })
+      expect(event).toMatchObject({ seq: 1, data: { message: { body: 'hello from A' } } })
     }
     const owners = new Set((await Promise.all(cluster.nodes.map((n) => n.status(roomId)))).map((s) => s.owner))
     expect(owners.size).toBe(1)

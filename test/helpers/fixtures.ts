@@ -10,7 +10,11 @@ export interface Fixtures {
   member: TestUser
   /** The owner of another community: signed in, a stranger here. */
   outsider: TestUser
-  ids: Record<'community' | 'group' | 'room' | 'privateRoom' | 'message' | 'role' | 'invite' | 'user' | 'otherCommunity', string>
+  ids: Record<
+    | 'community' | 'group' | 'room' | 'privateRoom' | 'message' | 'role' | 'invite' | 'user' | 'otherCommunity'
+    | 'poll' | 'survey' | 'webhook' | 'hook' | 'incoming-webhook' | 'event' | 'occurrence',
+    string
+  >
 }
 
 /** Things a feature adds to the fixture community: more ids routes can point at. */
@@ -33,6 +37,13 @@ export async function makeFixtures(http: HttpClient): Promise<Fixtures> {
   await ok(http.post(`/v1/invites/${invite.code}/accept`, undefined, { token: member.accessToken }))
   const role = await ok(http.post(`/v1/communities/${community.id}/roles`, { name: 'mod', permissions: ['send'] }, as))
   const message = await ok(http.post(`/v1/rooms/${room.id}/messages`, { body: 'hello', nonce: 'fixture' }, as))
+  const { poll } = await ok(http.post(`/v1/rooms/${room.id}/polls`, { question: 'Fixture?', options: ['a', 'b'] }, as))
+  const survey = await ok(http.post(`/v1/communities/${community.id}/surveys`, { title: 'Fixture', questions: [{ id: 'q', kind: 'text', prompt: 'Say?' }] }, as))
+  // A public address literal (no DNS), and a filter no fixture event matches: nothing is ever sent.
+  const webhook = await ok(http.post(`/v1/communities/${community.id}/webhooks`, { url: 'https://93.184.216.34/hook', events: ['webhook.disabled'] }, as))
+  const hook = await ok(http.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: 'fixture' }, as))
+  // A weekly community-wide event and its first occurrence (by its originalStart).
+  const event = await ok(http.post(`/v1/communities/${community.id}/events`, { title: 'e', start: '2030-01-07T10:00', timeZone: 'Etc/UTC', rrule: 'FREQ=WEEKLY' }, as))
   // Strip the default role: the member holds no permission anywhere in the community.
   const roles = await ok(http.get(`/v1/communities/${community.id}/roles`, as))
   const everyone = roles.find((r: { isDefault: boolean }) => r.isDefault)
@@ -51,6 +62,13 @@ export async function makeFixtures(http: HttpClient): Promise<Fixtures> {
       invite: invite.code,
       user: member.id,
       otherCommunity: other.id,
+      poll: poll.id,
+      survey: survey.id,
+      webhook: webhook.id,
+      hook: hook.id,
+      'incoming-webhook': hook.id,
+      event: event.id,
+      occurrence: '2030-01-07T10:00:00.000Z',
     },
   }
 }

@@ -103,6 +103,29 @@ describe('messages over the socket', () => {
     expect(metrics).toMatch(/hearth_ws_frames_in_total\{[^}]*\} [1-9]/)
   })
 
+  test('message.created carries what the reader uses: no nulls, no empty fields, not the room or seq the event carries', async () => {
+    const { room, alice, bob } = await chatRoom()
+    const a = await connect(alice.accessToken)
+    const b = await connect(bob.accessToken)
+    await b.request('subscribe', { roomId: room.id })
+    const root = await a.request('send', { roomId: room.id, nonce: 'root', body: 'plain' })
+    await a.request('send', { roomId: room.id, nonce: 'reply', body: 're', replyTo: root.messageId })
+    const [plain, reply] = await b.waitForEvents('message.created', 2)
+    expect(plain).toEqual({
+      op: 'event',
+      type: 'message.created',
+      roomId: room.id,
+      seq: 1,
+      data: { message: { id: root.messageId, authorId: alice.id, nonce: 'root', body: 'plain', createdAt: expect.any(String) } },
+    })
+    expect(reply!.data.message).toMatchObject({ replyTo: root.messageId, threadRootId: root.messageId })
+    // An edit carries the message's seq (the event has none) and when it was edited.
+    await a.request('edit', { messageId: root.messageId, body: 'plain, edited' })
+    const edited = (await b.event('message.updated')).data.message
+    expect(edited).toMatchObject({ id: root.messageId, seq: 1, body: 'plain, edited', editedAt: expect.any(String) })
+    expect(Object.values(edited)).not.toContain(null)
+  })
+
   test('a retried send (same nonce) returns the original ack and no second message', async () => {
     const { room, alice, bob } = await chatRoom()
     const a = await connect(alice.accessToken)

@@ -1,7 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { messages, roomState } from '../../src/db/schema'
-import { RoomStore, StaleEpochError, writeSends, type RoomEvent } from '../../rooms'
+import { OutOfOrderError, RoomStore, StaleEpochError, writeSends, type RoomEvent } from '../../rooms'
 import { newRoomId, openRoomsTestbed } from '../helpers/rooms'
 
 // Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
@@ -74,7 +74,7 @@ describe('epoch fencing', () => {
     expect(stale.activeRooms()).not.toContain(roomId)
   })
 
-  test('two hosts on one room: the newer owner writes, the stale one is stopped by the epoch or by the unique seq', async () => {
+  test('two hosts on one room: the newer owner writes, the stale one is stopped by the epoch or by the compare-and-set on last_seq', async () => {
     const first = bed.host()
     const second = bed.host()
     const roomId = newRoomId()
@@ -89,9 +89,9 @@ describe('epoch fencing', () => {
     const stale = { roomId, epoch: oldActor.epoch, lastSeq: 1, sends: [{ type: 'send' as const, roomId, authorId: alice!, nonce: 'c', body: 'c' }] }
     const [raw] = await writeSends(bed.db, [stale])
     expect(raw).toBeInstanceOf(StaleEpochError)
-    // Under the right epoch, the unique (room_id, seq) still stops a writer whose last_seq is behind.
+    // Under the right epoch, the compare-and-set on last_seq still stops a writer whose last_seq is behind.
     const behind = { ...stale, epoch: second.actor({ roomId })!.epoch }
-    expect(await first.store.commitSends([behind]).catch((e) => e)).toBeInstanceOf(StaleEpochError)
+    expect((await first.store.commitSends([behind]))[0]).toBeInstanceOf(OutOfOrderError)
     const history = await second.history({ roomId })
     expect(history.map((m) => [m.seq, m.body])).toEqual([
       [1, 'body a'],

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../../scripts/bench/clients'
-import { freePort, runLoadgen, startServer } from '../../scripts/bench/processes'
+import { CpuMeter, freePort, runLoadgen, startServer } from '../../scripts/bench/processes'
 import { writeReports, type Environment } from '../../scripts/bench/report'
 import type { FanoutResult } from '../../scripts/bench/loadgen-protocol'
-import { Histogram, nowMs } from '../../scripts/bench/stats'
+import { Histogram, median, nowMs } from '../../scripts/bench/stats'
 
 setDefaultTimeout(60_000)
 
@@ -23,6 +23,28 @@ describe('bench', () => {
     other.record(200)
     h.merge(other)
     expect(h.percentile(1)).toBe(200)
+  })
+
+  test('CPU between two snapshots: the server difference, and Postgres backends that started in between counted from zero', () => {
+    const a = { server: 10, postgres: new Map([[1, 5], [2, 7]]) }
+    const b = { server: 12.5, postgres: new Map([[1, 6], [3, 0.5]]) }
+    expect(CpuMeter.between(a, b)).toEqual({ serverSeconds: 2.5, postgresSeconds: 1.5 })
+    expect([median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([2, 2.5])
+  })
+
+  test('the CPU meter reads a busy process from /proc', async () => {
+    const busy = Bun.spawn(['bun', '-e', 'const until = Date.now() + 2000; while (Date.now() < until) {}'])
+    const meter = new CpuMeter(busy.pid)
+    await Bun.sleep(300)
+    const before = await meter.snapshot()
+    await Bun.sleep(1000)
+    const spent = CpuMeter.between(before, await meter.snapshot())
+    // At most the wall time (one thread); well above nothing, even on a shared machine.
+    expect(spent.serverSeconds).toBeGreaterThan(0.2)
+    expect(spent.serverSeconds).toBeLessThanOrEqual(1.1)
+    expect(meter.countsPostgres).toBe(false)
+    busy.kill()
+    await meter.close()
   })
 
   test('a body carries its send time and tag and has the fixed size', () => {
@@ -41,17 +63,41 @@ describe('bench', () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-report-'))
     try {
       const target = { system: 'raw' as const, baseUrl: server.baseUrl, tokens: [''], serverPid: server.pid, roomIds: ['room-0'] }
-      const job = { scenario: 'fanout' as const, targets: [target], subscribers: 50, senders: 2, rates: [20], stepSeconds: 0.5, warmupSeconds: 0.2, p99LimitMs: 5000 }
+      // Two generator processes share the 50 sockets and the 2 senders.
+      const job = {
+        scenario: 'fanout' as const,
+        targets: [target],
+        workers: 2,
+        subscribers: 50,
+        senders: 2,
+        cpuRates: [20],
+        cpuRounds: 2,
+        cpuStepSeconds: 0.5,
+        rates: [20],
+        stepSeconds: 0.5,
+        warmupSeconds: 0.2,
+        p99LimitMs: 5000,
+      }
       const [result] = (await runLoadgen(job, 30_000)) as FanoutResult[]
-      expect(result!.steps[0]).toMatchObject({ rate: 20, sent: 10, expected: 500, delivered: 500, passed: true })
+      expect(result!.steps[0]).toMatchObject({ rate: 20, sent: 10, expected: 500, delivered: 500, passed: true, generatorLimited: false })
+      expect(result!.steps[0]!.cpu.generatorPercents).toHaveLength(2)
       expect(result!.bestDeliveriesPerSecond).toBe(1000)
+      expect(result!.cpuSteps.map((s) => [s.round, s.rate, s.delivered])).toEqual([
+        [1, 20, 500],
+        [2, 20, 500],
+      ])
+      for (const s of result!.cpuSteps) expect(s.serverMicrosPerDelivery).toBeCloseTo((s.cpu.serverSeconds * 1e6) / 500, 1)
 
       const environment: Environment = { cpu: 'test', cores: 2, memoryGb: 1, kernel: 'x', loadavgBefore: '0 0 0', versions: { bun: Bun.version } }
-      await writeReports({ outDir: out, environment, outcomes: [{ scenario: 1, system: 'raw', result: result! }], quick: true, scenarios: [1], seconds: 1, plan: {} })
-      const json = JSON.parse(readFileSync(join(out, 'bench-results.json'), 'utf8'))
-      expect(json.figures[0]).toMatchObject({ key: 'fanout', values: { raw: 1000 } })
-      expect(readFileSync(join(out, 'BENCHMARKS.md'), 'utf8')).toContain('| 1. one room, 1000 subscribers')
-      expect(readFileSync(join(out, 'bench-chart.svg'), 'utf8')).toStartWith('<svg')
+      const resultsDir = join(out, 'results')
+      await writeReports({ outDir: out, resultsDir, environment, outcomes: [{ scenario: 1, system: 'raw', result: result! }], quick: true, scenarios: [1], seconds: 1, plan: {} })
+      const json = JSON.parse(readFileSync(join(resultsDir, 'bench-results.json'), 'utf8'))
+      expect(json.figures.map((f: { key: string }) => f.key)).toEqual(['cpu_fanout', 'fanout'])
+      expect(json.figures[1]).toMatchObject({ key: 'fanout', values: { raw: 1000 } })
+      const markdown = readFileSync(join(out, 'BENCHMARKS.md'), 'utf8')
+      expect(markdown.indexOf('## CPU per operation')).toBeLessThan(markdown.indexOf('## Throughput'))
+      expect(markdown).toContain('](results/bench-chart.svg)')
+      expect(readFileSync(join(resultsDir, 'bench-chart.svg'), 'utf8')).toStartWith('<svg')
     } finally {
       await server.stop()
       rmSync(out, { recursive: true, force: true })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { users } from './users'
 
 /**
@@ -15,6 +15,10 @@ export const roomState = pgTable('room_state', {
   ownerNode: text('owner_node'),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 })
+
+/** What a message is: text, or the message that carries a poll or announces a survey. */
+export const messageKinds = ['text', 'poll', 'survey'] as const
+export type MessageKind = (typeof messageKinds)[number]
 
 export const messages = pgTable(
   'messages',
@@ -34,6 +38,11 @@ export const messages = pgTable(
     /** User ids. */
     mentions: jsonb('mentions').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     mentionEveryone: boolean('mention_everyone').notNull().default(false),
+    kind: text('kind').$type<MessageKind>().notNull().default('text'),
+    /** The poll a message of kind `poll` carries (src/modules/polls). */
+    pollId: uuid('poll_id'),
+    /** The survey a message of kind `survey` announces. */
+    surveyId: uuid('survey_id'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     editedAt: timestamp('edited_at', { withTimezone: true, mode: 'date' }),
     /** A tombstone: the row stays (the seq stays taken) with its body cleared. */
@@ -45,6 +54,12 @@ export const messages = pgTable(
     // Idempotent sends: a client nonce is unique per (room, author) forever.
     uniqueIndex('messages_room_author_nonce_key').on(t.roomId, t.authorId, t.nonce),
     index('messages_thread_root_idx').on(t.threadRootId, t.seq).where(sql`${t.threadRootId} is not null`),
+    check(
+      'messages_kind_check',
+      sql`(${t.kind} = 'text' and ${t.pollId} is null and ${t.surveyId} is null)
+        or (${t.kind} = 'poll' and ${t.pollId} is not null and ${t.surveyId} is null)
+        or (${t.kind} = 'survey' and ${t.surveyId} is not null and ${t.pollId} is null)`,
+    ),
   ],
 )
 

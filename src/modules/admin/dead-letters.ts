@@ -1,10 +1,11 @@
 import { Elysia, t } from 'elysia'
 import type { DeadLetterReplayRow, DeadLetterRow } from '../../db/schema'
 import { AppError } from '../../lib/errors'
+import { IdParams, NoContent } from '../../lib/model'
 import type { JobRunner } from '../../jobs/runner'
 import type { AuthService } from '../auth/service'
 import { platformAdminGuard } from './guard'
-import { DeadLetter, DeadLetterPage, DeadLetterReplay, IdParams, ListQuery, ReplayManyBody } from './model'
+import { DeadLetter, DeadLetterPage, DeadLetterReplay, ListQuery, ReplayManyBody } from './model'
 
 const toDeadLetterView = (d: DeadLetterRow) => ({
   id: d.id,
@@ -100,10 +101,10 @@ export const deadLettersRoutes = (auth: AuthService, jobs: JobRunner) => {
     )
     .delete(
       '/:id',
-      async ({ params, set }) => {
+      async ({ params, status }) => {
         await store.discard(params.id)
-        set.status = 204
+        return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Discard a dead letter (kept for the record, never replayed)' } },
+      { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Discard a dead letter (kept for the record, never replayed)' } },
     )
 }

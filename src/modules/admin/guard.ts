@@ -14,7 +14,7 @@ export async function requirePlatformAdmin(auth: AuthService, token: string | un
   const user = await auth.verifyAccessToken(token)
   const row = await auth.findUser(user.id)
   if (!row) throw new AppError('unauthorized', 'the account of this token no longer exists')
-  if (!row.isPlatformAdmin) throw forbidden('platform admins only')
+  if (!auth.isPlatformAdmin(row)) throw forbidden('platform admins only')
   return user
 }
 

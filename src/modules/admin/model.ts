@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import { Id, QueryInt } from '../../lib/model'
 import { deadLetterStatuses } from '../../jobs/dead-letters'
 import { queueNames } from '../../jobs/queues'
 
@@ -45,14 +46,13 @@ export const DeadLetterPage = t.Object({
 export const ListQuery = t.Object({
   queue: t.Optional(QueueName),
   status: t.Optional(Status),
-  cursor: t.Optional(t.String({ format: 'uuid' })),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: t.Optional(Id),
+  limit: t.Optional(QueryInt('limit', { minimum: 1, maximum: 200, description: 'page size; default 50' })),
 })
 
 export const ReplayManyBody = t.Object({
-  ids: t.Optional(t.Array(t.String({ format: 'uuid' }), { minItems: 1, maxItems: 500 })),
+  ids: t.Optional(t.Array(Id, { minItems: 1, maxItems: 500 })),
   queue: t.Optional(QueueName),
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 500, default: 100, description: 'most letters replayed by a filter' })),
 })
 
-export const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })

@@ -28,6 +28,10 @@ export function queueBoardRoutes(auth: AuthService, jobs: JobRunner, config: Con
       const fromQuery = url.searchParams.get('token') ?? undefined
       const fromHeader = bearerToken(request.headers.get('authorization') ?? undefined)
       const token = fromHeader ?? fromQuery ?? readCookie(request.headers.get('cookie'), ADMIN_COOKIE)
+      // A browser that opens the dashboard without a session gets told how to sign in.
+      if (token === undefined && request.method === 'GET' && request.headers.get('accept')?.includes('text/html')) {
+        return new Response(SIGN_IN_PAGE, { status: 401, headers: { 'content-type': 'text/html; charset=utf-8' } })
+      }
       await requirePlatformAdmin(auth, token)
       if (token !== undefined && (fromHeader || fromQuery)) {
         const cookie = [
@@ -51,6 +55,16 @@ export function queueBoardRoutes(auth: AuthService, jobs: JobRunner, config: Con
       serverAdapter.registerPlugin().then((board) => new Elysia({ name: 'queue-board-routes' }).use(board)),
     )
 }
+
+const SIGN_IN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hearth queues: sign in</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<h1>The queue dashboard is for platform admins</h1>
+<p>Open it once with an access token of a platform admin: <code>${BOARD_PATH}?token=&lt;accessToken&gt;</code>.
+The token is then kept in a cookie for this page only, and taken out of the address bar.</p>
+<p>Get a token by signing in: <code>curl -X POST localhost:3000/v1/auth/login -H 'content-type: application/json'
+-d '{"login":"alice","password":"…"}'</code> (the <code>accessToken</code> of the answer).</p>
+<p>Make someone a platform admin with <code>HEARTH_ADMINS=alice</code> in the environment, or <code>bun run admin:grant alice</code>.</p>
+</body></html>`
 
 function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined

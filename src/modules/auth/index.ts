@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia'
 import type { Config } from '../../config'
 import { defineFeature } from '../../feature'
+import { NoContent } from '../../lib/model'
 import { clientInfo } from '../../lib/http'
 import type { SigningKeys } from './keys'
 import { Jwks, LoginBody, RefreshBody, RegisterBody, Session, TokenPair } from './model'
@@ -42,7 +43,7 @@ const sessionRoutes = ({ auth, config }: AuthDeps) =>
         await auth.logout(body.refreshToken)
         return status(204, undefined)
       },
-      { body: RefreshBody, detail: { summary: 'End the session of a refresh token' } },
+      { response: { 204: NoContent }, body: RefreshBody, detail: { summary: 'End the session of a refresh token' } },
     )
 
 const jwksRoutes = ({ keys }: AuthDeps) =>

@@ -136,6 +136,11 @@ export class AuthService {
     }
   }
 
+  /** A platform admin: marked so in the database (`bun run admin:grant`), or named in HEARTH_ADMINS. */
+  isPlatformAdmin(user: Pick<UserRow, 'isPlatformAdmin' | 'username'>): boolean {
+    return user.isPlatformAdmin || this.res.config.admins.includes(user.username.toLowerCase())
+  }
+
   async findUser(id: string): Promise<UserRow | undefined> {
     const [user] = await this.res.db.select().from(users).where(eq(users.id, id)).limit(1)
     return user

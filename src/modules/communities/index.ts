@@ -1,6 +1,8 @@
 import { Elysia, t } from 'elysia'
+import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
-import { Paging } from '../../lib/model'
+import type { Fanout } from '../../realtime/fanout'
+import { NoContent, Paging } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { InviteService } from './invites'
 import {
@@ -24,14 +26,25 @@ import {
 } from './model'
 import { CommunityService, type CommunityDeps } from './service'
 
-export type CommunitiesDeps = CommunityDeps & { signedIn: SignedIn }
+export type CommunitiesDeps = CommunityDeps & {
+  signedIn: SignedIn
+  events: Pick<DomainEvents, 'transaction' | 'on'>
+  live: Pick<Fanout, 'toCommunity'>
+}
 
 const security = [{ bearer: [] }]
 
 /** Communities, their members, owners, bans, time-outs, invites and audit log. */
-export const communitiesFeature = defineFeature<CommunitiesDeps>({
+export const communitiesFeature = defineFeature<CommunitiesDeps, { communities: CommunityService }>({
   name: 'communities',
-  build: (deps) => ({ routes: communitiesRoutes(new CommunityService(deps), new InviteService(deps), deps.signedIn) }),
+  build: (deps) => {
+    const communities = new CommunityService(deps)
+    // Live: who joined or left, to the sockets of the community's members.
+    for (const type of ['member.joined', 'member.left'] as const) {
+      deps.events.on(type, (event) => deps.live.toCommunity(event.data.communityId, { type, data: event.data }))
+    }
+    return { routes: communitiesRoutes(communities, new InviteService(deps), deps.signedIn), api: { communities } }
+  },
 })
 
 const communitiesRoutes = (communities: CommunityService, invites: InviteService, signedIn: SignedIn) =>
@@ -48,8 +61,7 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
     })
     .get('/communities/:id', ({ user, params }) => communities.get(user.id, params.id), {
       params: CommunityParams,
-      response: { 200: Community },
-    })
+      response: { 200: Community }, detail: { summary: 'A community you belong to' } })
     .patch('/communities/:id', ({ user, params, body }) => communities.rename(user.id, params.id, body.name), {
       params: CommunityParams,
       body: CreateCommunityBody,
@@ -62,13 +74,12 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
         await communities.remove(user.id, params.id)
         return status(204, undefined)
       },
-      { params: CommunityParams, detail: { summary: 'Delete the community (owners only)' } },
+      { response: { 204: NoContent }, params: CommunityParams, detail: { summary: 'Delete the community (owners only)' } },
     )
     .get('/communities/:id/members', ({ user, params, query }) => communities.members(user.id, params.id, query), {
       params: CommunityParams,
       query: Paging,
-      response: { 200: MemberPage },
-    })
+      response: { 200: MemberPage }, detail: { summary: 'Members with their roles, paged by cursor' } })
     .delete(
       '/communities/:id/members/:userId',
       async ({ user, params, status }) => {
@@ -76,17 +87,25 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
         else await communities.kick(user.id, params.id, params.userId)
         return status(204, undefined)
       },
-      { params: CommunityUserParams, detail: { summary: 'Leave (your own id) or kick (moderate_members)' } },
+      { response: { 204: NoContent }, params: CommunityUserParams, detail: { summary: 'Leave (your own id) or kick (moderate_members)' } },
     )
     .put(
       '/communities/:id/members/:userId/timeout',
-      ({ user, params, body }) => communities.timeout(user.id, params.id, params.userId, body.seconds),
+      ({ user, params, body }) => communities.timeout(user.id, params.id, params.userId, body.seconds, body.reason),
       {
         params: CommunityUserParams,
         body: TimeoutBody,
         response: { 200: Timeout },
-        detail: { summary: 'Time a member out (view only) for some seconds; 0 lifts it' },
+        detail: { summary: 'Time a member out (view only) for some seconds, at most 28 days; 0 lifts it (moderate_members, below you)' },
       },
+    )
+    .delete(
+      '/communities/:id/members/:userId/timeout',
+      async ({ user, params, status }) => {
+        await communities.timeout(user.id, params.id, params.userId, 0)
+        return status(204, undefined)
+      },
+      { params: CommunityUserParams, detail: { summary: 'End a timeout early (moderate_members, below you)' } },
     )
     .post('/communities/:id/bans', async ({ user, params, body, status }) => {
       return status(201, await communities.ban(user.id, params.id, body.userId, body.reason))
@@ -98,15 +117,13 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
     })
     .get('/communities/:id/bans', ({ user, params }) => communities.listBans(user.id, params.id), {
       params: CommunityParams,
-      response: { 200: t.Array(Ban) },
-    })
-    .delete(
-      '/communities/:id/bans/:userId',
+      response: { 200: t.Array(Ban) }, detail: { summary: 'Banned users (ban_members)' } })
+    .delete('/communities/:id/bans/:userId',
       async ({ user, params, status }) => {
         await communities.unban(user.id, params.id, params.userId)
         return status(204, undefined)
       },
-      { params: CommunityUserParams },
+      { response: { 204: NoContent }, params: CommunityUserParams, detail: { summary: 'Lift a ban (ban_members)' } },
     )
     .post(
       '/communities/:id/owners',
@@ -127,32 +144,27 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
         await communities.removeOwner(user.id, params.id, params.userId)
         return status(204, undefined)
       },
-      { params: CommunityUserParams, detail: { summary: 'Remove an owner; the last one stays' } },
+      { response: { 204: NoContent }, params: CommunityUserParams, detail: { summary: 'Remove an owner; the last one stays' } },
     )
     .post('/communities/:id/invites', async ({ user, params, body, status }) => status(201, await invites.create(user.id, params.id, body)), {
       params: CommunityParams,
       body: CreateInviteBody,
-      response: { 201: Invite },
-    })
+      response: { 201: Invite }, detail: { summary: 'Create an invite code (create_invites)' } })
     .get('/communities/:id/invites', ({ user, params }) => invites.list(user.id, params.id), {
       params: CommunityParams,
-      response: { 200: t.Array(Invite) },
-    })
+      response: { 200: t.Array(Invite) }, detail: { summary: 'Invites: all of them (manage_community) or your own' } })
     .get('/invites/:code', ({ params }) => invites.preview(params.code), {
       params: InviteParams,
-      response: { 200: InvitePreview },
-    })
+      response: { 200: InvitePreview }, detail: { summary: 'Preview the community an invite opens' } })
     .post('/invites/:code/accept', ({ user, params }) => invites.accept(user.id, params.code), {
       params: InviteParams,
-      response: { 200: Membership },
-    })
-    .delete(
-      '/invites/:code',
+      response: { 200: Membership }, detail: { summary: 'Join the community with an invite' } })
+    .delete('/invites/:code',
       async ({ user, params, status }) => {
         await invites.revoke(user.id, params.code)
         return status(204, undefined)
       },
-      { params: InviteParams },
+      { response: { 204: NoContent }, params: InviteParams, detail: { summary: 'Revoke an invite (its creator, or manage_community)' } },
     )
     .get('/communities/:id/audit-log', ({ user, params, query }) => communities.auditLog(user.id, params.id, query), {
       params: CommunityParams,

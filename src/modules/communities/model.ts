@@ -58,7 +58,7 @@ export const CreateInviteBody = t.Object({
 })
 export const UserIdBody = t.Object({ userId: Id })
 export const BanBody = t.Object({ userId: Id, reason: t.Optional(t.String({ maxLength: 512 })) })
-export const TimeoutBody = t.Object({ seconds: t.Integer({ minimum: 0, maximum: 28 * 86400 }) })
+export const TimeoutBody = t.Object({ seconds: t.Integer({ minimum: 0, maximum: 28 * 86400 }), reason: t.Optional(t.String({ maxLength: 512 })) })
 export const CommunityParams = t.Object({ id: Id })
 export const CommunityUserParams = t.Object({ id: Id, userId: Id })
 export const InviteParams = t.Object({ code: t.String({ minLength: 4, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) })

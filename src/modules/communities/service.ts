@@ -210,19 +210,29 @@ export class CommunityService {
     return rows.map((b) => ({ userId: b.userId, reason: b.reason, bannedBy: b.bannedBy, createdAt: b.createdAt.toISOString() }))
   }
 
-  /** Seconds > 0 sets a timeout that ends by itself; 0 lifts it. */
-  async timeout(actorId: string, communityId: string, targetId: string, seconds: number) {
+  /** Seconds > 0 sets a timeout that ends by itself; 0 lifts it. A reason goes to the audit log. */
+  async timeout(actorId: string, communityId: string, targetId: string, seconds: number, reason?: string) {
     if (seconds > MAX_TIMEOUT_SECONDS) throw new AppError('validation_failed', `a timeout lasts at most ${MAX_TIMEOUT_SECONDS} seconds`)
     await this.moderate(actorId, communityId, targetId, 'moderate_members')
     const until = seconds > 0 ? new Date(Date.now() + seconds * 1000) : null
     await this.permissions.mutate({
       actorId,
       scopes: [communityId],
-      fn: (tx) =>
-        tx
+      fn: async (tx) => {
+        await tx
           .update(communityMembers)
           .set({ timeoutUntil: until })
-          .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, targetId))),
+          .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, targetId)))
+        if (reason) {
+          await tx.insert(auditLog).values({
+            communityId,
+            actorId,
+            action: until ? 'member.timeout' : 'member.timeout_lifted',
+            entity: 'community_members',
+            after: { userId: targetId, timeoutUntil: iso(until), reason },
+          })
+        }
+      },
     })
     return { userId: targetId, timeoutUntil: iso(until) }
   }

@@ -65,6 +65,19 @@ export class MediaService {
     return this.deps.refs.summaries(mediaIds)
   }
 
+  /**
+   * References media from a target (a post), in the transaction that writes it: the
+   * owner's own, completed and not failed (422 otherwise).
+   */
+  attach(opts: { tx: Tx; kind: string; targetId: string; mediaIds: string[]; ownerId: string }): Promise<void> {
+    return this.deps.refs.attach(opts)
+  }
+
+  /** Drops a target's references in the transaction that deletes it; media left unreferenced go at the next sweep. */
+  release(opts: { tx: Tx; kind: string; targetId: string }): Promise<string[]> {
+    return this.deps.refs.release(opts)
+  }
+
   /** The messages that carry a media, with their rooms (to show them again when it is ready). */
   messagesCarrying(mediaId: string): Promise<{ messageId: string; roomId: string }[]> {
     return this.deps.refs.messagesCarrying(mediaId)

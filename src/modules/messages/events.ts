@@ -50,7 +50,7 @@ const expandChange =
       roomId: found.roomId,
       ...(room?.communityId ? { communityId: room.communityId } : {}),
     }
-    if (type === 'message.deleted') return [{ ...base, type, data: { messageId, roomId: found.roomId } }]
+    if (type === 'message.deleted') return [{ ...base, type, data: { messageId, roomId: found.roomId, kind: found.kind } }]
     const [message] = await withReactions(tx, [found])
     return [{ ...base, type, data: { message: toMessageView(message!) } }]
   }

@@ -2,7 +2,7 @@ import { Elysia } from 'elysia'
 import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
 import { AppError } from '../../lib/errors'
-import { IdParams } from '../../lib/model'
+import { IdParams, NoContent } from '../../lib/model'
 import type { Redis } from '../../lib/redis'
 import type { SignedIn } from '../auth/guard'
 import { expandCommittedSends, expandMessageDeleted, expandMessageUpdated } from './events'
@@ -65,7 +65,7 @@ const messagesRoutes = (s: { messages: MessageService; receipts: ReceiptService;
     .use(s.signedIn())
     .post('/rooms/:id/messages', async ({ user, params, body, status }) => {
       const ack = await s.messages.send(user.id, params.id, body)
-      return status(201, await s.messages.acknowledged(ack.messageId))
+      return status(201, { ...(await s.messages.acknowledged(user.id, ack.messageId)), duplicate: ack.duplicate })
     }, {
       params: IdParams,
       body: SendBody,
@@ -82,7 +82,7 @@ const messagesRoutes = (s: { messages: MessageService; receipts: ReceiptService;
       response: { 200: HistoryPage },
       detail: { summary: 'History ordered by seq ascending; before/after/around are seqs' },
     })
-    .get('/messages/:id', ({ user, params }) => s.messages.get(user.id, params.id), { params: IdParams, response: { 200: MessageT } })
+    .get('/messages/:id', ({ user, params }) => s.messages.get(user.id, params.id), { params: IdParams, response: { 200: MessageT }, detail: { summary: 'A message in a room you can see' } })
     .get('/messages/:id/thread', ({ user, params }) => s.messages.thread(user.id, params.id), {
       params: IdParams,
       response: { 200: Thread },
@@ -97,32 +97,31 @@ const messagesRoutes = (s: { messages: MessageService; receipts: ReceiptService;
     .delete('/messages/:id', async ({ user, params, status }) => {
       await s.messages.remove(user.id, params.id)
       return status(204, undefined)
-    }, { params: IdParams, detail: { summary: 'Delete your message, or any with manage_messages (a tombstone stays)' } })
+    }, { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Delete your message, or any with manage_messages (a tombstone stays)' } })
     .put('/messages/:id/reactions/:emoji', async ({ user, params, status }) => {
       await s.messages.react(user.id, params.id, params.emoji, true)
       return status(204, undefined)
-    }, { params: ReactionParams })
+    }, { response: { 204: NoContent }, params: ReactionParams, detail: { summary: 'React (react); one reaction per user and emoji' } })
     .delete('/messages/:id/reactions/:emoji', async ({ user, params, status }) => {
       await s.messages.react(user.id, params.id, params.emoji, false)
       return status(204, undefined)
-    }, { params: ReactionParams })
+    }, { response: { 204: NoContent }, params: ReactionParams, detail: { summary: 'Take your reaction back' } })
     .post('/rooms/:id/read', async ({ user, params, body, status }) => {
       await s.receipts.markRead(user.id, params.id, body.seq)
       return status(204, undefined)
-    }, { params: IdParams, body: ReadBody })
+    }, { response: { 204: NoContent }, params: IdParams, body: ReadBody, detail: { summary: 'Move your read cursor (never backwards)' } })
     .get('/me/unread', async ({ user }) => ({ rooms: await s.receipts.unread(user.id) }), {
       response: { 200: UnreadList },
       detail: { summary: 'Exact unread and mention counts for every room you can see' },
     })
     .get('/rooms/:id/pins', ({ user, params }) => s.pins.list(user.id, params.id), {
       params: IdParams,
-      response: { 200: PinList },
-    })
+      response: { 200: PinList }, detail: { summary: 'Pinned messages of a room' } })
     .put('/rooms/:id/pins/:messageId', async ({ user, params, status }) => {
       await s.pins.set(user.id, params.id, params.messageId, true)
       return status(204, undefined)
-    }, { params: PinParams })
+    }, { response: { 204: NoContent }, params: PinParams, detail: { summary: 'Pin a message (pin_messages)' } })
     .delete('/rooms/:id/pins/:messageId', async ({ user, params, status }) => {
       await s.pins.set(user.id, params.id, params.messageId, false)
       return status(204, undefined)
-    }, { params: PinParams })
+    }, { response: { 204: NoContent }, params: PinParams, detail: { summary: 'Unpin a message (pin_messages)' } })

@@ -1,7 +1,10 @@
 import { t, type Static } from 'elysia'
 import type { Message } from '../../../rooms'
-import { Id } from '../../lib/model'
+import { Id, QueryInt } from '../../lib/model'
 import { MediaSummary, type MediaSummaryView } from '../media/model'
+import { PollDefinitionT } from '../polls/definition'
+
+export const MessageKindT = t.Union([t.Literal('text'), t.Literal('poll'), t.Literal('survey')])
 
 export const MessageT = t.Object({
   id: t.String(),
@@ -20,7 +23,17 @@ export const MessageT = t.Object({
   ),
   mentions: t.Array(t.String()),
   mentionEveryone: t.Boolean(),
-  reactions: t.Array(t.Object({ emoji: t.String(), count: t.Number() })),
+  /** `text`, or `poll` (the message carries `pollId` and, in history, the poll's definition), or `survey` (`surveyId`). */
+  kind: MessageKindT,
+  pollId: t.Optional(t.String()),
+  surveyId: t.Optional(t.String()),
+  /**
+   * A poll message's poll as every reader sees it (no counts; `GET /v1/polls/:id` has
+   * what you may see of those). In history and message reads; live events carry `pollId`.
+   */
+  poll: t.Optional(PollDefinitionT),
+  reactions: t.Array(t.Object({ emoji: t.String(), count: t.Integer(), me: t.Optional(t.Boolean({ description: 'whether you reacted so (REST answers; live events leave it out)' })) })),
+  duplicate: t.Optional(t.Boolean({ description: 'on a send: true when this nonce was sent before and this is the first answer again' })),
   createdAt: t.String(),
   editedAt: t.Nullable(t.String()),
   deletedAt: t.Nullable(t.String()),
@@ -34,12 +47,12 @@ export const SendBody = t.Object({
 })
 
 // Whole numbers a bigint column and a JS number both hold exactly.
-const Seq = t.Numeric({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, multipleOf: 1 })
+const Seq = (name: string) => QueryInt(name, { minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'a seq' })
 export const HistoryQueryT = t.Object({
-  before: t.Optional(Seq),
-  after: t.Optional(Seq),
-  around: t.Optional(Seq),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, description: 'page size; default 50' })),
+  before: t.Optional(Seq('before')),
+  after: t.Optional(Seq('after')),
+  around: t.Optional(Seq('around')),
+  limit: t.Optional(QueryInt('limit', { minimum: 1, maximum: 100, description: 'page size; default 50' })),
 })
 
 export const HistoryPage = t.Object({ messages: t.Array(MessageT) })
@@ -59,6 +72,8 @@ export const UnreadRoomT = t.Object({
 })
 export const UnreadList = t.Object({ rooms: t.Array(UnreadRoomT) })
 
+export type MessageView = Static<typeof MessageT>
+
 export const toMessageView = (m: Message): MessageView => ({
   id: m.id,
   roomId: m.roomId,
@@ -72,6 +87,9 @@ export const toMessageView = (m: Message): MessageView => ({
   ...(m.attachmentInfo ? { attachmentInfo: m.attachmentInfo as MediaSummaryView[] } : {}),
   mentions: m.mentions,
   mentionEveryone: m.mentionEveryone,
+  kind: m.kind ?? 'text',
+  ...(m.pollId ? { pollId: m.pollId } : {}),
+  ...(m.surveyId ? { surveyId: m.surveyId } : {}),
   reactions: m.reactions,
   createdAt: m.createdAt.toISOString(),
   editedAt: m.editedAt?.toISOString() ?? null,
@@ -79,13 +97,41 @@ export const toMessageView = (m: Message): MessageView => ({
 })
 
 
-export type MessageView = Static<typeof MessageT>
-
 declare module '../../domain-events/types' {
   interface DomainEventMap {
     /** One per committed message; its id is the message's. `roomKind` says whether it is a DM. */
     'message.created': { message: MessageView; roomKind: string }
     'message.updated': { message: MessageView }
-    'message.deleted': { messageId: string; roomId: string }
+    /** `kind`: what the deleted message was (`poll`: its poll closes and hides). */
+    'message.deleted': { messageId: string; roomId: string; kind: MessageView['kind'] }
   }
+}
+
+/**
+ * A message as a live event carries it (`message.created`, `message.updated`): the view
+ * without what the reader already has or cannot use. No null fields and no empty lists
+ * or false flags (absent means none); not the room, which the event names, nor on
+ * `message.created` the seq, which the event carries. The nonce stays: the author's
+ * client matches its pending copy by it (the event can arrive before the ack).
+ */
+export function toMessageEventView(m: Message, { withSeq }: { withSeq: boolean }) {
+  const view: Partial<Omit<MessageView, 'roomId'>> = { id: m.id }
+  if (withSeq) view.seq = m.seq
+  view.authorId = m.authorId
+  view.nonce = m.nonce
+  view.body = m.body
+  if (m.replyToId) view.replyTo = m.replyToId
+  if (m.threadRootId) view.threadRootId = m.threadRootId
+  if (m.attachments.length > 0) view.attachments = m.attachments
+  if (m.attachmentInfo?.length) view.attachmentInfo = m.attachmentInfo as MediaSummaryView[]
+  if (m.mentions.length > 0) view.mentions = m.mentions
+  if (m.mentionEveryone) view.mentionEveryone = true
+  if (m.reactions.length > 0) view.reactions = m.reactions
+  view.createdAt = m.createdAt.toISOString()
+  if (m.editedAt) view.editedAt = m.editedAt.toISOString()
+  if (m.deletedAt) view.deletedAt = m.deletedAt.toISOString()
+  if (m.kind && m.kind !== 'text') view.kind = m.kind
+  if (m.pollId) view.pollId = m.pollId
+  if (m.surveyId) view.surveyId = m.surveyId
+  return view
 }

@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { RoomHistory, type HistoryQuery, type Router, type SendAck } from '../../../rooms'
+import { RoomHistory, type HistoryQuery, type Message, type Router, type SendAck } from '../../../rooms'
 import type { Config } from '../../config'
 import type { Database } from '../../db/client'
-import { messages, users } from '../../db/schema'
+import { messageReactions, messages, users } from '../../db/schema'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, notFound } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
@@ -10,9 +10,11 @@ import type { Redis } from '../../lib/redis'
 import type { Fanout } from '../../realtime/fanout'
 import type { MediaService } from '../media/service'
 import { has, Perm } from '../permissions/bits'
+import type { Automod } from '../moderation/screen'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
-import { toMessageView, type MessageView } from './model'
+import { toMessageEventView, toMessageView, type MessageView } from './model'
+import type { PollDefinition } from '../polls/definition'
 import type { ReceiptService } from './receipts'
 
 export interface SendInput {
@@ -32,13 +34,11 @@ const MAX_MENTIONS = 20
 const EVERYONE = /(^|\s)@(everyone|here)\b/
 const USER_TOKEN = /<@([0-9a-f-]{36})>/gi
 const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
+/** Nonces the server gives the messages of polls and surveys (`poll.<id>`); a client's may not look like them. */
+const RESERVED_NONCE = /^(poll|survey)\./
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u
 
-/**
- * Messages as users see them, for REST and WebSocket alike: every call checks the
- * caller's permission in the room, then goes to the room's actor through the router
- * (writes) or to Postgres and the page cache (reads).
- */
+
 export interface MessageDeps {
   db: Database
   redis: Redis
@@ -49,16 +49,36 @@ export interface MessageDeps {
   router: Router
   /** Tells the outbox relay that a send committed (its consumers, e.g. notifications, get it sooner). */
   events: Pick<DomainEvents, 'committed'>
+  /** The community's automod rules: a send or edit in a community room is screened before it commits. */
+  automod: Pick<Automod, 'screen'>
   /** Attachments: checked before a send, shown with the message. */
   media: Pick<MediaService, 'validateAttachments' | 'summaries' | 'messagesCarrying'>
   live: Pick<Fanout, 'toRoom'>
 }
 
+/** A message of another feature's kind, committed by that feature (it checked who may). */
+export type KindedPost = { roomId: string; authorId: string; nonce: string; body: string } & (
+  | { kind: 'poll'; pollId: string }
+  | { kind: 'survey'; surveyId: string }
+)
+
+/** What a message view carries of its kind beyond its ids: the same for every reader. */
+export interface MessageEmbeds {
+  /** Poll definitions by poll id (the polls feature provides them). */
+  poll?(pollIds: string[]): Promise<Map<string, PollDefinition>>
+}
+
+/**
+ * Messages as users see them, for REST and WebSocket alike: every call checks the
+ * caller's permission in the room, then goes to the room's actor through the router
+ * (writes) or to Postgres and the page cache (reads).
+ */
 export class MessageService {
   readonly history: RoomHistory
   readonly cache: HistoryCache
   private readonly permissions: PermissionService
   private readonly router: Router
+  private readonly embeds: MessageEmbeds = {}
 
   constructor(
     private readonly res: MessageDeps,
@@ -79,7 +99,10 @@ export class MessageService {
    * gateway prepares one socket's sends in order and lets their commits overlap.
    */
   async prepareSend(userId: string, roomId: string, input: SendInput): Promise<() => Promise<SendAck>> {
-    const { bits, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
+    if (RESERVED_NONCE.test(input.nonce)) {
+      throw new AppError('validation_failed', 'a nonce may not start with poll. or survey.', { details: [{ path: '/nonce', message: 'may not start with poll. or survey.' }] })
+    }
+    const { bits, placement, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
     if (input.attachments?.length) requireBit(bits, 'attach')
     const attachmentInfo = input.attachments?.length
       ? await this.res.media.validateAttachments({ userId, mediaIds: input.attachments })
@@ -88,6 +111,9 @@ export class MessageService {
     if (mentionEveryone) requireBit(bits, 'mention_everyone')
     if (slowModeSeconds > 0) await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds)
     const mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
+    const screening = placement.communityId
+      ? await this.res.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text: input.body, mentions })
+      : undefined
     return async () => {
       const ack = await this.router.send({
         type: 'send',
@@ -104,47 +130,96 @@ export class MessageService {
       if (!ack.duplicate) {
         this.res.events.committed()
         for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
+        await screening?.committed({ kind: 'message', id: ack.messageId })
       }
       return ack
     }
+  }
+
+  /**
+   * Commits a message of a poll or a survey for the feature that owns it, in the room's
+   * seq order, idempotent by its nonce (`poll.<id>`, which clients may not use). No
+   * permission is checked here: the feature checked who may create it.
+   */
+  async post(input: KindedPost): Promise<SendAck> {
+    const ack = await this.router.send({ type: 'send', ...input })
+    if (!ack.duplicate) this.res.events.committed()
+    return ack
+  }
+
+  /** Lets a feature add what every reader sees of its kind of message (a poll's definition) to message views. */
+  provide<K extends keyof MessageEmbeds>(kind: K, load: NonNullable<MessageEmbeds[K]>): void {
+    this.embeds[kind] = load
   }
 
   async get(userId: string, messageId: string): Promise<MessageView> {
     const [message] = await this.history.byIds([messageId])
     if (!message) throw notFound('message')
     await this.permissions.requireRoom(userId, message.roomId)
-    return this.withMedia(toMessageView(message))
+    return (await this.forReader(userId, await this.views([message])))[0]!
   }
 
   /** The message just acknowledged to this sender (already allowed in its room). */
-  async acknowledged(messageId: string): Promise<MessageView> {
+  async acknowledged(userId: string, messageId: string): Promise<MessageView> {
     const [message] = await this.history.byIds([messageId])
-    return this.withMedia(toMessageView(message!))
+    return (await this.forReader(userId, await this.views([message!])))[0]!
   }
 
   async list(userId: string, query: HistoryQuery): Promise<MessageView[]> {
     await this.permissions.requireRoom(userId, query.roomId)
     const cursorless = query.before === undefined
     const lastSeq = cursorless ? await this.lastSeq(query.roomId) : undefined
-    const page = await this.cache.page(query, lastSeq, async () => (await this.history.history(query)).map(toMessageView))
-    return this.withMedia(page)
+    // Pages are cached for everyone; what is the reader's own is added after.
+    return this.forReader(userId, await this.cache.page(query, lastSeq, async () => this.views(await this.history.history(query))))
   }
 
   async thread(userId: string, messageId: string): Promise<{ root: MessageView; replies: MessageView[] }> {
     const root = await this.get(userId, messageId)
     const replies = await this.history.thread({ roomId: root.roomId, rootId: messageId })
-    return { root, replies: await this.withMedia(replies.map(toMessageView)) }
+    return { root, replies: await this.forReader(userId, await this.views(replies)) }
+  }
+
+  /** Marks, on each reaction, whether the reader is among those who reacted (`me`). */
+  private async forReader(userId: string, views: MessageView[]): Promise<MessageView[]> {
+    const ids = views.filter((v) => v.reactions.length > 0).map((v) => v.id)
+    const mine = ids.length
+      ? await this.res.db
+          .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji })
+          .from(messageReactions)
+          .where(and(inArray(messageReactions.messageId, ids), eq(messageReactions.userId, userId)))
+      : []
+    const set = new Set(mine.map((r) => `${r.messageId} ${r.emoji}`))
+    return this.withMedia(views.map((v) => ({ ...v, reactions: v.reactions.map((r) => ({ ...r, me: set.has(`${v.id} ${r.emoji}`) })) })))
+  }
+
+  /** Views with what their kinds embed (a tombstone embeds nothing). */
+  private async views(list: Message[]): Promise<MessageView[]> {
+    const views = list.map(toMessageView)
+    const pollIds = views.flatMap((v) => (v.pollId && !v.deletedAt ? [v.pollId] : []))
+    if (pollIds.length && this.embeds.poll) {
+      const polls = await this.embeds.poll(pollIds)
+      for (const v of views) {
+        const poll = v.pollId && !v.deletedAt ? polls.get(v.pollId) : undefined
+        if (poll) v.poll = poll
+      }
+    }
+    return views
   }
 
   async edit(userId: string, messageId: string, body: string): Promise<MessageView> {
     const row = await this.find(messageId)
     // Editing is speaking: a member who may not send (timed out, or denied) may not edit either.
-    await this.permissions.requireRoom(userId, row.roomId, 'send')
+    const { placement } = await this.permissions.requireRoom(userId, row.roomId, 'send')
     if (row.authorId !== userId) throw new AppError('forbidden', 'only the author can edit a message')
     if (row.deletedAt) throw notFound('message')
+    if (row.kind !== 'text') throw new AppError('invalid_target', `a ${row.kind} message cannot be edited`)
+    const screening = placement.communityId
+      ? await this.res.automod.screen({ communityId: placement.communityId, roomId: row.roomId, authorId: userId, text: body })
+      : undefined
     const message = await this.router.send({ type: 'edit', roomId: row.roomId, messageId, actorId: userId, body })
     await this.cache.invalidate(row.roomId)
-    return this.withMedia(toMessageView(message))
+    await screening?.committed({ kind: 'message', id: messageId })
+    return (await this.forReader(userId, [toMessageView(message)]))[0]!
   }
 
   async remove(userId: string, messageId: string): Promise<void> {
@@ -174,21 +249,20 @@ export class MessageService {
   async mediaUpdated(mediaId: string): Promise<void> {
     const carriers = await this.res.media.messagesCarrying(mediaId)
     if (carriers.length === 0) return
-    const found = await this.history.byIds(carriers.map((c) => c.messageId))
-    const views = await this.withMedia(found.filter((m) => !m.deletedAt).map(toMessageView))
-    for (const message of views) this.res.live.toRoom(message.roomId, { type: 'message.updated', data: { message } })
+    const found = (await this.history.byIds(carriers.map((c) => c.messageId))).filter((m) => !m.deletedAt)
+    const summaries = await this.res.media.summaries([...new Set(found.flatMap((m) => m.attachments))])
+    for (const m of found) {
+      const message = toMessageEventView({ ...m, attachmentInfo: byId(m.attachments, summaries) }, { withSeq: true })
+      this.res.live.toRoom(m.roomId, { type: 'message.updated', data: { message } })
+    }
   }
 
   /** Views with `attachmentInfo`: the attachments' summaries now (pages are cached without them). */
-  private withMedia(view: MessageView): Promise<MessageView>
-  private withMedia(views: MessageView[]): Promise<MessageView[]>
-  private async withMedia(input: MessageView | MessageView[]): Promise<MessageView | MessageView[]> {
-    const views = Array.isArray(input) ? input : [input]
+  private async withMedia(views: MessageView[]): Promise<MessageView[]> {
     const ids = [...new Set(views.flatMap((v) => v.attachments))]
-    if (ids.length === 0) return input
+    if (ids.length === 0) return views
     const summaries = await this.res.media.summaries(ids)
-    const decorated = views.map((v) => (v.attachments.length ? { ...v, attachmentInfo: byId(v.attachments, summaries) } : v))
-    return Array.isArray(input) ? decorated : decorated[0]!
+    return views.map((v) => (v.attachments.length ? { ...v, attachmentInfo: byId(v.attachments, summaries) } : v))
   }
 
   lastSeq(roomId: string): Promise<number> {
@@ -198,7 +272,7 @@ export class MessageService {
   /** The message's room and author, or 404. */
   async find(messageId: string) {
     const [row] = await this.res.db
-      .select({ roomId: messages.roomId, authorId: messages.authorId, deletedAt: messages.deletedAt })
+      .select({ roomId: messages.roomId, authorId: messages.authorId, deletedAt: messages.deletedAt, kind: messages.kind })
       .from(messages)
       .where(eq(messages.id, messageId))
     if (!row) throw notFound('message')

@@ -2,11 +2,10 @@ import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { consumeOnce } from '../../db/outbox'
 import { messages, roomMembers } from '../../db/schema'
-import { DomainEvents } from '../../domain-events/bus'
 import type { DomainEvent, Reactions } from '../../domain-events/types'
 import type { JobContext } from '../../jobs/processors'
 import { has, Perm } from '../permissions/bits'
-import { PermissionService } from '../permissions/service'
+import { permissionsFor } from '../permissions/service'
 import type { NotifyInput } from './model'
 import { MuteService } from './mutes'
 import { storeNotification, toNotificationView } from './store'
@@ -15,16 +14,9 @@ import { UnreadCounter } from './unread-count'
 const CONSUMER = 'notifications'
 const isDm = (kind: string) => kind === 'dm' || kind === 'group_dm'
 
-/** What a worker thread builds once per database to answer permission and mute questions. */
-const perThread = new WeakMap<Database, { permissions: PermissionService; mutes: MuteService }>()
 function servicesFor(ctx: JobContext) {
-  let services = perThread.get(ctx.db)
-  if (!services) {
-    const permissions = new PermissionService({ ...ctx, events: new DomainEvents(ctx) })
-    services = { permissions, mutes: new MuteService({ db: ctx.db, permissions }) }
-    perThread.set(ctx.db, services)
-  }
-  return services
+  const permissions = permissionsFor(ctx)
+  return { permissions, mutes: new MuteService({ db: ctx.db, permissions }) }
 }
 
 /**

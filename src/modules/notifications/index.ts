@@ -1,5 +1,6 @@
 import { Elysia, t } from 'elysia'
 import { defineFeature } from '../../feature'
+import { NoContent } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import type { PermissionService } from '../permissions/service'
 import { notificationReactions } from './events'
@@ -39,11 +40,11 @@ const notificationsRoutes = (signedIn: SignedIn, notifications: NotificationServ
     )
     .post(
       '/read',
-      async ({ user, body, set }) => {
+      async ({ user, body, status }) => {
         await notifications.markRead({ userId: user.id, upTo: body?.upTo })
-        set.status = 204
+        return status(204, undefined)
       },
-      {
+      { response: { 204: NoContent },
         body: t.Optional(ReadBody),
         detail: { summary: 'Mark read: everything up to `upTo` (a notification id), or everything' },
       },
@@ -60,11 +61,10 @@ const notificationsRoutes = (signedIn: SignedIn, notifications: NotificationServ
         summary: 'Mute (or, under a muted parent, unmute) a room, group or community; the nearest setting above a room wins',
       },
     })
-    .delete(
-      '/mutes/:kind/:id',
-      async ({ user, params, set }) => {
+    .delete('/mutes/:kind/:id',
+      async ({ user, params, status }) => {
         await mutes.clear(user.id, params)
-        set.status = 204
+        return status(204, undefined)
       },
-      { params: MuteParams },
+      { response: { 204: NoContent }, params: MuteParams, detail: { summary: 'Clear your mute setting of a room, group or community' } },
     )

@@ -1,5 +1,5 @@
 import { t, type Static } from 'elysia'
-import { Id } from '../../lib/model'
+import { Id, QueryInt } from '../../lib/model'
 
 export const Notification = t.Object({
   id: t.String(),
@@ -25,11 +25,11 @@ export const NotificationPage = t.Object({
 
 export const ListQuery = t.Object({
   cursor: t.Optional(t.String({ maxLength: 200 })),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 30 })),
+  limit: t.Optional(QueryInt('limit', { minimum: 1, maximum: 100, description: 'page size; default 30' })),
 })
 
 export const ReadBody = t.Object({
-  upTo: t.Optional(t.String({ format: 'uuid', description: 'a notification id: it and everything older is read; absent: all' })),
+  upTo: t.Optional(t.String({ ...Id, description: 'a notification id: it and everything older is read; absent: all' })),
 })
 
 export type NotificationView = Static<typeof Notification>

@@ -17,10 +17,19 @@ export interface NotificationDeps {
   permissions: Pick<PermissionService, 'canViewRooms'>
 }
 
+/**
+ * Which of `targetIds` (things of one kind) the user may still see. A feature built after
+ * notifications registers one for the kinds of thing it owns (`checkTargets`): no import
+ * cycle, and notifications need not know what a post is.
+ */
+export type TargetCheck = (userId: string, targetIds: string[]) => Promise<Set<string>>
+
 export class NotificationService {
   private readonly unread: UnreadCounter
 
   private readonly permissions: NotificationDeps['permissions']
+
+  private readonly targetChecks = new Map<string, TargetCheck>()
 
   constructor(private readonly res: NotificationDeps) {
     this.unread = new UnreadCounter(res)
@@ -67,12 +76,38 @@ export class NotificationService {
     }
   }
 
+  /** Notifications about things of `targetType` are shown only while `check` says the reader may see them. */
+  checkTargets(targetType: string, check: TargetCheck): void {
+    this.targetChecks.set(targetType, check)
+  }
+
   /**
    * What a notification shows is checked when it is read, not only when it was made: one
    * about a room the user can no longer view is left out, and a deleted message's preview
-   * is gone.
+   * is gone; one about a thing another feature checks (a post) is left out when that
+   * feature says the reader may no longer see it.
    */
   private async stillYours(userId: string, page: NotificationRow[]): Promise<NotificationRow[]> {
+    const checked = await this.stillVisibleTargets(userId, page)
+    return this.stillInRooms(userId, checked)
+  }
+
+  private async stillVisibleTargets(userId: string, page: NotificationRow[]): Promise<NotificationRow[]> {
+    const byType = new Map<string, Set<string>>()
+    for (const n of page) {
+      if (!this.targetChecks.has(n.targetType)) continue
+      let ids = byType.get(n.targetType)
+      if (!ids) byType.set(n.targetType, (ids = new Set()))
+      ids.add(n.targetId)
+    }
+    if (byType.size === 0) return page
+    const visible = new Map(
+      await Promise.all([...byType].map(async ([type, ids]) => [type, await this.targetChecks.get(type)!(userId, [...ids])] as const)),
+    )
+    return page.filter((n) => visible.get(n.targetType)?.has(n.targetId) ?? true)
+  }
+
+  private async stillInRooms(userId: string, page: NotificationRow[]): Promise<NotificationRow[]> {
     const roomIds = page.filter((n) => n.targetType === 'room').map((n) => n.targetId)
     if (roomIds.length === 0) return page
     const messageIds = page.flatMap((n) => {

@@ -17,6 +17,7 @@ export const permissionNames = [
   'administrator',
   'manage_community',
   'pin_messages',
+  'manage_webhooks',
 ] as const
 
 export type PermissionName = (typeof permissionNames)[number]

@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { defineFeature } from '../../feature'
 import { AppError } from '../../lib/errors'
-import { IdParams } from '../../lib/model'
+import { IdParams, NoContent } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { CommunityParams } from '../communities/model'
 import { has, Perm } from './bits'
@@ -28,41 +28,39 @@ const permissionsRoutes = (s: { roles: RoleService; permissions: PermissionServi
     })
     .get('/communities/:id/roles', ({ user, params }) => s.roles.list(user.id, params.id), {
       params: CommunityParams,
-      response: { 200: t.Array(Role) },
-    })
+      response: { 200: t.Array(Role) }, detail: { summary: 'Roles of a community, lowest first' } })
     .patch('/roles/:id', ({ user, params, body }) => s.roles.update(user.id, params.id, body), {
       params: IdParams,
       body: UpdateRoleBody,
-      response: { 200: Role },
-    })
+      response: { 200: Role }, detail: { summary: 'Edit a role (manage_roles, below your highest role)' } })
     .delete('/roles/:id', async ({ user, params, status }) => {
       await s.roles.remove(user.id, params.id)
       return status(204, undefined)
-    }, { params: IdParams })
+    }, { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Delete a role (manage_roles, below your highest role)' } })
     .put('/communities/:id/members/:userId/roles/:roleId', async ({ user, params, status }) => {
       await s.roles.assign(user.id, params.id, params.userId, params.roleId, true)
       return status(204, undefined)
-    }, { params: AssignParams, detail: { summary: 'Give a member a role' } })
+    }, { response: { 204: NoContent }, params: AssignParams, detail: { summary: 'Give a member a role' } })
     .delete('/communities/:id/members/:userId/roles/:roleId', async ({ user, params, status }) => {
       await s.roles.assign(user.id, params.id, params.userId, params.roleId, false)
       return status(204, undefined)
-    }, { params: AssignParams, detail: { summary: 'Take a role from a member' } })
+    }, { response: { 204: NoContent }, params: AssignParams, detail: { summary: 'Take a role from a member' } })
     .put('/groups/:id/overwrites/:kind/:targetId', async ({ user, params, body, status }) => {
       await s.roles.setOverwrite(user.id, { kind: 'group', id: params.id }, { kind: params.kind, id: params.targetId }, body)
       return status(204, undefined)
-    }, { params: OverwriteParams, body: OverwriteBody })
+    }, { response: { 204: NoContent }, params: OverwriteParams, body: OverwriteBody, detail: { summary: 'Set allow and deny for a role or member on a group' } })
     .delete('/groups/:id/overwrites/:kind/:targetId', async ({ user, params, status }) => {
       await s.roles.setOverwrite(user.id, { kind: 'group', id: params.id }, { kind: params.kind, id: params.targetId }, null)
       return status(204, undefined)
-    }, { params: OverwriteParams })
+    }, { response: { 204: NoContent }, params: OverwriteParams, detail: { summary: 'Remove an overwrite from a group' } })
     .put('/rooms/:id/overwrites/:kind/:targetId', async ({ user, params, body, status }) => {
       await s.roles.setOverwrite(user.id, { kind: 'room', id: params.id }, { kind: params.kind, id: params.targetId }, body)
       return status(204, undefined)
-    }, { params: OverwriteParams, body: OverwriteBody })
+    }, { response: { 204: NoContent }, params: OverwriteParams, body: OverwriteBody, detail: { summary: 'Set allow and deny for a role or member on a room' } })
     .delete('/rooms/:id/overwrites/:kind/:targetId', async ({ user, params, status }) => {
       await s.roles.setOverwrite(user.id, { kind: 'room', id: params.id }, { kind: params.kind, id: params.targetId }, null)
       return status(204, undefined)
-    }, { params: OverwriteParams })
+    }, { response: { 204: NoContent }, params: OverwriteParams, detail: { summary: 'Remove an overwrite from a room' } })
     .get('/rooms/:id/permissions', async ({ user, params, query }) => {
       const subject = query.userId ?? user.id
       const { bits } = await s.permissions.requireRoom(user.id, params.id)

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client'
 import type { Tx } from '../../db/tx'
-import type { DomainEvents } from '../../domain-events/bus'
+import { DomainEvents } from '../../domain-events/bus'
 import type { Emit } from '../../domain-events/types'
 import { AppError, notFound } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
@@ -299,4 +299,20 @@ export function requireBit(bits: bigint, perm: PermissionName) {
   if (!has(bits, Perm[perm])) {
     throw new AppError('missing_permission', `you need the ${perm} permission here`, { details: { permission: perm } })
   }
+}
+
+const perDatabase = new WeakMap<Database, PermissionService>()
+
+/**
+ * One PermissionService per database handle, for code that runs outside the API's
+ * composition (job processors and reactions in the worker threads): its caches are
+ * shared by every job of the thread and stay right through the version checks.
+ */
+export function permissionsFor(res: { db: Database; redis: Redis; log: Logger }): PermissionService {
+  let service = perDatabase.get(res.db)
+  if (!service) {
+    service = new PermissionService({ ...res, events: new DomainEvents(res) })
+    perDatabase.set(res.db, service)
+  }
+  return service
 }

@@ -10,6 +10,8 @@ import { MAX_DM_PEOPLE, toRoomView } from './model'
 export interface DmDeps {
   db: Database
   permissions: PermissionService
+  /** The social layer: people who block each other cannot be in a DM together. */
+  social: { blockedAmong(userId: string, others: string[]): Promise<Set<string>> }
 }
 
 export class DmService {
@@ -51,10 +53,15 @@ export class DmService {
     return rows.map((r) => toRoomView(r.room))
   }
 
-  /** DMs only between people who share a community, so strangers cannot be spammed. */
+  /**
+   * DMs only between people who share a community, so strangers cannot be spammed, and
+   * never with someone who blocks the caller or whom the caller blocks (opening a DM, or
+   * adding someone to a group DM).
+   */
   async assertReachable(userId: string, others: string[]) {
     const found = await this.res.db.select({ id: users.id }).from(users).where(inArray(users.id, others))
     if (found.length !== others.length) throw notFound('user')
+    if ((await this.res.social.blockedAmong(userId, others)).size > 0) throw new AppError('blocked', 'you cannot message someone who blocks you or whom you block')
     const mine = this.res.db
       .select({ id: communityMembers.communityId })
       .from(communityMembers)

@@ -1,6 +1,8 @@
 import { Elysia, t } from 'elysia'
+import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
-import { IdParams } from '../../lib/model'
+import type { Fanout } from '../../realtime/fanout'
+import { IdParams, NoContent } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { CommunityParams, UserIdBody } from '../communities/model'
 import { DmService, type DmDeps } from './dms'
@@ -19,15 +21,29 @@ import {
 } from './model'
 import { RoomService } from './service'
 
-export type RoomsDeps = DmDeps & { signedIn: SignedIn }
+export type RoomsDeps = DmDeps & {
+  signedIn: SignedIn
+  events: Pick<DomainEvents, 'transaction' | 'on'>
+  live: Pick<Fanout, 'toRoom' | 'toUser'>
+}
 
-const noContent = <T>(status: (code: 204, body: undefined) => T) => status(204, undefined)
 
 /** Groups nested to any depth, rooms, private-room members, DMs and group DMs, and the tree a member sees. */
 export const roomsFeature = defineFeature<RoomsDeps>({
   name: 'rooms',
   build: (deps) => {
     const dms = new DmService(deps)
+    // Live, to the sockets that can see the room (its subscribers); a private room's
+    // membership changes go to its members, and to the person added or removed.
+    deps.events.on('room.updated', (event) => deps.live.toRoom(event.data.room.id, { type: 'room.updated', data: event.data }))
+    deps.events.on('room.member_added', (event) => {
+      deps.live.toRoom(event.data.roomId, { type: 'member.joined', data: event.data })
+      deps.live.toUser(event.data.userId, { type: 'member.joined', roomId: event.data.roomId, data: event.data })
+    })
+    deps.events.on('room.member_removed', (event) => {
+      deps.live.toRoom(event.data.roomId, { type: 'member.left', data: event.data })
+      deps.live.toUser(event.data.userId, { type: 'member.left', roomId: event.data.roomId, data: event.data })
+    })
     return { routes: roomsRoutes({ rooms: new RoomService({ ...deps, dms }), dms, signedIn: deps.signedIn }) }
   },
 })
@@ -46,7 +62,7 @@ const roomsRoutes = (s: { rooms: RoomService; dms: DmService; signedIn: SignedIn
       response: { 201: Group },
       detail: { summary: 'Create a group (parentId: any group of the community, any depth)' },
     })
-    .get('/groups/:id', ({ user, params }) => s.rooms.getGroup(user.id, params.id), { params: IdParams, response: { 200: Group } })
+    .get('/groups/:id', ({ user, params }) => s.rooms.getGroup(user.id, params.id), { params: IdParams, response: { 200: Group }, detail: { summary: 'A group you can see' } })
     .patch('/groups/:id', ({ user, params, body }) => s.rooms.updateGroup(user.id, params.id, body), {
       params: IdParams,
       body: UpdateGroupBody,
@@ -55,14 +71,13 @@ const roomsRoutes = (s: { rooms: RoomService; dms: DmService; signedIn: SignedIn
     })
     .delete('/groups/:id', async ({ user, params, status }) => {
       await s.rooms.deleteGroup(user.id, params.id)
-      return noContent(status)
-    }, { params: IdParams, detail: { summary: 'Delete an empty group' } })
+      return status(204, undefined)
+    }, { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Delete an empty group' } })
     .post('/communities/:id/rooms', async ({ user, params, body, status }) => status(201, await s.rooms.createRoom(user.id, params.id, body)), {
       params: CommunityParams,
       body: CreateRoomBody,
-      response: { 201: Room },
-    })
-    .get('/rooms/:id', ({ user, params }) => s.rooms.getRoom(user.id, params.id), { params: IdParams, response: { 200: Room } })
+      response: { 201: Room }, detail: { summary: 'Create a room (manage_rooms); private rooms start with their creator' } })
+    .get('/rooms/:id', ({ user, params }) => s.rooms.getRoom(user.id, params.id), { params: IdParams, response: { 200: Room }, detail: { summary: 'A room you can see' } })
     .patch('/rooms/:id', ({ user, params, body }) => s.rooms.updateRoom(user.id, params.id, body), {
       params: IdParams,
       body: UpdateRoomBody,
@@ -71,8 +86,8 @@ const roomsRoutes = (s: { rooms: RoomService; dms: DmService; signedIn: SignedIn
     })
     .delete('/rooms/:id', async ({ user, params, status }) => {
       await s.rooms.deleteRoom(user.id, params.id)
-      return noContent(status)
-    }, { params: IdParams })
+      return status(204, undefined)
+    }, { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Delete a room (manage_rooms)' } })
     .post('/rooms/:id/members', async ({ user, params, body, status }) => status(201, await s.rooms.addMember(user.id, params.id, body.userId)), {
       params: IdParams,
       body: UserIdBody,
@@ -81,11 +96,11 @@ const roomsRoutes = (s: { rooms: RoomService; dms: DmService; signedIn: SignedIn
     })
     .delete('/rooms/:id/members/:userId', async ({ user, params, status }) => {
       await s.rooms.removeMember(user.id, params.id, params.userId)
-      return noContent(status)
-    }, { params: RoomUserParams })
+      return status(204, undefined)
+    }, { response: { 204: NoContent }, params: RoomUserParams, detail: { summary: 'Remove someone from a private room or group DM' } })
     .post('/dms', async ({ user, body, status }) => status(201, await s.dms.open(user.id, body.userIds)), {
       body: DmBody,
       response: { 201: OpenedDm },
       detail: { summary: 'Open the DM with one person (always the same room) or a group DM (up to 10 people)' },
     })
-    .get('/dms', ({ user }) => s.dms.list(user.id), { response: { 200: t.Array(Room) } })
+    .get('/dms', ({ user }) => s.dms.list(user.id), { response: { 200: t.Array(Room) }, detail: { summary: 'Your DMs and group DMs' } })

@@ -6,7 +6,7 @@ import { Self } from '../auth/model'
 import { toSelfView, type AuthService } from '../auth/service'
 
 export interface UsersDeps {
-  auth: Pick<AuthService, 'findUser'>
+  auth: Pick<AuthService, 'findUser' | 'isPlatformAdmin'>
   signedIn: SignedIn
 }
 
@@ -21,7 +21,7 @@ export const usersFeature = defineFeature<UsersDeps>({
         async ({ user }) => {
           const row = await auth.findUser(user.id)
           if (!row) throw new AppError('unauthorized', 'the account of this token no longer exists')
-          return toSelfView(row)
+          return { ...toSelfView(row), isPlatformAdmin: auth.isPlatformAdmin(row) }
         },
         { response: { 200: Self }, detail: { summary: 'The signed-in user' } },
       ),

@@ -20,7 +20,7 @@ describe('unread count', () => {
     const alice = await registerUser(http)
     expect(await unread(alice.accessToken)).toBe(0)
     const notifies = Array.from({ length: 50 }, (_, i) =>
-      service.notify({ userId: alice.id, type: 'reply', targetType: 'post', targetId: `p${i}`, actorId: crypto.randomUUID() }),
+      service.notify({ userId: alice.id, type: 'reply', targetType: 'thing', targetId: `p${i}`, actorId: crypto.randomUUID() }),
     )
     // Readers drop and rebuild the cached count while the processors write.
     const readers = (async () => {
@@ -40,7 +40,7 @@ describe('unread count', () => {
     const alice = await registerUser(http)
     await Promise.all(
       Array.from({ length: 50 }, () =>
-        service.notify({ userId: alice.id, type: 'like', targetType: 'post', targetId: 'hot', actorId: crypto.randomUUID() }),
+        service.notify({ userId: alice.id, type: 'like', targetType: 'thing', targetId: 'hot', actorId: crypto.randomUUID() }),
       ),
     )
     const page = await eventually('grouped', async () => {

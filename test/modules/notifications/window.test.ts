@@ -12,7 +12,7 @@ const service = app.hearth.api('notifications')
 describe('grouping window (NOTIFICATION_GROUP_WINDOW)', () => {
   test('an event after the window starts a new row even while the old one is unread', async () => {
     const alice = await registerUser(app.http)
-    const like = () => service.notify({ userId: alice.id, type: 'like', targetType: 'post', targetId: 'p', actorId: crypto.randomUUID() })
+    const like = () => service.notify({ userId: alice.id, type: 'like', targetType: 'thing', targetId: 'p', actorId: crypto.randomUUID() })
     const list = async () => (await app.http.get('/v1/notifications', { token: alice.accessToken })).body
     await like()
     await like()

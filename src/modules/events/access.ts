@@ -1,0 +1,62 @@
+// Who sees and who manages an event. A community-wide event: its members who may `view` at
+// the community level; a group's: who can view that group (its subtree's members); a room's:
+// who can view the room (a private room: its members only). Managing takes `manage_events`
+// where the event sits.
+import { AppError, notFound } from '../../lib/errors'
+import { canView } from '../permissions/engine'
+import type { PermissionService } from '../permissions/service'
+
+export interface EventPlace {
+  communityId: string
+  groupId: string | null
+  roomId: string | null
+}
+
+export type EventPermissions = Pick<PermissionService, 'context' | 'requireCommunity' | 'requireGroup' | 'requireRoom'>
+
+export class EventAccess {
+  constructor(private readonly permissions: EventPermissions) {}
+
+  /** A predicate over a community's events: which of them the user may see (false for everything when not a member). */
+  async viewer(userId: string, communityId: string): Promise<(place: EventPlace) => boolean> {
+    const { acl, member } = await this.permissions.context(communityId, userId)
+    if (!acl || !member.isMember) return () => false
+    const now = Date.now()
+    const seen = new Map<string, boolean>()
+    const wholeCommunity = canView(acl, member, { kind: 'community' }, now)
+    return (place) => {
+      if (place.communityId !== communityId) return false
+      const key = place.roomId ?? place.groupId
+      if (!key) return wholeCommunity
+      let ok = seen.get(key)
+      if (ok === undefined) {
+        ok = canView(acl, member, place.roomId ? { kind: 'room', id: place.roomId } : { kind: 'group', id: place.groupId! }, now)
+        seen.set(key, ok)
+      }
+      return ok
+    }
+  }
+
+  async canSee(userId: string, place: EventPlace): Promise<boolean> {
+    return (await this.viewer(userId, place.communityId))(place)
+  }
+
+  /** 404 unless the user may see the event. */
+  async requireView(userId: string, place: EventPlace): Promise<void> {
+    if (!(await this.canSee(userId, place))) throw notFound('event')
+  }
+
+  /**
+   * 404 unless the user may see the event (or place); 403 without `manage_events` there.
+   * A place in a group and a room at once is a 422, once the caller may manage both.
+   */
+  async requireManage(userId: string, place: EventPlace): Promise<void> {
+    if (place.roomId) {
+      const { placement } = await this.permissions.requireRoom(userId, place.roomId, 'manage_events')
+      if (placement.communityId !== place.communityId) throw notFound('room')
+    }
+    if (place.groupId) await this.permissions.requireGroup(userId, place.communityId, place.groupId, 'manage_events')
+    if (!place.roomId && !place.groupId) await this.permissions.requireCommunity(userId, place.communityId, 'manage_events')
+    if (place.roomId && place.groupId) throw new AppError('validation_failed', 'an event sits in a group or in a room, not both')
+  }
+}

@@ -1,0 +1,27 @@
+import type { Tx } from '../../db/tx'
+
+// What the social layer asks of features wired beside it (media, moderation). Both are
+// optional until they are connected: without media a post with attachments is refused,
+// without moderation posts and comments are not screened. Automod's rules belong to a
+// community and posts belong to none, so which rules screen posts is the composition's
+// choice (an adapter over `automod.screen` with the community whose rules apply).
+
+/** Media: a post's attachments are the author's own uploads, referenced while the post lives. */
+export interface MediaPort {
+  /** Refuses (an AppError, 422) ids that are not the user's own uploads, processing or ready. */
+  validateAttachments(input: { userId: string; mediaIds: string[] }): Promise<unknown>
+  /** References the media from the post, in the transaction that writes it. */
+  attach(input: { tx: Tx; kind: 'post'; targetId: string; mediaIds: string[]; ownerId: string }): Promise<void>
+  /** Drops the post's references, in the transaction that deletes it (unreferenced media go later). */
+  release(input: { tx: Tx; kind: 'post'; targetId: string }): Promise<unknown>
+  /** Lets whoever may see one of the posts that reference a media fetch it. */
+  visibleThrough(kind: 'post', visibility: (userId: string, postIds: string[]) => Promise<boolean>): void
+}
+
+/** Moderation: the check every message, post and comment goes through before it commits (automod's `screen`, adapted). */
+export interface PostModerationPort {
+  /** Throws an AppError to refuse; otherwise `committed` is called once the text is stored. */
+  screen(input: { authorId: string; kind: 'post' | 'comment'; text: string }): Promise<{
+    committed(target: { kind: 'post' | 'comment'; id: string }): Promise<void>
+  }>
+}

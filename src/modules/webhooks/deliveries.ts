@@ -1,0 +1,186 @@
+import { and, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
+import type { Database } from '../../db/client'
+import type { DomainEvent } from '../../domain-events/types'
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, type DeliveryStatus } from '../../db/schema'
+import { AppError, notFound } from '../../lib/errors'
+import { isUuid, newId } from '../../lib/ids'
+import type { JobQueues } from '../../jobs/producer'
+import { attemptJobId, type AttemptJob } from './dispatcher'
+import type { WebhookEndpoints } from './endpoints'
+import { toDeliveryView, wantsEvent, type DeliveryView } from './model'
+
+/** What a delivery needs of a committed domain event. */
+export type WebhookEvent = Pick<DomainEvent, 'id' | 'type' | 'at' | 'data' | 'communityId' | 'roomId'>
+
+export interface WebhookDeliveriesDeps {
+  db: Database
+  jobs: Pick<JobQueues, 'enqueueBulk'>
+  endpoints: Pick<WebhookEndpoints, 'requireManaged'>
+  canView(userId: string, roomId: string): Promise<boolean>
+}
+
+const ATTEMPTS_SHOWN = 10
+const BULK = 500
+
+/** Turns events into deliveries, and lets managers read, retry and recover them. */
+export class WebhookDeliveries {
+  constructor(private readonly deps: WebhookDeliveriesDeps) {}
+
+  /** See `deliverEvent`. */
+  deliver(event: WebhookEvent): Promise<number> {
+    return deliverEvent(this.deps, event)
+  }
+
+  async list(opts: {
+    userId: string
+    endpointId: string
+    status?: DeliveryStatus
+    cursor?: string
+    limit: number
+  }): Promise<{ deliveries: DeliveryView[]; nextCursor: string | null }> {
+    await this.deps.endpoints.requireManaged(opts.userId, opts.endpointId)
+    if (opts.cursor !== undefined && !isUuid(opts.cursor)) throw new AppError('validation_failed', 'cursor is not one this API gave out')
+    const rows = await this.deps.db
+      .select()
+      .from(webhookDeliveries)
+      .where(
+        and(
+          eq(webhookDeliveries.endpointId, opts.endpointId),
+          opts.status ? eq(webhookDeliveries.status, opts.status) : undefined,
+          opts.cursor ? lt(webhookDeliveries.id, opts.cursor) : undefined,
+        ),
+      )
+      .orderBy(desc(webhookDeliveries.id))
+      .limit(opts.limit + 1)
+    const page = rows.slice(0, opts.limit)
+    const attempts = page.length
+      ? await this.deps.db
+          .select()
+          .from(webhookAttempts)
+          .where(inArray(webhookAttempts.deliveryId, page.map((d) => d.id)))
+          .orderBy(desc(webhookAttempts.attempt))
+      : []
+    const byDelivery = Map.groupBy(attempts, (a) => a.deliveryId)
+    return {
+      deliveries: page.map((d) => toDeliveryView(d, (byDelivery.get(d.id) ?? []).slice(0, ATTEMPTS_SHOWN))),
+      nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null,
+    }
+  }
+
+  /** Sends a delivery again now, with its id (receivers deduplicate), from the start of the schedule. */
+  async retry(opts: { userId: string; endpointId: string; deliveryId: string }): Promise<{ id: string }> {
+    const endpoint = await this.deps.endpoints.requireManaged(opts.userId, opts.endpointId)
+    if (!endpoint.enabled) throw new AppError('conflict', 'the endpoint is disabled; enable it first')
+    if (!isUuid(opts.deliveryId)) throw notFound('delivery')
+    const [row] = await this.deps.db
+      .update(webhookDeliveries)
+      .set({ status: 'pending', step: 0, nextAttemptAt: new Date(), finishedAt: null, updatedAt: new Date() })
+      .where(and(eq(webhookDeliveries.id, opts.deliveryId), eq(webhookDeliveries.endpointId, opts.endpointId)))
+      .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
+    if (!row) throw notFound('delivery')
+    await this.enqueueFirst([{ deliveryId: row.id, attempt: row.attempts + 1 }], `m${Date.now()}`)
+    return { id: row.id }
+  }
+
+  /** Sends again every delivery of the endpoint that failed, among those created since `since`. */
+  async recover(opts: { userId: string; endpointId: string; since: Date }): Promise<{ count: number }> {
+    const endpoint = await this.deps.endpoints.requireManaged(opts.userId, opts.endpointId)
+    if (!endpoint.enabled) throw new AppError('conflict', 'the endpoint is disabled; enable it first')
+    const rows = await this.deps.db
+      .update(webhookDeliveries)
+      .set({ status: 'pending', step: 0, nextAttemptAt: new Date(), finishedAt: null, updatedAt: new Date() })
+      .where(
+        and(
+          eq(webhookDeliveries.endpointId, opts.endpointId),
+          eq(webhookDeliveries.status, 'failed'),
+          gte(webhookDeliveries.createdAt, opts.since),
+        ),
+      )
+      .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
+    await this.enqueueFirst(
+      rows.map((r) => ({ deliveryId: r.id, attempt: r.attempts + 1 })),
+      `r${Date.now()}`,
+    )
+    return { count: rows.length }
+  }
+
+  private enqueueFirst(jobs: AttemptJob[], tag?: string): Promise<void> {
+    return enqueueAttempts(this.deps.jobs, jobs, tag)
+  }
+}
+
+/**
+ * One delivery per enabled endpoint of the event's community whose filter takes it (and
+ * that existed when the event happened: an endpoint gets what happens after it is added),
+ * each queued for its first attempt. Idempotent by (event id, endpoint): a redelivered
+ * event queues only what never got its first attempt. Returns how many were queued.
+ */
+export async function deliverEvent(
+  deps: {
+    db: Database
+    jobs: Pick<JobQueues, 'enqueueBulk'>
+    /** Whether a user may see a room now: an endpoint gets a room's events only if its creator may. */
+    canView(userId: string, roomId: string): Promise<boolean>
+  },
+  event: WebhookEvent,
+): Promise<number> {
+  if (!event.communityId) return 0
+  const endpoints = await deps.db
+    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events, createdBy: webhookEndpoints.createdBy })
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.communityId, event.communityId),
+        eq(webhookEndpoints.enabled, true),
+        lte(webhookEndpoints.createdAt, new Date(event.at)),
+      ),
+    )
+  const wanted = endpoints.filter((e) => wantsEvent(e.events, event.type))
+  // What a rule hides stays hidden: a private room's events reach only endpoints whose creator can see the room.
+  const allowed = event.roomId
+    ? await Promise.all(wanted.map(async (e) => (e.createdBy ? deps.canView(e.createdBy, event.roomId!) : false)))
+    : wanted.map(() => true)
+  const targets = wanted.filter((_, i) => allowed[i]).map((e) => e.id)
+  if (targets.length === 0) return 0
+  const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event.data })
+  const now = new Date()
+  let fresh = await deps.db
+    .insert(webhookDeliveries)
+    .values(targets.map((endpointId) => ({ id: newId(), endpointId, eventId: event.id, eventType: event.type, body, nextAttemptAt: now })))
+    .onConflictDoNothing()
+    .returning({ id: webhookDeliveries.id })
+  if (fresh.length < targets.length) {
+    // Seen before: rows of an earlier run that never made their first attempt are queued again.
+    fresh = await deps.db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(
+        and(
+          eq(webhookDeliveries.eventId, event.id),
+          inArray(webhookDeliveries.endpointId, targets),
+          eq(webhookDeliveries.status, 'pending'),
+          eq(webhookDeliveries.attempts, 0),
+        ),
+      )
+  }
+  await enqueueAttempts(deps.jobs, fresh.map((d) => ({ deliveryId: d.id, attempt: 1 })))
+  return fresh.length
+}
+
+async function enqueueAttempts(jobs: Pick<JobQueues, 'enqueueBulk'>, attempts: AttemptJob[], tag?: string): Promise<void> {
+  for (let i = 0; i < attempts.length; i += BULK) {
+    await jobs.enqueueBulk({
+      queue: 'webhooks',
+      jobs: attempts.slice(i, i + BULK).map((data) => ({ name: 'deliver', data, jobId: attemptJobId(data.deliveryId, data.attempt, tag) })),
+    })
+  }
+}
+
+/** Deletes finished deliveries (and their attempts) created before `before`; returns how many. */
+export async function pruneDeliveries(db: Database, before: Date): Promise<number> {
+  const gone = await db
+    .delete(webhookDeliveries)
+    .where(and(inArray(webhookDeliveries.status, ['succeeded', 'failed']), lt(webhookDeliveries.createdAt, before)))
+    .returning({ id: webhookDeliveries.id })
+  return gone.length
+}

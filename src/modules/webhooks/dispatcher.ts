@@ -1,0 +1,259 @@
+import { and, eq, lt, sql } from 'drizzle-orm'
+import type { WebhooksConfig } from '../../config'
+import type { Database } from '../../db/client'
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from '../../db/schema'
+import { newId } from '../../lib/ids'
+import type { Logger } from '../../lib/log'
+import type { Redis } from '../../lib/redis'
+import { writeOutbox } from '../../db/outbox'
+import type { DomainEventMap } from '../../domain-events/types'
+import type { Tx } from '../../db/tx'
+import type { JobQueues } from '../../jobs/producer'
+import { jobId } from '../../jobs/queues'
+import { RedisSemaphore } from './semaphore'
+import { sendWebhook, type SendResult } from './sender'
+import { signatureHeader } from './signing'
+import { checkTarget, UnsafeTargetError, type Resolver } from './target'
+
+export interface AttemptJob {
+  deliveryId: string
+  /** The attempt this job makes (1 = first); a job whose attempt was already made does nothing. */
+  attempt: number
+  /** Times this attempt found its endpoint busy and waited. */
+  waits?: number
+}
+
+export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'disabled' | 'busy' | 'stale'
+
+export interface DeliveryDispatcherDeps {
+  db: Database
+  redis: Redis
+  log: Logger
+  jobs: Pick<JobQueues, 'enqueue'>
+  config: WebhooksConfig
+  resolve: Resolver
+}
+
+const RESOLVE_BUDGET_MS = 5000
+
+/** The job id of an attempt: scheduling the same attempt twice is one job. */
+export const attemptJobId = (deliveryId: string, attempt: number, tag?: string) =>
+  tag ? jobId('wh', deliveryId, attempt, tag) : jobId('wh', deliveryId, attempt)
+
+/**
+ * Makes the attempts of deliveries: one per job. Each attempt re-checks the endpoint's
+ * address, sends to exactly that address, records what the receiver answered and
+ * schedules the next attempt itself (not BullMQ's backoff: the schedule runs to a day).
+ * A job that throws is a Hearth problem (Postgres or Redis down); BullMQ retries it.
+ */
+export class DeliveryDispatcher {
+  private readonly semaphore: RedisSemaphore
+
+  constructor(private readonly deps: DeliveryDispatcherDeps) {
+    this.semaphore = new RedisSemaphore({ redis: deps.redis, namespace: 'wh:busy' })
+  }
+
+  async attempt(job: AttemptJob): Promise<AttemptOutcome> {
+    const [found] = await this.deps.db
+      .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
+      .from(webhookDeliveries)
+      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+      .where(eq(webhookDeliveries.id, job.deliveryId))
+    if (!found) return 'stale'
+    const { delivery, endpoint } = found
+    if (delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1) return 'stale'
+    if (!endpoint.enabled) {
+      await this.deps.db
+        .update(webhookDeliveries)
+        .set({ status: 'failed', lastError: 'endpoint disabled', nextAttemptAt: null, finishedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempts)))
+      return 'failed'
+    }
+
+    // One slow endpoint holds at most its own slots; a job that finds them taken waits
+    // in the queue (delayed), not in a worker.
+    const lease = await this.semaphore.acquire({
+      key: endpoint.id,
+      limit: this.deps.config.endpointConcurrency,
+      leaseMs: this.deps.config.timeoutMs + RESOLVE_BUDGET_MS + 5000,
+    })
+    if (!lease) {
+      const waits = (job.waits ?? 0) + 1
+      const delayMs = Math.round(Math.min(250 * 2 ** Math.min(waits - 1, 5), 5000) * (0.5 + Math.random()))
+      await this.deps.jobs.enqueue({
+        queue: 'webhooks',
+        name: 'deliver',
+        data: { ...job, waits } satisfies AttemptJob,
+        jobId: attemptJobId(delivery.id, job.attempt, `w${waits}`),
+        delayMs,
+      })
+      return 'busy'
+    }
+    try {
+      const startedAt = new Date()
+      const result = await this.send(endpoint, { id: delivery.id, body: delivery.body })
+      return await this.record({ endpoint, deliveryId: delivery.id, attempt: job.attempt, step: delivery.step, startedAt, result })
+    } finally {
+      await lease.release().catch(() => {})
+    }
+  }
+
+  /** Schedules the attempts that a crash left without a job (their time is long past). */
+  async resumeOverdue(opts: { graceMs?: number; limit?: number } = {}): Promise<number> {
+    const due = await this.deps.db
+      .select({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.status, 'pending'), lt(webhookDeliveries.nextAttemptAt, new Date(Date.now() - (opts.graceMs ?? 60_000)))))
+      .limit(opts.limit ?? 500)
+    for (const d of due) {
+      await this.deps.jobs.enqueue({
+        queue: 'webhooks',
+        name: 'deliver',
+        data: { deliveryId: d.id, attempt: d.attempts + 1 } satisfies AttemptJob,
+        jobId: attemptJobId(d.id, d.attempts + 1),
+      })
+    }
+    return due.length
+  }
+
+  private async send(endpoint: WebhookEndpointRow, msg: { id: string; body: string }): Promise<SendResult> {
+    const { config } = this.deps
+    let target
+    try {
+      target = await checkTarget(endpoint.url, config, this.deps.resolve)
+    } catch (err) {
+      if (err instanceof UnsafeTargetError) return { ok: false, error: `not sent: ${err.message}`, latencyMs: 0 }
+      throw err
+    }
+    const timestamp = Math.floor(Date.now() / 1000)
+    const secrets = [endpoint.secret]
+    if (endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil > new Date()) {
+      secrets.push(endpoint.previousSecret)
+    }
+    return sendWebhook({
+      target,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Hearth-Webhooks/1',
+        'webhook-id': msg.id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(secrets, { id: msg.id, timestamp, body: msg.body }),
+      },
+      body: msg.body,
+      timeoutMs: config.timeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
+      ca: config.caCerts,
+    })
+  }
+
+  private async record(opts: {
+    endpoint: WebhookEndpointRow
+    deliveryId: string
+    attempt: number
+    step: number
+    startedAt: Date
+    result: SendResult
+  }): Promise<AttemptOutcome> {
+    const { endpoint, result, attempt } = opts
+    const { retryScheduleMs, disableAfterSeconds } = this.deps.config
+    const status = result.ok ? result.status : null
+    const succeeded = status !== null && status >= 200 && status < 300
+    const gone = status === 410
+    const retryable = !succeeded && !gone && opts.step < retryScheduleMs.length
+    const now = new Date()
+    let nextAt: Date | null = null
+    if (retryable) {
+      let delay = retryScheduleMs[opts.step]! * (0.8 + Math.random() * 0.4)
+      // Retry-After is a "not before": honoured when it asks for longer than the schedule.
+      if (result.ok && (status === 429 || status! >= 500) && result.retryAfterSeconds !== undefined) {
+        delay = Math.max(delay, Math.min(result.retryAfterSeconds, 86_400) * 1000)
+      }
+      nextAt = new Date(now.getTime() + Math.round(delay))
+    }
+    const outcome: AttemptOutcome = succeeded ? 'succeeded' : gone ? 'disabled' : retryable ? 'retrying' : 'failed'
+    const lastError = succeeded ? null : result.ok ? `answered ${status}` : result.error
+
+    const disabled = await this.deps.db.transaction(async (tx) => {
+      const [claimed] = await tx
+        .update(webhookDeliveries)
+        .set({
+          status: outcome === 'retrying' ? 'pending' : outcome === 'succeeded' ? 'succeeded' : 'failed',
+          attempts: attempt,
+          step: retryable ? opts.step + 1 : opts.step,
+          nextAttemptAt: nextAt,
+          lastStatusCode: status,
+          lastError,
+          finishedAt: retryable ? null : now,
+          updatedAt: now,
+        })
+        .where(and(eq(webhookDeliveries.id, opts.deliveryId), eq(webhookDeliveries.attempts, attempt - 1), eq(webhookDeliveries.status, 'pending')))
+        .returning({ id: webhookDeliveries.id })
+      // Another run of this attempt recorded it first (a stalled job run twice).
+      if (!claimed) return 'stale' as const
+      await tx.insert(webhookAttempts).values({
+        id: newId(),
+        deliveryId: opts.deliveryId,
+        attempt,
+        startedAt: opts.startedAt,
+        statusCode: status,
+        error: result.ok ? null : result.error,
+        latencyMs: result.latencyMs,
+        responseExcerpt: result.ok ? result.excerpt : null,
+      })
+      if (succeeded) {
+        // The common case (an endpoint that was not failing) costs no write here.
+        if (endpoint.failingSince) {
+          await tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id))
+        }
+        return undefined
+      }
+      if (gone) return this.disable(tx, endpoint, 'gone')
+      const [marked] = await tx
+        .update(webhookEndpoints)
+        .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, now())` })
+        .where(eq(webhookEndpoints.id, endpoint.id))
+        .returning({ failingSince: webhookEndpoints.failingSince })
+      if (marked?.failingSince && now.getTime() - marked.failingSince.getTime() >= disableAfterSeconds * 1000) {
+        return this.disable(tx, endpoint, 'failing')
+      }
+      return undefined
+    })
+    if (disabled === 'stale') return 'stale'
+
+    if (nextAt) {
+      await this.deps.jobs.enqueue({
+        queue: 'webhooks',
+        name: 'deliver',
+        data: { deliveryId: opts.deliveryId, attempt: attempt + 1 } satisfies AttemptJob,
+        jobId: attemptJobId(opts.deliveryId, attempt + 1),
+        delayMs: Math.max(0, nextAt.getTime() - Date.now()),
+      })
+    }
+    if (disabled) this.deps.log.warn('webhook endpoint disabled', { endpointId: endpoint.id, reason: disabled })
+    return disabled === 'gone' ? 'disabled' : outcome
+  }
+
+  /**
+   * Turns the endpoint off, once: returns the reason only to the run that turned it off,
+   * which records `webhook.disabled` in the same transaction (its reaction tells the
+   * community's managers, so a crash right after the commit loses no alert).
+   */
+  private async disable(tx: Tx, endpoint: WebhookEndpointRow, reason: 'gone' | 'failing') {
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({ enabled: false, disabledReason: reason, updatedAt: new Date() })
+      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.enabled, true)))
+      .returning({ id: webhookEndpoints.id })
+    if (!row) return undefined
+    await writeOutbox(tx, [
+      {
+        id: newId(),
+        type: 'webhook.disabled',
+        at: new Date().toISOString(),
+        communityId: endpoint.communityId,
+        data: { endpointId: endpoint.id, url: endpoint.url, reason } satisfies DomainEventMap['webhook.disabled'],
+      },
+    ])
+    return reason
+  }
+}

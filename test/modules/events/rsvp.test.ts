@@ -1,0 +1,125 @@
+import { describe, expect, test } from 'bun:test'
+import { newCommunity, ok, type TestUser } from '../../helpers/community'
+import { registerUser } from '../../helpers/http'
+import { as, createEvent, enc, occurrences, startEvents } from './helpers'
+
+const h = await startEvents()
+const w = await newCommunity(h.app.http)
+const FIRST = '2025-03-03T15:00:00.000Z'
+const weekly = { start: '2025-03-03T10:00', timeZone: 'America/New_York', rrule: 'FREQ=WEEKLY;BYDAY=MO' }
+
+const rsvp = (id: string, user: TestUser, status: string, at = FIRST) =>
+  h.http.put(`/v1/events/${id}/occurrences/${enc(at)}/rsvp`, { status }, as(user))
+const counts = async (id: string, user: TestUser = w.owner, at = FIRST) =>
+  (await occurrences(h, w.id, user, '2025-03-01T00:00:00Z', '2025-03-05T00:00:00Z')).find((o) => o.eventId === id && o.originalStart === at)!.rsvp
+const members = (n: number) => Promise.all(Array.from({ length: n }, () => w.join()))
+
+describe('answers', () => {
+  test('going, maybe and declined are counted per occurrence, with the caller\'s own', async () => {
+    const ev = await createEvent(h, w.id, w.owner, weekly)
+    const [a, b, c] = await members(3)
+    expect(ok(await rsvp(ev.id, a!, 'going')).body).toEqual({ status: 'going' })
+    ok(await rsvp(ev.id, b!, 'maybe'))
+    ok(await rsvp(ev.id, c!, 'declined'))
+    expect(await counts(ev.id, a!)).toEqual({ going: 1, maybe: 1, declined: 1, waitlisted: 0, me: 'going' })
+    expect(await counts(ev.id)).toEqual({ going: 1, maybe: 1, declined: 1, waitlisted: 0 })
+  })
+
+  test('an answer for the whole series counts for each occurrence; an occurrence answer replaces it', async () => {
+    const ev = await createEvent(h, w.id, w.owner, weekly)
+    const [a] = await members(1)
+    ok(await h.http.put(`/v1/events/${ev.id}/rsvp`, { status: 'going' }, as(a!)))
+    ok(await rsvp(ev.id, a!, 'declined', '2025-03-10T14:00:00.000Z'))
+    const list = (await occurrences(h, w.id, a!, '2025-03-01T00:00:00Z', '2025-03-12T00:00:00Z')).filter((o) => o.eventId === ev.id)
+    expect(list.map((o) => [o.rsvp.going, o.rsvp.declined, o.rsvp.me])).toEqual([
+      [1, 0, 'going'],
+      [0, 1, 'declined'],
+    ])
+  })
+
+  test('an occurrence the series does not have is a 404', async () => {
+    const ev = await createEvent(h, w.id, w.owner, weekly)
+    expect((await rsvp(ev.id, w.owner, 'going', '2025-03-04T15:00:00.000Z')).status).toBe(404)
+  })
+
+  test('an outsider cannot answer (404)', async () => {
+    const ev = await createEvent(h, w.id, w.owner, weekly)
+    expect((await rsvp(ev.id, await registerUser(h.app.http), 'going')).status).toBe(404)
+  })
+
+  test('waitlisted is not an answer a user gives (422)', async () => {
+    const ev = await createEvent(h, w.id, w.owner, weekly)
+    expect((await rsvp(ev.id, w.owner, 'waitlisted')).status).toBe(422)
+  })
+
+  test('a whole-series going on an event with seats is refused (422)', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 2 })
+    expect((await h.http.put(`/v1/events/${ev.id}/rsvp`, { status: 'going' }, as(w.owner))).status).toBe(422)
+  })
+})
+
+describe('capacity and waitlist', () => {
+  test('past the capacity going is waitlisted; a decline promotes the first in line, then the next', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 2 })
+    const [a, b, c, d] = await members(4)
+    expect(ok(await rsvp(ev.id, a!, 'going')).body.status).toBe('going')
+    expect(ok(await rsvp(ev.id, b!, 'going')).body.status).toBe('going')
+    expect(ok(await rsvp(ev.id, c!, 'going')).body).toEqual({ status: 'waitlisted', waitlistPosition: 1 })
+    expect(ok(await rsvp(ev.id, d!, 'going')).body).toEqual({ status: 'waitlisted', waitlistPosition: 2 })
+    expect(await counts(ev.id)).toEqual({ going: 2, maybe: 0, declined: 0, waitlisted: 2 })
+
+    ok(await rsvp(ev.id, a!, 'declined'))
+    expect((await counts(ev.id, c!)).me).toBe('going')
+    expect((await counts(ev.id, d!)).me).toBe('waitlisted')
+    // The promotion commits as a domain event (the feature's reaction notifies from it: reminders.test.ts).
+    const promoted = h.recorded.filter((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted.map((e) => e.data)).toEqual([{ eventId: ev.id, originalStart: FIRST, title: 'Weekly sync', userIds: [c!.id] }])
+
+    ok(await rsvp(ev.id, b!, 'maybe'))
+    expect((await counts(ev.id, d!)).me).toBe('going')
+    expect(await counts(ev.id)).toEqual({ going: 2, maybe: 1, declined: 1, waitlisted: 0 })
+  })
+
+  test('asking again while waitlisted keeps the place in line', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 1 })
+    const [a, b, c] = await members(3)
+    ok(await rsvp(ev.id, a!, 'going'))
+    ok(await rsvp(ev.id, b!, 'going'))
+    ok(await rsvp(ev.id, c!, 'going'))
+    expect(ok(await rsvp(ev.id, b!, 'going')).body).toEqual({ status: 'waitlisted', waitlistPosition: 1 })
+  })
+
+  test('raising the capacity promotes from the waitlist in order', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 1 })
+    const [a, b, c] = await members(3)
+    for (const u of [a!, b!, c!]) ok(await rsvp(ev.id, u, 'going'))
+    ok(await h.http.patch(`/v1/events/${ev.id}`, { scope: 'all', capacity: 2 }, as(w.owner)))
+    expect((await counts(ev.id, b!)).me).toBe('going')
+    expect((await counts(ev.id, c!)).me).toBe('waitlisted')
+    const promoted = h.recorded.filter((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted.map((e) => e.data.userIds)).toEqual([[b!.id]])
+  })
+
+  test('many answers at once: exactly the capacity goes, the rest wait in a gapless line', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 5 })
+    const people = await members(30)
+    const answers = await Promise.all(people.map((u) => rsvp(ev.id, u, 'going')))
+    expect(answers.every((r) => r.status === 200)).toBe(true)
+    const going = answers.filter((r) => r.body.status === 'going')
+    const waiting = answers.filter((r) => r.body.status === 'waitlisted').map((r) => r.body.waitlistPosition).sort((x, y) => x - y)
+    expect(going.length).toBe(5)
+    expect(waiting).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
+    expect(await counts(ev.id)).toEqual({ going: 5, maybe: 0, declined: 0, waitlisted: 25 })
+
+    // All five going decline at once: the first five in line take their seats.
+    const goingUsers = people.filter((_, i) => answers[i]!.body.status === 'going')
+    const firstInLine = people
+      .map((u, i) => ({ u, pos: answers[i]!.body.waitlistPosition as number | undefined }))
+      .filter((x) => x.pos !== undefined)
+      .sort((x, y) => x.pos! - y.pos!)
+    await Promise.all(goingUsers.map((u) => rsvp(ev.id, u, 'declined')))
+    expect(await counts(ev.id)).toEqual({ going: 5, maybe: 0, declined: 5, waitlisted: 20 })
+    for (const { u } of firstInLine.slice(0, 5)) expect((await counts(ev.id, u)).me).toBe('going')
+    for (const { u } of firstInLine.slice(5, 7)) expect((await counts(ev.id, u)).me).toBe('waitlisted')
+  }, 60_000)
+})
