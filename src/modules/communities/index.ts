@@ -6,6 +6,7 @@ import { NoContent, Paging } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { InviteService } from './invites'
 import {
+  AuditPage,
   Ban,
   BanAnswer,
   BanBody,
@@ -105,7 +106,7 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
         await communities.timeout(user.id, params.id, params.userId, 0)
         return status(204, undefined)
       },
-      { params: CommunityUserParams, detail: { summary: 'End a timeout early (moderate_members, below you)' } },
+      { response: { 204: NoContent }, params: CommunityUserParams, detail: { summary: 'End a timeout early (moderate_members, below you)' } },
     )
     .post('/communities/:id/bans', async ({ user, params, body, status }) => {
       return status(201, await communities.ban(user.id, params.id, body.userId, body.reason))
@@ -169,5 +170,6 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
     .get('/communities/:id/audit-log', ({ user, params, query }) => communities.auditLog(user.id, params.id, query), {
       params: CommunityParams,
       query: Paging,
+      response: { 200: AuditPage },
       detail: { summary: 'Every change that touched access: who, what, before, after (manage_community)' },
     })
