@@ -14,7 +14,7 @@ import { Community } from '../communities/model'
 import { toCommunityView } from '../communities/service'
 import type { PermissionService } from '../permissions/service'
 import { mediaReactions } from './events'
-import { AvatarBody, IconBody, Media, MediaParams, UploadAnswer, UploadBody } from './model'
+import { AvatarBody, IconBody, ImageRedirect, Media, MediaParams, UploadAnswer, UploadBody } from './model'
 import { mediaProcessors, scheduleMediaSweep } from './processors'
 import { MediaRefs } from './refs'
 import { MediaService } from './service'
@@ -76,7 +76,11 @@ const publicImages = (media: MediaService) =>
       set.headers['cache-control'] = 'private, max-age=300'
       return redirect(await media.publicImageLocation(params.id), 302)
     },
-    { params: MediaParams, detail: { summary: 'An avatar or community icon: redirects (302) to a signed URL of its 400 px variant' } },
+    {
+      params: MediaParams,
+      response: { 302: ImageRedirect },
+      detail: { summary: 'An avatar or community icon: redirects (302) to a signed URL of its 400 px variant' },
+    },
   )
 
 const signedInRoutes = (media: MediaService, signedIn: SignedIn) =>

@@ -66,6 +66,11 @@ export const MediaSummary = t.Object({
   thumbhash: t.Optional(t.String()),
 })
 
+/** Answers without a JSON body: an avatar's redirect, the disk store's PUT and GET. */
+export const ImageRedirect = t.Void({ description: 'Location: a signed URL of the 400 px variant' })
+export const BlobStored = t.String({ description: 'empty: the bytes are stored' })
+export const BlobBytes = t.String({ format: 'binary', description: 'the file, with the content type it was checked to be' })
+
 export const SignedQuery = t.Object({
   e: t.Optional(t.String({ maxLength: 20 })),
   n: t.Optional(t.String({ maxLength: 20 })),

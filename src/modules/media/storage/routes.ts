@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia'
 import { RAW_BODY } from '../../../lib/json-body'
-import { BlobParams, SignedQuery } from '../model'
+import { BlobBytes, BlobParams, BlobStored, SignedQuery } from '../model'
 import { BLOB_PATH, type DiskStorage } from './disk'
 
 /**
@@ -21,6 +21,7 @@ export const diskStorageRoutes = (storage: DiskStorage) =>
         params: BlobParams,
         query: SignedQuery,
         parse: 'none',
+        response: { 200: BlobStored },
         // The store counts the bytes itself (exactly the signed size), past the JSON body limit.
         detail: { summary: 'Upload the bytes of a media (the URL from POST /v1/media/uploads; exactly its size and content type)', [RAW_BODY]: true },
       },
@@ -28,5 +29,6 @@ export const diskStorageRoutes = (storage: DiskStorage) =>
     .get('/:mediaId/:name', ({ params, query }) => storage.serve({ key: `${params.mediaId}/${params.name}`, query }), {
       params: BlobParams,
       query: SignedQuery,
+      response: { 200: BlobBytes },
       detail: { summary: 'Download a media file or variant (a signed, expiring URL from GET /v1/media/:id)' },
     })
