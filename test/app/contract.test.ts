@@ -128,12 +128,16 @@ async function pushedEventTypes(): Promise<Map<string, string[]>> {
   expect(union, 'rooms/types.ts declares RoomEventType').toBeDefined()
   for (const m of union!.matchAll(/'([^']+)'/g)) add(m[1]!, 'rooms/types.ts')
   const pushes = /\b(?:toRoom|toUser|toCommunity|publishToUser)\(|op: 'event'/
+  // The room actors' commands (`router.send({ type: 'send', … })`) are not pushes.
+  const commands = new Set([...(await Bun.file(`${root}rooms/types.ts`).text()).matchAll(/^\s+type: '([a-z_]+)'$/gm)].map((m) => m[1]!))
   for (const dir of ['src', 'rooms']) {
     for await (const file of new Glob('**/*.ts').scan(`${root}${dir}`)) {
       const text = (await Bun.file(`${root}${dir}/${file}`).text()).replace(/^\s*(\/\/|\*|\/\*).*$/gm, '')
       if (!pushes.test(text)) continue
       const where = `${dir}/${file}`
-      for (const m of text.matchAll(/\btype: ([^,}\n]*)/g)) for (const lit of m[1]!.matchAll(/'([a-z_]+(?:\.[a-z_]+)*)'/g)) add(lit[1]!, where)
+      for (const m of text.matchAll(/\btype: ([^,}\n]*)/g)) {
+        for (const lit of m[1]!.matchAll(/'([a-z_]+(?:\.[a-z_]+)*)'/g)) if (!commands.has(lit[1]!)) add(lit[1]!, where)
+      }
       for (const m of text.matchAll(/for \(const type of \[([^\]]*)\]/g)) for (const lit of m[1]!.matchAll(/'([^']+)'/g)) add(lit[1]!, where)
     }
   }
