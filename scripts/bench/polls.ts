@@ -60,7 +60,7 @@ await hearth.start()
 
 /** The app's poll service (the feature's own) or one like it with another batch size. */
 const pollService = (batchMax: number) =>
-  new PollService({ ...hearth.core, messages: hearth.api('messages'), config: { polls: { ...config.polls, voteBatchMax: batchMax } } })
+  new PollService({ ...hearth.core, messages: hearth.api('messages'), automod: hearth.api('automod'), config: { polls: { ...config.polls, voteBatchMax: batchMax } } })
 
 interface Phase {
   name: string

@@ -17,6 +17,7 @@ import type { MessageService } from '../messages/service'
 import { has, Perm } from '../permissions/bits'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { BallotBox } from './ballot-box'
+import type { Automod } from '../moderation/screen'
 import { PollLiveUpdates } from './live'
 import type { CreatePollInput, PollDefinition, PollView } from './model'
 import { planPoll } from './plan'
@@ -35,6 +36,8 @@ export interface PollsDeps {
   live: Pick<Fanout, 'toRoom' | 'toUser'>
   /** Where a poll's changes commit with their domain events (`poll.created`, `poll.closed`). */
   events: Pick<DomainEvents, 'transaction'>
+  /** The community's automod rules: a poll's question and options are text like a message's. */
+  automod: Pick<Automod, 'screen'>
   now?: () => number
 }
 
@@ -71,8 +74,10 @@ export class PollService {
 
   async create(input: { userId: string; roomId: string; body: CreatePollInput }): Promise<{ poll: PollView; message: MessageView }> {
     const { userId, roomId, body } = input
-    await this.deps.permissions.requireRoom(userId, roomId, 'create_polls')
+    const { placement } = await this.deps.permissions.requireRoom(userId, roomId, 'create_polls')
     const plan = planPoll(body, { maxOptions: this.deps.config.polls.maxOptions, now: this.now() })
+    const text = [plan.row.question, ...plan.options.map((o) => o.text)].join('\n')
+    const screening = placement.communityId ? await this.deps.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text, kind: 'poll' }) : undefined
     const nonce = body.nonce ?? `server.${newId()}`
 
     let pollId = body.nonce ? await this.findByNonce(roomId, userId, body.nonce) : undefined
@@ -93,6 +98,7 @@ export class PollService {
       await this.deps.jobs.enqueue({ ...pollCloseJob(pollId), data: { pollId }, delayMs: Math.max(0, plan.row.closesAt.getTime() - this.now()) })
     }
     const record = await this.post(pollId)
+    await screening?.committed({ kind: 'message', id: record.messageId })
     return { poll: await this.view(record, userId), message: await this.deps.messages.acknowledged(userId, record.messageId) }
   }
 

@@ -347,6 +347,19 @@ describe('every path a message is written by is screened', () => {
     expect(history.map((x: any) => x.body)).not.toContain('what the fuck')
   })
 
+  test('a poll whose question or option breaks a rule: 422 automod_blocked, no poll and no message', async () => {
+    // (Owners are exempt from automod: a member who may create polls asks.)
+    const pollster = await p.w.join()
+    await p.w.grant(pollster, (await p.w.role('pollsters', ['create_polls'])).id)
+    const before = ok(await http.get(`/v1/rooms/${p.room.id}/messages`, p.w.as(p.w.owner))).body.messages.length
+    const question = await http.post(`/v1/rooms/${p.room.id}/polls`, { question: 'what the fuck?', options: ['a', 'b'] }, p.w.as(pollster))
+    const option = await http.post(`/v1/rooms/${p.room.id}/polls`, { question: 'Lunch?', options: ['pizza', 'fuck it'] }, p.w.as(pollster))
+    const fine = await http.post(`/v1/rooms/${p.room.id}/polls`, { question: 'Lunch?', options: ['pizza', 'soup'] }, p.w.as(pollster))
+    expect(fine.status).toBe(201)
+    expect([question.status, question.body.error.code, option.status, option.body.error.code]).toEqual([422, 'automod_blocked', 422, 'automod_blocked'])
+    expect(ok(await http.get(`/v1/rooms/${p.room.id}/messages`, p.w.as(p.w.owner))).body.messages.length).toBe(before + 1)
+  })
+
   test('an edit over REST: 422 automod_blocked, and the message keeps its words', async () => {
     const { messageId } = await m.send({ roomId: p.room.id, author: p.member, text: 'hello there' })
     const res = await http.patch(`/v1/messages/${messageId}`, { body: 'fuck there' }, p.w.as(p.member))
