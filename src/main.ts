@@ -11,6 +11,8 @@ import { createHearth } from './hearth'
 
 async function main() {
   const config = loadConfig()
+  // Said at once, before the seconds a database takes to open (listen() says it again if the port is taken meanwhile).
+  if (config.role !== 'worker' && config.port !== 0) assertPortFree(config)
   const booting = installLastResort({ log: createLogger(config.logLevel, { node: config.nodeId }) })
   const res = await openResources(config)
   booting()
@@ -44,14 +46,23 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'))
 }
 
+function assertPortFree(config: { port: number; host: string }) {
+  try {
+    Bun.listen({ hostname: config.host, port: config.port, socket: { data() {} } }).stop(true)
+  } catch {
+    throw portInUse(config)
+  }
+}
+
+const portInUse = (config: { port: number; host: string }) =>
+  new ConfigError(`PORT: ${config.port} on ${config.host} is in use by another process — stop it, or set PORT (0: any free port)`)
+
 /** Listens on PORT alone: a port another process holds is a one-line error, not a second listener (reusePort off). */
 function listen(app: ReturnType<typeof createApp>, config: { port: number; host: string }) {
   try {
     return app.listen({ port: config.port, hostname: config.host, reusePort: false })
   } catch (err) {
-    if ((err as { code?: string }).code === 'EADDRINUSE' || /in use/i.test(String(err))) {
-      throw new ConfigError(`PORT: ${config.port} on ${config.host} is in use by another process — stop it, or set PORT (0: any free port)`)
-    }
+    if ((err as { code?: string }).code === 'EADDRINUSE' || /in use/i.test(String(err))) throw portInUse(config)
     throw err
   }
 }
