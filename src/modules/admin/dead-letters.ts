@@ -1,36 +1,11 @@
 import { Elysia, t } from 'elysia'
-import type { DeadLetterReplayRow, DeadLetterRow } from '../../db/schema'
+import type { DeadLetterReplayRow } from '../../db/schema'
 import { AppError } from '../../lib/errors'
 import { IdParams, NoContent } from '../../lib/model'
 import type { JobRunner } from '../../jobs/runner'
 import type { AuthService } from '../auth/service'
 import { platformAdminGuard } from './guard'
-import { DeadLetter, DeadLetterPage, DeadLetterReplay, ListQuery, ReplayManyBody } from './model'
-
-const toDeadLetterView = (d: DeadLetterRow) => ({
-  id: d.id,
-  queue: d.queue,
-  name: d.name,
-  jobId: d.jobId,
-  payload: d.payload,
-  error: d.error,
-  attempts: d.attempts,
-  status: d.status,
-  firstFailedAt: d.firstFailedAt.toISOString(),
-  lastFailedAt: d.lastFailedAt.toISOString(),
-  createdAt: d.createdAt.toISOString(),
-})
-
-const toReplayView = (r: DeadLetterReplayRow) => ({
-  id: r.id,
-  deadLetterId: r.deadLetterId,
-  jobId: r.jobId,
-  requestedBy: r.requestedBy,
-  status: r.status,
-  error: r.error,
-  requestedAt: r.requestedAt.toISOString(),
-  finishedAt: r.finishedAt?.toISOString() ?? null,
-})
+import { DeadLetter, DeadLetterPage, DeadLetterReplay, ListQuery, ReplayManyBody, toDeadLetterView, toReplayView } from './model'
 
 /** Dead letters: list, replay (one or many), discard. Platform admins only. */
 export const deadLettersRoutes = (auth: AuthService, jobs: JobRunner) => {

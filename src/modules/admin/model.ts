@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import type { DeadLetterReplayRow, DeadLetterRow } from '../../db/schema'
 import { Id, QueryInt } from '../../lib/model'
 import { deadLetterStatuses } from '../../jobs/dead-letters'
 import { queueNames } from '../../jobs/queues'
@@ -17,6 +18,17 @@ export const DeadLetterReplay = t.Object({
   finishedAt: t.Nullable(t.String({ format: 'date-time' })),
 })
 
+export const toReplayView = (r: DeadLetterReplayRow) => ({
+  id: r.id,
+  deadLetterId: r.deadLetterId,
+  jobId: r.jobId,
+  requestedBy: r.requestedBy,
+  status: r.status,
+  error: r.error,
+  requestedAt: r.requestedAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+})
+
 export const DeadLetter = t.Object({
   id: t.String(),
   queue: t.String(),
@@ -29,6 +41,20 @@ export const DeadLetter = t.Object({
   firstFailedAt: t.String({ format: 'date-time' }),
   lastFailedAt: t.String({ format: 'date-time' }),
   createdAt: t.String({ format: 'date-time' }),
+})
+
+export const toDeadLetterView = (d: DeadLetterRow) => ({
+  id: d.id,
+  queue: d.queue,
+  name: d.name,
+  jobId: d.jobId,
+  payload: d.payload,
+  error: d.error,
+  attempts: d.attempts,
+  status: d.status,
+  firstFailedAt: d.firstFailedAt.toISOString(),
+  lastFailedAt: d.lastFailedAt.toISOString(),
+  createdAt: d.createdAt.toISOString(),
 })
 
 export const DeadLetterStats = t.Object({

@@ -1,4 +1,5 @@
 import { t, type Static } from 'elysia'
+import type { UserRow } from '../../db/schema'
 
 export const USERNAME_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_]$'
 export const EMAIL_PATTERN = '^[^\\s@]{1,64}@[^\\s@]+\\.[^\\s@]+$'
@@ -37,3 +38,17 @@ export const Jwks = t.Object({ keys: t.Array(t.Record(t.String(), t.Unknown())) 
 
 export type SelfView = Static<typeof Self>
 export type UserView = Static<typeof User>
+
+export const toUserView = (u: UserRow): UserView => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  avatarUrl: u.avatarUrl,
+  createdAt: u.createdAt.toISOString(),
+})
+
+export const toSelfView = (u: UserRow): SelfView => ({
+  ...toUserView(u),
+  email: u.email,
+  isPlatformAdmin: u.isPlatformAdmin,
+})

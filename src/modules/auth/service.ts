@@ -6,7 +6,7 @@ import { newId, randomToken, sha256 } from '../../lib/ids'
 import { uniqueViolation } from '../../lib/pg-errors'
 import type { Resources } from '../../resources'
 import { TOKEN_ALG } from './keys'
-import type { SelfView, UserView } from './model'
+import { toSelfView } from './model'
 
 export interface AuthUser {
   id: string
@@ -22,20 +22,6 @@ export interface ClientInfo {
 }
 
 type AuthResources = Pick<Resources, 'config' | 'db' | 'keys' | 'rateLimiter'>
-
-export const toUserView = (u: UserRow): UserView => ({
-  id: u.id,
-  username: u.username,
-  displayName: u.displayName,
-  avatarUrl: u.avatarUrl,
-  createdAt: u.createdAt.toISOString(),
-})
-
-export const toSelfView = (u: UserRow): SelfView => ({
-  ...toUserView(u),
-  email: u.email,
-  isPlatformAdmin: u.isPlatformAdmin,
-})
 
 export class AuthService {
   // Verified against when the login names nobody, so both paths cost the same.

@@ -2,25 +2,13 @@ import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm'
 import { bans, communities, communityMembers, invites } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { randomToken } from '../../lib/ids'
-import { iso } from '../../lib/model'
 import type { Database } from '../../db/client'
 import type { DomainEvents } from '../../domain-events/bus'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
+import { toInviteView } from './model'
 
 const invalidInvite = () => new AppError('not_found', 'invite is not valid (unknown, expired, used up or revoked)')
-
-type InviteRow = typeof invites.$inferSelect
-const toInviteView = (i: InviteRow) => ({
-  code: i.code,
-  communityId: i.communityId,
-  createdBy: i.createdBy,
-  maxUses: i.maxUses,
-  uses: i.uses,
-  expiresAt: iso(i.expiresAt),
-  revokedAt: iso(i.revokedAt),
-  createdAt: i.createdAt.toISOString(),
-})
 
 export interface InviteDeps {
   db: Database

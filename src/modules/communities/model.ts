@@ -1,5 +1,6 @@
 import { t } from 'elysia'
-import { Id, Name } from '../../lib/model'
+import type { CommunityRow, invites } from '../../db/schema'
+import { Id, Name, iso } from '../../lib/model'
 
 const Nullable = <T extends Parameters<typeof t.Nullable>[0]>(s: T) => t.Nullable(s)
 
@@ -11,6 +12,14 @@ export const Community = t.Object({
   iconUrl: t.Nullable(t.String()),
   createdAt: t.String(),
   owners: t.Optional(t.Array(t.String())),
+})
+
+export const toCommunityView = (c: CommunityRow) => ({
+  id: c.id,
+  name: c.name,
+  memberCount: c.memberCount,
+  iconUrl: c.iconUrl,
+  createdAt: c.createdAt.toISOString(),
 })
 
 export const Member = t.Object({
@@ -41,6 +50,18 @@ export const Invite = t.Object({
   expiresAt: Nullable(t.String()),
   revokedAt: Nullable(t.String()),
   createdAt: t.String(),
+})
+
+type InviteRow = typeof invites.$inferSelect
+export const toInviteView = (i: InviteRow) => ({
+  code: i.code,
+  communityId: i.communityId,
+  createdBy: i.createdBy,
+  maxUses: i.maxUses,
+  uses: i.uses,
+  expiresAt: iso(i.expiresAt),
+  revokedAt: iso(i.revokedAt),
+  createdAt: i.createdAt.toISOString(),
 })
 
 export const Ban = t.Object({ userId: t.String(), reason: Nullable(t.String()), bannedBy: Nullable(t.String()), createdAt: t.String() })

@@ -9,7 +9,6 @@ import {
   roles,
   roomMembers,
   users,
-  type CommunityRow,
 } from '../../db/schema'
 import { badCursor } from '../../lib/cursor'
 import { AppError, notFound } from '../../lib/errors'
@@ -18,7 +17,7 @@ import { iso } from '../../lib/model'
 import type { Database } from '../../db/client'
 import type { Tx } from '../../db/tx'
 import type { Emit } from '../../domain-events/types'
-import type { MemberLeftReason } from './model'
+import { toCommunityView, type MemberLeftReason } from './model'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { Logger } from '../../lib/log'
 import { DEFAULT_EVERYONE } from '../permissions/bits'
@@ -26,15 +25,6 @@ import { canView } from '../permissions/engine'
 import { assertCanModerate } from '../permissions/delegation'
 import type { PermissionService } from '../permissions/service'
 import { lockMembership } from './invites'
-
-
-export const toCommunityView = (c: CommunityRow) => ({
-  id: c.id,
-  name: c.name,
-  memberCount: c.memberCount,
-  iconUrl: c.iconUrl,
-  createdAt: c.createdAt.toISOString(),
-})
 
 const MAX_TIMEOUT_SECONDS = 28 * 86400
 

@@ -1,4 +1,5 @@
 import { t, type Static } from 'elysia'
+import type { AutomodRuleRow } from '../../db/schema'
 import { Id } from '../../lib/model'
 
 declare module '../../domain-events/types' {
@@ -103,6 +104,21 @@ export type ActionT = Static<typeof Action>
 export type CreateRuleInput = Static<typeof CreateRuleBody>
 export type UpdateRuleInput = Static<typeof UpdateRuleBody>
 export type RuleView = Static<typeof Rule>
+
+export const toRuleView = (r: AutomodRuleRow): RuleView => ({
+  id: r.id,
+  communityId: r.communityId,
+  name: r.name,
+  trigger: r.trigger as TriggerT,
+  action: r.action as ActionT,
+  exemptRoles: r.exemptRoles,
+  exemptRooms: r.exemptRooms,
+  enabled: r.enabled,
+  dryRun: r.dryRun,
+  createdBy: r.createdBy,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+})
 
 // Reports
 

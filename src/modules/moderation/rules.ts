@@ -10,7 +10,7 @@ import type { CommunityAcl } from '../permissions/engine'
 import type { PermissionService } from '../permissions/service'
 import { RuleError, validateRule, type RuleDef } from './automod'
 import { PatternSet } from './dfa'
-import type { ActionT, CreateRuleInput, RuleView, TriggerT, UpdateRuleInput } from './model'
+import { toRuleView, type ActionT, type CreateRuleInput, type RuleView, type TriggerT, type UpdateRuleInput } from './model'
 import { PatternError } from './regex'
 
 export const MAX_RULES_PER_COMMUNITY = 20
@@ -26,21 +26,6 @@ export interface AutomodRulesDeps {
   /** This node's compiled rules (Automod): forgotten at once on a change; other nodes follow the version. */
   compiledRules: { forget(communityId: string): void }
 }
-
-export const toRuleView = (r: AutomodRuleRow): RuleView => ({
-  id: r.id,
-  communityId: r.communityId,
-  name: r.name,
-  trigger: r.trigger as TriggerT,
-  action: r.action as ActionT,
-  exemptRoles: r.exemptRoles,
-  exemptRooms: r.exemptRooms,
-  enabled: r.enabled,
-  dryRun: r.dryRun,
-  createdBy: r.createdBy,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-})
 
 export const toRuleDef = (r: AutomodRuleRow): RuleDef => ({
   id: r.id,

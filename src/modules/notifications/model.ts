@@ -1,4 +1,5 @@
 import { t, type Static } from 'elysia'
+import type { NotificationRow } from '../../db/schema'
 import { Id, QueryInt } from '../../lib/model'
 
 export const Notification = t.Object({
@@ -33,6 +34,20 @@ export const ReadBody = t.Object({
 })
 
 export type NotificationView = Static<typeof Notification>
+
+export const toNotificationView = (n: NotificationRow): NotificationView => ({
+  id: n.id,
+  type: n.type,
+  targetType: n.targetType,
+  targetId: n.targetId,
+  actors: n.actors,
+  count: n.count,
+  data: n.data,
+  read: n.readAt !== null,
+  readAt: n.readAt?.toISOString() ?? null,
+  createdAt: n.createdAt.toISOString(),
+  latestAt: n.latestAt.toISOString(),
+})
 
 export interface NotifyInput {
   userId: string

@@ -1,6 +1,6 @@
 import type { JobContext, Processor } from '../../jobs/processors'
-import type { NotifyInput } from './model'
-import { storeNotification, toNotificationView } from './store'
+import { toNotificationView, type NotifyInput } from './model'
+import { storeNotification } from './store'
 import { UnreadCounter } from './unread-count'
 
 /** notifications/notification.create: store (grouped), count, then tell the user's sessions. */

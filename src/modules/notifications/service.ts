@@ -6,8 +6,7 @@ import { notFound } from '../../lib/errors'
 import type { Redis } from '../../lib/redis'
 import type { JobRunner } from '../../jobs/runner'
 import type { PermissionService } from '../permissions/service'
-import type { NotificationView, NotifyInput } from './model'
-import { toNotificationView } from './store'
+import { toNotificationView, type NotificationView, type NotifyInput } from './model'
 import { UnreadCounter } from './unread-count'
 
 export interface NotificationDeps {

@@ -3,24 +3,10 @@ import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { notifications, type NotificationRow } from '../../db/schema'
 import { newId } from '../../lib/ids'
-import type { NotificationView, NotifyInput } from './model'
+import type { NotifyInput } from './model'
 import type { UnreadCounter } from './unread-count'
 
 export const MAX_SAMPLE_ACTORS = 5
-
-export const toNotificationView = (n: NotificationRow): NotificationView => ({
-  id: n.id,
-  type: n.type,
-  targetType: n.targetType,
-  targetId: n.targetId,
-  actors: n.actors,
-  count: n.count,
-  data: n.data,
-  read: n.readAt !== null,
-  readAt: n.readAt?.toISOString() ?? null,
-  createdAt: n.createdAt.toISOString(),
-  latestAt: n.latestAt.toISOString(),
-})
 
 /**
  * Stores one notification event. Within the window, an unread row for the same

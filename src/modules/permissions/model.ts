@@ -1,6 +1,7 @@
 import { t } from 'elysia'
+import type { RoleRow } from '../../db/schema'
 import { Id, Name } from '../../lib/model'
-import { permissionNames } from './bits'
+import { permissionNames, toNames } from './bits'
 
 export const PermissionNameT = t.Union(permissionNames.map((n) => t.Literal(n)))
 const Names = t.Array(PermissionNameT, { maxItems: permissionNames.length })
@@ -14,6 +15,17 @@ export const Role = t.Object({
   scopeId: t.Nullable(t.String()),
   isDefault: t.Boolean(),
   color: t.Nullable(t.Number()),
+})
+
+export const toRoleView = (r: RoleRow) => ({
+  id: r.id,
+  communityId: r.communityId,
+  name: r.name,
+  permissions: toNames(r.permissions),
+  position: r.position,
+  scopeId: r.scopeGroupId,
+  isDefault: r.isDefault,
+  color: r.color,
 })
 
 const Color = t.Integer({ minimum: 0, maximum: 0xffffff })

@@ -5,18 +5,8 @@ import { newId } from '../../lib/ids'
 import type { Database } from '../../db/client'
 import { toBits, toNames } from './bits'
 import { assertCanGrant, assertCanModerate, assertRoleBelow } from './delegation'
+import { toRoleView } from './model'
 import { requireBit, type PermissionService } from './service'
-
-export const toRoleView = (r: RoleRow) => ({
-  id: r.id,
-  communityId: r.communityId,
-  name: r.name,
-  permissions: toNames(r.permissions),
-  position: r.position,
-  scopeId: r.scopeGroupId,
-  isDefault: r.isDefault,
-  color: r.color,
-})
 
 type OverwriteTarget = { kind: 'group'; id: string } | { kind: 'room'; id: string }
 

@@ -2,8 +2,8 @@ import { Elysia } from 'elysia'
 import { defineFeature } from '../../feature'
 import { AppError } from '../../lib/errors'
 import type { SignedIn } from '../auth/guard'
-import { Self } from '../auth/model'
-import { toSelfView, type AuthService } from '../auth/service'
+import { Self, toSelfView } from '../auth/model'
+import type { AuthService } from '../auth/service'
 
 export interface UsersDeps {
   auth: Pick<AuthService, 'findUser' | 'isPlatformAdmin'>
