@@ -74,12 +74,27 @@ export class CommentService {
     return toCommentPage(rows, opts.limit)
   }
 
-  /** By its author or the post's author. A top-level comment takes its replies with it. */
+  /**
+   * By its author or the post's author. A top-level comment takes its replies with it.
+   * Those two may delete it even where a block (or a followers-only post) hides it from
+   * them: a block must not leave a harasser's comment on your post, nor keep your own
+   * words up. Anyone else who cannot see it gets 404.
+   */
   async remove({ userId, commentId }: { userId: string; commentId: string }): Promise<void> {
-    const found = await this.visibleComment(this.deps.db, userId, commentId)
     await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
-      const post = await this.deps.posts.visiblePost(tx, userId, found.postId, { lock: true })
-      if (found.authorId !== userId && post.authorId !== userId) throw forbidden('only its author or the post’s author can delete a comment')
+      // The post row first, as every writer of comments (the counter triggers update it before the parent).
+      const [found] = await rowsOf<{ post_id: string; author_id: string; post_author_id: string; visible: boolean }>(
+        tx,
+        sql`select c.post_id, c.author_id, p.author_id as post_author_id, (${commentVisibleTo(userId)} and ${postVisibleTo(userId)}) as visible
+            from comments c join posts p on p.id = c.post_id
+            where c.id = ${commentId}::uuid and c.deleted_at is null and p.deleted_at is null
+            for update of p`,
+      )
+      if (!found) throw notFound('comment')
+      if (found.author_id !== userId && found.post_author_id !== userId) {
+        if (!found.visible) throw notFound('comment')
+        throw forbidden('only its author or the post’s author can delete a comment')
+      }
       const now = new Date()
       const gone = await tx
         .update(comments)
@@ -87,7 +102,7 @@ export class CommentService {
         .where(and(isNull(comments.deletedAt), or(eq(comments.id, commentId), eq(comments.parentId, commentId))))
         .returning({ id: comments.id })
       if (gone.some((c) => c.id === commentId)) {
-        emit({ type: 'comment.deleted', data: { commentId, postId: found.postId, authorId: found.authorId } })
+        emit({ type: 'comment.deleted', data: { commentId, postId: found.post_id, authorId: found.author_id } })
       }
     })
   }

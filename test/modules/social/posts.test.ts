@@ -335,6 +335,24 @@ describe('comments', () => {
     expect(await list(alice)).toEqual([fromBob.id, fromCarol.id])
   })
 
+  test('a block hides comments but does not keep them from their authors or the post’s author: both may still delete them', async () => {
+    const [alice, bob, carol, dave] = [await user(), await user(), await user(), await user()]
+    const p = await post(alice, { body: 'my thread' })
+    const harassment = ok(await http.post(`/v1/posts/${p.id}/comments`, { body: 'mean' }, as(bob)), 201).body
+    const regret = ok(await http.post(`/v1/posts/${p.id}/comments`, { body: 'oops' }, as(carol)), 201).body
+    await block(alice, bob)
+    await block(alice, carol)
+    // Everyone else still sees them: the post's author can take them off their post...
+    expect((await http.delete(`/v1/comments/${harassment.id}`, as(alice))).status).toBe(204)
+    // ...and their author can take back what they wrote, though the post is hidden from them now.
+    expect((await http.delete(`/v1/comments/${regret.id}`, as(carol))).status).toBe(204)
+    expect(ok(await http.get(`/v1/posts/${p.id}/comments`, as(dave))).body.comments).toEqual([])
+    expect(ok(await http.get(`/v1/posts/${p.id}`, as(dave))).body.comments).toBe(0)
+    // Anyone else who cannot see a comment still gets 404 (whether it exists or not).
+    const other = ok(await http.post(`/v1/posts/${p.id}/comments`, { body: 'fine' }, as(dave)), 201).body
+    expect((await http.delete(`/v1/comments/${other.id}`, as(bob))).status).toBe(404)
+  })
+
   test('replying to the comment of someone who blocks you: 404', async () => {
     const [alice, bob, carol] = [await user(), await user(), await user()]
     const p = await post(alice, { body: 'x' })
