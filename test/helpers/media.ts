@@ -44,6 +44,7 @@ export async function startMediaApp(home: MediaHome, env: Record<string, string>
       live: { toUser: (userId, event) => live.publishToUser(userId, event) },
       events: app.hearth.core.events,
       refs,
+      jobs: res.jobs,
     })
   const stop = async () => {
     await app.stop()

@@ -3,13 +3,14 @@ import type { MediaConfig } from '../../config'
 import type { Database } from '../../db/client'
 import type { DomainEvents } from '../../domain-events/bus'
 import { media, type MediaRow, type StoredVariant } from '../../db/schema'
+import type { JobContext } from '../../jobs/processors'
 import type { Logger } from '../../lib/log'
 import { isImageType } from './formats'
 import { inspectBytes, Refusal } from './inspect'
 import type { LivePort } from './ports'
 import type { MediaRefs } from './refs'
 import type { MediaStorage } from './storage'
-import { mediaKeys, mediaUpdated, toView } from './view'
+import { dropOriginalJob, mediaKeys, mediaUpdated, toView } from './view'
 
 export interface MediaPipelineDeps {
   db: Database
@@ -20,6 +21,8 @@ export interface MediaPipelineDeps {
   /** Where a status change commits with its `media.updated` event. */
   events: Pick<DomainEvents, 'transaction'>
   refs: MediaRefs
+  /** Queues the late clean-up of an original a live upload URL may refill (`media.drop-original`). */
+  jobs: Pick<JobContext['jobs'], 'enqueue'>
 }
 
 /**
@@ -58,6 +61,7 @@ export class MediaPipeline {
         await this.deps.storage.remove(written.keys)
         return 'skipped'
       }
+      await this.dropOriginalLater(updated)
       await this.deps.storage.remove([row.originalKey])
       await this.announce(updated)
       return 'ready'
@@ -83,6 +87,7 @@ export class MediaPipeline {
       return row
     })
     if (!failed) return
+    await this.dropOriginalLater(failed)
     await this.deps.storage.remove(mediaKeys.all(mediaId)).catch((err) => this.deps.log.warn('could not delete the bytes of failed media', { mediaId, error: err }))
     await this.announce(failed)
   }
@@ -103,6 +108,25 @@ export class MediaPipeline {
     const due = await this.deps.refs.dueForDeletion({ orphanBefore: new Date(now.getTime() - config.orphanSeconds * 1000), limit: 500 })
     const deleted = await this.deps.refs.purgeUnreferenced(due)
     return { stale: stale.length, deleted }
+  }
+
+  /**
+   * The `media.drop-original` job: once the media's upload URL has expired, deletes what
+   * it may have put back at the original key after processing or a refusal deleted it.
+   * Nothing while the media is still pending or processing (the original is its upload).
+   */
+  async dropOriginal(mediaId: string): Promise<boolean> {
+    const [row] = await this.deps.db.select({ status: media.status }).from(media).where(eq(media.id, mediaId))
+    if (row?.status === 'pending' || row?.status === 'processing') return false
+    await this.deps.storage.remove([mediaKeys.original(mediaId)])
+    return true
+  }
+
+  /** Queues `media.drop-original` for when the media's upload URL has expired (a lost one leaves at most one file). */
+  private async dropOriginalLater(row: MediaRow): Promise<void> {
+    const job = dropOriginalJob(row, this.deps.config.uploadTtlSeconds)
+    if (!job) return
+    await this.deps.jobs.enqueue(job).catch((err) => this.deps.log.warn('could not queue the late clean-up of an upload', { mediaId: row.id, error: err }))
   }
 
   private async produce(row: MediaRow, signal: AbortSignal): Promise<{ fields: Partial<MediaRow>; keys: string[] }> {

@@ -1,6 +1,7 @@
 // The media jobs, run in the job worker threads: `media.process` on the media queue (one
-// per completed upload, id `media.<mediaId>`) and `media.sweep` on the maintenance queue
-// (scheduled every MEDIA_SWEEP_EVERY_SECONDS when the feature starts).
+// per completed upload, id `media.<mediaId>`); on the maintenance queue `media.sweep`
+// (scheduled every MEDIA_SWEEP_EVERY_SECONDS when the feature starts) and
+// `media.drop-original` (delayed until an ended media's upload URL has expired).
 import type { Queue } from 'bullmq'
 import type { Config } from '../../config'
 import type { Database } from '../../db/client'
@@ -39,6 +40,7 @@ export function pipelineFor(ctx: JobContext): MediaPipeline {
     live: { toUser: (userId, event) => ctx.live.publishToUser(userId, event) },
     events,
     refs,
+    jobs: ctx.jobs,
   })
 }
 
@@ -49,6 +51,7 @@ export const mediaProcessors: ProcessorTable = {
   },
   maintenance: {
     'media.sweep': (_data: unknown, ctx) => pipelineFor(ctx).sweep(),
+    'media.drop-original': (data: { mediaId: string }, ctx) => pipelineFor(ctx).dropOriginal(data.mediaId),
   },
 }
 

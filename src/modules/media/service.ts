@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, ne, or, sql } from 'drizzle-orm'
 import type { MediaConfig } from '../../config'
 import type { Database } from '../../db/client'
 import { communities, media, mediaRefs, users, type CommunityRow, type MediaRow, type UserRow } from '../../db/schema'
@@ -16,7 +16,7 @@ import type { MediaSummaryView, MediaView, Purpose, UploadInput } from './model'
 import type { LivePort } from './ports'
 import type { MediaRefs } from './refs'
 import type { MediaStorage, UploadTicket } from './storage'
-import { mediaKeys, mediaUpdated, toView } from './view'
+import { dropOriginalJob, mediaKeys, mediaUpdated, toView, UPLOAD_URL_SLACK_MS } from './view'
 
 /** Decides whether a user can see any of the targets of one kind that reference a media (e.g. posts by their visibility). */
 export type RefVisibility = (userId: string, targetIds: string[]) => Promise<boolean>
@@ -100,10 +100,17 @@ export class MediaService {
     const row = await this.deps.db.transaction(async (tx) => {
       // One upload at a time per user passes the quota check.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`media-quota:${opts.userId}`}))`)
+      // A refused upload counts while its URL may still put bytes back (until media.drop-original deletes them).
+      const urlLive = sql`now() - make_interval(secs => ${config.uploadTtlSeconds + UPLOAD_URL_SLACK_MS / 1000})`
       const [used] = await tx
         .select({ bytes: sql<string>`coalesce(sum(${media.size}), 0)` })
         .from(media)
-        .where(and(eq(media.ownerId, opts.userId), inArray(media.status, ['pending', 'processing', 'ready'])))
+        .where(
+          and(
+            eq(media.ownerId, opts.userId),
+            or(inArray(media.status, ['pending', 'processing', 'ready']), and(eq(media.status, 'failed'), gt(media.createdAt, urlLive))),
+          ),
+        )
       const usedBytes = Number(used?.bytes ?? 0)
       if (usedBytes + opts.size > config.quotaBytes) {
         throw new AppError(
@@ -262,6 +269,11 @@ export class MediaService {
       if (failed) emit(mediaUpdated(failed))
       return failed
     })
+    if (failed) {
+      // Its upload URL may still be live: the bytes it puts back are deleted once it has expired.
+      const job = dropOriginalJob(failed, this.deps.config.uploadTtlSeconds)
+      if (job) await this.deps.jobs.enqueue(job).catch((err) => this.deps.log.warn('could not queue the late clean-up of an upload', { mediaId: row.id, error: err }))
+    }
     await this.deps.storage.remove(mediaKeys.all(row.id))
     if (failed) await this.deps.live.toUser(row.ownerId, { type: 'media.updated', data: await this.view(failed) })
   }

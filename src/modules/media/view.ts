@@ -1,5 +1,7 @@
 import type { MediaRow } from '../../db/schema'
 import type { DomainEventInput } from '../../domain-events/types'
+import type { EnqueueOptions } from '../../jobs/producer'
+import { jobId } from '../../jobs/queues'
 import { isImageType } from './formats'
 import type { MediaSummaryView, MediaView } from './model'
 import type { MediaStorage } from './storage'
@@ -17,6 +19,29 @@ export const mediaKeys = {
   variant: (id: string, name: string) => `${id}/${name}.webp`,
   /** Every key a media can have, written or not (what deleting it removes). */
   all: (id: string) => [mediaKeys.original(id), mediaKeys.file(id), ...variantSpecs.map((v) => mediaKeys.variant(id, v.name))],
+}
+
+/**
+ * How long after its upload URL's expiry a media's original key is cleaned once more:
+ * the URL's expiry is stamped a moment after the row, by another clock (S3's).
+ */
+export const UPLOAD_URL_SLACK_MS = 5 * 60_000
+
+/** Until when an upload URL handed out for this media may still be accepted. */
+export const uploadUrlLiveUntil = (row: Pick<MediaRow, 'createdAt'>, uploadTtlSeconds: number) =>
+  row.createdAt.getTime() + uploadTtlSeconds * 1000 + UPLOAD_URL_SLACK_MS
+
+/**
+ * The original of a media that ended (ready or failed) is deleted at once, but its upload
+ * URL may still be live and put the bytes back (S3 takes any number of PUTs, the disk
+ * store another once the key is gone): bytes no quota counts and nothing serves or
+ * deletes. This job (maintenance queue, `media.drop-original`) deletes the key again once
+ * the URL has expired. Undefined when it already has.
+ */
+export function dropOriginalJob(row: Pick<MediaRow, 'id' | 'createdAt'>, uploadTtlSeconds: number, now = Date.now()): EnqueueOptions | undefined {
+  const delayMs = uploadUrlLiveUntil(row, uploadTtlSeconds) - now
+  if (delayMs < 0) return undefined
+  return { queue: 'maintenance', name: 'media.drop-original', data: { mediaId: row.id }, jobId: jobId('media-drop', row.id), delayMs }
 }
 
 /** Files are served as the type their bytes were found to be, text always as UTF-8. */

@@ -316,6 +316,47 @@ export function mediaSuite(app: MediaApp) {
       expect((await complete(u, m.id)).status).toBe(422)
     })
 
+    test('an upload URL still live after a refusal: what it puts back counts against the quota, and is deleted once the URL has expired', async () => {
+      const u = await user()
+      ok(await start(u, { filename: 'pending.zip', contentType: 'application/zip', size: 25 * MB }), 201)
+      const junk = new Uint8Array(25 * MB).fill(0x41) // text, declared as a ZIP
+      const answer = ok(await start(u, { filename: 'a.zip', contentType: 'application/zip', size: junk.length }), 201).body
+      expect((await put(answer.upload, junk)).status).toBe(200)
+      expect((await complete(u, answer.media.id)).status).toBe(422)
+      expect(await stored(answer.media.id)).toEqual([])
+      // The same URL again: the store takes it (S3 any number of times, the disk store once the key is gone).
+      expect((await put(answer.upload, junk)).status).toBe(200)
+      // So the refused upload counts while its URL is live (the quota is 60 MB)...
+      const over = await start(u, { filename: 'b.zip', contentType: 'application/zip', size: 11 * MB })
+      expect([over.status, over.body.error?.code]).toEqual([403, 'quota_exceeded'])
+      // ...and its key is cleaned again once the URL has expired.
+      const job = await app.res.jobs.queues.maintenance.getJob(jobId('media-drop', answer.media.id))
+      expect(job?.name).toBe('media.drop-original')
+      expect(job!.opts.delay).toBeGreaterThan(0)
+      expect(await app.pipeline().dropOriginal(answer.media.id)).toBe(true)
+      expect(await stored(answer.media.id)).toEqual([])
+      await app.res.db.execute(sql`update media set created_at = now() - interval '1 hour' where id = ${answer.media.id}`)
+      ok(await start(u, { filename: 'b.zip', contentType: 'application/zip', size: 11 * MB }), 201)
+    })
+
+    test('an upload URL still live after processing: the original it puts back is deleted once the URL has expired', async () => {
+      const u = await user()
+      const bytes = await files.png(60, 40)
+      const answer = ok(await start(u, { filename: 'a.png', contentType: 'image/png', size: bytes.length }), 201).body
+      expect((await put(answer.upload, bytes)).status).toBe(200)
+      ok(await complete(u, answer.media.id), 202)
+      expect((await settled(u, answer.media.id)).status).toBe('ready')
+      await eventually('the original deleted', async () => (await app.storage.stat(mediaKeys.original(answer.media.id))) === undefined)
+      expect((await put(answer.upload, bytes)).status).toBe(200)
+      expect(await app.storage.stat(mediaKeys.original(answer.media.id))).toBeDefined()
+      const job = await eventually('the clean-up queued', () => app.res.jobs.queues.maintenance.getJob(jobId('media-drop', answer.media.id)))
+      expect(job.opts.delay).toBeGreaterThan(0)
+      expect(await app.pipeline().dropOriginal(answer.media.id)).toBe(true)
+      expect(await app.storage.stat(mediaKeys.original(answer.media.id))).toBeUndefined()
+      expect(await stored(answer.media.id)).toEqual([mediaKeys.variant(answer.media.id, 'w400'), mediaKeys.variant(answer.media.id, 'w1280')])
+      expect(ok(await read(u, answer.media.id)).body.status).toBe('ready')
+    })
+
     test.each([
       ['PNG', 'image/png', files.pngBomb],
       ['JPEG', 'image/jpeg', files.jpegBomb],
