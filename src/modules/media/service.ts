@@ -222,6 +222,9 @@ export class MediaService {
   ): Promise<T> {
     const { userId, mediaId, kind, targetId } = opts
     const { result, released } = await this.deps.events.transaction({ actorId: userId }, async (tx) => {
+      // One change of a user's avatar (a community's icon) at a time: two at once would each
+      // release only the old one and both stay referenced (public, never deleted).
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`media-${kind}:${targetId}`}, 0))`)
       if (mediaId) {
         const [row] = await tx.select().from(media).where(and(eq(media.id, mediaId), eq(media.ownerId, userId))).for('update')
         if (!row || row.status === 'deleted') throw new AppError('invalid_media', `media ${mediaId} is not one of your uploads`)

@@ -172,6 +172,21 @@ export function mediaSuite(app: MediaApp) {
       expect(await row(second.id)).toBeUndefined()
     })
 
+    test('two avatars set at once: one wins, and the other is neither left public nor kept', async () => {
+      const u = await user()
+      const [a, b] = await Promise.all([
+        ready(u, await files.png(64, 64), { contentType: 'image/png', purpose: 'avatar' }),
+        ready(u, await files.png(72, 72), { contentType: 'image/png', purpose: 'avatar' }),
+      ])
+      const answers = await Promise.all([a, b].map((m) => app.http.put('/v1/users/me/avatar', { mediaId: m.id }, as(u))))
+      for (const res of answers) ok(res)
+      const me = ok(await app.http.get('/v1/users/me', as(u))).body
+      const refs = await app.res.db.select().from(mediaRefs).where(eq(mediaRefs.targetId, u.id))
+      expect(refs.map((r) => `/v1/media/${r.mediaId}/avatar`)).toEqual([me.avatarUrl])
+      const loser = refs[0]!.mediaId === a.id ? b : a
+      await eventually('the replaced avatar deleted', async () => (await row(loser.id)) === undefined)
+    })
+
     test('a community icon: PUT /v1/communities/:id/icon (manage_community) sets iconUrl, public like an avatar; a member without the permission is refused', async () => {
       const w = await newCommunity(app.http)
       const member = await w.join()
