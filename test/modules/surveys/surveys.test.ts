@@ -140,6 +140,23 @@ describe('creating a survey', () => {
     expect(res.body.error.code).toBe('invalid_target')
   })
 
+  test('a retry (same nonce) of a create whose close job was not queued queues it', async () => {
+    const jobs = w.app.res.jobs
+    const enqueue = jobs.enqueue
+    jobs.enqueue = (async () => {
+      throw new Error('the queue is away')
+    }) as typeof enqueue
+    const body = { title: 'Timed retry', questions, nonce: 'survey-timed-retry', closesAt: new Date(Date.now() + 60_000).toISOString() }
+    try {
+      expect((await w.http.post(`/v1/communities/${c.id}/surveys`, body, as(c.owner))).status).toBe(500)
+    } finally {
+      jobs.enqueue = enqueue
+    }
+    const survey = ok(await w.http.post(`/v1/communities/${c.id}/surveys`, body, as(c.owner)), 201).body
+    const job = await jobs.queues.reminders.getJob(surveyCloseJob(survey.id).jobId)
+    expect(job?.data).toEqual({ surveyId: survey.id })
+  })
+
   test('the same nonce again returns the same survey', async () => {
     const first = await createSurvey({ nonce: 'survey-once' })
     const again = await createSurvey({ nonce: 'survey-once' })
