@@ -309,6 +309,17 @@ describe('responses.csv', () => {
     expect(row![5]).toBe(`'=HYPERLINK("http://evil.example","x")`)
   })
 
+  test('option texts a member wrote are made inert too (a moderator exports what any member may create)', async () => {
+    const evil = [
+      { id: 'pick', kind: 'single', prompt: 'Pick', options: ['=HYPERLINK("http://evil.example","x")', 'fine'] },
+      { id: 'many', kind: 'multiple', prompt: 'Many', options: ['+1+1', 'ok'] },
+    ]
+    const survey = ok(await w.http.post(`/v1/communities/${c.id}/surveys`, { title: 'Options', questions: evil }, as(t.member)), 201).body
+    ok(await respond(survey.id, { pick: 'o1', many: ['o1', 'o2'] }, t.voter))
+    const [, row] = parseCsv(ok(await w.http.get(`/v1/surveys/${survey.id}/responses.csv`, as(t.moderator))).body)
+    expect(row!.slice(3)).toEqual([`'=HYPERLINK("http://evil.example","x")`, `'+1+1; ok`])
+  })
+
   test('an anonymous survey exports no user ids, names or times', async () => {
     const survey = await createSurvey({ title: 'Anonymous', anonymous: true })
     ok(await respond(survey.id, { colour: 'o2', happy: 3, note: tricky }, t.member))
