@@ -1,21 +1,31 @@
 // What the events feature does when its own domain events commit, in the worker threads.
+import { eq } from 'drizzle-orm'
+import { eventSeries } from '../../db/schema'
 import type { Reactions } from '../../domain-events/types'
 import type { JobContext } from '../../jobs/processors'
 import { jobId } from '../../jobs/queues'
 import type { NotifyInput } from '../notifications/model'
+import { portsFor } from './processors'
 
 export const calendarReactions: Reactions<JobContext> = {
   /**
-   * Whoever got a seat from the waitlist is told (stored as a notification and pushed to
-   * their sockets by the notifications job). The job ids are made of the event's id, so a
+   * Whoever got a seat from the waitlist and may still see the event is told (stored as a
+   * notification and pushed to their sockets by the notifications job). The job ids are made of the event's id, so a
    * redelivered event queues nothing twice.
    */
   'event.waitlist.promoted': {
     handle: async (event, ctx) => {
       const { eventId, originalStart, title, userIds } = event.data
+      // Only whoever may still see the event is told (one who left its room or group is not told its title).
+      const [series] = await ctx.db.select().from(eventSeries).where(eq(eventSeries.id, eventId))
+      if (!series) return
+      const { access } = portsFor(ctx)
+      const seeing = await Promise.all(userIds.map((userId) => access.canSee(userId, series)))
+      const told = userIds.filter((_, i) => seeing[i])
+      if (told.length === 0) return
       await ctx.jobs.enqueueBulk({
         queue: 'notifications',
-        jobs: userIds.map((userId) => ({
+        jobs: told.map((userId) => ({
           name: 'notification.create',
           jobId: jobId('notify', 'event.rsvp_promoted', event.id, userId),
           data: {

@@ -79,7 +79,7 @@ export const reminderNotificationId = (data: ReminderJob) =>
 
 /** What a worker thread builds once per database to answer who may see an event. */
 const perThread = new WeakMap<Database, ReminderCheckPorts>()
-function portsFor(ctx: JobContext): ReminderCheckPorts {
+export function portsFor(ctx: JobContext): ReminderCheckPorts {
   let ports = perThread.get(ctx.db)
   if (!ports) {
     const permissions = new PermissionService({ ...ctx, events: new DomainEvents(ctx) })

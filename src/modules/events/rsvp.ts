@@ -93,8 +93,11 @@ export class RsvpService {
     if (Number.isNaN(at) || !occurrenceAt(shapeOf(series), at)) throw notFound('occurrence')
     const before = await this.deps.reminders.plan([series.id])
     const result = await this.deps.events.transaction({ actorId: opts.userId }, async (tx, emit) => {
+      // The series as it stays until this commits (an edit that moves or ends occurrences
+      // waits, or went first and is seen here), then the occurrence: the order edits take too.
+      const current = await findSeries(tx, series.id, { share: true })
+      if (!occurrenceAt(shapeOf(current), at)) throw notFound('occurrence')
       await lockOccurrence(tx, series.id, at)
-      const current = await findSeries(tx, series.id)
       const [override] = await tx.select({ cancelled: eventOverrides.cancelled }).from(eventOverrides).where(overrideKey(series.id, at))
       if (override?.cancelled) throw new AppError('occurrence_cancelled', 'this occurrence is cancelled')
       const when = new Date(at)
@@ -153,6 +156,10 @@ export class RsvpService {
     }
     const before = await this.deps.reminders.plan([series.id])
     await this.deps.events.transaction({ actorId: opts.userId }, async (tx, emit) => {
+      const current = await findSeries(tx, series.id, { share: true })
+      if (opts.status === 'going' && current.capacity !== null) {
+        throw new AppError('validation_failed', 'this event has a capacity: answer going for each occurrence')
+      }
       await tx
         .insert(eventRsvps)
         .values({ seriesId: series.id, originalStart: null, userId: opts.userId, status: opts.status })

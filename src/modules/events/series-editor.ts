@@ -8,12 +8,12 @@ import { newId } from '../../lib/ids'
 import type { ResolvedOccurrence } from './calendar'
 import { shapeOf } from './expansion-cache'
 import { toEventView, type DroppedView, type OccurrenceChanges, type SeriesChanges } from './model'
-import { countBefore, occurrenceAt, remapOccurrences, validateSeries, type Instance, type SeriesShape } from './recurrence'
+import { countBefore, expandSeries, occurrenceAt, remapOccurrences, validateSeries, type Instance, type SeriesShape } from './recurrence'
 import { promoteWaitlist } from './rsvp'
 import { formatRule, parseRule, type Rule } from './rule'
 import type { DomainEventMap, Emit } from '../../domain-events/types'
 import { findSeries, overrideKey, touchSeries, type Tx } from './store'
-import { formatLocal, MS, parseLocal, toInstant } from './zone'
+import { formatLocal, LAST_INSTANT, MS, parseLocal, toInstant } from './zone'
 
 type Actor = { actorId: string; seriesId: string }
 type SeriesEventType = 'event.created' | 'event.updated' | 'event.occurrence.cancelled' | 'event.deleted'
@@ -116,7 +116,16 @@ export class SeriesEditor {
       return { result: { event }, touched: [row.id] }
     }
     const nextId = newId()
-    const parts = splitShape(row, inst)
+    const parts = splitShape(row, inst, { keepRule: changes.rrule === undefined })
+    // At an extra date the new series starts at the rule's next occurrence (parts.after.start):
+    // a new start or end given for the occurrence moves that one by as much.
+    const offset = parseLocal(parts.after.start, row.allDay) - inst.wall
+    if (offset !== 0) {
+      const allDay = changes.allDay ?? row.allDay
+      const move = (d: string, field: string) => formatLocal(parseLocal(d, allDay, field) + offset, allDay)
+      if (changes.start !== undefined) changes.start = move(changes.start, 'start')
+      if (changes.end !== undefined) changes.end = move(changes.end, 'end')
+    }
     const [created] = await tx
       .insert(eventSeries)
       .values({
@@ -156,7 +165,7 @@ export class SeriesEditor {
     const row = await findSeries(tx, opts.seriesId, { lock: true })
     const inst = requireOccurrence(row, opts.originalStart)
     if (isFirst(row, inst)) return this.remove(tx, emit, opts)
-    const parts = splitShape(row, inst)
+    const parts = splitShape(row, inst, { keepRule: false })
     const from = new Date(inst.originalStart)
     await tx.delete(eventOverrides).where(and(eq(eventOverrides.seriesId, row.id), gte(eventOverrides.originalStart, from)))
     await tx.delete(eventRsvps).where(and(eq(eventRsvps.seriesId, row.id), gte(eventRsvps.originalStart, from)))
@@ -254,32 +263,45 @@ function isFirst(row: EventSeriesRow, inst: Instance): boolean {
   return countBefore(shapeOf(row), inst.originalStart) === 0 && !row.rdates.some((d) => parseLocal(d, row.allDay) < inst.wall)
 }
 
-/** The series cut in two at an occurrence: what ends before it and what starts with it. */
-function splitShape(row: EventSeriesRow, inst: Instance) {
+/**
+ * The series cut in two at an occurrence: what ends before it and what starts with it.
+ * The part after starts at the occurrence, unless that is an extra date (RDATE) and the
+ * rule goes on (`keepRule`): a DTSTART there would give the rule that date's weekday and
+ * time, so the part after starts at the rule's next occurrence and keeps the extra date.
+ */
+function splitShape(row: EventSeriesRow, inst: Instance, opts: { keepRule: boolean }) {
   const shape = shapeOf(row)
   const cut = inst.wall
   const isBefore = (d: string) => parseLocal(d, row.allDay) < cut
   let beforeRule: string | null = null
   let afterRule: string | null = null
+  let afterStart = cut
   if (row.rrule) {
     const rule = parseRule(row.rrule, { allDay: row.allDay, start: parseLocal(row.startLocal, row.allDay) })
+    // The rule's own occurrences (DTSTART among them), without the extra and excluded dates.
+    const ruled: SeriesShape = { ...shape, rdates: [], exdates: [] }
+    let next: Instance | undefined = inst
+    if (opts.keepRule && !occurrenceAt(ruled, inst.originalStart)) {
+      next = expandSeries(ruled, { from: inst.originalStart, to: LAST_INSTANT }, { limit: 3 }).instances.find((i) => i.originalStart > inst.originalStart)
+    }
     if (rule.count !== null) {
       const n = countBefore(shape, inst.originalStart)
       beforeRule = formatRule({ ...rule, count: n })
-      afterRule = formatRule({ ...rule, count: Math.max(1, rule.count - n) })
+      afterRule = next ? formatRule({ ...rule, count: Math.max(1, rule.count - n) }) : null
     } else {
       const until: Rule['until'] = row.allDay ? { kind: 'date', ms: cut - MS.DAY } : { kind: 'utc', ms: inst.originalStart - 1000 }
       beforeRule = formatRule({ ...rule, until })
-      afterRule = row.rrule
+      afterRule = next ? row.rrule : null
     }
+    if (next) afterStart = next.wall
   }
   return {
     before: { rrule: beforeRule, exdates: row.exdates.filter(isBefore), rdates: row.rdates.filter(isBefore) },
     after: {
-      start: formatLocal(cut, row.allDay),
+      start: formatLocal(afterStart, row.allDay),
       rrule: afterRule,
       exdates: row.exdates.filter((d) => !isBefore(d)),
-      rdates: row.rdates.filter((d) => !isBefore(d)),
+      rdates: row.rdates.filter((d) => !isBefore(d) && parseLocal(d, row.allDay) !== afterStart),
     },
   }
 }

@@ -9,9 +9,10 @@ import { seriesRange } from './recurrence'
 export type { Tx }
 export type Db = Queryable
 
-export async function findSeries(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<EventSeriesRow> {
+/** `lock`: for an edit of the series; `share`: for a change that needs the series to stay as read until it commits (an answer). */
+export async function findSeries(db: Db, id: string, opts: { lock?: boolean; share?: boolean } = {}): Promise<EventSeriesRow> {
   const query = db.select().from(eventSeries).where(eq(eventSeries.id, id))
-  const [row] = opts.lock ? await query.for('update') : await query
+  const [row] = opts.lock ? await query.for('update') : opts.share ? await query.for('share') : await query
   if (!row) throw notFound('event')
   return row
 }

@@ -99,19 +99,24 @@ export class BallotBox {
   private async commit(poll: PollRecord, batch: Pending[]): Promise<(CastResult | AppError)[]> {
     const userIds = [...new Set(batch.map((v) => v.userId))]
     return this.deps.db.transaction(async (tx) => {
-      const [head] = rowsOf<{ closed: boolean; deleted: boolean; ballots: { u: string; o: string[] }[] | string }>(
-        await tx.execute(sql`
-          select (p.deleted_at is not null
-                  or exists (select 1 from messages m where m.id = p.message_id and m.deleted_at is not null)) as deleted,
-                 (p.closed_at is not null or (p.closes_at is not null and p.closes_at <= now())) as closed,
-                 coalesce((select jsonb_agg(jsonb_build_object('u', b.user_id, 'o', b.option_ids))
-                             from poll_ballots b
-                            where b.poll_id = p.id
-                              and b.user_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb))),
-                          '[]'::jsonb) as ballots
-            from polls p where p.id = ${poll.id}
-             for no key update`),
-      )
+      // The lock first, on its own: a statement that waited for it still reads with the
+      // snapshot it began with (READ COMMITTED), so the ballots and the message are read by
+      // the next statement, which sees what the batch that held the lock committed.
+      const [locked] = rowsOf<{ id: string }>(await tx.execute(sql`select p.id from polls p where p.id = ${poll.id} for no key update`))
+      const [head] = locked
+        ? rowsOf<{ closed: boolean; deleted: boolean; ballots: { u: string; o: string[] }[] | string }>(
+            await tx.execute(sql`
+              select (p.deleted_at is not null
+                      or exists (select 1 from messages m where m.id = p.message_id and m.deleted_at is not null)) as deleted,
+                     (p.closed_at is not null or (p.closes_at is not null and p.closes_at <= now())) as closed,
+                     coalesce((select jsonb_agg(jsonb_build_object('u', b.user_id, 'o', b.option_ids))
+                                 from poll_ballots b
+                                where b.poll_id = p.id
+                                  and b.user_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb))),
+                              '[]'::jsonb) as ballots
+                from polls p where p.id = ${poll.id}`),
+          )
+        : []
       if (!head || head.deleted) return batch.map(() => notFound('poll'))
       if (head.closed) return batch.map(() => new AppError('poll_closed', 'this poll is closed'))
 

@@ -12,6 +12,8 @@ export interface PollLiveDeps {
   userPushesPerSecond: number
   /** The poll's ballots, read when its voters must each get their own counts. */
   ballots(pollId: string): Promise<{ userId: string; optionIds: string[] }[]>
+  /** Whether a voter may still see the room (one who left it, or lost `view`, hears no more of its poll). */
+  canSee(userId: string, roomId: string): Promise<boolean>
   now?: () => number
 }
 
@@ -113,7 +115,10 @@ export class PollLiveUpdates {
         this.deps.live.toRoom(poll.roomId, { type: 'poll.updated', data: toRoomState(poll, latest, this.now()) })
       }
       if (this.perVoter(entry)) {
-        for (const ballot of await this.deps.ballots(pollId)) {
+        const ballots = await this.deps.ballots(pollId)
+        const seeing = await Promise.all(ballots.map((b) => this.deps.canSee(b.userId, poll.roomId)))
+        for (const [i, ballot] of ballots.entries()) {
+          if (!seeing[i]) continue
           const data: PollUserState = { ...toPollView(poll, latest, ballot.optionIds, this.now()), audience: 'you' }
           this.deps.live.toUser(ballot.userId, { type: 'poll.updated', data })
         }

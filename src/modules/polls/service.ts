@@ -68,6 +68,7 @@ export class PollService {
       intervalMs: config.liveIntervalMs,
       userPushesPerSecond: config.liveUserPushesPerSecond,
       ballots: (pollId) => allBallots(deps.db, pollId),
+      canSee: async (userId, roomId) => has(await deps.permissions.inRoom(userId, roomId), Perm.view),
       now: this.now,
     })
   }

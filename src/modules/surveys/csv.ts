@@ -9,7 +9,7 @@ export function csvField(value: string): string {
 export const csvRecord = (fields: string[]) => fields.map(csvField).join(',')
 
 /**
- * Free text written by respondents that a spreadsheet would run as a formula
+ * Free text written by respondents (or option texts by the author) that a spreadsheet would run as a formula
  * (=, +, -, @, tab, CR at the start) gets a leading apostrophe (the OWASP advice).
  */
 export const inertText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)
@@ -17,10 +17,11 @@ export const inertText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text
 function cell(q: SurveyQuestion, value: SurveyAnswers[string] | undefined): string {
   if (value === undefined) return ''
   switch (q.kind) {
+    // Option texts are written by the survey's author, any member who may create one.
     case 'single':
-      return q.options!.find((o) => o.id === value)?.text ?? ''
+      return inertText(q.options!.find((o) => o.id === value)?.text ?? '')
     case 'multiple':
-      return (value as string[]).map((id) => q.options!.find((o) => o.id === id)?.text ?? '').join('; ')
+      return inertText((value as string[]).map((id) => q.options!.find((o) => o.id === id)?.text ?? '').join('; '))
     case 'text':
       return inertText(String(value))
     default:

@@ -97,11 +97,13 @@ export class SurveyService {
         if (uniqueViolation(err) !== 'surveys_community_author_nonce_key') throw err
         surveyId = (await this.findByNonce(communityId, userId, nonce))!
       }
-      if (closesAt) {
-        await this.deps.jobs.enqueue({ ...surveyCloseJob(surveyId), data: { surveyId }, delayMs: Math.max(0, closesAt.getTime() - this.now()) })
-      }
     }
-    const row = await this.announce((await this.row(surveyId))!)
+    const stored = (await this.row(surveyId))!
+    // Queued on every try (its id is the survey's): a retry of a create that failed before it still gets it.
+    if (stored.closesAt && !stored.closedAt) {
+      await this.deps.jobs.enqueue({ ...surveyCloseJob(surveyId), data: { surveyId }, delayMs: Math.max(0, stored.closesAt.getTime() - this.now()) })
+    }
+    const row = await this.announce(stored)
     return this.view(row, userId, { bits, manager: true })
   }
 

@@ -160,6 +160,48 @@ describe('scope following', () => {
     expect(res.body.event.rrule).toBe('FREQ=WEEKLY;COUNT=3')
     expect((await mine([ev.id, res.body.event.id])).map((o) => o.title)).toEqual(['Weekly sync', 'Weekly sync', 'Second half', 'Second half', 'Second half'])
   })
+  test('at an extra date (RDATE) the rule goes on as it was: same weekday and time after the split', async () => {
+    // An extra Wednesday 15:00 between the Mondays at 10:00.
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, rdates: ['2025-03-12T15:00'] })
+    ok(await rsvp(ev.id, MAR17, member, 'going'))
+    const res = ok(await patchOne(ev.id, '2025-03-12T19:00:00.000Z', { scope: 'following', title: 'After' }))
+    const next = res.body.event
+    const list = await mine([ev.id, next.id], FROM, '2025-04-01T00:00:00Z')
+    expect(list.map((o) => [o.eventId === ev.id ? 'old' : 'new', o.startLocal, o.title, o.originalStart, o.rsvp.going])).toEqual([
+      ['old', '2025-03-03T10:00', 'Weekly sync', '2025-03-03T15:00:00.000Z', 0],
+      ['old', '2025-03-10T10:00', 'Weekly sync', MAR10, 0],
+      ['new', '2025-03-12T15:00', 'After', '2025-03-12T19:00:00.000Z', 0],
+      ['new', '2025-03-17T10:00', 'After', MAR17, 1],
+      ['new', '2025-03-24T10:00', 'After', MAR24, 0],
+      ['new', '2025-03-31T10:00', 'After', '2025-03-31T14:00:00.000Z', 0],
+    ])
+  })
+
+  test('a new time given at an extra date moves it and the following ones by as much', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, rdates: ['2025-03-12T15:00'] })
+    const res = ok(await patchOne(ev.id, '2025-03-12T19:00:00.000Z', { scope: 'following', start: '2025-03-12T16:00', end: '2025-03-12T16:30' }))
+    const list = await mine([ev.id, res.body.event.id], FROM, '2025-03-25T00:00:00Z')
+    expect(list.map((o) => [o.startLocal, o.endLocal])).toEqual([
+      ['2025-03-03T10:00', '2025-03-03T11:00'],
+      ['2025-03-10T10:00', '2025-03-10T11:00'],
+      ['2025-03-12T16:00', '2025-03-12T16:30'],
+      ['2025-03-17T11:00', '2025-03-17T11:30'],
+      ['2025-03-24T11:00', '2025-03-24T11:30'],
+    ])
+  })
+
+  test('a COUNT series split at an extra date keeps its total', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, rrule: 'FREQ=WEEKLY;COUNT=4', rdates: ['2025-03-12T15:00'] })
+    const res = ok(await patchOne(ev.id, '2025-03-12T19:00:00.000Z', { scope: 'following', title: 'After' }))
+    const list = await mine([ev.id, res.body.event.id])
+    expect(list.map((o) => [o.startLocal, o.title])).toEqual([
+      ['2025-03-03T10:00', 'Weekly sync'],
+      ['2025-03-10T10:00', 'Weekly sync'],
+      ['2025-03-12T15:00', 'After'],
+      ['2025-03-17T10:00', 'After'],
+      ['2025-03-24T10:00', 'After'],
+    ])
+  })
 })
 
 describe('deleting', () => {

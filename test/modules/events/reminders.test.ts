@@ -227,3 +227,29 @@ describe('firing', () => {
     socket.close()
   }, 30_000)
 })
+
+describe('waitlist promotions and who may see the event', () => {
+  test('one promoted who can no longer see the event (out of its private room) is not told its title', async () => {
+    const room = await w.room(`seats-${Date.now()}`, { private: true })
+    const [going, stays, left] = [await w.join(), await w.join(), await w.join()]
+    for (const u of [going, stays, left]) ok(await h.http.post(`/v1/rooms/${room.id}/members`, { userId: u.id }, as(w.owner)), 201)
+    const ev = await createEvent(h, w.id, w.owner, { title: 'Secret tasting', roomId: room.id, start: inHours(6).local, timeZone: 'Etc/UTC', capacity: 1 })
+    const first = new Date(Date.parse(`${inHours(6).local}:00Z`)).toISOString()
+    const answer = (u: typeof member) => h.http.put(`/v1/events/${ev.id}/occurrences/${enc(first)}/rsvp`, { status: 'going' }, as(u))
+    expect(ok(await answer(going)).body.status).toBe('going')
+    expect(ok(await answer(left)).body.status).toBe('waitlisted')
+    expect(ok(await answer(stays)).body.status).toBe('waitlisted')
+    expect((await h.http.delete(`/v1/rooms/${room.id}/members/${left.id}`, as(w.owner))).status).toBe(204)
+    // Three more seats: both in line are promoted by one event.
+    ok(await h.http.patch(`/v1/events/${ev.id}`, { scope: 'all', capacity: 4 }, as(w.owner)))
+    const promoted = h.recorded.find((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted?.data.userIds).toEqual([left.id, stays.id])
+    await notificationsOf(stays.id, 'event.rsvp_promoted', ev.id)
+    await Bun.sleep(300)
+    const told = await h.app.res.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, left.id), eq(notifications.type, 'event.rsvp_promoted')))
+    expect(told).toEqual([])
+  }, 30_000)
+})

@@ -123,3 +123,23 @@ describe('capacity and waitlist', () => {
     for (const { u } of firstInLine.slice(5, 7)) expect((await counts(ev.id, u)).me).toBe('waitlisted')
   }, 60_000)
 })
+
+describe('an answer racing an edit of the series', () => {
+  test('an answer for an occurrence the edit removes is refused (404), not stored where nothing shows it', async () => {
+    const { SeriesEditor } = await import('../../../src/modules/events/series-editor')
+    const { eventRsvps } = await import('../../../src/db/schema')
+    const { eq } = await import('drizzle-orm')
+    const ev = await createEvent(h, w.id, w.owner, weekly)
+    const [a] = await members(1)
+    const MAR17 = '2025-03-17T14:00:00.000Z'
+    let answer: Promise<{ status: number; body: any }> | undefined
+    // The series ends before 10 March; the answer for 17 March arrives while that edit holds the series.
+    await h.app.hearth.core.events.transaction({ actorId: w.owner.id }, async (tx, emit) => {
+      await new SeriesEditor().endBefore(tx, emit, { actorId: w.owner.id, seriesId: ev.id, originalStart: Date.parse('2025-03-10T14:00:00.000Z') })
+      answer = rsvp(ev.id, a!, 'going', MAR17)
+      await Bun.sleep(300)
+    })
+    expect((await answer!).status).toBe(404)
+    expect(await h.app.res.db.select().from(eventRsvps).where(eq(eventRsvps.seriesId, ev.id))).toEqual([])
+  })
+})

@@ -146,3 +146,19 @@ test('a reader who votes on an after_vote poll gets the counts in the vote answe
   expect(back.countsVisible).toBe(false)
   expect(back.options[0].votes).toBeUndefined()
 })
+
+test('an after_vote poll’s per-voter pushes skip a voter who can no longer see the room', async () => {
+  const leaver = await t.c.join()
+  const created = await t.create({ question: 'Who hears?', options: ['x', 'y'], resultsVisibility: 'after_vote' })
+  const pollId = created.poll.id
+  const ids = created.poll.options.map((o: any) => o.id)
+  ok(await t.vote(pollId, [ids[0]], leaver))
+  ok(await w.app.http.delete(`/v1/communities/${t.c.id}/members/${leaver.id}`, t.as(leaver)), 204)
+  const before = w.updates('user', leaver.id).filter((d) => d.id === pollId).length
+  ok(await t.vote(pollId, [ids[1]], t.voter))
+  // The voter who stayed hears the new counts on their own channel...
+  await eventually('the staying voter’s push', async () => w.updates('user', t.voter.id).find((d) => d.id === pollId && d.voters === 2))
+  await Bun.sleep(w.app.res.config.polls.liveIntervalMs * 2)
+  // ...the one who left hears nothing more of a room they cannot see.
+  expect(w.updates('user', leaver.id).filter((d) => d.id === pollId).length).toBe(before)
+})

@@ -140,6 +140,23 @@ describe('creating a survey', () => {
     expect(res.body.error.code).toBe('invalid_target')
   })
 
+  test('a retry (same nonce) of a create whose close job was not queued queues it', async () => {
+    const jobs = w.app.res.jobs
+    const enqueue = jobs.enqueue
+    jobs.enqueue = (async () => {
+      throw new Error('the queue is away')
+    }) as typeof enqueue
+    const body = { title: 'Timed retry', questions, nonce: 'survey-timed-retry', closesAt: new Date(Date.now() + 60_000).toISOString() }
+    try {
+      expect((await w.http.post(`/v1/communities/${c.id}/surveys`, body, as(c.owner))).status).toBe(500)
+    } finally {
+      jobs.enqueue = enqueue
+    }
+    const survey = ok(await w.http.post(`/v1/communities/${c.id}/surveys`, body, as(c.owner)), 201).body
+    const job = await jobs.queues.reminders.getJob(surveyCloseJob(survey.id).jobId)
+    expect(job?.data).toEqual({ surveyId: survey.id })
+  })
+
   test('the same nonce again returns the same survey', async () => {
     const first = await createSurvey({ nonce: 'survey-once' })
     const again = await createSurvey({ nonce: 'survey-once' })
@@ -290,6 +307,17 @@ describe('responses.csv', () => {
     ok(await respond(survey.id, { ...valid, note: '=HYPERLINK("http://evil.example","x")' }, t.member))
     const [, row] = parseCsv((await w.http.get(`/v1/surveys/${survey.id}/responses.csv`, as(c.owner))).body)
     expect(row![5]).toBe(`'=HYPERLINK("http://evil.example","x")`)
+  })
+
+  test('option texts a member wrote are made inert too (a moderator exports what any member may create)', async () => {
+    const evil = [
+      { id: 'pick', kind: 'single', prompt: 'Pick', options: ['=HYPERLINK("http://evil.example","x")', 'fine'] },
+      { id: 'many', kind: 'multiple', prompt: 'Many', options: ['+1+1', 'ok'] },
+    ]
+    const survey = ok(await w.http.post(`/v1/communities/${c.id}/surveys`, { title: 'Options', questions: evil }, as(t.member)), 201).body
+    ok(await respond(survey.id, { pick: 'o1', many: ['o1', 'o2'] }, t.voter))
+    const [, row] = parseCsv(ok(await w.http.get(`/v1/surveys/${survey.id}/responses.csv`, as(t.moderator))).body)
+    expect(row!.slice(3)).toEqual([`'=HYPERLINK("http://evil.example","x")`, `'+1+1; ok`])
   })
 
   test('an anonymous survey exports no user ids, names or times', async () => {
