@@ -1,6 +1,7 @@
 import { and, eq, isNull, gt, or, sql } from 'drizzle-orm'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import { refreshTokens, users, type UserRow } from '../../db/schema'
+import type { Queryable } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { newId, randomToken, sha256 } from '../../lib/ids'
 import { uniqueViolation } from '../../lib/pg-errors'
@@ -74,19 +75,24 @@ export class AuthService {
   async refresh(token: string, client: ClientInfo) {
     const { db } = this.res
     const tokenHash = sha256(token)
-    const [spent] = await db
-      .update(refreshTokens)
-      .set({ spentAt: new Date() })
-      .where(
-        and(
-          eq(refreshTokens.tokenHash, tokenHash),
-          isNull(refreshTokens.spentAt),
-          isNull(refreshTokens.revokedAt),
-          gt(refreshTokens.expiresAt, new Date()),
-        ),
-      )
-      .returning()
-    if (spent) return this.issue(spent.userId, spent.familyId, client)
+    // Spending and issuing the next token commit together: a reuse waits on the spent row's
+    // lock until the next token exists, so revoking the family revokes that one too.
+    const next = await db.transaction(async (tx) => {
+      const [spent] = await tx
+        .update(refreshTokens)
+        .set({ spentAt: new Date() })
+        .where(
+          and(
+            eq(refreshTokens.tokenHash, tokenHash),
+            isNull(refreshTokens.spentAt),
+            isNull(refreshTokens.revokedAt),
+            gt(refreshTokens.expiresAt, new Date()),
+          ),
+        )
+        .returning()
+      return spent ? this.issue(spent.userId, spent.familyId, client, tx) : undefined
+    })
+    if (next) return next
 
     const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1)
     if (!row || row.revokedAt) throw new AppError('unauthorized', 'refresh token is not valid')
@@ -144,8 +150,8 @@ export class AuthService {
     return this.issue(userId, newId(), client)
   }
 
-  private async issue(userId: string, familyId: string, client: ClientInfo) {
-    const { config, keys, db } = this.res
+  private async issue(userId: string, familyId: string, client: ClientInfo, db: Queryable = this.res.db) {
+    const { config, keys } = this.res
     const refreshToken = randomToken(32)
     await db.insert(refreshTokens).values({
       id: newId(),

@@ -161,6 +161,18 @@ describe('refresh tokens', () => {
     expect(results.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(1)
   })
 
+  test('a reuse racing the winning refresh still revokes the token the winner was given', async () => {
+    for (let round = 0; round < 10; round++) {
+      const u = await registerUser(http)
+      const results = await Promise.all(Array.from({ length: 4 }, () => http.post('/v1/auth/refresh', { refreshToken: u.refreshToken })))
+      expect(results.some((r) => r.body?.error?.code === 'refresh_token_reused')).toBe(true)
+      for (const won of results.filter((r) => r.status === 200)) {
+        const next = await http.post('/v1/auth/refresh', { refreshToken: won.body.refreshToken })
+        expect(next.status).toBe(401)
+      }
+    }
+  })
+
   test('unknown or garbage refresh token -> 401', async () => {
     const res = await http.post('/v1/auth/refresh', { refreshToken: 'not-a-token' })
     expect(res.status).toBe(401)
