@@ -52,9 +52,7 @@ export class AuthService {
 
   async login(input: { login: string; password: string }, client: ClientInfo) {
     const { rateLimiter, config } = this.res
-    const account = `auth:acct:${input.login.trim().toLowerCase()}`
     await rateLimiter.hit(`auth:ip:${client.ip}`, config.rateLimits.authPerIp)
-    await rateLimiter.check(account, config.rateLimits.loginFailuresPerAccount)
 
     const login = input.login.trim().toLowerCase()
     const [user] = await this.res.db
@@ -62,6 +60,9 @@ export class AuthService {
       .from(users)
       .where(or(eq(sql`lower(${users.username})`, login), eq(users.email, login)))
       .limit(1)
+    // One count per account, whichever of its names (username, email) the guesses use.
+    const account = `auth:acct:${user?.id ?? login}`
+    await rateLimiter.check(account, config.rateLimits.loginFailuresPerAccount)
     const ok = await Bun.password.verify(input.password, user?.passwordHash ?? (await this.decoyHash))
     if (!user || !ok) {
       await rateLimiter.add(account, config.rateLimits.loginFailuresPerAccount)

@@ -285,3 +285,16 @@ describe('access token security', () => {
     expect(jwk).not.toHaveProperty('d')
   })
 })
+
+describe('failed logins per account', async () => {
+  const limited = await startTestApp({ RATE_LOGIN_FAILURES: '3/900' })
+  test('count once per account, whether the login names its username or its email', async () => {
+    const u = await registerUser(limited.http)
+    const email = `${u.username.toLowerCase()}@example.test`
+    for (const login of [u.username, email, u.username]) {
+      expect((await limited.http.post('/v1/auth/login', { login, password: 'wrong guess' })).status).toBe(401)
+    }
+    const locked = await limited.http.post('/v1/auth/login', { login: email, password: u.password })
+    expect(locked.status).toBe(429)
+  })
+})
