@@ -173,6 +173,19 @@ describe('refresh tokens', () => {
     }
   })
 
+  test('a logout racing a refresh of the same session ends the token that refresh gave out too', async () => {
+    for (let round = 0; round < 10; round++) {
+      const u = await registerUser(http)
+      const [refreshed, out] = await Promise.all([
+        http.post('/v1/auth/refresh', { refreshToken: u.refreshToken }),
+        http.post('/v1/auth/logout', { refreshToken: u.refreshToken }),
+      ])
+      expect(out.status).toBe(204)
+      if (refreshed.status !== 200) continue
+      expect((await http.post('/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401)
+    }
+  })
+
   test('unknown or garbage refresh token -> 401', async () => {
     const res = await http.post('/v1/auth/refresh', { refreshToken: 'not-a-token' })
     expect(res.status).toBe(401)
