@@ -1,6 +1,7 @@
 import { and, eq, isNull, gt, or, sql } from 'drizzle-orm'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import { refreshTokens, users, type UserRow } from '../../db/schema'
+import type { Queryable } from '../../db/tx'
 import { AppError } from '../../lib/errors'
 import { newId, randomToken, sha256 } from '../../lib/ids'
 import { uniqueViolation } from '../../lib/pg-errors'
@@ -51,9 +52,7 @@ export class AuthService {
 
   async login(input: { login: string; password: string }, client: ClientInfo) {
     const { rateLimiter, config } = this.res
-    const account = `auth:acct:${input.login.trim().toLowerCase()}`
     await rateLimiter.hit(`auth:ip:${client.ip}`, config.rateLimits.authPerIp)
-    await rateLimiter.check(account, config.rateLimits.loginFailuresPerAccount)
 
     const login = input.login.trim().toLowerCase()
     const [user] = await this.res.db
@@ -61,6 +60,9 @@ export class AuthService {
       .from(users)
       .where(or(eq(sql`lower(${users.username})`, login), eq(users.email, login)))
       .limit(1)
+    // One count per account, whichever of its names (username, email) the guesses use.
+    const account = `auth:acct:${user?.id ?? login}`
+    await rateLimiter.check(account, config.rateLimits.loginFailuresPerAccount)
     const ok = await Bun.password.verify(input.password, user?.passwordHash ?? (await this.decoyHash))
     if (!user || !ok) {
       await rateLimiter.add(account, config.rateLimits.loginFailuresPerAccount)
@@ -74,19 +76,24 @@ export class AuthService {
   async refresh(token: string, client: ClientInfo) {
     const { db } = this.res
     const tokenHash = sha256(token)
-    const [spent] = await db
-      .update(refreshTokens)
-      .set({ spentAt: new Date() })
-      .where(
-        and(
-          eq(refreshTokens.tokenHash, tokenHash),
-          isNull(refreshTokens.spentAt),
-          isNull(refreshTokens.revokedAt),
-          gt(refreshTokens.expiresAt, new Date()),
-        ),
-      )
-      .returning()
-    if (spent) return this.issue(spent.userId, spent.familyId, client)
+    // Spending and issuing the next token commit together: a reuse waits on the spent row's
+    // lock until the next token exists, so revoking the family revokes that one too.
+    const next = await db.transaction(async (tx) => {
+      const [spent] = await tx
+        .update(refreshTokens)
+        .set({ spentAt: new Date() })
+        .where(
+          and(
+            eq(refreshTokens.tokenHash, tokenHash),
+            isNull(refreshTokens.spentAt),
+            isNull(refreshTokens.revokedAt),
+            gt(refreshTokens.expiresAt, new Date()),
+          ),
+        )
+        .returning()
+      return spent ? this.issue(spent.userId, spent.familyId, client, tx) : undefined
+    })
+    if (next) return next
 
     const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1)
     if (!row || row.revokedAt) throw new AppError('unauthorized', 'refresh token is not valid')
@@ -144,8 +151,8 @@ export class AuthService {
     return this.issue(userId, newId(), client)
   }
 
-  private async issue(userId: string, familyId: string, client: ClientInfo) {
-    const { config, keys, db } = this.res
+  private async issue(userId: string, familyId: string, client: ClientInfo, db: Queryable = this.res.db) {
+    const { config, keys } = this.res
     const refreshToken = randomToken(32)
     await db.insert(refreshTokens).values({
       id: newId(),
@@ -169,9 +176,14 @@ export class AuthService {
   }
 
   private async revokeFamily(familyId: string): Promise<void> {
-    await this.res.db
-      .update(refreshTokens)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+    await this.res.db.transaction(async (tx) => {
+      // Waits for a refresh of the family in flight (it holds its spent row) to commit, so
+      // the update below, a statement of its own, sees the token that refresh issued.
+      await tx.select({ id: refreshTokens.id }).from(refreshTokens).where(eq(refreshTokens.familyId, familyId)).for('update')
+      await tx
+        .update(refreshTokens)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+    })
   }
 }

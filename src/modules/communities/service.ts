@@ -265,7 +265,13 @@ export class CommunityService {
     const now = Date.now()
     const hidden = (entry: { entity: string; before: unknown; after: unknown }) => {
       const row = (entry.after ?? entry.before) as Record<string, unknown> | null
-      const roomId = entry.entity === 'rooms' ? row?.id : entry.entity === 'room_members' || entry.entity === 'overwrites' ? row?.room_id : undefined
+      const roomId =
+        entry.entity === 'rooms'
+          ? row?.id
+          : entry.entity === 'room_members' || entry.entity === 'overwrites'
+            ? row?.room_id
+            : // Rows the services write (automod verdicts, report resolutions) name their room themselves.
+              (row?.roomId ?? (row?.target as Record<string, unknown> | undefined)?.roomId)
       if (typeof roomId !== 'string' || !acl.rooms.has(roomId)) return false
       return !canView(acl, member, { kind: 'room', id: roomId }, now)
     }

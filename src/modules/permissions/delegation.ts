@@ -26,6 +26,11 @@ export function assertRoleBelow(acl: CommunityAcl, actor: MemberContext, positio
 export function assertCanModerate(acl: CommunityAcl, actor: MemberContext, target: MemberContext) {
   if (target.isOwner) throw new AppError('owner_protected', 'owners cannot be moderated')
   if (actor.userId === target.userId) throw new AppError('invalid_target', 'you cannot moderate yourself')
+  assertMemberBelow(acl, actor, target)
+}
+
+/** Refuses touching a member ranked at or above the actor (owners rank above every role). */
+export function assertMemberBelow(acl: CommunityAcl, actor: MemberContext, target: MemberContext) {
   if (actor.isOwner) return
   if (highestPosition(acl, target) >= highestPosition(acl, actor)) {
     throw new AppError('member_hierarchy', 'that member is ranked at or above you')

@@ -4,7 +4,7 @@
 //   per level: default-role overwrite (deny, allow), role overwrites (all denies, then
 //   all allows), member overwrite (deny, allow)
 // Owners and administrators have everything; without `view` nothing else applies; a
-// timed-out member keeps only `view`.
+// timed-out member (an administrator too) keeps only `view`.
 import { ALL, DM_PERMISSIONS, has, NONE, Perm, toNames, type PermissionName } from './bits'
 
 export interface RoleInfo {
@@ -118,7 +118,12 @@ export function computePermissions(
     const where = role.scopeGroupId ? `group:${role.scopeGroupId}` : 'community'
     bits = trace.apply(where, `role ${role.name}`, bits, bits | role.permissions)
   }
-  if (has(bits, Perm.administrator)) return trace.apply('community', 'administrator', bits, ALL)
+  const timedOut = member.timeoutUntil !== null && member.timeoutUntil > now
+  // An administrator's timeout holds too: the role lifts overwrites, not a moderator's sanction.
+  if (has(bits, Perm.administrator)) {
+    bits = trace.apply('community', 'administrator', bits, ALL)
+    return timedOut ? trace.apply('result', 'timed out: view only', bits, Perm.view) : bits
+  }
 
   const roleIds = new Set(memberRoles.map((r) => r.id))
   const applyLevel = (level: string, list: OverwriteInfo[] | undefined) => {
@@ -156,9 +161,7 @@ export function computePermissions(
   }
 
   if (!has(bits, Perm.view)) return trace.apply('result', 'no view: nothing else applies', bits, NONE)
-  if (member.timeoutUntil !== null && member.timeoutUntil > now) {
-    return trace.apply('result', 'timed out: view only', bits, Perm.view)
-  }
+  if (timedOut) return trace.apply('result', 'timed out: view only', bits, Perm.view)
   return bits
 }
 

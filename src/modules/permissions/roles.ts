@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Database } from '../../db/client'
 import { toBits, toNames } from './bits'
-import { assertCanGrant, assertCanModerate, assertRoleBelow } from './delegation'
+import { assertCanGrant, assertCanModerate, assertMemberBelow, assertRoleBelow } from './delegation'
 import { toRoleView } from './model'
 import { requireBit, type PermissionService } from './service'
 
@@ -100,6 +100,8 @@ export class RoleService {
     if (on) assertCanGrant(actor, bits, role.permissions)
     const target = (await this.permissions.context(communityId, targetId)).member
     if (!target.isMember) throw notFound('member')
+    // Another member's roles are theirs to keep: only those ranked below the actor have them changed.
+    if (targetId !== userId) assertMemberBelow(acl, actor, target)
     await this.permissions.mutate({
       actorId: userId,
       scopes: [communityId],

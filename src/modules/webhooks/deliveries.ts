@@ -7,7 +7,7 @@ import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
 import { attemptJobId, type AttemptJob } from './dispatcher'
 import type { WebhookEndpoints } from './endpoints'
-import { toDeliveryView, wantsEvent, type DeliveryView } from './model'
+import { payloadData, toDeliveryView, wantsEvent, type DeliveryView } from './model'
 
 /** What a delivery needs of a committed domain event. */
 export type WebhookEvent = Pick<DomainEvent, 'id' | 'type' | 'at' | 'data' | 'communityId' | 'roomId'>
@@ -142,7 +142,7 @@ export async function deliverEvent(
     : wanted.map(() => true)
   const targets = wanted.filter((_, i) => allowed[i]).map((e) => e.id)
   if (targets.length === 0) return 0
-  const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event.data })
+  const body = JSON.stringify({ type: event.type, timestamp: event.at, data: payloadData(event) })
   const now = new Date()
   let fresh = await deps.db
     .insert(webhookDeliveries)

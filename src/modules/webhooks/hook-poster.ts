@@ -14,8 +14,11 @@ export interface HookPosterDeps {
   messages: Pick<MessageService, 'send'>
 }
 
-/** Refusals that a retry cannot change: the bot was removed, or may no longer send there. */
-const PERMANENT = new Set(['not_found', 'missing_permission', 'forbidden', 'banned', 'validation_failed'])
+/**
+ * Refusals that a retry cannot change: the bot was removed, or may no longer send there, or
+ * the community's automod refuses the text (a retry would only be refused, and audited, again).
+ */
+const PERMANENT = new Set(['not_found', 'missing_permission', 'forbidden', 'banned', 'validation_failed', 'automod_blocked'])
 
 /**
  * The `webhooks.incoming` job of the `api` queue: a verified event becomes a message in the

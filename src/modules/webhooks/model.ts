@@ -1,6 +1,6 @@
 import { t, type Static } from 'elysia'
 import type { IncomingWebhookRow, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../../db/schema'
-import type { DomainEventType } from '../../domain-events/types'
+import type { DomainEventMap, DomainEventType } from '../../domain-events/types'
 import { AppError } from '../../lib/errors'
 import { Id, iso } from '../../lib/model'
 
@@ -256,6 +256,23 @@ export const toIncomingView = (row: IncomingWebhookRow): IncomingHookView => ({
   enabled: row.enabled,
   createdAt: iso(row.createdAt)!,
 })
+
+/**
+ * The `data` an endpoint is sent for an event. An endpoint that went off is named by its id
+ * and its URL's origin only: a receiver's path or query often holds its credential, which
+ * the other endpoints (third parties) must not learn.
+ */
+export function payloadData(event: { type: string; data: unknown }): unknown {
+  if (event.type !== 'webhook.disabled') return event.data
+  const data = event.data as DomainEventMap['webhook.disabled']
+  let origin: string
+  try {
+    origin = new URL(data.url).origin
+  } catch {
+    origin = ''
+  }
+  return { ...data, url: origin }
+}
 
 /** Does an endpoint's filter take this event type? */
 export function wantsEvent(filters: string[], type: string): boolean {

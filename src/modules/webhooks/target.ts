@@ -93,7 +93,8 @@ export async function checkTarget(raw: string, policy: TargetPolicy, resolve: Re
     if (!family) throw new UnsafeTargetError('unresolvable', `${host} resolved to something that is not an address`)
     const kind = classifyAddress(address)
     if (!isAllowedAddress(kind, policy)) {
-      throw new UnsafeTargetError(kind as UnsafeReason, `${host} resolves to a ${kind.replace('_', '-')} address (${address}), which webhooks may not reach`)
+      // The address itself is not told: it would map internal names for whoever asks.
+      throw new UnsafeTargetError(kind as UnsafeReason, `${host} resolves to a ${kind.replace('_', '-')} address, which webhooks may not reach`)
     }
   }
   const address = addresses[0]!

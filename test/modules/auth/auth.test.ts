@@ -161,6 +161,31 @@ describe('refresh tokens', () => {
     expect(results.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(1)
   })
 
+  test('a reuse racing the winning refresh still revokes the token the winner was given', async () => {
+    for (let round = 0; round < 10; round++) {
+      const u = await registerUser(http)
+      const results = await Promise.all(Array.from({ length: 4 }, () => http.post('/v1/auth/refresh', { refreshToken: u.refreshToken })))
+      expect(results.some((r) => r.body?.error?.code === 'refresh_token_reused')).toBe(true)
+      for (const won of results.filter((r) => r.status === 200)) {
+        const next = await http.post('/v1/auth/refresh', { refreshToken: won.body.refreshToken })
+        expect(next.status).toBe(401)
+      }
+    }
+  })
+
+  test('a logout racing a refresh of the same session ends the token that refresh gave out too', async () => {
+    for (let round = 0; round < 10; round++) {
+      const u = await registerUser(http)
+      const [refreshed, out] = await Promise.all([
+        http.post('/v1/auth/refresh', { refreshToken: u.refreshToken }),
+        http.post('/v1/auth/logout', { refreshToken: u.refreshToken }),
+      ])
+      expect(out.status).toBe(204)
+      if (refreshed.status !== 200) continue
+      expect((await http.post('/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401)
+    }
+  })
+
   test('unknown or garbage refresh token -> 401', async () => {
     const res = await http.post('/v1/auth/refresh', { refreshToken: 'not-a-token' })
     expect(res.status).toBe(401)
@@ -271,5 +296,18 @@ describe('access token security', () => {
   test('the public JWKS carries no private part', async () => {
     const jwk = await exportJWK(app.res.keys.publicKey)
     expect(jwk).not.toHaveProperty('d')
+  })
+})
+
+describe('failed logins per account', async () => {
+  const limited = await startTestApp({ RATE_LOGIN_FAILURES: '3/900' })
+  test('count once per account, whether the login names its username or its email', async () => {
+    const u = await registerUser(limited.http)
+    const email = `${u.username.toLowerCase()}@example.test`
+    for (const login of [u.username, email, u.username]) {
+      expect((await limited.http.post('/v1/auth/login', { login, password: 'wrong guess' })).status).toBe(401)
+    }
+    const locked = await limited.http.post('/v1/auth/login', { login: email, password: u.password })
+    expect(locked.status).toBe(429)
   })
 })

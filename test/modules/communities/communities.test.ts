@@ -199,4 +199,24 @@ describe('audit log', () => {
     const all = ok(await http.get(`/v1/communities/${w.id}/audit-log?limit=100`, w.as(w.owner))).body.entries
     expect(new Set(about(all, secret.id).map((e: any) => e.entity))).toEqual(new Set(['room_members', 'rooms']))
   })
+
+  test("automod's entries about a private room are left out for a manager who cannot view it", async () => {
+    const w = await newCommunity(http)
+    const manager = await w.join()
+    await w.grant(manager, (await w.role('manager', ['manage_community', 'view'])).id)
+    const insider = await w.join()
+    const secret = await w.room('secret-plans', { private: true })
+    ok(await http.post(`/v1/rooms/${secret.id}/members`, { userId: insider.id }, w.as(w.owner)), 201)
+    const rule = { name: 'no-zorp', trigger: { kind: 'keywords', terms: ['zorpword'] }, action: { kind: 'block' } }
+    ok(await http.post(`/v1/communities/${w.id}/automod/rules`, rule, w.as(w.owner)), 201)
+    const refused = await http.post(`/v1/rooms/${secret.id}/messages`, { body: 'zorpword', nonce: 'n1' }, w.as(insider))
+    expect(refused.body.error.code).toBe('automod_blocked')
+    const refusals = (entries: any[]) => entries.filter((e) => e.action === 'automod.block')
+    const all = ok(await http.get(`/v1/communities/${w.id}/audit-log?limit=100`, w.as(w.owner))).body.entries
+    expect(refusals(all)).toHaveLength(1)
+    expect(refusals(all)[0].after.roomId).toBe(secret.id)
+    const seen = ok(await http.get(`/v1/communities/${w.id}/audit-log?limit=100`, w.as(manager))).body.entries
+    expect(refusals(seen)).toEqual([])
+    expect(JSON.stringify(seen)).not.toContain(secret.id)
+  })
 })

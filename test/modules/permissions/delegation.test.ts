@@ -28,6 +28,7 @@ async function ranked() {
   await w.grant(mod, modRole.id)
   await w.grant(peer, modRole.id)
   await w.grant(senior, seniorRole.id)
+  await w.grant(senior, lowRole.id)
   const room = await w.room('general')
   return { w, mod, peer, senior, pleb, modRole, seniorRole, lowRole, lowAdminRole, room }
 }
@@ -42,6 +43,8 @@ const refusals: [string, (r: R, actor: TestUser) => Promise<{ status: number; bo
   ['give a lower role that carries a permission one lacks (to oneself)', (r, a) => http.put(`/v1/communities/${r.w.id}/members/${a.id}/roles/${r.lowAdminRole.id}`, undefined, as(r.w, a)), 'cannot_grant'],
   ['give a lower role that carries a permission one lacks (to another)', (r, a) => http.put(`/v1/communities/${r.w.id}/members/${r.pleb.id}/roles/${r.lowAdminRole.id}`, undefined, as(r.w, a)), 'cannot_grant'],
   ['assign one\'s own role (same rank)', (r, a) => http.put(`/v1/communities/${r.w.id}/members/${r.pleb.id}/roles/${r.modRole.id}`, undefined, as(r.w, a)), 'role_hierarchy'],
+  ['take a lower role from a member ranked above', (r, a) => http.delete(`/v1/communities/${r.w.id}/members/${r.senior.id}/roles/${r.lowRole.id}`, as(r.w, a)), 'member_hierarchy'],
+  ['give a lower role to a member of the same rank', (r, a) => http.put(`/v1/communities/${r.w.id}/members/${r.peer.id}/roles/${r.lowRole.id}`, undefined, as(r.w, a)), 'member_hierarchy'],
   ['edit a role ranked above', (r, a) => http.patch(`/v1/roles/${r.seniorRole.id}`, { name: 'renamed' }, as(r.w, a)), 'role_hierarchy'],
   ['move a role above oneself', (r, a) => http.patch(`/v1/roles/${r.lowRole.id}`, { position: 7 }, as(r.w, a)), 'role_hierarchy'],
   ['add to a role a permission one lacks', (r, a) => http.patch(`/v1/roles/${r.lowRole.id}`, { permissions: ['react', 'manage_community'] }, as(r.w, a)), 'cannot_grant'],

@@ -122,6 +122,15 @@ const matrix: [string, (s: Setup) => Promise<void>, { has?: string[]; lacks?: st
     },
     { has: ['view'], lacks: ['send', 'react'] },
   ],
+  [
+    'an administrator timed out by an owner: view only too',
+    async ({ w, member }) => {
+      const role = await w.role('admin', ['administrator'])
+      await w.grant(member, role.id)
+      ok(await http.put(`/v1/communities/${w.id}/members/${member.id}/timeout`, { seconds: 600 }, w.as(w.owner)))
+    },
+    { has: ['view'], lacks: ['send', 'react', 'ban_members', 'manage_roles'] },
+  ],
 ]
 
 describe('permission matrix', () => {

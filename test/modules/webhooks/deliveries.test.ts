@@ -143,7 +143,9 @@ describe('deliveries', () => {
     const rx = receiver(() => new Response('gone', { status: 410 }))
     const watcher = receiver()
     // Only what the test sends: the joins below would be events for a `*` endpoint.
-    const e = await endpointAt(rx.url, ['message.created'])
+    // A receiver's URL often carries its own credential (a path or query token).
+    const secretUrl = `${rx.url}?token=receiver-credential-123`
+    const e = await endpointAt(secretUrl, ['message.created'])
     const manager = await e.w.join()
     const admin = await e.w.join()
     const member = await e.w.join()
@@ -159,12 +161,15 @@ describe('deliveries', () => {
     expect((await e.deliveries()).deliveries[0]).toMatchObject({ status: 'failed', lastStatusCode: 410, attempts: 1 })
     for (const user of [e.w.owner, manager, admin]) {
       const [n] = await notificationsOf(h, user.accessToken)
-      expect(n).toMatchObject({ type: 'webhook_disabled', targetType: 'webhook', targetId: e.id, data: { communityId: e.w.id, endpointId: e.id, url: rx.url, reason: 'gone' } })
+      expect(n).toMatchObject({ type: 'webhook_disabled', targetType: 'webhook', targetId: e.id, data: { communityId: e.w.id, endpointId: e.id, url: secretUrl, reason: 'gone' } })
     }
     expect(ok(await h.http.get('/v1/notifications', e.w.as(member))).body.notifications).toHaveLength(0)
     // The community's other endpoints hear it as an event.
     await eventually('the event', async () => watcher.received.length === 1)
     expect(verify(other.secret, watcher.received[0]!)).toMatchObject({ type: 'webhook.disabled', data: { endpointId: e.id, reason: 'gone' } })
+    // Another receiver learns which endpoint went off, never its credential.
+    expect(watcher.received[0]!.body).not.toContain('receiver-credential-123')
+    expect(JSON.parse(watcher.received[0]!.body).data.url).toBe(new URL(rx.url).origin)
     expect(await e.send()).toBe(0)
     await Bun.sleep(300)
     expect(rx.received).toHaveLength(1)

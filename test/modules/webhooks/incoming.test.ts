@@ -494,6 +494,21 @@ describe('after queueing', () => {
     await w.overwrite({ room: room.id }, { member: hook.botUserId }, { allow: ['view', 'send'] })
   })
 
+  test("a text the community's automod blocks is dropped, not retried (each retry would be refused and audited again)", async () => {
+    const hook = await newHook()
+    const rule = ok(
+      await h.http.post(`/v1/communities/${w.id}/automod/rules`, { name: 'no-zorp', trigger: { kind: 'keywords', terms: ['zorpword'] }, action: { kind: 'block' } }, w.as(w.owner)),
+      201,
+    ).body
+    try {
+      const job = { hookId: hook.id, eventId: 'blocked-1', verify: 'token' as const, body: JSON.stringify({ body: 'zorpword' }) }
+      expect(await poster().post(job)).toBe('dropped')
+      expect(await messagesOf(hook)).toHaveLength(0)
+    } finally {
+      ok(await h.http.delete(`/v1/automod/rules/${rule.id}`, w.as(w.owner)), 204)
+    }
+  })
+
   test('a sender id longer than a message nonce is hashed to one', async () => {
     const hook = await newHook('standard')
     const id = 'msg_' + 'x'.repeat(150)
