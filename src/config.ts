@@ -350,6 +350,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CLUSTER=redis: nodes must share one Postgres — set DATABASE_URL (the embedded database serves one node only)')
   }
   const leaseMs = int(env, 'CLUSTER_LEASE_MS', 3000, 300, 60_000)
+  const incomingTolerance = int(env, 'WEBHOOK_INCOMING_TOLERANCE', 300, 1, 3600)
   const webhookAllowHttp = bool(env, 'WEBHOOK_ALLOW_HTTP', false)
   const webhookAllowLoopback = bool(env, 'WEBHOOK_ALLOW_LOOPBACK', false)
   if (production && (webhookAllowHttp || webhookAllowLoopback)) {
@@ -451,8 +452,10 @@ export function loadConfig(env: Env = process.env): Config {
       publicUrl: url(env, 'WEBHOOK_PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
       incomingRate: rate(env, 'WEBHOOK_INCOMING_RATE', { limit: 300, windowSeconds: 60 }),
       incomingMaxBytes: int(env, 'WEBHOOK_INCOMING_MAX_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
-      incomingToleranceSeconds: int(env, 'WEBHOOK_INCOMING_TOLERANCE', 300, 1, 3600),
-      incomingReplaySeconds: int(env, 'WEBHOOK_INCOMING_REPLAY_TTL', 86400, 60, 30 * 86400),
+      incomingToleranceSeconds: incomingTolerance,
+      // An event is accepted while its timestamp is within the tolerance either side of now, so
+      // its id must be remembered for twice that: a shorter memory would let a replay through.
+      incomingReplaySeconds: int(env, 'WEBHOOK_INCOMING_REPLAY_TTL', 86400, Math.max(60, 2 * incomingTolerance), 30 * 86400),
       dnsServers: dnsServers(env, 'WEBHOOK_DNS_SERVERS'),
       caCerts: pemCerts(env, 'WEBHOOK_CA_CERTS'),
     },

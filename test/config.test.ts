@@ -52,6 +52,11 @@ describe('loadConfig', () => {
     ['production without DATABASE_URL', { NODE_ENV: 'production', JWT_PRIVATE_KEY: 'k' }, /^DATABASE_URL: required in production/],
     ['production without JWT_PRIVATE_KEY', { NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db' }, /^JWT_PRIVATE_KEY: required in production/],
     ['NODE_ID with spaces', { NODE_ID: 'has spaces' }, /^NODE_ID: /],
+    [
+      'an incoming-hook replay memory shorter than twice the timestamp tolerance',
+      { WEBHOOK_INCOMING_TOLERANCE: '600', WEBHOOK_INCOMING_REPLAY_TTL: '900' },
+      /^WEBHOOK_INCOMING_REPLAY_TTL: "900" is not a whole number from 1200 to/,
+    ],
   ])('%s is refused with a line naming the setting', (_name, env: Record<string, string>, message: RegExp) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(message)
