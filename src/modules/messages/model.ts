@@ -135,3 +135,6 @@ export function toMessageEventView(m: Message, { withSeq }: { withSeq: boolean }
   if (m.surveyId) view.surveyId = m.surveyId
   return view
 }
+
+/** Nonces the server gives the messages of polls and surveys (`poll.<id>`); a client's may not look like them. */
+export const RESERVED_NONCE = /^(poll|survey)\./

@@ -13,7 +13,7 @@ import { has, Perm } from '../permissions/bits'
 import type { Automod } from '../moderation/screen'
 import { requireBit, type PermissionService } from '../permissions/service'
 import { HistoryCache } from './history-cache'
-import { toMessageEventView, toMessageView, type MessageView } from './model'
+import { RESERVED_NONCE, toMessageEventView, toMessageView, type MessageView } from './model'
 import type { PollDefinition } from '../polls/definition'
 import type { ReceiptService } from './receipts'
 
@@ -34,8 +34,6 @@ const MAX_MENTIONS = 20
 const EVERYONE = /(^|\s)@(everyone|here)\b/
 const USER_TOKEN = /<@([0-9a-f-]{36})>/gi
 const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
-/** Nonces the server gives the messages of polls and surveys (`poll.<id>`); a client's may not look like them. */
-const RESERVED_NONCE = /^(poll|survey)\./
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u
 
 

@@ -4,6 +4,7 @@ import { incomingWebhooks } from '../../db/schema'
 import { AppError } from '../../lib/errors'
 import { sha256 } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
+import { RESERVED_NONCE } from '../messages/model'
 import type { MessageService } from '../messages/service'
 import type { IncomingJob } from './incoming'
 import { clip, githubMessage, jsonMessage, stripeMessage } from './render'
@@ -44,8 +45,8 @@ export class HookPoster {
   }
 }
 
-/** Message nonces are at most 64 characters; longer sender ids are hashed. */
-export const nonceOf = (eventId: string) => (eventId.length <= 64 ? eventId : sha256(eventId).slice(0, 64))
+/** Message nonces are at most 64 characters and may not look like a poll's or survey's: such sender ids are hashed. */
+export const nonceOf = (eventId: string) => (eventId.length <= 64 && !RESERVED_NONCE.test(eventId) ? eventId : sha256(eventId).slice(0, 64))
 
 /**
  * The message text. A hook never mentions everyone (`@everyone`, `@here` are defused);

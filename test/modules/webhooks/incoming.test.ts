@@ -191,6 +191,13 @@ describe('verify: token', () => {
     expect(again.body.error.code).toBe('webhook_replayed')
   })
 
+  test('an Idempotency-Key shaped like the nonce of a poll or survey still posts its message', async () => {
+    const hook = await newHook()
+    const res = await post(hook.path, JSON.stringify({ body: 'looks reserved' }), { 'idempotency-key': 'poll.release-3' })
+    expect(res.status).toBe(202)
+    expect((await posted(hook))[0]!.body).toBe('looks reserved')
+  })
+
   test('a body that is not {body}: 422', async () => {
     const hook = await newHook()
     expect((await post(hook.path, JSON.stringify({ text: 'x' }))).status).toBe(422)
