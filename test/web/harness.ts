@@ -1,0 +1,123 @@
+import type { Subprocess } from 'bun'
+import { mkdir } from 'node:fs/promises'
+import { exportPKCS8, generateKeyPair } from 'jose'
+import postgres from 'postgres'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { createTestDatabase, TEST_REDIS_URL } from '../helpers/app'
+import { HttpClient } from '../helpers/http'
+import { childEnv, freePort } from '../helpers/process'
+import { eventually } from '../helpers/wait'
+
+const root = new URL('../..', import.meta.url).pathname
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** Where the test run writes its screenshots (gitignored). */
+export const SCREENSHOTS = `${root}test/web/screenshots`
+
+/**
+ * One Hearth node as a child process (`bun src/main.ts`, API and job workers) on a fresh
+ * database and Redis prefix; `restart` kills it (SIGKILL, as a crash) and starts it again on
+ * the same port, database and signing key.
+ */
+export interface WebNode {
+  url: string
+  http: HttpClient
+  sql: postgres.Sql
+  restart(): Promise<void>
+  kill(): Promise<void>
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startWebNode(env: Record<string, string> = {}): Promise<WebNode> {
+  const database = await createTestDatabase()
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
+  const jwtKey = await exportPKCS8(privateKey)
+  const prefix = `test:${crypto.randomUUID().slice(0, 8)}:`
+  const port = freePort()
+  const url = `http://127.0.0.1:${port}`
+  const http = new HttpClient(url)
+  const logFile = `/tmp/hearth-web-${prefix.slice(5, 13)}.log`
+  const sql = postgres(database.url, { max: 2, onnotice: () => {} })
+  let proc: Subprocess | undefined
+
+  const start = async () => {
+    proc = Bun.spawn(['bun', 'src/main.ts'], {
+      cwd: root,
+      env: childEnv({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: prefix,
+        JWT_PRIVATE_KEY: jwtKey,
+        DATA_DIR: `/tmp/hearth-web-${prefix.slice(5, 13)}`,
+        JOB_WORKERS: '1',
+        LOG_LEVEL: 'warn',
+        PASSWORD_MEMORY_KIB: '4096',
+        RATE_AUTH_PER_IP: '10000/60',
+        ...env,
+      }),
+      stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: Bun.file(logFile),
+    })
+    await eventually('the node to listen', async () => (await http.get('/ready').catch(() => undefined))?.status === 200, 30_000)
+  }
+  const kill = async () => {
+    proc?.kill('SIGKILL')
+    await proc?.exited
+  }
+  await start()
+  return {
+    url,
+    http,
+    sql,
+    start,
+    kill,
+    async restart() {
+      await kill()
+      await start()
+    },
+    async stop() {
+      await kill()
+      await sql.end()
+      const { createClient } = await import('redis')
+      const redis = createClient({ url: TEST_REDIS_URL })
+      await redis.connect()
+      for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await redis.del(keys)
+      await redis.close()
+      await database.drop()
+      const { rm } = await import('node:fs/promises')
+      await rm(`/tmp/hearth-web-${prefix.slice(5, 13)}`, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!(await Bun.file(CHROMIUM).exists())) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH; bash .ci/run installs it`)
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  })
+}
+
+/** A browser context (its own storage: one signed-in person) and its page. */
+export async function openPerson(browser: Browser, opts: { phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(
+    opts.phone ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 800 } },
+  )
+  const page = await context.newPage()
+  page.setDefaultTimeout(10_000)
+  return { context, page }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOTS, { recursive: true })
+  const path = `${SCREENSHOTS}/${name}.png`
+  await page.screenshot({ path })
+  return path
+}
