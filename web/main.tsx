@@ -1,2 +1,4 @@
 import { render } from 'preact'
-render(<p>Hearth</p>, document.getElementById('root')!)
+import { App } from './src/app'
+
+render(<App />, document.getElementById('root')!)

@@ -121,3 +121,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path })
   return path
 }
+
+/** A person's browser, signed in by putting their saved session where the page keeps it. */
+export async function openSignedIn(
+  browser: Browser,
+  user: { accessToken: string; refreshToken: string },
+  opts: { phone?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const { context, page } = await openPerson(browser, opts)
+  // Only once: the page rotates the refresh token, and a reload must not bring back a spent one.
+  await context.addInitScript((session) => {
+    if (!localStorage.getItem('hearth.session')) localStorage.setItem('hearth.session', JSON.stringify(session))
+  }, { accessToken: user.accessToken, refreshToken: user.refreshToken })
+  return { context, page, errors: watchErrors(page) }
+}
+
+/** Uncaught errors of a page, to assert there were none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  return errors
+}

@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { Browser, Locator, Page } from 'playwright-core'
+import { existsSync } from 'node:fs'
+import { ok } from '../helpers/community'
+import { registerUser } from '../helpers/http'
+import { launchBrowser, openPerson, openSignedIn, screenshot, SCREENSHOTS, startWebNode, watchErrors, type WebNode } from './harness'
+
+// The web app in Debian's Chromium against a real `bun src/main.ts`: two people chat live,
+// the node is killed and restarted mid-conversation, an outsider tries a private room's URL,
+// and every main page is photographed (test/web/screenshots, not committed).
+
+const mediaOnMain = existsSync(new URL('../../src/modules/media/index.ts', import.meta.url))
+const tag = Date.now().toString(36).slice(-5)
+const names = { alice: `alice_${tag}`, bob: `bob_${tag}`, carol: `carol_${tag}` }
+
+let node: WebNode
+let browser: Browser
+type User = Awaited<ReturnType<typeof registerUser>>
+let alice: User, bob: User, carol: User
+let communityId: string, generalId: string, secretId: string, ideasId: string
+const pageErrors: string[][] = []
+
+const as = (u: User) => ({ token: u.accessToken })
+/** Nothing on the page matches (now). */
+const absent = async (locator: Locator) => expect(await locator.count()).toBe(0)
+const messagesIn = (page: Page) => page.locator('.room-main .messages > li.message')
+/** The message whose own text (not a quote of it) contains `text`. */
+const messageWith = (page: Page, text: string | RegExp) => messagesIn(page).filter({ has: page.locator('p.body', { hasText: text }) })
+const bodies = async (page: Page) => (await messagesIn(page).locator('.body').allTextContents()).map((t) => t.trim())
+
+beforeAll(async () => {
+  ;[node, browser] = await Promise.all([startWebNode({ HEARTH_ADMINS: names.alice }), launchBrowser()])
+  const http = node.http
+  ;[alice, bob, carol] = await Promise.all([registerUser(http, names.alice), registerUser(http, names.bob), registerUser(http, names.carol)])
+  communityId = ok(await http.post('/v1/communities', { name: 'Hearth club' }, as(alice)), 201).body.id
+  const invite = ok(await http.post(`/v1/communities/${communityId}/invites`, {}, as(alice)), 201).body.code
+  for (const u of [bob, carol]) ok(await http.post(`/v1/invites/${invite}/accept`, undefined, as(u)))
+  const design = ok(await http.post(`/v1/communities/${communityId}/groups`, { name: 'Design' }, as(alice)), 201).body
+  const drafts = ok(await http.post(`/v1/communities/${communityId}/groups`, { name: 'Drafts', parentId: design.id }, as(alice)), 201).body
+  generalId = ok(await http.post(`/v1/communities/${communityId}/rooms`, { name: 'general' }, as(alice)), 201).body.id
+  ideasId = ok(await http.post(`/v1/communities/${communityId}/rooms`, { name: 'ideas', groupId: drafts.id }, as(alice)), 201).body.id
+  secretId = ok(await http.post(`/v1/communities/${communityId}/rooms`, { name: 'secret', private: true }, as(alice)), 201).body.id
+  ok(await http.post(`/v1/rooms/${secretId}/members`, { userId: bob.id }, as(alice)), 201)
+  ok(await http.post(`/v1/rooms/${secretId}/messages`, { body: 'the launch date is a secret', nonce: 'secret-1' }, as(alice)), 201)
+  // Some history, so the room has pages to scroll back through.
+  for (let i = 1; i <= 60; i++) ok(await http.post(`/v1/rooms/${generalId}/messages`, { body: `history ${i}`, nonce: `h-${i}` }, as(i % 2 ? alice : bob)), 201)
+  // The page is bundled on its first request: done here, so the first render measured below is the page's own.
+  ok(await http.get('/app'))
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await node?.stop()
+  console.log(`web app screenshots: ${SCREENSHOTS}`)
+})
+
+describe('the web app in a browser', () => {
+  let alicePage: Page
+  let bobPage: Page
+
+  test('signing in through the form shows the community tree, and a mention elsewhere raises a badge', async () => {
+    const { page } = await openPerson(browser)
+    pageErrors.push(watchErrors(page))
+    await page.goto(`${node.url}/app`)
+    await page.getByLabel('Username or email').fill(bob.username)
+    await page.getByLabel('Password').fill(bob.password)
+    await screenshot(page, '01-sign-in')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('link', { name: 'Hearth club' }).click()
+    const rooms = page.getByRole('navigation', { name: 'Places' })
+    await rooms.getByRole('link', { name: /^general( |$)/ }).waitFor()
+    await rooms.getByText('Design').waitFor()
+    await rooms.getByText('Drafts').waitFor()
+    await rooms.getByRole('link', { name: /^ideas( |$)/ }).waitFor()
+    await rooms.getByRole('link', { name: 'secret (private)' }).waitFor()
+
+    ok(await node.http.post(`/v1/rooms/${ideasId}/messages`, { body: `@${bob.username} what do you think?`, nonce: 'mention-1' }, as(alice)), 201)
+    await rooms.locator(`a[data-room="${ideasId}"] .badge.mention`).waitFor()
+    expect(await rooms.locator(`a[data-room="${ideasId}"] .badge.mention`).getAttribute('aria-label')).toBe('1 mentions')
+    await screenshot(page, '02-community')
+    bobPage = page
+  }, 30_000)
+
+  test('two people chat live: each sees the other typing, the message, and that it was read', async () => {
+    const opened = await openSignedIn(browser, alice)
+    pageErrors.push(opened.errors)
+    alicePage = opened.page
+    const started = performance.now()
+    await alicePage.goto(`${node.url}/app/r/${generalId}`)
+    await messageWith(alicePage, 'history 60').waitFor()
+    const firstRender = await alicePage.evaluate(() => performance.now())
+    console.log(`chat page first render: ${firstRender.toFixed(0)} ms from navigation to the latest messages on screen (${(performance.now() - started).toFixed(0)} ms as the test saw it)`)
+    await bobPage.getByRole('link', { name: /^general( |$)/ }).click()
+    await messageWith(bobPage, 'history 60').waitFor()
+
+    const composer = alicePage.getByRole('textbox', { name: 'Message # general' })
+    await composer.focus()
+    await alicePage.keyboard.type('Hello Bob, ', { delay: 10 })
+    await bobPage.getByText(`${alice.username} is typing…`).waitFor()
+    await alicePage.keyboard.type('are you there?')
+    await alicePage.keyboard.press('Enter')
+    await messageWith(bobPage, 'Hello Bob, are you there?').waitFor()
+    await absent(bobPage.getByText(`${alice.username} is typing…`))
+    await alicePage.getByText(`Seen by ${bob.username}`).waitFor()
+
+    await bobPage.getByRole('textbox', { name: 'Message # general' }).fill('Yes! Right here.')
+    await bobPage.keyboard.press('Enter')
+    await messageWith(alicePage, 'Yes! Right here.').waitFor()
+    await bobPage.getByText(`Seen by ${alice.username}`).waitFor()
+    await screenshot(alicePage, '03-chat')
+  }, 30_000)
+
+  test('replies, threads, edits, reactions and pins reach the other page', async () => {
+    const bobsMessage = messageWith(alicePage, 'Yes! Right here.')
+    await bobsMessage.hover()
+    await bobsMessage.getByRole('button', { name: 'Reply' }).click()
+    await alicePage.keyboard.type('Great, a reply in a thread')
+    await alicePage.keyboard.press('Enter')
+    const reply = messageWith(bobPage, 'Great, a reply in a thread')
+    await reply.locator('.quote').filter({ hasText: 'Yes! Right here.' }).waitFor()
+    await messageWith(bobPage, 'Yes! Right here.').getByRole('link', { name: '1 reply in thread' }).click()
+    await bobPage.getByRole('complementary', { name: 'Thread' }).getByText('Great, a reply in a thread').waitFor()
+    await screenshot(bobPage, '04-thread')
+
+    await reply.hover()
+    await reply.getByLabel('Add a reaction').click()
+    await reply.getByRole('button', { name: 'React 👍' }).click()
+    await messageWith(alicePage, 'Great, a reply in a thread').getByRole('button', { name: '👍 1' }).waitFor()
+
+    await bobPage.getByRole('link', { name: 'Close the thread' }).click()
+    const mine = messageWith(bobPage, 'Yes! Right here.')
+    await mine.hover()
+    await mine.getByRole('button', { name: 'Edit' }).click()
+    const editor = bobPage.getByRole('textbox', { name: 'Message # general' })
+    await editor.fill('Yes! Right here, edited.')
+    await editor.press('Enter')
+    const edited = messageWith(alicePage, 'Yes! Right here, edited.')
+    await edited.getByText('(edited)').waitFor()
+
+    await edited.hover()
+    await edited.getByRole('button', { name: 'Pin' }).click()
+    await messageWith(bobPage, 'Yes! Right here, edited.').getByText('pinned').waitFor()
+  }, 30_000)
+
+  test('scrolling up pages in older history', async () => {
+    await absent(messageWith(alicePage, /^history 1$/))
+    await alicePage.getByRole('button', { name: 'Load older messages' }).click()
+    await messageWith(alicePage, /^history 1$/).waitFor()
+    await alicePage.getByText('The beginning of this room.').waitFor()
+    const seqs = await messagesIn(alicePage).evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-seq'))))
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+    expect(new Set(seqs).size).toBe(seqs.length)
+  }, 30_000)
+
+  test('the node is killed and restarted mid-conversation: after reconnecting each page shows every message once', async () => {
+    await alicePage.getByRole('textbox', { name: 'Message # general' }).fill('before the crash')
+    await alicePage.keyboard.press('Enter')
+    await messageWith(bobPage, 'before the crash').waitFor()
+
+    await node.kill()
+    await alicePage.getByText('Reconnecting…').waitFor()
+    for (const body of ['sent while down 1', 'sent while down 2']) {
+      await alicePage.getByRole('textbox', { name: 'Message # general' }).fill(body)
+      await alicePage.keyboard.press('Enter')
+    }
+    await alicePage.locator('li.outgoing[data-state="pending"]').nth(1).waitFor()
+    await screenshot(alicePage, '05-offline-pending')
+
+    await node.start()
+    await bobPage.getByRole('textbox', { name: 'Message # general' }).fill('after the restart')
+    await bobPage.keyboard.press('Enter')
+    for (const page of [alicePage, bobPage]) {
+      for (const body of ['sent while down 1', 'sent while down 2', 'after the restart']) await messageWith(page, body).waitFor({ timeout: 20_000 })
+      await absent(page.getByText('Reconnecting…'))
+      await absent(page.locator('li.outgoing'))
+      const shown = await bodies(page)
+      for (const body of ['before the crash', 'sent while down 1', 'sent while down 2', 'after the restart']) expect(shown.filter((b) => b === body)).toHaveLength(1)
+      const seqs = await messagesIn(page).evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-seq'))))
+      expect(new Set(seqs).size).toBe(seqs.length)
+      expect(seqs.at(-1)! - seqs[0]! + 1).toBe(seqs.length) // no gaps
+    }
+    const stored = await node.sql`select body from messages where room_id = ${generalId} and body like 'sent while down%'`
+    expect(stored.map((r) => r.body).sort()).toEqual(['sent while down 1', 'sent while down 2'])
+  }, 60_000)
+
+  test("an outsider's page cannot open a private room by its URL", async () => {
+    const { page, errors } = await openSignedIn(browser, carol)
+    pageErrors.push(errors)
+    await page.goto(`${node.url}/app/r/${secretId}`)
+    await page.getByRole('heading', { name: 'Room not available' }).waitFor()
+    await absent(page.getByText('the launch date is a secret'))
+    await page.goto(`${node.url}/app/c/${communityId}`)
+    await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: /^general( |$)/ }).waitFor()
+    await absent(page.getByRole('link', { name: 'secret (private)' }))
+    await page.goto(`${node.url}/app/r/${secretId}`)
+    await page.getByRole('heading', { name: 'Room not available' }).waitFor()
+    await screenshot(page, '06-private-room-refused')
+    await page.context().close()
+  }, 30_000)
+
+  test.skipIf(!mediaOnMain)('an upload shows its placeholder, then the image', async () => {
+    const png = Buffer.from(await Bun.file(new URL('./fixtures/photo.png', import.meta.url)).arrayBuffer())
+    await alicePage.locator('input[type=file]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png })
+    await alicePage.locator('.upload[data-state="uploaded"]').waitFor({ timeout: 15_000 })
+    await alicePage.keyboard.press('Enter')
+    const message = messageWith(bobPage, 'photo.png')
+    await message.locator('[data-state="processing"], img[data-state="ready"]').first().waitFor()
+    await message.locator('img[data-state="ready"]').waitFor({ timeout: 20_000 })
+    expect(await message.locator('img[data-state="ready"]').evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth > 0 })).toBe(true)
+  }, 40_000)
+
+  test('the other pages render: feed, events, notifications, moderation, operations, and a phone-width room', async () => {
+    ok(await node.http.post('/v1/posts', { body: 'First post on the feed' }, as(alice)), 201)
+    ok(await node.http.post(`/v1/rooms/${ideasId}/messages`, { body: `@${alice.username} have a look at the calendar`, nonce: 'mention-2' }, as(bob)), 201)
+    ok(
+      await node.http.post(`/v1/communities/${communityId}/events`, { title: 'Weekly sync', start: nextWeekday(), durationMinutes: 30, timeZone: 'Europe/Paris', rrule: 'FREQ=WEEKLY' }, as(alice)),
+      201,
+    )
+    ok(await node.http.post('/v1/reports', { target: { kind: 'message', id: (await firstMessageId(generalId)), communityId }, reason: 'spam' }, as(carol)), 201)
+    const visits: [string, string[], string][] = [
+      ['/app/feed', ['First post on the feed'], '07-feed'],
+      ['/app/notifications', ['mentioned you'], '09-notifications'],
+      [`/app/c/${communityId}/moderation`, ['history 1'], '10-moderation'],
+      ['/app/ops', ['events/s to sockets', 'No dead jobs.', 'One node'], '11-operations'],
+      ['/app', ['Start a community'], '12-communities'],
+    ]
+    for (const [path, texts, name] of visits) {
+      await alicePage.goto(`${node.url}${path}`)
+      for (const text of texts) await alicePage.getByText(text).first().waitFor()
+      await screenshot(alicePage, name)
+    }
+    await alicePage.goto(`${node.url}/app/c/${communityId}/events`)
+    await alicePage.getByRole('button', { name: 'Going' }).first().click()
+    await alicePage.getByText('1 going').first().waitFor()
+    await screenshot(alicePage, '08-events')
+    await alicePage.reload()
+    await alicePage.getByRole('button', { name: 'Going', pressed: true }).first().waitFor()
+
+    const phone = await openSignedIn(browser, bob, { phone: true })
+    pageErrors.push(phone.errors)
+    await phone.page.goto(`${node.url}/app/r/${generalId}`)
+    await messageWith(phone.page, 'after the restart').waitFor()
+    await screenshot(phone.page, '13-phone-room')
+    await phone.page.getByRole('button', { name: 'Menu' }).click()
+    await phone.page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: /^ideas( |$)/ }).waitFor()
+    await screenshot(phone.page, '14-phone-menu')
+    await phone.context.close()
+  }, 40_000)
+
+  test('no page threw an uncaught error', () => {
+    expect(pageErrors.flat()).toEqual([])
+  })
+})
+
+async function firstMessageId(roomId: string): Promise<string> {
+  const [row] = await node.sql`select id from messages where room_id = ${roomId} order by seq limit 1`
+  return row!.id
+}
+
+function nextWeekday(): string {
+  const d = new Date(Date.now() + 2 * 86_400_000)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T18:00`
+}

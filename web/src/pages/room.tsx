@@ -1,0 +1,339 @@
+import type { Message } from '../../../client/src/index.ts'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { dmMembers, isWatched, loadRoom, noteDmMembers, openRoom, rooms, type Room } from '../directory'
+import { nameOf, people, useName } from '../people'
+import { href, Link } from '../router'
+import { describe, hearth, me, unwrap } from '../session'
+import { useStore } from '../store'
+import { RoomTimeline, type TimelineState } from '../timeline'
+import { Icon } from '../icons'
+import { Dialog, ErrorNote, Loading, useAction } from '../ui'
+import { markRead } from '../unread'
+import { Composer } from './composer'
+import { MessageItem, OutgoingItem, type MessageActions } from './message'
+
+/** A room: its history (paged as you scroll up), live messages, a thread beside it, and the composer. */
+export function RoomPage({ roomId, threadId }: { roomId: string; threadId?: string }) {
+  const known = useStore(rooms).get(roomId)
+  const [room, setRoom] = useState<Room | undefined>(known)
+  const [missing, setMissing] = useState<string>()
+  useEffect(() => {
+    setMissing(undefined)
+    setRoom(rooms.get().get(roomId))
+    loadRoom(roomId).then(setRoom, (err) => setMissing(describe(err)))
+  }, [roomId])
+  if (missing) {
+    return (
+      <section class="page" aria-labelledby="missing-title">
+        <h1 id="missing-title">Room not available</h1>
+        <p role="alert">This room does not exist, or you cannot see it.</p>
+        <Link href={href.home()}>Back home</Link>
+      </section>
+    )
+  }
+  if (!room) return <Loading what="the room" />
+  return <OpenRoom key={roomId} room={room} threadId={threadId} />
+}
+
+function OpenRoom({ room, threadId }: { room: Room; threadId?: string }) {
+  const timeline = useMemo(() => new RoomTimeline(room.id, { communityId: room.communityId, keepSubscribed: () => isWatched(room.id) }), [room.id])
+  const state = useStore(timeline.state)
+  const [replyTo, setReplyTo] = useState<Message>()
+  const [editing, setEditing] = useState<Message>()
+  const [reporting, setReporting] = useState<Message>()
+  const [showPins, setShowPins] = useState(false)
+  const title = useRoomTitle(room)
+
+  useEffect(() => {
+    openRoom.set(room.id)
+    timeline.start()
+    return () => {
+      timeline.stop()
+      if (openRoom.get() === room.id) openRoom.set(undefined)
+    }
+  }, [timeline])
+
+  // What is on screen while the page is visible is read.
+  const last = state.messages.at(-1)?.seq
+  useEffect(() => {
+    if (last === undefined) return
+    const mark = () => document.visibilityState === 'visible' && markRead(room.id, last)
+    mark()
+    document.addEventListener('visibilitychange', mark)
+    return () => document.removeEventListener('visibilitychange', mark)
+  }, [last])
+
+  useEffect(() => {
+    document.title = `${title} · Hearth`
+  }, [title])
+
+  const authors = useMemo(() => [...new Set(state.messages.map((m) => m.authorId))], [state.messages])
+  useEffect(() => {
+    if (room.communityId === null && authors.length) noteDmMembers(room.id, authors)
+  }, [authors])
+
+  const actions: MessageActions = {
+    reply: (m) => (setEditing(undefined), setReplyTo(m)),
+    edit: (m) => (setReplyTo(undefined), setEditing(m)),
+    report: setReporting,
+  }
+
+  return (
+    <div class={threadId ? 'room with-thread' : 'room'}>
+      <section class="room-main" aria-labelledby="room-title">
+        <header class="room-head">
+          <h1 id="room-title">
+            {room.kind === 'private' ? <Icon name="lock" /> : room.kind === 'text' ? <span aria-hidden="true"># </span> : null}
+            {title}
+          </h1>
+          {room.topic && <p class="muted topic">{room.topic}</p>}
+          <button type="button" onClick={() => setShowPins(true)}>
+            Pinned ({state.pinned.size})
+          </button>
+        </header>
+        <Messages timeline={timeline} state={state} actions={actions} />
+        <TypingLine typing={state.typing} />
+        <SeenLine state={state} />
+        <Composer
+          roomId={room.id}
+          label={`Message ${room.kind === 'text' ? '# ' : ''}${title}`}
+          send={(input) => timeline.send(input)}
+          replyTo={replyTo}
+          editing={editing}
+          onDone={() => (setReplyTo(undefined), setEditing(undefined))}
+          allowPolls={room.kind !== 'dm'}
+        />
+      </section>
+      {threadId && <ThreadPanel room={room} rootId={threadId} timeline={timeline} state={state} actions={actions} />}
+      {showPins && <PinsDialog state={state} onClose={() => setShowPins(false)} />}
+      {reporting && <ReportDialog message={reporting} communityId={room.communityId} onClose={() => setReporting(undefined)} />}
+    </div>
+  )
+}
+
+export function useRoomTitle(room: Room): string {
+  const self = useStore(me)
+  const everyone = useStore(people)
+  const members = useStore(dmMembers).get(room.id)
+  if (room.kind !== 'dm' && room.kind !== 'group_dm') return room.kind === 'private' ? `${room.name ?? 'room'} (private)` : (room.name ?? 'room')
+  if (room.name) return room.name
+  const others = [...(members ?? [])].filter((id) => id !== self?.id)
+  return others.length ? others.map((id) => nameOf(everyone.get(id))).join(', ') : 'Direct message'
+}
+
+function Messages({ timeline, state, actions }: { timeline: RoomTimeline; state: TimelineState; actions: MessageActions }) {
+  const list = useRef<HTMLOListElement>(null)
+  const top = useRef<HTMLLIElement>(null)
+  const stick = useRef(true)
+  const byId = useMemo(() => new Map(state.messages.map((m) => [m.id, m])), [state.messages])
+  const threads = useMemo(() => {
+    const counts = new Map<string, number>()
+    for (const m of state.messages) if (m.threadRootId) counts.set(m.threadRootId, (counts.get(m.threadRootId) ?? 0) + 1)
+    return counts
+  }, [state.messages])
+
+  // Older pages load when the top comes into view; the reading position stays put.
+  useEffect(() => {
+    const sentinel = top.current
+    if (!sentinel || state.atStart) return
+    const seen = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && timeline.loadOlder(), { root: list.current })
+    seen.observe(sentinel)
+    return () => seen.disconnect()
+  }, [state.atStart, state.ready])
+
+  const height = useRef(0)
+  const sending = useRef(0)
+  useLayoutEffect(() => {
+    const el = list.current
+    if (!el) return
+    // What I send is what I want to see: back to the bottom.
+    if (state.outgoing.length > sending.current) stick.current = true
+    sending.current = state.outgoing.length
+    if (stick.current) el.scrollTop = el.scrollHeight
+    else if (el.scrollTop < 40 && height.current) el.scrollTop += el.scrollHeight - height.current
+    height.current = el.scrollHeight
+  }, [state.messages, state.outgoing])
+
+  if (!state.ready) return <Loading what="messages" />
+  return (
+    <ol
+      class="messages"
+      ref={list}
+      aria-label="Messages"
+      aria-live="polite"
+      aria-relevant="additions"
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60
+      }}
+    >
+      <li ref={top} class="history-edge">
+        {state.atStart ? (
+          <span class="muted">The beginning of this room.</span>
+        ) : (
+          <button type="button" disabled={state.loadingOlder} onClick={() => timeline.loadOlder()}>
+            {state.loadingOlder ? 'Loading…' : 'Load older messages'}
+          </button>
+        )}
+      </li>
+      {state.error && (
+        <li class="error" role="alert">
+          {state.error}
+        </li>
+      )}
+      {state.messages.map((m) => (
+        <MessageItem
+          key={m.id}
+          message={m}
+          replied={m.replyTo ? byId.get(m.replyTo) : undefined}
+          threadCount={m.threadRootId ? 0 : (threads.get(m.id) ?? 0)}
+          pinned={state.pinned.has(m.id)}
+          mine={state.mine}
+          actions={actions}
+        />
+      ))}
+      {state.outgoing.map((e) => (
+        <OutgoingItem key={e.nonce} entry={e} />
+      ))}
+    </ol>
+  )
+}
+
+function TypingLine({ typing }: { typing: string[] }) {
+  return (
+    <p class="typing muted" aria-live="polite">
+      {typing.length > 0 && <TypingNames ids={typing} />}
+    </p>
+  )
+}
+
+function TypingNames({ ids }: { ids: string[] }) {
+  const first = useName(ids[0])
+  return (
+    <>
+      {ids.length === 1 ? `${first} is typing…` : `${first} and ${ids.length - 1} more are typing…`}
+    </>
+  )
+}
+
+/** Under my last message: who has read it. */
+function SeenLine({ state }: { state: TimelineState }) {
+  const self = useStore(me)
+  const everyone = useStore(people)
+  const mine = [...state.messages].reverse().find((m) => m.authorId === self?.id)
+  const readers = mine ? [...state.readBy].filter(([, seq]) => seq >= mine.seq).map(([id]) => nameOf(everyone.get(id))) : []
+  return (
+    <p class="seen muted" aria-live="polite" data-testid="seen">
+      {readers.length > 0 && `Seen by ${readers.join(', ')}`}
+    </p>
+  )
+}
+
+function ThreadPanel(props: { room: Room; rootId: string; timeline: RoomTimeline; state: TimelineState; actions: MessageActions }) {
+  const [loaded, setLoaded] = useState<{ root: Message; replies: Message[] }>()
+  const [error, setError] = useState<string>()
+  useEffect(() => {
+    hearth.api.GET('/v1/messages/{id}/thread', { params: { path: { id: props.rootId } } }).then(
+      (r) => setLoaded(unwrap(r)),
+      (err) => setError(describe(err)),
+    )
+  }, [props.rootId])
+  // The thread as loaded, joined by what arrived since (live messages of this thread).
+  const live = props.state.messages.filter((m) => m.threadRootId === props.rootId)
+  const root = props.state.messages.find((m) => m.id === props.rootId) ?? loaded?.root
+  const replies = new Map<string, Message>()
+  for (const m of [...(loaded?.replies ?? []), ...live]) replies.set(m.id, m)
+  const ordered = [...replies.values()].sort((a, b) => a.seq - b.seq)
+  return (
+    <aside class="thread" aria-labelledby="thread-title">
+      <header class="room-head">
+        <h2 id="thread-title">Thread</h2>
+        <Link href={href.room(props.room.id)} aria-label="Close the thread">
+          <Icon name="close" />
+        </Link>
+      </header>
+      <ErrorNote error={error} />
+      <ol class="messages" aria-label="Thread messages">
+        {root && <MessageItem message={root} threadCount={0} pinned={props.state.pinned.has(root.id)} mine={props.state.mine} actions={props.actions} inThread />}
+        {ordered.map((m) => (
+          <MessageItem key={m.id} message={m} threadCount={0} pinned={props.state.pinned.has(m.id)} mine={props.state.mine} actions={props.actions} inThread />
+        ))}
+      </ol>
+      <Composer roomId={props.room.id} label="Reply in thread" send={(input) => props.timeline.send({ ...input, replyTo: input.replyTo ?? props.rootId })} onDone={() => undefined} />
+    </aside>
+  )
+}
+
+function PinsDialog({ state, onClose }: { state: TimelineState; onClose: () => void }) {
+  const pinned = state.messages.filter((m) => state.pinned.has(m.id))
+  return (
+    <Dialog title="Pinned messages" onClose={onClose}>
+      {state.pinned.size === 0 ? (
+        <p class="muted">Nothing is pinned in this room.</p>
+      ) : (
+        <ul class="plain">
+          {pinned.map((m) => (
+            <li>
+              <PinnedLine message={m} />
+            </li>
+          ))}
+          {pinned.length < state.pinned.size && <li class="muted">{state.pinned.size - pinned.length} more in older history.</li>}
+        </ul>
+      )}
+    </Dialog>
+  )
+}
+
+function PinnedLine({ message }: { message: Message }) {
+  const author = useName(message.authorId)
+  return (
+    <>
+      <strong>{author}</strong>: {message.body}
+    </>
+  )
+}
+
+const REASONS = ['spam', 'harassment', 'hate', 'sexual', 'violence', 'self_harm', 'misinformation', 'other'] as const
+
+function ReportDialog({ message, communityId, onClose }: { message: Message; communityId: string | null; onClose: () => void }) {
+  const [reason, setReason] = useState<(typeof REASONS)[number]>('spam')
+  const [details, setDetails] = useState('')
+  const [done, setDone] = useState(false)
+  const report = useAction(async () => {
+    unwrap(
+      await hearth.api.POST('/v1/reports', {
+        body: { target: { kind: 'message', id: message.id, ...(communityId ? { communityId } : {}) }, reason, ...(details.trim() ? { details: details.trim() } : {}) },
+      }),
+    )
+    setDone(true)
+  })
+  return (
+    <Dialog title="Report a message" onClose={onClose}>
+      {done ? (
+        <p role="status">Thank you: the moderators will look at it.</p>
+      ) : (
+        <form class="stack" onSubmit={(e) => (e.preventDefault(), report.run())}>
+          <blockquote class="quote">{message.body}</blockquote>
+          <label>
+            Reason
+            <select value={reason} onChange={(e) => setReason(e.currentTarget.value as (typeof REASONS)[number])}>
+              {REASONS.map((r) => (
+                <option value={r}>{r.replace('_', ' ')}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Details (optional)
+            <textarea value={details} maxLength={1000} onInput={(e) => setDetails(e.currentTarget.value)} />
+          </label>
+          <ErrorNote error={report.error} />
+          <button type="submit" disabled={report.busy}>
+            Send report
+          </button>
+        </form>
+      )}
+    </Dialog>
+  )
+}
+
