@@ -41,6 +41,11 @@ export interface RealtimeOptions {
   heartbeatTimeoutMs?: number
   /** How long a gap in a room's seqs may wait for the socket before REST fills it. */
   gapWaitMs?: number
+  /**
+   * While open, how often the rooms' last seqs are checked (one `GET /v1/me/unread` for all of
+   * them), so a lost last event of a quiet room is still fetched; 0: never.
+   */
+  auditMs?: number
   /** Sends awaiting their acks at once. */
   sendWindow?: number
   /** Retryable refusals (rate_limited, ...) of one send before it fails. */
@@ -69,6 +74,9 @@ interface Subscribing {
   reject(error: HearthError): void
 }
 
+/** A gap fill or audit request that takes longer is given up (and tried again). */
+const FETCH_TIMEOUT_MS = 15_000
+
 /** Two immediate reconnects closer than this fall back to the backoff (a server refusing every socket). */
 const IMMEDIATE_GAP_MS = 1_000
 
@@ -95,6 +103,7 @@ export class RealtimeSession {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private stableTimer: ReturnType<typeof setTimeout> | undefined
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined
+  private auditTimer: ReturnType<typeof setInterval> | undefined
   private lastFrameAt = 0
   private lastImmediateAt = 0
   private badTokenCloses = 0
@@ -117,6 +126,7 @@ export class RealtimeSession {
       heartbeatMs: o.heartbeatMs ?? 25_000,
       heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 10_000,
       gapWaitMs: o.gapWaitMs ?? 300,
+      auditMs: o.auditMs ?? 60_000,
       sendWindow: o.sendWindow ?? 32,
       maxSendRetries: o.maxSendRetries ?? 5,
       random: o.random ?? Math.random,
@@ -196,6 +206,8 @@ export class RealtimeSession {
       this.badTokenCloses = 0
     }, this.opts.stableMs)
     this.startHeartbeat(socket)
+    clearInterval(this.auditTimer)
+    if (this.opts.auditMs > 0) this.auditTimer = setInterval(() => void this.audit(), this.opts.auditMs)
     for (const feed of this.feeds.values()) this.sendSubscribe(feed)
     this.outboxes.flush()
   }
@@ -216,6 +228,7 @@ export class RealtimeSession {
     this.socket = undefined
     clearTimeout(this.stableTimer)
     clearInterval(this.heartbeatTimer)
+    clearInterval(this.auditTimer)
     this.outboxes.disconnected()
     for (const [id, request] of this.requests) {
       this.requests.delete(id)
@@ -280,6 +293,13 @@ export class RealtimeSession {
     }, this.opts.heartbeatMs)
   }
 
+  /** The rooms' last seqs from the server: a room whose last events were lost catches up over REST. */
+  private async audit() {
+    if (this.feeds.size === 0) return
+    const result = await this.deps.api.GET('/v1/me/unread', { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch(() => undefined)
+    for (const room of result?.data?.rooms ?? []) this.feeds.get(room.roomId)?.exists(room.lastSeq)
+  }
+
   private renewToken(token: string) {
     this.request('auth', { token }).catch((err: HearthError) => {
       // Refused (not just cut off): start over with a fresh socket and token.
@@ -335,7 +355,12 @@ export class RealtimeSession {
     this.requests.delete(id)
     if (frame.op === 'ack') {
       const { op: _op, id: _id, ...ack } = frame
-      if (request.op === 'send') this.outboxes.sent(request.nonce!, ack as OpAcks['send'])
+      if (request.op === 'send') {
+        const sent = ack as OpAcks['send']
+        this.outboxes.sent(request.nonce!, sent)
+        // Our own message exists: if its event never comes, the gap fill brings it.
+        this.feeds.get(sent.roomId)?.exists(sent.seq)
+      }
       request.resolve(ack)
       return
     }
@@ -445,12 +470,14 @@ export class RealtimeSession {
         roomId,
         gapWaitMs: this.opts.gapWaitMs,
         deliver: (message, source) => this.messageListeners.emit(message, { roomId, seq: message.seq, source }),
-        fetchAfter: async (after, limit) =>
-          unwrap(
-            await this.deps.api.GET('/v1/rooms/{id}/messages', { params: { path: { id: roomId }, query: { after, limit } } }).catch((err: unknown) => {
+        fetchAfter: async (after, limit) => {
+          const page = await this.deps.api
+            .GET('/v1/rooms/{id}/messages', { params: { path: { id: roomId }, query: { after, limit } }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })
+            .catch((err: unknown) => {
               throw new HearthError({ code: ClientErrorCode.network, message: String(err) })
-            }),
-          ).messages,
+            })
+          return unwrap(page).messages
+        },
         lost: () => {
           this.drop(roomId)
           this.emit('subscription.revoked', { roomId }, { type: 'subscription.revoked', roomId })

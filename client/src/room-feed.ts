@@ -50,7 +50,12 @@ export class RoomFeed {
   /** The subscribe ack: the room's last seq. Without a position yet, the feed starts there. */
   subscribed(lastSeq: number): void {
     if (this.position === undefined) this.position = lastSeq
-    this.known = Math.max(this.known, lastSeq)
+    this.exists(lastSeq)
+  }
+
+  /** Word that a seq exists (an ack of our own send, the unread counts): if it never arrives, REST brings it. */
+  exists(seq: number): void {
+    this.known = Math.max(this.known, seq)
     this.drain()
   }
 

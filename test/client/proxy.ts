@@ -20,6 +20,8 @@ export interface ProxyOptions {
    * (in the middle of whatever frame those bytes belong to), or undefined to leave it be.
    */
   cutAfterClientBytes?: () => number | undefined
+  /** The same for bytes from the server (the client gets half a frame, then the line drops). */
+  cutAfterServerBytes?: () => number | undefined
   /** Rewrites the server's WebSocket frames: the frames to pass on instead (none: dropped). */
   serverFrame?: (frame: ServerFrame, conn: ProxyConnection) => Uint8Array[]
 }
@@ -123,7 +125,9 @@ class Conn implements ProxyConnection {
   private closed = false
   private ended = false
   private clientBytes = 0
+  private serverBytes = 0
   private cutAt: number | undefined
+  private serverCutAt: number | undefined
   /** Server bytes before the end of the HTTP answer (the upgrade), then frame bytes not yet whole. */
   private serverBuffer: Uint8Array = new Uint8Array(0)
   private upgraded = false
@@ -159,6 +163,7 @@ class Conn implements ProxyConnection {
       this.websocket = true
       this.proxy.stats.websockets++
       this.cutAt = this.opts.cutAfterClientBytes?.()
+      this.serverCutAt = this.opts.cutAfterServerBytes?.()
     }
     this.clientBytes += chunk.length
     if (this.cutAt !== undefined && this.clientBytes > this.cutAt) {
@@ -173,6 +178,15 @@ class Conn implements ProxyConnection {
 
   fromServer(chunk: Uint8Array) {
     if (this.closed) return
+    if (this.websocket && this.serverCutAt !== undefined) {
+      this.serverBytes += chunk.length
+      if (this.serverBytes > this.serverCutAt) {
+        const keep = chunk.length - (this.serverBytes - this.serverCutAt)
+        if (keep > 0) this.forward(this.client, chunk.subarray(0, keep))
+        void this.client.chain.then(() => this.cut())
+        return
+      }
+    }
     if (!this.opts.serverFrame || !this.websocket) return this.forward(this.client, chunk)
     this.serverBuffer = concat(this.serverBuffer, chunk)
     if (!this.upgraded) {
