@@ -16,13 +16,59 @@ export interface AuthSession {
 
 export type SessionReason = 'signed_in' | 'refreshed' | 'restored' | 'signed_out' | 'refresh_token_reused' | 'expired'
 
+/** What is kept of a session between page loads (and shared by the tabs of one browser). */
+export interface StoredSession {
+  accessToken: string
+  refreshToken: string
+  user?: SelfUser
+}
+
+/**
+ * Where the session is kept. Clients that share one store (the tabs of a browser over
+ * localStorage) share the session: a refresh made by one is picked up by the others instead
+ * of spending the same refresh token twice (which the server takes for theft and answers by
+ * revoking the session everywhere).
+ */
+export interface SessionStore {
+  load(): StoredSession | null
+  save(session: StoredSession | null): void
+  /** Hears changes made by others (another tab): the client then takes the stored session, or signs out. */
+  watch?(onChange: () => void): () => void
+}
+
+/** A SessionStore in the browser's localStorage under `key`. */
+export function localStorageStore(key = 'hearth.session'): SessionStore {
+  return {
+    load() {
+      try {
+        const raw = globalThis.localStorage?.getItem(key)
+        return raw ? (JSON.parse(raw) as StoredSession) : null
+      } catch {
+        return null
+      }
+    },
+    save(session) {
+      if (session) globalThis.localStorage?.setItem(key, JSON.stringify(session))
+      else globalThis.localStorage?.removeItem(key)
+    },
+    watch(onChange) {
+      // The storage event fires in the other tabs of the origin, never in the one that wrote.
+      const listener = (event: StorageEvent) => event.key === key && onChange()
+      globalThis.addEventListener?.('storage', listener)
+      return () => globalThis.removeEventListener?.('storage', listener)
+    },
+  }
+}
+
 export interface AuthOptions {
   baseUrl: string
   fetch: (request: Request) => Promise<Response>
   /** Refresh this long before the access token expires (at most half its lifetime). */
   refreshMarginMs?: number
   /** A session saved earlier: `{accessToken, refreshToken}` (and the user, if kept). */
-  session?: { accessToken: string; refreshToken: string; user?: SelfUser } | null
+  session?: StoredSession | null
+  /** Keeps the session (and shares it with other clients on the same store); read at start when no `session` is given. */
+  store?: SessionStore
   now?: () => number
 }
 
@@ -45,12 +91,21 @@ export class Auth {
   private readonly plain
   private readonly now: () => number
   private readonly marginMs: number
+  private readonly store: SessionStore | undefined
+  private readonly unwatch: (() => void) | undefined
 
   constructor(opts: AuthOptions) {
     this.plain = createClient<paths>({ baseUrl: opts.baseUrl, fetch: opts.fetch })
     this.now = opts.now ?? Date.now
     this.marginMs = opts.refreshMarginMs ?? 60_000
-    if (opts.session) this.adopt(opts.session, { restored: true, user: opts.session.user })
+    this.store = opts.store
+    const saved = opts.session ?? opts.store?.load()
+    if (saved) {
+      this.adopt(saved, { clock: 'claims', user: saved.user })
+      this.save()
+      queueMicrotask(() => this.current && this.listeners.emit(this.current, 'restored'))
+    }
+    this.unwatch = opts.store?.watch?.(() => this.storeChanged())
   }
 
   get session(): AuthSession | null {
@@ -113,12 +168,49 @@ export class Auth {
     return run
   }
 
-  /** Stops the refresh timer (the session stays usable on demand). */
+  /** Stops the refresh timer and watching the store (the session stays usable on demand). */
   dispose(): void {
     clearTimeout(this.timer)
+    this.unwatch?.()
   }
 
-  private async exchange(session: AuthSession, generation: number): Promise<AuthSession> {
+  /** Another client of the store signed in, refreshed or signed out. */
+  private storeChanged() {
+    const stored = this.store!.load()
+    if (!stored) {
+      if (this.current) this.end('signed_out')
+      return
+    }
+    if (stored.refreshToken === this.current?.refreshToken) return
+    const other = decodeClaims(stored.accessToken).sub !== this.current?.userId
+    this.adopt(stored, { clock: 'claims', user: stored.user })
+    this.listeners.emit(this.current, other ? 'signed_in' : 'refreshed')
+  }
+
+  private exchange(session: AuthSession, generation: number): Promise<AuthSession> {
+    if (!this.store) return this.spend(session, generation)
+    // One refresh across every client of the store (the tabs of a browser), and none at all
+    // when another already did it: its tokens are in the store.
+    return withLock('hearth.refresh', async () => {
+      const stored = this.store!.load()
+      if (generation !== this.generation) {
+        if (this.current) return this.current
+        throw new HearthError({ code: ClientErrorCode.signedOut, message: 'signed out during the refresh' })
+      }
+      if (!stored) {
+        this.end('signed_out')
+        throw new HearthError({ code: ClientErrorCode.signedOut, message: 'signed out in another window' })
+      }
+      if (stored.refreshToken !== session.refreshToken) {
+        this.adopt(stored, { clock: 'claims', user: session.user ?? stored.user })
+        this.listeners.emit(this.current, 'refreshed')
+        return this.current!
+      }
+      return this.spend(session, generation)
+    })
+  }
+
+  private async spend(session: AuthSession, generation: number): Promise<AuthSession> {
     const result = await this.plain.POST('/v1/auth/refresh', { body: { refreshToken: session.refreshToken } }).catch(networkError)
     if (generation !== this.generation) {
       if (this.current) return this.current
@@ -126,6 +218,7 @@ export class Auth {
     }
     if (result.response.ok && result.data) {
       this.adopt(result.data, { user: session.user })
+      this.save()
       this.listeners.emit(this.current, 'refreshed')
       return this.current!
     }
@@ -141,20 +234,23 @@ export class Auth {
       throw new HearthError({ code: 'superseded', message: 'another sign-in or sign-out happened meanwhile' })
     }
     this.adopt(data, { user: data.user })
+    this.save()
     this.listeners.emit(this.current, 'signed_in')
     return this.current!
   }
 
-  private adopt(tokens: TokenPair, opts: { user?: SelfUser; restored?: boolean }) {
+  /**
+   * Takes a token pair. A token just issued is timed on this machine's clock (its lifetime
+   * from now: immune to clock skew); one from storage by its own expiry claim.
+   */
+  private adopt(tokens: TokenPair, opts: { user?: SelfUser; clock?: 'claims' | 'local' }) {
     const claims = decodeClaims(tokens.accessToken)
     const issued = claims.iat ?? claims.exp - 900
     this.lifetimeMs = Math.max(1, claims.exp - issued) * 1000
-    // A fresh token is timed on this machine's clock (skew-proof); a restored one by its claim.
-    const expiresAt = opts.restored ? claims.exp * 1000 : this.now() + this.lifetimeMs
+    const expiresAt = opts.clock === 'claims' ? claims.exp * 1000 : this.now() + this.lifetimeMs
     this.generation++
     this.current = { userId: claims.sub, user: opts.user, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt }
     this.schedule()
-    if (opts.restored) queueMicrotask(() => this.current && this.listeners.emit(this.current, 'restored'))
   }
 
   private end(reason: SessionReason) {
@@ -162,7 +258,13 @@ export class Auth {
     this.current = null
     this.refreshing = undefined
     clearTimeout(this.timer)
+    this.save()
     this.listeners.emit(null, reason)
+  }
+
+  private save() {
+    const s = this.current
+    this.store?.save(s ? { accessToken: s.accessToken, refreshToken: s.refreshToken, ...(s.user ? { user: s.user } : {}) } : null)
   }
 
   private refreshAt(session: AuthSession): number {
@@ -183,6 +285,18 @@ export class Auth {
     // Bun and Node: the timer alone must not keep a process alive. Browsers have no unref.
     ;(this.timer as { unref?: () => void }).unref?.()
   }
+}
+
+/** Holds a lock named `name` while `fn` runs: across tabs (Web Locks) in browsers, within this process otherwise. */
+const localLocks = new Map<string, Promise<unknown>>()
+function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as { locks?: { request(name: string, fn: () => Promise<T>): Promise<T> } } | undefined)?.locks
+  if (locks) return locks.request(name, fn)
+  const run = (localLocks.get(name) ?? Promise.resolve()).then(fn, fn)
+  const tail = run.catch(() => undefined)
+  localLocks.set(name, tail)
+  void tail.then(() => localLocks.get(name) === tail && localLocks.delete(name))
+  return run
 }
 
 function networkError(err: unknown): never {

@@ -7,6 +7,11 @@ export interface HearthClientOptions {
   baseUrl: string
   /** A session saved earlier (from `onSession`), to sign in again without a password. */
   session?: AuthOptions['session']
+  /**
+   * Keeps the session and shares it between clients on the same store: in a browser,
+   * `localStorageStore()` lets every tab use one session (one refresh for all, sign-out everywhere).
+   */
+  store?: AuthOptions['store']
   /** Refresh the access token this long before it expires (default 60 s; at most half its lifetime). */
   refreshMarginMs?: number
   realtime?: RealtimeOptions
@@ -29,7 +34,7 @@ export class HearthClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '')
     // Called as a plain function: a browser's fetch must not be invoked with another `this`.
     const fetchFn = opts.fetch ?? ((request: Request) => globalThis.fetch(request))
-    this.auth = new Auth({ baseUrl: this.baseUrl, fetch: fetchFn, refreshMarginMs: opts.refreshMarginMs, session: opts.session })
+    this.auth = new Auth({ baseUrl: this.baseUrl, fetch: fetchFn, refreshMarginMs: opts.refreshMarginMs, session: opts.session, store: opts.store })
     this.api = createApi({ baseUrl: this.baseUrl, fetch: fetchFn, tokens: this.auth })
     this.realtime = new RealtimeSession({
       baseUrl: this.baseUrl,
@@ -47,7 +52,7 @@ export class HearthClient {
   }
 }
 
-export { Auth, decodeClaims, type AuthSession, type SessionReason } from './auth'
+export { Auth, decodeClaims, localStorageStore, type AuthSession, type SessionReason, type SessionStore, type StoredSession } from './auth'
 export { Backoff, type BackoffOptions } from './backoff'
 export { ClientErrorCode, HearthError } from './errors'
 export type { OutboxEntry, OutboxState, SendInput } from './outbox'
@@ -64,6 +69,7 @@ export {
   type PollUpdate,
   type PresenceStatus,
 } from './protocol'
-export { RealtimeSession, randomId, type ConnectionInfo, type ConnectionState, type MessageMeta, type RealtimeOptions } from './realtime'
+export { Connection, type ConnectionInfo, type ConnectionState } from './connection'
+export { RealtimeSession, randomId, type MessageMeta, type RealtimeOptions } from './realtime'
 export { createApi, toHearthError, unwrap, type Api, type ApiComponents, type ApiError, type ApiPaths, type Body, type Data, type Message, type SelfUser, type Session, type TokenPair } from './rest'
 export type { MessageSource } from './room-feed'

@@ -1,33 +1,13 @@
 import type { Auth } from './auth'
-import { Backoff } from './backoff'
+import { Connection, type ConnectionInfo, type ConnectionState, type EventFrame } from './connection'
 import { ClientErrorCode, HearthError } from './errors'
 import { Listeners } from './listeners'
 import { Outbox, type OutboxEntry, type SendInput } from './outbox'
-import {
-  CloseCode,
-  toMessage,
-  type ClientOps,
-  type EventMap,
-  type EventMeta,
-  type EventType,
-  type MessageEventView,
-  type OpAcks,
-  type OpName,
-  type PresenceStatus,
-  type ServerFrame,
-} from './protocol'
+import { toMessage, type ClientOps, type EventMap, type EventMeta, type EventType, type MessageEventView, type OpAcks, type OpName, type PresenceStatus } from './protocol'
 import { unwrap, type Api, type Message } from './rest'
 import { RoomFeed, type MessageSource } from './room-feed'
 
-export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed' | 'signed_out'
-
-export interface ConnectionInfo {
-  /** Close code and reason of the socket that just ended. */
-  code?: number
-  reason?: string
-  /** When reconnecting: the wait before the next attempt. */
-  delayMs?: number
-}
+export type { ConnectionInfo, ConnectionState } from './connection'
 
 export interface RealtimeOptions {
   /** Backoff: attempt n waits random(0, min(capMs, baseMs * 2^n)). */
@@ -59,16 +39,6 @@ export interface MessageMeta {
   source: MessageSource
 }
 
-interface Request {
-  op: OpName
-  resolve(ack: Record<string, unknown>): void
-  reject(error: HearthError): void
-  /** For sends: the outbox entry. */
-  nonce?: string
-  /** For subscribes: the room. */
-  roomId?: string
-}
-
 interface Subscribing {
   resolve(ack: { lastSeq: number }): void
   reject(error: HearthError): void
@@ -77,36 +47,23 @@ interface Subscribing {
 /** A gap fill or audit request that takes longer is given up (and tried again). */
 const FETCH_TIMEOUT_MS = 15_000
 
-/** Two immediate reconnects closer than this fall back to the backoff (a server refusing every socket). */
-const IMMEDIATE_GAP_MS = 1_000
+const RETRYABLE = new Set(['rate_limited', 'dependency_unavailable', 'internal_error'])
 
 /**
- * The realtime side of one signed-in client: one socket that comes back by itself
- * (full-jitter backoff, reset after a stable minute; close codes as API.md says), the
- * rooms it follows (each resumed from its last delivered seq, messages in seq order and
- * each once: see RoomFeed), the outbox of sends (see Outbox), and typed events.
+ * The realtime side of one signed-in client, on one socket that comes back by itself (see
+ * Connection): the rooms it follows (each resumed from its last delivered seq; messages in
+ * seq order and each once: see RoomFeed), the outbox of sends (see Outbox), typed events.
  */
 export class RealtimeSession {
-  private socket: WebSocket | undefined
-  private current: ConnectionState = 'idle'
-  private wanted = false
-  private nextId = 1
-  private readonly requests = new Map<number, Request>()
+  private readonly connection: Connection
   private readonly feeds = new Map<string, RoomFeed>()
   private readonly subscribing = new Map<string, Subscribing>()
-  private readonly backoff: Backoff
   private readonly opts: Required<RealtimeOptions>
   private readonly outboxes: Outbox
-  private readonly stateListeners = new Listeners<[ConnectionState, ConnectionInfo]>()
   private readonly messageListeners = new Listeners<[Message, MessageMeta]>()
   private readonly eventListeners = new Map<string, Listeners<[unknown, EventMeta]>>()
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined
-  private stableTimer: ReturnType<typeof setTimeout> | undefined
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined
   private auditTimer: ReturnType<typeof setInterval> | undefined
-  private lastFrameAt = 0
-  private lastImmediateAt = 0
-  private badTokenCloses = 0
+  private presence: PresenceStatus | undefined
 
   constructor(
     private readonly deps: {
@@ -131,7 +88,7 @@ export class RealtimeSession {
       maxSendRetries: o.maxSendRetries ?? 5,
       random: o.random ?? Math.random,
     }
-    this.backoff = new Backoff({ baseMs: this.opts.baseMs, capMs: this.opts.capMs, random: this.opts.random })
+    this.connection = new Connection({ baseUrl: deps.baseUrl, auth: deps.auth, WebSocket: deps.WebSocket, options: this.opts })
     this.outboxes = new Outbox({
       transmit: (entry) => this.transmitSend(entry),
       maxRetries: this.opts.maxSendRetries,
@@ -139,158 +96,53 @@ export class RealtimeSession {
       retryDelay: (refusals, retryAfter) => Math.max((retryAfter ?? 0) * 1000, Math.min(this.opts.capMs, this.opts.baseMs * 2 ** refusals)),
       now: () => Date.now(),
     })
-    deps.auth.onSession((session, reason) => {
-      if (!session) return this.signedOut(reason)
-      if (reason === 'refreshed' && this.current === 'open') this.renewToken(session.accessToken)
+    this.connection.onOpen(() => this.opened())
+    this.connection.onEvent((frame) => this.event(frame))
+    this.connection.onState((state) => {
+      if (state === 'open') return
+      clearInterval(this.auditTimer)
+      this.outboxes.disconnected()
+    })
+    let userId = deps.auth.session?.userId
+    deps.auth.onSession((session) => {
+      // Signed out, or another user now (signed in elsewhere on a shared store): nothing carries over.
+      if (!session || (userId !== undefined && session.userId !== userId)) this.forget()
+      userId = session?.userId
     })
   }
 
   // --- connection ---------------------------------------------------------------------
 
   get state(): ConnectionState {
-    return this.current
+    return this.connection.state
   }
 
+  /** Every change of the connection: `connecting`, `open`, `reconnecting` (with the close code and the wait), ... */
   onState(listener: (state: ConnectionState, info: ConnectionInfo) => void): () => void {
-    return this.stateListeners.add(listener)
+    return this.connection.onState(listener)
   }
 
   /** Opens the socket (and keeps it open) until `close()`. */
   connect(): void {
-    this.wanted = true
-    if (this.current === 'open' || this.current === 'connecting' || this.socket) return
-    clearTimeout(this.reconnectTimer)
-    void this.open()
+    this.connection.connect()
   }
 
   /** Closes the socket and stops reconnecting. Rooms, positions and the outbox are kept for a later `connect()`. */
   close(): void {
-    this.wanted = false
-    clearTimeout(this.reconnectTimer)
-    const socket = this.socket
-    if (socket) this.abandon(socket, 1000, 'closed by the client')
-    else this.setState('closed', {})
+    this.connection.stop('closed')
   }
 
-  /** Whether the backoff is at its first step (nothing failed since the last stable connection). */
+  /** Steps the backoff has taken since the last stable connection. */
   get reconnectAttempts(): number {
-    return this.backoff.attempts
+    return this.connection.reconnectAttempts
   }
 
-  private async open(): Promise<void> {
-    if (!this.wanted || this.socket) return
-    this.setState('connecting', {})
-    let token: string
-    try {
-      token = await this.deps.auth.accessToken()
-    } catch (err) {
-      if (!this.deps.auth.signedIn) return this.setState('signed_out', {})
-      return this.retryLater({ reason: (err as Error).message })
-    }
-    if (!this.wanted || this.socket) return
-    const socket = new this.deps.WebSocket(`${wsBase(this.deps.baseUrl)}/ws?token=${encodeURIComponent(token)}`)
-    this.socket = socket
-    socket.onopen = () => this.opened(socket)
-    socket.onmessage = (event) => this.received(socket, event.data)
-    socket.onclose = (event) => this.ended(socket, event.code, event.reason)
-    socket.onerror = () => {} // a close follows
-  }
-
-  private opened(socket: WebSocket) {
-    if (socket !== this.socket) return
-    this.lastFrameAt = Date.now()
-    this.setState('open', {})
-    clearTimeout(this.stableTimer)
-    this.stableTimer = setTimeout(() => {
-      this.backoff.reset()
-      this.badTokenCloses = 0
-    }, this.opts.stableMs)
-    this.startHeartbeat(socket)
+  private opened() {
     clearInterval(this.auditTimer)
     if (this.opts.auditMs > 0) this.auditTimer = setInterval(() => void this.audit(), this.opts.auditMs)
     for (const feed of this.feeds.values()) this.sendSubscribe(feed)
+    if (this.presence && this.presence !== 'online') this.request('presence', { status: this.presence }).catch(() => {})
     this.outboxes.flush()
-  }
-
-  /** Stops listening to a socket and handles its end now (a dead TCP connection may never say it closed). */
-  private abandon(socket: WebSocket, code: number, reason: string) {
-    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null
-    try {
-      socket.close(code, reason)
-    } catch {
-      // already closing
-    }
-    this.ended(socket, code, reason)
-  }
-
-  private ended(socket: WebSocket, code: number, reason: string) {
-    if (socket !== this.socket) return
-    this.socket = undefined
-    clearTimeout(this.stableTimer)
-    clearInterval(this.heartbeatTimer)
-    clearInterval(this.auditTimer)
-    this.outboxes.disconnected()
-    for (const [id, request] of this.requests) {
-      this.requests.delete(id)
-      // Subscribes are asked again on the next socket; sends stay in the outbox.
-      if (request.op !== 'subscribe' && request.op !== 'send') {
-        request.reject(new HearthError({ code: ClientErrorCode.disconnected, message: 'the connection closed before the answer' }))
-      }
-    }
-    const info = { code, reason }
-    if (!this.wanted) return this.setState('closed', info)
-    if (!this.deps.auth.signedIn) return this.setState('signed_out', info)
-    switch (code) {
-      case CloseCode.badToken:
-        return this.reauthenticate(info)
-      case CloseCode.rateLimited:
-        return this.retryLater(info, Math.max(this.opts.rateLimitedMinMs, this.backoff.next()))
-      case CloseCode.tooSlow:
-      case CloseCode.goingAway:
-        if (Date.now() - this.lastImmediateAt > IMMEDIATE_GAP_MS) {
-          this.lastImmediateAt = Date.now()
-          return this.retryLater(info, 0)
-        }
-        return this.retryLater(info)
-      default:
-        return this.retryLater(info)
-    }
-  }
-
-  /** 4001: the token was refused or expired on the socket. A new one, then at once (backoff if it keeps happening). */
-  private reauthenticate(info: ConnectionInfo) {
-    this.badTokenCloses++
-    this.setState('reconnecting', { ...info, delayMs: 0 })
-    this.deps.auth.refresh({ force: true }).then(
-      () => this.retryLater(info, this.badTokenCloses > 1 ? this.backoff.next() : 0),
-      () => {
-        if (!this.deps.auth.signedIn) return this.setState('signed_out', info)
-        this.retryLater(info)
-      },
-    )
-  }
-
-  private retryLater(info: ConnectionInfo, delayMs = this.backoff.next()) {
-    if (!this.wanted) return
-    clearTimeout(this.reconnectTimer)
-    this.setState('reconnecting', { ...info, delayMs })
-    this.reconnectTimer = setTimeout(() => void this.open(), delayMs)
-  }
-
-  private setState(state: ConnectionState, info: ConnectionInfo) {
-    this.current = state
-    this.stateListeners.emit(state, info)
-  }
-
-  private startHeartbeat(socket: WebSocket) {
-    clearInterval(this.heartbeatTimer)
-    this.heartbeatTimer = setInterval(() => {
-      if (socket !== this.socket) return
-      if (Date.now() - this.lastFrameAt > this.opts.heartbeatMs + this.opts.heartbeatTimeoutMs) {
-        return this.abandon(socket, 4000, 'no answer to ping')
-      }
-      this.write({ op: 'ping', id: this.nextId++ })
-    }, this.opts.heartbeatMs)
   }
 
   /** The rooms' last seqs from the server: a room whose last events were lost catches up over REST. */
@@ -300,75 +152,19 @@ export class RealtimeSession {
     for (const room of result?.data?.rooms ?? []) this.feeds.get(room.roomId)?.exists(room.lastSeq)
   }
 
-  private renewToken(token: string) {
-    this.request('auth', { token }).catch((err: HearthError) => {
-      // Refused (not just cut off): start over with a fresh socket and token.
-      if (err.code !== ClientErrorCode.disconnected && this.socket) this.abandon(this.socket, 4000, 'token renewal refused')
-    })
-  }
-
-  private signedOut(_reason: string) {
-    this.wanted = false
-    clearTimeout(this.reconnectTimer)
+  /** The session ended (or changed hands): pending sends fail, rooms are dropped. */
+  private forget() {
     this.outboxes.failAll({ code: ClientErrorCode.signedOut, message: 'signed out' })
     for (const feed of this.feeds.values()) feed.dispose()
     this.feeds.clear()
     for (const waiter of this.subscribing.values()) waiter.reject(new HearthError({ code: ClientErrorCode.signedOut, message: 'signed out' }))
     this.subscribing.clear()
-    if (this.socket) this.abandon(this.socket, 1000, 'signed out')
-    this.setState('signed_out', {})
+    if (this.connection.state !== 'signed_out') this.connection.stop('closed')
   }
 
-  // --- frames -------------------------------------------------------------------------
+  // --- events -------------------------------------------------------------------------
 
-  private write(frame: Record<string, unknown>): boolean {
-    const socket = this.socket
-    if (!socket || socket.readyState !== 1 || this.current !== 'open') return false
-    socket.send(JSON.stringify(frame))
-    return true
-  }
-
-  private received(socket: WebSocket, raw: unknown) {
-    if (socket !== this.socket) return
-    this.lastFrameAt = Date.now()
-    let frame: ServerFrame
-    try {
-      frame = JSON.parse(String(raw)) as ServerFrame
-    } catch {
-      return
-    }
-    switch (frame.op) {
-      case 'ack':
-      case 'error':
-        return this.answered(frame)
-      case 'event':
-        return this.event(frame)
-      default:
-        return // pong: lastFrameAt is all it is for
-    }
-  }
-
-  private answered(frame: Extract<ServerFrame, { op: 'ack' | 'error' }>) {
-    const id = typeof frame.id === 'number' ? frame.id : Number(frame.id)
-    const request = this.requests.get(id)
-    if (!request) return
-    this.requests.delete(id)
-    if (frame.op === 'ack') {
-      const { op: _op, id: _id, ...ack } = frame
-      if (request.op === 'send') {
-        const sent = ack as OpAcks['send']
-        this.outboxes.sent(request.nonce!, sent)
-        // Our own message exists: if its event never comes, the gap fill brings it.
-        this.feeds.get(sent.roomId)?.exists(sent.seq)
-      }
-      request.resolve(ack)
-      return
-    }
-    if (request.op === 'send') this.outboxes.refused(request.nonce!, id, frame)
-    request.reject(new HearthError({ code: frame.code, message: frame.message, retryAfter: frame.retryAfter }))
-  }
-
-  private event(frame: Extract<ServerFrame, { op: 'event' }>) {
+  private event(frame: EventFrame) {
     const { type, roomId } = frame
     let data = frame.data
     switch (type) {
@@ -405,13 +201,7 @@ export class RealtimeSession {
 
   /** Any op; resolves with its ack, rejects with the error frame (or `disconnected`). */
   request<N extends OpName>(op: N, fields: ClientOps[N]): Promise<OpAcks[N]> {
-    return new Promise((resolve, reject) => {
-      const id = this.nextId++
-      if (!this.write({ op, id, ...fields })) {
-        return reject(new HearthError({ code: ClientErrorCode.disconnected, message: 'not connected' }))
-      }
-      this.requests.set(id, { op, resolve: resolve as (ack: Record<string, unknown>) => void, reject })
-    })
+    return this.connection.request(op, fields)
   }
 
   edit(messageId: string, body: string) {
@@ -442,7 +232,9 @@ export class RealtimeSession {
     return this.request('delivered', { roomId, seq })
   }
 
+  /** Sets this user's status; it is set again on every reconnect (a new socket starts `online`). */
   setPresence(status: PresenceStatus) {
+    this.presence = status
     return this.request('presence', { status })
   }
 
@@ -487,7 +279,7 @@ export class RealtimeSession {
     )
     this.feeds.set(roomId, feed)
     const acked = new Promise<{ lastSeq: number }>((resolve, reject) => this.subscribing.set(roomId, { resolve, reject }))
-    if (this.current === 'open') this.sendSubscribe(feed)
+    if (this.connection.state === 'open') this.sendSubscribe(feed)
     return acked
   }
 
@@ -522,14 +314,9 @@ export class RealtimeSession {
   }
 
   private sendSubscribe(feed: RoomFeed) {
-    const id = this.nextId++
     const roomId = feed.roomId
     const sinceSeq = feed.position
-    const sent = this.write({ op: 'subscribe', id, roomId, ...(sinceSeq !== undefined ? { sinceSeq } : {}) })
-    if (!sent) return
-    this.requests.set(id, {
-      op: 'subscribe',
-      roomId,
+    this.connection.call('subscribe', { roomId, ...(sinceSeq !== undefined ? { sinceSeq } : {}) }, {
       resolve: (ack) => {
         if (this.feeds.get(roomId) !== feed) return
         const { lastSeq } = ack as OpAcks['subscribe']
@@ -538,9 +325,9 @@ export class RealtimeSession {
         this.subscribing.delete(roomId)
       },
       reject: (error) => {
-        if (this.feeds.get(roomId) !== feed) return
-        if (error.code === 'rate_limited' || error.code === 'dependency_unavailable' || error.code === 'internal_error') {
-          // Ask again on this socket a little later.
+        // Cut off: the next socket subscribes again.
+        if (this.feeds.get(roomId) !== feed || error.code === ClientErrorCode.disconnected) return
+        if (RETRYABLE.has(error.code)) {
           setTimeout(() => this.feeds.get(roomId) === feed && this.sendSubscribe(feed), Math.max((error.retryAfter ?? 0) * 1000, this.opts.baseMs))
           return
         }
@@ -588,18 +375,21 @@ export class RealtimeSession {
   }
 
   private transmitSend(entry: { nonce: string; roomId: string; body: string; replyTo?: string; attachments?: string[] }): number | undefined {
-    const id = this.nextId++
     const fields: ClientOps['send'] = { roomId: entry.roomId, nonce: entry.nonce, body: entry.body }
     if (entry.replyTo) fields.replyTo = entry.replyTo
     if (entry.attachments) fields.attachments = entry.attachments
-    if (!this.write({ op: 'send', id, ...fields })) return undefined
-    this.requests.set(id, { op: 'send', nonce: entry.nonce, resolve: () => {}, reject: () => {} })
+    const id: number | undefined = this.connection.call('send', fields, {
+      resolve: (ack) => {
+        const sent = ack as OpAcks['send']
+        this.outboxes.sent(entry.nonce, sent)
+        // Our own message exists: if its event never comes, the gap fill brings it.
+        this.feeds.get(sent.roomId)?.exists(sent.seq)
+      },
+      // A cut-off send is written again on the next socket (Outbox.disconnected).
+      reject: (error) => error.code !== ClientErrorCode.disconnected && id !== undefined && this.outboxes.refused(entry.nonce, id, error),
+    })
     return id
   }
-}
-
-function wsBase(baseUrl: string): string {
-  return baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')
 }
 
 /** A nonce: crypto.randomUUID where there is one (it needs a secure context in browsers). */

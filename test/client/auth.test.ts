@@ -2,7 +2,7 @@
 // time however many callers, signed out when the server says the refresh token was reused,
 // and REST errors typed.
 import { describe, expect, test } from 'bun:test'
-import { Auth, HearthClient, HearthError, unwrap, type AuthSession, type SessionReason } from '../../client/src'
+import { Auth, HearthClient, HearthError, unwrap, type AuthSession, type SessionReason, type SessionStore, type StoredSession } from '../../client/src'
 import { startTestApp } from '../helpers/app'
 import { newCommunity, ok } from '../helpers/community'
 import { registerUser } from '../helpers/http'
@@ -175,5 +175,75 @@ describe('typed REST', () => {
     expect(community.name).toBe('typed')
     const error = await (async () => unwrap(await client.api.POST('/v1/communities', { body: { name: '' } })))().catch((e) => e)
     expect([error instanceof HearthError, error.status, error.code]).toEqual([true, 422, 'validation_failed'])
+  })
+})
+
+describe('a shared session store (the tabs of a browser)', () => {
+  /** A store shared by several clients, telling each about the others' writes as localStorage's storage event does. */
+  function sharedStore() {
+    let value: StoredSession | null = null
+    const watchers = new Map<number, () => void>()
+    let next = 0
+    return () => {
+      const me = next++
+      const store: SessionStore = {
+        load: () => (value ? { ...value } : null),
+        save: (session) => {
+          value = session
+          for (const [who, notify] of watchers) if (who !== me) notify()
+        },
+        watch: (onChange) => {
+          watchers.set(me, onChange)
+          return () => watchers.delete(me)
+        },
+      }
+      return store
+    }
+  }
+
+  test('a client started on the store restores its session', async () => {
+    const user = await registerUser(app.http)
+    const tab = sharedStore()
+    const first = new HearthClient({ baseUrl: app.url, store: tab() })
+    await first.auth.login({ login: user.username, password: user.password })
+    const second = new HearthClient({ baseUrl: app.url, store: tab() })
+    expect(second.auth.session?.userId).toBe(user.id)
+    expect(unwrap(await second.api.GET('/v1/users/me')).id).toBe(user.id)
+    first.dispose()
+    second.dispose()
+  })
+
+  test('clients refreshing at once spend the refresh token once: the others take the new tokens', async () => {
+    const user = await registerUser(app.http)
+    const tab = sharedStore()
+    const log = new FetchLog()
+    const tabs = [0, 1, 2].map(() => clientOf(app.url, user, { store: tab(), fetch: log.fetch }))
+    const results = await Promise.all(tabs.map((t) => t.auth.refresh({ force: true })))
+    expect(new Set(results.map((s) => s.refreshToken)).size).toBe(1)
+    expect(log.count('POST /v1/auth/refresh')).toBe(1)
+    // Nobody was signed out for reuse, and the shared token still works.
+    expect(tabs.every((t) => t.auth.signedIn)).toBe(true)
+    expect((await tabs[2]!.auth.refresh({ force: true })).refreshToken).not.toBe(results[0]!.refreshToken)
+  })
+
+  test('a refresh made by one client reaches the others without a request of theirs', async () => {
+    const user = await registerUser(app.http)
+    const tab = sharedStore()
+    const [a, b] = [clientOf(app.url, user, { store: tab() }), clientOf(app.url, user, { store: tab() })]
+    const seen = sessions(b!.auth)
+    const refreshed = await a!.auth.refresh({ force: true })
+    expect(b!.auth.session?.accessToken).toBe(refreshed.accessToken)
+    expect(seen.map(([, reason]) => reason)).toContain('refreshed')
+  })
+
+  test('signing out in one client signs out the others', async () => {
+    const user = await registerUser(app.http)
+    const tab = sharedStore()
+    const [a, b] = [clientOf(app.url, user, { store: tab() }), clientOf(app.url, user, { store: tab() })]
+    b!.realtime.connect()
+    await eventually('open', async () => b!.realtime.state === 'open')
+    await a!.auth.logout()
+    expect(b!.auth.session).toBeNull()
+    expect(b!.realtime.state).toBe('signed_out')
   })
 })
