@@ -53,7 +53,7 @@ export function localStorageStore(key = 'hearth.session'): SessionStore {
     },
     watch(onChange) {
       // The storage event fires in the other tabs of the origin, never in the one that wrote.
-      const listener = (event: StorageEvent) => event.key === key && onChange()
+      const listener = (event: Event) => (event as Event & { key?: string | null }).key === key && onChange()
       globalThis.addEventListener?.('storage', listener)
       return () => globalThis.removeEventListener?.('storage', listener)
     },
