@@ -53,10 +53,14 @@ export interface OutboxDeps {
   maxRetries: number
   /** How many sends may wait for their acks at once. */
   window: number
-  /** Delay before sending again after a retryable refusal (ms). */
-  retryDelay(refusals: number, retryAfterSeconds?: number): number
   now(): number
 }
+
+/** After a retryable refusal: the first wait (doubling per refusal of the same send, to the cap). */
+const PAUSE_MS = 1_000
+const PAUSE_CAP_MS = 30_000
+/** How long after the last refusal the outbox sends one at a time (each waits for the last one's ack). */
+const CAREFUL_MS = 10_000
 
 /**
  * Sends keyed by nonce: each is written to the socket (in send order, a bounded window at
@@ -71,6 +75,8 @@ export class Outbox {
   /** The last sends that settled, for `settled()` asked late. */
   private readonly recent = new Map<string, OutboxEntry>()
   private pausedUntil = 0
+  /** Until then, one send in flight at a time: the server said "slow down" not long ago. */
+  private carefulUntil = 0
   private resume: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly deps: OutboxDeps) {}
@@ -123,11 +129,13 @@ export class Outbox {
 
   /** Writes every pending entry not already on the current socket, in order, within the window. */
   flush(): void {
-    if (this.deps.now() < this.pausedUntil) return
+    const now = this.deps.now()
+    if (now < this.pausedUntil) return
+    const window = now < this.carefulUntil ? 1 : this.deps.window
     let inFlight = 0
     for (const entry of this.entries.values()) if (entry.inFlight !== undefined) inFlight++
     for (const entry of this.entries.values()) {
-      if (inFlight >= this.deps.window) return
+      if (inFlight >= window) return
       if (entry.state !== 'pending' || entry.inFlight !== undefined) continue
       const id = this.deps.transmit(entry)
       if (id === undefined) return
@@ -157,8 +165,11 @@ export class Outbox {
     entry.inFlight = undefined
     entry.refusals++
     if (RETRYABLE.has(error.code) && entry.refusals <= this.deps.maxRetries) {
-      // Slow the whole outbox, not just this entry: the budget is the user's.
-      this.pause(this.deps.retryDelay(entry.refusals, error.retryAfter))
+      // Slow the whole outbox, not just this entry: the budget is the user's, and each refused
+      // op counts against the socket (enough of them close it with 4008).
+      const wait = Math.max((error.retryAfter ?? 0) * 1000, Math.min(PAUSE_CAP_MS, PAUSE_MS * 2 ** (entry.refusals - 1)))
+      this.carefulUntil = this.deps.now() + wait + CAREFUL_MS
+      this.pause(wait)
       return
     }
     entry.state = 'failed'

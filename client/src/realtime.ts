@@ -93,7 +93,6 @@ export class RealtimeSession {
       transmit: (entry) => this.transmitSend(entry),
       maxRetries: this.opts.maxSendRetries,
       window: this.opts.sendWindow,
-      retryDelay: (refusals, retryAfter) => Math.max((retryAfter ?? 0) * 1000, Math.min(this.opts.capMs, this.opts.baseMs * 2 ** refusals)),
       now: () => Date.now(),
     })
     this.connection.onOpen(() => this.opened())

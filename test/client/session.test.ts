@@ -363,6 +363,23 @@ describe('the outbox', () => {
     expect([failed?.state, failed?.error?.code]).toEqual(['failed', 'not_found'])
   })
 
+  test('sends refused as rate limited wait, then go one at a time, until every one is sent (the socket is not closed)', async () => {
+    const limited = await startTestApp({ WS_RATE_LIMIT: '6/1' })
+    const world = await newCommunity(limited.http)
+    const room = await world.room('r')
+    const client = clientOf(limited.url, world.owner)
+    const seen = record(client)
+    client.realtime.connect()
+    await eventually('open', async () => client.realtime.state === 'open')
+    const nonces = Array.from({ length: 16 }, (_, i) => client.realtime.send(room.id, { body: `burst ${i}`, nonce: `b${i}` }).nonce)
+    const settled = await Promise.all(nonces.map((n) => client.realtime.settled(n)))
+    expect(settled.map((e) => e?.state)).toEqual(Array(16).fill('sent'))
+    expect(seen.states.map((s) => s.state)).toEqual(['connecting', 'open'])
+    const history = ok(await limited.http.get(`/v1/rooms/${room.id}/messages`, world.as(world.owner))).body.messages
+    expect(history.map((m: { body: string }) => m.body)).toEqual(nonces.map((_, i) => `burst ${i}`))
+    await limited.stop()
+  }, 30_000)
+
   test('the same nonce twice is one entry and one message', async () => {
     const { world, roomId } = await roomWith()
     const client = clientOf(app.url, world.owner)
