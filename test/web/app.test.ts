@@ -3,7 +3,8 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
 import { ok } from '../helpers/community'
 import { registerUser } from '../helpers/http'
-import { launchBrowser, openPerson, openSignedIn, screenshot, SCREENSHOTS, startWebNode, watchErrors, type WebNode } from './harness'
+import { gradientPng } from './png'
+import { launchBrowser, openPerson, openSignedIn, screenshot, SCREENSHOTS, startWebNode, watchErrors, writeConsoleLog, type WebNode } from './harness'
 
 // The web app in Debian's Chromium against a real `bun src/main.ts`: two people chat live,
 // the node is killed and restarted mid-conversation, an outsider tries a private room's URL,
@@ -49,6 +50,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
+  await writeConsoleLog()
   await browser?.close()
   await node?.stop()
   console.log(`web app screenshots: ${SCREENSHOTS}`)
@@ -199,7 +201,7 @@ describe('the web app in a browser', () => {
   }, 30_000)
 
   test.skipIf(!mediaOnMain)('an upload shows its placeholder, then the image', async () => {
-    const png = Buffer.from(await Bun.file(new URL('./fixtures/photo.png', import.meta.url)).arrayBuffer())
+    const png = gradientPng(640, 480)
     await alicePage.locator('input[type=file]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png })
     await alicePage.locator('.upload[data-state="uploaded"]').waitFor({ timeout: 15_000 })
     await alicePage.keyboard.press('Enter')

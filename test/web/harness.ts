@@ -37,7 +37,8 @@ export async function startWebNode(env: Record<string, string> = {}): Promise<We
   const port = freePort()
   const url = `http://127.0.0.1:${port}`
   const http = new HttpClient(url)
-  const logFile = `/tmp/hearth-web-${prefix.slice(5, 13)}.log`
+  const logFile = (n: number) => `/tmp/hearth-web-${prefix.slice(5, 13)}-${n}.log`
+  let starts = 0
   const sql = postgres(database.url, { max: 2, onnotice: () => {} })
   let proc: Subprocess | undefined
 
@@ -53,14 +54,14 @@ export async function startWebNode(env: Record<string, string> = {}): Promise<We
         JWT_PRIVATE_KEY: jwtKey,
         DATA_DIR: `/tmp/hearth-web-${prefix.slice(5, 13)}`,
         JOB_WORKERS: '1',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.WEB_TEST_LOG_LEVEL ?? 'warn',
         PASSWORD_MEMORY_KIB: '4096',
         RATE_AUTH_PER_IP: '10000/60',
         ...env,
       }),
       stdin: 'ignore',
       stdout: 'ignore',
-      stderr: Bun.file(logFile),
+      stderr: Bun.file(logFile(++starts)),
     })
     await eventually('the node to listen', async () => (await http.get('/ready').catch(() => undefined))?.status === 200, 30_000)
   }
@@ -90,6 +91,7 @@ export async function startWebNode(env: Record<string, string> = {}): Promise<We
       await database.drop()
       const { rm } = await import('node:fs/promises')
       await rm(`/tmp/hearth-web-${prefix.slice(5, 13)}`, { recursive: true, force: true })
+      for (let n = 1; n <= starts; n++) if (!(await Bun.file(logFile(n)).size)) await rm(logFile(n), { force: true })
     },
   }
 }
@@ -136,9 +138,28 @@ export async function openSignedIn(
   return { context, page, errors: watchErrors(page) }
 }
 
-/** Uncaught errors of a page, to assert there were none. */
+/**
+ * Uncaught errors of a page, to assert there were none. Its console (the app logs its
+ * connection's states) goes to `<screenshots>/console.log`, for a failure's post-mortem.
+ */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = []
-  page.on('pageerror', (err) => errors.push(err.message))
+  const who = `page ${++pages}`
+  page.on('pageerror', (err) => {
+    errors.push(err.message)
+    consoleLog.push(`${new Date().toISOString()} ${who} uncaught: ${err.message}`)
+  })
+  // Socket URLs carry an access token: not written out.
+  page.on('console', (message) => consoleLog.push(`${new Date().toISOString()} ${who} ${message.type()}: ${message.text().replace(/token=[^'&\s]+/g, 'token=…')}`))
   return errors
+}
+
+let pages = 0
+const consoleLog: string[] = []
+
+export async function writeConsoleLog(): Promise<string> {
+  await mkdir(SCREENSHOTS, { recursive: true })
+  const path = `${SCREENSHOTS}/console.log`
+  await Bun.write(path, consoleLog.join('\n') + '\n')
+  return path
 }

@@ -9,8 +9,9 @@ import { OpsPage } from './pages/ops'
 import { RoomPage } from './pages/room'
 import { Sidebar } from './pages/sidebar'
 import { SignInPage } from './pages/signin'
+import { learn } from './people'
 import { href, Link, navigate, route, type Route } from './router'
-import { connection, describe, hearth, loadMe, me } from './session'
+import { connection, describe, hearth, loadMe, me, selfId } from './session'
 import { useStore } from './store'
 import { Icon } from './icons'
 import { Loading } from './ui'
@@ -23,10 +24,13 @@ export function App() {
 
   useEffect(() => {
     if (user === undefined) loadMe().catch((err) => setError(describe(err)))
+    if (user) learn([user])
   }, [user])
 
+  // A saved session is enough to start: the pages load beside `me` (first render).
+  const who = user === null ? undefined : selfId()
   useEffect(() => {
-    if (!user) return forgetDirectory()
+    if (!who) return forgetDirectory()
     const load = () => Promise.all([loadCommunities(), loadDms(), loadUnread(), loadNotificationCount()]).catch((err) => setError(describe(err)))
     load()
     // Counts that moved while the socket was down are read again once it is back.
@@ -35,7 +39,7 @@ export function App() {
       if (state === 'open' && !wasOpen) load()
       wasOpen = state === 'open'
     })
-  }, [user?.id])
+  }, [who])
 
   // Signed out: the sign-in page (an invite link comes back after it); signed in: not it.
   const signing = where.page === 'signin' || where.page === 'signup'
@@ -44,7 +48,7 @@ export function App() {
     if (user && signing) navigate(href.home(), { replace: true })
   }, [user, where])
 
-  if (user === undefined) return error ? <p role="alert" class="error page">Hearth cannot be reached: {error}</p> : <Loading what="Hearth" />
+  if (user === undefined && !who) return error ? <p role="alert" class="error page">Hearth cannot be reached: {error}</p> : <Loading what="Hearth" />
   if (user === null) return <SignInPage key={where.page} mode={where.page === 'signup' ? 'up' : 'in'} next={where.page === 'invite' ? location.pathname : undefined} />
   return <Shell where={where} />
 }

@@ -1,6 +1,6 @@
 import type { Data, Message } from '../../client/src/index.ts'
 import { meet } from './people'
-import { hearth, me, unwrap } from './session'
+import { hearth, selfId, unwrap } from './session'
 import { Store } from './store'
 import { unread } from './unread'
 
@@ -104,7 +104,10 @@ function watch(roomIds: string[]) {
   for (const roomId of roomIds) {
     if (watched.has(roomId) || watched.size >= WATCH_AT_MOST) continue
     watched.add(roomId)
-    hearth.realtime.subscribe(roomId).catch(() => watched.delete(roomId))
+    hearth.realtime.subscribe(roomId).catch((err: { code?: string }) => {
+      watched.delete(roomId)
+      console.warn(`hearth: not following room ${roomId}: ${err.code ?? err}`)
+    })
   }
 }
 
@@ -112,7 +115,7 @@ export const isWatched = (roomId: string) => watched.has(roomId)
 
 function countArrival(message: Message) {
   if (rooms.get().get(message.roomId)?.communityId === null) noteDmMembers(message.roomId, [message.authorId])
-  const self = me.get()?.id
+  const self = selfId()
   if (!self || message.authorId === self || message.roomId === openRoom.get()) return
   const mentioned = message.mentionEveryone || message.mentions.includes(self)
   unread.set((all) => {
@@ -130,6 +133,7 @@ function countArrival(message: Message) {
 
 hearth.realtime.onMessage((message) => countArrival(message))
 hearth.realtime.onEvent('subscription.revoked', ({ roomId }) => {
+  console.debug(`hearth: room ${roomId} is no longer followed (access lost)`)
   watched.delete(roomId)
   rooms.set((all) => {
     const next = new Map(all)

@@ -20,6 +20,9 @@ export const hearth = new HearthClient({ baseUrl: location.origin, session: save
 /** Who is signed in: undefined while it is being found out, null when nobody. */
 export const me = new Store<SelfUser | null | undefined>(hearth.auth.signedIn ? undefined : null)
 
+/** Who is signed in, by id: known from the token at once, before `me` is loaded. */
+export const selfId = (): string | undefined => hearth.auth.session?.userId
+
 /** The socket's state, to say "reconnecting…" when it is not open. */
 export const connection = new Store<{ state: ConnectionState; retryInMs?: number }>({ state: hearth.realtime.state })
 
@@ -36,7 +39,10 @@ hearth.auth.onSession((session, reason) => {
   if (reason === 'signed_in' || reason === 'restored') hearth.realtime.connect()
 })
 
-hearth.realtime.onState((state, info) => connection.set({ state, retryInMs: info.delayMs }))
+hearth.realtime.onState((state, info) => {
+  connection.set({ state, retryInMs: info.delayMs })
+  console.debug(`hearth: socket ${state} ${JSON.stringify(info)}`)
+})
 
 /** Finds out who the saved session belongs to (a restored session knows only the id). */
 export async function loadMe(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Message, OutboxEntry } from '../../client/src/index.ts'
-import { learnMembers, meet } from './people'
-import { describe, hearth, me, unwrap } from './session'
+import { meet } from './people'
+import { describe, hearth, selfId, unwrap } from './session'
 import { Store } from './store'
 
 export interface TimelineState {
@@ -52,7 +52,7 @@ export class RoomTimeline {
 
   constructor(
     readonly roomId: string,
-    private readonly opts: { communityId: string | null; keepSubscribed: () => boolean },
+    private readonly opts: { keepSubscribed: () => boolean },
   ) {}
 
   async start(): Promise<void> {
@@ -73,7 +73,6 @@ export class RoomTimeline {
     this.typingTimer = setInterval(() => this.expireTyping(), 1000)
     this.outboxChanged()
     try {
-      if (this.opts.communityId) learnMembers(this.opts.communityId).catch(() => undefined)
       const { messages } = unwrap(await hearth.api.GET('/v1/rooms/{id}/messages', { params: { path: { id: this.roomId }, query: { limit: PAGE } } }))
       this.add(messages)
       this.update({ ready: true, atStart: messages.length < PAGE })
@@ -129,7 +128,7 @@ export class RoomTimeline {
   /** Re-sorts the messages and drops the sends they stand for. */
   private settle() {
     const messages = [...this.bySeq.values()].sort((a, b) => a.seq - b.seq)
-    const nonces = new Set(messages.filter((m) => m.authorId === me.get()?.id).map((m) => m.nonce))
+    const nonces = new Set(messages.filter((m) => m.authorId === selfId()).map((m) => m.nonce))
     for (const nonce of this.acked.keys()) if (nonces.has(nonce)) this.acked.delete(nonce)
     const outgoing = [...hearth.realtime.outbox.filter((e) => e.roomId === this.roomId), ...this.acked.values()].filter((e) => !nonces.has(e.nonce))
     this.update({ messages, outgoing })
@@ -163,7 +162,7 @@ export class RoomTimeline {
       const reactions = count > 0 ? [...others, { emoji, count }] : others
       this.bySeq.set(seq, { ...m, reactions: reactions.sort((a, b) => a.emoji.localeCompare(b.emoji)) })
     }
-    if (userId === me.get()?.id) {
+    if (userId === selfId()) {
       const mine = new Set(this.state.get().mine)
       if (on) mine.add(`${messageId} ${emoji}`)
       else mine.delete(`${messageId} ${emoji}`)
@@ -180,7 +179,7 @@ export class RoomTimeline {
   }
 
   private typing(userId: string, expiresInMs: number) {
-    if (userId === me.get()?.id) return
+    if (userId === selfId()) return
     this.typingUntil.set(userId, Date.now() + expiresInMs)
     meet([userId])
     this.update({ typing: [...this.typingUntil.keys()] })
@@ -194,7 +193,7 @@ export class RoomTimeline {
 
   /** A reader's receipt; their typing ends when they have sent (their message came). */
   private read(userId: string, seq: number) {
-    if (userId === me.get()?.id) return
+    if (userId === selfId()) return
     meet([userId])
     this.update({ readBy: new Map(this.state.get().readBy).set(userId, seq) })
   }

@@ -1,5 +1,5 @@
 import type { Message } from '../../../client/src/index.ts'
-import { useEffect, useId, useRef, useState } from 'preact/hooks'
+import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { Icon } from '../icons'
 import { upload, type MediaView } from '../media'
 import { useName } from '../people'
@@ -37,7 +37,8 @@ export function Composer(props: {
   const id = useId()
   const replyName = useName(props.replyTo?.authorId)
 
-  useEffect(() => {
+  // Before the next keystroke is handled: typing right after "Reply" goes into the reply.
+  useLayoutEffect(() => {
     if (props.editing) setText(props.editing.body)
     if (props.editing || props.replyTo) input.current?.focus()
   }, [props.editing?.id, props.replyTo?.id])

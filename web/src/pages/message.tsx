@@ -5,8 +5,7 @@ import { Icon } from '../icons'
 import { useName } from '../people'
 import { PresenceDot } from '../presence'
 import { href, Link } from '../router'
-import { describe, hearth, me, unwrap } from '../session'
-import { useStore } from '../store'
+import { describe, hearth, selfId, unwrap } from '../session'
 import { Time } from '../ui'
 import { Poll } from './poll'
 
@@ -29,10 +28,9 @@ export function MessageItem(props: {
   inThread?: boolean
 }) {
   const { message: m, actions } = props
-  const self = useStore(me)
   const author = useName(m.authorId)
   const [error, setError] = useState<string>()
-  const own = self?.id === m.authorId
+  const own = selfId() === m.authorId
   const deleted = m.deletedAt !== null
   const act = (fn: () => Promise<unknown>) => fn().then(() => setError(undefined), (err) => setError(describe(err)))
   const toggle = (emoji: string) => {
@@ -141,11 +139,11 @@ function Quoted({ message }: { message: Message }) {
 
 /** A send of mine not committed yet: pending (resent after reconnects) or failed, with retry. */
 export function OutgoingItem({ entry }: { entry: OutboxEntry }) {
-  const self = useStore(me)
+  const self = useName(selfId())
   return (
     <li class={`message own outgoing ${entry.state}`} data-nonce={entry.nonce} data-state={entry.state} aria-label={`${entry.body} (${entry.state === 'failed' ? 'not sent' : 'sending'})`}>
       <div class="meta">
-        <strong class="author">{self?.displayName || self?.username}</strong>
+        <strong class="author">{self}</strong>
         <span class="muted" role="status">
           {entry.state === 'failed' ? 'Not sent' : entry.state === 'sent' ? 'Sent' : 'Sending…'}
         </span>

@@ -1,13 +1,11 @@
 import type { Data, Message } from '../../../client/src/index.ts'
 import { useEffect, useId, useState } from 'preact/hooks'
-import { describe, hearth, me, unwrap } from '../session'
-import { useStore } from '../store'
+import { describe, hearth, selfId, unwrap } from '../session'
 
 type PollView = Data<'/v1/polls/{id}', 'get'>
 
 /** A poll in a message: its options to vote on, and the counts where its visibility rule shows them (live). */
 export function Poll({ pollId, fallback }: { pollId: string; fallback?: Message['poll'] }) {
-  const self = useStore(me)
   const [poll, setPoll] = useState<PollView>()
   const [choices, setChoices] = useState<string[]>([])
   const [error, setError] = useState<string>()
@@ -93,7 +91,7 @@ export function Poll({ pollId, fallback }: { pollId: string; fallback?: Message[
         <div class="row">
           <button type="submit">Vote</button>
           {poll && !poll.countsVisible && <span class="muted">Results are shown {poll.resultsVisibility === 'after_close' ? 'when it closes' : 'after you vote'}.</span>}
-          {poll?.authorId === self?.id && !poll?.closed && (
+          {poll?.authorId === selfId() && !poll?.closed && (
             <button type="button" onClick={close}>
               Close poll
             </button>

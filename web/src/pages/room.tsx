@@ -1,9 +1,9 @@
 import type { Message } from '../../../client/src/index.ts'
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { dmMembers, isWatched, loadRoom, noteDmMembers, openRoom, rooms, type Room } from '../directory'
-import { nameOf, people, useName } from '../people'
+import { learnMembers, nameOf, people, useName } from '../people'
 import { href, Link } from '../router'
-import { describe, hearth, me, unwrap } from '../session'
+import { describe, hearth, selfId, unwrap } from '../session'
 import { useStore } from '../store'
 import { RoomTimeline, type TimelineState } from '../timeline'
 import { Icon } from '../icons'
@@ -14,30 +14,15 @@ import { MessageItem, OutgoingItem, type MessageActions } from './message'
 
 /** A room: its history (paged as you scroll up), live messages, a thread beside it, and the composer. */
 export function RoomPage({ roomId, threadId }: { roomId: string; threadId?: string }) {
-  const known = useStore(rooms).get(roomId)
-  const [room, setRoom] = useState<Room | undefined>(known)
-  const [missing, setMissing] = useState<string>()
-  useEffect(() => {
-    setMissing(undefined)
-    setRoom(rooms.get().get(roomId))
-    loadRoom(roomId).then(setRoom, (err) => setMissing(describe(err)))
-  }, [roomId])
-  if (missing) {
-    return (
-      <section class="page" aria-labelledby="missing-title">
-        <h1 id="missing-title">Room not available</h1>
-        <p role="alert">This room does not exist, or you cannot see it.</p>
-        <Link href={href.home()}>Back home</Link>
-      </section>
-    )
-  }
-  if (!room) return <Loading what="the room" />
-  return <OpenRoom key={roomId} room={room} threadId={threadId} />
+  return <OpenRoom key={roomId} roomId={roomId} threadId={threadId} />
 }
 
-function OpenRoom({ room, threadId }: { room: Room; threadId?: string }) {
-  const timeline = useMemo(() => new RoomTimeline(room.id, { communityId: room.communityId, keepSubscribed: () => isWatched(room.id) }), [room.id])
+function OpenRoom({ roomId, threadId }: { roomId: string; threadId?: string }) {
+  // The room's messages are asked for at once, beside the room itself (first render).
+  const timeline = useMemo(() => new RoomTimeline(roomId, { keepSubscribed: () => isWatched(roomId) }), [roomId])
   const state = useStore(timeline.state)
+  const room = useStore(rooms).get(roomId)
+  const [missing, setMissing] = useState(false)
   const [replyTo, setReplyTo] = useState<Message>()
   const [editing, setEditing] = useState<Message>()
   const [reporting, setReporting] = useState<Message>()
@@ -45,11 +30,17 @@ function OpenRoom({ room, threadId }: { room: Room; threadId?: string }) {
   const title = useRoomTitle(room)
 
   useEffect(() => {
-    openRoom.set(room.id)
+    openRoom.set(roomId)
     timeline.start()
+    loadRoom(roomId).then(
+      (r) => {
+        if (r.communityId) learnMembers(r.communityId).catch(() => undefined)
+      },
+      () => setMissing(true),
+    )
     return () => {
       timeline.stop()
-      if (openRoom.get() === room.id) openRoom.set(undefined)
+      if (openRoom.get() === roomId) openRoom.set(undefined)
     }
   }, [timeline])
 
@@ -57,7 +48,7 @@ function OpenRoom({ room, threadId }: { room: Room; threadId?: string }) {
   const last = state.messages.at(-1)?.seq
   useEffect(() => {
     if (last === undefined) return
-    const mark = () => document.visibilityState === 'visible' && markRead(room.id, last)
+    const mark = () => document.visibilityState === 'visible' && markRead(roomId, last)
     mark()
     document.addEventListener('visibilitychange', mark)
     return () => document.removeEventListener('visibilitychange', mark)
@@ -69,8 +60,18 @@ function OpenRoom({ room, threadId }: { room: Room; threadId?: string }) {
 
   const authors = useMemo(() => [...new Set(state.messages.map((m) => m.authorId))], [state.messages])
   useEffect(() => {
-    if (room.communityId === null && authors.length) noteDmMembers(room.id, authors)
-  }, [authors])
+    if (room?.communityId === null && authors.length) noteDmMembers(roomId, authors)
+  }, [authors, room])
+
+  if (missing) {
+    return (
+      <section class="page" aria-labelledby="missing-title">
+        <h1 id="missing-title">Room not available</h1>
+        <p role="alert">This room does not exist, or you cannot see it.</p>
+        <Link href={href.home()}>Back home</Link>
+      </section>
+    )
+  }
 
   const actions: MessageActions = {
     reply: (m) => (setEditing(undefined), setReplyTo(m)),
@@ -83,10 +84,10 @@ function OpenRoom({ room, threadId }: { room: Room; threadId?: string }) {
       <section class="room-main" aria-labelledby="room-title">
         <header class="room-head">
           <h1 id="room-title">
-            {room.kind === 'private' ? <Icon name="lock" /> : room.kind === 'text' ? <span aria-hidden="true"># </span> : null}
+            {room?.kind === 'private' ? <Icon name="lock" /> : room?.kind === 'text' ? <span aria-hidden="true"># </span> : null}
             {title}
           </h1>
-          {room.topic && <p class="muted topic">{room.topic}</p>}
+          {room?.topic && <p class="muted topic">{room.topic}</p>}
           <button type="button" onClick={() => setShowPins(true)}>
             Pinned ({state.pinned.size})
           </button>
@@ -94,30 +95,32 @@ function OpenRoom({ room, threadId }: { room: Room; threadId?: string }) {
         <Messages timeline={timeline} state={state} actions={actions} />
         <TypingLine typing={state.typing} />
         <SeenLine state={state} />
-        <Composer
-          roomId={room.id}
-          label={`Message ${room.kind === 'text' ? '# ' : ''}${title}`}
-          send={(input) => timeline.send(input)}
-          replyTo={replyTo}
-          editing={editing}
-          onDone={() => (setReplyTo(undefined), setEditing(undefined))}
-          allowPolls={room.kind !== 'dm'}
-        />
+        {room && (
+          <Composer
+            roomId={roomId}
+            label={`Message ${room.kind === 'text' ? '# ' : ''}${title}`}
+            send={(input) => timeline.send(input)}
+            replyTo={replyTo}
+            editing={editing}
+            onDone={() => (setReplyTo(undefined), setEditing(undefined))}
+            allowPolls={room.kind !== 'dm'}
+          />
+        )}
       </section>
-      {threadId && <ThreadPanel room={room} rootId={threadId} timeline={timeline} state={state} actions={actions} />}
+      {threadId && room && <ThreadPanel room={room} rootId={threadId} timeline={timeline} state={state} actions={actions} />}
       {showPins && <PinsDialog state={state} onClose={() => setShowPins(false)} />}
-      {reporting && <ReportDialog message={reporting} communityId={room.communityId} onClose={() => setReporting(undefined)} />}
+      {reporting && <ReportDialog message={reporting} communityId={room?.communityId ?? null} onClose={() => setReporting(undefined)} />}
     </div>
   )
 }
 
-export function useRoomTitle(room: Room): string {
-  const self = useStore(me)
+export function useRoomTitle(room: Room | undefined): string {
   const everyone = useStore(people)
-  const members = useStore(dmMembers).get(room.id)
+  const members = useStore(dmMembers).get(room?.id ?? '')
+  if (!room) return '…'
   if (room.kind !== 'dm' && room.kind !== 'group_dm') return room.kind === 'private' ? `${room.name ?? 'room'} (private)` : (room.name ?? 'room')
   if (room.name) return room.name
-  const others = [...(members ?? [])].filter((id) => id !== self?.id)
+  const others = [...(members ?? [])].filter((id) => id !== selfId())
   return others.length ? others.map((id) => nameOf(everyone.get(id))).join(', ') : 'Direct message'
 }
 
@@ -219,9 +222,8 @@ function TypingNames({ ids }: { ids: string[] }) {
 
 /** Under my last message: who has read it. */
 function SeenLine({ state }: { state: TimelineState }) {
-  const self = useStore(me)
   const everyone = useStore(people)
-  const mine = [...state.messages].reverse().find((m) => m.authorId === self?.id)
+  const mine = [...state.messages].reverse().find((m) => m.authorId === selfId())
   const readers = mine ? [...state.readBy].filter(([, seq]) => seq >= mine.seq).map(([id]) => nameOf(everyone.get(id))) : []
   return (
     <p class="seen muted" aria-live="polite" data-testid="seen">
