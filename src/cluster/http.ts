@@ -6,6 +6,17 @@ import { platformAdminGuard } from '../modules/admin/guard'
 
 const roomSocketPath = /^\/v1\/rooms\/([^/]+)\/ws$/
 
+const ClusterQuery = t.Object({ roomId: t.Optional(t.String({ maxLength: 64 })) })
+const ClusterView = t.Object({
+  mode: t.Union([t.Literal('off'), t.Literal('redis')]),
+  nodeId: t.Nullable(t.String()),
+  members: t.Array(t.String(), { description: 'live nodes, by id' }),
+  shardedPubSub: t.Boolean(),
+  roomMessagesReceived: t.Integer(),
+  activeRooms: t.Integer({ description: 'room actors on this node' }),
+  owner: t.Optional(t.Nullable(t.String({ description: 'the node that owns roomId' }))),
+})
+
 /**
  * The cluster's HTTP side. On Fly, a socket opened for one room (`/v1/rooms/:id/ws`) on
  * a machine that does not own the room is answered with `fly-replay: instance=<owner>`,
@@ -36,7 +47,8 @@ export const clusterRoutes = (cluster: Cluster | undefined, opts: { flyMachineId
         ...(query.roomId ? { owner: cluster ? cluster.router.ownerOf(query.roomId) : null } : {}),
       }),
       {
-        query: t.Object({ roomId: t.Optional(t.String({ maxLength: 64 })) }),
+        query: ClusterQuery,
+        response: { 200: ClusterView },
         detail: {
           summary: "This node's view of the cluster: members, and the owner of a room when asked. Platform admins only",
           security: [{ bearer: [] }],

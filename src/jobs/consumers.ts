@@ -1,7 +1,7 @@
 import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Config } from '../config'
 import type { Database } from '../db/client'
-import type { Logger } from '../lib/log'
+import { throttledWarn, type Logger } from '../lib/log'
 import type { Redis } from '../lib/redis'
 import { RedisUserEventSink } from '../realtime/user-channel'
 import { DeadLetterStore } from './dead-letters'
@@ -104,6 +104,8 @@ export async function startConsumers(
 
   const connections: ReturnType<typeof bullConnection>[] = []
   const consumed = opts.queues ?? queueNames.filter((q) => !apiQueues.includes(q))
+  // Every consumer reports a lost Redis on every reconnect attempt: one line per 5 s is enough.
+  const consumerError = throttledWarn(host.log, 'job consumer error (Redis unreachable?)')
   const workers = consumed.map((queue) => {
     const connection = bullConnection(host.config)
     connections.push(connection)
@@ -117,7 +119,7 @@ export async function startConsumers(
       // BullMQ's own per-minute completed/failed counts, for its Prometheus export.
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     })
-    worker.on('error', (err) => host.log.warn('job consumer error', { queue, error: String(err) }))
+    worker.on('error', (err) => consumerError({ queue, error: String(err) }))
     return worker
   })
   await Promise.all(workers.map((w) => w.waitUntilReady()))

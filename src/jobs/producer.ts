@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq'
 import type { Config } from '../config'
-import type { Logger } from '../lib/log'
+import { throttledWarn, type Logger } from '../lib/log'
 import { bullConnection, bullPrefix, closeBullConnection, defaultJobOptions, queueNames, type QueueName } from './queues'
 
 export interface EnqueueOptions {
@@ -29,15 +29,9 @@ export class JobQueues {
         new Queue(name, { connection, prefix: bullPrefix(res.config), defaultJobOptions: defaultJobOptions(res.config, name) }),
       ]),
     ) as Record<QueueName, Queue>
-    let lastErrorLog = 0
-    for (const queue of Object.values(this.queues)) {
-      // Without a listener an 'error' (Redis gone) would be thrown; node-redis reconnects by itself.
-      queue.on('error', (err) => {
-        if (Date.now() - lastErrorLog < 5000) return
-        lastErrorLog = Date.now()
-        res.log.warn('job queue connection problem', { error: String(err) })
-      })
-    }
+    const problem = throttledWarn(res.log, 'job queue connection problem')
+    // Without a listener an 'error' (Redis gone) would be thrown; node-redis reconnects by itself.
+    for (const queue of Object.values(this.queues)) queue.on('error', (err) => problem({ error: String(err) }))
   }
 
   async enqueue(job: EnqueueOptions): Promise<string> {

@@ -100,7 +100,7 @@ export function parseClientJson(text: string, opts: { what: string } = { what: '
   return value
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * Reads a request body, counting the bytes actually read (a chunked body has no
@@ -108,6 +108,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * not UTF-8 are a 400.
  */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) {
+    throw new AppError('payload_too_large', `request body is over ${limit} bytes`)
+  }
   const body = request.body
   if (!body) return ''
   const reader = body.getReader()
@@ -124,7 +127,7 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     chunks.push(value)
   }
   try {
-    return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))
+    return utf8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))
   } catch {
     throw new AppError('malformed_body', 'request body is not UTF-8 text')
   }

@@ -24,9 +24,6 @@ export function jsonBodyParser(opts: { limit: number; rules: BodyRules }) {
   return async ({ request, route }: { request: Request; route: string }, contentType: string): Promise<unknown> => {
     if (opts.rules.raw(request.method, route)) return {}
     await opts.rules.earlyCheck(request.method, route)?.(request)
-    if (Number(request.headers.get('content-length') ?? 0) > opts.limit) {
-      throw new AppError('payload_too_large', `request body is over ${opts.limit} bytes`)
-    }
     const text = await readBodyText(request, opts.limit)
     if (text.trim() === '') return {}
     if (!isJson(contentType)) {

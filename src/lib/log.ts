@@ -39,3 +39,23 @@ function errorReplacer(_key: string, value: unknown) {
   if (typeof value === 'bigint') return value.toString()
   return value
 }
+
+/**
+ * A warning that may fire many times a second while a dependency is down (one per queue
+ * consumer, per reconnect attempt): written at most once per `ms`, with how many were
+ * left out since the last one.
+ */
+export function throttledWarn(log: Logger, msg: string, ms = 5000): (fields?: Record<string, unknown>) => void {
+  let last = 0
+  let suppressed = 0
+  return (fields) => {
+    const now = Date.now()
+    if (now - last < ms) {
+      suppressed++
+      return
+    }
+    last = now
+    log.warn(msg, { ...fields, ...(suppressed ? { alsoSince: suppressed } : {}) })
+    suppressed = 0
+  }
+}

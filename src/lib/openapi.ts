@@ -64,8 +64,9 @@ export function normalizeDocument(input: Json, opts: { serverUrl?: string } = {}
       for (const status of errorStatuses(method, path, op)) {
         op.responses[status] ??= { $ref: `#/components/responses/Error${status}` }
       }
-      for (const [status, response] of Object.entries<Json>(op.responses)) {
-        if (status === '204') delete response.content
+      for (const response of Object.values<Json>(op.responses)) {
+        // A void answer (204, 101) comes out as `content: {type: 'void'}`: not a media-type map.
+        if (response.content && Object.values(response.content).some((v) => typeof v !== 'object')) delete response.content
       }
     }
   }

@@ -5,7 +5,7 @@ import { assertCleanInput, parseBoundedJson, textProblem } from '../lib/input'
 import { UUID_PATTERN } from '../lib/model'
 import { describeError } from '../lib/validation'
 
-// The client ops of API.md, one schema each. `id` is the client's, echoed in the answer.
+// The client ops of the contract (docs/api.md), one schema each. `id` is the client's, echoed in the answer.
 const Id = T.Union([T.String({ minLength: 1, maxLength: 64 }), T.Integer()])
 const Uuid = T.String({ pattern: UUID_PATTERN, description: 'id' })
 const Seq = T.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })

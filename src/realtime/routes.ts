@@ -6,8 +6,9 @@ import { clusterRoutes } from '../cluster/http'
 import type { AuthService } from '../modules/auth/service'
 import type { Gateway } from './gateway'
 
+const Upgraded = t.Void({ description: 'Switching Protocols: the socket is open (frames: docs/api.md)' })
 const query = t.Object({ token: t.Optional(t.String({ maxLength: 4096 })) })
-const summary = 'WebSocket gateway (see API.md): ops subscribe, send, edit, delete, react, typing, read, delivered, presence, ping, auth'
+const summary = 'WebSocket gateway (see docs/api.md): ops subscribe, send, edit, delete, react, typing, read, delivered, presence, ping, auth'
 
 /**
  * What Bun keeps for each socket. Elysia's server-wide WebSocket handlers call
@@ -40,7 +41,7 @@ class SocketData {
 }
 
 /**
- * `/ws?token=<accessToken>`: the protocol of API.md, served by the gateway.
+ * `/ws?token=<accessToken>`: the protocol of docs/api.md, served by the gateway.
  * `/v1/rooms/:id/ws` speaks the same protocol; naming the room lets a cluster on Fly
  * replay the socket to the room's owner machine (src/cluster/http.ts, which also serves
  * `GET /cluster`).
@@ -56,9 +57,10 @@ export const realtimeRoutes = (deps: { gateway: Gateway; cluster: Cluster | unde
   }
   return new Elysia({ detail: { tags: ['realtime'] } })
     .use(clusterRoutes(deps.cluster, { flyMachineId: deps.flyMachineId, auth: deps.auth }))
-    .get('/ws', upgrade, { query, detail: { summary } })
+    .get('/ws', upgrade, { query, response: { 101: Upgraded }, detail: { summary } })
     .get('/v1/rooms/:id/ws', upgrade, {
       query,
+      response: { 101: Upgraded },
       detail: { summary: `${summary}; the socket is for the room in the path (on Fly it is replayed to the room's owner machine)` },
     })
 }

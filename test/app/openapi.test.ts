@@ -155,3 +155,30 @@ describe('validation errors a person can act on', () => {
     ws.close()
   })
 })
+
+describe('the document knows what each route answers', () => {
+  test('every route that answers 204 declares it (src/modules, src/cluster)', async () => {
+    const { Glob } = await import('bun')
+    const missing: string[] = []
+    for await (const file of new Glob('src/{modules/**,cluster}/*.ts').scan(root)) {
+      const text = await Bun.file(join(root, file)).text()
+      const answers = text.match(/status\(204\b/g)?.length ?? 0
+      const declared = text.match(/204: NoContent/g)?.length ?? 0
+      if (answers !== declared) missing.push(`${file}: ${answers} answer 204, ${declared} declare it`)
+    }
+    expect(missing).toEqual([])
+  })
+
+  test('every operation says what its success looks like', () => {
+    const bare: string[] = []
+    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        const success = Object.entries<any>(op.responses).filter(([status]) => status.startsWith('2') || status === '101')
+        if (!success.some(([status, r]) => status === '204' || status === '101' || r.content?.['application/json']?.schema || r.content?.['text/plain'] || r.content?.['text/calendar'] || r.content?.['text/csv'])) {
+          bare.push(`${method.toUpperCase()} ${path}`)
+        }
+      }
+    }
+    expect(bare).toEqual([])
+  })
+})

@@ -43,23 +43,6 @@ export function resolve(doc: Doc, schema: any): any {
   return s
 }
 
-/** A deterministic pseudo-random source (mulberry32), so a failing case can be replayed by its seed. */
-export function seeded(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-  }
-}
-
 /**
  * A plausible value for a schema: what a well-meaning client would send. `idFor` gives an
  * id for a field name (`roomId`, `userId`, ...) so samples reach past the 404s.

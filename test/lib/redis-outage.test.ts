@@ -54,3 +54,47 @@ describe('Redis lost while running', () => {
     expect(later.status).toBe(201)
   }, 30_000)
 })
+
+describe('a Redis outage in the log', () => {
+  test('a whole node (API and job threads) writes a few lines every few seconds, not one per consumer and attempt', async () => {
+    const { spawnHearth } = await import('../helpers/process')
+    const { createTestDatabase } = await import('../helpers/app')
+    const database = await createTestDatabase()
+    const redisPort = freePort()
+    const own = await startRedisServer(redisPort)
+    const port = freePort()
+    const proc = spawnHearth({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      LOG_LEVEL: 'warn',
+      JOB_WORKERS: '2',
+    })
+    const lines: string[] = []
+    let counting = false
+    void (async () => {
+      const decoder = new TextDecoder()
+      for await (const chunk of proc.stderr) if (counting) lines.push(...decoder.decode(chunk).split('\n').filter(Boolean))
+    })()
+    try {
+      const up = await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true, 30_000)
+      expect(up).toBe(true)
+      await Bun.sleep(1000) // the job threads are up too
+      counting = true
+      own.kill('SIGKILL')
+      await own.exited
+      await Bun.sleep(6000)
+      counting = false
+      // Sources that each write once per 5 s at most: Redis, the queues, the consumers, per process and thread.
+      console.log('outage log lines in 6 s:', lines.length)
+      expect(lines.length).toBeLessThanOrEqual(20)
+      expect(lines.length).toBeGreaterThan(0)
+    } finally {
+      proc.kill('SIGKILL')
+      own.kill('SIGKILL')
+      await proc.exited
+      await database.drop()
+    }
+  }, 60_000)
+})

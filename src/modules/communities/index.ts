@@ -1,9 +1,12 @@
 import { Elysia, t } from 'elysia'
+import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
+import type { Fanout } from '../../realtime/fanout'
 import { NoContent, Paging } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { InviteService } from './invites'
 import {
+  AuditPage,
   Ban,
   BanAnswer,
   BanBody,
@@ -24,7 +27,11 @@ import {
 } from './model'
 import { CommunityService, type CommunityDeps } from './service'
 
-export type CommunitiesDeps = CommunityDeps & { signedIn: SignedIn }
+export type CommunitiesDeps = CommunityDeps & {
+  signedIn: SignedIn
+  events: Pick<DomainEvents, 'transaction' | 'on'>
+  live: Pick<Fanout, 'toCommunity'>
+}
 
 const security = [{ bearer: [] }]
 
@@ -33,6 +40,10 @@ export const communitiesFeature = defineFeature<CommunitiesDeps, { communities: 
   name: 'communities',
   build: (deps) => {
     const communities = new CommunityService(deps)
+    // Live: who joined or left, to the sockets of the community's members.
+    for (const type of ['member.joined', 'member.left'] as const) {
+      deps.events.on(type, (event) => deps.live.toCommunity(event.data.communityId, { type, data: event.data }))
+    }
     return { routes: communitiesRoutes(communities, new InviteService(deps), deps.signedIn), api: { communities } }
   },
 })
@@ -95,7 +106,7 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
         await communities.timeout(user.id, params.id, params.userId, 0)
         return status(204, undefined)
       },
-      { params: CommunityUserParams, detail: { summary: 'End a timeout early (moderate_members, below you)' } },
+      { response: { 204: NoContent }, params: CommunityUserParams, detail: { summary: 'End a timeout early (moderate_members, below you)' } },
     )
     .post('/communities/:id/bans', async ({ user, params, body, status }) => {
       return status(201, await communities.ban(user.id, params.id, body.userId, body.reason))
@@ -159,5 +170,6 @@ const communitiesRoutes = (communities: CommunityService, invites: InviteService
     .get('/communities/:id/audit-log', ({ user, params, query }) => communities.auditLog(user.id, params.id, query), {
       params: CommunityParams,
       query: Paging,
+      response: { 200: AuditPage },
       detail: { summary: 'Every change that touched access: who, what, before, after (manage_community)' },
     })

@@ -48,6 +48,18 @@ export const BanAnswer = t.Object({ communityId: t.String(), userId: t.String(),
 export const OwnerAnswer = t.Object({ communityId: t.String(), userId: t.String() })
 export const InvitePreview = t.Object({ code: t.String(), community: t.Object({ id: t.String(), name: t.String(), memberCount: t.Number() }) })
 
+export const AuditEntry = t.Object({
+  id: t.String(),
+  communityId: Nullable(t.String()),
+  actorId: Nullable(t.String({ description: 'who made the change (null: Hearth itself)' })),
+  action: t.String({ description: 'insert, update, delete, or a named action (member.timeout, automod.*, report.resolved, …)' }),
+  entity: t.String({ description: 'what changed: the table or the thing' }),
+  before: t.Unknown({ description: 'the row before the change (null for an insert)' }),
+  after: t.Unknown({ description: 'the row after the change (null for a delete)' }),
+  createdAt: t.String(),
+})
+export const AuditPage = t.Object({ entries: t.Array(AuditEntry), nextCursor: Nullable(t.String()) })
+
 export const CreateCommunityBody = t.Object({ name: Name })
 export const CreateInviteBody = t.Object({
   maxUses: t.Optional(t.Integer({ minimum: 1, maximum: 100_000 })),

@@ -51,7 +51,7 @@ const messagesRoutes = (s: { messages: MessageService; receipts: ReceiptService;
     .use(s.signedIn())
     .post('/rooms/:id/messages', async ({ user, params, body, status }) => {
       const ack = await s.messages.send(user.id, params.id, body)
-      return status(201, await s.messages.acknowledged(ack.messageId))
+      return status(201, { ...(await s.messages.acknowledged(user.id, ack.messageId)), duplicate: ack.duplicate })
     }, {
       params: IdParams,
       body: SendBody,

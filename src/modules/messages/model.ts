@@ -26,7 +26,8 @@ export const MessageT = t.Object({
    * what you may see of those). In history and message reads; live events carry `pollId`.
    */
   poll: t.Optional(PollDefinitionT),
-  reactions: t.Array(t.Object({ emoji: t.String(), count: t.Number() })),
+  reactions: t.Array(t.Object({ emoji: t.String(), count: t.Integer(), me: t.Optional(t.Boolean({ description: 'whether you reacted so (REST answers; live events leave it out)' })) })),
+  duplicate: t.Optional(t.Boolean({ description: 'on a send: true when this nonce was sent before and this is the first answer again' })),
   createdAt: t.String(),
   editedAt: t.Nullable(t.String()),
   deletedAt: t.Nullable(t.String()),

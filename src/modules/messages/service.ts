@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { RoomHistory, type HistoryQuery, type Message, type Router, type SendAck } from '../../../rooms'
 import type { Config } from '../../config'
 import type { Database } from '../../db/client'
-import { messages, users } from '../../db/schema'
+import { messageReactions, messages, users } from '../../db/schema'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, notFound } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
@@ -141,26 +141,40 @@ export class MessageService {
     const [message] = await this.history.byIds([messageId])
     if (!message) throw notFound('message')
     await this.permissions.requireRoom(userId, message.roomId)
-    return (await this.views([message]))[0]!
+    return (await this.forReader(userId, await this.views([message])))[0]!
   }
 
   /** The message just acknowledged to this sender (already allowed in its room). */
-  async acknowledged(messageId: string): Promise<MessageView> {
+  async acknowledged(userId: string, messageId: string): Promise<MessageView> {
     const [message] = await this.history.byIds([messageId])
-    return (await this.views([message!]))[0]!
+    return (await this.forReader(userId, await this.views([message!])))[0]!
   }
 
   async list(userId: string, query: HistoryQuery): Promise<MessageView[]> {
     await this.permissions.requireRoom(userId, query.roomId)
     const cursorless = query.before === undefined
     const lastSeq = cursorless ? await this.lastSeq(query.roomId) : undefined
-    return this.cache.page(query, lastSeq, async () => this.views(await this.history.history(query)))
+    // Pages are cached for everyone; what is the reader's own is added after.
+    return this.forReader(userId, await this.cache.page(query, lastSeq, async () => this.views(await this.history.history(query))))
   }
 
   async thread(userId: string, messageId: string): Promise<{ root: MessageView; replies: MessageView[] }> {
     const root = await this.get(userId, messageId)
     const replies = await this.history.thread({ roomId: root.roomId, rootId: messageId })
-    return { root, replies: await this.views(replies) }
+    return { root, replies: await this.forReader(userId, await this.views(replies)) }
+  }
+
+  /** Marks, on each reaction, whether the reader is among those who reacted (`me`). */
+  private async forReader(userId: string, views: MessageView[]): Promise<MessageView[]> {
+    const ids = views.filter((v) => v.reactions.length > 0).map((v) => v.id)
+    const mine = ids.length
+      ? await this.res.db
+          .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji })
+          .from(messageReactions)
+          .where(and(inArray(messageReactions.messageId, ids), eq(messageReactions.userId, userId)))
+      : []
+    const set = new Set(mine.map((r) => `${r.messageId} ${r.emoji}`))
+    return views.map((v) => ({ ...v, reactions: v.reactions.map((r) => ({ ...r, me: set.has(`${v.id} ${r.emoji}`) })) }))
   }
 
   /** Views with what their kinds embed (a tombstone embeds nothing). */
@@ -190,7 +204,7 @@ export class MessageService {
     const message = await this.router.send({ type: 'edit', roomId: row.roomId, messageId, actorId: userId, body })
     await this.cache.invalidate(row.roomId)
     await screening?.committed({ kind: 'message', id: messageId })
-    return toMessageView(message)
+    return (await this.forReader(userId, [toMessageView(message)]))[0]!
   }
 
   async remove(userId: string, messageId: string): Promise<void> {

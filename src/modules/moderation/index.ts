@@ -5,7 +5,7 @@ import type { Database } from '../../db/client'
 import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
 import type { Logger } from '../../lib/log'
-import { IdParams } from '../../lib/model'
+import { IdParams, NoContent } from '../../lib/model'
 import type { RateLimiter } from '../../lib/rate-limit'
 import type { Redis } from '../../lib/redis'
 import type { SignedIn } from '../auth/guard'
@@ -108,7 +108,7 @@ const moderationRoutes = (deps: ModerationRoutesDeps) =>
         await deps.rules.remove({ actorId: user.id, ruleId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Delete an automod rule (manage_community)' } },
+      { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Delete an automod rule (manage_community)' } },
     )
     .post(
       '/reports',

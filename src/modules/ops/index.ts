@@ -67,5 +67,5 @@ const operationsRoutes = (res: OperationsDeps) =>
         set.headers['content-type'] = res.metrics.registry.contentType
         return res.metrics.render()
       },
-      { detail: { summary: 'Prometheus metrics' } },
+      { response: { 200: t.String({ description: 'the Prometheus text format' }) }, detail: { summary: 'Prometheus metrics' } },
     )

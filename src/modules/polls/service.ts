@@ -93,7 +93,7 @@ export class PollService {
       await this.deps.jobs.enqueue({ ...pollCloseJob(pollId), data: { pollId }, delayMs: Math.max(0, plan.row.closesAt.getTime() - this.now()) })
     }
     const record = await this.post(pollId)
-    return { poll: await this.view(record, userId), message: await this.deps.messages.acknowledged(record.messageId) }
+    return { poll: await this.view(record, userId), message: await this.deps.messages.acknowledged(userId, record.messageId) }
   }
 
   /**

@@ -1,5 +1,7 @@
 import { Elysia, t } from 'elysia'
+import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
+import type { Fanout } from '../../realtime/fanout'
 import { IdParams, NoContent } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { CommunityParams, UserIdBody } from '../communities/model'
@@ -19,7 +21,11 @@ import {
 } from './model'
 import { RoomService } from './service'
 
-export type RoomsDeps = DmDeps & { signedIn: SignedIn }
+export type RoomsDeps = DmDeps & {
+  signedIn: SignedIn
+  events: Pick<DomainEvents, 'transaction' | 'on'>
+  live: Pick<Fanout, 'toRoom' | 'toUser'>
+}
 
 
 /** Groups nested to any depth, rooms, private-room members, DMs and group DMs, and the tree a member sees. */
@@ -27,6 +33,17 @@ export const roomsFeature = defineFeature<RoomsDeps>({
   name: 'rooms',
   build: (deps) => {
     const dms = new DmService(deps)
+    // Live, to the sockets that can see the room (its subscribers); a private room's
+    // membership changes go to its members, and to the person added or removed.
+    deps.events.on('room.updated', (event) => deps.live.toRoom(event.data.room.id, { type: 'room.updated', data: event.data }))
+    deps.events.on('room.member_added', (event) => {
+      deps.live.toRoom(event.data.roomId, { type: 'member.joined', data: event.data })
+      deps.live.toUser(event.data.userId, { type: 'member.joined', roomId: event.data.roomId, data: event.data })
+    })
+    deps.events.on('room.member_removed', (event) => {
+      deps.live.toRoom(event.data.roomId, { type: 'member.left', data: event.data })
+      deps.live.toUser(event.data.userId, { type: 'member.left', roomId: event.data.roomId, data: event.data })
+    })
     return { routes: roomsRoutes({ rooms: new RoomService({ ...deps, dms }), dms, signedIn: deps.signedIn }) }
   },
 })

@@ -102,6 +102,9 @@ declare module '../../domain-events/types' {
   interface DomainEventMap {
     'room.created': { room: RoomView }
     'room.updated': { room: RoomView }
+    /** Someone was added to a private room or a group DM (public rooms have no member list). */
+    'room.member_added': { roomId: string; userId: string }
+    'room.member_removed': { roomId: string; userId: string }
   }
 }
 export type RoomView = ReturnType<typeof toRoomView>

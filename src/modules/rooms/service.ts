@@ -202,16 +202,18 @@ export class RoomService {
     await this.permissions.mutate({
       actorId,
       scopes: [placement.communityId ?? `room:${roomId}`],
-      fn: async (tx) => {
+      fn: async (tx, emit) => {
         if (placement.kind === 'group_dm') {
           // Counted under the room's row lock, so two adds at once cannot pass the limit together.
           const [row] = await tx.select({ n: rooms.memberCount }).from(rooms).where(eq(rooms.id, roomId)).for('update')
           if ((row?.n ?? 0) >= MAX_DM_PEOPLE) throw new AppError('conflict', `a group DM holds at most ${MAX_DM_PEOPLE} people`)
         }
-        await tx
+        const added = await tx
           .insert(roomMembers)
           .values({ roomId, userId: targetId, communityId: placement.communityId, addedBy: actorId })
           .onConflictDoNothing()
+          .returning({ userId: roomMembers.userId })
+        if (added.length) emit({ type: 'room.member_added', roomId, ...(placement.communityId ? { communityId: placement.communityId } : {}), data: { roomId, userId: targetId } })
       },
     })
     return { roomId, userId: targetId }
@@ -226,7 +228,13 @@ export class RoomService {
     await this.permissions.mutate({
       actorId,
       scopes: [placement.communityId ?? `room:${roomId}`],
-      fn: (tx) => tx.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId))),
+      fn: async (tx, emit) => {
+        const removed = await tx
+          .delete(roomMembers)
+          .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId)))
+          .returning({ userId: roomMembers.userId })
+        if (removed.length) emit({ type: 'room.member_removed', roomId, ...(placement.communityId ? { communityId: placement.communityId } : {}), data: { roomId, userId: targetId } })
+      },
     })
   }
 

@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia'
 import { defineFeature } from '../../feature'
-import { IdParams } from '../../lib/model'
+import { IdParams, NoContent } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import type { NotificationService } from '../notifications/service'
 import { socialReactions } from './events'
@@ -68,7 +68,7 @@ const socialRoutes = ({ signedIn, social }: { signedIn: SignedIn; social: Social
         await social.graph.block({ blockerId: user.id, blockedId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Block a user: ends follows both ways and hides each from the other' } },
+      { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Block a user: ends follows both ways and hides each from the other' } },
     )
     .delete(
       '/users/:id/block',
@@ -76,7 +76,7 @@ const socialRoutes = ({ signedIn, social }: { signedIn: SignedIn; social: Social
         await social.graph.unblock({ blockerId: user.id, blockedId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Unblock a user (follows are not restored)' } },
+      { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Unblock a user (follows are not restored)' } },
     )
     .get('/me/blocks', ({ user, query }) => social.graph.blocked({ viewerId: user.id, ...paging(query) }), {
       query: PageQuery,
@@ -110,7 +110,7 @@ const socialRoutes = ({ signedIn, social }: { signedIn: SignedIn; social: Social
         await social.posts.remove({ userId: user.id, postId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Delete your post: it leaves every feed and list' } },
+      { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Delete your post: it leaves every feed and list' } },
     )
     .put(
       '/posts/:id/like',
@@ -118,7 +118,7 @@ const socialRoutes = ({ signedIn, social }: { signedIn: SignedIn; social: Social
         await social.posts.like({ userId: user.id, postId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Like a post (once; idempotent)' } },
+      { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Like a post (once; idempotent)' } },
     )
     .delete(
       '/posts/:id/like',
@@ -126,7 +126,7 @@ const socialRoutes = ({ signedIn, social }: { signedIn: SignedIn; social: Social
         await social.posts.unlike({ userId: user.id, postId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Take your like back (idempotent)' } },
+      { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Take your like back (idempotent)' } },
     )
     .post(
       '/posts/:id/comments',
@@ -160,7 +160,7 @@ const socialRoutes = ({ signedIn, social }: { signedIn: SignedIn; social: Social
         await social.comments.remove({ userId: user.id, commentId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Delete a comment (its author or the post’s author); its replies go with it' } },
+      { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Delete a comment (its author or the post’s author); its replies go with it' } },
     )
     .get('/feed', ({ user, query }) => social.feed.read({ viewerId: user.id, ...paging(query) }), {
       query: PageQuery,

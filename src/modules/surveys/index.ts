@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia'
+import { Elysia, t } from 'elysia'
 import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
 import type { JobRunner } from '../../jobs/runner'
@@ -89,6 +89,7 @@ const surveysRoutes = (deps: { surveys: SurveyService; signedIn: SignedIn }) =>
       },
       {
         params: IdParams,
+        response: { 200: t.String({ description: 'text/csv (RFC 4180), one row per response' }) },
         detail: { summary: 'Every response as RFC 4180 CSV (managers only; anonymous surveys export no user ids)' },
       },
     )

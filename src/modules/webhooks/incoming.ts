@@ -12,6 +12,7 @@ import {
   type IncomingWebhookRow,
 } from '../../db/schema'
 import type { Tx } from '../../db/tx'
+import { readBodyText } from '../../lib/input'
 import { AppError, notFound } from '../../lib/errors'
 import { parseClientJson } from '../../lib/input'
 import { isUuid, newId, randomToken, sha256 } from '../../lib/ids'
@@ -177,7 +178,7 @@ export class IncomingHooks {
     const hook = await this.findLive(opts.hookId)
     if (!hook || !safeEqual(sha256(opts.token), hook.tokenHash)) throw notFound('hook')
     await this.deps.rateLimiter.hit(`hook:${hook.id}`, this.deps.config.incomingRate)
-    const body = await readBody(opts.request, this.deps.config.incomingMaxBytes)
+    const body = await readBodyText(opts.request, this.deps.config.incomingMaxBytes)
     const verified = this.verify(hook, opts.request.headers, body)
 
     const seenKey = this.deps.redis.key('wh', 'seen', hook.id, sha256(verified.eventId))
@@ -267,29 +268,3 @@ async function removeBot(tx: Tx, hook: Pick<IncomingWebhookRow, 'communityId' | 
   await tx.delete(communityMembers).where(and(eq(communityMembers.communityId, hook.communityId), eq(communityMembers.userId, hook.botUserId)))
 }
 
-/** The raw body as text, refused past `max` bytes whatever Content-Length says. */
-async function readBody(request: Request, max: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? 0)
-  if (declared > max) throw tooLarge(max)
-  if (!request.body) return ''
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      reader.cancel().catch(() => {})
-      throw tooLarge(max)
-    }
-    chunks.push(value)
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks))
-  } catch {
-    throw new AppError('malformed_body', 'the body is not UTF-8 text')
-  }
-}
-
-const tooLarge = (max: number) => new AppError('payload_too_large', `the body is over ${max} bytes`)

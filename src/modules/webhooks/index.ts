@@ -6,7 +6,7 @@ import { has, Perm } from '../permissions/bits'
 import type { JobRunner } from '../../jobs/runner'
 import { RAW_BODY } from '../../lib/json-body'
 import type { Logger } from '../../lib/log'
-import { IdParams } from '../../lib/model'
+import { IdParams, NoContent } from '../../lib/model'
 import type { RateLimiter } from '../../lib/rate-limit'
 import type { Redis } from '../../lib/redis'
 import type { SignedIn } from '../auth/guard'
@@ -174,7 +174,7 @@ const webhookManagementRoutes = (deps: WebhooksRoutesDeps) =>
         await deps.endpoints.remove({ userId: user.id, endpointId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Delete the endpoint and its delivery log' } },
+      { params: IdParams, response: { 204: NoContent }, detail: { summary: 'Delete the endpoint and its delivery log' } },
     )
     .post('/webhooks/:id/rotate-secret', ({ user, params }) => deps.endpoints.rotateSecret({ userId: user.id, endpointId: params.id }), {
       params: IdParams,
@@ -245,7 +245,7 @@ const webhookManagementRoutes = (deps: WebhooksRoutesDeps) =>
         await deps.incoming.remove({ userId: user.id, hookId: params.id })
         return status(204, undefined)
       },
-      { params: IdParams, detail: { summary: 'Delete an incoming hook' } },
+      { params: IdParams, response: { 204: NoContent }, detail: { summary: 'Delete an incoming hook' } },
     )
 
 /** Both: the ingress (public) and the management routes (signed in). */

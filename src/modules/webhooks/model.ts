@@ -25,6 +25,8 @@ export const EVENT_TYPES: Record<DomainEventType, string | null> = {
   'member.left': 'someone left the community or was removed from it',
   'room.created': 'a room was created',
   'room.updated': 'a room was renamed, moved or changed',
+  'room.member_added': 'someone was added to a private room',
+  'room.member_removed': 'someone left or was removed from a private room',
   'webhook.disabled': 'Hearth turned one of the community\'s endpoints off (it answered 410, or failed for days)',
   'automod.rule_created': 'an automod rule was created',
   'automod.rule_updated': 'an automod rule was changed',

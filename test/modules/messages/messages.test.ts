@@ -53,7 +53,7 @@ describe('history', () => {
     expect([percent.status, percent.body.error.code]).toEqual([422, 'validation_failed'])
     ok(await http.put(`/v1/messages/${sent[0].id}/reactions/${encodeURIComponent('👍')}`, undefined, w.as(member)), 204)
     const [message] = ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(member))).body.messages
-    expect(message.reactions).toEqual([{ emoji: '👍', count: 1 }])
+    expect(message.reactions).toEqual([{ emoji: '👍', count: 1, me: true }])
   })
 
   test('cached pages never hide an edit, a delete, a reaction or a new message', async () => {
@@ -66,7 +66,7 @@ describe('history', () => {
     ok(await http.patch(`/v1/messages/${sent[0].id}`, { body: 'edited' }, w.as(w.owner)))
     expect(ok(await page()).body.messages[0]).toMatchObject({ body: 'edited', editedAt: expect.any(String) })
     ok(await http.put(`/v1/messages/${sent[1].id}/reactions/${encodeURIComponent('🔥')}`, undefined, w.as(member)), 204)
-    expect(ok(await page()).body.messages[1].reactions).toEqual([{ emoji: '🔥', count: 1 }])
+    expect(ok(await page()).body.messages[1].reactions).toEqual([{ emoji: '🔥', count: 1, me: true }])
     ok(await http.delete(`/v1/messages/${sent[0].id}`, w.as(w.owner)), 204)
     expect(ok(await page()).body.messages[0]).toMatchObject({ body: '', deletedAt: expect.any(String) })
     ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'fresh', nonce: 'fresh' }, w.as(member)), 201)
@@ -132,5 +132,27 @@ describe('message security', () => {
     expect((await http.put(`/v1/messages/${sent[0].id}/reactions/notanemoji`, undefined, w.as(member))).status).toBe(422)
     expect((await http.post(`/v1/rooms/${room.id}/messages`, { body: 'x'.repeat(4001), nonce: 'big' }, w.as(member))).status).toBe(422)
     expect((await http.post(`/v1/rooms/${room.id}/messages`, { body: '', nonce: 'empty' }, w.as(member))).status).toBe(422)
+  })
+})
+
+describe('what a user noticed', () => {
+  test('a REST send retried with its nonce answers duplicate: true, as the WebSocket ack does', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const first = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'once', nonce: 'dup-1' }, w.as(w.owner)), 201).body
+    const again = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'once', nonce: 'dup-1' }, w.as(w.owner)), 201).body
+    expect([first.duplicate, again.duplicate, again.id]).toEqual([false, true, first.id])
+  })
+
+  test('reactions say whether the reader is among who reacted (me)', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const other = await w.join()
+    const sent = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'react to me', nonce: 'me-1' }, w.as(w.owner)), 201).body
+    ok(await http.put(`/v1/messages/${sent.id}/reactions/${encodeURIComponent('👍')}`, undefined, w.as(w.owner)), 204)
+    const mine = ok(await http.get(`/v1/messages/${sent.id}`, w.as(w.owner))).body.reactions
+    const theirs = ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(other))).body.messages[0].reactions
+    expect(mine).toEqual([{ emoji: '👍', count: 1, me: true }])
+    expect(theirs).toEqual([{ emoji: '👍', count: 1, me: false }])
   })
 })

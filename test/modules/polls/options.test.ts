@@ -73,7 +73,7 @@ describe('creating a poll', () => {
       ...deps,
       messages: {
         post: (input: any) => (down ? Promise.reject(new Error('room actor unavailable')) : deps.messages.post(input)),
-        acknowledged: (id: string) => deps.messages.acknowledged(id),
+        acknowledged: (userId: string, id: string) => deps.messages.acknowledged(userId, id),
       },
     })
     const body = { question: 'Pending?', options: ['a', 'b'], nonce: 'pending-1' }

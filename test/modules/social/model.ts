@@ -59,21 +59,4 @@ export class SocialModel {
   }
 }
 
-/** A small seeded PRNG (mulberry32): the same seed, the same run. */
-export function prng(seed: number) {
-  let s = seed >>> 0
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)]!,
-    /** Skewed toward the front of `xs` (a few users get most of the follows). */
-    skewed: <T>(xs: T[]): T => xs[Math.floor(xs.length * next() ** 3)]!,
-  }
-}
+export { seeded as prng } from '../../helpers/random'

@@ -1,0 +1,78 @@
+// The events the contract promises about who is where: member.joined, member.left and
+// room.updated, to the sockets that can see the community or the room — and no others.
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { startTestApp } from '../helpers/app'
+import { newCommunity, ok } from '../helpers/community'
+import { registerUser } from '../helpers/http'
+import { WsClient } from '../helpers/ws'
+
+setDefaultTimeout(20_000)
+const app = await startTestApp()
+const { http } = app
+
+/** A socket that has finished setting up (a ping answered): it hears its communities' topics. */
+async function socketOf(token: string) {
+  const ws = await WsClient.open(app.wsUrl, token)
+  await ws.request('ping')
+  return ws
+}
+
+describe('community membership', () => {
+  test('a join and a leave reach the members, not people of another community', async () => {
+    const w = await newCommunity(http)
+    const elsewhere = await newCommunity(http)
+    const watcher = await socketOf(w.owner.accessToken)
+    const stranger = await socketOf(elsewhere.owner.accessToken)
+    const joiner = await w.join()
+    const joined = await watcher.event('member.joined')
+    expect(joined.data).toMatchObject({ communityId: w.id, userId: joiner.id, via: 'invite' })
+    ok(await http.delete(`/v1/communities/${w.id}/members/${joiner.id}`, w.as(joiner)), 204)
+    const left = await watcher.event('member.left')
+    expect(left.data).toMatchObject({ communityId: w.id, userId: joiner.id, reason: 'left' })
+    await Bun.sleep(200)
+    expect(stranger.events('member.joined').length + stranger.events('member.left').length).toBe(0)
+  })
+})
+
+describe('rooms', () => {
+  test('a room changed reaches its subscribers as room.updated', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const member = await w.join()
+    const ws = await socketOf(member.accessToken)
+    await ws.request('subscribe', { roomId: room.id })
+    ok(await http.patch(`/v1/rooms/${room.id}`, { topic: 'new topic' }, w.as(w.owner)))
+    const updated = await ws.event('room.updated')
+    expect(updated.data.room).toMatchObject({ id: room.id, topic: 'new topic' })
+  })
+
+  test("a private room's new member is announced to its members and to them, never to the rest", async () => {
+    const w = await newCommunity(http)
+    const hidden = await w.room('staff', { private: true })
+    const insider = await w.join()
+    ok(await http.post(`/v1/rooms/${hidden.id}/members`, { userId: insider.id }, w.as(w.owner)), 201)
+    const outsiderMember = await w.join()
+    const newcomer = await w.join()
+    const insiderWs = await socketOf(insider.accessToken)
+    await insiderWs.request('subscribe', { roomId: hidden.id })
+    const newcomerWs = await socketOf(newcomer.accessToken)
+    const restWs = await socketOf(outsiderMember.accessToken)
+    ok(await http.post(`/v1/rooms/${hidden.id}/members`, { userId: newcomer.id }, w.as(w.owner)), 201)
+    expect((await insiderWs.event('member.joined', 5000, (f) => f.roomId === hidden.id)).data).toEqual({ roomId: hidden.id, userId: newcomer.id })
+    expect((await newcomerWs.event('member.joined', 5000, (f) => f.roomId === hidden.id)).data).toEqual({ roomId: hidden.id, userId: newcomer.id })
+    ok(await http.delete(`/v1/rooms/${hidden.id}/members/${newcomer.id}`, w.as(w.owner)), 204)
+    expect((await newcomerWs.event('member.left', 5000, (f) => f.roomId === hidden.id)).data).toEqual({ roomId: hidden.id, userId: newcomer.id })
+    await Bun.sleep(200)
+    expect(restWs.frames.filter((f) => f.roomId === hidden.id)).toEqual([])
+  })
+
+  test('nobody outside a community hears of its rooms', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const stranger = await registerUser(http)
+    const ws = await socketOf(stranger.accessToken)
+    ok(await http.patch(`/v1/rooms/${room.id}`, { name: 'renamed' }, w.as(w.owner)))
+    await Bun.sleep(300)
+    expect(ws.events('room.updated')).toEqual([])
+  })
+})
