@@ -1820,7 +1820,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** WebSocket gateway (see API.md): ops subscribe, send, edit, delete, react, typing, read, delivered, presence, ping, auth */
+        /** WebSocket gateway (see docs/api.md): ops subscribe, send, edit, delete, react, typing, read, delivered, presence, ping, auth */
         get: operations["getWs"];
         put?: never;
         post?: never;
@@ -1837,7 +1837,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** WebSocket gateway (see API.md): ops subscribe, send, edit, delete, react, typing, read, delivered, presence, ping, auth; the socket is for the room in the path (on Fly it is replayed to the room's owner machine) */
+        /** WebSocket gateway (see docs/api.md): ops subscribe, send, edit, delete, react, typing, read, delivered, presence, ping, auth; the socket is for the room in the path (on Fly it is replayed to the room's owner machine) */
         get: operations["getRoomsByIdWs"];
         put?: never;
         post?: never;
@@ -2057,12 +2057,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description the Prometheus text format */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             503: components["responses"]["Error503"];
         };
@@ -2584,8 +2586,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2970,12 +2972,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Response for status 200 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entries: {
+                            id: string;
+                            communityId: string | null;
+                            /** @description who made the change (null: Hearth itself) */
+                            actorId: string | null;
+                            /** @description insert, update, delete, or a named action (member.timeout, automod.*, report.resolved, …) */
+                            action: string;
+                            /** @description what changed: the table or the thing */
+                            entity: string;
+                            /** @description the row before the change (null for an insert) */
+                            before: unknown;
+                            /** @description the row after the change (null for a delete) */
+                            after: unknown;
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
@@ -3856,8 +3877,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4359,8 +4380,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4386,8 +4407,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4639,8 +4660,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4666,8 +4687,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4693,8 +4714,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4870,8 +4891,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5524,7 +5545,11 @@ export interface operations {
                             reactions: {
                                 emoji: string;
                                 count: number;
+                                /** @description whether you reacted so (REST answers; live events leave it out) */
+                                me?: boolean;
                             }[];
+                            /** @description on a send: true when this nonce was sent before and this is the first answer again */
+                            duplicate?: boolean;
                             createdAt: string;
                             editedAt: string | null;
                             deletedAt: string | null;
@@ -5604,7 +5629,11 @@ export interface operations {
                         reactions: {
                             emoji: string;
                             count: number;
+                            /** @description whether you reacted so (REST answers; live events leave it out) */
+                            me?: boolean;
                         }[];
+                        /** @description on a send: true when this nonce was sent before and this is the first answer again */
+                        duplicate?: boolean;
                         createdAt: string;
                         editedAt: string | null;
                         deletedAt: string | null;
@@ -5677,7 +5706,11 @@ export interface operations {
                         reactions: {
                             emoji: string;
                             count: number;
+                            /** @description whether you reacted so (REST answers; live events leave it out) */
+                            me?: boolean;
                         }[];
+                        /** @description on a send: true when this nonce was sent before and this is the first answer again */
+                        duplicate?: boolean;
                         createdAt: string;
                         editedAt: string | null;
                         deletedAt: string | null;
@@ -5779,7 +5812,11 @@ export interface operations {
                         reactions: {
                             emoji: string;
                             count: number;
+                            /** @description whether you reacted so (REST answers; live events leave it out) */
+                            me?: boolean;
                         }[];
+                        /** @description on a send: true when this nonce was sent before and this is the first answer again */
+                        duplicate?: boolean;
                         createdAt: string;
                         editedAt: string | null;
                         deletedAt: string | null;
@@ -5853,7 +5890,11 @@ export interface operations {
                             reactions: {
                                 emoji: string;
                                 count: number;
+                                /** @description whether you reacted so (REST answers; live events leave it out) */
+                                me?: boolean;
                             }[];
+                            /** @description on a send: true when this nonce was sent before and this is the first answer again */
+                            duplicate?: boolean;
                             createdAt: string;
                             editedAt: string | null;
                             deletedAt: string | null;
@@ -5895,7 +5936,11 @@ export interface operations {
                             reactions: {
                                 emoji: string;
                                 count: number;
+                                /** @description whether you reacted so (REST answers; live events leave it out) */
+                                me?: boolean;
                             }[];
+                            /** @description on a send: true when this nonce was sent before and this is the first answer again */
+                            duplicate?: boolean;
                             createdAt: string;
                             editedAt: string | null;
                             deletedAt: string | null;
@@ -6259,7 +6304,11 @@ export interface operations {
                             reactions: {
                                 emoji: string;
                                 count: number;
+                                /** @description whether you reacted so (REST answers; live events leave it out) */
+                                me?: boolean;
                             }[];
+                            /** @description on a send: true when this nonce was sent before and this is the first answer again */
+                            duplicate?: boolean;
                             createdAt: string;
                             editedAt: string | null;
                             deletedAt: string | null;
@@ -6925,12 +6974,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description text/csv (RFC 4180), one row per response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
@@ -7158,8 +7209,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7502,8 +7553,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8530,12 +8581,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Response for status 200 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        mode: "off" | "redis";
+                        nodeId: string | null;
+                        /** @description live nodes, by id */
+                        members: string[];
+                        shardedPubSub: boolean;
+                        roomMessagesReceived: number;
+                        /** @description room actors on this node */
+                        activeRooms: number;
+                        /** @description the node that owns roomId */
+                        owner?: string | null;
+                    };
+                };
             };
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
@@ -8555,8 +8620,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Switching Protocols: the socket is open (frames: docs/api.md) */
+            101: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8579,8 +8644,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Switching Protocols: the socket is open (frames: docs/api.md) */
+            101: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -86,6 +86,7 @@ export function toMessage(view: MessageEventView, roomId: string, seq: number): 
 
 type Notification = Data<'/v1/notifications', 'get'>['notifications'][number]
 type UnreadRoom = Data<'/v1/me/unread', 'get'>['rooms'][number]
+type Room = Data<'/v1/rooms/{id}', 'get'>
 
 /** A poll's live state: the room's view (`audience: 'room'`) or the voter's own (`'you'`, with `myChoices`). */
 export interface PollUpdate {
@@ -110,6 +111,10 @@ export interface EventMap {
   'receipt.read': { userId: string; seq: number }
   'receipt.delivered': { userId: string; seq: number }
   'presence.updated': { userId: string; status: PresenceStatus | 'offline' }
+  /** Someone joined a community (to its members' sockets) or was added to a private room or group DM (to its members and them). */
+  'member.joined': { communityId: string; userId: string; via: 'invite' | 'created' } | { roomId: string; userId: string }
+  'member.left': { communityId: string; userId: string; reason: string } | { roomId: string; userId: string }
+  'room.updated': { room: Room }
   'poll.updated': PollUpdate
   'subscription.resync': { roomId: string; sinceSeq: number; lastSeq: number; limit: number }
   'subscription.revoked': { roomId: string }

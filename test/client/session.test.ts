@@ -272,6 +272,20 @@ describe('typed events', () => {
   })
 })
 
+describe('community events', () => {
+  test('member.joined reaches the members of the community, typed', async () => {
+    const { world } = await roomWith()
+    const client = clientOf(app.url, world.owner)
+    const joined: EventMap['member.joined'][] = []
+    client.realtime.onEvent('member.joined', (data) => joined.push(data))
+    client.realtime.connect()
+    await eventually('open', async () => client.realtime.state === 'open')
+    const newcomer = await world.join()
+    await eventually('the event', async () => joined.length === 1)
+    expect(joined[0]).toEqual({ communityId: world.id, userId: newcomer.id, via: 'invite' })
+  })
+})
+
 describe('the outbox', () => {
   test('a send goes pending, then sent with its id and seq', async () => {
     const { world, roomId } = await roomWith()
