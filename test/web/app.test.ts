@@ -146,7 +146,13 @@ describe('the web app in a browser', () => {
 
   test('scrolling up pages in older history', async () => {
     await absent(messageWith(alicePage, /^history 1$/))
-    await alicePage.getByRole('button', { name: 'Load older messages' }).click()
+    // With the keyboard, as a reader would: Home in the message list brings the older pages in.
+    const list = alicePage.getByRole('list', { name: 'Messages' })
+    await list.focus()
+    for (let i = 0; i < 5 && !(await alicePage.getByText('The beginning of this room.').isVisible()); i++) {
+      await alicePage.keyboard.press('Home')
+      await alicePage.waitForTimeout(200)
+    }
     await messageWith(alicePage, /^history 1$/).waitFor()
     await alicePage.getByText('The beginning of this room.').waitFor()
     const seqs = await messagesIn(alicePage).evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-seq'))))
@@ -201,13 +207,23 @@ describe('the web app in a browser', () => {
   }, 30_000)
 
   test.skipIf(!mediaOnMain)('an upload shows its placeholder, then the image', async () => {
-    const png = gradientPng(640, 480)
-    await alicePage.locator('input[type=file]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png })
+    // Bob's page notes every state its attachments go through.
+    await bobPage.evaluate(`{
+      const seen = (window.attachmentStates = [])
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('.attachments [data-state]')) {
+          const state = el.getAttribute('data-state')
+          if (seen.at(-1) !== state) seen.push(state)
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true })
+    }`)
+    await alicePage.locator('input[type=file]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: gradientPng(640, 480) })
     await alicePage.locator('.upload[data-state="uploaded"]').waitFor({ timeout: 15_000 })
-    await alicePage.keyboard.press('Enter')
+    await alicePage.getByRole('textbox', { name: 'Message # general' }).press('Enter')
     const message = messageWith(bobPage, 'photo.png')
-    await message.locator('[data-state="processing"], img[data-state="ready"]').first().waitFor()
     await message.locator('img[data-state="ready"]').waitFor({ timeout: 20_000 })
+    expect(await bobPage.evaluate('window.attachmentStates')).toEqual(['processing', 'ready'])
+    await screenshot(bobPage, '07-upload')
     expect(await message.locator('img[data-state="ready"]').evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth > 0 })).toBe(true)
   }, 40_000)
 
@@ -220,11 +236,11 @@ describe('the web app in a browser', () => {
     )
     ok(await node.http.post('/v1/reports', { target: { kind: 'message', id: (await firstMessageId(generalId)), communityId }, reason: 'spam' }, as(carol)), 201)
     const visits: [string, string[], string][] = [
-      ['/app/feed', ['First post on the feed'], '07-feed'],
-      ['/app/notifications', ['mentioned you'], '09-notifications'],
-      [`/app/c/${communityId}/moderation`, ['history 1'], '10-moderation'],
-      ['/app/ops', ['events/s to sockets', 'No dead jobs.', 'One node'], '11-operations'],
-      ['/app', ['Start a community'], '12-communities'],
+      ['/app/feed', ['First post on the feed'], '08-feed'],
+      ['/app/notifications', ['mentioned you'], '10-notifications'],
+      [`/app/c/${communityId}/moderation`, ['history 1'], '11-moderation'],
+      ['/app/ops', ['events/s to sockets', 'No dead jobs.', 'One node'], '12-operations'],
+      ['/app', ['Start a community'], '13-communities'],
     ]
     for (const [path, texts, name] of visits) {
       await alicePage.goto(`${node.url}${path}`)
@@ -234,7 +250,7 @@ describe('the web app in a browser', () => {
     await alicePage.goto(`${node.url}/app/c/${communityId}/events`)
     await alicePage.getByRole('button', { name: 'Going' }).first().click()
     await alicePage.getByText('1 going').first().waitFor()
-    await screenshot(alicePage, '08-events')
+    await screenshot(alicePage, '09-events')
     await alicePage.reload()
     await alicePage.getByRole('button', { name: 'Going', pressed: true }).first().waitFor()
 
@@ -242,10 +258,10 @@ describe('the web app in a browser', () => {
     pageErrors.push(phone.errors)
     await phone.page.goto(`${node.url}/app/r/${generalId}`)
     await messageWith(phone.page, 'after the restart').waitFor()
-    await screenshot(phone.page, '13-phone-room')
+    await screenshot(phone.page, '14-phone-room')
     await phone.page.getByRole('button', { name: 'Menu' }).click()
     await phone.page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: /^ideas( |$)/ }).waitFor()
-    await screenshot(phone.page, '14-phone-menu')
+    await screenshot(phone.page, '15-phone-menu')
     await phone.context.close()
   }, 40_000)
 
