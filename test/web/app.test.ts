@@ -87,11 +87,12 @@ describe('the web app in a browser', () => {
     const opened = await openSignedIn(browser, alice)
     pageErrors.push(opened.errors)
     alicePage = opened.page
-    const started = performance.now()
     await alicePage.goto(`${node.url}/app/r/${generalId}`)
     await messageWith(alicePage, 'history 60').waitFor()
-    const firstRender = await alicePage.evaluate(() => performance.now())
-    console.log(`chat page first render: ${firstRender.toFixed(0)} ms from navigation to the latest messages on screen (${(performance.now() - started).toFixed(0)} ms as the test saw it)`)
+    // The page marks when it first rendered the room's messages; the time is from the navigation's start.
+    const firstRender = (await alicePage.evaluate("performance.getEntriesByName('hearth:first-messages')[0]?.startTime")) as number
+    const loaded = (await alicePage.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")) as number
+    console.log(`chat page first render: ${firstRender.toFixed(0)} ms from navigation to the latest messages rendered (HTML and scripts loaded at ${loaded.toFixed(0)} ms)`)
     await bobPage.getByRole('link', { name: /^general( |$)/ }).click()
     await messageWith(bobPage, 'history 60').waitFor()
 
@@ -204,6 +205,20 @@ describe('the web app in a browser', () => {
     await page.getByRole('heading', { name: 'Room not available' }).waitFor()
     await screenshot(page, '06-private-room-refused')
     await page.context().close()
+  }, 30_000)
+
+  test('the tabs of one browser share the session: signing out in one signs the other out', async () => {
+    const first = await openSignedIn(browser, carol)
+    pageErrors.push(first.errors)
+    await first.page.goto(`${node.url}/app/c/${communityId}`)
+    const second = await first.context.newPage()
+    pageErrors.push(watchErrors(second))
+    await second.goto(`${node.url}/app/feed`)
+    await second.getByRole('heading', { name: 'Feed' }).waitFor()
+    await second.getByRole('button', { name: 'Sign out' }).click()
+    await second.getByRole('heading', { name: 'Sign in' }).waitFor()
+    await first.page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    await first.context.close()
   }, 30_000)
 
   test.skipIf(!mediaOnMain)('an upload shows its placeholder, then the image', async () => {

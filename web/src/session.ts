@@ -1,21 +1,11 @@
-import { HearthClient, HearthError, unwrap, type ConnectionState, type SelfUser } from '../../client/src/index.ts'
+import { HearthClient, HearthError, localStorageStore, unwrap, type ConnectionState, type SelfUser } from '../../client/src/index.ts'
 import { Store } from './store'
 
-const SAVED = 'hearth.session'
-
-function saved(): { accessToken: string; refreshToken: string } | null {
-  try {
-    const value = JSON.parse(localStorage.getItem(SAVED) ?? 'null') as { accessToken?: unknown; refreshToken?: unknown } | null
-    return typeof value?.accessToken === 'string' && typeof value.refreshToken === 'string'
-      ? { accessToken: value.accessToken, refreshToken: value.refreshToken }
-      : null
-  } catch {
-    return null
-  }
-}
-
-/** The one client of this page: REST, tokens and the socket. */
-export const hearth = new HearthClient({ baseUrl: location.origin, session: saved() })
+/**
+ * The one client of this page: REST, tokens and the socket. The session lives in
+ * localStorage, shared by the tabs of this browser (one refresh for all, sign-out everywhere).
+ */
+export const hearth = new HearthClient({ baseUrl: location.origin, store: localStorageStore('hearth.session') })
 
 /** Who is signed in: undefined while it is being found out, null when nobody. */
 export const me = new Store<SelfUser | null | undefined>(hearth.auth.signedIn ? undefined : null)
@@ -29,14 +19,12 @@ export const connection = new Store<{ state: ConnectionState; retryInMs?: number
 export { unwrap }
 
 hearth.auth.onSession((session, reason) => {
-  if (!session) {
-    localStorage.removeItem(SAVED)
-    me.set(null)
-    return
+  if (!session) return me.set(null)
+  if (reason === 'signed_in' || reason === 'restored') {
+    // Another person may have signed in in another tab: who this is, is asked again.
+    me.set(session.user ?? (me.get()?.id === session.userId ? me.get() : undefined))
+    hearth.realtime.connect()
   }
-  localStorage.setItem(SAVED, JSON.stringify({ accessToken: session.accessToken, refreshToken: session.refreshToken }))
-  if (reason === 'signed_in' && session.user) me.set(session.user)
-  if (reason === 'signed_in' || reason === 'restored') hearth.realtime.connect()
 })
 
 hearth.realtime.onState((state, info) => {

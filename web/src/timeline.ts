@@ -119,6 +119,9 @@ export class RoomTimeline {
     if (!list.length) return
     for (const m of list) this.bySeq.set(m.seq, m)
     meet(list.map((m) => m.authorId))
+    // History says which reactions are mine (live events leave it out: those come from reaction events).
+    const mine = list.flatMap((m) => m.reactions.filter((r) => r.me).map((r) => `${m.id} ${r.emoji}`))
+    if (mine.length) this.update({ mine: new Set([...this.state.get().mine, ...mine]) })
     // Someone whose message arrived has stopped typing it.
     const typed = list.filter((m) => this.typingUntil.delete(m.authorId))
     if (typed.length) this.update({ typing: [...this.typingUntil.keys()] })

@@ -29,7 +29,8 @@ function OpenRoom({ roomId, threadId }: { roomId: string; threadId?: string }) {
   const [showPins, setShowPins] = useState(false)
   const title = useRoomTitle(room)
 
-  useEffect(() => {
+  // Started before the first paint: the messages are on their way while the page draws.
+  useLayoutEffect(() => {
     openRoom.set(roomId)
     timeline.start()
     loadRoom(roomId).then(
@@ -124,6 +125,8 @@ export function useRoomTitle(room: Room | undefined): string {
   return others.length ? others.map((id) => nameOf(everyone.get(id))).join(', ') : 'Direct message'
 }
 
+const FIRST_MESSAGES = 'hearth:first-messages'
+
 function Messages({ timeline, state, actions }: { timeline: RoomTimeline; state: TimelineState; actions: MessageActions }) {
   const list = useRef<HTMLOListElement>(null)
   const top = useRef<HTMLLIElement>(null)
@@ -156,6 +159,11 @@ function Messages({ timeline, state, actions }: { timeline: RoomTimeline; state:
     else if (el.scrollTop < 40 && height.current) el.scrollTop += el.scrollHeight - height.current
     height.current = el.scrollHeight
   }, [state.messages, state.outgoing])
+
+  // The first render of a room's messages, for whoever measures the page (the browser tests print it).
+  useLayoutEffect(() => {
+    if (state.ready && !performance.getEntriesByName(FIRST_MESSAGES).length) performance.mark(FIRST_MESSAGES)
+  }, [state.ready])
 
   if (!state.ready) return <Loading what="messages" />
   return (
