@@ -254,7 +254,6 @@ describe('the web app in a browser', () => {
       ['/app/feed', ['First post on the feed'], '08-feed'],
       ['/app/notifications', ['mentioned you'], '10-notifications'],
       [`/app/c/${communityId}/moderation`, ['history 1'], '11-moderation'],
-      ['/app/ops', ['events/s to sockets', 'No dead jobs.', 'One node'], '12-operations'],
       ['/app', ['Start a community'], '13-communities'],
     ]
     for (const [path, texts, name] of visits) {
@@ -262,6 +261,16 @@ describe('the web app in a browser', () => {
       for (const text of texts) await alicePage.getByText(text).first().waitFor()
       await screenshot(alicePage, name)
     }
+    // Operations, while messages flow to Bob's open page: the chart moves.
+    await alicePage.goto(`${node.url}/app/ops`)
+    for (const text of ['No dead jobs.', 'One node', 'events/s to sockets']) await alicePage.getByText(text).first().waitFor()
+    for (let i = 0; i < 12; i++) {
+      ok(await node.http.post(`/v1/rooms/${generalId}/messages`, { body: `traffic ${i}`, nonce: `traffic-${i}` }, as(alice)), 201)
+      await Bun.sleep(300)
+    }
+    await alicePage.getByText(/[1-9][\d.]* events\/s to sockets/).waitFor()
+    await screenshot(alicePage, '12-operations')
+
     await alicePage.goto(`${node.url}/app/c/${communityId}/events`)
     await alicePage.getByRole('button', { name: 'Going' }).first().click()
     await alicePage.getByText('1 going').first().waitFor()

@@ -52,7 +52,7 @@ export function ModerationPage({ communityId }: { communityId: string }) {
       ) : reports.length === 0 ? (
         <p class="muted">No {status} reports.</p>
       ) : (
-        <ul class="plain list">
+        <ul class="plain stack">
           {reports.map((r) => (
             <ReportItem key={r.id} report={r} onResolved={(next) => setReports((list) => list?.map((x) => (x.id === next.id ? next : x)))} />
           ))}
