@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { ok } from '../helpers/community'
 import { registerUser } from '../helpers/http'
 import { gradientPng } from './png'
-import { launchBrowser, openPerson, openSignedIn, screenshot, SCREENSHOTS, startWebNode, watchErrors, writeConsoleLog, type WebNode } from './harness'
+import { launchBrowser, openPerson, openSignedIn, screenshot, SCREENSHOTS, startWebNode, unnamedControls, watchErrors, writeConsoleLog, type WebNode } from './harness'
 
 // The web app in Debian's Chromium against a real `bun src/main.ts`: two people chat live,
 // the node is killed and restarted mid-conversation, an outsider tries a private room's URL,
@@ -111,6 +111,7 @@ describe('the web app in a browser', () => {
     await messageWith(alicePage, 'Yes! Right here.').waitFor()
     await bobPage.getByText(`Seen by ${alice.username}`).waitFor()
     await screenshot(alicePage, '03-chat')
+    expect(await unnamedControls(alicePage)).toEqual([])
   }, 30_000)
 
   test('replies, threads, edits, reactions and pins reach the other page', async () => {
@@ -242,7 +243,7 @@ describe('the web app in a browser', () => {
     expect(await message.locator('img[data-state="ready"]').evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth > 0 })).toBe(true)
   }, 40_000)
 
-  test('the other pages render: feed, events, notifications, moderation, operations, and a phone-width room', async () => {
+  test('the other pages render, every control named: feed, events, notifications, moderation, operations, and a phone-width room', async () => {
     ok(await node.http.post('/v1/posts', { body: 'First post on the feed' }, as(alice)), 201)
     ok(await node.http.post(`/v1/rooms/${ideasId}/messages`, { body: `@${alice.username} have a look at the calendar`, nonce: 'mention-2' }, as(bob)), 201)
     ok(
@@ -260,6 +261,7 @@ describe('the web app in a browser', () => {
       await alicePage.goto(`${node.url}${path}`)
       for (const text of texts) await alicePage.getByText(text).first().waitFor()
       await screenshot(alicePage, name)
+      expect({ path, unnamed: await unnamedControls(alicePage) }).toEqual({ path, unnamed: [] })
     }
     // Operations, while messages flow to Bob's open page: the chart moves.
     await alicePage.goto(`${node.url}/app/ops`)
@@ -270,11 +272,13 @@ describe('the web app in a browser', () => {
     }
     await alicePage.getByText(/[1-9][\d.]* events\/s to sockets/).waitFor()
     await screenshot(alicePage, '12-operations')
+    expect(await unnamedControls(alicePage)).toEqual([])
 
     await alicePage.goto(`${node.url}/app/c/${communityId}/events`)
     await alicePage.getByRole('button', { name: 'Going' }).first().click()
     await alicePage.getByText('1 going').first().waitFor()
     await screenshot(alicePage, '09-events')
+    expect(await unnamedControls(alicePage)).toEqual([])
     await alicePage.reload()
     await alicePage.getByRole('button', { name: 'Going', pressed: true }).first().waitFor()
 
@@ -286,6 +290,7 @@ describe('the web app in a browser', () => {
     await phone.page.getByRole('button', { name: 'Menu' }).click()
     await phone.page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: /^ideas( |$)/ }).waitFor()
     await screenshot(phone.page, '15-phone-menu')
+    expect(await unnamedControls(phone.page)).toEqual([])
     await phone.context.close()
   }, 40_000)
 

@@ -163,3 +163,9 @@ export async function writeConsoleLog(): Promise<string> {
   await Bun.write(path, consoleLog.join('\n') + '\n')
   return path
 }
+
+/** Controls with no accessible name (as Chromium computes it: label, aria-label, text), to assert there are none. */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const tree = await page.locator('body').ariaSnapshot()
+  return tree.split('\n').filter((line) => /^\s*- (button|link|textbox|combobox|checkbox|radio|searchbox|spinbutton|slider|switch|tab)\s*(\[[^\]]*\])?:?$/.test(line))
+}

@@ -9,7 +9,7 @@ import { unread } from '../unread'
 import { Icon } from '../icons'
 import { useRoomTitle } from './room'
 
-/** The community the page is in: from the route, else the last one visited. */
+/** The community the page is in: from the route (a room's own), else the last one visited (a DM, the feed). */
 function useCommunityId(where: Route): string | undefined {
   const known = useStore(rooms)
   const [last, setLast] = useState<string>()
@@ -18,7 +18,7 @@ function useCommunityId(where: Route): string | undefined {
   useEffect(() => {
     if (now) setLast(now)
   }, [now])
-  return now ?? (where.page === 'room' ? undefined : last)
+  return now ?? last
 }
 
 /** Navigation: my places, the community's tree of groups and rooms with unread badges, and my DMs. */
