@@ -83,7 +83,7 @@ describe('the web app in a browser', () => {
     bobPage = page
   }, 30_000)
 
-  test('two people chat live: each sees the other typing, the message, and that it was read', async () => {
+  test('two people chat live: each sees the other typing, the message, that it was read, and their status', async () => {
     const opened = await openSignedIn(browser, alice)
     pageErrors.push(opened.errors)
     alicePage = opened.page
@@ -110,6 +110,10 @@ describe('the web app in a browser', () => {
     await bobPage.keyboard.press('Enter')
     await messageWith(alicePage, 'Yes! Right here.').waitFor()
     await bobPage.getByText(`Seen by ${alice.username}`).waitFor()
+
+    // Presence: Bob says he is busy, and Alice's page shows it beside his messages.
+    await bobPage.getByLabel('My status').selectOption('dnd')
+    await messageWith(alicePage, 'Yes! Right here.').getByRole('img', { name: 'do not disturb' }).waitFor()
     await screenshot(alicePage, '03-chat')
     expect(await unnamedControls(alicePage)).toEqual([])
   }, 30_000)

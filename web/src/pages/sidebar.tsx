@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { communities, dms, loadTree, openDm, rooms, trees, type Room, type TreeGroup } from '../directory'
 import { people, nameOf } from '../people'
 import { href, Link, navigate, type Route } from '../router'
-import { me, signOut } from '../session'
+import { hearth, me, signOut } from '../session'
 import { useStore } from '../store'
 import { Badge, Dialog, ErrorNote, useAction } from '../ui'
 import { unread } from '../unread'
@@ -100,12 +100,15 @@ export function Sidebar({ where }: { where: Route }) {
         </section>
       )}
       <DirectMessages where={where} />
-      <p class="signed-in muted">
-        Signed in as <strong>{user?.username}</strong>{' '}
-        <button type="button" class="link" onClick={() => signOut()}>
-          Sign out
-        </button>
-      </p>
+      <div class="signed-in muted">
+        <MyStatus />
+        <p>
+          Signed in as <strong>{user?.username}</strong>{' '}
+          <button type="button" class="link" onClick={() => signOut()}>
+            Sign out
+          </button>
+        </p>
+      </div>
     </nav>
   )
 }
@@ -215,5 +218,29 @@ function NewDmDialog({ onClose }: { onClose: () => void }) {
         </button>
       </form>
     </Dialog>
+  )
+}
+
+const STATUSES = { online: 'Online', idle: 'Away', dnd: 'Do not disturb' } as const
+
+/** What others see of me (presence); set again by the client after every reconnect. */
+function MyStatus() {
+  const [status, setStatus] = useState<keyof typeof STATUSES>('online')
+  return (
+    <label class="status-picker">
+      My status
+      <select
+        value={status}
+        onChange={(e) => {
+          const next = e.currentTarget.value as keyof typeof STATUSES
+          setStatus(next)
+          hearth.realtime.setPresence(next).catch(() => undefined)
+        }}
+      >
+        {Object.entries(STATUSES).map(([value, label]) => (
+          <option value={value}>{label}</option>
+        ))}
+      </select>
+    </label>
   )
 }
