@@ -150,6 +150,44 @@ describe('the web app in a browser', () => {
     await messageWith(bobPage, 'Yes! Right here, edited.').getByText('pinned').waitFor()
   }, 30_000)
 
+  test('a poll made in one page is voted on in the other, and the count reaches the first live', async () => {
+    await alicePage.getByRole('button', { name: 'Create a poll' }).click()
+    const dialog = alicePage.getByRole('dialog', { name: 'New poll' })
+    await dialog.getByLabel('Question').fill('Lunch?')
+    await dialog.getByLabel('Option 1').fill('Pizza')
+    await dialog.getByLabel('Option 2').fill('Soup')
+    await dialog.getByRole('button', { name: 'Create poll' }).click()
+    const poll = bobPage.locator('.poll').filter({ hasText: 'Lunch?' })
+    await poll.getByRole('radio', { name: /^Soup/ }).check()
+    await poll.getByRole('button', { name: 'Vote' }).click()
+    await alicePage.locator('.poll').filter({ hasText: 'Lunch?' }).getByRole('radio', { name: 'Soup 1 votes' }).waitFor()
+  }, 30_000)
+
+  test("a person's profile from their name: following them brings their posts to the feed, where they get likes and comments", async () => {
+    await messageWith(alicePage, 'Yes! Right here, edited.').getByRole('button', { name: bob.username }).click()
+    const profile = alicePage.getByRole('dialog', { name: bob.username })
+    await profile.getByRole('button', { name: 'Follow' }).click()
+    await profile.getByRole('button', { name: 'Unfollow' }).waitFor()
+    await profile.getByRole('button', { name: 'Close' }).click()
+    ok(await node.http.post('/v1/posts', { body: 'Bob writes on his feed' }, as(bob)), 201)
+    for (let i = 0; i < 20; i++) {
+      await alicePage.goto(`${node.url}/app/feed`)
+      await alicePage.getByRole('heading', { name: 'Feed' }).waitFor()
+      if (await alicePage.getByText('Bob writes on his feed').count()) break
+      await Bun.sleep(250)
+    }
+    const post = alicePage.getByRole('listitem', { name: `Post by ${bob.username}` })
+    await post.getByRole('button', { name: /likes/ }).click()
+    await post.getByRole('button', { name: '♥ 1 likes', pressed: true }).waitFor()
+    await post.getByRole('button', { name: /comments/ }).click()
+    await post.getByLabel('Write a comment').fill('Nice one')
+    await post.getByRole('button', { name: 'Comment', exact: true }).click()
+    await post.getByText('Nice one').waitFor()
+    await post.getByRole('button', { name: '💬 1 comments' }).waitFor()
+    await alicePage.goto(`${node.url}/app/r/${generalId}`)
+    await messageWith(alicePage, 'history 60').waitFor()
+  }, 30_000)
+
   test('scrolling up pages in older history', async () => {
     await absent(messageWith(alicePage, /^history 1$/))
     // With the keyboard, as a reader would: Home in the message list brings the older pages in.

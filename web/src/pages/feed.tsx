@@ -2,6 +2,7 @@ import type { Data } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
 import { describe, hearth, unwrap } from '../session'
 import { ErrorNote, Initials, Loading, Time, useAction } from '../ui'
+import { PersonButton } from './profile'
 
 type Post = Data<'/v1/feed', 'get'>['posts'][number]
 type Comment = Data<'/v1/posts/{id}/comments', 'get'>['comments'][number]
@@ -91,7 +92,7 @@ function PostCard({ post: initial }: { post: Post }) {
     <li class="card post" aria-label={`Post by ${name}`}>
       <div class="meta">
         <Initials name={name} />
-        <strong>{name}</strong>
+        <PersonButton userId={post.authorId} />
         <Time iso={post.createdAt} />
         {post.visibility === 'followers' && <span class="tag">followers</span>}
       </div>

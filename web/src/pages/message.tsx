@@ -8,6 +8,7 @@ import { href, Link } from '../router'
 import { describe, hearth, selfId, unwrap } from '../session'
 import { Time } from '../ui'
 import { Poll } from './poll'
+import { PersonButton } from './profile'
 
 export const REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢']
 
@@ -46,10 +47,10 @@ export function MessageItem(props: {
       ),
     )
   return (
-    <li class={`message${own ? ' own' : ''}${deleted ? ' deleted' : ''}`} data-seq={m.seq} data-id={m.id} aria-label={`${author}: ${deleted ? 'deleted' : m.body}`}>
+    <li class={`message${own ? ' own' : ''}${deleted ? ' deleted' : ''}`} data-seq={m.seq} data-id={m.id}>
       <div class="meta">
         <PresenceDot userId={m.authorId} />
-        <strong class="author">{author}</strong>
+        <PersonButton userId={m.authorId} class="author" />
         <Time iso={m.createdAt} />
         {m.editedAt && !deleted && <span class="muted">(edited)</span>}
         {props.pinned && <span class="tag">pinned</span>}
@@ -82,7 +83,7 @@ export function MessageItem(props: {
         </Link>
       )}
       {!deleted && (
-        <div class="actions" role="toolbar" aria-label="Message actions">
+        <div class="actions" role="toolbar" aria-label={`Actions on the message from ${author}`}>
           <details class="react-menu">
             <summary aria-label="Add a reaction">
               <Icon name="smile" />
@@ -141,7 +142,7 @@ function Quoted({ message }: { message: Message }) {
 export function OutgoingItem({ entry }: { entry: OutboxEntry }) {
   const self = useName(selfId())
   return (
-    <li class={`message own outgoing ${entry.state}`} data-nonce={entry.nonce} data-state={entry.state} aria-label={`${entry.body} (${entry.state === 'failed' ? 'not sent' : 'sending'})`}>
+    <li class={`message own outgoing ${entry.state}`} data-nonce={entry.nonce} data-state={entry.state}>
       <div class="meta">
         <strong class="author">{self}</strong>
         <span class="muted" role="status">

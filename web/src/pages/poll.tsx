@@ -1,4 +1,4 @@
-import type { Data, Message } from '../../../client/src/index.ts'
+import { HearthError, type Data, type Message } from '../../../client/src/index.ts'
 import { useEffect, useId, useState } from 'preact/hooks'
 import { describe, hearth, selfId, unwrap } from '../session'
 
@@ -12,15 +12,21 @@ export function Poll({ pollId, fallback }: { pollId: string; fallback?: Message[
   const name = useId()
   useEffect(() => {
     let live = true
-    hearth.api.GET('/v1/polls/{id}', { params: { path: { id: pollId } } }).then(
-      (r) => {
+    // The poll's message can arrive a moment before the poll records where it was posted
+    // (until then it answers 404): asked again a few times.
+    const load = async (tries: number) => {
+      try {
+        const view = unwrap(await hearth.api.GET('/v1/polls/{id}', { params: { path: { id: pollId } } }))
         if (!live) return
-        const view = unwrap(r)
         setPoll(view)
         setChoices(view.myChoices)
-      },
-      (err) => live && setError(describe(err)),
-    )
+      } catch (err) {
+        if (!live) return
+        if (err instanceof HearthError && err.code === 'not_found' && tries < 8) setTimeout(() => load(tries + 1), 250)
+        else setError(describe(err))
+      }
+    }
+    load(0)
     const stop = hearth.realtime.onEvent('poll.updated', (update) => {
       if (update.id !== pollId) return
       setPoll((p) =>
@@ -70,7 +76,7 @@ export function Poll({ pollId, fallback }: { pollId: string; fallback?: Message[
         </legend>
         {options.map((o) => {
           const votes = (o as { votes?: number }).votes
-          const share = votes !== undefined && total > 0 ? Math.round((votes / total) * 100) : undefined
+          const share = votes === undefined ? undefined : total > 0 ? Math.round((votes / total) * 100) : 0
           return (
             <label class="poll-option">
               <input
