@@ -15,6 +15,9 @@ COPY src ./src
 COPY rooms ./rooms
 COPY drizzle ./drizzle
 COPY scripts ./scripts
+# The web app is bundled by the server on its first request to /app (src/modules/web).
+COPY web ./web
+COPY client ./client
 USER bun
 EXPOSE 8080
 CMD ["bun", "src/main.ts"]

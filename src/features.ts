@@ -23,6 +23,7 @@ import { surveysFeature } from './modules/surveys'
 import { socialFeature } from './modules/social'
 import { usersFeature } from './modules/users'
 import { webhooksFeature } from './modules/webhooks'
+import { webFeature } from './modules/web'
 
 /** In build order: a feature that uses another's `api` comes after it. */
 export const features = [
@@ -43,6 +44,7 @@ export const features = [
   webhooksFeature,
   calendarFeature,
   adminFeature,
+  webFeature,
 ] as const
 
 type AnyFeature = Feature<any, any>

@@ -1,0 +1,55 @@
+import { thumbHashToDataURL } from 'thumbhash'
+import { request } from './session'
+
+// Media routes (API.md "Media"): called untyped until the media feature is on main and in
+// the client's generated types.
+
+export interface MediaView {
+  id: string
+  status: 'pending' | 'processing' | 'ready' | 'failed'
+  contentType: string
+  filename?: string
+  size: number
+  width?: number
+  height?: number
+  thumbhash?: string
+  url?: string
+  variants: { name: string; url: string; width: number; height: number; contentType: string }[]
+  error?: string
+}
+
+/** What a message says of its attachments (`attachmentInfo`), before asking for URLs. */
+export type MediaSummary = Pick<MediaView, 'id' | 'status' | 'contentType' | 'size' | 'width' | 'height' | 'thumbhash' | 'filename'>
+
+interface UploadAnswer {
+  media: MediaView
+  upload: { url: string; method: string; headers: Record<string, string>; expiresAt: string }
+}
+
+/** Sends a file to storage with the signed URL Hearth gives, then asks Hearth to check it. */
+export async function upload(file: File, opts: { purpose?: string } = {}): Promise<MediaView> {
+  const started = await request<UploadAnswer>('POST', '/v1/media/uploads', {
+    filename: file.name || 'upload',
+    contentType: file.type || 'application/octet-stream',
+    size: file.size,
+    ...(opts.purpose ? { purpose: opts.purpose } : {}),
+  })
+  const put = await fetch(started.upload.url, { method: started.upload.method, headers: started.upload.headers, body: file })
+  if (!put.ok) throw new Error(`the upload was refused (${put.status})`)
+  return request<MediaView>('POST', `/v1/media/${started.media.id}/complete`)
+}
+
+export const getMedia = (id: string) => request<MediaView>('GET', `/v1/media/${id}`)
+
+/** The blurred stand-in of an image still processing, from its thumbhash. */
+export function placeholderOf(thumbhash: string | undefined): string | undefined {
+  if (!thumbhash) return undefined
+  try {
+    const bytes = Uint8Array.from(atob(thumbhash.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
+    return thumbHashToDataURL(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+export const isImage = (contentType: string) => /^image\/(png|jpe?g|gif|webp|avif)$/.test(contentType)

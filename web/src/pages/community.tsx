@@ -1,0 +1,183 @@
+import { useEffect, useState } from 'preact/hooks'
+import { communities, loadCommunities, loadTree, trees, type Community, type TreeGroup } from '../directory'
+import { href, Link, navigate } from '../router'
+import { hearth, unwrap } from '../session'
+import { useStore } from '../store'
+import { ErrorNote, Field, Loading, useAction, useLoad } from '../ui'
+
+/** My communities; make one, or join one with an invite code. */
+export function HomePage({ communities: list }: { communities: Community[] | undefined }) {
+  const [name, setName] = useState('')
+  const [code, setCode] = useState('')
+  useEffect(() => {
+    document.title = 'Communities · Hearth'
+  }, [])
+  const create = useAction(async () => {
+    const community = unwrap(await hearth.api.POST('/v1/communities', { body: { name: name.trim() } }))
+    await loadCommunities()
+    navigate(href.community(community.id))
+  })
+  return (
+    <section class="page" aria-labelledby="home-title">
+      <h1 id="home-title">Communities</h1>
+      {!list ? (
+        <Loading what="your communities" />
+      ) : list.length === 0 ? (
+        <p class="muted">You are in no community yet.</p>
+      ) : (
+        <ul class="cards">
+          {list.map((c) => (
+            <li class="card">
+              <Link href={href.community(c.id)}>
+                <strong>{c.name}</strong>
+              </Link>
+              <span class="muted">
+                {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="columns">
+        <form class="card stack" onSubmit={(e) => (e.preventDefault(), create.run())}>
+          <h2>Start a community</h2>
+          <Field label="Name" value={name} onInput={setName} required maxLength={100} />
+          <ErrorNote error={create.error} />
+          <button type="submit" disabled={create.busy}>
+            Create
+          </button>
+        </form>
+        <form class="card stack" onSubmit={(e) => (e.preventDefault(), code.trim() && navigate(`/app/invite/${encodeURIComponent(code.trim())}`))}>
+          <h2>Join with an invite</h2>
+          <Field label="Invite code" value={code} onInput={setCode} required maxLength={64} />
+          <button type="submit">Continue</button>
+        </form>
+      </div>
+    </section>
+  )
+}
+
+/** An invite link: what it joins, and a button to join. */
+export function InvitePage({ code }: { code: string }) {
+  const invite = useLoad(async () => unwrap(await hearth.api.GET('/v1/invites/{code}', { params: { path: { code } } })), [code])
+  const join = useAction(async () => {
+    const membership = unwrap(await hearth.api.POST('/v1/invites/{code}/accept', { params: { path: { code } } }))
+    await loadCommunities()
+    navigate(href.community(membership.communityId), { replace: true })
+  })
+  return (
+    <section class="page" aria-labelledby="invite-title">
+      <h1 id="invite-title">Invitation</h1>
+      <ErrorNote error={invite.error} />
+      {invite.data && (
+        <div class="card stack">
+          <p>
+            You are invited to <strong>{invite.data.community.name}</strong> ({invite.data.community.memberCount} members).
+          </p>
+          <ErrorNote error={join.error} />
+          <button type="button" onClick={() => join.run()} disabled={join.busy}>
+            Join {invite.data.community.name}
+          </button>
+        </div>
+      )}
+    </section>
+  )
+}
+
+function groupsOf(groups: TreeGroup[], depth = 0): { id: string; label: string }[] {
+  return groups.flatMap((g) => [{ id: g.id, label: `${'— '.repeat(depth)}${g.name}` }, ...groupsOf(g.groups, depth + 1)])
+}
+
+/** A community: invite people, add groups (nested) and rooms (public or private). */
+export function CommunityPage({ communityId }: { communityId: string }) {
+  const community = useStore(communities)?.find((c) => c.id === communityId)
+  const tree = useStore(trees).get(communityId)
+  const [roomName, setRoomName] = useState('')
+  const [roomGroup, setRoomGroup] = useState('')
+  const [priv, setPriv] = useState(false)
+  const [groupName, setGroupName] = useState('')
+  const [groupParent, setGroupParent] = useState('')
+  const [invite, setInvite] = useState<string>()
+  useEffect(() => {
+    document.title = `${community?.name ?? 'Community'} · Hearth`
+  }, [community?.name])
+  const addRoom = useAction(async () => {
+    const room = unwrap(
+      await hearth.api.POST('/v1/communities/{id}/rooms', {
+        params: { path: { id: communityId } },
+        body: { name: roomName.trim(), ...(roomGroup ? { groupId: roomGroup } : {}), private: priv },
+      }),
+    )
+    setRoomName('')
+    await loadTree(communityId)
+    navigate(href.room(room.id))
+  })
+  const addGroup = useAction(async () => {
+    unwrap(await hearth.api.POST('/v1/communities/{id}/groups', { params: { path: { id: communityId } }, body: { name: groupName.trim(), ...(groupParent ? { parentId: groupParent } : {}) } }))
+    setGroupName('')
+    await loadTree(communityId)
+  })
+  const makeInvite = useAction(async () => {
+    const created = unwrap(await hearth.api.POST('/v1/communities/{id}/invites', { params: { path: { id: communityId } }, body: {} }))
+    setInvite(`${location.origin}/app/invite/${created.code}`)
+  })
+  const groups = tree ? groupsOf(tree.groups) : []
+  return (
+    <section class="page" aria-labelledby="community-title">
+      <h1 id="community-title">{community?.name ?? 'Community'}</h1>
+      {community && <p class="muted">{community.memberCount} members · choose a room on the left.</p>}
+      <div class="columns">
+        <form class="card stack" onSubmit={(e) => (e.preventDefault(), addRoom.run())}>
+          <h2>New room</h2>
+          <Field label="Room name" value={roomName} onInput={setRoomName} required maxLength={100} />
+          <label>
+            In group
+            <select value={roomGroup} onChange={(e) => setRoomGroup(e.currentTarget.value)}>
+              <option value="">(top level)</option>
+              {groups.map((g) => (
+                <option value={g.id}>{g.label}</option>
+              ))}
+            </select>
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.currentTarget.checked)} /> Private (members added by hand)
+          </label>
+          <ErrorNote error={addRoom.error} />
+          <button type="submit" disabled={addRoom.busy}>
+            Create room
+          </button>
+        </form>
+        <form class="card stack" onSubmit={(e) => (e.preventDefault(), addGroup.run())}>
+          <h2>New group</h2>
+          <Field label="Group name" value={groupName} onInput={setGroupName} required maxLength={100} />
+          <label>
+            Inside
+            <select value={groupParent} onChange={(e) => setGroupParent(e.currentTarget.value)}>
+              <option value="">(top level)</option>
+              {groups.map((g) => (
+                <option value={g.id}>{g.label}</option>
+              ))}
+            </select>
+          </label>
+          <ErrorNote error={addGroup.error} />
+          <button type="submit" disabled={addGroup.busy}>
+            Create group
+          </button>
+        </form>
+        <div class="card stack">
+          <h2>Invite people</h2>
+          <button type="button" onClick={() => makeInvite.run()} disabled={makeInvite.busy}>
+            Make an invite link
+          </button>
+          <ErrorNote error={makeInvite.error} />
+          {invite && (
+            <label>
+              Share this link
+              <input readOnly value={invite} onFocus={(e) => e.currentTarget.select()} />
+            </label>
+          )}
+        </div>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,70 @@
+import { HearthClient, HearthError, localStorageStore, unwrap, type ConnectionState, type SelfUser } from '../../client/src/index.ts'
+import { Store } from './store'
+
+/**
+ * The one client of this page: REST, tokens and the socket. The session lives in
+ * localStorage, shared by the tabs of this browser (one refresh for all, sign-out everywhere).
+ */
+export const hearth = new HearthClient({ baseUrl: location.origin, store: localStorageStore('hearth.session') })
+
+/** Who is signed in: undefined while it is being found out, null when nobody. */
+export const me = new Store<SelfUser | null | undefined>(hearth.auth.signedIn ? undefined : null)
+
+/** Who is signed in, by id: known from the token at once, before `me` is loaded. */
+export const selfId = (): string | undefined => hearth.auth.session?.userId
+
+/** The socket's state, to say "reconnecting…" when it is not open. */
+export const connection = new Store<{ state: ConnectionState; retryInMs?: number }>({ state: hearth.realtime.state })
+
+export { unwrap }
+
+hearth.auth.onSession((session, reason) => {
+  if (!session) return me.set(null)
+  if (reason === 'signed_in' || reason === 'restored') {
+    // Another person may have signed in in another tab: who this is, is asked again.
+    me.set(session.user ?? (me.get()?.id === session.userId ? me.get() : undefined))
+    hearth.realtime.connect()
+  }
+})
+
+hearth.realtime.onState((state, info) => {
+  connection.set({ state, retryInMs: info.delayMs })
+  console.debug(`hearth: socket ${state} ${JSON.stringify(info)}`)
+})
+
+/** Finds out who the saved session belongs to (a restored session knows only the id). */
+export async function loadMe(): Promise<void> {
+  if (!hearth.auth.signedIn) return me.set(null)
+  try {
+    me.set(unwrap(await hearth.api.GET('/v1/users/me')))
+  } catch (err) {
+    // Signed out meanwhile (the session listener said so), or the server is away: stay on the
+    // saved session and try again when asked.
+    if (err instanceof HearthError && err.status === 401) me.set(null)
+    else throw err
+  }
+}
+
+export async function signOut(): Promise<void> {
+  hearth.realtime.close()
+  await hearth.auth.logout()
+}
+
+/** A route the typed client does not know yet (media while it is not on main): JSON in, JSON out. */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${await hearth.auth.accessToken()}` }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const data = res.status === 204 ? undefined : await res.json().catch(() => undefined)
+  if (!res.ok) {
+    const error = (data as { error?: { code?: string; message?: string; requestId?: string } } | undefined)?.error
+    throw new HearthError({ code: error?.code ?? `http_${res.status}`, message: error?.message ?? res.statusText, status: res.status, requestId: error?.requestId })
+  }
+  return data as T
+}
+
+/** What to tell a person about a failure. */
+export function describe(err: unknown): string {
+  if (err instanceof HearthError) return err.message || err.code
+  return err instanceof Error ? err.message : String(err)
+}
