@@ -559,6 +559,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/media/blobs/{mediaId}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a media file or variant (a signed, expiring URL from GET /v1/media/:id) */
+        get: operations["getMediaBlobsByMediaIdByName"];
+        /** Upload the bytes of a media (the URL from POST /v1/media/uploads; exactly its size and content type) */
+        put: operations["putMediaBlobsByMediaIdByName"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/{id}/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An avatar or community icon: redirects (302) to a signed URL of its 400 px variant */
+        get: operations["getMediaByIdAvatar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an upload: answers the media (pending) and a URL that takes exactly this file, for a few minutes */
+        post: operations["postMediaUploads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The upload is done: the stored file is checked (size, type by its bytes, pixel count) and processed */
+        post: operations["postMediaByIdComplete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A media with signed, expiring URLs: for its uploader and whoever can see what references it */
+        get: operations["getMediaById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set your avatar to one of your ready images (null removes it); answers you with avatarUrl */
+        put: operations["putUsersMeAvatar"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{id}/icon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the community's icon to one of your ready images (null removes it); manage_community */
+        put: operations["putCommunitiesByIdIcon"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/communities/{id}/automod/rules": {
         parameters: {
             query?: never;
@@ -2098,6 +2218,7 @@ export interface operations {
                             id: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             email: string;
@@ -2144,6 +2265,7 @@ export interface operations {
                             id: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             email: string;
@@ -2271,6 +2393,7 @@ export interface operations {
                         id: string;
                         username: string;
                         displayName: string | null;
+                        avatarUrl: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         email: string;
@@ -2303,6 +2426,7 @@ export interface operations {
                         id: string;
                         name: string;
                         memberCount: number;
+                        iconUrl: string | null;
                         createdAt: string;
                         owners?: string[];
                     }[];
@@ -2339,6 +2463,7 @@ export interface operations {
                         id: string;
                         name: string;
                         memberCount: number;
+                        iconUrl: string | null;
                         createdAt: string;
                         owners?: string[];
                     };
@@ -2376,6 +2501,7 @@ export interface operations {
                         id: string;
                         name: string;
                         memberCount: number;
+                        iconUrl: string | null;
                         createdAt: string;
                         owners?: string[];
                     };
@@ -2443,6 +2569,7 @@ export interface operations {
                         id: string;
                         name: string;
                         memberCount: number;
+                        iconUrl: string | null;
                         createdAt: string;
                         owners?: string[];
                     };
@@ -2485,6 +2612,7 @@ export interface operations {
                             userId: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                             nickname: string | null;
                             joinedAt: string;
                             timeoutUntil: string | null;
@@ -3582,6 +3710,391 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getMediaBlobsByMediaIdByName: {
+        parameters: {
+            query?: {
+                e?: string;
+                n?: string;
+                t?: string;
+                d?: string;
+                sig?: string;
+            };
+            header?: never;
+            path: {
+                mediaId: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, with the content type it was checked to be */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    putMediaBlobsByMediaIdByName: {
+        parameters: {
+            query?: {
+                e?: string;
+                n?: string;
+                t?: string;
+                d?: string;
+                sig?: string;
+            };
+            header?: never;
+            path: {
+                mediaId: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description empty: the bytes are stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getMediaByIdAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Location: a signed URL of the 400 px variant */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postMediaUploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    filename: string;
+                    /** @description e.g. image/png */
+                    contentType: string;
+                    /** @description bytes; the upload URL accepts exactly this many */
+                    size: number;
+                    /**
+                     * @default attachment
+                     * @enum {string}
+                     */
+                    purpose?: "attachment" | "avatar" | "community_icon" | "post";
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        media: {
+                            id: string;
+                            /**
+                             * @default pending
+                             * @enum {string}
+                             */
+                            status: "pending" | "processing" | "ready" | "failed";
+                            /**
+                             * @default attachment
+                             * @enum {string}
+                             */
+                            purpose: "attachment" | "avatar" | "community_icon" | "post";
+                            filename: string;
+                            contentType: string;
+                            size: number;
+                            width?: number;
+                            height?: number;
+                            /** @description base64 ThumbHash placeholder */
+                            thumbhash?: string;
+                            /** @description signed and expiring: the largest variant of an image, the file itself otherwise */
+                            url?: string;
+                            variants: {
+                                name: string;
+                                url: string;
+                                width: number;
+                                height: number;
+                                contentType: string;
+                            }[];
+                            error?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        upload: {
+                            url: string;
+                            /** @constant */
+                            method: "PUT";
+                            headers: {
+                                [key: string]: string;
+                            };
+                            /** Format: date-time */
+                            expiresAt: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postMediaByIdComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 202 */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /**
+                         * @default pending
+                         * @enum {string}
+                         */
+                        status: "pending" | "processing" | "ready" | "failed";
+                        /**
+                         * @default attachment
+                         * @enum {string}
+                         */
+                        purpose: "attachment" | "avatar" | "community_icon" | "post";
+                        filename: string;
+                        contentType: string;
+                        size: number;
+                        width?: number;
+                        height?: number;
+                        /** @description base64 ThumbHash placeholder */
+                        thumbhash?: string;
+                        /** @description signed and expiring: the largest variant of an image, the file itself otherwise */
+                        url?: string;
+                        variants: {
+                            name: string;
+                            url: string;
+                            width: number;
+                            height: number;
+                            contentType: string;
+                        }[];
+                        error?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getMediaById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /**
+                         * @default pending
+                         * @enum {string}
+                         */
+                        status: "pending" | "processing" | "ready" | "failed";
+                        /**
+                         * @default attachment
+                         * @enum {string}
+                         */
+                        purpose: "attachment" | "avatar" | "community_icon" | "post";
+                        filename: string;
+                        contentType: string;
+                        size: number;
+                        width?: number;
+                        height?: number;
+                        /** @description base64 ThumbHash placeholder */
+                        thumbhash?: string;
+                        /** @description signed and expiring: the largest variant of an image, the file itself otherwise */
+                        url?: string;
+                        variants: {
+                            name: string;
+                            url: string;
+                            width: number;
+                            height: number;
+                            contentType: string;
+                        }[];
+                        error?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    putUsersMeAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description id */
+                    mediaId: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string | null;
+                        avatarUrl: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        email: string;
+                        isPlatformAdmin: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    putCommunitiesByIdIcon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description id */
+                    mediaId: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        memberCount: number;
+                        iconUrl: string | null;
+                        createdAt: string;
+                        owners?: string[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
             503: components["responses"]["Error503"];
@@ -5518,6 +6031,21 @@ export interface operations {
                             replyTo: string | null;
                             threadRootId: string | null;
                             attachments: string[];
+                            /** @description the attachments as they are now (status, type, size, dimensions, thumbhash), in order: a placeholder before the URLs (GET /v1/media/:id) */
+                            attachmentInfo?: {
+                                id: string;
+                                /**
+                                 * @default pending
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "processing" | "ready" | "failed";
+                                contentType: string;
+                                filename: string;
+                                size: number;
+                                width?: number;
+                                height?: number;
+                                thumbhash?: string;
+                            }[];
                             mentions: string[];
                             mentionEveryone: boolean;
                             /** @enum {string} */
@@ -5602,6 +6130,21 @@ export interface operations {
                         replyTo: string | null;
                         threadRootId: string | null;
                         attachments: string[];
+                        /** @description the attachments as they are now (status, type, size, dimensions, thumbhash), in order: a placeholder before the URLs (GET /v1/media/:id) */
+                        attachmentInfo?: {
+                            id: string;
+                            /**
+                             * @default pending
+                             * @enum {string}
+                             */
+                            status: "pending" | "processing" | "ready" | "failed";
+                            contentType: string;
+                            filename: string;
+                            size: number;
+                            width?: number;
+                            height?: number;
+                            thumbhash?: string;
+                        }[];
                         mentions: string[];
                         mentionEveryone: boolean;
                         /** @enum {string} */
@@ -5679,6 +6222,21 @@ export interface operations {
                         replyTo: string | null;
                         threadRootId: string | null;
                         attachments: string[];
+                        /** @description the attachments as they are now (status, type, size, dimensions, thumbhash), in order: a placeholder before the URLs (GET /v1/media/:id) */
+                        attachmentInfo?: {
+                            id: string;
+                            /**
+                             * @default pending
+                             * @enum {string}
+                             */
+                            status: "pending" | "processing" | "ready" | "failed";
+                            contentType: string;
+                            filename: string;
+                            size: number;
+                            width?: number;
+                            height?: number;
+                            thumbhash?: string;
+                        }[];
                         mentions: string[];
                         mentionEveryone: boolean;
                         /** @enum {string} */
@@ -5785,6 +6343,21 @@ export interface operations {
                         replyTo: string | null;
                         threadRootId: string | null;
                         attachments: string[];
+                        /** @description the attachments as they are now (status, type, size, dimensions, thumbhash), in order: a placeholder before the URLs (GET /v1/media/:id) */
+                        attachmentInfo?: {
+                            id: string;
+                            /**
+                             * @default pending
+                             * @enum {string}
+                             */
+                            status: "pending" | "processing" | "ready" | "failed";
+                            contentType: string;
+                            filename: string;
+                            size: number;
+                            width?: number;
+                            height?: number;
+                            thumbhash?: string;
+                        }[];
                         mentions: string[];
                         mentionEveryone: boolean;
                         /** @enum {string} */
@@ -5863,6 +6436,21 @@ export interface operations {
                             replyTo: string | null;
                             threadRootId: string | null;
                             attachments: string[];
+                            /** @description the attachments as they are now (status, type, size, dimensions, thumbhash), in order: a placeholder before the URLs (GET /v1/media/:id) */
+                            attachmentInfo?: {
+                                id: string;
+                                /**
+                                 * @default pending
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "processing" | "ready" | "failed";
+                                contentType: string;
+                                filename: string;
+                                size: number;
+                                width?: number;
+                                height?: number;
+                                thumbhash?: string;
+                            }[];
                             mentions: string[];
                             mentionEveryone: boolean;
                             /** @enum {string} */
@@ -5909,6 +6497,21 @@ export interface operations {
                             replyTo: string | null;
                             threadRootId: string | null;
                             attachments: string[];
+                            /** @description the attachments as they are now (status, type, size, dimensions, thumbhash), in order: a placeholder before the URLs (GET /v1/media/:id) */
+                            attachmentInfo?: {
+                                id: string;
+                                /**
+                                 * @default pending
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "processing" | "ready" | "failed";
+                                contentType: string;
+                                filename: string;
+                                size: number;
+                                width?: number;
+                                height?: number;
+                                thumbhash?: string;
+                            }[];
                             mentions: string[];
                             mentionEveryone: boolean;
                             /** @enum {string} */
@@ -6277,6 +6880,21 @@ export interface operations {
                             replyTo: string | null;
                             threadRootId: string | null;
                             attachments: string[];
+                            /** @description the attachments as they are now (status, type, size, dimensions, thumbhash), in order: a placeholder before the URLs (GET /v1/media/:id) */
+                            attachmentInfo?: {
+                                id: string;
+                                /**
+                                 * @default pending
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "processing" | "ready" | "failed";
+                                contentType: string;
+                                filename: string;
+                                size: number;
+                                width?: number;
+                                height?: number;
+                                thumbhash?: string;
+                            }[];
                             mentions: string[];
                             mentionEveryone: boolean;
                             /** @enum {string} */
