@@ -63,6 +63,10 @@ export class RoomHub {
       // Read from where the topic is too when it is behind this socket, so the topic catches up as well.
       let cursor = room.topicSeq === undefined ? sinceSeq : Math.min(sinceSeq, room.topicSeq)
       let lastCreated = sinceSeq
+      // The newest message seq the room really has (seen here): the topic moves up to that,
+      // never to the client's own sinceSeq, which may be past the room's end (a bogus or
+      // stale client) and would make the topic drop every live message of everyone below it.
+      let seen: number | undefined
       for (;;) {
         const missed = await this.resources.router.eventsSince({ roomId, sinceSeq: cursor })
         for (const event of missed) {
@@ -70,6 +74,7 @@ export class RoomHub {
           if (created) {
             if (event.seq! <= cursor) continue
             cursor = event.seq!
+            seen = Math.max(seen ?? 0, event.seq!)
           }
           if (created ? event.seq! > lastCreated : event.atSeq >= sinceSeq) {
             if (created) lastCreated = event.seq!
@@ -86,7 +91,7 @@ export class RoomHub {
         if (event.type === 'message.created') lastCreated = event.seq!
         socket.send(serialize(event))
       }
-      room.topicSeq = Math.max(room.topicSeq ?? 0, lastCreated)
+      if (seen !== undefined) room.topicSeq = Math.max(room.topicSeq ?? 0, seen)
     } finally {
       room.catchingUp.delete(catchUp)
     }
