@@ -5,6 +5,7 @@ import type { Database } from '../../db/client'
 import { messageReactions, messages, users } from '../../db/schema'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, notFound } from '../../lib/errors'
+import { isUuid } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
 import type { Redis } from '../../lib/redis'
 import type { Fanout } from '../../realtime/fanout'
@@ -296,7 +297,8 @@ export class MessageService {
 
   /** `<@id>` and `@username` mentions of people who can see the room (not the author). */
   private async mentions(roomId: string, body: string, authorId: string): Promise<string[]> {
-    const ids = new Set([...body.matchAll(USER_TOKEN)].map((m) => m[1]!.toLowerCase()))
+    // `<@...>` of 36 hex digits and dashes in any arrangement: only a real id names anyone (another is plain text, not a query).
+    const ids = new Set([...body.matchAll(USER_TOKEN)].map((m) => m[1]!.toLowerCase()).filter(isUuid))
     const names = [...body.matchAll(USERNAME)].map((m) => m[1]!.toLowerCase()).filter((n) => n !== 'everyone' && n !== 'here')
     if (names.length) {
       const found = await this.res.db

@@ -135,6 +135,20 @@ describe('message security', () => {
   })
 })
 
+describe('mentions', () => {
+  test('a <@...> of 36 hex digits and dashes that is not an id is plain text, not a 500', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const member = await w.join()
+    for (const token of ['-'.repeat(36), 'a'.repeat(36), '01234567-89ab-cdef-0123-456789abcdef'.replaceAll('-', '0')]) {
+      const res = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: `hi <@${token}>`, nonce: token }, w.as(w.owner)), 201)
+      expect(res.body.mentions).toEqual([])
+    }
+    const res = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: `hi <@${member.id.toUpperCase()}>`, nonce: 'real' }, w.as(w.owner)), 201)
+    expect(res.body.mentions).toEqual([member.id])
+  })
+})
+
 describe('what a user noticed', () => {
   test('a REST send retried with its nonce answers duplicate: true, as the WebSocket ack does', async () => {
     const w = await newCommunity(http)
