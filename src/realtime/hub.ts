@@ -78,7 +78,8 @@ export class RoomHub {
           }
           if (created ? event.seq! > lastCreated : event.atSeq >= sinceSeq) {
             if (created) lastCreated = event.seq!
-            socket.send(serialize(event))
+            // Left (unsubscribed, closed, access revoked) while the page was read: none of it is theirs any more.
+            if (room.sockets.has(socket)) socket.send(serialize(event))
           }
           // Only missed messages catch the topic up; replayed edits and reactions are this socket's alone.
           if (created && room.topicSeq !== undefined) this.toTopic(room, roomId, event, { live: false, except: catchUp })
@@ -86,7 +87,7 @@ export class RoomHub {
         // Unsubscribed or closed meanwhile: the rest of the replay is nobody's.
         if (missed.length < 1000 || !room.sockets.has(socket)) break
       }
-      for (const event of catchUp.queue) {
+      for (const event of room.sockets.has(socket) ? catchUp.queue : []) {
         if (event.type === 'message.created' && (event.seq ?? 0) <= lastCreated) continue
         if (event.type === 'message.created') lastCreated = event.seq!
         socket.send(serialize(event))
