@@ -168,10 +168,12 @@ export class MessageService {
 
   async list(userId: string, query: HistoryQuery): Promise<MessageView[]> {
     await this.permissions.requireRoom(userId, query.roomId)
-    const cursorless = query.before === undefined
-    const lastSeq = cursorless ? await this.lastSeq(query.roomId) : undefined
+    // A page that can reach the newest message is cached under the room's last seq, so a new
+    // message moves it to a new key; only a page wholly before the last seq never changes that way.
+    const lastSeq = await this.lastSeq(query.roomId)
+    const reachesNewest = query.before === undefined || query.before > lastSeq
     // Pages are cached for everyone; what is the reader's own is added after.
-    return this.forReader(userId, await this.cache.page(query, lastSeq, async () => this.views(await this.history.history(query))))
+    return this.forReader(userId, await this.cache.page(query, reachesNewest ? lastSeq : undefined, async () => this.views(await this.history.history(query))))
   }
 
   async thread(userId: string, messageId: string): Promise<{ root: MessageView; replies: MessageView[] }> {

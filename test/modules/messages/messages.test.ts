@@ -73,6 +73,14 @@ describe('history', () => {
     expect(ok(await head()).body.messages.at(-1).body).toBe('fresh')
   })
 
+  test('a page before a seq past the newest message is not cached past the next message', async () => {
+    const { w, room, member } = await roomWithMessages(2)
+    const page = () => http.get(`/v1/rooms/${room.id}/messages?before=1000`, w.as(member))
+    expect(ok(await page()).body.messages.map((m: any) => m.body)).toEqual(['message 1', 'message 2'])
+    ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'fresh', nonce: 'fresh' }, w.as(member)), 201)
+    expect(ok(await page()).body.messages.map((m: any) => m.body)).toEqual(['message 1', 'message 2', 'fresh'])
+  })
+
   test('edits keep the earlier bodies', async () => {
     const { w, sent } = await roomWithMessages(1)
     ok(await http.patch(`/v1/messages/${sent[0].id}`, { body: 'second' }, w.as(w.owner)))
