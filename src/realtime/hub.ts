@@ -93,6 +93,10 @@ export class RoomHub {
         socket.send(serialize(event))
       }
       if (seen !== undefined) room.topicSeq = Math.max(room.topicSeq ?? 0, seen)
+    } catch (err) {
+      // Not joined: left in the room off its topic, the socket would hear nothing, and a second subscribe would not join it.
+      this.leave(socket, roomId)
+      throw err
     } finally {
       room.catchingUp.delete(catchUp)
     }

@@ -99,7 +99,13 @@ export class SocketSession {
       this.reply({ op: 'event', type: 'subscription.resync', roomId: op.roomId, data })
       from = lastSeq
     }
-    await this.deps.hub.join(this.raw, op.roomId, from)
+    try {
+      await this.deps.hub.join(this.raw, op.roomId, from)
+    } catch (err) {
+      // The replay failed (the error frame follows the ack): not subscribed; the client subscribes again.
+      this.rooms.delete(op.roomId)
+      throw err
+    }
     if (this.closed || !this.rooms.has(op.roomId)) {
       this.deps.hub.leave(this.raw, op.roomId)
       return undefined

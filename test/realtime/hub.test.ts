@@ -51,3 +51,24 @@ test('a socket that left the room while its replay was under way is sent nothing
   expect(s.sent.join('\n')).not.toContain('after you left')
   expect(s.sent.join('\n')).not.toContain('missed while away')
 })
+
+test('a replay that failed (Postgres away) leaves the socket out of the room, so subscribing again joins it', async () => {
+  let down = true
+  const router: Router = {
+    send: () => Promise.reject(new Error('not used')),
+    subscribe: () => () => {},
+    eventsSince: async () => {
+      if (down) throw new Error('connection refused')
+      return [created(1, 'hello')]
+    },
+  }
+  const hub = new RoomHub({ router, fanout: new Fanout(), log: createLogger('error') })
+  const topics: string[] = []
+  const s = { ...socket(), subscribe: (t: string) => void topics.push(t) }
+  await expect(hub.join(s, ROOM, 0)).rejects.toThrow('connection refused')
+  expect(hub.joined(s, ROOM)).toBe(false)
+  down = false
+  await hub.join(s, ROOM, 0)
+  expect(s.sent.join('\n')).toContain('hello')
+  expect(topics).toEqual([`room:${ROOM}`])
+})
