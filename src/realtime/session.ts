@@ -88,6 +88,8 @@ export class SocketSession {
   async subscribe(op: ClientOp<'subscribe'>): Promise<Ack | undefined> {
     const changesBefore = this.deps.permissionChanges()
     const { placement } = await this.deps.permissions.requireRoom(this.userId, op.roomId)
+    // Already subscribed on this socket: the ack, and nothing replayed (nor a resync).
+    if (this.rooms.has(op.roomId)) return { roomId: op.roomId, lastSeq: await this.deps.lastSeq(op.roomId) }
     this.rooms.set(op.roomId, placement.communityId ?? `room:${op.roomId}`)
     const lastSeq = await this.deps.lastSeq(op.roomId)
     // Closed, unsubscribed or lost access while we waited: join nothing.

@@ -234,6 +234,11 @@ describe('a long absence', () => {
     const [live] = await b.waitForEvents('message.created', 1)
     expect(live.seq).toBe(total + 1)
     expect(b.frames.filter((f) => f.type === 'message.created')).toHaveLength(1)
+    // Subscribing again on the same socket: the ack, nothing replayed and no second resync.
+    expect(await b.request('subscribe', { roomId: room.id, sinceSeq: 1 })).toMatchObject({ op: 'ack', lastSeq: total + 1 })
+    expect((await b.request('ping')).op).toBe('pong')
+    expect(b.events('subscription.resync')).toHaveLength(1)
+    expect(b.frames.filter((f) => f.type === 'message.created')).toHaveLength(1)
 
     const c = await connect(bob.accessToken)
     await c.request('subscribe', { roomId: room.id, sinceSeq: total - 10 })
