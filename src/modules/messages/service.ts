@@ -38,6 +38,8 @@ const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
 /** Nonces the server gives the messages of polls and surveys (`poll.<id>`); a client's may not look like them. */
 const RESERVED_NONCE = /^(poll|survey)\./
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u
+/** What makes such a sequence show as an emoji: digits, `#`, `*` and joiners alone are components, not emoji. */
+const EMOJI_BASE = /[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u20e3]|^:/u
 
 
 export interface MessageDeps {
@@ -236,7 +238,8 @@ export class MessageService {
 
   /** Adding needs `react`; taking one's own reaction back never does. */
   async react(userId: string, messageId: string, emoji: string, on: boolean) {
-    if (!EMOJI.test(emoji)) throw new AppError('validation_failed', 'emoji must be an emoji or :name:')
+    // Taking one back never needs more than it took to add it (reactions added before this check stay removable).
+    if (!EMOJI.test(emoji) || (on && !EMOJI_BASE.test(emoji))) throw new AppError('validation_failed', 'emoji must be an emoji or :name:')
     const row = await this.find(messageId)
     await this.permissions.requireRoom(userId, row.roomId, on ? 'react' : null)
     if (row.deletedAt) throw notFound('message')

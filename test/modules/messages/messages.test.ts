@@ -56,6 +56,20 @@ describe('history', () => {
     expect(message.reactions).toEqual([{ emoji: '👍', count: 1, me: true }])
   })
 
+  test.each([
+    ['a digit', '1', 422],
+    ['a hash sign', '#', 422],
+    ['a zero-width joiner alone', '\u200d', 422],
+    ['a variation selector alone', '\ufe0f', 422],
+    ['a keycap', '1\ufe0f\u20e3', 204],
+    ['a flag', '🇫🇷', 204],
+    ['a family (joined)', '👨\u200d👩\u200d👧', 204],
+    ['a named one', ':party:', 204],
+  ])('reacting with %s: %p answers %d', async (_n, emoji, status) => {
+    const { w, member, sent } = await roomWithMessages(1)
+    expect((await http.put(`/v1/messages/${sent[0].id}/reactions/${encodeURIComponent(emoji)}`, undefined, w.as(member))).status).toBe(status)
+  })
+
   test('cached pages never hide an edit, a delete, a reaction or a new message', async () => {
     const { w, room, member, sent } = await roomWithMessages(3)
     const page = () => http.get(`/v1/rooms/${room.id}/messages?before=3`, w.as(member))
