@@ -112,24 +112,37 @@ export class MessageService {
       : undefined
     const mentionEveryone = EVERYONE.test(input.body)
     if (mentionEveryone) requireBit(bits, 'mention_everyone')
-    if (slowModeSeconds > 0) await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds)
-    const mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
-    const screening = placement.communityId
-      ? await this.res.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text: input.body, mentions })
-      : undefined
+    const slot = slowModeSeconds > 0 ? await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds) : undefined
+    // A send refused after it took its slow-mode slot (automod, a bad reply) gives the slot back: only a sent message spends it.
+    const giveBack = async (err: unknown): Promise<never> => {
+      if (slot) await this.res.redis.client.del(slot).catch(() => {})
+      throw err
+    }
+    let mentions: string[]
+    let screening: Awaited<ReturnType<MessageDeps['automod']['screen']>> | undefined
+    try {
+      mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
+      screening = placement.communityId
+        ? await this.res.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text: input.body, mentions })
+        : undefined
+    } catch (err) {
+      return giveBack(err)
+    }
     return async () => {
-      const ack = await this.router.send({
-        type: 'send',
-        roomId,
-        authorId: userId,
-        nonce: input.nonce,
-        body: input.body,
-        replyTo: input.replyTo,
-        attachments: input.attachments,
-        ...(attachmentInfo ? { attachmentInfo: byId(input.attachments!, attachmentInfo) } : {}),
-        mentions,
-        mentionEveryone,
-      })
+      const ack = await this.router
+        .send({
+          type: 'send',
+          roomId,
+          authorId: userId,
+          nonce: input.nonce,
+          body: input.body,
+          replyTo: input.replyTo,
+          attachments: input.attachments,
+          ...(attachmentInfo ? { attachmentInfo: byId(input.attachments!, attachmentInfo) } : {}),
+          mentions,
+          mentionEveryone,
+        })
+        .catch(giveBack)
       if (!ack.duplicate) {
         this.res.events.committed()
         for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
@@ -285,17 +298,20 @@ export class MessageService {
     return row
   }
 
-  /** Seconds between messages per member; those who manage messages are exempt. A retry of a sent nonce passes. */
-  private async slowMode(userId: string, roomId: string, bits: bigint, nonce: string, seconds: number) {
-    if (has(bits, Perm.manage_messages) || has(bits, Perm.manage_rooms)) return
+  /**
+   * Seconds between messages per member; those who manage messages are exempt. A retry of a
+   * sent nonce passes. Answers the key of the slot this send took, if it took one.
+   */
+  private async slowMode(userId: string, roomId: string, bits: bigint, nonce: string, seconds: number): Promise<string | undefined> {
+    if (has(bits, Perm.manage_messages) || has(bits, Perm.manage_rooms)) return undefined
     const key = this.res.redis.key('slow', roomId, userId)
     const set = await this.res.redis.client.set(key, '1', { condition: 'NX', expiration: { type: 'EX', value: seconds } })
-    if (set === 'OK') return
+    if (set === 'OK') return key
     const [sent] = await this.res.db
       .select({ id: messages.id })
       .from(messages)
       .where(and(eq(messages.roomId, roomId), eq(messages.authorId, userId), eq(messages.nonce, nonce)))
-    if (sent) return
+    if (sent) return undefined
     const ttl = await this.res.redis.client.ttl(key)
     throw new AppError('rate_limited', `slow mode: one message every ${seconds}s`, { retryAfter: Math.max(1, ttl) })
   }
