@@ -63,6 +63,10 @@ export class RoomHub {
       // Read from where the topic is too when it is behind this socket, so the topic catches up as well.
       let cursor = room.topicSeq === undefined ? sinceSeq : Math.min(sinceSeq, room.topicSeq)
       let lastCreated = sinceSeq
+      // The newest message seq the room really has (seen here): the topic moves up to that,
+      // never to the client's own sinceSeq, which may be past the room's end (a bogus or
+      // stale client) and would make the topic drop every live message of everyone below it.
+      let seen: number | undefined
       for (;;) {
         const missed = await this.resources.router.eventsSince({ roomId, sinceSeq: cursor })
         for (const event of missed) {
@@ -70,10 +74,12 @@ export class RoomHub {
           if (created) {
             if (event.seq! <= cursor) continue
             cursor = event.seq!
+            seen = Math.max(seen ?? 0, event.seq!)
           }
           if (created ? event.seq! > lastCreated : event.atSeq >= sinceSeq) {
             if (created) lastCreated = event.seq!
-            socket.send(serialize(event))
+            // Left (unsubscribed, closed, access revoked) while the page was read: none of it is theirs any more.
+            if (room.sockets.has(socket)) socket.send(serialize(event))
           }
           // Only missed messages catch the topic up; replayed edits and reactions are this socket's alone.
           if (created && room.topicSeq !== undefined) this.toTopic(room, roomId, event, { live: false, except: catchUp })
@@ -81,12 +87,16 @@ export class RoomHub {
         // Unsubscribed or closed meanwhile: the rest of the replay is nobody's.
         if (missed.length < 1000 || !room.sockets.has(socket)) break
       }
-      for (const event of catchUp.queue) {
+      for (const event of room.sockets.has(socket) ? catchUp.queue : []) {
         if (event.type === 'message.created' && (event.seq ?? 0) <= lastCreated) continue
         if (event.type === 'message.created') lastCreated = event.seq!
         socket.send(serialize(event))
       }
-      room.topicSeq = Math.max(room.topicSeq ?? 0, lastCreated)
+      if (seen !== undefined) room.topicSeq = Math.max(room.topicSeq ?? 0, seen)
+    } catch (err) {
+      // Not joined: left in the room off its topic, the socket would hear nothing, and a second subscribe would not join it.
+      this.leave(socket, roomId)
+      throw err
     } finally {
       room.catchingUp.delete(catchUp)
     }

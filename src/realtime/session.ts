@@ -1,5 +1,5 @@
 import type { ServerWebSocket } from 'bun'
-import { AppError } from '../lib/errors'
+import { AppError, notFound } from '../lib/errors'
 import type { AuthService, AuthUser } from '../modules/auth/service'
 import { has, Perm } from '../modules/permissions/bits'
 import type { PermissionService } from '../modules/permissions/service'
@@ -88,7 +88,15 @@ export class SocketSession {
   async subscribe(op: ClientOp<'subscribe'>): Promise<Ack | undefined> {
     const changesBefore = this.deps.permissionChanges()
     const { placement } = await this.deps.permissions.requireRoom(this.userId, op.roomId)
+    // Already subscribed on this socket: the ack, and nothing replayed (nor a resync).
+    if (this.rooms.has(op.roomId)) return { roomId: op.roomId, lastSeq: await this.deps.lastSeq(op.roomId) }
     this.rooms.set(op.roomId, placement.communityId ?? `room:${op.roomId}`)
+    // A permission change heard while the check ran found no room here to revoke: ask again
+    // before anything of the room is sent (later changes find the room and revoke it).
+    if (this.deps.permissionChanges() !== changesBefore && !has(await this.deps.permissions.inRoom(this.userId, op.roomId), Perm.view)) {
+      this.rooms.delete(op.roomId)
+      throw notFound('room')
+    }
     const lastSeq = await this.deps.lastSeq(op.roomId)
     // Closed, unsubscribed or lost access while we waited: join nothing.
     if (this.closed || !this.rooms.has(op.roomId)) return { roomId: op.roomId, lastSeq, joined: false }
@@ -99,14 +107,16 @@ export class SocketSession {
       this.reply({ op: 'event', type: 'subscription.resync', roomId: op.roomId, data })
       from = lastSeq
     }
-    await this.deps.hub.join(this.raw, op.roomId, from)
+    try {
+      await this.deps.hub.join(this.raw, op.roomId, from)
+    } catch (err) {
+      // The replay failed (the error frame follows the ack): not subscribed; the client subscribes again.
+      this.rooms.delete(op.roomId)
+      throw err
+    }
     if (this.closed || !this.rooms.has(op.roomId)) {
       this.deps.hub.leave(this.raw, op.roomId)
       return undefined
-    }
-    // A permission change heard while this subscribe was checking found no room to revoke yet.
-    if (this.deps.permissionChanges() !== changesBefore && !has(await this.deps.permissions.inRoom(this.userId, op.roomId), Perm.view)) {
-      this.revoke(op.roomId)
     }
     return undefined
   }

@@ -46,6 +46,26 @@ describe('slow mode', () => {
   })
 })
 
+describe('slow mode spends only on messages that were sent', () => {
+  test.each([
+    ['a reply to a message that does not exist', { replyTo: '00000000-0000-4000-8000-000000000000' }],
+    ['@everyone without mention_everyone', { body: 'hey @everyone' }],
+    ['a word an automod rule blocks', { body: 'this is forbidden' }],
+  ])('a send refused for %s leaves the next one free', async (_n, change) => {
+    const w = await newCommunity(http)
+    const room = await w.room('slow')
+    const m = await w.join()
+    ok(await http.patch(`/v1/rooms/${room.id}`, { slowModeSeconds: 600 }, w.as(w.owner)))
+    await w.overwrite({ room: room.id }, { role: await w.defaultRoleId() }, { deny: ['mention_everyone'] })
+    const rule = { name: 'no forbidden', trigger: { kind: 'keywords', terms: ['forbidden'] }, action: { kind: 'block' } }
+    ok(await http.post(`/v1/communities/${w.id}/automod/rules`, rule, w.as(w.owner)), 201)
+    const refused = await http.post(`/v1/rooms/${room.id}/messages`, { body: 'first try', nonce: 'a', ...change }, w.as(m))
+    expect([403, 404, 422]).toContain(refused.status)
+    ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'second try', nonce: 'b' }, w.as(m)), 201)
+    expect((await http.post(`/v1/rooms/${room.id}/messages`, { body: 'too soon', nonce: 'c' }, w.as(m))).status).toBe(429)
+  })
+})
+
 describe('op budget', () => {
   test('ops past the budget are refused; persisting closes the socket with 4008', async () => {
     const w = await newCommunity(http)

@@ -203,6 +203,20 @@ describe('messages over the socket', () => {
   })
 })
 
+describe('a resume from past the end of the room', () => {
+  test("a sinceSeq beyond the room's last seq stops no one else's live messages", async () => {
+    const { room, alice, bob } = await chatRoom()
+    const a = await connect(alice.accessToken)
+    await a.request('subscribe', { roomId: room.id })
+    await a.request('send', { roomId: room.id, nonce: 'e1', body: 'one' })
+    await a.event('message.created')
+    const b = await connect(bob.accessToken)
+    expect(await b.request('subscribe', { roomId: room.id, sinceSeq: Number.MAX_SAFE_INTEGER })).toMatchObject({ op: 'ack', lastSeq: 1 })
+    await a.request('send', { roomId: room.id, nonce: 'e2', body: 'two' })
+    expect((await a.event('message.created', 3000)).seq).toBe(2)
+  })
+})
+
 describe('a long absence', () => {
   test('more than MAX_REPLAY missed: no replay but a resync event (page over REST), then live; less: replayed', async () => {
     const { room, alice, bob } = await chatRoom()
@@ -219,6 +233,11 @@ describe('a long absence', () => {
     await a.request('send', { roomId: room.id, nonce: 'after', body: 'live' })
     const [live] = await b.waitForEvents('message.created', 1)
     expect(live.seq).toBe(total + 1)
+    expect(b.frames.filter((f) => f.type === 'message.created')).toHaveLength(1)
+    // Subscribing again on the same socket: the ack, nothing replayed and no second resync.
+    expect(await b.request('subscribe', { roomId: room.id, sinceSeq: 1 })).toMatchObject({ op: 'ack', lastSeq: total + 1 })
+    expect((await b.request('ping')).op).toBe('pong')
+    expect(b.events('subscription.resync')).toHaveLength(1)
     expect(b.frames.filter((f) => f.type === 'message.created')).toHaveLength(1)
 
     const c = await connect(bob.accessToken)

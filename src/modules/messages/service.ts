@@ -5,6 +5,7 @@ import type { Database } from '../../db/client'
 import { messageReactions, messages, users } from '../../db/schema'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, notFound } from '../../lib/errors'
+import { isUuid } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
 import type { Redis } from '../../lib/redis'
 import type { Fanout } from '../../realtime/fanout'
@@ -35,6 +36,8 @@ const EVERYONE = /(^|\s)@(everyone|here)\b/
 const USER_TOKEN = /<@([0-9a-f-]{36})>/gi
 const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u
+/** What makes such a sequence show as an emoji: digits, `#`, `*` and joiners alone are components, not emoji. */
+const EMOJI_BASE = /[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u20e3]|^:/u
 
 
 export interface MessageDeps {
@@ -107,24 +110,37 @@ export class MessageService {
       : undefined
     const mentionEveryone = EVERYONE.test(input.body)
     if (mentionEveryone) requireBit(bits, 'mention_everyone')
-    if (slowModeSeconds > 0) await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds)
-    const mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
-    const screening = placement.communityId
-      ? await this.res.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text: input.body, mentions })
-      : undefined
+    const slot = slowModeSeconds > 0 ? await this.slowMode(userId, roomId, bits, input.nonce, slowModeSeconds) : undefined
+    // A send refused after it took its slow-mode slot (automod, a bad reply) gives the slot back: only a sent message spends it.
+    const giveBack = async (err: unknown): Promise<never> => {
+      if (slot) await this.res.redis.client.del(slot).catch(() => {})
+      throw err
+    }
+    let mentions: string[]
+    let screening: Awaited<ReturnType<MessageDeps['automod']['screen']>> | undefined
+    try {
+      mentions = input.body.includes('@') ? await this.mentions(roomId, input.body, userId) : []
+      screening = placement.communityId
+        ? await this.res.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text: input.body, mentions })
+        : undefined
+    } catch (err) {
+      return giveBack(err)
+    }
     return async () => {
-      const ack = await this.router.send({
-        type: 'send',
-        roomId,
-        authorId: userId,
-        nonce: input.nonce,
-        body: input.body,
-        replyTo: input.replyTo,
-        attachments: input.attachments,
-        ...(attachmentInfo ? { attachmentInfo: byId(input.attachments!, attachmentInfo) } : {}),
-        mentions,
-        mentionEveryone,
-      })
+      const ack = await this.router
+        .send({
+          type: 'send',
+          roomId,
+          authorId: userId,
+          nonce: input.nonce,
+          body: input.body,
+          replyTo: input.replyTo,
+          attachments: input.attachments,
+          ...(attachmentInfo ? { attachmentInfo: byId(input.attachments!, attachmentInfo) } : {}),
+          mentions,
+          mentionEveryone,
+        })
+        .catch(giveBack)
       if (!ack.duplicate) {
         this.res.events.committed()
         for (const id of mentions) void this.receipts.pushUnread(id, roomId).catch(() => {})
@@ -165,10 +181,12 @@ export class MessageService {
 
   async list(userId: string, query: HistoryQuery): Promise<MessageView[]> {
     await this.permissions.requireRoom(userId, query.roomId)
-    const cursorless = query.before === undefined
-    const lastSeq = cursorless ? await this.lastSeq(query.roomId) : undefined
+    // A page that can reach the newest message is cached under the room's last seq, so a new
+    // message moves it to a new key; only a page wholly before the last seq never changes that way.
+    const lastSeq = await this.lastSeq(query.roomId)
+    const reachesNewest = query.before === undefined || query.before > lastSeq
     // Pages are cached for everyone; what is the reader's own is added after.
-    return this.forReader(userId, await this.cache.page(query, lastSeq, async () => this.views(await this.history.history(query))))
+    return this.forReader(userId, await this.cache.page(query, reachesNewest ? lastSeq : undefined, async () => this.views(await this.history.history(query))))
   }
 
   async thread(userId: string, messageId: string): Promise<{ root: MessageView; replies: MessageView[] }> {
@@ -231,7 +249,8 @@ export class MessageService {
 
   /** Adding needs `react`; taking one's own reaction back never does. */
   async react(userId: string, messageId: string, emoji: string, on: boolean) {
-    if (!EMOJI.test(emoji)) throw new AppError('validation_failed', 'emoji must be an emoji or :name:')
+    // Taking one back never needs more than it took to add it (reactions added before this check stay removable).
+    if (!EMOJI.test(emoji) || (on && !EMOJI_BASE.test(emoji))) throw new AppError('validation_failed', 'emoji must be an emoji or :name:')
     const row = await this.find(messageId)
     await this.permissions.requireRoom(userId, row.roomId, on ? 'react' : null)
     if (row.deletedAt) throw notFound('message')
@@ -277,24 +296,28 @@ export class MessageService {
     return row
   }
 
-  /** Seconds between messages per member; those who manage messages are exempt. A retry of a sent nonce passes. */
-  private async slowMode(userId: string, roomId: string, bits: bigint, nonce: string, seconds: number) {
-    if (has(bits, Perm.manage_messages) || has(bits, Perm.manage_rooms)) return
+  /**
+   * Seconds between messages per member; those who manage messages are exempt. A retry of a
+   * sent nonce passes. Answers the key of the slot this send took, if it took one.
+   */
+  private async slowMode(userId: string, roomId: string, bits: bigint, nonce: string, seconds: number): Promise<string | undefined> {
+    if (has(bits, Perm.manage_messages) || has(bits, Perm.manage_rooms)) return undefined
     const key = this.res.redis.key('slow', roomId, userId)
     const set = await this.res.redis.client.set(key, '1', { condition: 'NX', expiration: { type: 'EX', value: seconds } })
-    if (set === 'OK') return
+    if (set === 'OK') return key
     const [sent] = await this.res.db
       .select({ id: messages.id })
       .from(messages)
       .where(and(eq(messages.roomId, roomId), eq(messages.authorId, userId), eq(messages.nonce, nonce)))
-    if (sent) return
+    if (sent) return undefined
     const ttl = await this.res.redis.client.ttl(key)
     throw new AppError('rate_limited', `slow mode: one message every ${seconds}s`, { retryAfter: Math.max(1, ttl) })
   }
 
   /** `<@id>` and `@username` mentions of people who can see the room (not the author). */
   private async mentions(roomId: string, body: string, authorId: string): Promise<string[]> {
-    const ids = new Set([...body.matchAll(USER_TOKEN)].map((m) => m[1]!.toLowerCase()))
+    // `<@...>` of 36 hex digits and dashes in any arrangement: only a real id names anyone (another is plain text, not a query).
+    const ids = new Set([...body.matchAll(USER_TOKEN)].map((m) => m[1]!.toLowerCase()).filter(isUuid))
     const names = [...body.matchAll(USERNAME)].map((m) => m[1]!.toLowerCase()).filter((n) => n !== 'everyone' && n !== 'here')
     if (names.length) {
       const found = await this.res.db

@@ -34,15 +34,19 @@ async function notifyForMessage(event: DomainEvent<'message.created'>, ctx: JobC
   for (const id of message.mentions) add(id, 'mention')
   if (message.replyTo) {
     const [parent] = await ctx.db.select({ authorId: messages.authorId }).from(messages).where(eq(messages.id, message.replyTo))
-    if (parent && has(await permissions.inRoom(parent.authorId, message.roomId), Perm.view)) add(parent.authorId, 'reply')
+    if (parent) add(parent.authorId, 'reply')
   }
   if (isDm(roomKind)) {
     const members = await ctx.db.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, message.roomId))
     for (const m of members) add(m.userId, 'dm')
   }
-  const muted = await mutes.mutedIn(message.roomId, [...recipients.keys()])
+  // Who may view the room now, not when the message was sent: a mentioned member removed
+  // from a private room meanwhile gets no notification (and no preview of what was said there).
+  const candidates = [...recipients.keys()]
+  const viewing = await Promise.all(candidates.map(async (userId) => has(await permissions.inRoom(userId, message.roomId), Perm.view)))
+  const [muted, blind] = [await mutes.mutedIn(message.roomId, candidates), new Set(candidates.filter((_, i) => !viewing[i]))]
   const inputs: NotifyInput[] = [...recipients]
-    .filter(([userId]) => !muted.has(userId))
+    .filter(([userId]) => !muted.has(userId) && !blind.has(userId))
     .sort(([a], [b]) => a.localeCompare(b)) // one lock order for every transaction that stores several
     .map(([userId, type]) => ({
       userId,

@@ -11,6 +11,16 @@ import { MAX_DM_PEOPLE, toGroupView, toRoomView } from './model'
 
 type GroupView = ReturnType<typeof toGroupView> & { groups: GroupView[]; rooms: ReturnType<typeof toRoomView>[] }
 
+/** A name as stored: trimmed; one of spaces only is refused (422), never stored empty. */
+function nameOf(name: string): string
+function nameOf(name: string | undefined): string | undefined
+function nameOf(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined
+  const trimmed = name.trim()
+  if (trimmed === '') throw new AppError('validation_failed', 'name is blank', { details: [{ path: '/name', message: 'must not be blank' }] })
+  return trimmed
+}
+
 
 export interface RoomDeps {
   db: Database
@@ -29,6 +39,7 @@ export class RoomService {
   // --- groups -------------------------------------------------------------------------
 
   async createGroup(userId: string, communityId: string, input: { name: string; parentId?: string; position?: number }) {
+    const name = nameOf(input.name)
     await this.requireManageAt(userId, communityId, input.parentId ?? null, 'manage_groups')
     const [row] = await this.permissions.mutate({
       actorId: userId,
@@ -36,7 +47,7 @@ export class RoomService {
       fn: (tx) =>
         tx
           .insert(groups)
-          .values({ id: newId(), communityId, parentId: input.parentId ?? null, name: input.name.trim(), position: input.position ?? 0 })
+          .values({ id: newId(), communityId, parentId: input.parentId ?? null, name, position: input.position ?? 0 })
           .returning(),
     })
     return toGroupView(row!)
@@ -50,6 +61,7 @@ export class RoomService {
 
   /** Rename, reorder or move a group; a move takes its whole subtree along. */
   async updateGroup(userId: string, groupId: string, input: { name?: string; parentId?: string | null; position?: number }) {
+    const name = nameOf(input.name)
     const group = await this.findGroup(groupId)
     await this.permissions.requireGroup(userId, group.communityId, groupId, 'manage_groups')
     const moving = input.parentId !== undefined && input.parentId !== group.parentId
@@ -65,7 +77,7 @@ export class RoomService {
       await this.requireManageAt(userId, group.communityId, dest, 'manage_groups')
     }
     // Drizzle leaves out keys whose value is undefined.
-    const changes = { name: input.name?.trim(), parentId: moving ? (input.parentId ?? null) : undefined, position: input.position }
+    const changes = { name, parentId: moving ? (input.parentId ?? null) : undefined, position: input.position }
     if (Object.values(changes).every((v) => v === undefined)) return toGroupView(group)
     const [row] = await this.permissions.mutate({
       actorId: userId,
@@ -102,6 +114,7 @@ export class RoomService {
     communityId: string,
     input: { name: string; groupId?: string; private?: boolean; topic?: string; position?: number },
   ) {
+    const name = nameOf(input.name)
     await this.requireManageAt(userId, communityId, input.groupId ?? null, 'manage_rooms')
     const kind = input.private ? 'private' : 'text'
     const [row] = await this.permissions.mutate({
@@ -115,7 +128,7 @@ export class RoomService {
             communityId,
             groupId: input.groupId ?? null,
             kind,
-            name: input.name.trim(),
+            name,
             topic: input.topic ?? null,
             position: input.position ?? 0,
             createdBy: userId,
@@ -144,12 +157,13 @@ export class RoomService {
     roomId: string,
     input: { name?: string; topic?: string | null; groupId?: string | null; position?: number; slowModeSeconds?: number },
   ) {
+    const name = nameOf(input.name)
     const room = await this.communityRoom(userId, roomId, 'manage_rooms')
     const moving = input.groupId !== undefined && input.groupId !== room.groupId
     if (moving) await this.requireManageAt(userId, room.communityId!, input.groupId ?? null, 'manage_rooms')
     // Drizzle leaves out keys whose value is undefined.
     const changes = {
-      name: input.name?.trim(),
+      name,
       topic: input.topic,
       groupId: moving ? (input.groupId ?? null) : undefined,
       position: input.position,

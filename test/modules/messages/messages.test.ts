@@ -56,6 +56,20 @@ describe('history', () => {
     expect(message.reactions).toEqual([{ emoji: '👍', count: 1, me: true }])
   })
 
+  test.each([
+    ['a digit', '1', 422],
+    ['a hash sign', '#', 422],
+    ['a zero-width joiner alone', '\u200d', 422],
+    ['a variation selector alone', '\ufe0f', 422],
+    ['a keycap', '1\ufe0f\u20e3', 204],
+    ['a flag', '🇫🇷', 204],
+    ['a family (joined)', '👨\u200d👩\u200d👧', 204],
+    ['a named one', ':party:', 204],
+  ])('reacting with %s: %p answers %d', async (_n, emoji, status) => {
+    const { w, member, sent } = await roomWithMessages(1)
+    expect((await http.put(`/v1/messages/${sent[0].id}/reactions/${encodeURIComponent(emoji)}`, undefined, w.as(member))).status).toBe(status)
+  })
+
   test('cached pages never hide an edit, a delete, a reaction or a new message', async () => {
     const { w, room, member, sent } = await roomWithMessages(3)
     const page = () => http.get(`/v1/rooms/${room.id}/messages?before=3`, w.as(member))
@@ -71,6 +85,14 @@ describe('history', () => {
     expect(ok(await page()).body.messages[0]).toMatchObject({ body: '', deletedAt: expect.any(String) })
     ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'fresh', nonce: 'fresh' }, w.as(member)), 201)
     expect(ok(await head()).body.messages.at(-1).body).toBe('fresh')
+  })
+
+  test('a page before a seq past the newest message is not cached past the next message', async () => {
+    const { w, room, member } = await roomWithMessages(2)
+    const page = () => http.get(`/v1/rooms/${room.id}/messages?before=1000`, w.as(member))
+    expect(ok(await page()).body.messages.map((m: any) => m.body)).toEqual(['message 1', 'message 2'])
+    ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'fresh', nonce: 'fresh' }, w.as(member)), 201)
+    expect(ok(await page()).body.messages.map((m: any) => m.body)).toEqual(['message 1', 'message 2', 'fresh'])
   })
 
   test('edits keep the earlier bodies', async () => {
@@ -132,6 +154,20 @@ describe('message security', () => {
     expect((await http.put(`/v1/messages/${sent[0].id}/reactions/notanemoji`, undefined, w.as(member))).status).toBe(422)
     expect((await http.post(`/v1/rooms/${room.id}/messages`, { body: 'x'.repeat(4001), nonce: 'big' }, w.as(member))).status).toBe(422)
     expect((await http.post(`/v1/rooms/${room.id}/messages`, { body: '', nonce: 'empty' }, w.as(member))).status).toBe(422)
+  })
+})
+
+describe('mentions', () => {
+  test('a <@...> of 36 hex digits and dashes that is not an id is plain text, not a 500', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const member = await w.join()
+    for (const token of ['-'.repeat(36), 'a'.repeat(36), '01234567-89ab-cdef-0123-456789abcdef'.replaceAll('-', '0')]) {
+      const res = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: `hi <@${token}>`, nonce: token }, w.as(w.owner)), 201)
+      expect(res.body.mentions).toEqual([])
+    }
+    const res = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: `hi <@${member.id.toUpperCase()}>`, nonce: 'real' }, w.as(w.owner)), 201)
+    expect(res.body.mentions).toEqual([member.id])
   })
 })
 

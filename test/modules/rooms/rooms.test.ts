@@ -151,6 +151,22 @@ describe('rooms and privacy', () => {
   })
 })
 
+describe('names', () => {
+  test.each([
+    ['creating a room', (w: any) => http.post(`/v1/communities/${w.id}/rooms`, { name: '   ' }, w.as(w.owner))],
+    ['creating a group', (w: any) => http.post(`/v1/communities/${w.id}/groups`, { name: ' \t ' }, w.as(w.owner))],
+    ['renaming a room', async (w: any) => http.patch(`/v1/rooms/${(await w.room('r')).id}`, { name: '  ' }, w.as(w.owner))],
+    ['renaming a group', async (w: any) => http.patch(`/v1/groups/${(await w.group('g')).id}`, { name: '  ' }, w.as(w.owner))],
+  ])('a blank name is refused when %s (422), never stored empty', async (_n, attempt) => {
+    const w = await newCommunity(http)
+    const res = await attempt(w)
+    expect(res.status).toBe(422)
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: '/name' }] })
+    const tree = ok(await http.get(`/v1/communities/${w.id}/tree`, w.as(w.owner))).body
+    expect(JSON.stringify(tree)).not.toContain('"name":""')
+  })
+})
+
 describe('DMs', () => {
   test('the DM between two people is unique, whoever opens it', async () => {
     const w = await newCommunity(http)
