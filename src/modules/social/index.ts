@@ -28,8 +28,9 @@ export const socialFeature = defineFeature<SocialFeatureDeps, { social: SocialAp
     const social = createSocial(deps)
     deps.notifications.checkTargets('post', (userId, postIds) => social.posts.visibleIds({ viewerId: userId, postIds }))
     deps.notifications.checkTargets('comment', (userId, commentIds) => social.comments.visibleIds({ viewerId: userId, commentIds }))
-    // A post's attachments may be fetched by whoever may see the post.
+    // A post's (a comment's) attachments may be fetched by whoever may see the post (the comment and its post, blocks included).
     deps.media?.visibleThrough('post', async (userId, postIds) => (await social.posts.visibleIds({ viewerId: userId, postIds })).size > 0)
+    deps.media?.visibleThrough('comment', async (userId, commentIds) => (await social.comments.visibleIds({ viewerId: userId, commentIds })).size > 0)
     const api: SocialApi = {
       isBlocked: (a, b) => social.graph.isBlocked(a, b),
       blockedAmong: (userId, others) => social.graph.blockedAmong(userId, others),
