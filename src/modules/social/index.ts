@@ -2,11 +2,17 @@ import { Elysia } from 'elysia'
 import { defineFeature } from '../../feature'
 import { IdParams, NoContent } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
+import { hideActors } from '../notifications/actors'
 import type { NotificationService } from '../notifications/service'
 import { socialReactions } from './events'
 import { Comment, CommentPage, CreateCommentBody, CreatePostBody, Following, PageQuery, Post, PostPage, Profile, UserPage } from './model'
+import { blockedAmongIn } from './graph'
 import { feedProcessors } from './processors'
 import { createSocial, type Social, type SocialApi, type SocialDeps } from './service'
+
+// Follows, likes, comments and replies to comments: whoever blocks the reader, or whom the
+// reader blocks, leaves their notifications when they are read and pushed (either way).
+hideActors(['user', 'post', 'comment'], blockedAmongIn)
 
 export type SocialFeatureDeps = SocialDeps & {
   signedIn: SignedIn
