@@ -114,6 +114,8 @@ export const comments = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     parentId: uuid('parent_id').references((): AnyPgColumn => comments.id, { onDelete: 'cascade' }),
     body: text('body').notNull(),
+    /** Media ids, referenced (media_refs, kind `comment`) while the comment lives. */
+    attachments: jsonb('attachments').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     /** Live replies under a top-level comment; kept by a trigger. */
     repliesCount: integer('replies_count').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -124,6 +126,10 @@ export const comments = pgTable(
       .on(t.postId, t.createdAt, t.id)
       .where(sql`${t.parentId} is null and ${t.deletedAt} is null`),
     index('comments_parent_created_idx').on(t.parentId, t.createdAt, t.id).where(sql`${t.deletedAt} is null`),
+    /** The live comments of a post that carry media: released when the post is deleted. */
+    index('comments_post_attachments_idx')
+      .on(t.postId)
+      .where(sql`${t.deletedAt} is null and jsonb_array_length(${t.attachments}) > 0`),
   ],
 )
 

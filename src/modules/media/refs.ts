@@ -105,15 +105,17 @@ export class MediaRefs {
   }
 
   /**
-   * Drops a target's references (all, or those to `mediaIds`) and returns the media they
-   * named. With `tx`, the caller calls `purgeUnreferenced` after its commit (or leaves it
-   * to the sweep); without, it happens here.
+   * Drops a target's references (all, or those to `mediaIds`; or those of several targets
+   * of one kind) and returns the media they named. With `tx`, the caller calls
+   * `purgeUnreferenced` after its commit (or leaves it to the sweep); without, it happens here.
    */
-  async release(opts: RefTarget & { tx?: Tx; mediaIds?: string[] }): Promise<string[]> {
+  async release(opts: { kind: string; targetId: string | string[]; tx?: Tx; mediaIds?: string[] }): Promise<string[]> {
+    const targetIds = [opts.targetId].flat()
+    if (targetIds.length === 0) return []
     const run = async (tx: Tx | Database) => {
       const where = and(
         eq(mediaRefs.kind, opts.kind),
-        eq(mediaRefs.targetId, opts.targetId),
+        targetIds.length === 1 ? eq(mediaRefs.targetId, targetIds[0]!) : inArray(mediaRefs.targetId, targetIds),
         opts.mediaIds ? inArray(mediaRefs.mediaId, opts.mediaIds) : undefined,
       )
       const gone = await tx.delete(mediaRefs).where(where).returning({ mediaId: mediaRefs.mediaId })

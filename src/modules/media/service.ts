@@ -73,8 +73,8 @@ export class MediaService {
     return this.deps.refs.attach(opts)
   }
 
-  /** Drops a target's references in the transaction that deletes it; media left unreferenced go at the next sweep. */
-  release(opts: { tx: Tx; kind: string; targetId: string }): Promise<string[]> {
+  /** Drops the references of a target (or of several of one kind) in the transaction that deletes it; media left unreferenced go at the next sweep. */
+  release(opts: { tx: Tx; kind: string; targetId: string | string[] }): Promise<string[]> {
     return this.deps.refs.release(opts)
   }
 

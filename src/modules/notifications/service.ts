@@ -6,6 +6,7 @@ import { notFound } from '../../lib/errors'
 import type { Redis } from '../../lib/redis'
 import type { JobRunner } from '../../jobs/runner'
 import type { PermissionService } from '../permissions/service'
+import { withoutHiddenActors } from './actors'
 import { toNotificationView, type NotificationView, type NotifyInput } from './model'
 import { UnreadCounter } from './unread-count'
 
@@ -84,11 +85,29 @@ export class NotificationService {
    * What a notification shows is checked when it is read, not only when it was made: one
    * about a room the user can no longer view is left out, and a deleted message's preview
    * is gone; one about a thing another feature checks (a post) is left out when that
-   * feature says the reader may no longer see it.
+   * feature says the reader may no longer see it, and the preview of a comment the reader
+   * may no longer see (deleted, or hidden by a block) is gone; actors a rule hides (a
+   * block, either way: actors.ts) are left out, and with them a row that has no one left.
    */
   private async stillYours(userId: string, page: NotificationRow[]): Promise<NotificationRow[]> {
     const checked = await this.stillVisibleTargets(userId, page)
-    return this.stillInRooms(userId, checked)
+    const fromVisible = await withoutHiddenActors(this.res.db, userId, checked)
+    return this.withoutGoneComments(userId, await this.stillInRooms(userId, fromVisible))
+  }
+
+  /** A comment (`data.commentId`) the reader may no longer see loses its preview, as a deleted message does. */
+  private async withoutGoneComments(userId: string, page: NotificationRow[]): Promise<NotificationRow[]> {
+    const check = this.targetChecks.get('comment')
+    const commentIds = page.flatMap((n) => {
+      const id = (n.data as { commentId?: unknown } | null)?.commentId
+      return typeof id === 'string' ? [id] : []
+    })
+    if (!check || commentIds.length === 0) return page
+    const visible = await check(userId, [...new Set(commentIds)])
+    return page.map((n) => {
+      const data = n.data as { commentId?: unknown; preview?: unknown } | null
+      return typeof data?.commentId === 'string' && !visible.has(data.commentId) && 'preview' in data ? { ...n, data: { ...data, preview: null } } : n
+    })
   }
 
   private async stillVisibleTargets(userId: string, page: NotificationRow[]): Promise<NotificationRow[]> {

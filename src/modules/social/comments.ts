@@ -10,12 +10,14 @@ import { atTime, rowsOf } from './post-query'
 import { decodeCursor, pageOf, type Key } from './keys'
 import type { CommentView } from './model'
 import type { PostService } from './posts'
-import type { PostModerationPort } from './ports'
+import type { MediaPort, PostModerationPort } from './ports'
 import { commentVisibleTo, postVisibleTo } from './visibility'
 
 export interface CommentServiceDeps {
   db: Database
   events: Pick<DomainEvents, 'transaction'>
+  /** Absent until media is connected: then a comment with attachments is refused. */
+  media?: MediaPort
   /** Absent until moderation is connected: then comments are not screened. */
   postModeration?: PostModerationPort
   posts: Pick<PostService, 'visiblePost'>
@@ -24,15 +26,24 @@ export interface CommentServiceDeps {
 /**
  * Comments with one level of replies, oldest first. A reply to a reply joins the thread
  * of the comment it answers. Writers lock the post row first (the counter triggers
- * update it before the parent comment), so they cannot deadlock.
+ * update it before the parent comment), so they cannot deadlock. Attachments are the
+ * author's own media, referenced (kind `comment`) while the comment lives.
  */
 export class CommentService {
   constructor(private readonly deps: CommentServiceDeps) {}
 
-  async create(input: { userId: string; postId: string; body: string; replyTo?: string }): Promise<CommentView> {
+  async create(input: { userId: string; postId: string; body: string; replyTo?: string; attachments?: string[] }): Promise<CommentView> {
     const body = input.body.trim()
-    if (!body) throw new AppError('validation_failed', 'a comment needs a body', { details: [{ path: '/body', message: 'empty' }] })
-    const screening = await this.deps.postModeration?.screen({ authorId: input.userId, kind: 'comment', text: body })
+    const attachments = [...new Set(input.attachments ?? [])]
+    if (!body && attachments.length === 0) {
+      throw new AppError('validation_failed', 'a comment needs a body or an attachment', { details: [{ path: '/body', message: 'empty' }] })
+    }
+    const { media, postModeration } = this.deps
+    if (attachments.length && !media) {
+      throw new AppError('validation_failed', 'attachments are not available', { details: [{ path: '/attachments', message: 'not available' }] })
+    }
+    const screening = body ? await postModeration?.screen({ authorId: input.userId, kind: 'comment', text: body }) : undefined
+    if (attachments.length) await media!.validateAttachments({ userId: input.userId, mediaIds: attachments })
     const id = newId()
     const createdAt = new Date()
     await this.deps.events.transaction({ actorId: input.userId }, async (tx, emit) => {
@@ -45,7 +56,8 @@ export class CommentService {
         parentId = target.parentId ?? target.id
         replyToAuthorId = target.authorId
       }
-      await tx.insert(comments).values({ id, postId: input.postId, authorId: input.userId, parentId, body, createdAt })
+      await tx.insert(comments).values({ id, postId: input.postId, authorId: input.userId, parentId, body, attachments, createdAt })
+      if (attachments.length) await media!.attach({ tx, kind: 'comment', targetId: id, mediaIds: attachments, ownerId: input.userId })
       emit({
         type: 'comment.created',
         data: { commentId: id, postId: input.postId, postAuthorId: post.authorId, authorId: input.userId, parentId, replyToAuthorId },
@@ -78,7 +90,8 @@ export class CommentService {
    * By its author or the post's author. A top-level comment takes its replies with it.
    * Those two may delete it even where a block (or a followers-only post) hides it from
    * them: a block must not leave a harasser's comment on your post, nor keep your own
-   * words up. Anyone else who cannot see it gets 404.
+   * words up. Anyone else who cannot see it gets 404. The media of every comment it
+   * takes are released.
    */
   async remove({ userId, commentId }: { userId: string; commentId: string }): Promise<void> {
     await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
@@ -100,7 +113,9 @@ export class CommentService {
         .update(comments)
         .set({ deletedAt: now })
         .where(and(isNull(comments.deletedAt), or(eq(comments.id, commentId), eq(comments.parentId, commentId))))
-        .returning({ id: comments.id })
+        .returning({ id: comments.id, attachments: comments.attachments })
+      const carrying = gone.filter((c) => c.attachments.length > 0).map((c) => c.id)
+      if (carrying.length) await this.deps.media?.release({ tx, kind: 'comment', targetId: carrying })
       if (gone.some((c) => c.id === commentId)) {
         emit({ type: 'comment.deleted', data: { commentId, postId: found.post_id, authorId: found.author_id } })
       }
@@ -136,7 +151,7 @@ export class CommentService {
   private async select(viewerId: string, where: SQL, opts: { limit: number }) {
     const rows = await rowsOf<CommentRow>(
       this.deps.db,
-      sql`select c.id, c.post_id, c.author_id, u.username, u.display_name, c.body, c.parent_id, c.replies_count,
+      sql`select c.id, c.post_id, c.author_id, u.username, u.display_name, c.body, c.attachments, c.parent_id, c.replies_count,
             (extract(epoch from c.created_at) * 1000)::float8 as created_ms
           from comments c join users u on u.id = c.author_id
           where ${where} and ${commentVisibleTo(viewerId)}
@@ -153,6 +168,7 @@ interface CommentRow {
   username: string
   display_name: string | null
   body: string
+  attachments: string[]
   parent_id: string | null
   replies_count: number
   created_ms: number
@@ -172,6 +188,7 @@ function toReadComment(r: CommentRow): { key: Key; view: CommentView } {
       authorId: r.author_id,
       author: { id: r.author_id, username: r.username, displayName: r.display_name },
       body: r.body,
+      attachments: r.attachments ?? [],
       replyTo: r.parent_id,
       replies: Number(r.replies_count),
       createdAt: new Date(at).toISOString(),

@@ -87,17 +87,7 @@ export class SocialGraph {
 
   /** Those of `others` that `userId` blocks or is blocked by (a group DM refuses them all at once). */
   async blockedAmong(userId: string, others: string[]): Promise<Set<string>> {
-    if (others.length === 0) return new Set()
-    const rows = await this.deps.db
-      .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
-      .from(blocks)
-      .where(
-        or(
-          and(eq(blocks.blockerId, userId), inArray(blocks.blockedId, others)),
-          and(eq(blocks.blockedId, userId), inArray(blocks.blockerId, others)),
-        ),
-      )
-    return new Set(rows.map((r) => (r.blockerId === userId ? r.blockedId : r.blockerId)))
+    return blockedAmongIn(this.deps.db, userId, others)
   }
 
   /** Who follows `userId`, newest follow first. Empty between users who block each other; blocked users are left out. */
@@ -200,6 +190,21 @@ async function endFollow(tx: Tx, emit: Emit, f: { followerId: string; followeeId
 }
 
 /** Either user blocks the other. */
+/** Those of `others` that `userId` blocks or is blocked by. */
+export async function blockedAmongIn(db: Queryable, userId: string, others: string[]): Promise<Set<string>> {
+  if (others.length === 0) return new Set()
+  const rows = await db
+    .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
+    .from(blocks)
+    .where(
+      or(
+        and(eq(blocks.blockerId, userId), inArray(blocks.blockedId, others)),
+        and(eq(blocks.blockedId, userId), inArray(blocks.blockerId, others)),
+      ),
+    )
+  return new Set(rows.map((r) => (r.blockerId === userId ? r.blockedId : r.blockerId)))
+}
+
 export async function blockedBetween(db: Queryable, a: string, b: string): Promise<boolean> {
   const rows = await db
     .select({ one: sql`1` })

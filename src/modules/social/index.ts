@@ -2,11 +2,17 @@ import { Elysia } from 'elysia'
 import { defineFeature } from '../../feature'
 import { IdParams, NoContent } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
+import { hideActors } from '../notifications/actors'
 import type { NotificationService } from '../notifications/service'
 import { socialReactions } from './events'
 import { Comment, CommentPage, CreateCommentBody, CreatePostBody, Following, PageQuery, Post, PostPage, Profile, UserPage } from './model'
+import { blockedAmongIn } from './graph'
 import { feedProcessors } from './processors'
 import { createSocial, type Social, type SocialApi, type SocialDeps } from './service'
+
+// Follows, likes, comments and replies to comments: whoever blocks the reader, or whom the
+// reader blocks, leaves their notifications when they are read and pushed (either way).
+hideActors(['user', 'post', 'comment'], blockedAmongIn)
 
 export type SocialFeatureDeps = SocialDeps & {
   signedIn: SignedIn
@@ -28,8 +34,9 @@ export const socialFeature = defineFeature<SocialFeatureDeps, { social: SocialAp
     const social = createSocial(deps)
     deps.notifications.checkTargets('post', (userId, postIds) => social.posts.visibleIds({ viewerId: userId, postIds }))
     deps.notifications.checkTargets('comment', (userId, commentIds) => social.comments.visibleIds({ viewerId: userId, commentIds }))
-    // A post's attachments may be fetched by whoever may see the post.
+    // A post's (a comment's) attachments may be fetched by whoever may see the post (the comment and its post, blocks included).
     deps.media?.visibleThrough('post', async (userId, postIds) => (await social.posts.visibleIds({ viewerId: userId, postIds })).size > 0)
+    deps.media?.visibleThrough('comment', async (userId, commentIds) => (await social.comments.visibleIds({ viewerId: userId, commentIds })).size > 0)
     const api: SocialApi = {
       isBlocked: (a, b) => social.graph.isBlocked(a, b),
       blockedAmong: (userId, others) => social.graph.blockedAmong(userId, others),

@@ -8,6 +8,7 @@ export const isId = (value: string): boolean => ID.test(value)
 export const MAX_POST_CHARS = 5000
 export const MAX_COMMENT_CHARS = 2000
 export const MAX_POST_ATTACHMENTS = 4
+export const MAX_COMMENT_ATTACHMENTS = 4
 
 export const PageQuery = t.Object({
   cursor: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
@@ -24,7 +25,9 @@ export const CreatePostBody = t.Object({
 })
 
 export const CreateCommentBody = t.Object({
-  body: t.String({ minLength: 1, maxLength: MAX_COMMENT_CHARS }),
+  /** May be empty when the comment carries attachments. */
+  body: t.String({ maxLength: MAX_COMMENT_CHARS }),
+  attachments: t.Optional(t.Array(Id, { maxItems: MAX_COMMENT_ATTACHMENTS, uniqueItems: true })),
   /** A comment of the same post; a reply to a reply joins that reply's thread (one level). */
   replyTo: t.Optional(Id),
 })
@@ -55,6 +58,8 @@ export const Comment = t.Object({
   authorId: t.String(),
   author: UserSummary,
   body: t.String(),
+  /** Media ids, as a post's. */
+  attachments: t.Array(t.String()),
   /** The top-level comment this reply is under; null for a top-level comment. */
   replyTo: t.Nullable(t.String()),
   /** Live replies under a top-level comment. */

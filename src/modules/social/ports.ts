@@ -6,16 +6,16 @@ import type { Tx } from '../../db/tx'
 // community and posts belong to none, so which rules screen posts is the composition's
 // choice (an adapter over `automod.screen` with the community whose rules apply).
 
-/** Media: a post's attachments are the author's own uploads, referenced while the post lives. */
+/** Media: a post's (a comment's) attachments are the author's own uploads, referenced while the post (the comment) lives. */
 export interface MediaPort {
   /** Refuses (an AppError, 422) ids that are not the user's own uploads, processing or ready. */
   validateAttachments(input: { userId: string; mediaIds: string[] }): Promise<unknown>
-  /** References the media from the post, in the transaction that writes it. */
-  attach(input: { tx: Tx; kind: 'post'; targetId: string; mediaIds: string[]; ownerId: string }): Promise<void>
-  /** Drops the post's references, in the transaction that deletes it (unreferenced media go later). */
-  release(input: { tx: Tx; kind: 'post'; targetId: string }): Promise<unknown>
-  /** Lets whoever may see one of the posts that reference a media fetch it. */
-  visibleThrough(kind: 'post', visibility: (userId: string, postIds: string[]) => Promise<boolean>): void
+  /** References the media from the post or comment, in the transaction that writes it. */
+  attach(input: { tx: Tx; kind: 'post' | 'comment'; targetId: string; mediaIds: string[]; ownerId: string }): Promise<void>
+  /** Drops the references of posts or comments, in the transaction that deletes them (unreferenced media go later). */
+  release(input: { tx: Tx; kind: 'post' | 'comment'; targetId: string | string[] }): Promise<unknown>
+  /** Lets whoever may see one of the posts (comments) that reference a media fetch it. */
+  visibleThrough(kind: 'post' | 'comment', visibility: (userId: string, targetIds: string[]) => Promise<boolean>): void
 }
 
 /** Moderation: the check every message, post and comment goes through before it commits (automod's `screen`, adapted). */

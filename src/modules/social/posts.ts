@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { FeedConfig } from '../../config'
 import type { Database } from '../../db/client'
-import { postLikes, posts, userStats, users } from '../../db/schema'
+import { comments, postLikes, posts, userStats, users } from '../../db/schema'
 import type { Queryable } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
@@ -91,13 +91,22 @@ export class PostService {
     return toPostPage(rows, opts.limit)
   }
 
-  /** A tombstone: the post leaves every list at once (the filter), and Redis feeds by a job. Its author only. */
+  /**
+   * A tombstone: the post leaves every list at once (the filter), and Redis feeds by a job.
+   * Its author only. Its media are released, and those of its comments (no one reaches them any more).
+   */
   async remove({ userId, postId }: { userId: string; postId: string }): Promise<void> {
     await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
       const post = await this.visiblePost(tx, userId, postId, { lock: true })
       if (post.authorId !== userId) throw forbidden('only its author can delete a post')
       await tx.update(posts).set({ deletedAt: new Date() }).where(eq(posts.id, postId))
       if (post.hasAttachments) await this.deps.media?.release({ tx, kind: 'post', targetId: postId })
+      // Comment writers lock the post row first: none adds a comment (or its media) after this.
+      const carrying = await tx
+        .select({ id: comments.id })
+        .from(comments)
+        .where(and(eq(comments.postId, postId), isNull(comments.deletedAt), sql`jsonb_array_length(${comments.attachments}) > 0`))
+      if (carrying.length) await this.deps.media?.release({ tx, kind: 'comment', targetId: carrying.map((c) => c.id) })
       emit({ type: 'post.deleted', data: { postId, authorId: userId, pulled: post.pulled } })
     })
   }

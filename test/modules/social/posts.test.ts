@@ -71,7 +71,9 @@ describe('posts', () => {
           await tx.execute(sql`select 1`) // in the post's transaction
           refs.push({ op: 'attach', targetId, mediaIds })
         },
-        release: async ({ targetId }) => void refs.push({ op: 'release', targetId }),
+        release: async ({ targetId }) => {
+          for (const id of [targetId].flat().sort()) refs.push({ op: 'release', targetId: id })
+        },
         visibleThrough: () => {},
       },
       postModeration: {
@@ -93,6 +95,34 @@ describe('posts', () => {
       expect(refs.filter((r) => r.targetId === created.id)).toEqual([
         { op: 'attach', targetId: created.id, mediaIds: media },
         { op: 'release', targetId: created.id },
+      ])
+    })
+
+    test("a comment's attachments are checked, referenced with it, shown in its view and released with it (a top-level comment's with its replies, every comment's with the post)", async () => {
+      const [alice, bob] = [await user(), await user()]
+      const [a1, a2, b1, b2] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()]
+      own.set(a1, alice.id).set(a2, alice.id).set(b1, bob.id).set(b2, bob.id)
+      const p = await social.posts.create({ userId: alice.id, body: 'thread' })
+      const top = await social.comments.create({ userId: bob.id, postId: p.id, body: '', attachments: [b1] })
+      expect(top.attachments).toEqual([b1])
+      const reply = await social.comments.create({ userId: alice.id, postId: p.id, body: 'both', replyTo: top.id, attachments: [a1, a2] })
+      const other = await social.comments.create({ userId: bob.id, postId: p.id, body: 'other', attachments: [b2] })
+      expect(ok(await http.get(`/v1/posts/${p.id}/comments`, as(alice))).body.comments.map((c: any) => c.attachments)).toEqual([[b1], [b2]])
+      expect(ok(await http.get(`/v1/comments/${top.id}/replies`, as(bob))).body.comments).toEqual([reply])
+      expect(reply.attachments).toEqual([a1, a2])
+      const refused = await social.comments.create({ userId: alice.id, postId: p.id, body: 'mine', attachments: [b1] }).catch((err: AppError) => err.code)
+      expect(refused).toBe('invalid_target')
+
+      await social.comments.remove({ userId: bob.id, commentId: top.id })
+      await social.posts.remove({ userId: alice.id, postId: p.id })
+      const about = new Set([top.id, reply.id, other.id])
+      expect(refs.filter((r) => about.has(r.targetId))).toEqual([
+        { op: 'attach', targetId: top.id, mediaIds: [b1] },
+        { op: 'attach', targetId: reply.id, mediaIds: [a1, a2] },
+        { op: 'attach', targetId: other.id, mediaIds: [b2] },
+        { op: 'release', targetId: top.id },
+        { op: 'release', targetId: reply.id },
+        { op: 'release', targetId: other.id },
       ])
     })
 
@@ -373,6 +403,24 @@ describe('comments', () => {
     const [p1, p2] = [await post(alice, { body: '1' }), await post(alice, { body: '2' })]
     const c = ok(await http.post(`/v1/posts/${p1.id}/comments`, { body: 'c' }, as(alice)), 201).body
     expect((await http.post(`/v1/posts/${p2.id}/comments`, { body: 'r', replyTo: c.id }, as(alice))).status).toBe(404)
+  })
+
+  test('comment attachments that are not uploads of the author: 422 invalid_media, nothing stored', async () => {
+    const alice = await user()
+    const p = await post(alice, { body: 'x' })
+    const unknown = crypto.randomUUID()
+    const res = await http.post(`/v1/posts/${p.id}/comments`, { body: 'look', attachments: [unknown] }, as(alice))
+    expect(res.status).toBe(422)
+    expect(res.body.error).toMatchObject({ code: 'invalid_media', message: `media ${unknown} is not one of your uploads` })
+    expect(ok(await http.get(`/v1/posts/${p.id}/comments`, as(alice))).body.comments).toEqual([])
+    expect(ok(await http.get(`/v1/posts/${p.id}`, as(alice))).body.comments).toBe(0)
+  })
+
+  test('a comment with more than 4 attachments: 422', async () => {
+    const alice = await user()
+    const p = await post(alice, { body: 'x' })
+    const res = await http.post(`/v1/posts/${p.id}/comments`, { body: 'x', attachments: Array.from({ length: 5 }, () => crypto.randomUUID()) }, as(alice))
+    expect(res.status).toBe(422)
   })
 
   test('an empty comment: 422', async () => {

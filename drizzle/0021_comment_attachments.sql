@@ -1,0 +1,2 @@
+ALTER TABLE "comments" ADD COLUMN "attachments" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
+CREATE INDEX "comments_post_attachments_idx" ON "comments" USING btree ("post_id") WHERE "comments"."deleted_at" is null and jsonb_array_length("comments"."attachments") > 0;
