@@ -60,7 +60,8 @@ export async function startWebNode(env: Record<string, string> = {}): Promise<We
         ...env,
       }),
       stdin: 'ignore',
-      stdout: 'ignore',
+      // The node's log lines (stdout) are kept only when asked: WEB_TEST_STDOUT=/tmp/web WEB_TEST_LOG_LEVEL=info.
+      stdout: process.env.WEB_TEST_STDOUT ? Bun.file(`${process.env.WEB_TEST_STDOUT}-${starts + 1}.out`) : 'ignore',
       stderr: Bun.file(logFile(++starts)),
     })
     await eventually('the node to listen', async () => (await http.get('/ready').catch(() => undefined))?.status === 200, 30_000)

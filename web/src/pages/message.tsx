@@ -190,10 +190,15 @@ function Attachment({ id, summary }: { id: string; summary?: MediaSummary }) {
       try {
         const media = await getMedia(id)
         if (!live) return
+        setError(undefined)
         setView(media)
         if ((media.status === 'processing' || media.status === 'pending') && tries < 60) timer = setTimeout(() => look(tries + 1), 1000)
       } catch (err) {
-        if (live) setError(describe(err))
+        if (!live) return
+        // Who may fetch a message's media is settled just after the message commits (the
+        // server's message.created reaction): an early 404 is asked again for a few seconds.
+        if (tries < 10) timer = setTimeout(() => look(tries + 1), 500)
+        else setError(describe(err))
       }
     }
     look(0)
