@@ -2,14 +2,43 @@
 // the community level; a group's: who can view that group (its subtree's members); a room's:
 // who can view the room (a private room: its members only). Managing takes `manage_events`
 // where the event sits.
+import type { Database } from '../../db/client'
+import type { Tx } from '../../db/tx'
 import { AppError, notFound } from '../../lib/errors'
-import { canView } from '../permissions/engine'
+import { canView, type CommunityAcl, type MemberContext } from '../permissions/engine'
 import type { PermissionService } from '../permissions/service'
+import { loadCommunityAcl, loadMemberContext } from '../permissions/store'
 
 export interface EventPlace {
   communityId: string
   groupId: string | null
   roomId: string | null
+}
+
+/** Whether a member sees an event that sits at `place` (a non-member sees none). */
+export function seesPlace(acl: CommunityAcl | undefined, member: MemberContext, place: EventPlace, now: number): boolean {
+  if (!acl || !member.isMember || place.communityId !== acl.communityId) return false
+  if (place.roomId) return canView(acl, member, { kind: 'room', id: place.roomId }, now)
+  if (place.groupId) return canView(acl, member, { kind: 'group', id: place.groupId }, now)
+  return canView(acl, member, { kind: 'community' }, now)
+}
+
+/**
+ * Who sees an event, read inside a transaction (its snapshot, its connection: no second
+ * connection from the pool while it holds locks), for decisions made under those locks
+ * (who gets a seat from the waitlist). The community's rules are read once per call site.
+ */
+export function viewersIn(tx: Tx): Pick<EventAccess, 'canSee'> {
+  const db = tx as unknown as Database
+  const acls = new Map<string, Promise<CommunityAcl | undefined>>()
+  return {
+    async canSee(userId, place) {
+      let acl = acls.get(place.communityId)
+      if (!acl) acls.set(place.communityId, (acl = loadCommunityAcl(db, place.communityId)))
+      const [rules, member] = await Promise.all([acl, loadMemberContext(db, place.communityId, userId)])
+      return seesPlace(rules, member, place, Date.now())
+    },
+  }
 }
 
 export type EventPermissions = Pick<PermissionService, 'context' | 'requireCommunity' | 'requireGroup' | 'requireRoom'>

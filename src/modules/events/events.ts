@@ -5,9 +5,21 @@ import type { Reactions } from '../../domain-events/types'
 import type { JobContext } from '../../jobs/processors'
 import { jobId } from '../../jobs/queues'
 import type { NotifyInput } from '../notifications/model'
+import { dropLeaverAnswers } from './leavers'
 import { portsFor } from './processors'
 
 export const calendarReactions: Reactions<JobContext> = {
+  /**
+   * One who leaves the community, or is kicked or banned from it, gives up their answers
+   * for its occurrences that had not started: the seats freed go to the next in line (who
+   * are told by the `event.waitlist.promoted` this commits). Claimed by event id with the
+   * change, so a redelivered event changes nothing.
+   */
+  'member.left': {
+    handle: async (event, ctx) => {
+      await dropLeaverAnswers(portsFor(ctx), event)
+    },
+  },
   /**
    * Whoever got a seat from the waitlist and may still see the event is told (stored as a
    * notification and pushed to their sockets by the notifications job). The job ids are made of the event's id, so a

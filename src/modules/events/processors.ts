@@ -77,13 +77,14 @@ export async function checkReminder(data: ReminderJob, ctx: Pick<JobContext, 'db
 export const reminderNotificationId = (data: ReminderJob) =>
   jobId('notify', 'event.reminder', data.seriesId, compactInstant(data.originalStart), compactInstant(data.startAt), data.minutesBefore, data.userId)
 
-/** What a worker thread builds once per database to answer who may see an event. */
-const perThread = new WeakMap<Database, ReminderCheckPorts>()
-export function portsFor(ctx: JobContext): ReminderCheckPorts {
+/** What a worker thread builds once per database: who may see an event, expansions, and where its changes commit with their domain events. */
+const perThread = new WeakMap<Database, ReminderCheckPorts & { events: DomainEvents }>()
+export function portsFor(ctx: Pick<JobContext, 'db' | 'log' | 'redis' | 'config'>): ReminderCheckPorts & { events: DomainEvents } {
   let ports = perThread.get(ctx.db)
   if (!ports) {
-    const permissions = new PermissionService({ ...ctx, events: new DomainEvents(ctx) })
-    ports = { access: new EventAccess(permissions), cache: new ExpansionCache(Math.min(ctx.config.calendar.expansionCacheEntries, 5_000)) }
+    const events = new DomainEvents(ctx)
+    const permissions = new PermissionService({ ...ctx, events })
+    ports = { access: new EventAccess(permissions), cache: new ExpansionCache(Math.min(ctx.config.calendar.expansionCacheEntries, 5_000)), events }
     perThread.set(ctx.db, ports)
   }
   return ports

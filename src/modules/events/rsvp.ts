@@ -2,13 +2,13 @@
 // `waitlisted` in arrival order, and a seat given up goes to the first in line. All of it
 // for one occurrence runs under one advisory lock, so counts stay exact however many
 // answers arrive at once.
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { Emit } from '../../domain-events/types'
 import { eventOverrides, eventRsvps, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
-import type { EventAccess } from './access'
+import { viewersIn, type EventAccess } from './access'
 import { shapeOf } from './expansion-cache'
 import type { RsvpAnswer } from './model'
 import { occurrenceAt } from './recurrence'
@@ -24,7 +24,7 @@ export interface RsvpDeps {
   reminders: Pick<ReminderPlanner, 'plan' | 'sync'>
 }
 
-const lockOccurrence = (tx: Tx, seriesId: string, originalStart: number) =>
+export const lockOccurrence = (tx: Tx, seriesId: string, originalStart: number) =>
   tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`event:${seriesId}:${originalStart}`}, 0))`)
 
 /** Going answers for the occurrence: its own, and whole-series ones of users who gave it none. */
@@ -52,25 +52,47 @@ async function goingCount(tx: Tx, seriesId: string, originalStart: number): Prom
 /**
  * Fills free seats of the occurrence from its waitlist, first in line first; the users
  * promoted, told by the `event.waitlist.promoted` event it emits (events.ts notifies them).
+ * One in line who can no longer see the event (out of its private room, a role taken
+ * away) is not promoted: their place in line is dropped and the next one gets the seat.
  */
 export async function promoteWaitlist(tx: Tx, emit: Emit, series: EventSeriesRow, originalStart: number): Promise<string[]> {
   await lockOccurrence(tx, series.id, originalStart)
+  const viewers = viewersIn(tx)
   const at = new Date(originalStart)
-  const free = series.capacity === null ? Number.MAX_SAFE_INTEGER : series.capacity - (await goingCount(tx, series.id, originalStart))
-  if (free <= 0) return []
-  const next = await tx
-    .select({ userId: eventRsvps.userId })
-    .from(eventRsvps)
-    .where(and(eq(eventRsvps.seriesId, series.id), eq(eventRsvps.originalStart, at), eq(eventRsvps.status, 'waitlisted')))
-    .orderBy(asc(eventRsvps.waitlistPosition))
-    .limit(Math.min(free, 10_000))
-  for (const { userId } of next) {
-    await tx
-      .update(eventRsvps)
-      .set({ status: 'going', waitlistPosition: null, updatedAt: new Date() })
-      .where(and(eq(eventRsvps.seriesId, series.id), eq(eventRsvps.originalStart, at), eq(eventRsvps.userId, userId)))
+  let free = series.capacity === null ? Number.MAX_SAFE_INTEGER : series.capacity - (await goingCount(tx, series.id, originalStart))
+  const userIds: string[] = []
+  let after = 0
+  while (free > 0) {
+    const next = await tx
+      .select({ userId: eventRsvps.userId, position: eventRsvps.waitlistPosition })
+      .from(eventRsvps)
+      .where(
+        and(
+          eq(eventRsvps.seriesId, series.id),
+          eq(eventRsvps.originalStart, at),
+          eq(eventRsvps.status, 'waitlisted'),
+          gt(eventRsvps.waitlistPosition, after),
+        ),
+      )
+      .orderBy(asc(eventRsvps.waitlistPosition))
+      .limit(Math.min(free, 500))
+    if (next.length === 0) break
+    const seeing = await Promise.all(next.map(({ userId }) => viewers.canSee(userId, series)))
+    const gone = next.filter((_, i) => !seeing[i]).map((n) => n.userId)
+    if (gone.length) {
+      await tx.delete(eventRsvps).where(and(eq(eventRsvps.seriesId, series.id), eq(eventRsvps.originalStart, at), inArray(eventRsvps.userId, gone)))
+    }
+    const seated = next.filter((_, i) => seeing[i]).map((n) => n.userId)
+    if (seated.length) {
+      await tx
+        .update(eventRsvps)
+        .set({ status: 'going', waitlistPosition: null, updatedAt: new Date() })
+        .where(and(eq(eventRsvps.seriesId, series.id), eq(eventRsvps.originalStart, at), inArray(eventRsvps.userId, seated)))
+    }
+    userIds.push(...seated)
+    free -= seated.length
+    after = next[next.length - 1]!.position!
   }
-  const userIds = next.map((n) => n.userId)
   if (userIds.length) {
     emit({
       type: 'event.waitlist.promoted',

@@ -89,6 +89,26 @@ describe('capacity and waitlist', () => {
     expect(ok(await rsvp(ev.id, b!, 'going')).body).toEqual({ status: 'waitlisted', waitlistPosition: 1 })
   })
 
+  test('one in line who can no longer see the event (out of its private room) is skipped: their place is dropped, the next one gets the seat', async () => {
+    const room = await w.room(`seats-${Date.now()}`, { private: true })
+    const [a, gone, next] = await members(3)
+    for (const u of [a!, gone!, next!]) ok(await h.http.post(`/v1/rooms/${room.id}/members`, { userId: u.id }, as(w.owner)), 201)
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, roomId: room.id, capacity: 1 })
+    expect(ok(await rsvp(ev.id, a!, 'going')).body.status).toBe('going')
+    expect(ok(await rsvp(ev.id, gone!, 'going')).body).toEqual({ status: 'waitlisted', waitlistPosition: 1 })
+    expect(ok(await rsvp(ev.id, next!, 'going')).body).toEqual({ status: 'waitlisted', waitlistPosition: 2 })
+    expect((await h.http.delete(`/v1/rooms/${room.id}/members/${gone!.id}`, as(w.owner))).status).toBe(204)
+
+    ok(await rsvp(ev.id, a!, 'declined'))
+    expect((await counts(ev.id, next!)).me).toBe('going')
+    expect(await counts(ev.id)).toEqual({ going: 1, maybe: 0, declined: 1, waitlisted: 0 })
+    const promoted = h.recorded.filter((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted.map((e) => e.data.userIds)).toEqual([[next!.id]])
+    const { eventRsvps } = await import('../../../src/db/schema')
+    const { and, eq } = await import('drizzle-orm')
+    expect(await h.app.res.db.select().from(eventRsvps).where(and(eq(eventRsvps.seriesId, ev.id), eq(eventRsvps.userId, gone!.id)))).toEqual([])
+  })
+
   test('raising the capacity promotes from the waitlist in order', async () => {
     const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 1 })
     const [a, b, c] = await members(3)
