@@ -75,6 +75,16 @@ export class EventAccess {
     if (!(await this.canSee(userId, place))) throw notFound('event')
   }
 
+  /** 403 `timed_out` while the user is timed out in the community (they keep `view` only, as for polls and surveys). */
+  async requireNotTimedOut(userId: string, communityId: string): Promise<void> {
+    const { member } = await this.permissions.context(communityId, userId)
+    if (member.timeoutUntil !== null && member.timeoutUntil > Date.now()) {
+      throw new AppError('timed_out', 'you are timed out in this community and cannot answer events', {
+        details: { timeoutUntil: new Date(member.timeoutUntil).toISOString() },
+      })
+    }
+  }
+
   /**
    * 404 unless the user may see the event (or place); 403 without `manage_events` there.
    * A place in a group and a room at once is a 422, once the caller may manage both.

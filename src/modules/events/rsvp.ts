@@ -20,7 +20,7 @@ export interface RsvpDeps {
   db: Database
   /** Answers commit with their `event.rsvp` (and `event.waitlist.promoted`) domain events. */
   events: Pick<DomainEvents, 'transaction'>
-  access: Pick<EventAccess, 'requireView'>
+  access: Pick<EventAccess, 'requireView' | 'requireNotTimedOut'>
   reminders: Pick<ReminderPlanner, 'plan' | 'sync'>
 }
 
@@ -107,10 +107,20 @@ export async function promoteWaitlist(tx: Tx, emit: Emit, series: EventSeriesRow
 export class RsvpService {
   constructor(private readonly deps: RsvpDeps) {}
 
+  /**
+   * 404 unless the caller sees the event. A timed-out member may not answer (403
+   * `timed_out`, as for a poll vote), except `declined`: taking an answer back, like taking
+   * back a reaction, only withdraws them (and frees their seat for the next in line).
+   */
+  private async requireAnswer(userId: string, series: EventSeriesRow, status: RsvpAnswer) {
+    await this.deps.access.requireView(userId, series)
+    if (status !== 'declined') await this.deps.access.requireNotTimedOut(userId, series.communityId)
+  }
+
   /** The caller's answer for one occurrence; `going` past the capacity is `waitlisted`. */
   async respond(opts: { userId: string; seriesId: string; originalStart: string; status: RsvpAnswer }) {
     const series = await findSeries(this.deps.db, opts.seriesId)
-    await this.deps.access.requireView(opts.userId, series)
+    await this.requireAnswer(opts.userId, series, opts.status)
     const at = parseInstant(opts.originalStart)
     if (Number.isNaN(at) || !occurrenceAt(shapeOf(series), at)) throw notFound('occurrence')
     const before = await this.deps.reminders.plan([series.id])
@@ -172,7 +182,7 @@ export class RsvpService {
   /** The caller's answer for every occurrence (an occurrence's own answer still wins). Not `going` where seats are counted. */
   async respondToSeries(opts: { userId: string; seriesId: string; status: RsvpAnswer }) {
     const series = await findSeries(this.deps.db, opts.seriesId)
-    await this.deps.access.requireView(opts.userId, series)
+    await this.requireAnswer(opts.userId, series, opts.status)
     if (opts.status === 'going' && series.capacity !== null) {
       throw new AppError('validation_failed', 'this event has a capacity: answer going for each occurrence')
     }

@@ -47,6 +47,31 @@ describe('answers', () => {
     expect((await rsvp(ev.id, await registerUser(h.app.http), 'going')).status).toBe(404)
   })
 
+  test('a member in time-out may not answer going or maybe (403 timed_out), per occurrence or for the series; declined is allowed', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 1 })
+    const [quiet, next] = await members(2)
+    ok(await rsvp(ev.id, quiet!, 'going'))
+    ok(await rsvp(ev.id, next!, 'going'))
+    ok(await h.http.put(`/v1/communities/${w.id}/members/${quiet!.id}/timeout`, { seconds: 600 }, as(w.owner)))
+    const SECOND = '2025-03-10T14:00:00.000Z'
+    for (const res of [
+      await rsvp(ev.id, quiet!, 'going', SECOND),
+      await rsvp(ev.id, quiet!, 'maybe'),
+      await h.http.put(`/v1/events/${ev.id}/rsvp`, { status: 'maybe' }, as(quiet!)),
+    ]) {
+      expect(res.status).toBe(403)
+      expect(res.body.error.code).toBe('timed_out')
+    }
+    expect((await counts(ev.id, quiet!)).me).toBe('going')
+    // Taking the answer back stays allowed, and gives the seat to the next in line.
+    expect(ok(await rsvp(ev.id, quiet!, 'declined')).body).toEqual({ status: 'declined' })
+    expect(ok(await h.http.put(`/v1/events/${ev.id}/rsvp`, { status: 'declined' }, as(quiet!))).body).toEqual({ status: 'declined' })
+    expect((await counts(ev.id, next!)).me).toBe('going')
+    // Once the time-out is lifted they answer again.
+    ok(await h.http.delete(`/v1/communities/${w.id}/members/${quiet!.id}/timeout`, as(w.owner)), 204)
+    expect(ok(await rsvp(ev.id, quiet!, 'maybe')).body).toEqual({ status: 'maybe' })
+  })
+
   test('waitlisted is not an answer a user gives (422)', async () => {
     const ev = await createEvent(h, w.id, w.owner, weekly)
     expect((await rsvp(ev.id, w.owner, 'waitlisted')).status).toBe(422)
