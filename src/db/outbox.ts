@@ -9,6 +9,7 @@ export interface OutboxRow {
   at: string
   communityId?: string
   roomId?: string
+  groupId?: string
   actorId?: string
   data: unknown
 }
@@ -22,6 +23,7 @@ export async function writeOutbox(tx: Tx, events: OutboxRow[]): Promise<void> {
       type: e.type,
       communityId: e.communityId ?? null,
       roomId: e.roomId ?? null,
+      groupId: e.groupId ?? null,
       actorId: e.actorId ?? null,
       data: e.data,
       createdAt: new Date(e.at),

@@ -129,6 +129,7 @@ function fromRow(row: typeof domainEvents.$inferSelect): DomainEvent {
     at: row.createdAt.toISOString(),
     ...(row.communityId ? { communityId: row.communityId } : {}),
     ...(row.roomId ? { roomId: row.roomId } : {}),
+    ...(row.groupId ? { groupId: row.groupId } : {}),
     ...(row.actorId ? { actorId: row.actorId } : {}),
     data: row.data as never,
   }

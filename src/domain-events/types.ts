@@ -18,6 +18,12 @@ export interface DomainEvent<T extends DomainEventType = DomainEventType> {
   at: string
   communityId?: string
   roomId?: string
+  /**
+   * The group an event without a room belongs to (a group's survey or calendar event):
+   * like `roomId`, it says who may see it (webhooks send it only where the endpoint's
+   * creator can view that group).
+   */
+  groupId?: string
   actorId?: string
   data: DomainEventMap[T]
 }

@@ -74,6 +74,25 @@ describe('the relay', () => {
     expect(mine.map((j) => [j.id, j.data.consumer, j.data.event.data.userId])).toEqual([[`test.${mine[0]!.data.event.id}`, 'test', kept]])
   })
 
+  test("an event's room or group (who may see it) survives the outbox: the relayed event carries it", async () => {
+    await db.delete(domainEvents)
+    const communityId = crypto.randomUUID()
+    const groupId = crypto.randomUUID()
+    const roomId = crypto.randomUUID()
+    await events.transaction({ actorId: null }, async (_tx, emit) => {
+      emit({ type: 'survey.created', communityId, groupId, data: { surveyId: groupId, communityId, groupId, title: 'in a group' } })
+      emit({ type: 'survey.created', communityId, roomId, data: { surveyId: roomId, communityId, groupId: null, title: 'in a room' } })
+    })
+    const relay = relayFor(new Map([['scoped', { 'survey.created': { handle: async () => {} } }]]) as ConsumerTable)
+    expect(await relay.relayOnce()).toBe(2)
+    const jobs = await app.res.jobs.queues.events.getJobs(['waiting', 'prioritized', 'delayed'])
+    const mine = jobs.filter((j) => j.data.consumer === 'scoped' && j.data.event.communityId === communityId).map((j) => j.data.event)
+    expect(mine.map((e) => [e.data.title, e.groupId, e.roomId]).sort()).toEqual([
+      ['in a group', groupId, undefined],
+      ['in a room', undefined, roomId],
+    ])
+  })
+
   test('relaying the same events again (a crash between queueing and deleting) queues nothing new', async () => {
     await db.delete(domainEvents)
     const communityId = crypto.randomUUID()

@@ -13,6 +13,8 @@ export const domainEvents = pgTable(
     type: text('type').notNull(),
     communityId: uuid('community_id'),
     roomId: uuid('room_id'),
+    /** The group an event of no room belongs to (a group's survey or calendar event): who may see it is who may view that group. */
+    groupId: uuid('group_id'),
     actorId: uuid('actor_id'),
     data: jsonb('data').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

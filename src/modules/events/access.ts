@@ -15,6 +15,16 @@ export interface EventPlace {
   roomId: string | null
 }
 
+/**
+ * Where an event sits, for the envelope of the domain events about it: its room, else its
+ * group (what decides who may see it; webhooks filter by it). A community-wide one: neither.
+ */
+export function placeOf(place: Pick<EventPlace, 'groupId' | 'roomId'>): { roomId?: string; groupId?: string } {
+  if (place.roomId) return { roomId: place.roomId }
+  if (place.groupId) return { groupId: place.groupId }
+  return {}
+}
+
 /** Whether a member sees an event that sits at `place` (a non-member sees none). */
 export function seesPlace(acl: CommunityAcl | undefined, member: MemberContext, place: EventPlace, now: number): boolean {
   if (!acl || !member.isMember || place.communityId !== acl.communityId) return false

@@ -8,7 +8,7 @@ import type { DomainEvents } from '../../domain-events/bus'
 import type { Emit } from '../../domain-events/types'
 import { eventOverrides, eventRsvps, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
-import { viewersIn, type EventAccess } from './access'
+import { placeOf, viewersIn, type EventAccess } from './access'
 import { shapeOf } from './expansion-cache'
 import type { RsvpAnswer } from './model'
 import { occurrenceAt } from './recurrence'
@@ -98,7 +98,7 @@ export async function promoteWaitlist(tx: Tx, emit: Emit, series: EventSeriesRow
       type: 'event.waitlist.promoted',
       data: { eventId: series.id, originalStart: at.toISOString(), title: series.title, userIds },
       communityId: series.communityId,
-      ...(series.roomId ? { roomId: series.roomId } : {}),
+      ...placeOf(series),
     })
   }
   return userIds
@@ -170,7 +170,7 @@ export class RsvpService {
         type: 'event.rsvp',
         data: { eventId: series.id, originalStart: when.toISOString(), userId: opts.userId, status },
         communityId: series.communityId,
-        ...(series.roomId ? { roomId: series.roomId } : {}),
+        ...placeOf(series),
       })
       if (was === 'going' && status !== 'going') await promoteWaitlist(tx, emit, current, at)
       return { status, waitlistPosition }
@@ -204,7 +204,7 @@ export class RsvpService {
         type: 'event.rsvp',
         data: { eventId: series.id, originalStart: null, userId: opts.userId, status: opts.status },
         communityId: series.communityId,
-        ...(series.roomId ? { roomId: series.roomId } : {}),
+        ...placeOf(series),
       })
     })
     await this.deps.reminders.sync([series.id], before)

@@ -5,6 +5,7 @@ import { and, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm'
 import { eventOverrides, eventReminders, eventRsvps, eventSeries, type EventOverrideRow, type EventSeriesRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
+import { placeOf } from './access'
 import type { ResolvedOccurrence } from './calendar'
 import { shapeOf } from './expansion-cache'
 import { toEventView, type DroppedView, type OccurrenceChanges, type SeriesChanges } from './model'
@@ -237,7 +238,7 @@ export class SeriesEditor {
       type,
       data: { eventId: row.id, version: row.version, ...data } as DomainEventMap[T],
       communityId: row.communityId,
-      ...(row.roomId ? { roomId: row.roomId } : {}),
+      ...placeOf(row),
       actorId,
     })
   }

@@ -5,7 +5,7 @@ import { eventSeries, type EventSeriesRow } from '../../db/schema'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
-import { EventAccess, type EventPermissions } from './access'
+import { EventAccess, placeOf, type EventPermissions } from './access'
 import { isoFormatter, resolveOccurrences, rsvpCounts, toOccurrenceView, type ResolvedOccurrence } from './calendar'
 import { ExpansionCache } from './expansion-cache'
 import { toEventView, type CreateEventInput, type EventView, type OccurrenceChanges, type SeriesChanges } from './model'
@@ -72,7 +72,7 @@ export class EventService {
       }
       const range = await rangeOf(tx, values)
       const [inserted] = await tx.insert(eventSeries).values({ ...values, ...range }).returning()
-      emit({ type: 'event.created', data: { eventId: id, version: inserted!.version }, communityId, ...(place.roomId ? { roomId: place.roomId } : {}) })
+      emit({ type: 'event.created', data: { eventId: id, version: inserted!.version }, communityId, ...placeOf(place) })
       return inserted!
     })
     return toEventView(row)

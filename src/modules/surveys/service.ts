@@ -91,7 +91,13 @@ export class SurveyService {
             roomId: body.roomId ?? null,
             closesAt,
           })
-          emit({ type: 'survey.created', communityId, data: { surveyId: surveyId!, communityId, groupId: body.groupId ?? null, title } })
+          emit({
+            type: 'survey.created',
+            communityId,
+            // A group's survey is seen by who can view the group (webhooks go by this).
+            ...(body.groupId ? { groupId: body.groupId } : {}),
+            data: { surveyId: surveyId!, communityId, groupId: body.groupId ?? null, title },
+          })
         })
       } catch (err) {
         if (uniqueViolation(err) !== 'surveys_community_author_nonce_key') throw err

@@ -13,16 +13,17 @@ export async function closeSurvey(
 ): Promise<boolean> {
   return events.transaction({ actorId: input.actorId }, async (tx, emit) => {
     const due = input.onlyIfDue ? sql`and closes_at is not null and closes_at <= now()` : sql``
-    const [row] = rowsOf<{ id: string; community_id: string; closed_at: Date | string }>(
+    const [row] = rowsOf<{ id: string; community_id: string; group_id: string | null; closed_at: Date | string }>(
       await tx.execute(sql`
         update surveys set closed_at = least(now(), coalesce(closes_at, now()))
          where id = ${input.surveyId} and closed_at is null ${due}
-        returning id, community_id, closed_at`),
+        returning id, community_id, group_id, closed_at`),
     )
     if (!row) return false
     emit({
       type: 'survey.closed',
       communityId: row.community_id,
+      ...(row.group_id ? { groupId: row.group_id } : {}),
       data: { surveyId: row.id, communityId: row.community_id, closedAt: new Date(row.closed_at).toISOString() },
     })
     return true

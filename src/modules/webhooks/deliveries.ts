@@ -5,18 +5,42 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints, type DeliveryStat
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
+import { has, Perm } from '../permissions/bits'
+import type { PermissionService } from '../permissions/service'
 import { attemptJobId, type AttemptJob } from './dispatcher'
 import type { WebhookEndpoints } from './endpoints'
 import { payloadData, toDeliveryView, wantsEvent, type DeliveryView } from './model'
 
 /** What a delivery needs of a committed domain event. */
-export type WebhookEvent = Pick<DomainEvent, 'id' | 'type' | 'at' | 'data' | 'communityId' | 'roomId'>
+export type WebhookEvent = Pick<DomainEvent, 'id' | 'type' | 'at' | 'data' | 'communityId' | 'roomId' | 'groupId'>
+
+/** Where an event happened, when not the whole community: a room, or a group (of `communityId`). */
+export type ViewScope = { kind: 'room'; roomId: string } | { kind: 'group'; communityId: string; groupId: string }
+
+/** Whether a user may see a scope now. */
+export type CanView = (userId: string, scope: ViewScope) => Promise<boolean>
+
+/** `CanView` from the permissions service (or one built in a worker thread). */
+export const canViewWith =
+  (permissions: Pick<PermissionService, 'inRoom' | 'inGroup'>): CanView =>
+  async (userId, scope) =>
+    has(
+      scope.kind === 'room' ? await permissions.inRoom(userId, scope.roomId) : await permissions.inGroup(userId, scope.communityId, scope.groupId),
+      Perm.view,
+    )
+
+/** The narrowest place an event is scoped to (its room, else its group), if any. */
+function scopeOf(event: WebhookEvent): ViewScope | undefined {
+  if (event.roomId) return { kind: 'room', roomId: event.roomId }
+  if (event.groupId && event.communityId) return { kind: 'group', communityId: event.communityId, groupId: event.groupId }
+  return undefined
+}
 
 export interface WebhookDeliveriesDeps {
   db: Database
   jobs: Pick<JobQueues, 'enqueueBulk'>
   endpoints: Pick<WebhookEndpoints, 'requireManaged'>
-  canView(userId: string, roomId: string): Promise<boolean>
+  canView: CanView
 }
 
 const ATTEMPTS_SHOWN = 10
@@ -119,8 +143,8 @@ export async function deliverEvent(
   deps: {
     db: Database
     jobs: Pick<JobQueues, 'enqueueBulk'>
-    /** Whether a user may see a room now: an endpoint gets a room's events only if its creator may. */
-    canView(userId: string, roomId: string): Promise<boolean>
+    /** Whether a user may see a room or group now: an endpoint gets its events only if its creator may. */
+    canView: CanView
   },
   event: WebhookEvent,
 ): Promise<number> {
@@ -136,9 +160,10 @@ export async function deliverEvent(
       ),
     )
   const wanted = endpoints.filter((e) => wantsEvent(e.events, event.type))
-  // What a rule hides stays hidden: a private room's events reach only endpoints whose creator can see the room.
-  const allowed = event.roomId
-    ? await Promise.all(wanted.map(async (e) => (e.createdBy ? deps.canView(e.createdBy, event.roomId!) : false)))
+  // What a rule hides stays hidden: a private room's (or group's) events reach only endpoints whose creator can see it.
+  const scope = scopeOf(event)
+  const allowed = scope
+    ? await Promise.all(wanted.map(async (e) => (e.createdBy ? deps.canView(e.createdBy, scope) : false)))
     : wanted.map(() => true)
   const targets = wanted.filter((_, i) => allowed[i]).map((e) => e.id)
   if (targets.length === 0) return 0

@@ -4,11 +4,11 @@ import type { DomainEvent, Reactions } from '../../domain-events/types'
 import type { JobContext } from '../../jobs/processors'
 import { jobId } from '../../jobs/queues'
 import type { NotifyInput } from '../notifications/model'
-import { has, Perm } from '../permissions/bits'
+import { Perm } from '../permissions/bits'
 import { permissionsFor } from '../permissions/service'
-import { deliverEvent } from './deliveries'
+import { canViewWith, deliverEvent } from './deliveries'
 
-const canViewIn = (ctx: JobContext) => async (userId: string, roomId: string) => has(await permissionsFor(ctx).inRoom(userId, roomId), Perm.view)
+const canViewIn = (ctx: JobContext) => canViewWith(permissionsFor(ctx))
 
 /** At most this many managers are told about one disabled endpoint. */
 const MAX_ALERTED = 200

@@ -2,7 +2,6 @@ import { Elysia } from 'elysia'
 import type { Config } from '../../config'
 import type { Database } from '../../db/client'
 import { defineFeature } from '../../feature'
-import { has, Perm } from '../permissions/bits'
 import type { JobRunner } from '../../jobs/runner'
 import { RAW_BODY } from '../../lib/json-body'
 import type { Logger } from '../../lib/log'
@@ -12,7 +11,7 @@ import type { Redis } from '../../lib/redis'
 import type { SignedIn } from '../auth/guard'
 import type { MessageService } from '../messages/service'
 import type { PermissionService } from '../permissions/service'
-import { WebhookDeliveries } from './deliveries'
+import { canViewWith, WebhookDeliveries } from './deliveries'
 import { WebhookEndpoints } from './endpoints'
 import { webhookReactions } from './events'
 import { HookPoster } from './hook-poster'
@@ -85,7 +84,7 @@ export const webhooksFeature = defineFeature<WebhooksDeps, { webhooks: WebhooksA
       db: deps.db,
       jobs: deps.jobs,
       endpoints,
-      canView: async (userId, roomId) => has(await deps.permissions.inRoom(userId, roomId), Perm.view),
+      canView: canViewWith(deps.permissions),
     })
     const incoming = new IncomingHooks({ ...deps, config })
     const poster = new HookPoster(deps)

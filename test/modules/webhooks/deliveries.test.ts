@@ -62,6 +62,40 @@ describe('domain events', () => {
     expect(rx2.received.map((r) => JSON.parse(r.body).data.message.body)).toEqual(['for all'])
   })
 
+  test("a private group's surveys and calendar events reach an endpoint only if its creator can view the group", async () => {
+    const rx = receiver()
+    const e = await endpointAt(rx.url, ['survey.*', 'event.*'])
+    // A manager who may manage webhooks but cannot view the private group makes a second endpoint.
+    const manager = await e.w.join()
+    await e.w.grant(manager, (await e.w.role('hooks', ['manage_webhooks'])).id)
+    const rx2 = receiver()
+    ok(await h.http.post(`/v1/communities/${e.w.id}/webhooks`, { url: rx2.url, events: ['survey.*', 'event.*'] }, e.w.as(manager)), 201)
+    const staff = await e.w.group('staff')
+    await e.w.overwrite({ group: staff.id }, { role: await e.w.defaultRoleId() }, { deny: ['view'] })
+    const questions = [{ id: 'q', kind: 'text', prompt: 'Anything?' }]
+    const survey = (groupId?: string) =>
+      h.http.post(`/v1/communities/${e.w.id}/surveys`, { title: groupId ? 'staff survey' : 'open survey', questions, groupId }, e.w.as(e.w.owner))
+    const calendar = (groupId?: string) =>
+      h.http.post(
+        `/v1/communities/${e.w.id}/events`,
+        { title: groupId ? 'staff meeting' : 'open meeting', start: '2030-03-04T10:00', timeZone: 'UTC', groupId },
+        e.w.as(e.w.owner),
+      )
+    const hidden = ok(await survey(staff.id), 201).body
+    ok(await h.http.post(`/v1/surveys/${hidden.id}/close`, undefined, e.w.as(e.w.owner)))
+    const meeting = ok(await calendar(staff.id), 201).body
+    ok(await h.http.patch(`/v1/events/${meeting.id}`, { title: 'staff meeting, moved', scope: 'all' }, e.w.as(e.w.owner)))
+    expect((await h.http.delete(`/v1/events/${meeting.id}`, e.w.as(e.w.owner))).status).toBe(204)
+    ok(await survey(), 201)
+    ok(await calendar(), 201)
+    const seen = (r: typeof rx) => r.received.map((x) => JSON.parse(x.body).type as string).sort()
+    await eventually('both endpoints heard the open ones', async () => rx.received.length >= 7 && rx2.received.length >= 2)
+    await Bun.sleep(300)
+    expect(seen(rx)).toEqual(['event.created', 'event.created', 'event.deleted', 'event.updated', 'survey.closed', 'survey.created', 'survey.created'])
+    expect(seen(rx2)).toEqual(['event.created', 'survey.created'])
+    expect(rx2.received.map((x) => x.body).join('\n')).not.toContain('staff')
+  })
+
   test('events that never leave Hearth cannot be subscribed to, and are not sent to *', async () => {
     const w = await newCommunity(h.http)
     const res = await h.http.post(`/v1/communities/${w.id}/webhooks`, { url: 'https://93.184.216.34/x', events: ['report.opened'] }, w.as(w.owner))
