@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import { groupClosure, groups, messagePins, messages, roomMembers, roomReads, roomState, rooms, type GroupRow, type RoomRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
+import { trimmedName } from '../../lib/model'
 import type { Database } from '../../db/client'
 import { has, Perm } from '../permissions/bits'
 import { canView } from '../permissions/engine'
@@ -10,17 +11,6 @@ import type { DmService } from './dms'
 import { MAX_DM_PEOPLE, toGroupView, toRoomView } from './model'
 
 type GroupView = ReturnType<typeof toGroupView> & { groups: GroupView[]; rooms: ReturnType<typeof toRoomView>[] }
-
-/** A name as stored: trimmed; one of spaces only is refused (422), never stored empty. */
-function nameOf(name: string): string
-function nameOf(name: string | undefined): string | undefined
-function nameOf(name: string | undefined): string | undefined {
-  if (name === undefined) return undefined
-  const trimmed = name.trim()
-  if (trimmed === '') throw new AppError('validation_failed', 'name is blank', { details: [{ path: '/name', message: 'must not be blank' }] })
-  return trimmed
-}
-
 
 export interface RoomDeps {
   db: Database
@@ -39,7 +29,7 @@ export class RoomService {
   // --- groups -------------------------------------------------------------------------
 
   async createGroup(userId: string, communityId: string, input: { name: string; parentId?: string; position?: number }) {
-    const name = nameOf(input.name)
+    const name = trimmedName(input.name)
     await this.requireManageAt(userId, communityId, input.parentId ?? null, 'manage_groups')
     const [row] = await this.permissions.mutate({
       actorId: userId,
@@ -61,7 +51,7 @@ export class RoomService {
 
   /** Rename, reorder or move a group; a move takes its whole subtree along. */
   async updateGroup(userId: string, groupId: string, input: { name?: string; parentId?: string | null; position?: number }) {
-    const name = nameOf(input.name)
+    const name = trimmedName(input.name)
     const group = await this.findGroup(groupId)
     await this.permissions.requireGroup(userId, group.communityId, groupId, 'manage_groups')
     const moving = input.parentId !== undefined && input.parentId !== group.parentId
@@ -114,7 +104,7 @@ export class RoomService {
     communityId: string,
     input: { name: string; groupId?: string; private?: boolean; topic?: string; position?: number },
   ) {
-    const name = nameOf(input.name)
+    const name = trimmedName(input.name)
     await this.requireManageAt(userId, communityId, input.groupId ?? null, 'manage_rooms')
     const kind = input.private ? 'private' : 'text'
     const [row] = await this.permissions.mutate({
@@ -157,7 +147,7 @@ export class RoomService {
     roomId: string,
     input: { name?: string; topic?: string | null; groupId?: string | null; position?: number; slowModeSeconds?: number },
   ) {
-    const name = nameOf(input.name)
+    const name = trimmedName(input.name)
     const room = await this.communityRoom(userId, roomId, 'manage_rooms')
     const moving = input.groupId !== undefined && input.groupId !== room.groupId
     if (moving) await this.requireManageAt(userId, room.communityId!, input.groupId ?? null, 'manage_rooms')
