@@ -74,6 +74,7 @@ describe('creating a poll', () => {
       messages: {
         post: (input: any) => (down ? Promise.reject(new Error('room actor unavailable')) : deps.messages.post(input)),
         acknowledged: (userId: string, id: string) => deps.messages.acknowledged(userId, id),
+        requireUnblocked: async () => {},
       },
     })
     const body = { question: 'Pending?', options: ['a', 'b'], nonce: 'pending-1' }
@@ -99,7 +100,7 @@ describe('creating a poll', () => {
     const scheduler = await w.app.res.jobs.queues.api.getJobScheduler('polls.complete-pending')
     expect(scheduler).toMatchObject({ name: 'polls.complete-pending', every: 60_000 })
     const deps = (w.polls as any).deps
-    const broken = new PollService({ ...deps, messages: { post: () => Promise.reject(new Error('room actor unavailable')), acknowledged: () => {} } })
+    const broken = new PollService({ ...deps, messages: { post: () => Promise.reject(new Error('room actor unavailable')), acknowledged: () => {}, requireUnblocked: async () => {} } })
     const body = { question: 'Left pending?', options: ['a', 'b'], nonce: 'pending-job' }
     await expect(broken.create({ userId: t.c.owner.id, roomId: t.room.id, body })).rejects.toThrow('room actor unavailable')
     broken.stop()
