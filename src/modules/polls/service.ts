@@ -22,7 +22,7 @@ import { PollLiveUpdates } from './live'
 import type { CreatePollInput, PollDefinition, PollView } from './model'
 import { planPoll } from './plan'
 import { closedAt, countsVisible, toPollView, type PollRecord } from './rules'
-import { allBallots, closePoll, loadDefinitions, loadRecords, loadState, voterPage } from './store'
+import { allBallots, closePoll, loadDefinitions, loadRecords, loadState, postedNonce, voterPage } from './store'
 
 export interface PollsDeps {
   db: Database
@@ -120,7 +120,7 @@ export class PollService {
         pollId,
         roomId: row.roomId,
         authorId: row.authorId!,
-        nonce: `poll.${pollId}`,
+        nonce: postedNonce(pollId),
         body: row.question,
       })
       await this.deps.events.transaction({ actorId: row.authorId }, async (tx, emit) => {
