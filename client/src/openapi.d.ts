@@ -1106,7 +1106,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Who is in a room you can view: the people added to a private room, DM or group DM; for a public room, the community members who can view it */
+        get: operations["getRoomsByIdMembers"];
         put?: never;
         /** Add someone to a private room (manage_rooms) or a group DM */
         post: operations["postRoomsByIdMembers"];
@@ -5274,6 +5275,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             body: string;
+                            attachments: string[];
                             replyTo: string | null;
                             replies: number;
                             /** Format: date-time */
@@ -5304,6 +5306,7 @@ export interface operations {
             content: {
                 "application/json": {
                     body: string;
+                    attachments?: string[];
                     /** @description id */
                     replyTo?: string;
                 };
@@ -5326,6 +5329,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         body: string;
+                        attachments: string[];
                         replyTo: string | null;
                         replies: number;
                         /** Format: date-time */
@@ -5376,6 +5380,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             body: string;
+                            attachments: string[];
                             replyTo: string | null;
                             replies: number;
                             /** Format: date-time */
@@ -5839,6 +5844,47 @@ export interface operations {
             409: components["responses"]["Error409"];
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getRoomsByIdMembers: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        members: {
+                            userId: string;
+                            username: string;
+                            displayName: string | null;
+                            avatarUrl: string | null;
+                            /** @description when they were added (private rooms, DMs and group DMs; a public room has no list of its own) */
+                            addedAt?: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
             503: components["responses"]["Error503"];

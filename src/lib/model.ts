@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import { AppError } from './errors'
 
 /** Ids as Hearth writes them: lower case, so one room is never two actors (or two cache keys). */
 export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
@@ -11,6 +12,16 @@ export const IdParams = t.Object({ id: Id })
 
 /** A display name: trimmed by the service, 1..100 characters. */
 export const Name = t.String({ minLength: 1, maxLength: 100 })
+
+/** A `Name` as stored: trimmed; one of spaces only is refused (422 naming /name), never stored empty. */
+export function trimmedName(name: string): string
+export function trimmedName(name: string | undefined): string | undefined
+export function trimmedName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined
+  const trimmed = name.trim()
+  if (trimmed === '') throw new AppError('validation_failed', 'name is blank', { details: [{ path: '/name', message: 'must not be blank' }] })
+  return trimmed
+}
 
 /** A whole number in a query string, named (a query parameter's error has no path of its own). */
 export const QueryInt = (name: string, opts: { minimum: number; maximum: number; description?: string }) => t.Integer({ title: name, ...opts })

@@ -299,3 +299,26 @@ describe('permissions per op', () => {
     expect(JSON.stringify(b.frames)).not.toContain('you should not see this')
   })
 })
+
+describe('a block in an existing DM', () => {
+  test('sends, edits, reactions and typing of either person answer an error frame (blocked); reading and subscribing stay allowed', async () => {
+    const { w, alice, bob } = await chatRoom()
+    const dm = ok(await http.post('/v1/dms', { userIds: [bob.id] }, w.as(alice)), 201).body
+    const a = await connect(alice.accessToken)
+    const b = await connect(bob.accessToken)
+    await b.request('subscribe', { roomId: dm.id })
+    const sent = await a.request('send', { roomId: dm.id, nonce: 'w1', body: 'hi bob' })
+    expect(sent).toMatchObject({ op: 'ack' })
+    await b.event('message.created')
+    ok(await http.put(`/v1/users/${alice.id}/block`, undefined, w.as(bob)), 204)
+    for (const [c, nonce] of [[a, 'w2'], [b, 'w3']] as const) {
+      expect(await c.request('send', { roomId: dm.id, nonce, body: 'are you there?' })).toMatchObject({ op: 'error', code: 'blocked' })
+      expect(await c.request('react', { messageId: sent.messageId, emoji: '👍', on: true })).toMatchObject({ op: 'error', code: 'blocked' })
+      expect(await c.request('typing', { roomId: dm.id })).toMatchObject({ op: 'error', code: 'blocked' })
+    }
+    expect(await a.request('edit', { messageId: sent.messageId, body: 'hi?' })).toMatchObject({ op: 'error', code: 'blocked' })
+    expect(await a.request('subscribe', { roomId: dm.id })).toMatchObject({ op: 'ack' })
+    expect(b.events('message.created', dm.id)).toHaveLength(1)
+    expect(b.events('typing', dm.id)).toHaveLength(0)
+  })
+})

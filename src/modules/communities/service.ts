@@ -13,7 +13,7 @@ import {
 import { badCursor } from '../../lib/cursor'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
-import { iso } from '../../lib/model'
+import { iso, trimmedName } from '../../lib/model'
 import type { Database } from '../../db/client'
 import type { Tx } from '../../db/tx'
 import type { Emit } from '../../domain-events/types'
@@ -43,12 +43,13 @@ export class CommunityService {
   }
 
   async create(userId: string, input: { name: string }) {
+    const name = trimmedName(input.name)
     const id = newId()
     const community = await this.permissions.mutate({
       actorId: userId,
       scopes: [id],
       fn: async (tx, emit) => {
-        const [row] = await tx.insert(communities).values({ id, name: input.name.trim(), createdBy: userId }).returning()
+        const [row] = await tx.insert(communities).values({ id, name, createdBy: userId }).returning()
         await tx.insert(roles).values({
           id: newId(),
           communityId: id,
@@ -87,9 +88,10 @@ export class CommunityService {
     return { ...toCommunityView(row), owners: owners.map((o) => o.userId) }
   }
 
-  async rename(userId: string, communityId: string, name: string) {
+  async rename(userId: string, communityId: string, input: string) {
+    const name = trimmedName(input)
     await this.permissions.requireCommunity(userId, communityId, 'manage_community')
-    const [row] = await this.deps.events.transaction({ actorId: userId }, (tx) => tx.update(communities).set({ name: name.trim() }).where(eq(communities.id, communityId)).returning())
+    const [row] = await this.deps.events.transaction({ actorId: userId }, (tx) => tx.update(communities).set({ name }).where(eq(communities.id, communityId)).returning())
     return toCommunityView(row!)
   }
 

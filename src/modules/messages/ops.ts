@@ -36,7 +36,8 @@ export function messageOps(deps: {
       return { messageId: op.messageId, emoji: op.emoji, count: result.count }
     },
     typing: async (op, caller) => {
-      await deps.permissions.requireRoom(caller.userId, op.roomId, 'send')
+      const { placement } = await deps.permissions.requireRoom(caller.userId, op.roomId, 'send')
+      await messages.requireUnblocked(caller.userId, op.roomId, placement)
       // One typing event per user and room every 3 s at most; never stored.
       const fresh = await deps.redis.client.set(deps.redis.key('typing', op.roomId, caller.userId), '1', {
         condition: 'NX',

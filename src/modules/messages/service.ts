@@ -13,6 +13,7 @@ import type { MediaService } from '../media/service'
 import { has, Perm } from '../permissions/bits'
 import type { Automod } from '../moderation/screen'
 import { requireBit, type PermissionService } from '../permissions/service'
+import { DmBlocks, type BlockPort } from './dm-blocks'
 import { HistoryCache } from './history-cache'
 import { RESERVED_NONCE, toMessageEventView, toMessageView, type MessageView } from './model'
 import type { PollDefinition } from '../polls/definition'
@@ -55,6 +56,8 @@ export interface MessageDeps {
   /** Attachments: checked before a send, shown with the message. */
   media: Pick<MediaService, 'validateAttachments' | 'summaries' | 'messagesCarrying'>
   live: Pick<Fanout, 'toRoom'>
+  /** The social layer, which owns blocks: nobody speaks in a one-to-one DM with someone who blocks them or whom they block. */
+  social: BlockPort
 }
 
 /** A message of another feature's kind, committed by that feature (it checked who may). */
@@ -80,6 +83,7 @@ export class MessageService {
   private readonly permissions: PermissionService
   private readonly router: Router
   private readonly embeds: MessageEmbeds = {}
+  private readonly dmBlocks: DmBlocks
 
   constructor(
     private readonly res: MessageDeps,
@@ -89,6 +93,16 @@ export class MessageService {
     this.cache = new HistoryCache(res.redis)
     this.permissions = res.permissions
     this.router = res.router
+    this.dmBlocks = new DmBlocks(res)
+  }
+
+  /**
+   * 403 `blocked` when the room is a one-to-one DM (`placement.kind`, as requireRoom
+   * answered it) and its other person blocks the user or is blocked by them: for every
+   * way of speaking there (sends, edits, reactions, typing, polls). Other rooms cost nothing.
+   */
+  requireUnblocked(userId: string, roomId: string, placement: { kind: string }): Promise<void> {
+    return this.dmBlocks.require(userId, roomId, placement.kind)
   }
 
   async send(userId: string, roomId: string, input: SendInput): Promise<SendAck> {
@@ -104,6 +118,7 @@ export class MessageService {
       throw new AppError('validation_failed', 'a nonce may not start with poll. or survey.', { details: [{ path: '/nonce', message: 'may not start with poll. or survey.' }] })
     }
     const { bits, placement, slowModeSeconds } = await this.permissions.requireRoom(userId, roomId, 'send')
+    await this.dmBlocks.require(userId, roomId, placement.kind)
     if (input.attachments?.length) requireBit(bits, 'attach')
     const attachmentInfo = input.attachments?.length
       ? await this.res.media.validateAttachments({ userId, mediaIds: input.attachments })
@@ -229,6 +244,7 @@ export class MessageService {
     if (row.authorId !== userId) throw new AppError('forbidden', 'only the author can edit a message')
     if (row.deletedAt) throw notFound('message')
     if (row.kind !== 'text') throw new AppError('invalid_target', `a ${row.kind} message cannot be edited`)
+    await this.dmBlocks.require(userId, row.roomId, placement.kind)
     const screening = placement.communityId
       ? await this.res.automod.screen({ communityId: placement.communityId, roomId: row.roomId, authorId: userId, text: body })
       : undefined
@@ -252,8 +268,10 @@ export class MessageService {
     // Taking one back never needs more than it took to add it (reactions added before this check stay removable).
     if (!EMOJI.test(emoji) || (on && !EMOJI_BASE.test(emoji))) throw new AppError('validation_failed', 'emoji must be an emoji or :name:')
     const row = await this.find(messageId)
-    await this.permissions.requireRoom(userId, row.roomId, on ? 'react' : null)
+    const { placement } = await this.permissions.requireRoom(userId, row.roomId, on ? 'react' : null)
     if (row.deletedAt) throw notFound('message')
+    // Taking a reaction back stays possible, like deleting one's own message.
+    if (on) await this.dmBlocks.require(userId, row.roomId, placement.kind)
     const result = await this.router.send({ type: 'react', roomId: row.roomId, messageId, userId, emoji, on })
     if (result.changed) await this.cache.invalidate(row.roomId)
     return result

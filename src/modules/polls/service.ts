@@ -22,7 +22,7 @@ import { PollLiveUpdates } from './live'
 import type { CreatePollInput, PollDefinition, PollView } from './model'
 import { planPoll } from './plan'
 import { closedAt, countsVisible, toPollView, type PollRecord } from './rules'
-import { allBallots, closePoll, loadDefinitions, loadRecords, loadState, voterPage } from './store'
+import { allBallots, closePoll, loadDefinitions, loadRecords, loadState, postedNonce, voterPage } from './store'
 
 export interface PollsDeps {
   db: Database
@@ -31,7 +31,7 @@ export interface PollsDeps {
   permissions: Pick<PermissionService, 'inRoom' | 'requireRoom' | 'placement' | 'context'>
   jobs: Pick<JobRunner, 'enqueue'>
   /** Commits a poll's message (kind `poll`) in its room's seq order, and reads it back. */
-  messages: Pick<MessageService, 'post' | 'acknowledged'>
+  messages: Pick<MessageService, 'post' | 'acknowledged' | 'requireUnblocked'>
   /** `poll.updated` pushes to a room's sockets and to a voter's own. */
   live: Pick<Fanout, 'toRoom' | 'toUser'>
   /** Where a poll's changes commit with their domain events (`poll.created`, `poll.closed`). */
@@ -76,6 +76,8 @@ export class PollService {
   async create(input: { userId: string; roomId: string; body: CreatePollInput }): Promise<{ poll: PollView; message: MessageView }> {
     const { userId, roomId, body } = input
     const { placement } = await this.deps.permissions.requireRoom(userId, roomId, 'create_polls')
+    // A poll is said in the room like a message: not into a DM with someone who blocks the author, or whom they block.
+    await this.deps.messages.requireUnblocked(userId, roomId, placement)
     const plan = planPoll(body, { maxOptions: this.deps.config.polls.maxOptions, now: this.now() })
     const text = [plan.row.question, ...plan.options.map((o) => o.text)].join('\n')
     const screening = placement.communityId ? await this.deps.automod.screen({ communityId: placement.communityId, roomId, authorId: userId, text, kind: 'poll' }) : undefined
@@ -118,7 +120,7 @@ export class PollService {
         pollId,
         roomId: row.roomId,
         authorId: row.authorId!,
-        nonce: `poll.${pollId}`,
+        nonce: postedNonce(pollId),
         body: row.question,
       })
       await this.deps.events.transaction({ actorId: row.authorId }, async (tx, emit) => {

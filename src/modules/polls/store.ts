@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import { messages, pollOptions, polls, type PollRow } from '../../db/schema'
 import type { Queryable } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
@@ -33,16 +33,37 @@ export function toRecord(row: PollRow, options: { id: string; text: string }[]):
   }
 }
 
-/** Polls whose message is committed (pending ones are nobody's to see), with their options in order. */
+/**
+ * Polls whose message is committed (pending ones are nobody's to see), with their options
+ * in order. Visible as soon as the message is: one the poll has not recorded yet (a moment
+ * after the room committed it) is found by its nonce, `poll.<id>`, so a reader who got
+ * the message live can read its poll at once.
+ */
 export async function loadRecords(db: Queryable, pollIds: string[]): Promise<Map<string, PollRecord>> {
-  const rows = pollIds.length
-    ? await db
-        .select()
-        .from(polls)
-        .where(and(inArray(polls.id, pollIds), isNotNull(polls.messageId), isNull(polls.deletedAt)))
-    : []
-  return withOptions(db, rows)
+  if (pollIds.length === 0) return new Map()
+  const rows = await db.select().from(polls).where(and(inArray(polls.id, pollIds), isNull(polls.deletedAt)))
+  const pending = rows.filter((r) => r.messageId === null && r.authorId !== null)
+  if (pending.length) {
+    const posted = await db
+      .select({ id: messages.id, seq: messages.seq, pollId: messages.pollId })
+      .from(messages)
+      .where(
+        and(
+          isNull(messages.deletedAt),
+          or(...pending.map((r) => and(eq(messages.roomId, r.roomId), eq(messages.authorId, r.authorId!), eq(messages.nonce, postedNonce(r.id))))),
+        ),
+      )
+    const byPoll = new Map(posted.map((m) => [m.pollId, m]))
+    for (const row of pending) {
+      const message = byPoll.get(row.id)
+      if (message) Object.assign(row, { messageId: message.id, seq: message.seq })
+    }
+  }
+  return withOptions(db, rows.filter((r) => r.messageId !== null))
 }
+
+/** The nonce of a poll's message (clients may not use `poll.`). */
+export const postedNonce = (pollId: string) => `poll.${pollId}`
 
 /**
  * What the messages of these polls carry, the same for every reader. By the message's
@@ -101,13 +122,15 @@ export function uuidArray(v: unknown): string[] {
 /**
  * The poll's counts and status, and the reader's own ballot, in one read. A poll whose
  * message is deleted reads as deleted at once (its own row follows when the
- * `message.deleted` reaction runs).
+ * `message.deleted` reaction runs), also before the poll recorded its message.
  */
 export async function loadState(db: Queryable, pollId: string, userId?: string): Promise<{ state: PollState; mine: string[] } | undefined> {
   const [row] = rowsOf<StateRow>(
     await db.execute(sql`
       select p.version, p.voter_count, p.closed_at,
-             coalesce(p.deleted_at, (select m.deleted_at from messages m where m.id = p.message_id)) as deleted_at,
+             coalesce(p.deleted_at, (select m.deleted_at from messages m where m.id = p.message_id),
+                      (select m.deleted_at from messages m where p.message_id is null
+                          and m.room_id = p.room_id and m.author_id = p.author_id and m.nonce = 'poll.' || p.id::text)) as deleted_at,
              (select jsonb_object_agg(o.id, o.votes) from poll_options o where o.poll_id = p.id) as counts,
              (select b.option_ids from poll_ballots b where b.poll_id = p.id and b.user_id = ${userId ?? null}::uuid) as mine
         from polls p where p.id = ${pollId}`),

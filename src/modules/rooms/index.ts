@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
 import type { Fanout } from '../../realtime/fanout'
-import { IdParams, NoContent } from '../../lib/model'
+import { IdParams, NoContent, Paging } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { CommunityParams, UserIdBody } from '../communities/model'
 import { DmService, type DmDeps } from './dms'
@@ -14,6 +14,7 @@ import {
   OpenedDm,
   Room,
   RoomMemberAnswer,
+  RoomMemberPage,
   RoomUserParams,
   Tree,
   UpdateGroupBody,
@@ -88,6 +89,12 @@ const roomsRoutes = (s: { rooms: RoomService; dms: DmService; signedIn: SignedIn
       await s.rooms.deleteRoom(user.id, params.id)
       return status(204, undefined)
     }, { response: { 204: NoContent }, params: IdParams, detail: { summary: 'Delete a room (manage_rooms)' } })
+    .get('/rooms/:id/members', ({ user, params, query }) => s.rooms.members(user.id, params.id, query), {
+      params: IdParams,
+      query: Paging,
+      response: { 200: RoomMemberPage },
+      detail: { summary: 'Who is in a room you can view: the people added to a private room, DM or group DM; for a public room, the community members who can view it' },
+    })
     .post('/rooms/:id/members', async ({ user, params, body, status }) => status(201, await s.rooms.addMember(user.id, params.id, body.userId)), {
       params: IdParams,
       body: UserIdBody,

@@ -96,6 +96,16 @@ export const toRoomView = (r: RoomRow) => ({
 })
 
 export const RoomMemberAnswer = t.Object({ roomId: t.String(), userId: t.String() })
+
+/** Someone in a room's member list: the user as the community members list shows them. */
+export const RoomMember = t.Object({
+  userId: t.String(),
+  username: t.String(),
+  displayName: t.Nullable(t.String()),
+  avatarUrl: t.Nullable(t.String()),
+  addedAt: t.Optional(t.String({ description: 'when they were added (private rooms, DMs and group DMs; a public room has no list of its own)' })),
+})
+export const RoomMemberPage = t.Object({ members: t.Array(RoomMember), nextCursor: t.Nullable(t.String()) })
 export const OpenedDm = t.Composite([Room, t.Object({ created: t.Boolean() })])
 
 declare module '../../domain-events/types' {

@@ -1,7 +1,23 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
-import { groupClosure, groups, messagePins, messages, roomMembers, roomReads, roomState, rooms, type GroupRow, type RoomRow } from '../../db/schema'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import {
+  communityMembers,
+  communityOwners,
+  groupClosure,
+  groups,
+  memberRoles,
+  messagePins,
+  messages,
+  roomMembers,
+  roomReads,
+  roomState,
+  rooms,
+  users,
+  type GroupRow,
+} from '../../db/schema'
+import { badCursor, timeIdCursor } from '../../lib/cursor'
 import { AppError, notFound } from '../../lib/errors'
-import { newId } from '../../lib/ids'
+import { isUuid, newId } from '../../lib/ids'
+import { trimmedName } from '../../lib/model'
 import type { Database } from '../../db/client'
 import { has, Perm } from '../permissions/bits'
 import { canView } from '../permissions/engine'
@@ -11,16 +27,16 @@ import { MAX_DM_PEOPLE, toGroupView, toRoomView } from './model'
 
 type GroupView = ReturnType<typeof toGroupView> & { groups: GroupView[]; rooms: ReturnType<typeof toRoomView>[] }
 
-/** A name as stored: trimmed; one of spaces only is refused (422), never stored empty. */
-function nameOf(name: string): string
-function nameOf(name: string | undefined): string | undefined
-function nameOf(name: string | undefined): string | undefined {
-  if (name === undefined) return undefined
-  const trimmed = name.trim()
-  if (trimmed === '') throw new AppError('validation_failed', 'name is blank', { details: [{ path: '/name', message: 'must not be blank' }] })
-  return trimmed
-}
+/** A public room's member list reads the community's members in chunks of this many... */
+const SCAN_CHUNK = 250
+/** ...and at most this many per request: a page may come back short, with a cursor to go on from. */
+const MAX_SCAN = 1000
 
+/** A room_members join time as its list orders and its cursor carries it (a cursor holds milliseconds). */
+const addedAtMs = sql`date_trunc('milliseconds', ${roomMembers.joinedAt})`
+
+/** The user as every member list shows them (the community members list too). */
+const userView = { userId: users.id, username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl }
 
 export interface RoomDeps {
   db: Database
@@ -39,7 +55,7 @@ export class RoomService {
   // --- groups -------------------------------------------------------------------------
 
   async createGroup(userId: string, communityId: string, input: { name: string; parentId?: string; position?: number }) {
-    const name = nameOf(input.name)
+    const name = trimmedName(input.name)
     await this.requireManageAt(userId, communityId, input.parentId ?? null, 'manage_groups')
     const [row] = await this.permissions.mutate({
       actorId: userId,
@@ -61,7 +77,7 @@ export class RoomService {
 
   /** Rename, reorder or move a group; a move takes its whole subtree along. */
   async updateGroup(userId: string, groupId: string, input: { name?: string; parentId?: string | null; position?: number }) {
-    const name = nameOf(input.name)
+    const name = trimmedName(input.name)
     const group = await this.findGroup(groupId)
     await this.permissions.requireGroup(userId, group.communityId, groupId, 'manage_groups')
     const moving = input.parentId !== undefined && input.parentId !== group.parentId
@@ -114,7 +130,7 @@ export class RoomService {
     communityId: string,
     input: { name: string; groupId?: string; private?: boolean; topic?: string; position?: number },
   ) {
-    const name = nameOf(input.name)
+    const name = trimmedName(input.name)
     await this.requireManageAt(userId, communityId, input.groupId ?? null, 'manage_rooms')
     const kind = input.private ? 'private' : 'text'
     const [row] = await this.permissions.mutate({
@@ -157,7 +173,7 @@ export class RoomService {
     roomId: string,
     input: { name?: string; topic?: string | null; groupId?: string | null; position?: number; slowModeSeconds?: number },
   ) {
-    const name = nameOf(input.name)
+    const name = trimmedName(input.name)
     const room = await this.communityRoom(userId, roomId, 'manage_rooms')
     const moving = input.groupId !== undefined && input.groupId !== room.groupId
     if (moving) await this.requireManageAt(userId, room.communityId!, input.groupId ?? null, 'manage_rooms')
@@ -250,6 +266,77 @@ export class RoomService {
         if (removed.length) emit({ type: 'room.member_removed', roomId, ...(placement.communityId ? { communityId: placement.communityId } : {}), data: { roomId, userId: targetId } })
       },
     })
+  }
+
+  /**
+   * Who is in a room, for whoever can view it (404 otherwise). A private room, a DM or a
+   * group DM: the people added to it, in the order they were added (with `addedAt`). A
+   * public room has no list of its own: the community's members who can view it, by id
+   * (a page may be short, even empty, with a cursor to go on: each request reads a bounded
+   * number of members).
+   */
+  async members(userId: string, roomId: string, opts: { cursor?: string; limit?: number }) {
+    const { placement } = await this.permissions.requireRoom(userId, roomId)
+    const limit = opts.limit ?? 50
+    if (placement.kind === 'text') return this.viewers(userId, roomId, placement.communityId!, opts.cursor, limit)
+    const after = opts.cursor === undefined ? undefined : timeIdCursor.decode(opts.cursor)
+    const rows = await this.res.db
+      .select({ ...userView, addedAt: roomMembers.joinedAt })
+      .from(roomMembers)
+      .innerJoin(users, eq(users.id, roomMembers.userId))
+      .where(
+        and(
+          eq(roomMembers.roomId, roomId),
+          after ? sql`(${addedAtMs}, ${roomMembers.userId}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(asc(addedAtMs), asc(roomMembers.userId))
+      .limit(limit + 1)
+    const page = rows.slice(0, limit)
+    const last = page[page.length - 1]
+    return {
+      members: page.map((m) => ({ ...m, addedAt: m.addedAt.toISOString() })),
+      nextCursor: rows.length > limit && last ? timeIdCursor.encode(last.addedAt, last.userId) : null,
+    }
+  }
+
+  /** The community's members who can view a public room, by id, from the rules the permission check just read. */
+  private async viewers(viewerId: string, roomId: string, communityId: string, cursor: string | undefined, limit: number) {
+    if (cursor !== undefined && !isUuid(cursor)) throw badCursor()
+    const { acl } = await this.permissions.context(communityId, viewerId)
+    if (!acl) throw notFound('room')
+    const now = Date.now()
+    const members: { userId: string; username: string; displayName: string | null; avatarUrl: string | null }[] = []
+    let after = cursor
+    let scanned = 0
+    let exhausted = false
+    while (members.length < limit && scanned < MAX_SCAN && !exhausted) {
+      const chunk = await this.res.db
+        .select({
+          ...userView,
+          timeoutUntil: communityMembers.timeoutUntil,
+          roleIds: sql<string[]>`coalesce((select array_agg(${memberRoles.roleId}::text) from ${memberRoles}
+            where ${memberRoles.communityId} = ${communityMembers.communityId} and ${memberRoles.userId} = ${communityMembers.userId}), '{}')`,
+          isOwner: sql<boolean>`exists (select 1 from ${communityOwners} where ${communityOwners.communityId} = ${communityMembers.communityId} and ${communityOwners.userId} = ${communityMembers.userId})`,
+        })
+        .from(communityMembers)
+        .innerJoin(users, eq(users.id, communityMembers.userId))
+        .where(and(eq(communityMembers.communityId, communityId), after ? gt(communityMembers.userId, after) : undefined))
+        .orderBy(asc(communityMembers.userId))
+        .limit(SCAN_CHUNK)
+      scanned += chunk.length
+      for (const m of chunk) {
+        after = m.userId
+        const member = { userId: m.userId, isMember: true, isOwner: Boolean(m.isOwner), roleIds: m.roleIds, timeoutUntil: m.timeoutUntil?.getTime() ?? null, privateRooms: new Set<string>() }
+        if (canView(acl, member, { kind: 'room', id: roomId }, now)) {
+          members.push({ userId: m.userId, username: m.username, displayName: m.displayName, avatarUrl: m.avatarUrl })
+          if (members.length === limit) break
+        }
+      }
+      exhausted = chunk.length < SCAN_CHUNK && after === chunk[chunk.length - 1]?.userId
+      if (chunk.length === 0) exhausted = true
+    }
+    return { members, nextCursor: exhausted ? null : (after ?? null) }
   }
 
   /** The community as the viewer may see it: groups and rooms they cannot view are absent. */

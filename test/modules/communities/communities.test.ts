@@ -30,6 +30,22 @@ describe('communities', () => {
     expect(res.status).toBe(422)
   })
 
+  test('a name of spaces only is refused (422 naming /name), creating and renaming alike; a name is stored trimmed', async () => {
+    const u = await registerUser(http)
+    const created = await http.post('/v1/communities', { name: ' \t  ' }, { token: u.accessToken })
+    expect(created.status).toBe(422)
+    expect(created.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: '/name' }] })
+    expect(ok(await http.get('/v1/communities', { token: u.accessToken })).body).toEqual([])
+
+    const w = await newCommunity(http, '  Padded  ')
+    expect(w.community.name).toBe('Padded')
+    const renamed = await http.patch(`/v1/communities/${w.id}`, { name: '   ' }, w.as(w.owner))
+    expect(renamed.status).toBe(422)
+    expect(renamed.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: '/name' }] })
+    expect(ok(await http.get(`/v1/communities/${w.id}`, w.as(w.owner))).body.name).toBe('Padded')
+    expect(ok(await http.patch(`/v1/communities/${w.id}`, { name: ' Renamed ' }, w.as(w.owner))).body.name).toBe('Renamed')
+  })
+
   test('no token -> 401; bad token -> 401', async () => {
     expect((await http.post('/v1/communities', { name: 'x' })).status).toBe(401)
     expect((await http.post('/v1/communities', { name: 'x' }, { token: 'garbage' })).status).toBe(401)

@@ -192,3 +192,47 @@ describe('what a user noticed', () => {
     expect(theirs).toEqual([{ emoji: '👍', count: 1, me: false }])
   })
 })
+
+describe('a block in an existing DM', () => {
+  async function dmBetween() {
+    const w = await newCommunity(http)
+    const [alice, bob, carol] = [await w.join(), await w.join(), await w.join()]
+    const dm = ok(await http.post('/v1/dms', { userIds: [bob.id] }, w.as(alice)), 201).body
+    const hello = ok(await http.post(`/v1/rooms/${dm.id}/messages`, { body: 'hello', nonce: 'b1' }, w.as(alice)), 201).body
+    ok(await http.put(`/v1/messages/${hello.id}/reactions/${encodeURIComponent('👋')}`, undefined, w.as(alice)), 204)
+    return { w, alice, bob, carol, dm, hello }
+  }
+  const refused = (res: { status: number; body: any }) => expect([res.status, res.body.error?.code]).toEqual([403, 'blocked'])
+
+  test.each([['the blocked one', false], ['the blocker', true]])(
+    'refuses sends, edits, new reactions and polls of %s (403 blocked); history stays readable; an unblock lifts it',
+    async (_n, byBlocker) => {
+      const { w, alice, bob, dm, hello } = await dmBetween()
+      ok(await http.put(`/v1/users/${alice.id}/block`, undefined, w.as(bob)), 204)
+      // alice is blocked; bob blocks.
+      const speaker = byBlocker ? bob : alice
+      refused(await http.post(`/v1/rooms/${dm.id}/messages`, { body: 'still there?', nonce: 'b2' }, w.as(speaker)))
+      refused(await http.put(`/v1/messages/${hello.id}/reactions/${encodeURIComponent('👍')}`, undefined, w.as(speaker)))
+      refused(await http.post(`/v1/rooms/${dm.id}/polls`, { question: 'Friends?', options: ['yes', 'no'] }, w.as(speaker)))
+      if (!byBlocker) refused(await http.patch(`/v1/messages/${hello.id}`, { body: 'edited' }, w.as(alice)))
+      for (const reader of [alice, bob]) {
+        const history = ok(await http.get(`/v1/rooms/${dm.id}/messages`, w.as(reader))).body.messages
+        expect(history.map((m: any) => m.body)).toEqual(['hello'])
+      }
+      // What one said can still be taken back: a reaction, a message.
+      if (!byBlocker) {
+        ok(await http.delete(`/v1/messages/${hello.id}/reactions/${encodeURIComponent('👋')}`, w.as(alice)), 204)
+        ok(await http.delete(`/v1/messages/${hello.id}`, w.as(alice)), 204)
+      }
+      ok(await http.delete(`/v1/users/${alice.id}/block`, w.as(bob)), 204)
+      ok(await http.post(`/v1/rooms/${dm.id}/messages`, { body: 'back', nonce: 'b3' }, w.as(speaker)), 201)
+    },
+  )
+
+  test('a group DM the two share is left as it is', async () => {
+    const { w, alice, bob, carol } = await dmBetween()
+    const group = ok(await http.post('/v1/dms', { userIds: [bob.id, carol.id] }, w.as(alice)), 201).body
+    ok(await http.put(`/v1/users/${alice.id}/block`, undefined, w.as(bob)), 204)
+    ok(await http.post(`/v1/rooms/${group.id}/messages`, { body: 'group talk', nonce: 'g1' }, w.as(alice)), 201)
+  })
+})

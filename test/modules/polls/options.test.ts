@@ -66,6 +66,41 @@ describe('creating a poll', () => {
     expect(history).toEqual([])
   })
 
+  test('a poll is readable as soon as its message is: right when the message commits, before the poll records it', async () => {
+    const deps = (w.polls as any).deps
+    const seen: number[] = []
+    // The app's own PollService answers the GET (over HTTP) while this one is between the message's commit and recording it.
+    const watched = new PollService({
+      ...deps,
+      messages: {
+        ...deps.messages,
+        post: async (input: any) => {
+          const ack = await deps.messages.post(input)
+          seen.push((await t.get(input.pollId, t.member)).status)
+          seen.push((await t.vote(input.pollId, [], t.member)).status)
+          return ack
+        },
+        acknowledged: (userId: string, id: string) => deps.messages.acknowledged(userId, id),
+        requireUnblocked: async () => {},
+      },
+    })
+    const created = await watched.create({ userId: t.c.owner.id, roomId: t.room.id, body: { question: 'Right away?', options: ['a', 'b'] } })
+    expect(seen).toEqual([200, 200])
+    expect(ok(await t.get(created.poll.id, t.member)).body).toMatchObject({ id: created.poll.id, messageId: created.message.id, seq: created.message.seq })
+    watched.stop()
+  })
+
+  test('right when a subscriber gets the message.created of a poll, and right after the create answers, GET /v1/polls/:id is 200', async () => {
+    const socket = await w.socket(t.member.accessToken)
+    await socket.request('subscribe', { roomId: t.room.id })
+    const posting = w.http.post(`/v1/rooms/${t.room.id}/polls`, { question: 'Live?', options: ['a', 'b'] }, t.as(t.c.owner))
+    const frame = await socket.event('message.created', 5000, (f) => f.data.message.kind === 'poll' && f.data.message.body === 'Live?')
+    expect((await t.get(frame.data.message.pollId, t.member)).status).toBe(200)
+    const created = ok(await posting, 201).body
+    expect(ok(await t.get(created.poll.id, t.member)).body.messageId).toBe(frame.data.message.id)
+    socket.close()
+  })
+
   test('a poll whose message could not be posted stays hidden until a retry or completePending posts it', async () => {
     const deps = (w.polls as any).deps
     let down = true
@@ -74,6 +109,7 @@ describe('creating a poll', () => {
       messages: {
         post: (input: any) => (down ? Promise.reject(new Error('room actor unavailable')) : deps.messages.post(input)),
         acknowledged: (userId: string, id: string) => deps.messages.acknowledged(userId, id),
+        requireUnblocked: async () => {},
       },
     })
     const body = { question: 'Pending?', options: ['a', 'b'], nonce: 'pending-1' }
@@ -99,7 +135,7 @@ describe('creating a poll', () => {
     const scheduler = await w.app.res.jobs.queues.api.getJobScheduler('polls.complete-pending')
     expect(scheduler).toMatchObject({ name: 'polls.complete-pending', every: 60_000 })
     const deps = (w.polls as any).deps
-    const broken = new PollService({ ...deps, messages: { post: () => Promise.reject(new Error('room actor unavailable')), acknowledged: () => {} } })
+    const broken = new PollService({ ...deps, messages: { post: () => Promise.reject(new Error('room actor unavailable')), acknowledged: () => {}, requireUnblocked: async () => {} } })
     const body = { question: 'Left pending?', options: ['a', 'b'], nonce: 'pending-job' }
     await expect(broken.create({ userId: t.c.owner.id, roomId: t.room.id, body })).rejects.toThrow('room actor unavailable')
     broken.stop()

@@ -1,6 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { inArray } from 'drizzle-orm'
-import { groupClosure } from '../../../src/db/schema'
+import { communityMembers, groupClosure, users } from '../../../src/db/schema'
+import { newId } from '../../../src/lib/ids'
 import { startTestApp } from '../../helpers/app'
 import { newCommunity, ok } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
@@ -148,6 +149,89 @@ describe('rooms and privacy', () => {
     expect((await http.get(`/v1/rooms/not-a-uuid`, w.as(w.owner))).status).toBe(422)
     ok(await http.delete(`/v1/rooms/${room.id}`, w.as(w.owner)), 204)
     expect((await http.get(`/v1/rooms/${room.id}`, w.as(w.owner))).status).toBe(404)
+  })
+})
+
+describe('member lists', () => {
+  /** Every member of the list, following nextCursor page by page. */
+  async function allMembers(roomId: string, as: { token: string }, limit: number) {
+    const seen: any[] = []
+    let cursor: string | null = null
+    for (let pages = 0; pages < 100; pages++) {
+      const q: string = cursor === null ? `?limit=${limit}` : `?limit=${limit}&cursor=${encodeURIComponent(cursor)}`
+      const page: any = ok(await http.get(`/v1/rooms/${roomId}/members${q}`, as)).body
+      expect(page.members.length).toBeLessThanOrEqual(limit)
+      seen.push(...page.members)
+      cursor = page.nextCursor
+      if (cursor === null) return seen
+    }
+    throw new Error('the cursor never ended')
+  }
+
+  test('a private room lists the people added to it, in the order added, paged; 404 to whoever cannot view it', async () => {
+    const w = await newCommunity(http)
+    const secret = await w.room('secret', { private: true })
+    const [a, b, c] = [await w.join(), await w.join(), await w.join()]
+    for (const u of [a, b]) ok(await http.post(`/v1/rooms/${secret.id}/members`, { userId: u.id }, w.as(w.owner)), 201)
+    const listed = await allMembers(secret.id, w.as(a), 2)
+    expect(listed.map((m) => m.userId)).toEqual([w.owner.id, a.id, b.id])
+    expect(listed[1]).toEqual({ userId: a.id, username: a.username, displayName: null, avatarUrl: null, addedAt: expect.any(String) })
+    expect(new Date(listed[2].addedAt).getTime()).toBeGreaterThanOrEqual(new Date(listed[1].addedAt).getTime())
+    const stranger = await registerUser(http)
+    for (const who of [c, stranger]) expect((await http.get(`/v1/rooms/${secret.id}/members`, w.as(who))).status).toBe(404)
+    const bad = await http.get(`/v1/rooms/${secret.id}/members?cursor=nope`, w.as(a))
+    expect([bad.status, bad.body.error.details]).toEqual([422, [{ path: '/cursor', message: expect.any(String) }]])
+    // Removed, gone from the list.
+    ok(await http.delete(`/v1/rooms/${secret.id}/members/${b.id}`, w.as(b)), 204)
+    expect((await allMembers(secret.id, w.as(a), 50)).map((m) => m.userId)).toEqual([w.owner.id, a.id])
+  })
+
+  test('a DM and a group DM list their people, to them only', async () => {
+    const w = await newCommunity(http)
+    const [a, b, c] = [await w.join(), await w.join(), await w.join()]
+    const dm = ok(await http.post('/v1/dms', { userIds: [b.id] }, w.as(a)), 201).body
+    const group = ok(await http.post('/v1/dms', { userIds: [b.id, c.id] }, w.as(a)), 201).body
+    expect((await allMembers(dm.id, w.as(b), 50)).map((m) => m.userId).sort()).toEqual([a.id, b.id].sort())
+    expect((await allMembers(group.id, w.as(c), 1)).map((m) => m.userId).sort()).toEqual([a.id, b.id, c.id].sort())
+    expect((await http.get(`/v1/rooms/${dm.id}/members`, w.as(c))).status).toBe(404)
+    expect((await http.get(`/v1/rooms/${dm.id}/members`, w.as(w.owner))).status).toBe(404)
+  })
+
+  test('a public room lists the community members who can view it, by id, without addedAt', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const [a, b, hidden] = [await w.join(), await w.join(), await w.join()]
+    await w.overwrite({ room: room.id }, { member: hidden.id }, { deny: ['view'] })
+    const listed = await allMembers(room.id, w.as(a), 1)
+    expect(listed.map((m) => m.userId)).toEqual([w.owner.id, a.id, b.id].sort())
+    expect(listed.find((m) => m.userId === b.id)).toEqual({ userId: b.id, username: b.username, displayName: null, avatarUrl: null })
+    expect((await http.get(`/v1/rooms/${room.id}/members`, w.as(hidden))).status).toBe(404)
+    expect((await http.get(`/v1/rooms/${room.id}/members?cursor=nope`, w.as(a))).status).toBe(422)
+  })
+
+  test('a public room few can view in a big community: each request reads a bounded number of members; the pages still find them all', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('staff')
+    await w.overwrite({ room: room.id }, { role: await w.defaultRoleId() }, { deny: ['view'] })
+    const staff = await w.role('staff', [])
+    await w.overwrite({ room: room.id }, { role: staff.id }, { allow: ['view'] })
+    const ids = Array.from({ length: 2600 }, () => newId())
+    await app.res.db.insert(users).values(ids.map((id) => ({ id, username: `b${id.replaceAll('-', '').slice(-20)}`, email: `${id}@bulk.test`, passwordHash: 'x' })))
+    await app.res.db.insert(communityMembers).values(ids.map((userId) => ({ communityId: w.id, userId })))
+    const [a, b] = [await w.join(), await w.join()]
+    for (const u of [a, b]) await w.grant(u, staff.id)
+    const pages: number[] = []
+    let cursor: string | null = null
+    const seen: string[] = []
+    do {
+      const q: string = cursor === null ? '?limit=100' : `?limit=100&cursor=${cursor}`
+      const page: any = ok(await http.get(`/v1/rooms/${room.id}/members${q}`, w.as(a))).body
+      pages.push(page.members.length)
+      seen.push(...page.members.map((m: any) => m.userId))
+      cursor = page.nextCursor
+    } while (cursor !== null && pages.length < 10)
+    expect(seen.sort()).toEqual([w.owner.id, a.id, b.id].sort())
+    expect(pages.length).toBeGreaterThan(1)
   })
 })
 
