@@ -6,6 +6,7 @@ import type { Emit } from '../../domain-events/types'
 import { automodRules, type AutomodRuleRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
+import { trimmedName } from '../../lib/model'
 import type { CommunityAcl } from '../permissions/engine'
 import type { PermissionService } from '../permissions/service'
 import { RuleError, validateRule, type RuleDef } from './automod'
@@ -58,7 +59,7 @@ export class AutomodRules {
         .values({
           id: newId(),
           communityId: input.communityId,
-          name: rule.name.trim(),
+          name: trimmedName(rule.name),
           trigger: rule.trigger,
           action: rule.action,
           exemptRoles: rule.exemptRoles ?? [],
@@ -102,7 +103,7 @@ export class AutomodRules {
       const [next] = await tx
         .update(automodRules)
         .set({
-          name: patch.name?.trim(),
+          name: trimmedName(patch.name),
           trigger: patch.trigger,
           action: patch.action,
           exemptRoles: patch.exemptRoles,

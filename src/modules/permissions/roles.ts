@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import { groups, memberRoles, overwrites, roles, type RoleRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
+import { trimmedName } from '../../lib/model'
 import type { Database } from '../../db/client'
 import { toBits, toNames } from './bits'
 import { assertCanGrant, assertCanModerate, assertMemberBelow, assertRoleBelow } from './delegation'
@@ -47,7 +48,7 @@ export class RoleService {
       fn: (tx) =>
         tx
           .insert(roles)
-          .values({ id: newId(), communityId, name: input.name.trim(), permissions: wanted, position, scopeGroupId: scope, color: input.color })
+          .values({ id: newId(), communityId, name: trimmedName(input.name), permissions: wanted, position, scopeGroupId: scope, color: input.color })
           .returning(),
     })
     return toRoleView(row!)
@@ -71,7 +72,7 @@ export class RoleService {
       fn: (tx) =>
         tx
           .update(roles)
-          .set({ name: input.name?.trim(), permissions: wanted, position: input.position, color: input.color })
+          .set({ name: trimmedName(input.name), permissions: wanted, position: input.position, color: input.color })
           .where(eq(roles.id, roleId))
           .returning(),
     })

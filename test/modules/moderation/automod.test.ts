@@ -44,6 +44,16 @@ describe('rules CRUD', () => {
     expect((await http.get(`/v1/automod/rules/${created.id}`, p.w.as(p.w.owner))).status).toBe(404)
   })
 
+  test('a name of spaces only: 422 naming /name, on create and on change', async () => {
+    const blank = await http.post(`/v1/communities/${p.w.id}/automod/rules`, { name: '   ', trigger: keywords(['zz']), action: block }, p.w.as(p.w.owner))
+    expect([blank.status, blank.body.error.details[0].path]).toEqual([422, '/name'])
+    const created = await addRule(p.w, { name: '  Padded  ', trigger: keywords(['zz9']), action: block })
+    expect(created.name).toBe('Padded')
+    const renamed = await http.patch(`/v1/automod/rules/${created.id}`, { name: ' ' }, p.w.as(p.w.owner))
+    expect(renamed.status).toBe(422)
+    expect(ok(await http.get(`/v1/automod/rules/${created.id}`, p.w.as(p.w.owner))).body.name).toBe('Padded')
+  })
+
   test('rule changes are in the audit log with who made them', async () => {
     const created = await addRule(p.w, { name: 'Audited', trigger: keywords(['x1y2']), action: block })
     const entry = (await auditActions(p.w)).find((e) => e.action === 'insert' && e.after?.id === created.id)

@@ -146,3 +146,17 @@ describe('owners', () => {
     expect([403, 409]).toContain(statuses[1]!)
   })
 })
+
+describe('role names', () => {
+  test('a name of spaces only: 422 naming /name, on create and on change; nothing is stored', async () => {
+    const w = await newCommunity(http)
+    const blank = await http.post(`/v1/communities/${w.id}/roles`, { name: '  ', permissions: ['view'] }, w.as(w.owner))
+    expect([blank.status, blank.body.error.details[0].path]).toEqual([422, '/name'])
+    const role = await w.role('  helpers ', ['view'])
+    expect(role.name).toBe('helpers')
+    expect((await http.patch(`/v1/roles/${role.id}`, { name: '   ' }, w.as(w.owner))).status).toBe(422)
+    const roles = ok(await http.get(`/v1/communities/${w.id}/roles`, w.as(w.owner))).body
+    expect(roles.map((r: { name: string }) => r.name)).toContain('helpers')
+    expect(roles.map((r: { name: string }) => r.name)).not.toContain('')
+  })
+})
