@@ -3,6 +3,7 @@ import type { Database } from '../db/client'
 import { consumedEvents, domainEvents } from '../db/schema'
 import type { JobRunner } from '../jobs/runner'
 import type { Logger } from '../lib/log'
+import type { EventJob } from './consume'
 import type { DomainEvent, DomainEventType, Expander, Reaction } from './types'
 
 /** Who reacts to what: consumer name -> reactions by event type (assembled from the features). */
@@ -98,13 +99,7 @@ export class OutboxRelay {
         if (expand) events.push(...(await expand(tx, row)))
         else events.push(fromRow(row))
       }
-      const jobs = events.flatMap((event) =>
-        [...this.opts.consumers].flatMap(([consumer, reactions]) => {
-          const reaction = reactionTo(reactions, event.type)
-          if (!reaction || (reaction.wants && !reaction.wants(event))) return []
-          return [{ name: EVENT_JOB, data: { consumer, event }, jobId: `${consumer}.${event.id}` }]
-        }),
-      )
+      const jobs = eventJobs(this.opts.consumers, events)
       for (let i = 0; i < jobs.length; i += BATCH) await this.deps.jobs.enqueueBulk({ queue: 'events', jobs: jobs.slice(i, i + BATCH) })
       if (rows.length) await tx.delete(domainEvents).where(inArray(domainEvents.id, rows.map((r) => r.id)))
       return { rows: rows.length, events }
@@ -114,8 +109,35 @@ export class OutboxRelay {
   }
 }
 
-/** The job name of every `events` job (the consumer and the event are in its data). */
+/** The job name of every `events` job (the consumer and its events are in its data). */
 export const EVENT_JOB = 'event'
+
+/**
+ * Events one job carries to one consumer at most. A job per event per consumer cost more
+ * than the send it followed (a hot room commits thousands of messages a second); a job of
+ * many costs one queue round trip, and a failed event is split off to be retried alone.
+ */
+export const EVENTS_PER_JOB = 100
+
+/** The `events` jobs for a relayed batch: per consumer, the events it wants, in jobs of EVENTS_PER_JOB. */
+export function eventJobs(consumers: ConsumerTable, events: DomainEvent[]) {
+  const jobs: { name: string; data: EventJob; jobId: string }[] = []
+  for (const [consumer, reactions] of consumers) {
+    const wanted = events.filter((event) => {
+      const reaction = reactionTo(reactions, event.type)
+      return reaction !== undefined && (!reaction.wants || reaction.wants(event))
+    })
+    for (let i = 0; i < wanted.length; i += EVENTS_PER_JOB) {
+      const chunk = wanted.slice(i, i + EVENTS_PER_JOB)
+      jobs.push({ name: EVENT_JOB, data: { consumer, events: chunk }, jobId: eventJobId(consumer, chunk) })
+    }
+  }
+  return jobs
+}
+
+/** Deterministic: the same events for the same consumer are one job, queued twice or not. */
+export const eventJobId = (consumer: string, events: DomainEvent[]) =>
+  events.length === 1 ? `${consumer}.${events[0]!.id}` : `${consumer}.${events[0]!.id}.${events.at(-1)!.id}.${events.length}`
 
 /** A consumer's reaction to a type: its own for that type, else its `*` reaction (every event). */
 export function reactionTo(reactions: Partial<Record<string, Reaction<DomainEventType, any>>>, type: string) {

@@ -41,6 +41,12 @@ export type Emit = <T extends DomainEventType>(event: DomainEventInput<T>) => vo
 export interface Reaction<T extends DomainEventType = DomainEventType, C = unknown> {
   wants?(event: DomainEvent<T>): boolean
   handle(event: DomainEvent<T>, ctx: C): Promise<void>
+  /**
+   * Several events at once (they arrive in jobs of up to EVENTS_PER_JOB): the same as
+   * `handle` on each in turn, with the reads they share done once. If it throws, the
+   * events are handled one by one with `handle` (so a bad one is found and retried alone).
+   */
+  handleBatch?(events: DomainEvent<T>[], ctx: C): Promise<void>
 }
 
 /** A feature's reactions, by event type; `*` reacts to every event (a webhook forwards them all). */

@@ -2,8 +2,10 @@ import { describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { consumeOnce } from '../../src/db/outbox'
 import { domainEvents } from '../../src/db/schema'
-import { OutboxRelay, type ConsumerTable } from '../../src/domain-events/relay'
+import { eventProcessors, type EventJob } from '../../src/domain-events/consume'
+import { EVENTS_PER_JOB, OutboxRelay, type ConsumerTable } from '../../src/domain-events/relay'
 import type { DomainEvent } from '../../src/domain-events/types'
+import type { JobContext } from '../../src/jobs/processors'
 import { startTestApp } from '../helpers/app'
 
 const app = await startTestApp({ EVENTS_RELAY_INTERVAL_MS: '0' })
@@ -11,6 +13,10 @@ const { events } = app.hearth.core
 const db = app.res.db
 
 const outbox = async () => (await db.select().from(domainEvents)).map((r) => r.type).sort()
+
+/** The events a queued `events` job carries. */
+const carried = (job: { data: EventJob }) => job.data.events ?? (job.data.event ? [job.data.event] : [])
+const queuedEvents = async () => app.res.jobs.queues.events.getJobs(['waiting', 'prioritized', 'delayed'])
 
 /** A relay of its own, with a test consumer that wants only some events. */
 function relayFor(consumers: ConsumerTable) {
@@ -56,7 +62,7 @@ describe('domain events commit with their change', () => {
 })
 
 describe('the relay', () => {
-  test('queues one job per event and interested consumer, with a deterministic id, and empties the outbox', async () => {
+  test('queues the events each interested consumer wants, with a deterministic id, and empties the outbox', async () => {
     await db.delete(domainEvents)
     const communityId = crypto.randomUUID()
     const kept = crypto.randomUUID()
@@ -69,9 +75,8 @@ describe('the relay', () => {
     )
     expect(await relay.relayOnce()).toBe(2)
     expect(await outbox()).toEqual([])
-    const jobs = await app.res.jobs.queues.events.getJobs(['waiting', 'prioritized', 'delayed'])
-    const mine = jobs.filter((j) => j.data.event.communityId === communityId)
-    expect(mine.map((j) => [j.id, j.data.consumer, j.data.event.data.userId])).toEqual([[`test.${mine[0]!.data.event.id}`, 'test', kept]])
+    const mine = (await queuedEvents()).filter((j) => carried(j).some((e) => e.communityId === communityId))
+    expect(mine.map((j) => [j.id, j.data.consumer, carried(j).map((e) => (e.data as { userId: string }).userId)])).toEqual([[`test.${carried(mine[0]!)[0]!.id}`, 'test', [kept]]])
   })
 
   test("an event's room or group (who may see it) survives the outbox: the relayed event carries it", async () => {
@@ -85,8 +90,7 @@ describe('the relay', () => {
     })
     const relay = relayFor(new Map([['scoped', { 'survey.created': { handle: async () => {} } }]]) as ConsumerTable)
     expect(await relay.relayOnce()).toBe(2)
-    const jobs = await app.res.jobs.queues.events.getJobs(['waiting', 'prioritized', 'delayed'])
-    const mine = jobs.filter((j) => j.data.consumer === 'scoped' && j.data.event.communityId === communityId).map((j) => j.data.event)
+    const mine = (await queuedEvents()).filter((j) => j.data.consumer === 'scoped').flatMap(carried).filter((e) => e.communityId === communityId) as DomainEvent<'survey.created'>[]
     expect(mine.map((e) => [e.data.title, e.groupId, e.roomId]).sort()).toEqual([
       ['in a group', groupId, undefined],
       ['in a room', undefined, roomId],
@@ -104,8 +108,7 @@ describe('the relay', () => {
     await relay.relayOnce()
     await db.insert(domainEvents).values(row!)
     await relay.relayOnce()
-    const jobs = await app.res.jobs.queues.events.getJobs(['waiting', 'prioritized', 'delayed'])
-    expect(jobs.filter((j) => j.data.event.communityId === communityId).length).toBe(1)
+    expect((await queuedEvents()).filter((j) => carried(j).some((e) => e.communityId === communityId)).length).toBe(1)
   })
 
   test('a `*` consumer gets every event, and the relayed events are heard once where they were relayed', async () => {
@@ -124,11 +127,9 @@ describe('the relay', () => {
     })
     await relay.relayOnce()
     expect(heard.sort()).toEqual(['member.joined', 'member.left'])
-    const jobs = await app.res.jobs.queues.events.getJobs(['waiting', 'prioritized', 'delayed'])
-    expect(jobs.filter((j) => j.data.consumer === 'everything' && j.data.event.communityId === communityId).map((j) => j.data.event.type).sort()).toEqual([
-      'member.joined',
-      'member.left',
-    ])
+    const mine = (await queuedEvents()).filter((j) => j.data.consumer === 'everything' && carried(j).some((e) => e.communityId === communityId))
+    expect(mine.length).toBe(1)
+    expect(carried(mine[0]!).map((e) => e.type)).toEqual(['member.joined', 'member.left'])
   })
 
   test('a consumer claims an event once: the second claim of the same id is refused', async () => {
@@ -136,5 +137,80 @@ describe('the relay', () => {
     const first = await db.transaction((tx) => consumeOnce(tx, 'claims', eventId))
     const second = await db.transaction((tx) => consumeOnce(tx, 'claims', eventId))
     expect([first, second]).toEqual([true, false])
+  })
+})
+
+describe('events travel in jobs of many', () => {
+  test(`a burst is one job per ${EVENTS_PER_JOB} events per consumer, in commit order, and the same burst relayed again queues nothing new`, async () => {
+    await db.delete(domainEvents)
+    const communityId = crypto.randomUUID()
+    const count = EVENTS_PER_JOB + 20
+    await events.transaction({ actorId: null }, async (_tx, emit) => {
+      for (let i = 0; i < count; i++) emit({ type: 'member.joined', communityId, data: { communityId, userId: crypto.randomUUID(), via: `${i}` } as never })
+    })
+    const rows = await db.select().from(domainEvents)
+    const relay = relayFor(new Map([['burst', { 'member.joined': { handle: async () => {} } }]]) as ConsumerTable)
+    await relay.relayOnce()
+    await db.insert(domainEvents).values(rows)
+    await relay.relayOnce()
+    const mine = (await queuedEvents()).filter((j) => j.data.consumer === 'burst' && carried(j).some((e) => e.communityId === communityId))
+    expect(mine.map((j) => carried(j).length).sort((a, b) => b - a)).toEqual([EVENTS_PER_JOB, 20])
+    const order = mine.sort((a, b) => carried(b).length - carried(a).length).flatMap(carried).map((e) => Number((e.data as { via: string }).via))
+    expect(order).toEqual(Array.from({ length: count }, (_, i) => i))
+  })
+
+  function ctxFor(queued: { jobs: { data: EventJob; jobId?: string }[] }[]): JobContext {
+    return {
+      ...app.res,
+      live: { toUser: async () => {} },
+      jobs: { enqueue: async () => {}, enqueueBulk: async (batch: { jobs: { data: EventJob; jobId?: string }[] }) => void queued.push(batch) },
+      job: { id: 'batch', queue: 'events', name: 'event', attempt: 1 },
+    } as unknown as JobContext
+  }
+  const event = (n: number): DomainEvent => ({ id: `e${n}`, type: 'member.joined', at: new Date().toISOString(), data: { n } as never })
+
+  test('in a job of many, an event whose reaction fails is split off into a job of its own; the others are done once', async () => {
+    const done: string[] = []
+    const run = eventProcessors(
+      new Map([['flaky', { 'member.joined': { handle: async (e: DomainEvent) => (e.id === 'e2' ? Promise.reject(new Error('no')) : void done.push(e.id)) } }]]) as ConsumerTable,
+    ).events!.event!
+    const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
+    await run({ consumer: 'flaky', events: [event(1), event(2), event(3)] }, ctxFor(queued))
+    expect(done).toEqual(['e1', 'e3'])
+    expect(queued.flatMap((b) => b.jobs.map((j) => [j.jobId, j.data.event?.id]))).toEqual([['flaky.e2', 'e2']])
+  })
+
+  test('when every event of a job fails, the job fails (and is retried whole)', async () => {
+    const run = eventProcessors(new Map([['down', { 'member.joined': { handle: async () => Promise.reject(new Error('db down')) } }]]) as ConsumerTable).events!.event!
+    const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
+    await expect(run({ consumer: 'down', events: [event(1), event(2)] }, ctxFor(queued))).rejects.toThrow('db down')
+    expect(queued).toEqual([])
+  })
+
+  test('a reaction with handleBatch gets the events of a job together; if it throws, they go one by one and only the bad one is retried alone', async () => {
+    const batches: string[][] = []
+    const ok = eventProcessors(
+      new Map([['together', { 'member.joined': { handle: async () => Promise.reject(new Error('not this')), handleBatch: async (es: DomainEvent[]) => void batches.push(es.map((e) => e.id)) } }]]) as ConsumerTable,
+    ).events!.event!
+    await ok({ consumer: 'together', events: [event(1), event(2)] }, ctxFor([]))
+    expect(batches).toEqual([['e1', 'e2']])
+    const done: string[] = []
+    const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
+    const failing = eventProcessors(
+      new Map([
+        [
+          'split',
+          {
+            'member.joined': {
+              handle: async (e: DomainEvent) => (e.id === 'e2' ? Promise.reject(new Error('bad apple')) : void done.push(e.id)),
+              handleBatch: async () => Promise.reject(new Error('one bad apple')),
+            },
+          },
+        ],
+      ]) as ConsumerTable,
+    ).events!.event!
+    await failing({ consumer: 'split', events: [event(1), event(2), event(3)] }, ctxFor(queued))
+    expect(done).toEqual(['e1', 'e3'])
+    expect(queued.flatMap((b) => b.jobs.map((j) => j.jobId))).toEqual(['split.e2'])
   })
 })

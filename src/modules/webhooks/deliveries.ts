@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { DomainEvent } from '../../domain-events/types'
-import { webhookAttempts, webhookDeliveries, webhookEndpoints, type DeliveryStatus } from '../../db/schema'
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, type DeliveryStatus, type WebhookEndpointRow } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
@@ -147,18 +147,14 @@ export async function deliverEvent(
     canView: CanView
   },
   event: WebhookEvent,
+  /** The enabled endpoints of the event's community, when the caller read them already (see enabledEndpoints). */
+  known?: EndpointTarget[],
 ): Promise<number> {
   if (!event.communityId) return 0
-  const endpoints = await deps.db
-    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events, createdBy: webhookEndpoints.createdBy })
-    .from(webhookEndpoints)
-    .where(
-      and(
-        eq(webhookEndpoints.communityId, event.communityId),
-        eq(webhookEndpoints.enabled, true),
-        lte(webhookEndpoints.createdAt, new Date(event.at)),
-      ),
-    )
+  const at = new Date(event.at).getTime()
+  const endpoints = (known ?? (await enabledEndpoints(deps.db, [event.communityId]))).filter(
+    (e) => e.communityId === event.communityId && e.createdAt.getTime() <= at,
+  )
   const wanted = endpoints.filter((e) => wantsEvent(e.events, event.type))
   // What a rule hides stays hidden: a private room's (or group's) events reach only endpoints whose creator can see it.
   const scope = scopeOf(event)
@@ -190,6 +186,23 @@ export async function deliverEvent(
   }
   await enqueueAttempts(deps.jobs, fresh.map((d) => ({ deliveryId: d.id, attempt: 1 })))
   return fresh.length
+}
+
+/** What deliverEvent needs of an endpoint. */
+export type EndpointTarget = Pick<WebhookEndpointRow, 'id' | 'communityId' | 'events' | 'createdBy' | 'createdAt'>
+
+/** The enabled endpoints of some communities, in one read (a batch of events shares it). */
+export function enabledEndpoints(db: Database, communityIds: string[]): Promise<EndpointTarget[]> {
+  return db
+    .select({
+      id: webhookEndpoints.id,
+      communityId: webhookEndpoints.communityId,
+      events: webhookEndpoints.events,
+      createdBy: webhookEndpoints.createdBy,
+      createdAt: webhookEndpoints.createdAt,
+    })
+    .from(webhookEndpoints)
+    .where(and(inArray(webhookEndpoints.communityId, communityIds), eq(webhookEndpoints.enabled, true)))
 }
 
 async function enqueueAttempts(jobs: Pick<JobQueues, 'enqueueBulk'>, attempts: AttemptJob[], tag?: string): Promise<void> {

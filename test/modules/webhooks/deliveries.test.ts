@@ -124,6 +124,27 @@ describe('domain events', () => {
     expect(bodies.some((b) => b.includes(room.id))).toBe(true)
   })
 
+  test('a burst of messages in two communities, relayed in jobs of many: each reaches its own endpoint once, nothing crosses over', async () => {
+    const [rxA, rxB] = [receiver(), receiver()]
+    const [a, b] = [await endpointAt(rxA.url, ['message.created']), await endpointAt(rxB.url, ['message.created'])]
+    const [roomA, roomB] = [await a.w.room('busy'), await b.w.room('busy')]
+    const count = 130
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        Promise.all([
+          h.http.post(`/v1/rooms/${roomA.id}/messages`, { body: `a-${i}`, nonce: `burst-a-${i}` }, a.w.as(a.w.owner)),
+          h.http.post(`/v1/rooms/${roomB.id}/messages`, { body: `b-${i}`, nonce: `burst-b-${i}` }, b.w.as(b.w.owner)),
+        ]),
+      ),
+    )
+    const bodies = (rx: typeof rxA) => rx.received.map((r) => (JSON.parse(r.body) as { data: { message: { body: string } } }).data.message.body)
+    await eventually('every delivery', async () => rxA.received.length >= count && rxB.received.length >= count, 30_000)
+    await Bun.sleep(300)
+    const want = (p: string) => Array.from({ length: count }, (_, i) => `${p}-${i}`).sort()
+    expect(bodies(rxA).sort()).toEqual(want('a'))
+    expect(bodies(rxB).sort()).toEqual(want('b'))
+  }, 60_000)
+
   test('what happened before an endpoint was added is not sent to it', async () => {
     const rx = receiver()
     const w = await newCommunity(h.http)
