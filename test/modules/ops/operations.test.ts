@@ -71,8 +71,8 @@ describe('OpenAPI', () => {
     expect(res.status).toBe(200)
     const paths = res.body.paths as Record<string, Record<string, unknown>>
     const served = (await import('../../../src/app')).createApp(app.hearth).routes
-      // The docs themselves, and the queue dashboard's own UI API (third-party, admins only), are not operations.
-      .filter((r) => !r.path.startsWith('/swagger') && !r.path.startsWith('/admin/queues'))
+      // The docs themselves, the queue dashboard's own UI API (third-party, admins only) and the web app's pages are not operations.
+      .filter((r) => !r.path.startsWith('/swagger') && !r.path.startsWith('/admin/queues') && r.path !== '/app' && !r.path.startsWith('/app/'))
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
     expect(served.length).toBeGreaterThan(8)
     for (const route of served) {
