@@ -4832,6 +4832,7 @@ export interface operations {
                             id: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -4870,6 +4871,7 @@ export interface operations {
                             id: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -4960,6 +4962,7 @@ export interface operations {
                             id: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -4993,6 +4996,7 @@ export interface operations {
                         id: string;
                         username: string;
                         displayName: string | null;
+                        avatarUrl: string | null;
                         followers: number;
                         following: number;
                         posts: number;
@@ -5040,6 +5044,7 @@ export interface operations {
                                 id: string;
                                 username: string;
                                 displayName: string | null;
+                                avatarUrl: string | null;
                             };
                             body: string;
                             /** @enum {string} */
@@ -5094,6 +5099,7 @@ export interface operations {
                             id: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                         };
                         body: string;
                         /** @enum {string} */
@@ -5142,6 +5148,7 @@ export interface operations {
                             id: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                         };
                         body: string;
                         /** @enum {string} */
@@ -5273,6 +5280,7 @@ export interface operations {
                                 id: string;
                                 username: string;
                                 displayName: string | null;
+                                avatarUrl: string | null;
                             };
                             body: string;
                             attachments: string[];
@@ -5327,6 +5335,7 @@ export interface operations {
                             id: string;
                             username: string;
                             displayName: string | null;
+                            avatarUrl: string | null;
                         };
                         body: string;
                         attachments: string[];
@@ -5378,6 +5387,7 @@ export interface operations {
                                 id: string;
                                 username: string;
                                 displayName: string | null;
+                                avatarUrl: string | null;
                             };
                             body: string;
                             attachments: string[];
@@ -5451,6 +5461,7 @@ export interface operations {
                                 id: string;
                                 username: string;
                                 displayName: string | null;
+                                avatarUrl: string | null;
                             };
                             body: string;
                             /** @enum {string} */

@@ -151,7 +151,7 @@ export class CommentService {
   private async select(viewerId: string, where: SQL, opts: { limit: number }) {
     const rows = await rowsOf<CommentRow>(
       this.deps.db,
-      sql`select c.id, c.post_id, c.author_id, u.username, u.display_name, c.body, c.attachments, c.parent_id, c.replies_count,
+      sql`select c.id, c.post_id, c.author_id, u.username, u.display_name, u.avatar_url, c.body, c.attachments, c.parent_id, c.replies_count,
             (extract(epoch from c.created_at) * 1000)::float8 as created_ms
           from comments c join users u on u.id = c.author_id
           where ${where} and ${commentVisibleTo(viewerId)}
@@ -167,6 +167,7 @@ interface CommentRow {
   author_id: string
   username: string
   display_name: string | null
+  avatar_url: string | null
   body: string
   attachments: string[]
   parent_id: string | null
@@ -186,7 +187,7 @@ function toReadComment(r: CommentRow): { key: Key; view: CommentView } {
       id: r.id,
       postId: r.post_id,
       authorId: r.author_id,
-      author: { id: r.author_id, username: r.username, displayName: r.display_name },
+      author: { id: r.author_id, username: r.username, displayName: r.display_name, avatarUrl: r.avatar_url },
       body: r.body,
       attachments: r.attachments ?? [],
       replyTo: r.parent_id,

@@ -105,7 +105,7 @@ export class SocialGraph {
     const before = opts.cursor ? decodeCursor(opts.cursor) : null
     const rows = await rowsOf<UserRow>(
       this.deps.db,
-      sql`select u.id, u.username, u.display_name, (extract(epoch from b.created_at) * 1000)::float8 as at_ms
+      sql`select u.id, u.username, u.display_name, u.avatar_url, (extract(epoch from b.created_at) * 1000)::float8 as at_ms
           from blocks b join users u on u.id = b.blocked_id
           where b.blocker_id = ${opts.viewerId}::uuid
             ${before ? sql`and (b.created_at, b.blocked_id) < (${atTime(before.at)}, ${before.id}::uuid)` : sql``}
@@ -119,6 +119,7 @@ export class SocialGraph {
       id: string
       username: string
       display_name: string | null
+      avatar_url: string | null
       followers: number | null
       following: number | null
       posts: number | null
@@ -127,7 +128,7 @@ export class SocialGraph {
       i_block: boolean
     }>(
       this.deps.db,
-      sql`select u.id, u.username, u.display_name, s.followers_count as followers, s.following_count as following, s.posts_count as posts,
+      sql`select u.id, u.username, u.display_name, u.avatar_url, s.followers_count as followers, s.following_count as following, s.posts_count as posts,
             exists (select 1 from follows where follower_id = ${viewerId}::uuid and followee_id = u.id) as i_follow,
             exists (select 1 from follows where follower_id = u.id and followee_id = ${viewerId}::uuid) as follows_me,
             exists (select 1 from blocks where blocker_id = ${viewerId}::uuid and blocked_id = u.id) as i_block
@@ -139,6 +140,7 @@ export class SocialGraph {
       id: row.id,
       username: row.username,
       displayName: row.display_name,
+      avatarUrl: row.avatar_url,
       followers: Number(row.followers ?? 0),
       following: Number(row.following ?? 0),
       posts: Number(row.posts ?? 0),
@@ -159,7 +161,7 @@ export class SocialGraph {
     const [self, other] = side === 'followers' ? [sql`f.followee_id`, sql`f.follower_id`] : [sql`f.follower_id`, sql`f.followee_id`]
     const rows = await rowsOf<UserRow>(
       this.deps.db,
-      sql`select u.id, u.username, u.display_name, (extract(epoch from f.created_at) * 1000)::float8 as at_ms
+      sql`select u.id, u.username, u.display_name, u.avatar_url, (extract(epoch from f.created_at) * 1000)::float8 as at_ms
           from follows f join users u on u.id = ${other}
           where ${self} = ${opts.userId}::uuid and ${notBlockedBetween(opts.viewerId, other)}
             ${before ? sql`and (f.created_at, ${other}) < (${atTime(before.at)}, ${before.id}::uuid)` : sql``}
@@ -173,12 +175,13 @@ interface UserRow {
   id: string
   username: string
   display_name: string | null
+  avatar_url: string | null
   at_ms: number
 }
 
 function toUserPage(rows: UserRow[], limit: number): { users: UserSummaryView[]; nextCursor: string | null } {
   const { items, nextCursor } = pageOf(rows, limit, (r) => ({ at: Number(r.at_ms), id: r.id }))
-  return { users: items.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name })), nextCursor }
+  return { users: items.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name, avatarUrl: r.avatar_url })), nextCursor }
 }
 
 async function endFollow(tx: Tx, emit: Emit, f: { followerId: string; followeeId: string }) {

@@ -36,6 +36,7 @@ export const UserSummary = t.Object({
   id: t.String(),
   username: t.String(),
   displayName: t.Nullable(t.String()),
+  avatarUrl: t.Nullable(t.String()),
 })
 
 export const Post = t.Object({

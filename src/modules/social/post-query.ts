@@ -15,6 +15,7 @@ interface PostRow {
   author_id: string
   username: string
   display_name: string | null
+  avatar_url: string | null
   body: string
   visibility: VisibilityValue
   attachments: string[]
@@ -31,7 +32,7 @@ export interface ReadPost {
 }
 
 /** The columns of a post view, over `posts p`; `liked_by_me` is the viewer's own like. */
-const columns = (viewerId: string) => sql`p.id, p.author_id, u.username, u.display_name, p.body, p.visibility, p.attachments,
+const columns = (viewerId: string) => sql`p.id, p.author_id, u.username, u.display_name, u.avatar_url, p.body, p.visibility, p.attachments,
   (extract(epoch from p.created_at) * 1000)::float8 as created_ms, p.likes_count, p.comments_count,
   exists (select 1 from post_likes l where l.post_id = p.id and l.user_id = ${viewerId}::uuid) as liked_by_me`
 
@@ -92,7 +93,7 @@ function toReadPost(r: PostRow): ReadPost {
     view: {
       id: r.id,
       authorId: r.author_id,
-      author: { id: r.author_id, username: r.username, displayName: r.display_name },
+      author: { id: r.author_id, username: r.username, displayName: r.display_name, avatarUrl: r.avatar_url },
       body: r.body,
       visibility: r.visibility,
       attachments: r.attachments ?? [],

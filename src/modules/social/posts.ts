@@ -45,7 +45,7 @@ export class PostService {
     const visibility = input.visibility ?? 'public'
     const author = await this.deps.events.transaction({ actorId: input.userId }, async (tx, emit) => {
       const [author] = await tx
-        .select({ username: users.username, displayName: users.displayName, followers: userStats.followersCount })
+        .select({ username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl, followers: userStats.followersCount })
         .from(users)
         .leftJoin(userStats, eq(userStats.userId, users.id))
         .where(eq(users.id, input.userId))
@@ -61,7 +61,7 @@ export class PostService {
     return {
       id,
       authorId: input.userId,
-      author: { id: input.userId, username: author.username, displayName: author.displayName },
+      author: { id: input.userId, username: author.username, displayName: author.displayName, avatarUrl: author.avatarUrl },
       body,
       visibility,
       attachments,

@@ -152,6 +152,12 @@ export function mediaSuite(app: MediaApp) {
       const me = ok(await app.http.put('/v1/users/me/avatar', { mediaId: first.id }, as(u))).body
       expect(me.avatarUrl).toBe(`/v1/media/${first.id}/avatar`)
       expect(ok(await app.http.get('/v1/users/me', as(u))).body.avatarUrl).toBe(me.avatarUrl)
+      // Others see it wherever the user is shown: the profile, and as the author of a post.
+      const other = await user()
+      expect(ok(await app.http.get(`/v1/users/${u.id}/profile`, as(other))).body.avatarUrl).toBe(me.avatarUrl)
+      const post = ok(await app.http.post('/v1/posts', { body: 'a face' }, as(u)), 201).body
+      expect(post.author.avatarUrl).toBe(me.avatarUrl)
+      expect(ok(await app.http.get(`/v1/posts/${post.id}`, as(other))).body.author.avatarUrl).toBe(me.avatarUrl)
 
       // No token needed: an <img> follows the redirect to a signed URL of the 400 px variant.
       const hop = await fetch(app.absolute(me.avatarUrl), { redirect: 'manual' })

@@ -71,7 +71,7 @@ describe('follows', () => {
     expect(seen).toEqual(fans.map((f) => f.id).reverse())
     const following = ok(await http.get(`/v1/users/${star.id}/following`, as(star))).body
     expect(ids(following)).toEqual(fans.slice(0, 3).map((f) => f.id).reverse())
-    expect(following.users[0]).toEqual({ id: fans[2]!.id, username: fans[2]!.username, displayName: null })
+    expect(following.users[0]).toEqual({ id: fans[2]!.id, username: fans[2]!.username, displayName: null, avatarUrl: null })
     expect(following.nextCursor).toBeNull()
   })
 
