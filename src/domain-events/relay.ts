@@ -14,9 +14,9 @@ const BATCH = 500
 const CONSUMED_KEPT_MS = 7 * 86_400_000
 
 /**
- * Moves committed domain events from the outbox to the `events` queue: one job per event
- * and interested consumer, with the deterministic id `<consumer>.<event id>` (queued twice,
- * it is one job), then deletes the rows — all in one transaction, rows claimed with
+ * Moves committed domain events from the outbox to the `events` queue: per interested
+ * consumer, jobs of up to EVENTS_PER_JOB events with deterministic ids (queued twice, it is
+ * one job), then deletes the rows — all in one transaction, rows claimed with
  * SKIP LOCKED so every node can relay at once. A crash between queueing and deleting only
  * queues again; consumers are idempotent by event id. Woken by commits in this process,
  * and on a timer for the ones that were not (another node's, or one before a crash).

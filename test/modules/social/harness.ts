@@ -61,8 +61,13 @@ export async function socialApp(env: Record<string, string> = {}) {
       'the social events and their jobs to settle',
       async () => {
         const [outbox] = await rowsOf<{ n: number }>(app.res.db, sql`select count(*)::int as n from domain_events`)
-        const depth = await app.res.jobs.depth()
-        const pending = PIPELINE.reduce((n, q) => n + (depth[q].waiting ?? 0) + (depth[q].active ?? 0) + (depth[q].delayed ?? 0) + (depth[q].prioritized ?? 0), 0)
+        // Each queue read after the ones that feed it (a job queues the next before it
+        // completes), or a job passing between two queues read at once is seen in neither.
+        let pending = 0
+        for (const q of PIPELINE) {
+          const depth = (await app.res.jobs.depth())[q]
+          pending += (depth.waiting ?? 0) + (depth.active ?? 0) + (depth.delayed ?? 0) + (depth.prioritized ?? 0)
+        }
         quiet = outbox!.n + pending === 0 ? quiet + 1 : 0
         return quiet >= 2
       },
