@@ -9,7 +9,7 @@ import type { Config } from '../config'
  */
 export const queueSpecs = {
   reminders: { concurrency: 20, attempts: 5, priority: 1 },
-  /** Committed domain events, one job per event and consumer (src/domain-events). */
+  /** Committed domain events, per consumer in jobs of up to 100 (src/domain-events). */
   events: { concurrency: 50, attempts: 8, priority: 2 },
   /**
    * Jobs that need what only an API process has — the room actors, the sockets — consumed
