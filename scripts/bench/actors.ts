@@ -1,7 +1,7 @@
 // Acked sends per second through the room actors (group commit) against real Postgres,
 // one room and 100 rooms, next to a baseline that commits one transaction per message.
 //
-//   bun scripts/bench/actors.ts [--messages 20000] [--concurrency 256] [--pool 20] [--batches-in-flight 1,2] [--no-baseline]
+//   bun scripts/bench/actors.ts [--messages 20000] [--concurrency 256] [--pool 20] [--batches-in-flight 1,2] [--rooms 1,100] [--no-baseline]
 //
 // --batches-in-flight runs the room actors once per value (a room's send batches in the
 // pipeline at once: 1 waits for each commit, 2 plans the next behind the one in flight),
@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { scratchDatabase } from '../lib/scratch'
+import { readFileSync } from 'node:fs'
 import { RoomHost, type RoomResources } from '../../rooms'
 import { loadConfig } from '../../src/config'
 import { openDatabase, type Database } from '../../src/db/client'
@@ -24,9 +25,11 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '256' },
     pool: { type: 'string', default: '20' },
     'batches-in-flight': { type: 'string', default: '2' },
+    rooms: { type: 'string', default: '1,100' },
     'no-baseline': { type: 'boolean', default: false },
   },
 })
+const roomCounts = args.rooms!.split(',').map(Number)
 const depths = args['batches-in-flight']!.split(',').map(Number)
 const total = Number(args.messages)
 const concurrency = Number(args.concurrency)
@@ -38,6 +41,41 @@ interface Result {
   sends: number
   seconds: number
   commits: number
+  /** CPU of this process and of Postgres (its backends for this database, its WAL writer, checkpointer and background writer), µs. */
+  cpuMicros: number
+}
+
+const TICK_MICROS = 1_000_000 / 100 // Linux's USER_HZ: /proc times are in hundredths of a second
+
+/** CPU so far of the Postgres processes that serve this database, by pid (µs; from /proc, so Postgres must run on this machine). */
+async function postgresCpu(db: Database): Promise<Map<number, number>> {
+  const pids = (await db.execute(sql`select pid from pg_stat_activity
+      where datname = current_database() or backend_type in ('walwriter', 'checkpointer', 'background writer')`)) as unknown as {
+    pid: number
+  }[]
+  const cpu = new Map<number, number>()
+  for (const { pid } of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_MICROS)
+    } catch {
+      // Not on this machine, or gone: counted as nothing.
+    }
+  }
+  return cpu
+}
+
+/** Runs `work` and answers its CPU: this process's and Postgres's, in µs. */
+async function measured<T>(db: Database, work: () => Promise<T>): Promise<{ result: T; cpuMicros: number }> {
+  const pgBefore = await postgresCpu(db)
+  const before = process.cpuUsage()
+  const result = await work()
+  const own = process.cpuUsage(before)
+  let pg = 0
+  for (const [pid, after] of await postgresCpu(db)) pg += after - (pgBefore.get(pid) ?? 0)
+  return { result, cpuMicros: own.user + own.system + pg }
 }
 
 /** Runs `total` sends with `concurrency` in flight; `roomFor(i)` spreads them over rooms. */
@@ -56,73 +94,96 @@ async function drive(send: (roomId: string, authorId: string, nonce: string) => 
 
 async function actors(resources: RoomResources, name: string, rooms: string[], authors: string[], batchesInFlight: number): Promise<Result> {
   const host = new RoomHost(resources, { batchesInFlight })
-  const seconds = await drive(
-    (roomId, authorId, nonce) => host.send({ type: 'send', roomId, authorId, nonce, body: `hello from ${nonce}` }),
-    rooms,
-    authors,
+  const { result: seconds, cpuMicros } = await measured(resources.db, () =>
+    drive(
+      (roomId, authorId, nonce) =>
+        host.send({ type: 'send', roomId, authorId, nonce, body: `hello from ${nonce}` }),
+      rooms,
+      authors,
+    ),
   )
   const commits = host.store.commits
   await host.stop()
-  return { name, sends: total, seconds, commits }
+  return { name, sends: total, seconds, commits, cpuMicros }
 }
 
 /** The naive path: every send is its own transaction (take the next seq under the row lock, insert). */
 async function oneTransactionPerMessage(db: Database, name: string, rooms: string[], authors: string[]): Promise<Result> {
   let commits = 0
-  const seconds = await drive(
-    async (roomId, authorId, nonce) => {
-      await db.transaction(async (tx) => {
-        const [state] = (await tx.execute(sql`
+  const { result: seconds, cpuMicros } = await measured(db, () =>
+    drive(
+      async (roomId, authorId, nonce) => {
+        await db.transaction(async (tx) => {
+          const [state] = (await tx.execute(sql`
           insert into room_state (room_id, last_seq, epoch) values (${roomId}, 1, 1)
           on conflict (room_id) do update set last_seq = room_state.last_seq + 1
           returning last_seq`)) as unknown as { last_seq: string }[]
-        await tx.insert(messages).values({
-          id: newId(),
-          roomId,
-          seq: Number(state!.last_seq),
-          authorId,
-          nonce,
-          body: `hello from ${nonce}`,
+          await tx.insert(messages).values({
+            id: newId(),
+            roomId,
+            seq: Number(state!.last_seq),
+            authorId,
+            nonce,
+            body: `hello from ${nonce}`,
+          })
         })
-      })
-      commits++
-    },
-    rooms,
-    authors,
+        commits++
+      },
+      rooms,
+      authors,
+    ),
   )
-  return { name, sends: total, seconds, commits }
+  return { name, sends: total, seconds, commits, cpuMicros }
 }
 
 async function main() {
   const database = scratchDatabase(serverUrl, 'hearth_bench_')
   await database.create()
-  const handle = await openDatabase({ url: database.url, dataDir: '', poolSize })
+  const handle = await openDatabase({
+    url: database.url,
+    dataDir: '',
+    poolSize,
+  })
   try {
     await handle.migrate()
-    const resources: RoomResources = { db: handle.db, log: createLogger('warn'), config: loadConfig({ NODE_ID: 'bench' }) }
+    const resources: RoomResources = {
+      db: handle.db,
+      log: createLogger('warn'),
+      config: loadConfig({ NODE_ID: 'bench' }),
+    }
     const authors = Array.from({ length: 256 }, () => newId())
-    await handle.db
-      .insert(users)
-      .values(authors.map((id) => ({ id, username: `b_${id.slice(-12)}`, email: `${id}@bench.test`, passwordHash: 'x' })))
+    await handle.db.insert(users).values(
+      authors.map((id) => ({
+        id,
+        username: `b_${id.slice(-12)}`,
+        email: `${id}@bench.test`,
+        passwordHash: 'x',
+      })),
+    )
     const roomSet = (n: number) => Array.from({ length: n }, () => newId())
 
     const results: Result[][] = []
-    for (const n of [1, 100]) {
+    for (const n of roomCounts) {
       const label = n === 1 ? '1 room' : `${n} rooms`
       const runs: Result[] = []
       // Interleaved twice, so background load on a shared machine falls on each alike.
       for (const pass of [1, 2]) {
-        for (const depth of depths) runs.push(await actors(resources, `room actors, ${label}, ${depth} batch${depth > 1 ? 'es' : ''} in flight (pass ${pass})`, roomSet(n), authors, depth))
+        for (const depth of depths)
+          runs.push(
+            await actors(resources, `room actors, ${label}, ${depth} batch${depth > 1 ? 'es' : ''} in flight (pass ${pass})`, roomSet(n), authors, depth),
+          )
       }
       if (!args['no-baseline']) runs.push(await oneTransactionPerMessage(handle.db, `baseline, ${label}`, roomSet(n), authors))
       results.push(runs)
     }
 
     console.log(`\n${total} sends per run, ${concurrency} in flight, pool ${poolSize}, Postgres ${await version(handle.db)}\n`)
-    console.log('| run | acked sends/s | commits/s | mean batch |')
-    console.log('|---|---:|---:|---:|')
+    console.log('| run | acked sends/s | commits/s | mean batch | CPU µs per send (bench + Postgres) |')
+    console.log('|---|---:|---:|---:|---:|')
     for (const r of results.flat()) {
-      console.log(`| ${r.name} | ${Math.round(r.sends / r.seconds)} | ${Math.round(r.commits / r.seconds)} | ${(r.sends / r.commits).toFixed(1)} |`)
+      console.log(
+        `| ${r.name} | ${Math.round(r.sends / r.seconds)} | ${Math.round(r.commits / r.seconds)} | ${(r.sends / r.commits).toFixed(1)} | ${(r.cpuMicros / r.sends).toFixed(1)} |`,
+      )
     }
   } finally {
     await handle.close()
@@ -131,7 +192,9 @@ async function main() {
 }
 
 async function version(db: Database) {
-  const rows = (await db.execute(sql`show server_version`)) as unknown as { server_version: string }[]
+  const rows = (await db.execute(sql`show server_version`)) as unknown as {
+    server_version: string
+  }[]
   return rows[0]?.server_version ?? '?'
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
-import { messages, roomState } from '../../src/db/schema'
+import { domainEvents, messages, roomState } from '../../src/db/schema'
+import { expandCommittedSends } from '../../src/modules/messages/events'
 import { OutOfOrderError, RoomStore, StaleEpochError, writeSends, type RoomEvent } from '../../rooms'
 import { newRoomId, openRoomsTestbed } from '../helpers/rooms'
 
@@ -139,5 +140,37 @@ describe('eventsSince', () => {
       ['message.created', 2, 'body e2'],
       ['message.created', 3, 'body e3'],
     ])
+  })
+})
+
+describe('the outbox row of a send statement', () => {
+  test("one statement's batches of several rooms are one messages.committed row, read back into each message's event, room by room in seq order", async () => {
+    const host = bed.host()
+    const [r1, r2] = [newRoomId(), newRoomId()]
+    // Each room's actor claims its room (epoch, last seq 1), then one statement commits both rooms' next batches.
+    await sendTo(host, r1, 'a1')
+    await sendTo(host, r2, 'b1')
+    const batch = (roomId: string, nonces: string[]) => ({
+      roomId,
+      epoch: host.actor({ roomId })!.epoch,
+      lastSeq: 1,
+      sends: nonces.map((nonce) => ({ type: 'send' as const, roomId, authorId: alice!, nonce, body: nonce })),
+    })
+    const before = new Set((await bed.db.select({ id: domainEvents.id }).from(domainEvents)).map((r) => r.id))
+    const verdicts = await writeSends(bed.db, [batch(r1, ['a2', 'a3']), batch(r2, ['b2'])])
+    expect(verdicts.every((v) => !(v instanceof Error))).toBe(true)
+    const rows = (await bed.db.select().from(domainEvents).where(eq(domainEvents.type, 'messages.committed'))).filter((r) => !before.has(r.id))
+    expect(rows.length).toBe(1)
+    expect(rows[0]!.data).toEqual({ rooms: [{ roomId: r1, fromSeq: 2, toSeq: 3 }, { roomId: r2, fromSeq: 2, toSeq: 2 }] })
+    const created = await bed.db.transaction((tx) => expandCommittedSends(tx, rows[0]!))
+    expect(created.map((e) => [e.roomId, (e.data as { message: { seq: number; body: string } }).message.body])).toEqual([
+      [r1, 'a2'],
+      [r1, 'a3'],
+      [r2, 'b2'],
+    ])
+    // A row written before statements shared one (its room in room_id) still reads back.
+    const old = { ...rows[0]!, roomId: r1, data: { fromSeq: 1, toSeq: 2 } }
+    const oldCreated = await bed.db.transaction((tx) => expandCommittedSends(tx, old))
+    expect(oldCreated.map((e) => (e.data as { message: { body: string } }).message.body)).toEqual(['body a1', 'a2'])
   })
 })
