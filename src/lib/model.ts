@@ -13,13 +13,13 @@ export const IdParams = t.Object({ id: Id })
 /** A display name: trimmed by the service, 1..100 characters. */
 export const Name = t.String({ minLength: 1, maxLength: 100 })
 
-/** A `Name` as stored: trimmed; one of spaces only is refused (422 naming /name), never stored empty. */
-export function trimmedName(name: string): string
-export function trimmedName(name: string | undefined): string | undefined
-export function trimmedName(name: string | undefined): string | undefined {
+/** A `Name` (or a title: `field`) as stored: trimmed; one of spaces only is refused (422 naming its field), never stored empty. */
+export function trimmedName(name: string, field?: string): string
+export function trimmedName(name: string | undefined, field?: string): string | undefined
+export function trimmedName(name: string | undefined, field = 'name'): string | undefined {
   if (name === undefined) return undefined
   const trimmed = name.trim()
-  if (trimmed === '') throw new AppError('validation_failed', 'name is blank', { details: [{ path: '/name', message: 'must not be blank' }] })
+  if (trimmed === '') throw new AppError('validation_failed', `${field} is blank`, { details: [{ path: `/${field}`, message: 'must not be blank' }] })
   return trimmed
 }
 

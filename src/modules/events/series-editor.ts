@@ -15,6 +15,7 @@ import { formatRule, parseRule, type Rule } from './rule'
 import type { DomainEventMap, Emit } from '../../domain-events/types'
 import { findSeries, overrideKey, touchSeries, type Tx } from './store'
 import { formatLocal, LAST_INSTANT, MS, parseLocal, toInstant } from './zone'
+import { trimmedName } from '../../lib/model'
 
 type Actor = { actorId: string; seriesId: string }
 type SeriesEventType = 'event.created' | 'event.updated' | 'event.occurrence.cancelled' | 'event.deleted'
@@ -27,7 +28,7 @@ export class SeriesEditor {
     const next = applyChanges(row, opts.changes)
     const dropped = await this.moveIdentity(tx, row, next)
     const updated = await touchSeries(tx, row.id, {
-      title: opts.changes.title?.trim() ?? row.title,
+      title: trimmedName(opts.changes.title, 'title') ?? row.title,
       description: opts.changes.description !== undefined ? opts.changes.description : row.description,
       location: opts.changes.location !== undefined ? opts.changes.location : row.location,
       startLocal: next.start,
@@ -73,7 +74,7 @@ export class SeriesEditor {
       originalStart: new Date(opts.originalStart),
       startLocal,
       durationMinutes,
-      title: c.title !== undefined ? c.title.trim() : (existing?.title ?? null),
+      title: c.title !== undefined ? trimmedName(c.title, 'title') : (existing?.title ?? null),
       description: c.description !== undefined ? c.description : (existing?.description ?? null),
       location: c.location !== undefined ? c.location : (existing?.location ?? null),
       cancelled: c.cancelled ?? existing?.cancelled ?? false,

@@ -14,6 +14,7 @@ import type { ReminderPlanner } from './reminders'
 import { durationBetween, SeriesEditor } from './series-editor'
 import { findSeries, rangeOf } from './store'
 import { canonicalZone, FIRST_INSTANT, LAST_INSTANT, MS, parseInstant } from './zone'
+import { trimmedName } from '../../lib/model'
 
 export const MAX_WINDOW_DAYS = 366
 
@@ -57,7 +58,7 @@ export class EventService {
       const values = {
         id,
         ...place,
-        title: input.title.trim(),
+        title: trimmedName(input.title, 'title'),
         description: input.description ?? null,
         location: input.location ?? null,
         startLocal: shape.start,

@@ -25,6 +25,7 @@ import type { PermissionService } from '../permissions/service'
 import { TokenHookBody, toIncomingView, type IncomingHookView } from './model'
 import { newSigningSecret, safeEqual, signingKey } from './signing'
 import { verifyGithub, verifyStandard, verifyStripe, type Verified } from './verify'
+import { trimmedName } from '../../lib/model'
 
 /** What the `incoming` job gets: the verified raw event, parsed only in the job. */
 export interface IncomingJob {
@@ -88,7 +89,7 @@ export class IncomingHooks {
     const token = randomToken(24)
     const id = newId()
     const botUserId = newId()
-    const name = opts.input.name.trim()
+    const name = trimmedName(opts.input.name)
     // A hash of a secret nobody keeps: the bot can never sign in (bcrypt at its lowest cost is enough for 32 random bytes).
     const passwordHash = await Bun.password.hash(randomToken(32), { algorithm: 'bcrypt', cost: 4 })
     const row = await this.deps.permissions.mutate({
@@ -130,7 +131,7 @@ export class IncomingHooks {
   /** Renames a hook (and its bot) or turns it on or off. */
   async update(opts: { userId: string; hookId: string; input: { name?: string; enabled?: boolean } }): Promise<IncomingHookView> {
     const hook = await this.requireManaged(opts.userId, opts.hookId)
-    const name = opts.input.name?.trim()
+    const name = trimmedName(opts.input.name)
     const row = await this.deps.db.transaction(async (tx) => {
       const [updated] = await tx
         .update(incomingWebhooks)

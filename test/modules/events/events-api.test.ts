@@ -257,6 +257,7 @@ describe('bad input is a 422', () => {
     ['an end before the start', { end: '2025-03-03T09:00' }, 'validation_failed'],
     ['an end and a duration', { end: '2025-03-03T11:00', durationMinutes: 60 }, 'validation_failed'],
     ['a title over 200 characters', { title: 'x'.repeat(201) }, 'validation_failed'],
+    ['a title of spaces only', { title: '   ' }, 'validation_failed'],
     ['too many exdates', { exdates: Array.from({ length: 501 }, (_, i) => `2026-01-01T10:${String(i % 60).padStart(2, '0')}`) }, 'validation_failed'],
     ['an exdate that is not a date', { exdates: ['soon'] }, 'validation_failed'],
   ]
@@ -264,5 +265,21 @@ describe('bad input is a 422', () => {
     const res = await h.http.post(`/v1/communities/${w.id}/events`, { title: 'x', ...weekly, ...change }, as(w.owner))
     expect(res.status).toBe(422)
     expect(res.body.error.code).toBe(code)
+  })
+
+  test('a title of spaces only in an edit, of the series or of one occurrence: 422 naming /title, and the title stays', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, title: 'Standup' })
+    const all = await h.http.patch(`/v1/events/${ev.id}`, { scope: 'all', title: '  ' }, as(w.owner))
+    expect(all.status).toBe(422)
+    expect(all.body.error.details).toEqual([{ path: '/title', message: 'must not be blank' }])
+    const window = 'from=2025-03-01T00:00:00Z&to=2025-03-20T00:00:00Z'
+    const first = ok(await h.http.get(`/v1/communities/${w.id}/occurrences?${window}`, as(w.owner))).body.occurrences.find((o: any) => o.eventId === ev.id)
+    expect(first.title).toBe('Standup')
+    const one = await h.http.patch(`/v1/events/${ev.id}/occurrences/${encodeURIComponent(first.originalStart)}`, { scope: 'this', title: ' ' }, as(w.owner))
+    expect(one.status).toBe(422)
+    expect(one.body.error.details).toEqual([{ path: '/title', message: 'must not be blank' }])
+    const after = ok(await h.http.get(`/v1/communities/${w.id}/occurrences?${window}`, as(w.owner))).body.occurrences.filter((o: any) => o.eventId === ev.id)
+    expect(after.map((o: any) => [o.title, o.overridden])).toEqual(after.map(() => ['Standup', false]))
+    expect(ok(await h.http.get(`/v1/events/${ev.id}`, as(w.owner))).body.title).toBe('Standup')
   })
 })

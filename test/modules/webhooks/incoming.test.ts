@@ -88,6 +88,17 @@ describe('creating incoming hooks', () => {
     expect(res.status).toBe(422)
   })
 
+  test('a name of spaces only: 422 naming /name, on create and on rename, and nothing changes', async () => {
+    const refused = await h.http.post(`/v1/rooms/${room.id}/incoming-webhooks`, { name: '   ' }, w.as(manager))
+    expect(refused.status).toBe(422)
+    expect(refused.body.error.details).toEqual([{ path: '/name', message: 'must not be blank' }])
+    const hook = await newHook()
+    expect((await h.http.patch(`/v1/incoming-webhooks/${hook.id}`, { name: ' \t ' }, w.as(manager))).status).toBe(422)
+    const list = ok(await h.http.get(`/v1/rooms/${room.id}/incoming-webhooks`, w.as(manager))).body.hooks
+    expect(list.find((x: any) => x.id === hook.id).name).toBe('CI')
+    expect(list.every((x: any) => x.name.trim() !== '')).toBe(true)
+  })
+
   test('listed without their tokens or secrets', async () => {
     const hook = await newHook('standard')
     const list = ok(await h.http.get(`/v1/rooms/${room.id}/incoming-webhooks`, w.as(manager))).body.hooks
