@@ -6,6 +6,7 @@ import { FeedPage } from './pages/feed'
 import { ModerationPage } from './pages/moderation'
 import { NotificationsPage, notificationCount, loadNotificationCount } from './pages/notifications'
 import { OpsPage } from './pages/ops'
+import { ProfilePage } from './pages/profile'
 import { RoomPage } from './pages/room'
 import { Sidebar } from './pages/sidebar'
 import { SignInPage } from './pages/signin'
@@ -100,6 +101,8 @@ function Page({ where }: { where: Route }) {
       return <EventsPage communityId={where.communityId} />
     case 'moderation':
       return <ModerationPage communityId={where.communityId} />
+    case 'profile':
+      return <ProfilePage key={where.userId} userId={where.userId} />
     case 'feed':
       return <FeedPage />
     case 'notifications':

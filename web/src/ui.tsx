@@ -112,15 +112,6 @@ export function Time({ iso, full }: { iso: string; full?: boolean }) {
   )
 }
 
-export function Initials({ name }: { name: string }) {
-  const letters = name.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase() || '?'
-  return (
-    <span class="avatar" aria-hidden="true">
-      {letters}
-    </span>
-  )
-}
-
 /** A dialog that traps nothing but takes focus, closes on Escape, and gives focus back. */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null)

@@ -1,5 +1,6 @@
 import type { Message, OutboxEntry } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
+import { PersonAvatar } from '../avatar'
 import { getMedia, isImage, placeholderOf, type MediaSummary, type MediaView } from '../media'
 import { Icon } from '../icons'
 import { useName } from '../people'
@@ -49,6 +50,7 @@ export function MessageItem(props: {
   return (
     <li class={`message${own ? ' own' : ''}${deleted ? ' deleted' : ''}`} data-seq={m.seq} data-id={m.id}>
       <div class="meta">
+        <PersonAvatar userId={m.authorId} />
         <PresenceDot userId={m.authorId} />
         <PersonButton userId={m.authorId} class="author" />
         <Time iso={m.createdAt} />

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { Avatar } from '../avatar'
 import { communities, dms, loadTree, openDm, rooms, trees, type Room, type TreeGroup } from '../directory'
 import { people, nameOf } from '../people'
 import { href, Link, navigate, type Route } from '../router'
@@ -102,8 +103,18 @@ export function Sidebar({ where }: { where: Route }) {
       <DirectMessages where={where} />
       <div class="signed-in muted">
         <MyStatus />
-        <p>
-          Signed in as <strong>{user?.username}</strong>{' '}
+        <p class="row">
+          {user && <Avatar name={user.displayName || user.username} url={user.avatarUrl} />}
+          <span>
+            Signed in as{' '}
+            {user ? (
+              <Link href={href.profile(user.id)} aria-current={where.page === 'profile' && where.userId === user.id ? 'page' : undefined}>
+                <strong>{user.username}</strong>
+              </Link>
+            ) : (
+              '…'
+            )}
+          </span>
           <button type="button" class="link" onClick={() => signOut()}>
             Sign out
           </button>
