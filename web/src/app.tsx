@@ -10,6 +10,8 @@ import { ProfilePage } from './pages/profile'
 import { RoomPage } from './pages/room'
 import { Sidebar } from './pages/sidebar'
 import { SignInPage } from './pages/signin'
+import { SurveyPage } from './pages/survey'
+import { SurveysPage } from './pages/surveys'
 import { learn } from './people'
 import { href, Link, navigate, route, type Route } from './router'
 import { connection, describe, hearth, loadMe, me, selfId } from './session'
@@ -101,6 +103,10 @@ function Page({ where }: { where: Route }) {
       return <EventsPage communityId={where.communityId} />
     case 'moderation':
       return <ModerationPage communityId={where.communityId} />
+    case 'surveys':
+      return <SurveysPage communityId={where.communityId} />
+    case 'survey':
+      return <SurveyPage key={where.surveyId} communityId={where.communityId} surveyId={where.surveyId} />
     case 'profile':
       return <ProfilePage key={where.userId} userId={where.userId} />
     case 'feed':

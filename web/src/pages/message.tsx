@@ -1,12 +1,14 @@
 import type { Message, OutboxEntry } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
 import { PersonAvatar } from '../avatar'
+import { rooms } from '../directory'
 import { getMedia, isImage, placeholderOf, type MediaSummary, type MediaView } from '../media'
 import { Icon } from '../icons'
 import { useName } from '../people'
 import { PresenceDot } from '../presence'
 import { href, Link } from '../router'
 import { describe, hearth, selfId, unwrap } from '../session'
+import { useStore } from '../store'
 import { Time } from '../ui'
 import { Poll } from './poll'
 import { PersonButton } from './profile'
@@ -69,6 +71,7 @@ export function MessageItem(props: {
       ) : (
         <p class="body">{m.body}</p>
       )}
+      {!deleted && m.kind === 'survey' && m.surveyId && <SurveyLink roomId={m.roomId} surveyId={m.surveyId} />}
       {!deleted && m.attachments.length > 0 && <Attachments ids={m.attachments} info={(m as { attachmentInfo?: MediaSummary[] }).attachmentInfo} />}
       {m.reactions.length > 0 && (
         <div class="reactions" aria-label="Reactions">
@@ -129,6 +132,16 @@ export function MessageItem(props: {
       )}
     </li>
   )
+}
+
+/** A survey announced in the room: the way to it. */
+function SurveyLink({ roomId, surveyId }: { roomId: string; surveyId: string }) {
+  const communityId = useStore(rooms).get(roomId)?.communityId
+  return communityId ? (
+    <Link class="survey-link" href={href.survey(communityId, surveyId)}>
+      Open the survey
+    </Link>
+  ) : null
 }
 
 function Quoted({ message }: { message: Message }) {

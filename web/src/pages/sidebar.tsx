@@ -83,6 +83,11 @@ export function Sidebar({ where }: { where: Route }) {
               </NavLink>
             </li>
             <li>
+              <NavLink href={href.surveys(community.id)} current={where.page === 'surveys' || where.page === 'survey'}>
+                Surveys
+              </NavLink>
+            </li>
+            <li>
               <NavLink href={href.moderation(community.id)} current={where.page === 'moderation'}>
                 Moderation
               </NavLink>
