@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { access } from './access'
 import { communities, forgetDirectory, loadCommunities, loadDms } from './directory'
 import { CommunityPage, HomePage, InvitePage } from './pages/community'
 import { EventsPage } from './pages/events'
@@ -8,6 +9,7 @@ import { NotificationsPage, notificationCount, loadNotificationCount } from './p
 import { OpsPage } from './pages/ops'
 import { ProfilePage } from './pages/profile'
 import { RoomPage } from './pages/room'
+import { SettingsPage } from './pages/settings'
 import { Sidebar } from './pages/sidebar'
 import { SignInPage } from './pages/signin'
 import { SurveyPage } from './pages/survey'
@@ -33,7 +35,10 @@ export function App() {
   // A saved session is enough to start: the pages load beside `me` (first render).
   const who = user === null ? undefined : selfId()
   useEffect(() => {
-    if (!who) return forgetDirectory()
+    if (!who) {
+      access.set(new Map())
+      return forgetDirectory()
+    }
     const load = () => Promise.all([loadCommunities(), loadDms(), loadUnread(), loadNotificationCount()]).catch((err) => setError(describe(err)))
     load()
     // Counts that moved while the socket was down are read again once it is back.
@@ -107,6 +112,8 @@ function Page({ where }: { where: Route }) {
       return <SurveysPage communityId={where.communityId} />
     case 'survey':
       return <SurveyPage key={where.surveyId} communityId={where.communityId} surveyId={where.surveyId} />
+    case 'settings':
+      return <SettingsPage key={where.communityId} communityId={where.communityId} />
     case 'profile':
       return <ProfilePage key={where.userId} userId={where.userId} />
     case 'feed':

@@ -13,6 +13,7 @@ export type Route =
   | { page: 'moderation'; communityId: string }
   | { page: 'surveys'; communityId: string }
   | { page: 'survey'; communityId: string; surveyId: string }
+  | { page: 'settings'; communityId: string }
   | { page: 'profile'; userId: string }
   | { page: 'feed' }
   | { page: 'notifications' }
@@ -31,6 +32,7 @@ const patterns: [RegExp, (m: RegExpExecArray) => Route][] = [
   [new RegExp(`^/c/${id}/moderation$`), (m) => ({ page: 'moderation', communityId: m[1]! })],
   [new RegExp(`^/c/${id}/surveys$`), (m) => ({ page: 'surveys', communityId: m[1]! })],
   [new RegExp(`^/c/${id}/surveys/${id}$`), (m) => ({ page: 'survey', communityId: m[1]!, surveyId: m[2]! })],
+  [new RegExp(`^/c/${id}/settings$`), (m) => ({ page: 'settings', communityId: m[1]! })],
   [new RegExp(`^/u/${id}$`), (m) => ({ page: 'profile', userId: m[1]! })],
   [new RegExp(`^/r/${id}$`), (m) => ({ page: 'room', roomId: m[1]! })],
   [new RegExp(`^/r/${id}/thread/${id}$`), (m) => ({ page: 'room', roomId: m[1]!, threadId: m[2]! })],
@@ -57,6 +59,7 @@ export const href = {
   moderation: (communityId: string) => `${BASE}/c/${communityId}/moderation`,
   surveys: (communityId: string) => `${BASE}/c/${communityId}/surveys`,
   survey: (communityId: string, surveyId: string) => `${BASE}/c/${communityId}/surveys/${surveyId}`,
+  settings: (communityId: string) => `${BASE}/c/${communityId}/settings`,
   profile: (userId: string) => `${BASE}/u/${userId}`,
   room: (roomId: string) => `${BASE}/r/${roomId}`,
   thread: (roomId: string, messageId: string) => `${BASE}/r/${roomId}/thread/${messageId}`,

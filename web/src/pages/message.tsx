@@ -167,7 +167,9 @@ export function OutgoingItem({ entry }: { entry: OutboxEntry }) {
       <p class="body">{entry.body}</p>
       {entry.state === 'failed' && (
         <div class="actions visible">
-          <span class="error">{entry.error?.message ?? entry.error?.code}</span>
+          <span class="error" role="alert">
+            {entry.error?.message ?? entry.error?.code}
+          </span>
           <button type="button" onClick={() => hearth.realtime.retry(entry.nonce)}>
             Retry
           </button>

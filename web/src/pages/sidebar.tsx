@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { access, loadAccess, mayManage } from '../access'
 import { Avatar } from '../avatar'
 import { communities, dms, loadTree, openDm, rooms, trees, type Room, type TreeGroup } from '../directory'
 import { people, nameOf } from '../people'
@@ -28,8 +29,11 @@ export function Sidebar({ where }: { where: Route }) {
   const list = useStore(communities)
   const communityId = useCommunityId(where)
   const tree = useStore(trees).get(communityId ?? '')
+  const manages = mayManage(useStore(access).get(communityId ?? ''))
   useEffect(() => {
-    if (communityId) loadTree(communityId).catch(() => undefined)
+    if (!communityId) return
+    loadTree(communityId).catch(() => undefined)
+    loadAccess(communityId).catch(() => undefined)
   }, [communityId])
   const community = list?.find((c) => c.id === communityId)
   return (
@@ -92,6 +96,13 @@ export function Sidebar({ where }: { where: Route }) {
                 Moderation
               </NavLink>
             </li>
+            {manages && (
+              <li>
+                <NavLink href={href.settings(community.id)} current={where.page === 'settings'}>
+                  Settings
+                </NavLink>
+              </li>
+            )}
           </ul>
           {tree && (
             <ul class="plain tree" aria-label="Rooms">
