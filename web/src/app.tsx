@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { access } from './access'
 import { communities, forgetDirectory, loadCommunities, loadDms } from './directory'
 import { CommunityPage, HomePage, InvitePage } from './pages/community'
 import { EventsPage } from './pages/events'
@@ -6,9 +7,13 @@ import { FeedPage } from './pages/feed'
 import { ModerationPage } from './pages/moderation'
 import { NotificationsPage, notificationCount, loadNotificationCount } from './pages/notifications'
 import { OpsPage } from './pages/ops'
+import { ProfilePage } from './pages/profile'
 import { RoomPage } from './pages/room'
+import { SettingsPage } from './pages/settings'
 import { Sidebar } from './pages/sidebar'
 import { SignInPage } from './pages/signin'
+import { SurveyPage } from './pages/survey'
+import { SurveysPage } from './pages/surveys'
 import { learn } from './people'
 import { href, Link, navigate, route, type Route } from './router'
 import { connection, describe, hearth, loadMe, me, selfId } from './session'
@@ -30,7 +35,10 @@ export function App() {
   // A saved session is enough to start: the pages load beside `me` (first render).
   const who = user === null ? undefined : selfId()
   useEffect(() => {
-    if (!who) return forgetDirectory()
+    if (!who) {
+      access.set(new Map())
+      return forgetDirectory()
+    }
     const load = () => Promise.all([loadCommunities(), loadDms(), loadUnread(), loadNotificationCount()]).catch((err) => setError(describe(err)))
     load()
     // Counts that moved while the socket was down are read again once it is back.
@@ -100,6 +108,14 @@ function Page({ where }: { where: Route }) {
       return <EventsPage communityId={where.communityId} />
     case 'moderation':
       return <ModerationPage communityId={where.communityId} />
+    case 'surveys':
+      return <SurveysPage communityId={where.communityId} />
+    case 'survey':
+      return <SurveyPage key={where.surveyId} communityId={where.communityId} surveyId={where.surveyId} />
+    case 'settings':
+      return <SettingsPage key={where.communityId} communityId={where.communityId} />
+    case 'profile':
+      return <ProfilePage key={where.userId} userId={where.userId} />
     case 'feed':
       return <FeedPage />
     case 'notifications':

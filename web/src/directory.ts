@@ -51,6 +51,11 @@ export function roomsOf(tree: Tree): Room[] {
   return out
 }
 
+/** A community's groups, flattened for a select: each name indented by its depth. */
+export function groupOptions(groups: TreeGroup[], depth = 0): { id: string; label: string }[] {
+  return groups.flatMap((g) => [{ id: g.id, label: `${'— '.repeat(depth)}${g.name}` }, ...groupOptions(g.groups, depth + 1)])
+}
+
 export async function loadCommunities(): Promise<void> {
   communities.set(unwrap(await hearth.api.GET('/v1/communities')))
 }

@@ -1,5 +1,5 @@
 import { thumbHashToDataURL } from 'thumbhash'
-import { request } from './session'
+import { hearth, request } from './session'
 
 // Media routes (API.md "Media"): called untyped until the media feature is on main and in
 // the client's generated types.
@@ -40,6 +40,34 @@ export async function upload(file: File, opts: { purpose?: string } = {}): Promi
 }
 
 export const getMedia = (id: string) => request<MediaView>('GET', `/v1/media/${id}`)
+
+/**
+ * Resolves once Hearth has processed an upload (`media.updated` on my sockets, or asked
+ * again each second should that push be missed); rejects if it failed or took over a minute.
+ */
+export function waitUntilReady(id: string, timeoutMs = 60_000): Promise<MediaView> {
+  return new Promise((resolve, reject) => {
+    let done = false
+    const finish = (fn: () => void) => {
+      if (done) return
+      done = true
+      clearInterval(timer)
+      stop()
+      fn()
+    }
+    const look = () =>
+      getMedia(id).then((m) => {
+        if (m.status === 'ready') finish(() => resolve(m))
+        else if (m.status === 'failed') finish(() => reject(new Error(`the image could not be used${m.error ? `: ${m.error}` : ''}`)))
+      }, () => undefined)
+    const started = Date.now()
+    const timer = setInterval(() => (Date.now() - started > timeoutMs ? finish(() => reject(new Error('the image is still being processed: try again in a moment'))) : look()), 1000)
+    const stop = hearth.realtime.onEvent('media.updated', (data) => {
+      if ((data as { mediaId?: string }).mediaId === id || data.id === id) look()
+    })
+    look()
+  })
+}
 
 /** The blurred stand-in of an image still processing, from its thumbhash. */
 export function placeholderOf(thumbhash: string | undefined): string | undefined {

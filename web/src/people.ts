@@ -6,6 +6,8 @@ export interface Person {
   id: string
   username: string
   displayName?: string | null
+  /** Undefined: not known from where this person was met (a view without avatars). */
+  avatarUrl?: string | null
 }
 
 /** Everyone the page has met, by id: names for authors, typists, readers and actors. */
@@ -15,7 +17,11 @@ const asked = new Set<string>()
 export function learn(list: Iterable<Person>): void {
   people.set((known) => {
     const next = new Map(known)
-    for (const p of list) next.set(p.id, { id: p.id, username: p.username, displayName: p.displayName })
+    for (const p of list) {
+      // A view that does not carry avatars keeps the one known from another.
+      const avatarUrl = p.avatarUrl === undefined ? known.get(p.id)?.avatarUrl : p.avatarUrl
+      next.set(p.id, { id: p.id, username: p.username, displayName: p.displayName, avatarUrl })
+    }
     return next
   })
 }
@@ -34,6 +40,13 @@ export function meet(ids: Iterable<string>): void {
 
 export const nameOf = (person: Person | undefined) => person?.displayName || person?.username || '…'
 
+/** A person as far as the page knows them, looked up if needed. */
+export function usePerson(id: string): Person | undefined {
+  const known = useStore(people)
+  useEffect(() => meet([id]), [id])
+  return known.get(id)
+}
+
 /** A person's name, looked up if needed. */
 export function useName(id: string | null | undefined): string {
   const known = useStore(people)
@@ -48,7 +61,7 @@ export async function learnMembers(communityId: string): Promise<void> {
   let cursor: string | undefined
   for (let page = 0; page < 5; page++) {
     const data = unwrap(await hearth.api.GET('/v1/communities/{id}/members', { params: { path: { id: communityId }, query: { limit: 100, cursor } } }))
-    learn(data.members.map((m) => ({ id: m.userId, username: m.username, displayName: m.nickname ?? m.displayName })))
+    learn(data.members.map((m) => ({ id: m.userId, username: m.username, displayName: m.nickname ?? m.displayName, avatarUrl: m.avatarUrl })))
     if (!data.nextCursor) return
     cursor = data.nextCursor
   }

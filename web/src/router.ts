@@ -11,6 +11,10 @@ export type Route =
   | { page: 'room'; roomId: string; threadId?: string }
   | { page: 'events'; communityId: string }
   | { page: 'moderation'; communityId: string }
+  | { page: 'surveys'; communityId: string }
+  | { page: 'survey'; communityId: string; surveyId: string }
+  | { page: 'settings'; communityId: string }
+  | { page: 'profile'; userId: string }
   | { page: 'feed' }
   | { page: 'notifications' }
   | { page: 'ops' }
@@ -26,6 +30,10 @@ const patterns: [RegExp, (m: RegExpExecArray) => Route][] = [
   [new RegExp(`^/c/${id}$`), (m) => ({ page: 'community', communityId: m[1]! })],
   [new RegExp(`^/c/${id}/events$`), (m) => ({ page: 'events', communityId: m[1]! })],
   [new RegExp(`^/c/${id}/moderation$`), (m) => ({ page: 'moderation', communityId: m[1]! })],
+  [new RegExp(`^/c/${id}/surveys$`), (m) => ({ page: 'surveys', communityId: m[1]! })],
+  [new RegExp(`^/c/${id}/surveys/${id}$`), (m) => ({ page: 'survey', communityId: m[1]!, surveyId: m[2]! })],
+  [new RegExp(`^/c/${id}/settings$`), (m) => ({ page: 'settings', communityId: m[1]! })],
+  [new RegExp(`^/u/${id}$`), (m) => ({ page: 'profile', userId: m[1]! })],
   [new RegExp(`^/r/${id}$`), (m) => ({ page: 'room', roomId: m[1]! })],
   [new RegExp(`^/r/${id}/thread/${id}$`), (m) => ({ page: 'room', roomId: m[1]!, threadId: m[2]! })],
   [/^\/feed$/, () => ({ page: 'feed' })],
@@ -49,6 +57,10 @@ export const href = {
   community: (communityId: string) => `${BASE}/c/${communityId}`,
   events: (communityId: string) => `${BASE}/c/${communityId}/events`,
   moderation: (communityId: string) => `${BASE}/c/${communityId}/moderation`,
+  surveys: (communityId: string) => `${BASE}/c/${communityId}/surveys`,
+  survey: (communityId: string, surveyId: string) => `${BASE}/c/${communityId}/surveys/${surveyId}`,
+  settings: (communityId: string) => `${BASE}/c/${communityId}/settings`,
+  profile: (userId: string) => `${BASE}/u/${userId}`,
   room: (roomId: string) => `${BASE}/r/${roomId}`,
   thread: (roomId: string, messageId: string) => `${BASE}/r/${roomId}/thread/${messageId}`,
   feed: () => `${BASE}/feed`,

@@ -41,6 +41,25 @@ export function useAction<A extends unknown[]>(act: (...args: A) => Promise<unkn
   return { run, busy, error, setError }
 }
 
+/**
+ * A row of the server's that a control changes (a switch): the change shows at once, then
+ * as the server answered it — or as it was, with the error, if refused.
+ */
+export function useEditable<T extends object>(row: T, save: (patch: Partial<T>) => Promise<T>) {
+  const [shown, setShown] = useState(row)
+  useEffect(() => setShown(row), [row])
+  const edit = useAction(async (patch: Partial<T>) => {
+    setShown((r) => ({ ...r, ...patch }))
+    try {
+      setShown(await save(patch))
+    } catch (err) {
+      setShown(row)
+      throw err
+    }
+  })
+  return [shown, edit] as const
+}
+
 export function ErrorNote({ error }: { error: string | undefined }) {
   return error ? (
     <p class="error" role="alert">
@@ -109,15 +128,6 @@ export function Time({ iso, full }: { iso: string; full?: boolean }) {
     <time dateTime={iso} title={dateTimeFormat.format(date)}>
       {full || !sameDay ? dateTimeFormat.format(date) : timeFormat.format(date)}
     </time>
-  )
-}
-
-export function Initials({ name }: { name: string }) {
-  const letters = name.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase() || '?'
-  return (
-    <span class="avatar" aria-hidden="true">
-      {letters}
-    </span>
   )
 }
 

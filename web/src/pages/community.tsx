@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { communities, loadCommunities, loadTree, trees, type Community, type TreeGroup } from '../directory'
+import { communities, groupOptions, loadCommunities, loadTree, trees, type Community } from '../directory'
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
@@ -84,10 +84,6 @@ export function InvitePage({ code }: { code: string }) {
   )
 }
 
-function groupsOf(groups: TreeGroup[], depth = 0): { id: string; label: string }[] {
-  return groups.flatMap((g) => [{ id: g.id, label: `${'— '.repeat(depth)}${g.name}` }, ...groupsOf(g.groups, depth + 1)])
-}
-
 /** A community: invite people, add groups (nested) and rooms (public or private). */
 export function CommunityPage({ communityId }: { communityId: string }) {
   const community = useStore(communities)?.find((c) => c.id === communityId)
@@ -121,7 +117,7 @@ export function CommunityPage({ communityId }: { communityId: string }) {
     const created = unwrap(await hearth.api.POST('/v1/communities/{id}/invites', { params: { path: { id: communityId } }, body: {} }))
     setInvite(`${location.origin}/app/invite/${created.code}`)
   })
-  const groups = tree ? groupsOf(tree.groups) : []
+  const groups = tree ? groupOptions(tree.groups) : []
   return (
     <section class="page" aria-labelledby="community-title">
       <h1 id="community-title">{community?.name ?? 'Community'}</h1>

@@ -1,10 +1,12 @@
 import type { Data } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
+import { Avatar } from '../avatar'
+import { learn } from '../people'
 import { describe, hearth, unwrap } from '../session'
-import { ErrorNote, Initials, Loading, Time, useAction } from '../ui'
+import { ErrorNote, Loading, Time, useAction } from '../ui'
 import { PersonButton } from './profile'
 
-type Post = Data<'/v1/feed', 'get'>['posts'][number]
+export type Post = Data<'/v1/feed', 'get'>['posts'][number]
 type Comment = Data<'/v1/posts/{id}/comments', 'get'>['comments'][number]
 
 /** My home feed: my posts and those of whom I follow, newest first, with likes and comments. */
@@ -17,6 +19,7 @@ export function FeedPage() {
   const load = async (after?: string) => {
     try {
       const page = unwrap(await hearth.api.GET('/v1/feed', { params: { query: { limit: 20, ...(after ? { cursor: after } : {}) } } }))
+      learn(page.posts.map((p) => p.author))
       setPosts((list) => [...(after ? (list ?? []) : []), ...page.posts])
       setCursor(page.nextCursor)
       if (!after) setFresh(0)
@@ -73,7 +76,8 @@ export function FeedPage() {
   )
 }
 
-function PostCard({ post: initial }: { post: Post }) {
+/** A post: its author, text, likes and comments. */
+export function PostCard({ post: initial }: { post: Post }) {
   const [post, setPost] = useState(initial)
   const [open, setOpen] = useState(false)
   const [error, setError] = useState<string>()
@@ -91,7 +95,7 @@ function PostCard({ post: initial }: { post: Post }) {
   return (
     <li class="card post" aria-label={`Post by ${name}`}>
       <div class="meta">
-        <Initials name={name} />
+        <Avatar name={name} url={post.author.avatarUrl} />
         <PersonButton userId={post.authorId} />
         <Time iso={post.createdAt} />
         {post.visibility === 'followers' && <span class="tag">followers</span>}
@@ -133,7 +137,8 @@ function Comments({ postId, onAdded }: { postId: string; onAdded: () => void }) 
       <ul class="plain">
         {comments?.map((c) => (
           <li class="comment">
-            <strong>{c.author.displayName || c.author.username}</strong> {c.body} <Time iso={c.createdAt} />
+            <Avatar name={c.author.displayName || c.author.username} url={c.author.avatarUrl} /> <strong>{c.author.displayName || c.author.username}</strong> {c.body}{' '}
+            <Time iso={c.createdAt} />
           </li>
         ))}
       </ul>

@@ -1,11 +1,14 @@
 import type { Message, OutboxEntry } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
+import { PersonAvatar } from '../avatar'
+import { rooms } from '../directory'
 import { getMedia, isImage, placeholderOf, type MediaSummary, type MediaView } from '../media'
 import { Icon } from '../icons'
 import { useName } from '../people'
 import { PresenceDot } from '../presence'
 import { href, Link } from '../router'
 import { describe, hearth, selfId, unwrap } from '../session'
+import { useStore } from '../store'
 import { Time } from '../ui'
 import { Poll } from './poll'
 import { PersonButton } from './profile'
@@ -49,6 +52,7 @@ export function MessageItem(props: {
   return (
     <li class={`message${own ? ' own' : ''}${deleted ? ' deleted' : ''}`} data-seq={m.seq} data-id={m.id}>
       <div class="meta">
+        <PersonAvatar userId={m.authorId} />
         <PresenceDot userId={m.authorId} />
         <PersonButton userId={m.authorId} class="author" />
         <Time iso={m.createdAt} />
@@ -67,6 +71,7 @@ export function MessageItem(props: {
       ) : (
         <p class="body">{m.body}</p>
       )}
+      {!deleted && m.kind === 'survey' && m.surveyId && <SurveyLink roomId={m.roomId} surveyId={m.surveyId} />}
       {!deleted && m.attachments.length > 0 && <Attachments ids={m.attachments} info={(m as { attachmentInfo?: MediaSummary[] }).attachmentInfo} />}
       {m.reactions.length > 0 && (
         <div class="reactions" aria-label="Reactions">
@@ -129,6 +134,16 @@ export function MessageItem(props: {
   )
 }
 
+/** A survey announced in the room: the way to it. */
+function SurveyLink({ roomId, surveyId }: { roomId: string; surveyId: string }) {
+  const communityId = useStore(rooms).get(roomId)?.communityId
+  return communityId ? (
+    <Link class="survey-link" href={href.survey(communityId, surveyId)}>
+      Open the survey
+    </Link>
+  ) : null
+}
+
 function Quoted({ message }: { message: Message }) {
   const author = useName(message.authorId)
   return (
@@ -152,7 +167,9 @@ export function OutgoingItem({ entry }: { entry: OutboxEntry }) {
       <p class="body">{entry.body}</p>
       {entry.state === 'failed' && (
         <div class="actions visible">
-          <span class="error">{entry.error?.message ?? entry.error?.code}</span>
+          <span class="error" role="alert">
+            {entry.error?.message ?? entry.error?.code}
+          </span>
           <button type="button" onClick={() => hearth.realtime.retry(entry.nonce)}>
             Retry
           </button>

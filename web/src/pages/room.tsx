@@ -11,6 +11,7 @@ import { Loading } from '../ui'
 import { markRead } from '../unread'
 import { Composer } from './composer'
 import { MessageItem, OutgoingItem, type MessageActions } from './message'
+import { RoomInfoPanel } from './room-info'
 import { PinsDialog, ReportDialog, ThreadPanel } from './room-side'
 
 /** A room: its history (paged as you scroll up), live messages, a thread beside it, and the composer. */
@@ -28,6 +29,9 @@ function OpenRoom({ roomId, threadId }: { roomId: string; threadId?: string }) {
   const [editing, setEditing] = useState<Message>()
   const [reporting, setReporting] = useState<Message>()
   const [showPins, setShowPins] = useState(false)
+  const [showInfo, setShowInfo] = useState(false)
+  // A thread opened (by a link) takes the side panel's place.
+  useEffect(() => setShowInfo(false), [threadId])
   const title = useRoomTitle(room)
 
   // Started before the first paint: the messages are on their way while the page draws.
@@ -82,7 +86,7 @@ function OpenRoom({ roomId, threadId }: { roomId: string; threadId?: string }) {
   }
 
   return (
-    <div class={threadId ? 'room with-thread' : 'room'}>
+    <div class={threadId || showInfo ? 'room with-thread' : 'room'}>
       <section class="room-main" aria-labelledby="room-title">
         <header class="room-head">
           <h1 id="room-title">
@@ -92,6 +96,9 @@ function OpenRoom({ roomId, threadId }: { roomId: string; threadId?: string }) {
           {room?.topic && <p class="muted topic">{room.topic}</p>}
           <button type="button" onClick={() => setShowPins(true)}>
             Pinned ({state.pinned.size})
+          </button>
+          <button type="button" class="info-button" aria-expanded={showInfo} onClick={() => setShowInfo(!showInfo)}>
+            Room info
           </button>
         </header>
         <Messages timeline={timeline} state={state} actions={actions} />
@@ -109,7 +116,8 @@ function OpenRoom({ roomId, threadId }: { roomId: string; threadId?: string }) {
           />
         )}
       </section>
-      {threadId && room && <ThreadPanel room={room} rootId={threadId} timeline={timeline} state={state} actions={actions} />}
+      {showInfo && room && <RoomInfoPanel room={room} onClose={() => setShowInfo(false)} />}
+      {threadId && room && !showInfo && <ThreadPanel room={room} rootId={threadId} timeline={timeline} state={state} actions={actions} />}
       {showPins && <PinsDialog state={state} onClose={() => setShowPins(false)} />}
       {reporting && <ReportDialog message={reporting} communityId={room?.communityId ?? null} onClose={() => setReporting(undefined)} />}
     </div>

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
+import { access, loadAccess, mayManage } from '../access'
+import { Avatar } from '../avatar'
 import { communities, dms, loadTree, openDm, rooms, trees, type Room, type TreeGroup } from '../directory'
 import { people, nameOf } from '../people'
 import { href, Link, navigate, type Route } from '../router'
@@ -27,8 +29,11 @@ export function Sidebar({ where }: { where: Route }) {
   const list = useStore(communities)
   const communityId = useCommunityId(where)
   const tree = useStore(trees).get(communityId ?? '')
+  const manages = mayManage(useStore(access).get(communityId ?? ''))
   useEffect(() => {
-    if (communityId) loadTree(communityId).catch(() => undefined)
+    if (!communityId) return
+    loadTree(communityId).catch(() => undefined)
+    loadAccess(communityId).catch(() => undefined)
   }, [communityId])
   const community = list?.find((c) => c.id === communityId)
   return (
@@ -82,10 +87,22 @@ export function Sidebar({ where }: { where: Route }) {
               </NavLink>
             </li>
             <li>
+              <NavLink href={href.surveys(community.id)} current={where.page === 'surveys' || where.page === 'survey'}>
+                Surveys
+              </NavLink>
+            </li>
+            <li>
               <NavLink href={href.moderation(community.id)} current={where.page === 'moderation'}>
                 Moderation
               </NavLink>
             </li>
+            {manages && (
+              <li>
+                <NavLink href={href.settings(community.id)} current={where.page === 'settings'}>
+                  Settings
+                </NavLink>
+              </li>
+            )}
           </ul>
           {tree && (
             <ul class="plain tree" aria-label="Rooms">
@@ -102,8 +119,18 @@ export function Sidebar({ where }: { where: Route }) {
       <DirectMessages where={where} />
       <div class="signed-in muted">
         <MyStatus />
-        <p>
-          Signed in as <strong>{user?.username}</strong>{' '}
+        <p class="row">
+          {user && <Avatar name={user.displayName || user.username} url={user.avatarUrl} />}
+          <span>
+            Signed in as{' '}
+            {user ? (
+              <Link href={href.profile(user.id)} aria-current={where.page === 'profile' && where.userId === user.id ? 'page' : undefined}>
+                <strong>{user.username}</strong>
+              </Link>
+            ) : (
+              '…'
+            )}
+          </span>
           <button type="button" class="link" onClick={() => signOut()}>
             Sign out
           </button>
