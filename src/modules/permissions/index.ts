@@ -4,8 +4,8 @@ import { AppError } from '../../lib/errors'
 import { IdParams, NoContent } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { CommunityParams } from '../communities/model'
-import { has, Perm } from './bits'
-import { AssignParams, CreateRoleBody, ExplainQuery, OverwriteBody, OverwriteParams, PermissionsAnswer, Role, UpdateRoleBody } from './model'
+import { has, Perm, toNames } from './bits'
+import { AssignParams, CreateRoleBody, ExplainQuery, MyPermissions, MyPermissionsQuery, OverwriteBody, OverwriteParams, PermissionsAnswer, Role, UpdateRoleBody } from './model'
 import { RoleService, type RoleDeps } from './roles'
 import type { PermissionService } from './service'
 
@@ -61,6 +61,17 @@ const permissionsRoutes = (s: { roles: RoleService; permissions: PermissionServi
       await s.roles.setOverwrite(user.id, { kind: 'room', id: params.id }, { kind: params.kind, id: params.targetId }, null)
       return status(204, undefined)
     }, { response: { 204: NoContent }, params: OverwriteParams, detail: { summary: 'Remove an overwrite from a room' } })
+    .get('/communities/:id/permissions', async ({ user, params, query }) => {
+      const bits = query.groupId
+        ? await s.permissions.requireGroup(user.id, params.id, query.groupId)
+        : (await s.permissions.requireCommunity(user.id, params.id)).bits
+      return { permissions: toNames(bits) }
+    }, {
+      params: CommunityParams,
+      query: MyPermissionsQuery,
+      response: { 200: MyPermissions },
+      detail: { summary: 'Your permissions in a community, or in one of its groups (404 unless you are a member who can view it)' },
+    })
     .get('/rooms/:id/permissions', async ({ user, params, query }) => {
       const subject = query.userId ?? user.id
       const { bits } = await s.permissions.requireRoom(user.id, params.id)

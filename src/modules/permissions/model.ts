@@ -58,3 +58,7 @@ export const PermissionsAnswer = t.Object({
 })
 
 export const ExplainQuery = t.Object({ userId: t.Optional(Id) })
+
+/** What the caller may do in a community, or in one of its groups (what an app shows or hides). */
+export const MyPermissions = t.Object({ permissions: t.Array(t.String()) })
+export const MyPermissionsQuery = t.Object({ groupId: t.Optional(Id) })

@@ -1,6 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { startTestApp } from '../../helpers/app'
 import { ok, threeLevels } from '../../helpers/community'
+import { registerUser } from '../../helpers/http'
 
 // Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
 setDefaultTimeout(20_000)
@@ -165,6 +166,22 @@ describe('permission matrix', () => {
     expect(steps).toContainEqual({ level: `group:${s.a.id}`, rule: 'default role overwrite: deny', set: [], cleared: ['send'] })
     expect(steps).toContainEqual({ level: `group:${s.c.id}`, rule: 'member overwrite: allow', set: ['send'], cleared: [] })
     expect(res.body.permissions).toContain('send')
+  })
+
+  test('your permissions in a community and in a group: what a scoped role gives shows only in its group; outsiders and hidden groups are 404', async () => {
+    const s = await threeLevels(http)
+    const role = await s.w.role('b-hooks', ['manage_webhooks'], { scopeId: s.b.id })
+    await s.w.grant(s.member, role.id)
+    const atTop = ok(await http.get(`/v1/communities/${s.w.id}/permissions`, s.w.as(s.member))).body.permissions
+    expect(atTop).toContain('view')
+    expect(atTop).not.toContain('manage_webhooks')
+    expect(ok(await http.get(`/v1/communities/${s.w.id}/permissions?groupId=${s.b.id}`, s.w.as(s.member))).body.permissions).toContain('manage_webhooks')
+    expect(ok(await http.get(`/v1/communities/${s.w.id}/permissions`, s.w.as(s.w.owner))).body.permissions).toContain('administrator')
+    const outsider = await registerUser(http)
+    expect((await http.get(`/v1/communities/${s.w.id}/permissions`, { token: outsider.accessToken })).status).toBe(404)
+    await s.w.overwrite({ group: s.a.id }, { member: s.member.id }, { deny: ['view'] })
+    expect((await http.get(`/v1/communities/${s.w.id}/permissions?groupId=${s.a.id}`, s.w.as(s.member))).status).toBe(404)
+    expect((await http.get(`/v1/communities/${s.w.id}/permissions?groupId=not-an-id`, s.w.as(s.member))).status).toBe(422)
   })
 
   test("another user's permissions need manage_roles", async () => {
