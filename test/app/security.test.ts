@@ -22,6 +22,8 @@ const ANY_MEMBER = new Set([
   'GET /v1/communities/{id}/tree',
   'GET /v1/communities/{id}/members',
   'GET /v1/communities/{id}/roles',
+  // One's own permissions there: for a member granted nothing, an empty list.
+  'GET /v1/communities/{id}/permissions',
   // The calendar lists what the caller may view: for a member granted nothing, no event.
   'GET /v1/communities/{id}/occurrences',
 ])
