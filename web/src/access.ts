@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { hearth, unwrap } from './session'
 import { Store, useStore } from './store'
 
@@ -70,6 +70,22 @@ export function usePermissions(place: Place | undefined): ReadonlySet<Permission
 /** Whether I may do `what` at a place: undefined until known. */
 export function useMay(place: Place | undefined, what: Permission): boolean | undefined {
   return usePermissions(place)?.has(what)
+}
+
+/** My permissions in a room (its overwrites, or a DM's fixed set): undefined until the server answered, asked when the room changes. */
+export function useRoomPermissions(roomId: string): ReadonlySet<Permission> | undefined {
+  const [mine, setMine] = useState<{ roomId: string; names: ReadonlySet<Permission> }>()
+  useEffect(() => {
+    let live = true
+    hearth.api.GET('/v1/rooms/{id}/permissions', { params: { path: { id: roomId } } }).then(
+      (answer) => live && setMine({ roomId, names: new Set(unwrap(answer).permissions) }),
+      () => undefined,
+    )
+    return () => {
+      live = false
+    }
+  }, [roomId])
+  return mine?.roomId === roomId ? mine.names : undefined
 }
 
 /** The settings page's sections: automod rules (`manage_community`), webhooks out and in (`manage_webhooks`). */
