@@ -272,7 +272,11 @@ describe('managing a community in the web app', () => {
     expect(refused).toEqual([])
   }, 30_000)
 
-  test('a member given a role with create_polls finds New survey when they next open the surveys, without reloading', async () => {
+  test('a member given a role with create_polls finds New survey when they next open the surveys, and a poll button in a room, without reloading', async () => {
+    await places(maxPage).getByRole('link', { name: 'general' }).click()
+    const composer = maxPage.locator('.room-main form.composer')
+    await composer.getByRole('button', { name: 'Attach files' }).waitFor()
+    await absent(composer.getByRole('button', { name: 'Create a poll' }))
     await places(maxPage).getByRole('link', { name: 'Events' }).click()
     await maxPage.getByRole('heading', { name: 'Events' }).waitFor()
     const role = ok(await node.http.post(`/v1/communities/${communityId}/roles`, { name: 'Pollsters', permissions: ['create_polls'] }, as(mia)), 201).body
@@ -280,6 +284,8 @@ describe('managing a community in the web app', () => {
     await places(maxPage).getByRole('link', { name: 'Surveys' }).click()
     await maxPage.getByRole('button', { name: 'New survey' }).click()
     await maxPage.getByRole('form', { name: 'New survey' }).getByLabel('Title').waitFor()
+    await places(maxPage).getByRole('link', { name: 'general' }).click()
+    await composer.getByRole('button', { name: 'Create a poll' }).waitFor()
   }, 30_000)
 
   test('a member sets an avatar on their profile; the manager then sees the image, not initials, on their profile, post and messages', async () => {
