@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Server } from 'bun'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Browser, Locator, Page, Response as PageResponse } from 'playwright-core'
 import { Webhook } from 'standardwebhooks'
 import { ok } from '../helpers/community'
 import { registerUser } from '../helpers/http'
@@ -229,16 +229,35 @@ describe('managing a community in the web app', () => {
     expect((await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: 'after delete' }) })).status).toBe(404)
   }, 60_000)
 
-  test('an ordinary member sees no settings entry, and the settings URL shows a refusal, not the data', async () => {
-    // The sidebar asks the settings' two lists: both answered, it has decided.
-    const probed = ['webhooks', 'automod/rules'].map((list) => maxPage.waitForResponse((r) => r.url().endsWith(`/v1/communities/${communityId}/${list}`)))
+  test('an ordinary member (without create_polls) visits the community, its surveys and its settings and is refused nothing: no Settings, Moderation or New survey, and the settings URL shows a refusal, not the data', async () => {
+    // Surveys are started with create_polls, which a new community's default role allows: take it away.
+    const roles = ok(await node.http.get(`/v1/communities/${communityId}/roles`, as(mia))).body as { id: string; isDefault: boolean; permissions: string[] }[]
+    const everyone = roles.find((r) => r.isDefault)!
+    ok(await node.http.patch(`/v1/roles/${everyone.id}`, { permissions: everyone.permissions.filter((p) => p !== 'create_polls') }, as(mia)))
+
+    const refused: string[] = []
+    const watch = (r: PageResponse) => void (r.status() === 403 && refused.push(`${r.request().method()} ${new URL(r.url()).pathname}`))
+    maxPage.on('response', watch)
+    const mine = () => maxPage.waitForResponse((r) => new URL(r.url()).pathname === `/v1/communities/${communityId}/permissions`)
+
+    let asked = mine()
     await maxPage.goto(`${node.url}/app/c/${communityId}`)
-    await Promise.all(probed)
+    expect((await asked).status()).toBe(200)
     await places(maxPage).getByRole('link', { name: 'Surveys' }).waitFor()
     await maxPage.waitForTimeout(200)
     await absent(places(maxPage).getByRole('link', { name: 'Settings' }))
-    // The manager's sidebar has it (the check above is not blind).
+    await absent(places(maxPage).getByRole('link', { name: 'Moderation' }))
+    // The manager's sidebar has them (the checks above are not blind).
     await places(miaPage).getByRole('link', { name: 'Settings' }).waitFor()
+    await places(miaPage).getByRole('link', { name: 'Moderation' }).waitFor()
+
+    asked = mine()
+    await places(maxPage).getByRole('link', { name: 'Surveys' }).click()
+    await maxPage.getByRole('link', { name: 'Lunch survey' }).waitFor()
+    await asked
+    await maxPage.waitForTimeout(200)
+    await absent(maxPage.getByRole('button', { name: 'New survey' }))
+    await screenshot(maxPage, '27-surveys-member')
 
     await maxPage.goto(`${node.url}/app/c/${communityId}/settings`)
     await maxPage.getByRole('alert').filter({ hasText: "You may not change this community's settings" }).waitFor()
@@ -248,6 +267,25 @@ describe('managing a community in the web app', () => {
     expect(page).not.toContain('No spoilers')
     expect(page).not.toContain(`127.0.0.1:${receiver.port}`)
     await screenshot(maxPage, '27-settings-refused')
+    await maxPage.waitForTimeout(300)
+    maxPage.off('response', watch)
+    expect(refused).toEqual([])
+  }, 30_000)
+
+  test('a member given a role with create_polls finds New survey when they next open the surveys, and a poll button in a room, without reloading', async () => {
+    await places(maxPage).getByRole('link', { name: 'general' }).click()
+    const composer = maxPage.locator('.room-main form.composer')
+    await composer.getByRole('button', { name: 'Attach files' }).waitFor()
+    await absent(composer.getByRole('button', { name: 'Create a poll' }))
+    await places(maxPage).getByRole('link', { name: 'Events' }).click()
+    await maxPage.getByRole('heading', { name: 'Events' }).waitFor()
+    const role = ok(await node.http.post(`/v1/communities/${communityId}/roles`, { name: 'Pollsters', permissions: ['create_polls'] }, as(mia)), 201).body
+    ok(await node.http.put(`/v1/communities/${communityId}/members/${max.id}/roles/${role.id}`, undefined, as(mia)), 204)
+    await places(maxPage).getByRole('link', { name: 'Surveys' }).click()
+    await maxPage.getByRole('button', { name: 'New survey' }).click()
+    await maxPage.getByRole('form', { name: 'New survey' }).getByLabel('Title').waitFor()
+    await places(maxPage).getByRole('link', { name: 'general' }).click()
+    await composer.getByRole('button', { name: 'Create a poll' }).waitFor()
   }, 30_000)
 
   test('a member sets an avatar on their profile; the manager then sees the image, not initials, on their profile, post and messages', async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { access } from './access'
+import { permissions, reloadPermissions } from './access'
 import { communities, forgetDirectory, loadCommunities, loadDms } from './directory'
 import { CommunityPage, HomePage, InvitePage } from './pages/community'
 import { EventsPage } from './pages/events'
@@ -36,15 +36,18 @@ export function App() {
   const who = user === null ? undefined : selfId()
   useEffect(() => {
     if (!who) {
-      access.set(new Map())
+      permissions.set(new Map())
       return forgetDirectory()
     }
     const load = () => Promise.all([loadCommunities(), loadDms(), loadUnread(), loadNotificationCount()]).catch((err) => setError(describe(err)))
     load()
-    // Counts that moved while the socket was down are read again once it is back.
+    // Counts (and my permissions) that moved while the socket was down are read again once it is back.
     let wasOpen = true
     return hearth.realtime.onState((state) => {
-      if (state === 'open' && !wasOpen) load()
+      if (state === 'open' && !wasOpen) {
+        load()
+        reloadPermissions()
+      }
       wasOpen = state === 'open'
     })
   }, [who])

@@ -1,45 +1,33 @@
+import type { Body, Data } from '../../client/src/index.ts'
 import { thumbHashToDataURL } from 'thumbhash'
-import { hearth, request } from './session'
+import { hearth, unwrap } from './session'
 
-// Media routes (API.md "Media"): called untyped until the media feature is on main and in
-// the client's generated types.
-
-export interface MediaView {
-  id: string
-  status: 'pending' | 'processing' | 'ready' | 'failed'
-  contentType: string
-  filename?: string
-  size: number
-  width?: number
-  height?: number
-  thumbhash?: string
-  url?: string
-  variants: { name: string; url: string; width: number; height: number; contentType: string }[]
-  error?: string
-}
+export type MediaView = Data<'/v1/media/{id}', 'get'>
 
 /** What a message says of its attachments (`attachmentInfo`), before asking for URLs. */
 export type MediaSummary = Pick<MediaView, 'id' | 'status' | 'contentType' | 'size' | 'width' | 'height' | 'thumbhash' | 'filename'>
 
-interface UploadAnswer {
-  media: MediaView
-  upload: { url: string; method: string; headers: Record<string, string>; expiresAt: string }
-}
+type Purpose = NonNullable<Body<'/v1/media/uploads', 'post'>['purpose']>
 
 /** Sends a file to storage with the signed URL Hearth gives, then asks Hearth to check it. */
-export async function upload(file: File, opts: { purpose?: string } = {}): Promise<MediaView> {
-  const started = await request<UploadAnswer>('POST', '/v1/media/uploads', {
-    filename: file.name || 'upload',
-    contentType: file.type || 'application/octet-stream',
-    size: file.size,
-    ...(opts.purpose ? { purpose: opts.purpose } : {}),
-  })
+export async function upload(file: File, opts: { purpose?: Purpose } = {}): Promise<MediaView> {
+  const started = unwrap(
+    await hearth.api.POST('/v1/media/uploads', {
+      body: {
+        filename: file.name || 'upload',
+        contentType: file.type || 'application/octet-stream',
+        size: file.size,
+        ...(opts.purpose ? { purpose: opts.purpose } : {}),
+      },
+    }),
+  )
+  // The signed URL is storage's (S3 or Hearth's disk store), not an API route: plain fetch, no token.
   const put = await fetch(started.upload.url, { method: started.upload.method, headers: started.upload.headers, body: file })
   if (!put.ok) throw new Error(`the upload was refused (${put.status})`)
-  return request<MediaView>('POST', `/v1/media/${started.media.id}/complete`)
+  return unwrap(await hearth.api.POST('/v1/media/{id}/complete', { params: { path: { id: started.media.id } } }))
 }
 
-export const getMedia = (id: string) => request<MediaView>('GET', `/v1/media/${id}`)
+export const getMedia = async (id: string): Promise<MediaView> => unwrap(await hearth.api.GET('/v1/media/{id}', { params: { path: { id } } }))
 
 /**
  * Resolves once Hearth has processed an upload (`media.updated` on my sockets, or asked
@@ -63,7 +51,8 @@ export function waitUntilReady(id: string, timeoutMs = 60_000): Promise<MediaVie
     const started = Date.now()
     const timer = setInterval(() => (Date.now() - started > timeoutMs ? finish(() => reject(new Error('the image is still being processed: try again in a moment'))) : look()), 1000)
     const stop = hearth.realtime.onEvent('media.updated', (data) => {
-      if ((data as { mediaId?: string }).mediaId === id || data.id === id) look()
+      // The uploader's sockets hear the media itself (`id`), or the domain event (`mediaId`).
+      if (data.id === id || data.mediaId === id) look()
     })
     look()
   })

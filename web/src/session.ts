@@ -50,19 +50,6 @@ export async function signOut(): Promise<void> {
   await hearth.auth.logout()
 }
 
-/** A route the typed client does not know yet (media while it is not on main): JSON in, JSON out. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${await hearth.auth.accessToken()}` }
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-  const data = res.status === 204 ? undefined : await res.json().catch(() => undefined)
-  if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string; requestId?: string } } | undefined)?.error
-    throw new HearthError({ code: error?.code ?? `http_${res.status}`, message: error?.message ?? res.statusText, status: res.status, requestId: error?.requestId })
-  }
-  return data as T
-}
-
 /** What to tell a person about a failure. */
 export function describe(err: unknown): string {
   if (err instanceof HearthError) return err.message || err.code

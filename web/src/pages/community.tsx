@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { usePermissions, useMay } from '../access'
 import { communities, groupOptions, loadCommunities, loadTree, trees, type Community } from '../directory'
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
@@ -84,7 +85,10 @@ export function InvitePage({ code }: { code: string }) {
   )
 }
 
-/** A community: invite people, add groups (nested) and rooms (public or private). */
+/**
+ * A community: invite people (`create_invites`), add groups (nested, `manage_groups`) and rooms
+ * (public or private, `manage_rooms`); each form only for who may, checked again in the group chosen.
+ */
 export function CommunityPage({ communityId }: { communityId: string }) {
   const community = useStore(communities)?.find((c) => c.id === communityId)
   const tree = useStore(trees).get(communityId)
@@ -94,6 +98,11 @@ export function CommunityPage({ communityId }: { communityId: string }) {
   const [groupName, setGroupName] = useState('')
   const [groupParent, setGroupParent] = useState('')
   const [invite, setInvite] = useState<string>()
+  const mine = usePermissions({ communityId })
+  const mayRoomThere = useMay(roomGroup ? { communityId, groupId: roomGroup } : undefined, 'manage_rooms')
+  const mayGroupThere = useMay(groupParent ? { communityId, groupId: groupParent } : undefined, 'manage_groups')
+  const roomRefused = !!roomGroup && mayRoomThere === false
+  const groupRefused = !!groupParent && mayGroupThere === false
   useEffect(() => {
     document.title = `${community?.name ?? 'Community'} · Hearth`
   }, [community?.name])
@@ -123,57 +132,73 @@ export function CommunityPage({ communityId }: { communityId: string }) {
       <h1 id="community-title">{community?.name ?? 'Community'}</h1>
       {community && <p class="muted">{community.memberCount} members · choose a room on the left.</p>}
       <div class="columns">
-        <form class="card stack" onSubmit={(e) => (e.preventDefault(), addRoom.run())}>
-          <h2>New room</h2>
-          <Field label="Room name" value={roomName} onInput={setRoomName} required maxLength={100} />
-          <label>
-            In group
-            <select value={roomGroup} onChange={(e) => setRoomGroup(e.currentTarget.value)}>
-              <option value="">(top level)</option>
-              {groups.map((g) => (
-                <option value={g.id}>{g.label}</option>
-              ))}
-            </select>
-          </label>
-          <label class="check">
-            <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.currentTarget.checked)} /> Private (members added by hand)
-          </label>
-          <ErrorNote error={addRoom.error} />
-          <button type="submit" disabled={addRoom.busy}>
-            Create room
-          </button>
-        </form>
-        <form class="card stack" onSubmit={(e) => (e.preventDefault(), addGroup.run())}>
-          <h2>New group</h2>
-          <Field label="Group name" value={groupName} onInput={setGroupName} required maxLength={100} />
-          <label>
-            Inside
-            <select value={groupParent} onChange={(e) => setGroupParent(e.currentTarget.value)}>
-              <option value="">(top level)</option>
-              {groups.map((g) => (
-                <option value={g.id}>{g.label}</option>
-              ))}
-            </select>
-          </label>
-          <ErrorNote error={addGroup.error} />
-          <button type="submit" disabled={addGroup.busy}>
-            Create group
-          </button>
-        </form>
-        <div class="card stack">
-          <h2>Invite people</h2>
-          <button type="button" onClick={() => makeInvite.run()} disabled={makeInvite.busy}>
-            Make an invite link
-          </button>
-          <ErrorNote error={makeInvite.error} />
-          {invite && (
+        {mine?.has('manage_rooms') && (
+          <form class="card stack" onSubmit={(e) => (e.preventDefault(), addRoom.run())}>
+            <h2>New room</h2>
+            <Field label="Room name" value={roomName} onInput={setRoomName} required maxLength={100} />
             <label>
-              Share this link
-              <input readOnly value={invite} onFocus={(e) => e.currentTarget.select()} />
+              In group
+              <select value={roomGroup} onChange={(e) => setRoomGroup(e.currentTarget.value)}>
+                <option value="">(top level)</option>
+                {groups.map((g) => (
+                  <option value={g.id}>{g.label}</option>
+                ))}
+              </select>
             </label>
-          )}
-        </div>
+            <label class="check">
+              <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.currentTarget.checked)} /> Private (members added by hand)
+            </label>
+            <NotThere refused={roomRefused} what="add a room" />
+            <ErrorNote error={addRoom.error} />
+            <button type="submit" disabled={addRoom.busy || roomRefused}>
+              Create room
+            </button>
+          </form>
+        )}
+        {mine?.has('manage_groups') && (
+          <form class="card stack" onSubmit={(e) => (e.preventDefault(), addGroup.run())}>
+            <h2>New group</h2>
+            <Field label="Group name" value={groupName} onInput={setGroupName} required maxLength={100} />
+            <label>
+              Inside
+              <select value={groupParent} onChange={(e) => setGroupParent(e.currentTarget.value)}>
+                <option value="">(top level)</option>
+                {groups.map((g) => (
+                  <option value={g.id}>{g.label}</option>
+                ))}
+              </select>
+            </label>
+            <NotThere refused={groupRefused} what="add a group" />
+            <ErrorNote error={addGroup.error} />
+            <button type="submit" disabled={addGroup.busy || groupRefused}>
+              Create group
+            </button>
+          </form>
+        )}
+        {mine?.has('create_invites') && (
+          <div class="card stack">
+            <h2>Invite people</h2>
+            <button type="button" onClick={() => makeInvite.run()} disabled={makeInvite.busy}>
+              Make an invite link
+            </button>
+            <ErrorNote error={makeInvite.error} />
+            {invite && (
+              <label>
+                Share this link
+                <input readOnly value={invite} onFocus={(e) => e.currentTarget.select()} />
+              </label>
+            )}
+          </div>
+        )}
       </div>
     </section>
   )
+}
+
+function NotThere({ refused, what }: { refused: boolean; what: string }) {
+  return refused ? (
+    <p role="alert" class="refusal">
+      You may not {what} in that group: choose another, or the top level.
+    </p>
+  ) : null
 }

@@ -1,5 +1,6 @@
 import type { Message } from '../../../client/src/index.ts'
 import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks'
+import { useRoomPermissions } from '../access'
 import { Icon } from '../icons'
 import { upload, type MediaView } from '../media'
 import { useName } from '../people'
@@ -16,7 +17,8 @@ interface Upload {
 /**
  * Writes in a room: Enter sends, Shift+Enter breaks the line, Escape cancels a reply or
  * an edit. A send goes to the client's outbox (shown pending until committed); typing is
- * told to the room at most every 3 s; files are uploaded before the message is sent.
+ * told to the room at most every 3 s; files are uploaded before the message is sent. Attaching
+ * and polls are offered to who may (`attach`, `create_polls` in the room).
  */
 export function Composer(props: {
   roomId: string
@@ -31,6 +33,7 @@ export function Composer(props: {
   const [uploads, setUploads] = useState<Upload[]>([])
   const [error, setError] = useState<string>()
   const [pollOpen, setPollOpen] = useState(false)
+  const mine = useRoomPermissions(props.roomId)
   const lastTyping = useRef(0)
   const input = useRef<HTMLTextAreaElement>(null)
   const fileInput = useRef<HTMLInputElement>(null)
@@ -137,10 +140,12 @@ export function Composer(props: {
         {!props.editing && (
           <>
             <input ref={fileInput} type="file" class="visually-hidden" tabIndex={-1} aria-hidden="true" multiple onChange={(e) => (attach(e.currentTarget.files), (e.currentTarget.value = ''))} />
-            <button type="button" class="icon" aria-label="Attach files" onClick={() => fileInput.current?.click()}>
-              <Icon name="clip" />
-            </button>
-            {props.allowPolls && (
+            {mine?.has('attach') && (
+              <button type="button" class="icon" aria-label="Attach files" onClick={() => fileInput.current?.click()}>
+                <Icon name="clip" />
+              </button>
+            )}
+            {props.allowPolls && mine?.has('create_polls') && (
               <button type="button" class="icon" aria-label="Create a poll" onClick={() => setPollOpen(true)}>
                 <Icon name="poll" />
               </button>

@@ -1,5 +1,6 @@
 import type { Data } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
+import { useMay } from '../access'
 import { communities } from '../directory'
 import { describe, hearth, unwrap } from '../session'
 import { useStore } from '../store'
@@ -13,10 +14,11 @@ const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'nu
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 const REPEATS = { none: 'Does not repeat', DAILY: 'Every day', WEEKLY: 'Every week', MONTHLY: 'Every month' } as const
 
-/** The community's calendar for the coming weeks (recurring events expanded), with RSVP. */
+/** The community's calendar for the coming weeks (recurring events expanded), with RSVP; new events for who may (`manage_events`). */
 export function EventsPage({ communityId }: { communityId: string }) {
   const community = useStore(communities)?.find((c) => c.id === communityId)
   const [creating, setCreating] = useState(false)
+  const mayCreate = useMay({ communityId }, 'manage_events')
   useEffect(() => {
     document.title = `Events · ${community?.name ?? 'Community'} · Hearth`
   }, [community?.name])
@@ -38,11 +40,13 @@ export function EventsPage({ communityId }: { communityId: string }) {
     <section class="page" aria-labelledby="events-title">
       <div class="row spread">
         <h1 id="events-title">Events</h1>
-        <button type="button" aria-expanded={creating} onClick={() => setCreating(!creating)}>
-          New event
-        </button>
+        {mayCreate && (
+          <button type="button" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+            New event
+          </button>
+        )}
       </div>
-      {creating && <NewEvent communityId={communityId} onCreated={() => (setCreating(false), occurrences.reload())} />}
+      {mayCreate && creating && <NewEvent communityId={communityId} onCreated={() => (setCreating(false), occurrences.reload())} />}
       <ErrorNote error={occurrences.error} />
       {!occurrences.data ? (
         <Loading what="events" />

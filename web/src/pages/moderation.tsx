@@ -1,5 +1,6 @@
 import type { Data } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
+import { useMay } from '../access'
 import { communities } from '../directory'
 import { useName } from '../people'
 import { href, Link } from '../router'
@@ -11,9 +12,10 @@ type Report = Data<'/v1/communities/{id}/reports', 'get'>['reports'][number]
 type Status = 'open' | 'resolved' | 'dismissed'
 type Action = 'dismiss' | 'delete' | 'timeout' | 'ban'
 
-/** The review queue of a community's reports (moderators): dismiss, delete, time out or ban. */
+/** The review queue of a community's reports (`moderate_members`): dismiss, delete, time out or ban. */
 export function ModerationPage({ communityId }: { communityId: string }) {
   const community = useStore(communities)?.find((c) => c.id === communityId)
+  const may = useMay({ communityId }, 'moderate_members')
   const [status, setStatus] = useState<Status>('open')
   const [reports, setReports] = useState<Report[]>()
   const [cursor, setCursor] = useState<string | null>(null)
@@ -33,9 +35,20 @@ export function ModerationPage({ communityId }: { communityId: string }) {
   }
   useEffect(() => {
     document.title = `Moderation · ${community?.name ?? 'Community'} · Hearth`
+  }, [community?.name])
+  useEffect(() => {
     setReports(undefined)
-    load()
-  }, [communityId, status])
+    if (may) load()
+  }, [communityId, status, may])
+  if (may === false)
+    return (
+      <section class="page" aria-labelledby="moderation-title">
+        <h1 id="moderation-title">Moderation queue</h1>
+        <p role="alert" class="refusal">
+          You may not review this community's reports: that takes the moderate members permission.
+        </p>
+      </section>
+    )
   return (
     <section class="page" aria-labelledby="moderation-title">
       <h1 id="moderation-title">Moderation queue</h1>
@@ -46,7 +59,7 @@ export function ModerationPage({ communityId }: { communityId: string }) {
           </button>
         ))}
       </div>
-      <ErrorNote error={error && `${error} (the queue is for members who may moderate)`} />
+      <ErrorNote error={error} />
       {!reports ? (
         <Loading what="reports" />
       ) : reports.length === 0 ? (

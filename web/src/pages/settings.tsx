@@ -1,6 +1,6 @@
 import type { Body, Data } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
-import { loadAccess, mayManage } from '../access'
+import { loadPermissions, settingsOf } from '../access'
 import { communities, roomsOf, trees } from '../directory'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
@@ -20,12 +20,12 @@ const VERIFY: Record<Verify, string> = {
 
 /**
  * A community's settings, for who may manage them: automod (`manage_community`), webhooks
- * out and in (`manage_webhooks`). Anyone else gets a refusal here, never the data: each
- * section is shown only when the server answered its list.
+ * out and in (`manage_webhooks`). Anyone else gets a refusal here, never the data: the page
+ * asks my permissions afresh and shows (and loads) only the sections they open.
  */
 export function SettingsPage({ communityId }: { communityId: string }) {
   const community = useStore(communities)?.find((c) => c.id === communityId)
-  const allowed = useLoad(() => loadAccess(communityId), [communityId])
+  const allowed = useLoad(async () => settingsOf(await loadPermissions({ communityId })), [communityId])
   useEffect(() => {
     document.title = `Settings · ${community?.name ?? 'Community'} · Hearth`
   }, [community?.name])
@@ -36,7 +36,7 @@ export function SettingsPage({ communityId }: { communityId: string }) {
       <ErrorNote error={allowed.error} />
       {!a ? (
         !allowed.error && <Loading what="the settings" />
-      ) : !mayManage(a) ? (
+      ) : !a.automod && !a.webhooks ? (
         <p role="alert" class="refusal">
           You may not change this community's settings: that takes the manage community or manage webhooks permission.
         </p>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { access, loadAccess, mayManage } from '../access'
+import { mayOpenSettings, usePermissions } from '../access'
 import { Avatar } from '../avatar'
 import { communities, dms, loadTree, openDm, rooms, trees, type Room, type TreeGroup } from '../directory'
 import { people, nameOf } from '../people'
@@ -29,11 +29,9 @@ export function Sidebar({ where }: { where: Route }) {
   const list = useStore(communities)
   const communityId = useCommunityId(where)
   const tree = useStore(trees).get(communityId ?? '')
-  const manages = mayManage(useStore(access).get(communityId ?? ''))
+  const mine = usePermissions(communityId ? { communityId } : undefined)
   useEffect(() => {
-    if (!communityId) return
-    loadTree(communityId).catch(() => undefined)
-    loadAccess(communityId).catch(() => undefined)
+    if (communityId) loadTree(communityId).catch(() => undefined)
   }, [communityId])
   const community = list?.find((c) => c.id === communityId)
   return (
@@ -91,12 +89,14 @@ export function Sidebar({ where }: { where: Route }) {
                 Surveys
               </NavLink>
             </li>
-            <li>
-              <NavLink href={href.moderation(community.id)} current={where.page === 'moderation'}>
-                Moderation
-              </NavLink>
-            </li>
-            {manages && (
+            {mine?.has('moderate_members') && (
+              <li>
+                <NavLink href={href.moderation(community.id)} current={where.page === 'moderation'}>
+                  Moderation
+                </NavLink>
+              </li>
+            )}
+            {mayOpenSettings(mine) && (
               <li>
                 <NavLink href={href.settings(community.id)} current={where.page === 'settings'}>
                   Settings

@@ -1,5 +1,6 @@
 import type { Body, Data } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
+import { useMay } from '../access'
 import { communities, groupOptions, roomsOf, trees } from '../directory'
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
@@ -13,10 +14,11 @@ type Kind = QuestionInput['kind']
 
 export const KINDS: Record<Kind, string> = { single: 'One choice', multiple: 'Several choices', text: 'Text', scale: 'Scale', date: 'Date' }
 
-/** A community's surveys, newest first; a form to start one. */
+/** A community's surveys, newest first; a form to start one, for who may (`create_polls`). */
 export function SurveysPage({ communityId }: { communityId: string }) {
   const community = useStore(communities)?.find((c) => c.id === communityId)
   const [creating, setCreating] = useState(false)
+  const mayCreate = useMay({ communityId }, 'create_polls')
   useEffect(() => {
     document.title = `Surveys · ${community?.name ?? 'Community'} · Hearth`
   }, [community?.name])
@@ -25,11 +27,13 @@ export function SurveysPage({ communityId }: { communityId: string }) {
     <section class="page" aria-labelledby="surveys-title">
       <div class="row spread">
         <h1 id="surveys-title">Surveys</h1>
-        <button type="button" aria-expanded={creating} onClick={() => setCreating(!creating)}>
-          New survey
-        </button>
+        {mayCreate && (
+          <button type="button" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+            New survey
+          </button>
+        )}
       </div>
-      {creating && <NewSurveyForm communityId={communityId} />}
+      {mayCreate && creating && <NewSurveyForm communityId={communityId} />}
       <ErrorNote error={list.error} />
       {!list.data ? (
         <Loading what="surveys" />
@@ -93,6 +97,9 @@ function NewSurveyForm({ communityId }: { communityId: string }) {
   const [anonymous, setAnonymous] = useState(false)
   const [shareResults, setShareResults] = useState(false)
   const [closesAt, setClosesAt] = useState('')
+  // A group's roles and overwrites may take `create_polls` away there.
+  const mayInGroup = useMay(groupId ? { communityId, groupId } : undefined, 'create_polls')
+  const refusedInGroup = !!groupId && mayInGroup === false
   const change = (key: number, patch: Partial<DraftQuestion>) => setQuestions((list) => list.map((q) => (q.key === key ? { ...q, ...patch } : q)))
   const create = useAction(async () => {
     const survey = unwrap(
@@ -191,8 +198,13 @@ function NewSurveyForm({ communityId }: { communityId: string }) {
       <label class="check">
         <input type="checkbox" checked={shareResults} onChange={(e) => setShareResults(e.currentTarget.checked)} /> Respondents see the results
       </label>
+      {refusedInGroup && (
+        <p role="alert" class="refusal">
+          You may not start a survey in that group: choose another, or the whole community.
+        </p>
+      )}
       <ErrorNote error={create.error} />
-      <button type="submit" disabled={create.busy}>
+      <button type="submit" disabled={create.busy || refusedInGroup}>
         Create survey
       </button>
     </form>
