@@ -239,7 +239,9 @@ describe('deliveries', () => {
     await e.send()
     const d = await eventually('the retried success', async () => (await e.deliveries('?status=succeeded')).deliveries[0])
     const first = d.attemptLog.find((a: any) => a.attempt === 1)
-    expect(first.error).toBe('timed out after 3000 ms')
+    // (Seen once in a full run: attempt 1 a success within 150 ms. What the receiver got then says how.)
+    const seen = rx.received.map((r) => ({ id: r.headers['webhook-id'], at: r.at, type: JSON.parse(r.body).type }))
+    expect({ first, seen, deliveryId: d.id }).toMatchObject({ first: { error: 'timed out after 3000 ms' } })
     expect(first.latencyMs).toBeGreaterThanOrEqual(2990)
     expect(first.latencyMs).toBeLessThan(4500)
   })
@@ -282,9 +284,10 @@ describe('deliveries', () => {
     const rx = receiver((_, n) => (n === 1 ? new Response('slow down', { status: 429, headers: { 'retry-after': '2' } }) : new Response('ok')))
     const e = await endpointAt(rx.url)
     await e.send()
-    await eventually('the retry', async () => rx.received.length === 2, 5000)
+    // The retry is a delayed job: on a loaded machine it may come well after its 2 s.
+    await eventually('the retry', async () => rx.received.length === 2, 12_000)
     expect(rx.received[1]!.at - rx.received[0]!.at).toBeGreaterThanOrEqual(1950)
-  })
+  }, 20_000)
 
   test('after the schedule runs out the delivery is failed', async () => {
     const rx = receiver(() => new Response('no', { status: 503 }))
