@@ -143,34 +143,38 @@ describe('eventsSince', () => {
   })
 })
 
-describe('the outbox row of a send statement', () => {
-  test("one statement's batches of several rooms are one messages.committed row, read back into each message's event, room by room in seq order", async () => {
+describe('the outbox rows of a send statement', () => {
+  test('each room the statement moved gets one messages.committed row with its seq range; a room fenced off in it gets none, nor does a statement that moves no room', async () => {
     const host = bed.host()
-    const [r1, r2] = [newRoomId(), newRoomId()]
-    // Each room's actor claims its room (epoch, last seq 1), then one statement commits both rooms' next batches.
-    await sendTo(host, r1, 'a1')
-    await sendTo(host, r2, 'b1')
-    const batch = (roomId: string, nonces: string[]) => ({
+    const [live, other, taken] = [newRoomId(), newRoomId(), newRoomId()]
+    for (const [roomId, nonce] of [[live, 'l1'], [other, 'o1'], [taken, 't1']] as const) await sendTo(host, roomId, nonce)
+    const batch = (roomId: string, epoch: number, nonces: string[]) => ({
       roomId,
-      epoch: host.actor({ roomId })!.epoch,
+      epoch,
       lastSeq: 1,
       sends: nonces.map((nonce) => ({ type: 'send' as const, roomId, authorId: alice!, nonce, body: nonce })),
     })
+    const epochOf = (roomId: string) => host.actor({ roomId })!.epoch
     const before = new Set((await bed.db.select({ id: domainEvents.id }).from(domainEvents)).map((r) => r.id))
-    const verdicts = await writeSends(bed.db, [batch(r1, ['a2', 'a3']), batch(r2, ['b2'])])
-    expect(verdicts.every((v) => !(v instanceof Error))).toBe(true)
-    const rows = (await bed.db.select().from(domainEvents).where(eq(domainEvents.type, 'messages.committed'))).filter((r) => !before.has(r.id))
-    expect(rows.length).toBe(1)
-    expect(rows[0]!.data).toEqual({ rooms: [{ roomId: r1, fromSeq: 2, toSeq: 3 }, { roomId: r2, fromSeq: 2, toSeq: 2 }] })
-    const created = await bed.db.transaction((tx) => expandCommittedSends(tx, rows[0]!))
-    expect(created.map((e) => [e.roomId, (e.data as { message: { seq: number; body: string } }).message.body])).toEqual([
-      [r1, 'a2'],
-      [r1, 'a3'],
-      [r2, 'b2'],
-    ])
-    // A row written before statements shared one (its room in room_id) still reads back.
-    const old = { ...rows[0]!, roomId: r1, data: { fromSeq: 1, toSeq: 2 } }
-    const oldCreated = await bed.db.transaction((tx) => expandCommittedSends(tx, old))
-    expect(oldCreated.map((e) => (e.data as { message: { body: string } }).message.body)).toEqual(['body a1', 'a2'])
+    const committedRows = async () =>
+      (await bed.db.select().from(domainEvents).where(eq(domainEvents.type, 'messages.committed'))).filter((r) => !before.has(r.id))
+
+    const verdicts = await writeSends(bed.db, [batch(live, epochOf(live), ['l2', 'l3']), batch(other, epochOf(other), ['o2']), batch(taken, epochOf(taken) - 1, ['t2'])])
+    expect(verdicts[0]).not.toBeInstanceOf(Error)
+    expect(verdicts[1]).not.toBeInstanceOf(Error)
+    expect(verdicts[2]).toBeInstanceOf(StaleEpochError)
+    const rows = await committedRows()
+    expect(rows.map((r) => [r.roomId, r.data]).sort()).toEqual(
+      [
+        [live, { fromSeq: 2, toSeq: 3 }],
+        [other, { fromSeq: 2, toSeq: 2 }],
+      ].sort(),
+    )
+    // Read back, a row is its room's messages in seq order.
+    const created = await bed.db.transaction((tx) => expandCommittedSends(tx, rows.find((r) => r.roomId === live)!))
+    expect(created.map((e) => (e.data as { message: { body: string } }).message.body)).toEqual(['l2', 'l3'])
+
+    expect((await writeSends(bed.db, [batch(taken, epochOf(taken) - 1, ['t3'])]))[0]).toBeInstanceOf(StaleEpochError)
+    expect((await committedRows()).length).toBe(rows.length)
   })
 })

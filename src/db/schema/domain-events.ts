@@ -3,9 +3,8 @@ import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzl
 /**
  * The outbox: domain events written in the transaction of the change they report, read
  * and deleted by the relay once they are queued for their consumers (src/domain-events).
- * A row of type `messages.committed` stands for the batches of sends one send statement
- * committed (each room's seqs fromSeq..toSeq, written by the statement itself); the relay
- * reads the messages back from their rows.
+ * A row of type `messages.committed` stands for a room's batch of sends (seqs fromSeq..toSeq,
+ * written by the send statement itself); the relay reads the messages back from their rows.
  */
 export const domainEvents = pgTable(
   'domain_events',

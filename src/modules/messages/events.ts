@@ -1,46 +1,30 @@
-import { and, asc, between, eq, inArray, or } from 'drizzle-orm'
+import { and, asc, between, eq } from 'drizzle-orm'
 import { toMessage, withReactions } from '../../../rooms'
 import { messages, rooms } from '../../db/schema'
 import type { DomainEvent, Expander } from '../../domain-events/types'
 import { toMessageView } from './model'
 
-/** A room's batch of sends: seqs fromSeq..toSeq. */
-interface CommittedRange {
-  roomId: string
+/** The payload of the outbox row a room's send statement writes for its batch (rooms/send-commit.ts). */
+interface CommittedSends {
   fromSeq: number
   toSeq: number
 }
 
 /**
- * The payload of the outbox row a send statement writes for the batches it committed
- * (rooms/send-commit.ts). Rows written before a statement's batches shared one row name
- * their single room in the row's room_id and its range in fromSeq/toSeq.
- */
-type CommittedSends = { rooms: CommittedRange[] } | { fromSeq: number; toSeq: number }
-
-/**
- * Reads a statement's committed batches of sends back into one `message.created` per
- * message, room by room in seq order, each with the message's id as the event id (so a
- * redelivery is recognised as one).
+ * Reads a room's committed batch of sends back into one `message.created` per message,
+ * each with the message's id as the event id (so a redelivery is recognised as one).
  */
 export const expandCommittedSends: Expander = async (tx, row) => {
-  const data = row.data as CommittedSends
-  const ranges: CommittedRange[] = 'rooms' in data ? data.rooms : row.roomId ? [{ roomId: row.roomId, ...data }] : []
-  if (!ranges.length) return []
-  const ids = ranges.map((r) => r.roomId)
-  const roomsById = new Map(
-    (await tx.select({ id: rooms.id, kind: rooms.kind, communityId: rooms.communityId }).from(rooms).where(inArray(rooms.id, ids))).map((r) => [r.id, r]),
-  )
+  const { fromSeq, toSeq } = row.data as CommittedSends
+  if (!row.roomId) return []
+  const [room] = await tx.select({ kind: rooms.kind, communityId: rooms.communityId }).from(rooms).where(eq(rooms.id, row.roomId))
   const rows = await tx
     .select()
     .from(messages)
-    .where(or(...ranges.map((r) => and(eq(messages.roomId, r.roomId), between(messages.seq, r.fromSeq, r.toSeq)))))
+    .where(and(eq(messages.roomId, row.roomId), between(messages.seq, fromSeq, toSeq)))
     .orderBy(asc(messages.seq))
-  const order = new Map(ids.map((id, i) => [id, i]))
-  rows.sort((a, b) => order.get(a.roomId)! - order.get(b.roomId)! || a.seq - b.seq)
-  return rows.map((m): DomainEvent<'message.created'> => {
-    const room = roomsById.get(m.roomId)
-    return {
+  return rows.map(
+    (m): DomainEvent<'message.created'> => ({
       id: m.id,
       type: 'message.created',
       at: m.createdAt.toISOString(),
@@ -48,8 +32,8 @@ export const expandCommittedSends: Expander = async (tx, row) => {
       actorId: m.authorId,
       ...(room?.communityId ? { communityId: room.communityId } : {}),
       data: { message: toMessageView(toMessage(m)), roomKind: room?.kind ?? 'text' },
-    }
-  })
+    }),
+  )
 }
 
 /** An edit's or a delete's outbox row (rooms/store.ts) read back: the message as it committed. */
