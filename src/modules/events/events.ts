@@ -5,7 +5,7 @@ import type { Reactions } from '../../domain-events/types'
 import type { JobContext } from '../../jobs/processors'
 import { jobId } from '../../jobs/queues'
 import type { NotifyInput } from '../notifications/model'
-import { dropLeaverAnswers } from './leavers'
+import { dropLeaverAnswers, dropRemovedAnswers } from './leavers'
 import { portsFor } from './processors'
 
 export const calendarReactions: Reactions<JobContext> = {
@@ -18,6 +18,12 @@ export const calendarReactions: Reactions<JobContext> = {
   'member.left': {
     handle: async (event, ctx) => {
       await dropLeaverAnswers(portsFor(ctx), event)
+    },
+  },
+  /** The same for one removed from a private room, for that room's events. */
+  'room.member_removed': {
+    handle: async (event, ctx) => {
+      await dropRemovedAnswers(portsFor(ctx), event)
     },
   },
   /**

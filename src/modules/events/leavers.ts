@@ -1,11 +1,11 @@
-// Someone who leaves a community (or is kicked or banned from it) stops answering for its
-// events: their answers for occurrences that had not started when they left are removed,
+// Someone who leaves a community (or is kicked or banned from it), or is removed from a
+// private room, stops answering for its events: their answers for occurrences that had not started when they left are removed,
 // and every seat that frees goes to the next in line. Occurrences that had started keep
 // their answers (history): a whole-series answer is kept as answers of the past year's
 // occurrences before it goes.
-import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm'
 import { consumeOnce } from '../../db/outbox'
-import { communityMembers, eventOverrides, eventRsvps, eventSeries, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
+import { communityMembers, eventOverrides, eventRsvps, eventSeries, roomMembers, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { DomainEvent, Emit } from '../../domain-events/types'
 import { resolveOccurrences } from './calendar'
@@ -32,8 +32,35 @@ export interface LeaverDeps {
  * the leave committed (`event.at`, so a late or repeated delivery draws the same line),
  * in one transaction with the claim of the event: a redelivered event changes nothing.
  */
-export async function dropLeaverAnswers(deps: LeaverDeps, event: DomainEvent<'member.left'>): Promise<{ removed: number; promoted: string[] }> {
+export function dropLeaverAnswers(deps: LeaverDeps, event: DomainEvent<'member.left'>): Promise<{ removed: number; promoted: string[] }> {
   const { communityId, userId } = event.data
+  return dropAnswers(deps, event, {
+    userId,
+    series: eq(eventSeries.communityId, communityId),
+    stillIn: (tx) =>
+      tx.select({ userId: communityMembers.userId }).from(communityMembers).where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId))),
+  })
+}
+
+/**
+ * The same for one removed from a private room: their answers in the events of that room
+ * (which only its members see) for occurrences that had not started.
+ */
+export function dropRemovedAnswers(deps: LeaverDeps, event: DomainEvent<'room.member_removed'>): Promise<{ removed: number; promoted: string[] }> {
+  const { roomId, userId } = event.data
+  return dropAnswers(deps, event, {
+    userId,
+    series: eq(eventSeries.roomId, roomId),
+    stillIn: (tx) => tx.select({ userId: roomMembers.userId }).from(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId))),
+  })
+}
+
+async function dropAnswers(
+  deps: LeaverDeps,
+  event: DomainEvent,
+  opts: { userId: string; series: SQL; stillIn: (tx: Tx) => Promise<unknown[]> },
+): Promise<{ removed: number; promoted: string[] }> {
+  const { userId } = opts
   const leftAt = Date.parse(event.at)
   return deps.events.transaction({ actorId: null }, async (tx, emit) => {
     if (!(await consumeOnce(tx, LEAVERS_CONSUMER, event.id))) return { removed: 0, promoted: [] }
@@ -41,12 +68,9 @@ export async function dropLeaverAnswers(deps: LeaverDeps, event: DomainEvent<'me
       .selectDistinct({ seriesId: eventRsvps.seriesId })
       .from(eventRsvps)
       .innerJoin(eventSeries, eq(eventSeries.id, eventRsvps.seriesId))
-      .where(and(eq(eventRsvps.userId, userId), eq(eventSeries.communityId, communityId)))
-    // Back in the community already: what they answered since they came back stays.
-    const back = await tx
-      .select({ userId: communityMembers.userId })
-      .from(communityMembers)
-      .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
+      .where(and(eq(eventRsvps.userId, userId), opts.series))
+    // Back already (in the community, or the room): what they answered since they came back stays.
+    const back = await opts.stillIn(tx)
     const givenBefore = (answer: { updatedAt: Date }) => back.length === 0 || answer.updatedAt.getTime() <= leftAt
     let removed = 0
     const promoted: string[] = []

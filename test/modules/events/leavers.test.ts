@@ -125,3 +125,30 @@ describe('a member who leaves', () => {
     expect((await listed(ev.id, first)).get(nth(4))?.me).toBe('going')
   }, 30_000)
 })
+
+describe('one removed from a private room', () => {
+  test("gives up their answers for that room's upcoming occurrences (the seat goes to the next in line); the community's other events and what had started keep theirs", async () => {
+    const room = await w.room('backstage', { private: true })
+    const [removed, first] = [await w.join(), await w.join()]
+    for (const u of [removed, first]) ok(await h.http.post(`/v1/rooms/${room.id}/members`, { userId: u.id }, as(w.owner)), 201)
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, title: 'Rehearsal', capacity: 1, roomId: room.id })
+    const open = await createEvent(h, w.id, w.owner, { ...weekly, title: 'Concert', capacity: 1 })
+    ok(await rsvp(ev.id, removed, 'going', nth(1)))
+    ok(await rsvp(ev.id, removed, 'going', nth(3)))
+    expect(ok(await rsvp(ev.id, first, 'going', nth(3))).body.status).toBe('waitlisted')
+    ok(await rsvp(open.id, removed, 'going', nth(3)))
+
+    expect((await h.http.delete(`/v1/rooms/${room.id}/members/${removed.id}`, as(w.owner))).status).toBe(204)
+    await eventually('the first in line to get the seat', async () => (await listed(ev.id, first)).get(nth(3))?.me === 'going')
+    const seats = await listed(ev.id)
+    expect(seats.get(nth(3))).toEqual({ going: 1, maybe: 0, declined: 0, waitlisted: 0 })
+    expect(seats.get(nth(1))).toEqual({ going: 1, maybe: 0, declined: 0, waitlisted: 0 }) // had started
+    // The community's event, which they still see, keeps their seat.
+    expect((await listed(open.id, removed)).get(nth(3))).toEqual({ going: 1, maybe: 0, declined: 0, waitlisted: 0, me: 'going' })
+    const promoted = await eventually('the promotion relayed', async () => {
+      const seen = promotedEvents.filter((e) => e.data.eventId === ev.id)
+      return seen.length > 0 && seen
+    })
+    expect(promoted.map((e) => [e.data.originalStart, e.data.userIds])).toEqual([[nth(3), [first.id]]])
+  }, 30_000)
+})
