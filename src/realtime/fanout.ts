@@ -9,7 +9,8 @@ export interface OutboundEvent {
 }
 
 export const roomTopic = (roomId: string) => `room:${roomId}`
-export const userTopic = (userId: string) => `user:${userId}`
+const USER_TOPIC = 'user:'
+export const userTopic = (userId: string) => `${USER_TOPIC}${userId}`
 export const communityTopic = (communityId: string) => `community:${communityId}`
 
 /**
@@ -20,6 +21,7 @@ export const communityTopic = (communityId: string) => `community:${communityId}
 export class Fanout {
   private server: Server<unknown> | undefined
   private readonly publishListeners = new Set<(type: string, sockets: number) => void>()
+  private readonly userListeners = new Set<(userId: string, event: OutboundEvent) => void>()
 
   attach(server: Server<unknown> | null | undefined) {
     if (server && !this.server) this.server = server
@@ -29,6 +31,12 @@ export class Fanout {
   onPublish(listener: (type: string, sockets: number) => void): () => void {
     this.publishListeners.add(listener)
     return () => this.publishListeners.delete(listener)
+  }
+
+  /** Hears each event delivered to a user's topic on this node, before its sockets get it (the gateway acts on some). */
+  onUserEvent(listener: (userId: string, event: OutboundEvent) => void): () => void {
+    this.userListeners.add(listener)
+    return () => this.userListeners.delete(listener)
   }
 
   toRoom(roomId: string, event: OutboundEvent) {
@@ -50,6 +58,9 @@ export class Fanout {
 
   /** Delivers an event to this node's sockets on the topic. */
   deliver(topic: string, event: OutboundEvent) {
+    if (this.userListeners.size && topic.startsWith(USER_TOPIC)) {
+      for (const listener of this.userListeners) listener(topic.slice(USER_TOPIC.length), event)
+    }
     if (!this.server) return
     const sockets = this.server.subscriberCount(topic)
     if (sockets === 0) return

@@ -66,6 +66,15 @@ export class Gateway {
     )
     this.timers.push(setInterval(() => void this.heartbeat(), 30_000))
     for (const t of this.timers) t.unref?.()
+    // A community joined while sockets are open: they start hearing it (its presence, who
+    // joins and leaves, its rooms' changes) without reconnecting. Told on the user's own topic,
+    // so it reaches every node that holds one of their sockets.
+    deps.fanout.onUserEvent((userId, event) => {
+      if (event.type !== 'member.joined' || event.roomId) return
+      const { communityId } = event.data as { communityId?: string }
+      if (!communityId) return
+      for (const session of this.byUser.get(userId) ?? []) if (!session.closed) session.hearCommunity(communityId)
+    })
     deps.permissions.onChange((scopes) => {
       this.permissionChanges++
       const touched = new Set(scopes)

@@ -34,6 +34,28 @@ describe('community membership', () => {
   })
 })
 
+describe('a community joined with a socket open', () => {
+  test("the joiner's socket hears of the join once, then the community's events, without reconnecting; after leaving, no more", async () => {
+    const w = await newCommunity(http)
+    const newcomer = await registerUser(http)
+    const ws = await socketOf(newcomer.accessToken)
+    await w.join(newcomer)
+    const mine = await ws.event('member.joined', 5000, (f) => f.data.userId === newcomer.id)
+    expect(mine.data).toMatchObject({ communityId: w.id, userId: newcomer.id, via: 'invite' })
+    // Another member joins: the newcomer's open socket hears it, as the owner's does.
+    const next = await w.join()
+    expect((await ws.event('member.joined', 5000, (f) => f.data.userId === next.id)).data).toMatchObject({ communityId: w.id, userId: next.id })
+    await Bun.sleep(200)
+    expect(ws.events('member.joined').filter((f) => f.data.userId === newcomer.id).length).toBe(1)
+    // Gone from the community: its events stop reaching the socket.
+    ok(await http.delete(`/v1/communities/${w.id}/members/${newcomer.id}`, w.as(newcomer)), 204)
+    await Bun.sleep(300)
+    const later = await w.join()
+    await Bun.sleep(300)
+    expect(ws.events('member.joined').some((f) => f.data.userId === later.id)).toBe(false)
+  })
+})
+
 describe('rooms', () => {
   test('a room changed reaches its subscribers as room.updated', async () => {
     const w = await newCommunity(http)

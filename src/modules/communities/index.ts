@@ -30,7 +30,7 @@ import { CommunityService, type CommunityDeps } from './service'
 export type CommunitiesDeps = CommunityDeps & {
   signedIn: SignedIn
   events: Pick<DomainEvents, 'transaction' | 'on'>
-  live: Pick<Fanout, 'toCommunity'>
+  live: Pick<Fanout, 'toCommunity' | 'toUser'>
 }
 
 const security = [{ bearer: [] }]
@@ -40,10 +40,13 @@ export const communitiesFeature = defineFeature<CommunitiesDeps, { communities: 
   name: 'communities',
   build: (deps) => {
     const communities = new CommunityService(deps)
-    // Live: who joined or left, to the sockets of the community's members.
+    // Live: who joined or left, to the sockets of the community's members; the one who
+    // joined hears it on their own topic (their sockets were not yet hearing the community:
+    // the gateway starts them on it).
     for (const type of ['member.joined', 'member.left'] as const) {
       deps.events.on(type, (event) => deps.live.toCommunity(event.data.communityId, { type, data: event.data }))
     }
+    deps.events.on('member.joined', (event) => deps.live.toUser(event.data.userId, { type: 'member.joined', data: event.data }))
     return { routes: communitiesRoutes(communities, new InviteService(deps), deps.signedIn), api: { communities } }
   },
 })
