@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import { messagePins } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Database } from '../../db/client'
@@ -46,11 +46,15 @@ export class PinService {
     const message = await this.messages.find(messageId)
     if (message.roomId !== roomId || message.deletedAt) throw notFound('message')
     if (on) {
-      const existing = await this.res.db.select({ id: messagePins.messageId }).from(messagePins).where(eq(messagePins.roomId, roomId))
-      if (existing.length >= MAX_PINS && !existing.some((e) => e.id === messageId)) {
-        throw new AppError('conflict', `a room holds at most ${MAX_PINS} pins`)
-      }
-      await this.res.db.insert(messagePins).values({ roomId, messageId, pinnedBy: userId }).onConflictDoNothing()
+      // Counted and added under the room's pin lock: pins made at once cannot pass the limit together.
+      await this.res.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`pins:${roomId}`}, 0))`)
+        const existing = await tx.select({ id: messagePins.messageId }).from(messagePins).where(eq(messagePins.roomId, roomId))
+        if (existing.length >= MAX_PINS && !existing.some((e) => e.id === messageId)) {
+          throw new AppError('conflict', `a room holds at most ${MAX_PINS} pins`)
+        }
+        await tx.insert(messagePins).values({ roomId, messageId, pinnedBy: userId }).onConflictDoNothing()
+      })
     } else {
       await this.res.db.delete(messagePins).where(and(eq(messagePins.roomId, roomId), eq(messagePins.messageId, messageId)))
     }

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { Tx } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
@@ -48,12 +48,14 @@ export class AutomodRules {
     checkRule(rule.trigger)
     checkExemptions(acl, rule.exemptRoles ?? [], rule.exemptRooms ?? [])
     const existing = await this.enabledRows(input.communityId)
-    const all = await this.deps.db.select({ id: automodRules.id }).from(automodRules).where(eq(automodRules.communityId, input.communityId))
-    if (all.length >= MAX_RULES_PER_COMMUNITY) {
-      throw new AppError('validation_failed', `a community has at most ${MAX_RULES_PER_COMMUNITY} automod rules`)
-    }
     if (rule.enabled !== false) checkProgramSize([...existing.map((r) => r.trigger as TriggerT), rule.trigger])
     const row = await this.change(input.communityId, input.actorId, async (tx, emit) => {
+      // Counted under the community's rules lock: rules made at once cannot pass the limit together.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`automod:${input.communityId}`}, 0))`)
+      const all = await tx.select({ id: automodRules.id }).from(automodRules).where(eq(automodRules.communityId, input.communityId))
+      if (all.length >= MAX_RULES_PER_COMMUNITY) {
+        throw new AppError('validation_failed', `a community has at most ${MAX_RULES_PER_COMMUNITY} automod rules`)
+      }
       const [created] = await tx
         .insert(automodRules)
         .values({

@@ -129,6 +129,16 @@ describe('pins', () => {
     ok(await http.delete(`/v1/rooms/${room.id}/pins/${sent[0].id}`, w.as(w.owner)), 204)
     expect(ok(await http.get(`/v1/rooms/${room.id}/pins`, w.as(member))).body).toEqual([])
   })
+
+  test('a room holds at most 50 pins, even when 56 are made at once (409 for the rest); pinning one already pinned is fine', async () => {
+    const { w, room, sent } = await roomWithMessages(56)
+    const answers = await Promise.all(sent.map((m) => http.put(`/v1/rooms/${room.id}/pins/${m.id}`, undefined, w.as(w.owner))))
+    expect(answers.filter((a) => a.status === 204).length).toBe(50)
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(Array(6).fill('conflict'))
+    const pins = ok(await http.get(`/v1/rooms/${room.id}/pins`, w.as(w.owner))).body
+    expect(pins.length).toBe(50)
+    ok(await http.put(`/v1/rooms/${room.id}/pins/${pins[0].messageId}`, undefined, w.as(w.owner)), 204)
+  })
 })
 
 describe('deleting a room', () => {

@@ -33,6 +33,19 @@ describe('rules CRUD', () => {
     p = await place()
   })
 
+  test('a community holds at most 20 rules, even when 24 are made at once (422 for the rest)', async () => {
+    const q = await place()
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        http.post(`/v1/communities/${q.w.id}/automod/rules`, { name: `rule ${i}`, trigger: keywords([`word${i}`]), action: block }, q.w.as(q.w.owner)),
+      ),
+    )
+    expect(answers.filter((a) => a.status === 201).length).toBe(20)
+    expect(answers.filter((a) => a.status === 422).length).toBe(4)
+    const listed = ok(await http.get(`/v1/communities/${q.w.id}/automod/rules`, q.w.as(q.w.owner))).body
+    expect((listed.rules ?? listed).length).toBe(20)
+  })
+
   test('create, read, list, change and delete a rule', async () => {
     const created = await addRule(p.w, { name: 'Slurs', trigger: keywords(['badword']), action: block })
     expect(created).toMatchObject({ name: 'Slurs', enabled: true, dryRun: false, exemptRoles: [], trigger: { kind: 'keywords' } })
