@@ -103,6 +103,9 @@ export class Reports {
     if (!member.isMember) throw notFound('report')
     await this.deps.permissions.requireCommunity(actorId, row.communityId, 'moderate_members')
     if (row.status !== 'open') throw new AppError('conflict', `this report is already ${row.status}`)
+    // Nobody judges a report about themselves (another moderator does).
+    const subject = row.targetKind === 'user' ? row.targetId : row.targetAuthorId
+    if (subject === actorId) throw new AppError('forbidden', 'another moderator must resolve a report about you')
     await this.act(actorId, row, resolution)
 
     const resolved = await this.deps.events.transaction({ actorId }, async (tx, emit) => {

@@ -271,6 +271,19 @@ describe('resolutions', () => {
     expect(ok(await queue(s, s.moderator)).body.reports[0].status).toBe('open')
   })
 
+  test('a moderator cannot resolve a report about their own message or themselves: 403, another moderator can', async () => {
+    const s = await scene()
+    const own = ok(await http.post(`/v1/rooms/${s.room.id}/messages`, { body: 'moderator said this', nonce: 'mod-1' }, s.w.as(s.moderator)), 201).body
+    const aboutMessage = ok(await http.post('/v1/reports', { target: { kind: 'message', id: own.id }, reason: 'harassment' }, s.w.as(s.reporter)), 201).body
+    const aboutUser = ok(await http.post('/v1/reports', { target: { kind: 'user', id: s.moderator.id, communityId: s.w.id }, reason: 'harassment' }, s.w.as(s.reporter)), 201).body
+    for (const report of [aboutMessage, aboutUser]) {
+      const res = await http.post(`/v1/reports/${report.id}/resolve`, { action: 'dismiss' }, s.w.as(s.moderator))
+      expect(res.status).toBe(403)
+      expect(res.body.error.code).toBe('forbidden')
+      ok(await http.post(`/v1/reports/${report.id}/resolve`, { action: 'dismiss' }, s.w.as(s.w.owner)))
+    }
+  })
+
   test('a report reopened after resolution starts a new report', async () => {
     const { s, report } = await reported()
     ok(await resolve(s, report.id, { action: 'dismiss' }))
