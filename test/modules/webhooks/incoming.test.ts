@@ -159,6 +159,15 @@ describe("the hook's bot", () => {
     expect(ok(await h.http.get(`/v1/messages/${msg!.id}`, w.as(member))).body.authorId).toBe(hook.botUserId)
   })
 
+  test('leaves the community when its room is deleted (the hook goes with the room)', async () => {
+    const doomed = await w.room('doomed')
+    const hook = await newHook(undefined, w.owner, { name: 'Doomed' }, doomed.id)
+    expect(await memberNamed(hook.botUserId)).toMatchObject({ displayName: 'Doomed' })
+    expect((await h.http.delete(`/v1/rooms/${doomed.id}`, w.as(w.owner))).status).toBe(204)
+    expect(await memberNamed(hook.botUserId)).toBeUndefined()
+    expect((await post(hook.path, JSON.stringify({ body: 'anyone?' }))).status).toBe(404)
+  })
+
   test('posts into a private room it was made for', async () => {
     const secret = await w.room('ops', { private: true })
     const hook = await newHook(undefined, w.owner, {}, secret.id)
