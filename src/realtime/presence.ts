@@ -181,6 +181,18 @@ export class Presence {
     if (chosenStatus(previous) !== status) await this.announce(userId, status)
   }
 
+  /**
+   * One who joined a community while online is announced there (their arrival was
+   * announced to the communities they had then), if it is small enough for broadcasts.
+   */
+  async joined(userId: string, communityId: string): Promise<void> {
+    const key = this.socketsKey(userId)
+    if ((await this.alive(key, await this.res.redis.client.hGetAll(key))) === 0) return
+    const { broadcast } = await this.audience(userId)
+    if (!broadcast.includes(communityId)) return
+    this.fanout.toCommunity(communityId, { type: 'presence.updated', data: { userId, status: await this.status(userId) } })
+  }
+
   async status(userId: string): Promise<Exclude<PresenceStatus, 'offline'>> {
     return chosenStatus(await this.res.redis.client.get(this.statusKey(userId)))
   }

@@ -56,6 +56,27 @@ describe('a community joined with a socket open', () => {
   })
 })
 
+describe('presence of one who joins while online', () => {
+  test('the community hears them online at once, not at their next connect', async () => {
+    const w = await newCommunity(http)
+    const watcher = await socketOf(w.owner.accessToken)
+    const newcomer = await registerUser(http)
+    await socketOf(newcomer.accessToken) // online before they join
+    await w.join(newcomer)
+    const seen = await watcher.event('presence.updated', 5000, (f) => f.data.userId === newcomer.id)
+    expect(seen.data).toEqual({ userId: newcomer.id, status: 'online' })
+  })
+
+  test('one who joins while offline is not announced', async () => {
+    const w = await newCommunity(http)
+    const watcher = await socketOf(w.owner.accessToken)
+    const absent = await w.join()
+    await watcher.event('member.joined', 5000, (f) => f.data.userId === absent.id)
+    await Bun.sleep(300)
+    expect(watcher.events('presence.updated').some((f) => f.data.userId === absent.id)).toBe(false)
+  })
+})
+
 describe('rooms', () => {
   test('a room changed reaches its subscribers as room.updated', async () => {
     const w = await newCommunity(http)

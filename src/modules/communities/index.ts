@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { DomainEvents } from '../../domain-events/bus'
 import { defineFeature } from '../../feature'
 import type { Fanout } from '../../realtime/fanout'
+import type { Presence } from '../../realtime/presence'
 import { NoContent, Paging } from '../../lib/model'
 import type { SignedIn } from '../auth/guard'
 import { InviteService } from './invites'
@@ -31,6 +32,7 @@ export type CommunitiesDeps = CommunityDeps & {
   signedIn: SignedIn
   events: Pick<DomainEvents, 'transaction' | 'on'>
   live: Pick<Fanout, 'toCommunity' | 'toUser'>
+  presence: Pick<Presence, 'joined'>
 }
 
 const security = [{ bearer: [] }]
@@ -46,7 +48,12 @@ export const communitiesFeature = defineFeature<CommunitiesDeps, { communities: 
     for (const type of ['member.joined', 'member.left'] as const) {
       deps.events.on(type, (event) => deps.live.toCommunity(event.data.communityId, { type, data: event.data }))
     }
-    deps.events.on('member.joined', (event) => deps.live.toUser(event.data.userId, { type: 'member.joined', data: event.data }))
+    deps.events.on('member.joined', (event) => {
+      const { userId, communityId } = event.data
+      deps.live.toUser(userId, { type: 'member.joined', data: event.data })
+      // Online already: the community hears it now, not at their next connect.
+      deps.presence.joined(userId, communityId).catch((err) => deps.log.warn('could not announce a new member online', { error: err }))
+    })
     return { routes: communitiesRoutes(communities, new InviteService(deps), deps.signedIn), api: { communities } }
   },
 })
