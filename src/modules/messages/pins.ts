@@ -13,7 +13,7 @@ const MAX_PINS = 50
 export interface PinDeps {
   db: Database
   permissions: PermissionService
-  messages: Pick<MessageService, 'history' | 'find'>
+  messages: Pick<MessageService, 'history' | 'find' | 'requireUnblocked'>
   live: Fanout
 }
 
@@ -39,10 +39,12 @@ export class PinService {
   }
 
   async set(userId: string, roomId: string, messageId: string, on: boolean) {
-    const { bits } = await this.permissions.requireRoom(userId, roomId)
+    const { bits, placement } = await this.permissions.requireRoom(userId, roomId)
     if (!has(bits, Perm.pin_messages) && !has(bits, Perm.manage_messages)) {
       throw new AppError('missing_permission', 'you need the pin_messages permission here', { details: { permission: 'pin_messages' } })
     }
+    // A pin is something said in a DM: not between people who block each other (an unpin, taking back, is).
+    if (on) await this.messages.requireUnblocked(userId, roomId, placement)
     const message = await this.messages.find(messageId)
     if (message.roomId !== roomId || message.deletedAt) throw notFound('message')
     if (on) {

@@ -215,7 +215,7 @@ describe('a block in an existing DM', () => {
   const refused = (res: { status: number; body: any }) => expect([res.status, res.body.error?.code]).toEqual([403, 'blocked'])
 
   test.each([['the blocked one', false], ['the blocker', true]])(
-    'refuses sends, edits, new reactions and polls of %s (403 blocked); history stays readable; an unblock lifts it',
+    'refuses sends, edits, new reactions, polls and pins of %s (403 blocked); history stays readable; an unblock lifts it',
     async (_n, byBlocker) => {
       const { w, alice, bob, dm, hello } = await dmBetween()
       ok(await http.put(`/v1/users/${alice.id}/block`, undefined, w.as(bob)), 204)
@@ -224,6 +224,7 @@ describe('a block in an existing DM', () => {
       refused(await http.post(`/v1/rooms/${dm.id}/messages`, { body: 'still there?', nonce: 'b2' }, w.as(speaker)))
       refused(await http.put(`/v1/messages/${hello.id}/reactions/${encodeURIComponent('👍')}`, undefined, w.as(speaker)))
       refused(await http.post(`/v1/rooms/${dm.id}/polls`, { question: 'Friends?', options: ['yes', 'no'] }, w.as(speaker)))
+      refused(await http.put(`/v1/rooms/${dm.id}/pins/${hello.id}`, undefined, w.as(speaker)))
       if (!byBlocker) refused(await http.patch(`/v1/messages/${hello.id}`, { body: 'edited' }, w.as(alice)))
       for (const reader of [alice, bob]) {
         const history = ok(await http.get(`/v1/rooms/${dm.id}/messages`, w.as(reader))).body.messages
