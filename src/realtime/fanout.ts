@@ -9,9 +9,9 @@ export interface OutboundEvent {
 }
 
 export const roomTopic = (roomId: string) => `room:${roomId}`
-const USER_TOPIC = 'user:'
-export const userTopic = (userId: string) => `${USER_TOPIC}${userId}`
-export const communityTopic = (communityId: string) => `community:${communityId}`
+export const userTopic = (userId: string) => `user:${userId}`
+const COMMUNITY_TOPIC = 'community:'
+export const communityTopic = (communityId: string) => `${COMMUNITY_TOPIC}${communityId}`
 
 /**
  * Delivers events to the sockets of this node that subscribed to a topic (a room, a
@@ -21,7 +21,7 @@ export const communityTopic = (communityId: string) => `community:${communityId}
 export class Fanout {
   private server: Server<unknown> | undefined
   private readonly publishListeners = new Set<(type: string, sockets: number) => void>()
-  private readonly userListeners = new Set<(userId: string, event: OutboundEvent) => void>()
+  private readonly communityListeners = new Set<(communityId: string, event: OutboundEvent) => void>()
 
   attach(server: Server<unknown> | null | undefined) {
     if (server && !this.server) this.server = server
@@ -33,10 +33,14 @@ export class Fanout {
     return () => this.publishListeners.delete(listener)
   }
 
-  /** Hears each event delivered to a user's topic on this node, before its sockets get it (the gateway acts on some). */
-  onUserEvent(listener: (userId: string, event: OutboundEvent) => void): () => void {
-    this.userListeners.add(listener)
-    return () => this.userListeners.delete(listener)
+  /**
+   * Hears each event delivered to a community's topic on this node, after its sockets got it
+   * (the gateway acts on some). Every node hears every community's events, in the order they
+   * were published.
+   */
+  onCommunityEvent(listener: (communityId: string, event: OutboundEvent) => void): () => void {
+    this.communityListeners.add(listener)
+    return () => this.communityListeners.delete(listener)
   }
 
   toRoom(roomId: string, event: OutboundEvent) {
@@ -58,9 +62,13 @@ export class Fanout {
 
   /** Delivers an event to this node's sockets on the topic. */
   deliver(topic: string, event: OutboundEvent) {
-    if (this.userListeners.size && topic.startsWith(USER_TOPIC)) {
-      for (const listener of this.userListeners) listener(topic.slice(USER_TOPIC.length), event)
+    this.send(topic, event)
+    if (this.communityListeners.size && topic.startsWith(COMMUNITY_TOPIC)) {
+      for (const listener of this.communityListeners) listener(topic.slice(COMMUNITY_TOPIC.length), event)
     }
+  }
+
+  private send(topic: string, event: OutboundEvent) {
     if (!this.server) return
     const sockets = this.server.subscriberCount(topic)
     if (sockets === 0) return

@@ -67,12 +67,13 @@ export class Gateway {
     this.timers.push(setInterval(() => void this.heartbeat(), 30_000))
     for (const t of this.timers) t.unref?.()
     // A community joined while sockets are open: they start hearing it (its presence, who
-    // joins and leaves, its rooms' changes) without reconnecting. Told on the user's own topic,
-    // so it reaches every node that holds one of their sockets.
-    deps.fanout.onUserEvent((userId, event) => {
-      if (event.type !== 'member.joined' || event.roomId) return
-      const { communityId } = event.data as { communityId?: string }
-      if (!communityId) return
+    // joins and leaves, its rooms' changes) without reconnecting. Started by the join as the
+    // community's topic carries it, once its sockets got it: every node hears that topic, in
+    // the order its events were published (a leave after the join comes after it), and the
+    // joiner, who hears their join on their own topic, does not hear it a second time.
+    deps.fanout.onCommunityEvent((communityId, event) => {
+      if (event.type !== 'member.joined') return
+      const { userId } = event.data as { userId: string }
       for (const session of this.byUser.get(userId) ?? []) if (!session.closed) session.hearCommunity(communityId)
     })
     deps.permissions.onChange((scopes) => {

@@ -1,6 +1,8 @@
 // The events the contract promises about who is where: member.joined, member.left and
 // room.updated, to the sockets that can see the community or the room — and no others.
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { communityMembers } from '../../src/db/schema'
+import { communityTopic, userTopic } from '../../src/realtime/fanout'
 import { startTestApp } from '../helpers/app'
 import { newCommunity, ok } from '../helpers/community'
 import { registerUser } from '../helpers/http'
@@ -74,6 +76,37 @@ describe('presence of one who joins while online', () => {
     await watcher.event('member.joined', 5000, (f) => f.data.userId === absent.id)
     await Bun.sleep(300)
     expect(watcher.events('presence.updated').some((f) => f.data.userId === absent.id)).toBe(false)
+  })
+})
+
+describe("a join reaching a node (cluster: the community's channel and the joiner's own are two)", () => {
+  const joined = (communityId: string, userId: string) => ({ type: 'member.joined', data: { communityId, userId, via: 'invite' } })
+
+  test("the joiner's socket hears its join once when its own copy comes first, then the community's events", async () => {
+    const w = await newCommunity(http)
+    const newcomer = await registerUser(http)
+    const ws = await socketOf(newcomer.accessToken)
+    // Joined on another node: the membership is stored, and its two copies reach this node in this order.
+    await app.res.db.insert(communityMembers).values({ communityId: w.id, userId: newcomer.id })
+    const { fanout } = app.hearth.realtime
+    fanout.deliver(userTopic(newcomer.id), joined(w.id, newcomer.id))
+    fanout.deliver(communityTopic(w.id), joined(w.id, newcomer.id))
+    await ws.event('member.joined', 5000, (f) => f.data.userId === newcomer.id)
+    const next = await w.join()
+    await ws.event('member.joined', 5000, (f) => f.data.userId === next.id)
+    expect(ws.events('member.joined').filter((f) => f.data.userId === newcomer.id).length).toBe(1)
+  })
+
+  test('a join whose own copy arrives after the joiner left again does not start their socket on the community', async () => {
+    const w = await newCommunity(http)
+    const gone = await registerUser(http)
+    const ws = await socketOf(gone.accessToken)
+    const owner = await socketOf(w.owner.accessToken)
+    app.hearth.realtime.fanout.deliver(userTopic(gone.id), joined(w.id, gone.id))
+    const later = await w.join()
+    await owner.event('member.joined', 5000, (f) => f.data.userId === later.id)
+    await Bun.sleep(200)
+    expect(ws.events('member.joined').some((f) => f.data.userId === later.id)).toBe(false)
   })
 })
 

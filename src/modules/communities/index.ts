@@ -44,7 +44,7 @@ export const communitiesFeature = defineFeature<CommunitiesDeps, { communities: 
     const communities = new CommunityService(deps)
     // Live: who joined or left, to the sockets of the community's members; the one who
     // joined hears it on their own topic (their sockets were not yet hearing the community:
-    // the gateway starts them on it).
+    // the gateway starts them on it once the community's copy has gone out).
     for (const type of ['member.joined', 'member.left'] as const) {
       deps.events.on(type, (event) => deps.live.toCommunity(event.data.communityId, { type, data: event.data }))
     }
