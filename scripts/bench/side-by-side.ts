@@ -172,8 +172,15 @@ function spread(n: number, count: number): number[][] {
   return out
 }
 
-async function openAll(g: Generators, job: { targets: Target[] }, roomOfGlobal: (i: number) => number, count: number, senderGlobals: number[]): Promise<Driven[]> {
-  const parts = spread(g.workers.length, count)
+/**
+ * Opens each target's sockets over the generators (generator k holds sockets `owned[k]`,
+ * socket i in room `roomOf(i)`), then says which of each generator's sockets send.
+ */
+async function openAll(
+  g: Generators,
+  job: { targets: Target[] },
+  opts: { owned: number[][]; roomOf: (i: number) => number; senders: number[]; fanout: number; what: string },
+): Promise<Driven[]> {
   const driven: Driven[] = []
   for (const [index, target] of job.targets.entries()) {
     const started = performance.now()
@@ -184,17 +191,17 @@ async function openAll(g: Generators, job: { targets: Target[] }, roomOfGlobal: 
           target: index,
           system: target.system,
           baseUrl: target.baseUrl,
-          tokens: parts[k]!.map((i) => target.tokens[i % target.tokens.length]!),
-          rooms: parts[k]!.map((i) => target.roomIds[roomOfGlobal(i)]!),
+          tokens: opts.owned[k]!.map((i) => target.tokens[i % target.tokens.length]!),
+          rooms: opts.owned[k]!.map((i) => target.roomIds[opts.roomOf(i)]!),
         }),
       ),
     )
-    const shares = parts.map((mine) => {
-      const senders = mine.flatMap((i, local) => (senderGlobals.includes(i) ? [local] : []))
-      return { senders, fraction: senders.length / senderGlobals.length }
+    log(`${target.system}: ${opts.what} over ${g.workers.length} generators in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    const shares = opts.owned.map((mine) => {
+      const senders = mine.flatMap((i, local) => (opts.senders.includes(i) ? [local] : []))
+      return { senders, fraction: senders.length / opts.senders.length }
     })
-    log(`${target.system}: ${count} sockets open and subscribed over ${g.workers.length} generators in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-    driven.push({ index, target, meter: new CpuMeter(target.serverPid, target.postgresDatabase), shares, fanout: 0, sendErrors: 0 })
+    driven.push({ index, target, meter: new CpuMeter(target.serverPid, target.postgresDatabase), shares, fanout: opts.fanout, sendErrors: 0 })
   }
   return driven
 }
@@ -204,8 +211,8 @@ export async function fanout(job: FanoutJob): Promise<FanoutResult[]> {
   await g.start()
   try {
     const senders = Array.from({ length: job.senders }, (_, i) => i)
-    const all = await openAll(g, job, () => 0, job.subscribers, senders)
-    for (const d of all) d.fanout = job.subscribers
+    const owned = spread(g.workers.length, job.subscribers)
+    const all = await openAll(g, job, { owned, roomOf: () => 0, senders, fanout: job.subscribers, what: `${job.subscribers} sockets open and subscribed` })
     const state = all.map((d) => ({ d, cpuSteps: [] as CpuStep[], steps: [] as FanoutStep[], failedRates: 0 }))
     // warm-up (JIT, buffers), not measured
     for (const s of state) await measure(g, s.d, job.cpuRates[0] ?? 10, job.warmupSeconds, 1000)
@@ -285,28 +292,7 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
     const roomOfSocket = (i: number) => Math.floor(i / job.membersPerRoom)
     // Generator k holds rooms parts[k]: its sockets are those rooms' members.
     const owned = parts.map((rooms) => rooms.flatMap((r) => Array.from({ length: job.membersPerRoom }, (_, m) => r * job.membersPerRoom + m)))
-    const all: Driven[] = []
-    for (const [index, target] of job.targets.entries()) {
-      const started = performance.now()
-      await Promise.all(
-        g.workers.map((w, k) =>
-          w.call({
-            cmd: 'open',
-            target: index,
-            system: target.system,
-            baseUrl: target.baseUrl,
-            tokens: owned[k]!.map((i) => target.tokens[i % target.tokens.length]!),
-            rooms: owned[k]!.map((i) => target.roomIds[roomOfSocket(i)]!),
-          }),
-        ),
-      )
-      log(`${target.system}: ${count} sockets in ${job.rooms} rooms open over ${g.workers.length} generators in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-      const shares = owned.map((mine) => {
-        const local = mine.flatMap((i, l) => (senders.includes(i) ? [l] : []))
-        return { senders: local, fraction: local.length / senders.length }
-      })
-      all.push({ index, target, meter: new CpuMeter(target.serverPid, target.postgresDatabase), shares, fanout: job.membersPerRoom, sendErrors: 0 })
-    }
+    const all = await openAll(g, job, { owned, roomOf: roomOfSocket, senders, fanout: job.membersPerRoom, what: `${count} sockets in ${job.rooms} rooms open` })
     const totals = new Map(all.map((d) => [d, { histogram: new Histogram(), sent: 0, expected: 0, delivered: 0, rounds: [] as RoomsRound[] }]))
     for (let turn = 0; turn < job.rounds; turn++) {
       for (const d of all) {
