@@ -246,6 +246,28 @@ describe('deliveries', () => {
     expect(first.latencyMs).toBeLessThan(4500)
   })
 
+  test('an answer is read up to its limit only: a 2xx with an endless body is a success before the timeout, its log keeping an excerpt', async () => {
+    let served = 0
+    const endless = () =>
+      new ReadableStream({
+        async pull(c) {
+          served += 16_384
+          c.enqueue(new Uint8Array(16_384).fill(120))
+          await Bun.sleep(1)
+        },
+      })
+    const rx = receiver(() => new Response(endless(), { status: 200 }))
+    const e = await endpointAt(rx.url)
+    await e.send()
+    const d = await eventually('the success', async () => (await e.deliveries('?status=succeeded')).deliveries[0])
+    const first = d.attemptLog.find((a: any) => a.attempt === 1)
+    expect(first.latencyMs).toBeLessThan(3000) // the timeout: the read stopped at the limit
+    expect(first.responseExcerpt).toBe('x'.repeat(first.responseExcerpt.length))
+    expect(first.responseExcerpt.length).toBeGreaterThan(0)
+    expect(first.responseExcerpt.length).toBeLessThanOrEqual(1024)
+    expect(served).toBeLessThan(64 * 1024 * 8) // stopped reading, not drained
+  })
+
   test('a slow endpoint does not delay a fast one', async () => {
     let inFlight = 0
     let most = 0
