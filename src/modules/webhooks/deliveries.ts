@@ -7,7 +7,7 @@ import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
-import { attemptJobId, type AttemptJob } from './dispatcher'
+import { enqueueAttempts, type AttemptJob } from './dispatcher'
 import type { WebhookEndpoints } from './endpoints'
 import { payloadData, toDeliveryView, wantsEvent, type DeliveryView } from './model'
 
@@ -44,7 +44,6 @@ export interface WebhookDeliveriesDeps {
 }
 
 const ATTEMPTS_SHOWN = 10
-const BULK = 500
 
 /** Turns events into deliveries, and lets managers read, retry and recover them. */
 export class WebhookDeliveries {
@@ -203,15 +202,6 @@ export function enabledEndpoints(db: Database, communityIds: string[]): Promise<
     })
     .from(webhookEndpoints)
     .where(and(inArray(webhookEndpoints.communityId, communityIds), eq(webhookEndpoints.enabled, true)))
-}
-
-async function enqueueAttempts(jobs: Pick<JobQueues, 'enqueueBulk'>, attempts: AttemptJob[], tag?: string): Promise<void> {
-  for (let i = 0; i < attempts.length; i += BULK) {
-    await jobs.enqueueBulk({
-      queue: 'webhooks',
-      jobs: attempts.slice(i, i + BULK).map((data) => ({ name: 'deliver', data, jobId: attemptJobId(data.deliveryId, data.attempt, tag) })),
-    })
-  }
 }
 
 /** Deletes finished deliveries (and their attempts) created before `before`; returns how many. */
