@@ -7,7 +7,7 @@ import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
-import { enqueueAttempts, type AttemptJob } from './dispatcher'
+import { enqueueAttempts } from './dispatcher'
 import type { WebhookEndpoints } from './endpoints'
 import { payloadData, toDeliveryView, wantsEvent, type DeliveryView } from './model'
 
@@ -101,7 +101,7 @@ export class WebhookDeliveries {
       .where(and(eq(webhookDeliveries.id, opts.deliveryId), eq(webhookDeliveries.endpointId, opts.endpointId)))
       .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
     if (!row) throw notFound('delivery')
-    await this.enqueueFirst([{ deliveryId: row.id, attempt: row.attempts + 1 }], `m${Date.now()}`)
+    await enqueueAttempts(this.deps.jobs, [{ deliveryId: row.id, attempt: row.attempts + 1 }], `m${Date.now()}`)
     return { id: row.id }
   }
 
@@ -120,15 +120,12 @@ export class WebhookDeliveries {
         ),
       )
       .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
-    await this.enqueueFirst(
+    await enqueueAttempts(
+      this.deps.jobs,
       rows.map((r) => ({ deliveryId: r.id, attempt: r.attempts + 1 })),
       `r${Date.now()}`,
     )
     return { count: rows.length }
-  }
-
-  private enqueueFirst(jobs: AttemptJob[], tag?: string): Promise<void> {
-    return enqueueAttempts(this.deps.jobs, jobs, tag)
   }
 }
 
