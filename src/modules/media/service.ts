@@ -228,7 +228,7 @@ export class MediaService {
       if (mediaId) {
         const [row] = await tx.select().from(media).where(and(eq(media.id, mediaId), eq(media.ownerId, userId))).for('update')
         if (!row || row.status === 'deleted') throw new AppError('invalid_media', `media ${mediaId} is not one of your uploads`)
-        if (!isImageType(row.contentType)) throw new AppError('invalid_media', `${kindName[kind]} must be an image`)
+        if (!isImageType(row.contentType)) throw new AppError('invalid_media', `${purposeName[kind]} must be an image`)
         if (row.status === 'failed') throw new AppError('invalid_media', `media ${mediaId} failed: ${row.error ?? 'it could not be processed'}`)
         if (row.status !== 'ready') throw new AppError('media_not_ready', 'this image is not processed yet; set it once media.updated says ready')
       }
@@ -240,7 +240,7 @@ export class MediaService {
       const result = await write(tx, mediaId ? this.avatarUrl(mediaId) : null)
       return { result, released: old.map((o) => o.mediaId) }
     })
-    await this.deps.refs.purgeUnreferenced(released).catch((err) => this.deps.log.warn(`could not delete a replaced ${kindName[kind]}`, { error: err }))
+    await this.deps.refs.purgeUnreferenced(released).catch((err) => this.deps.log.warn(`could not delete ${purposeName[kind]} that was replaced`, { error: err }))
     return result
   }
 
@@ -296,8 +296,6 @@ export class MediaService {
     return toView(row, { storage: this.deps.storage, ttlSeconds: this.deps.config.downloadTtlSeconds })
   }
 }
-
-const kindName = { avatar: 'an avatar', community_icon: 'a community icon' }
 
 const purposeName: Record<Purpose, string> = {
   attachment: 'an attachment',

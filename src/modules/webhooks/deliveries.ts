@@ -7,7 +7,7 @@ import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
-import { attemptJobId, type AttemptJob } from './dispatcher'
+import { enqueueAttempts } from './dispatcher'
 import type { WebhookEndpoints } from './endpoints'
 import { payloadData, toDeliveryView, wantsEvent, type DeliveryView } from './model'
 
@@ -44,7 +44,6 @@ export interface WebhookDeliveriesDeps {
 }
 
 const ATTEMPTS_SHOWN = 10
-const BULK = 500
 
 /** Turns events into deliveries, and lets managers read, retry and recover them. */
 export class WebhookDeliveries {
@@ -102,7 +101,7 @@ export class WebhookDeliveries {
       .where(and(eq(webhookDeliveries.id, opts.deliveryId), eq(webhookDeliveries.endpointId, opts.endpointId)))
       .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
     if (!row) throw notFound('delivery')
-    await this.enqueueFirst([{ deliveryId: row.id, attempt: row.attempts + 1 }], `m${Date.now()}`)
+    await enqueueAttempts(this.deps.jobs, [{ deliveryId: row.id, attempt: row.attempts + 1 }], `m${Date.now()}`)
     return { id: row.id }
   }
 
@@ -121,15 +120,12 @@ export class WebhookDeliveries {
         ),
       )
       .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
-    await this.enqueueFirst(
+    await enqueueAttempts(
+      this.deps.jobs,
       rows.map((r) => ({ deliveryId: r.id, attempt: r.attempts + 1 })),
       `r${Date.now()}`,
     )
     return { count: rows.length }
-  }
-
-  private enqueueFirst(jobs: AttemptJob[], tag?: string): Promise<void> {
-    return enqueueAttempts(this.deps.jobs, jobs, tag)
   }
 }
 
@@ -203,15 +199,6 @@ export function enabledEndpoints(db: Database, communityIds: string[]): Promise<
     })
     .from(webhookEndpoints)
     .where(and(inArray(webhookEndpoints.communityId, communityIds), eq(webhookEndpoints.enabled, true)))
-}
-
-async function enqueueAttempts(jobs: Pick<JobQueues, 'enqueueBulk'>, attempts: AttemptJob[], tag?: string): Promise<void> {
-  for (let i = 0; i < attempts.length; i += BULK) {
-    await jobs.enqueueBulk({
-      queue: 'webhooks',
-      jobs: attempts.slice(i, i + BULK).map((data) => ({ name: 'deliver', data, jobId: attemptJobId(data.deliveryId, data.attempt, tag) })),
-    })
-  }
 }
 
 /** Deletes finished deliveries (and their attempts) created before `before`; returns how many. */

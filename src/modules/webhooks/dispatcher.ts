@@ -29,7 +29,7 @@ export interface DeliveryDispatcherDeps {
   db: Database
   redis: Redis
   log: Logger
-  jobs: Pick<JobQueues, 'enqueue'>
+  jobs: Pick<JobQueues, 'enqueue' | 'enqueueBulk'>
   config: WebhooksConfig
   resolve: Resolver
 }
@@ -37,8 +37,20 @@ export interface DeliveryDispatcherDeps {
 const RESOLVE_BUDGET_MS = 5000
 
 /** The job id of an attempt: scheduling the same attempt twice is one job. */
-export const attemptJobId = (deliveryId: string, attempt: number, tag?: string) =>
+const attemptJobId = (deliveryId: string, attempt: number, tag?: string) =>
   tag ? jobId('wh', deliveryId, attempt, tag) : jobId('wh', deliveryId, attempt)
+
+const BULK = 500
+
+/** Queues attempts, a bulk at a time (`tag` makes a fresh job of an attempt already queued once). */
+export async function enqueueAttempts(jobs: Pick<JobQueues, 'enqueueBulk'>, attempts: AttemptJob[], tag?: string): Promise<void> {
+  for (let i = 0; i < attempts.length; i += BULK) {
+    await jobs.enqueueBulk({
+      queue: 'webhooks',
+      jobs: attempts.slice(i, i + BULK).map((data) => ({ name: 'deliver', data, jobId: attemptJobId(data.deliveryId, data.attempt, tag) })),
+    })
+  }
+}
 
 /**
  * Makes the attempts of deliveries: one per job. Each attempt re-checks the endpoint's
@@ -107,14 +119,7 @@ export class DeliveryDispatcher {
       .from(webhookDeliveries)
       .where(and(eq(webhookDeliveries.status, 'pending'), lt(webhookDeliveries.nextAttemptAt, new Date(Date.now() - (opts.graceMs ?? 60_000)))))
       .limit(opts.limit ?? 500)
-    for (const d of due) {
-      await this.deps.jobs.enqueue({
-        queue: 'webhooks',
-        name: 'deliver',
-        data: { deliveryId: d.id, attempt: d.attempts + 1 } satisfies AttemptJob,
-        jobId: attemptJobId(d.id, d.attempts + 1),
-      })
-    }
+    await enqueueAttempts(this.deps.jobs, due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })))
     return due.length
   }
 

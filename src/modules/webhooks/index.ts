@@ -22,12 +22,12 @@ import {
   CreatedIncomingHook,
   CreateEndpointBody,
   CreateIncomingBody,
+  DELIVERABLE_EVENTS,
   DeliveryPage,
   DeliveryParams,
   DeliveryQuery,
   Endpoint,
   EndpointList,
-  EVENT_TYPES,
   EventTypeList,
   HookParams,
   IncomingHook,
@@ -132,7 +132,7 @@ const hookIngressRoutes = (deps: Pick<WebhooksRoutesDeps, 'incoming'>) =>
 const webhookManagementRoutes = (deps: WebhooksRoutesDeps) =>
   new Elysia({ prefix: '/v1', detail: { tags: ['webhooks'], security } })
     .use(deps.signedIn())
-    .get('/webhooks/event-types', () => ({ types: Object.entries(EVENT_TYPES).flatMap(([type, description]) => (description ? [{ type, description }] : [])) }), {
+    .get('/webhooks/event-types', () => ({ types: DELIVERABLE_EVENTS }), {
       response: { 200: EventTypeList },
       detail: { summary: 'The event types an endpoint can subscribe to (by name, `prefix.*`, or `*`)' },
     })

@@ -60,18 +60,21 @@ export const EVENT_TYPES: Record<DomainEventType, string | null> = {
   'media.updated': null,
 }
 
-/** The event types an endpoint can receive. */
-export const deliverableTypes = (): string[] => Object.entries(EVENT_TYPES).flatMap(([type, description]) => (description ? [type] : []))
+/** The event types an endpoint can receive, with what each means. */
+export const DELIVERABLE_EVENTS: { type: string; description: string }[] = Object.entries(EVENT_TYPES).flatMap(([type, description]) =>
+  description ? [{ type, description }] : [],
+)
+
+/** Does one filter (`*`, a type, `prefix.*`) take this event type? */
+const filterTakes = (filter: string, type: string) =>
+  filter === '*' || filter === type || (filter.endsWith('.*') && type.startsWith(filter.slice(0, -1)))
 
 /** `message.created`, `message.*` or `*`. */
 export const EventFilter = t.String({ pattern: '^(\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*(\\.\\*)?)$', maxLength: 100 })
 
 /** Refuses filters that can match no event: each is `*`, a known type, or `prefix.*` of a known type. */
 export function checkEventFilters(filters: string[]): void {
-  const known = deliverableTypes()
-  const unknown = filters.filter(
-    (f) => f !== '*' && !(f.endsWith('.*') ? known.some((type) => type.startsWith(f.slice(0, -1))) : known.includes(f)),
-  )
+  const unknown = filters.filter((f) => !DELIVERABLE_EVENTS.some(({ type }) => filterTakes(f, type)))
   if (unknown.length) {
     throw new AppError('validation_failed', `no event matches ${unknown.map((f) => `"${f}"`).join(', ')}; see GET /v1/webhooks/event-types`, {
       details: { field: 'events', unknown },
@@ -277,5 +280,5 @@ export function payloadData(event: { type: string; data: unknown }): unknown {
 /** Does an endpoint's filter take this event type? */
 export function wantsEvent(filters: string[], type: string): boolean {
   if (!EVENT_TYPES[type as DomainEventType]) return false // internal: never leaves Hearth, whatever the filter
-  return filters.some((f) => f === '*' || f === type || (f.endsWith('.*') && type.startsWith(f.slice(0, -1))))
+  return filters.some((f) => filterTakes(f, type))
 }

@@ -53,8 +53,8 @@ function money(amount: unknown, currency: unknown): string {
   const code = str(currency, 3).toUpperCase() || 'USD'
   try {
     // Stripe amounts are in the currency's smallest unit.
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2
-    return new Intl.NumberFormat('en', { style: 'currency', currency: code }).format(amount / 10 ** digits)
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency: code })
+    return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2))
   } catch {
     return `${amount} ${code}`
   }
