@@ -136,8 +136,7 @@ export class Presence {
   private async wentOffline(userId: string) {
     await this.res.db.update(users).set({ lastSeenAt: new Date() }).where(eq(users.id, userId))
     const audience = await this.audience(userId)
-    const key = this.socketsKey(userId)
-    if ((await this.alive(key, await this.res.redis.client.hGetAll(key))) > 0) return
+    if (await this.online(userId)) return
     await this.announce(userId, 'offline', audience)
   }
 
@@ -166,6 +165,12 @@ export class Presence {
     }
   }
 
+  /** Whether any socket of the user was seen within the TTL (a dead node's are pruned). */
+  private async online(userId: string): Promise<boolean> {
+    const key = this.socketsKey(userId)
+    return (await this.alive(key, await this.res.redis.client.hGetAll(key))) > 0
+  }
+
   /** How many sockets of the hash were seen within the TTL; the others (a dead node's) are pruned. */
   private async alive(key: string, fields: unknown): Promise<number> {
     const oldest = Date.now() - SOCKET_TTL_SECONDS * 1000
@@ -186,8 +191,7 @@ export class Presence {
    * announced to the communities they had then), if it is small enough for broadcasts.
    */
   async joined(userId: string, communityId: string): Promise<void> {
-    const key = this.socketsKey(userId)
-    if ((await this.alive(key, await this.res.redis.client.hGetAll(key))) === 0) return
+    if (!(await this.online(userId))) return
     const { broadcast } = await this.audience(userId)
     if (!broadcast.includes(communityId)) return
     this.fanout.toCommunity(communityId, { type: 'presence.updated', data: { userId, status: await this.status(userId) } })
@@ -205,8 +209,7 @@ export class Presence {
       : []
     return Promise.all(
       rows.map(async (u) => {
-        const key = this.socketsKey(u.id)
-        const online = (await this.alive(key, await this.res.redis.client.hGetAll(key))) > 0
+        const online = await this.online(u.id)
         return {
           userId: u.id,
           status: online ? await this.status(u.id) : ('offline' as const),
