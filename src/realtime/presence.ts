@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { communities as communitiesTable, communityMembers, roomMembers, users } from '../db/schema'
 import type { Resources } from '../resources'
 import type { Fanout } from './fanout'
@@ -192,8 +192,19 @@ export class Presence {
    */
   async joined(userId: string, communityId: string): Promise<void> {
     if (!(await this.online(userId))) return
-    const { broadcast } = await this.audience(userId)
-    if (!broadcast.includes(communityId)) return
+    // Only this community's size matters here, not the user's whole audience; still a member (not gone again meanwhile).
+    const [small] = await this.res.db
+      .select({ id: communityMembers.communityId })
+      .from(communityMembers)
+      .innerJoin(communitiesTable, eq(communitiesTable.id, communityMembers.communityId))
+      .where(
+        and(
+          eq(communityMembers.communityId, communityId),
+          eq(communityMembers.userId, userId),
+          lte(communitiesTable.memberCount, this.res.config.presenceBroadcastMaxMembers),
+        ),
+      )
+    if (!small) return
     this.fanout.toCommunity(communityId, { type: 'presence.updated', data: { userId, status: await this.status(userId) } })
   }
 
