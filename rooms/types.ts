@@ -1,4 +1,5 @@
 import type { Database } from '../src/db/client'
+import type { MessageKind } from '../src/db/schema'
 import type { Logger } from '../src/lib/log'
 
 /** What the room runtime is built from: the database, a logger, and the two settings it reads. */
@@ -85,7 +86,7 @@ export interface ReactionCount {
 }
 
 /** Text, or the message that carries a poll (`pollId`) or announces a survey (`surveyId`). */
-export type MessageKind = 'text' | 'poll' | 'survey'
+export type { MessageKind }
 
 /** A message as clients see it. A deleted message is a tombstone: empty body, `deletedAt` set. */
 export interface Message {

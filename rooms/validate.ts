@@ -1,3 +1,4 @@
+import { messageKinds } from '../src/db/schema'
 import { AppError } from '../src/lib/errors'
 import { isUuid } from '../src/lib/ids'
 import type { RoomCommand, SendCommand } from './types'
@@ -38,7 +39,7 @@ function body(value: unknown, allowEmpty: boolean) {
 /** A poll message names its poll, a survey message its survey, a text message neither (the table's check, before a batch meets it). */
 function kind(command: SendCommand) {
   const k = command.kind ?? 'text'
-  if (k !== 'text' && k !== 'poll' && k !== 'survey') fail('kind', 'kind must be text, poll or survey')
+  if (!messageKinds.includes(k)) fail('kind', 'kind must be text, poll or survey')
   if (k === 'poll') uuid('pollId', command.pollId)
   else if (command.pollId !== undefined) fail('pollId', 'only a poll message names a poll')
   if (k === 'survey') uuid('surveyId', command.surveyId)

@@ -120,7 +120,7 @@ export const EVENT_JOB = 'event'
 export const EVENTS_PER_JOB = 100
 
 /** The `events` jobs for a relayed batch: per consumer, the events it wants, in jobs of EVENTS_PER_JOB. */
-export function eventJobs(consumers: ConsumerTable, events: DomainEvent[]) {
+function eventJobs(consumers: ConsumerTable, events: DomainEvent[]) {
   const jobs: { name: string; data: EventJob; jobId: string }[] = []
   for (const [consumer, reactions] of consumers) {
     const wanted = events.filter((event) => {

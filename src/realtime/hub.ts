@@ -61,12 +61,10 @@ export class RoomHub {
     room.catchingUp.add(catchUp)
     try {
       // Read from where the topic is too when it is behind this socket, so the topic catches up as well.
-      let cursor = room.topicSeq === undefined ? sinceSeq : Math.min(sinceSeq, room.topicSeq)
+      const from = room.topicSeq === undefined ? sinceSeq : Math.min(sinceSeq, room.topicSeq)
+      // Moves only with the messages the replay reads: the newest seq the room really has.
+      let cursor = from
       let lastCreated = sinceSeq
-      // The newest message seq the room really has (seen here): the topic moves up to that,
-      // never to the client's own sinceSeq, which may be past the room's end (a bogus or
-      // stale client) and would make the topic drop every live message of everyone below it.
-      let seen: number | undefined
       for (;;) {
         const missed = await this.resources.router.eventsSince({ roomId, sinceSeq: cursor })
         for (const event of missed) {
@@ -74,7 +72,6 @@ export class RoomHub {
           if (created) {
             if (event.seq! <= cursor) continue
             cursor = event.seq!
-            seen = Math.max(seen ?? 0, event.seq!)
           }
           if (created ? event.seq! > lastCreated : event.atSeq >= sinceSeq) {
             if (created) lastCreated = event.seq!
@@ -92,7 +89,10 @@ export class RoomHub {
         if (event.type === 'message.created') lastCreated = event.seq!
         socket.send(serialize(event))
       }
-      if (seen !== undefined) room.topicSeq = Math.max(room.topicSeq ?? 0, seen)
+      // The topic moves up to what the room has, never to the client's own sinceSeq, which may
+      // be past the room's end (a bogus or stale client) and would make the topic drop every
+      // live message of everyone below it.
+      if (cursor > from) room.topicSeq = Math.max(room.topicSeq ?? 0, cursor)
     } catch (err) {
       // Not joined: left in the room off its topic, the socket would hear nothing, and a second subscribe would not join it.
       this.leave(socket, roomId)

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { communities as communitiesTable, communityMembers, roomMembers, users } from '../db/schema'
 import type { Resources } from '../resources'
 import type { Fanout } from './fanout'
@@ -136,8 +136,7 @@ export class Presence {
   private async wentOffline(userId: string) {
     await this.res.db.update(users).set({ lastSeenAt: new Date() }).where(eq(users.id, userId))
     const audience = await this.audience(userId)
-    const key = this.socketsKey(userId)
-    if ((await this.alive(key, await this.res.redis.client.hGetAll(key))) > 0) return
+    if (await this.online(userId)) return
     await this.announce(userId, 'offline', audience)
   }
 
@@ -166,6 +165,12 @@ export class Presence {
     }
   }
 
+  /** Whether any socket of the user was seen within the TTL (a dead node's are pruned). */
+  private async online(userId: string): Promise<boolean> {
+    const key = this.socketsKey(userId)
+    return (await this.alive(key, await this.res.redis.client.hGetAll(key))) > 0
+  }
+
   /** How many sockets of the hash were seen within the TTL; the others (a dead node's) are pruned. */
   private async alive(key: string, fields: unknown): Promise<number> {
     const oldest = Date.now() - SOCKET_TTL_SECONDS * 1000
@@ -186,10 +191,20 @@ export class Presence {
    * announced to the communities they had then), if it is small enough for broadcasts.
    */
   async joined(userId: string, communityId: string): Promise<void> {
-    const key = this.socketsKey(userId)
-    if ((await this.alive(key, await this.res.redis.client.hGetAll(key))) === 0) return
-    const { broadcast } = await this.audience(userId)
-    if (!broadcast.includes(communityId)) return
+    if (!(await this.online(userId))) return
+    // Only this community's size matters here, not the user's whole audience; still a member (not gone again meanwhile).
+    const [small] = await this.res.db
+      .select({ id: communityMembers.communityId })
+      .from(communityMembers)
+      .innerJoin(communitiesTable, eq(communitiesTable.id, communityMembers.communityId))
+      .where(
+        and(
+          eq(communityMembers.communityId, communityId),
+          eq(communityMembers.userId, userId),
+          lte(communitiesTable.memberCount, this.res.config.presenceBroadcastMaxMembers),
+        ),
+      )
+    if (!small) return
     this.fanout.toCommunity(communityId, { type: 'presence.updated', data: { userId, status: await this.status(userId) } })
   }
 
@@ -205,8 +220,7 @@ export class Presence {
       : []
     return Promise.all(
       rows.map(async (u) => {
-        const key = this.socketsKey(u.id)
-        const online = (await this.alive(key, await this.res.redis.client.hGetAll(key))) > 0
+        const online = await this.online(u.id)
         return {
           userId: u.id,
           status: online ? await this.status(u.id) : ('offline' as const),

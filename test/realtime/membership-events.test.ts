@@ -1,7 +1,8 @@
 // The events the contract promises about who is where: member.joined, member.left and
 // room.updated, to the sockets that can see the community or the room — and no others.
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { communityMembers } from '../../src/db/schema'
+import { eq } from 'drizzle-orm'
+import { communities, communityMembers } from '../../src/db/schema'
 import { communityTopic, userTopic } from '../../src/realtime/fanout'
 import { startTestApp } from '../helpers/app'
 import { newCommunity, ok } from '../helpers/community'
@@ -67,6 +68,18 @@ describe('presence of one who joins while online', () => {
     await w.join(newcomer)
     const seen = await watcher.event('presence.updated', 5000, (f) => f.data.userId === newcomer.id)
     expect(seen.data).toEqual({ userId: newcomer.id, status: 'online' })
+  })
+
+  test('a community too large for presence broadcasts does not hear them', async () => {
+    const w = await newCommunity(http)
+    await app.res.db.update(communities).set({ memberCount: app.res.config.presenceBroadcastMaxMembers + 1 }).where(eq(communities.id, w.id))
+    const watcher = await socketOf(w.owner.accessToken)
+    const newcomer = await registerUser(http)
+    await socketOf(newcomer.accessToken)
+    await w.join(newcomer)
+    await watcher.event('member.joined', 5000, (f) => f.data.userId === newcomer.id)
+    await Bun.sleep(300)
+    expect(watcher.events('presence.updated').some((f) => f.data.userId === newcomer.id)).toBe(false)
   })
 
   test('one who joins while offline is not announced', async () => {

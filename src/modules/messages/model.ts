@@ -4,7 +4,7 @@ import { Id, QueryInt } from '../../lib/model'
 import { MediaSummary, type MediaSummaryView } from '../media/model'
 import { PollDefinitionT } from '../polls/definition'
 
-export const MessageKindT = t.Union([t.Literal('text'), t.Literal('poll'), t.Literal('survey')])
+const MessageKindT = t.Union([t.Literal('text'), t.Literal('poll'), t.Literal('survey')])
 
 export const MessageT = t.Object({
   id: t.String(),
