@@ -9,7 +9,7 @@ import type { Database } from '../../../src/db/client'
 import type { DomainEvent, DomainEventType } from '../../../src/domain-events/types'
 import type { JobContext } from '../../../src/jobs/processors'
 import { newId } from '../../../src/lib/ids'
-import { rowsOf } from '../../../src/modules/social/post-query'
+import { queryRows } from '../../../src/db/tx'
 import { createSocial, type SocialDeps } from '../../../src/modules/social/service'
 import { RedisUserEventSink } from '../../../src/realtime/user-channel'
 import { startTestApp } from '../../helpers/app'
@@ -63,7 +63,7 @@ export async function socialApp(env: Record<string, string> = {}) {
     await eventually(
       'the social events and their jobs to settle',
       async () => {
-        const [outbox] = await rowsOf<{ n: number }>(app.res.db, sql`select count(*)::int as n from domain_events`)
+        const [outbox] = await queryRows<{ n: number }>(app.res.db, sql`select count(*)::int as n from domain_events`)
         // Each queue read after the ones that feed it (a job queues the next before it
         // completes), or a job passing between two queues read at once is seen in neither.
         let pending = 0
