@@ -14,7 +14,7 @@ import { createHearth } from '../../src/hearth'
 import { loadSigningKeys } from '../../src/modules/auth/keys'
 import { FeedStore } from '../../src/modules/social/feed-store'
 import { decodeCursor } from '../../src/modules/social/keys'
-import { rowsOf } from '../../src/modules/social/post-query'
+import { queryRows } from '../../src/db/tx'
 import { createSocial } from '../../src/modules/social/service'
 import { scratchDatabase } from '../lib/scratch'
 import { closeResources, openResources } from '../../src/resources'
@@ -87,7 +87,7 @@ try {
   const jobsAfter = await res.jobs.queues.fanout.getJobCountByTypes('completed', 'active', 'waiting', 'prioritized', 'delayed', 'failed')
   const firstRead = await social.feed.readPage({ viewerId: crowd[1]!, limit: 20 })
   say(`\n## Author with ${CROWD.toLocaleString()} followers (above the threshold)`)
-  say(`post pulled: ${(await rowsOf<{ pulled: boolean }>(db, sql`select pulled from posts where id = ${bigPost.id}`))[0]!.pulled}; fan-out jobs queued: ${jobsAfter - jobsBefore}; ` +
+  say(`post pulled: ${(await queryRows<{ pulled: boolean }>(db, sql`select pulled from posts where id = ${bigPost.id}`))[0]!.pulled}; fan-out jobs queued: ${jobsAfter - jobsBefore}; ` +
     `a follower's first read (feed built then) shows it: ${firstRead.page.posts.some((p) => p.id === bigPost.id)}, ${(performance.now() - bigCommitted).toFixed(0)} ms after the commit`)
 
   // 3. Reads of a user following 500 accounts (and the big one): Redis path vs Postgres pull.
@@ -156,7 +156,7 @@ async function waitForJob(jobId: string) {
 
 /** Until the relay has taken every committed event. */
 async function outboxEmpty() {
-  while ((await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from domain_events`))[0]!.n > 0) await Bun.sleep(5)
+  while ((await queryRows<{ n: number }>(db, sql`select count(*)::int as n from domain_events`))[0]!.n > 0) await Bun.sleep(5)
 }
 
 async function cursorAfter(social: ReturnType<typeof createSocial>, viewerId: string, pages: number): Promise<string> {
@@ -169,7 +169,7 @@ async function cursorAfter(social: ReturnType<typeof createSocial>, viewerId: st
 async function seed() {
   const ids = async (n: number, tag: string): Promise<string[]> =>
     (
-      await rowsOf<{ id: string }>(
+      await queryRows<{ id: string }>(
         db,
         sql`insert into users (id, username, email, password_hash)
             select gen_random_uuid(), ${tag} || i, ${tag} || i || '@bench.test', 'x' from generate_series(1, ${n}::int) i

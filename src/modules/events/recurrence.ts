@@ -5,7 +5,7 @@
 import { RRule, Weekday, type Options } from 'rrule'
 import { AppError } from '../../lib/errors'
 import { parseRule, type Rule } from './rule'
-import { canonicalZone, formatLocal, MS, parseLocal, toInstant } from './zone'
+import { canonicalZone, MS, parseLocal, toInstant } from './zone'
 
 /** At most this many occurrences of one series in one expansion (the answer says `truncated`). */
 export const MAX_INSTANCES_PER_SERIES = 1000
@@ -185,8 +185,6 @@ export function countBefore(shape: SeriesShape, originalStart: number): number {
   for (const w of walls) if (toInstant(shape.timeZone, w) < originalStart) n++
   return n
 }
-
-export const localOf = (shape: SeriesShape, wall: number) => formatLocal(wall, shape.allDay)
 
 // --- the walk over rrule --------------------------------------------------------------------
 

@@ -44,15 +44,33 @@ export interface Rule {
 
 const bad = (message: string) => new AppError('invalid_rrule', `rrule: ${message}`)
 
-function intList(name: string, value: string, min: number, max: number, nonZero: boolean): number[] {
+type NumberListField = 'bymonthday' | 'byyearday' | 'byweekno' | 'bymonth' | 'byhour' | 'byminute' | 'bysetpos'
+interface NumberList {
+  field: NumberListField
+  max: number
+  /** A signed list also counts back from the end (-1 is the last) and never holds 0; an unsigned one is min..max. */
+  signed?: true
+  min?: number
+}
+
+/** The parts whose value is a list of numbers: the field each fills, and its range. */
+const NUMBER_LISTS = new Map<string, NumberList>([
+  ['BYMONTHDAY', { field: 'bymonthday', max: 31, signed: true }],
+  ['BYYEARDAY', { field: 'byyearday', max: 366, signed: true }],
+  ['BYWEEKNO', { field: 'byweekno', max: 53, signed: true }],
+  ['BYSETPOS', { field: 'bysetpos', max: 366, signed: true }],
+  ['BYMONTH', { field: 'bymonth', min: 1, max: 12 }],
+  ['BYHOUR', { field: 'byhour', min: 0, max: 23 }],
+  ['BYMINUTE', { field: 'byminute', min: 0, max: 59 }],
+])
+
+function intList(name: string, value: string, { max, signed, min = 0 }: NumberList): number[] {
   const parts = value.split(',')
   if (parts.length > MAX_LIST) throw bad(`${name} lists at most ${MAX_LIST} values`)
   return parts.map((p) => {
     if (!/^[+-]?\d{1,3}$/.test(p)) throw bad(`${name} takes whole numbers, not "${p}"`)
     const n = Number(p)
-    if ((nonZero && n === 0) || Math.abs(n) < (nonZero ? 1 : min) || Math.abs(n) > max || (!nonZero && n < min)) {
-      throw bad(`${name} value ${p} is out of range`)
-    }
+    if (signed ? n === 0 || Math.abs(n) > max : n < min || n > max) throw bad(`${name} value ${p} is out of range`)
     return n
   })
 }
@@ -107,6 +125,11 @@ export function parseRule(value: string, opts: { allDay: boolean; start: number 
     const v = part.slice(eq + 1).toUpperCase()
     if (seen.has(name)) throw bad(`${name} appears twice`)
     seen.add(name)
+    const list = NUMBER_LISTS.get(name)
+    if (list) {
+      rule[list.field] = intList(name, v, list)
+      continue
+    }
     switch (name) {
       case 'FREQ':
         freq = v
@@ -132,30 +155,9 @@ export function parseRule(value: string, opts: { allDay: boolean; start: number 
         })
         if (rule.byday.length > MAX_LIST) throw bad(`BYDAY lists at most ${MAX_LIST} values`)
         break
-      case 'BYMONTHDAY':
-        rule.bymonthday = intList(name, v, 1, 31, true)
-        break
-      case 'BYYEARDAY':
-        rule.byyearday = intList(name, v, 1, 366, true)
-        break
-      case 'BYWEEKNO':
-        rule.byweekno = intList(name, v, 1, 53, true)
-        break
-      case 'BYMONTH':
-        rule.bymonth = intList(name, v, 1, 12, false)
-        break
-      case 'BYHOUR':
-        rule.byhour = intList(name, v, 0, 23, false)
-        break
-      case 'BYMINUTE':
-        rule.byminute = intList(name, v, 0, 59, false)
-        break
       case 'BYSECOND':
         // Starts have minute precision; BYSECOND could only add sub-minute occurrences.
         if (v !== '0') throw bad('BYSECOND is not supported (occurrences start on whole minutes)')
-        break
-      case 'BYSETPOS':
-        rule.bysetpos = intList(name, v, 1, 366, true)
         break
       case 'WKST': {
         const i = WEEKDAYS.indexOf(v as WeekdayCode)

@@ -6,9 +6,9 @@ import type { DomainEvent, Reactions } from '../../domain-events/types'
 import type { JobContext } from '../../jobs/processors'
 import { has, Perm } from '../permissions/bits'
 import { permissionsFor } from '../permissions/service'
-import { withoutHiddenActors } from './actors'
-import { toNotificationView, type NotifyInput } from './model'
+import type { NotifyInput } from './model'
 import { MuteService } from './mutes'
+import { pushNotification } from './processor'
 import { storeNotification } from './store'
 import { UnreadCounter } from './unread-count'
 
@@ -71,10 +71,7 @@ async function notifyForMessage(event: DomainEvent<'message.created'>, ctx: JobC
     for (const input of inputs) await unread.forget(input.userId)
     throw err
   }
-  for (const { row } of stored) {
-    const [shown] = await withoutHiddenActors(ctx.db, row.userId, [row])
-    if (shown) await ctx.live.publishToUser(row.userId, { type: 'notification.created', data: toNotificationView(shown) })
-  }
+  for (const { row } of stored) await pushNotification(ctx, row)
 }
 
 export const notificationReactions: Reactions<JobContext> = {

@@ -1,3 +1,4 @@
+import type { NotificationRow } from '../../db/schema'
 import type { JobContext, Processor } from '../../jobs/processors'
 import { withoutHiddenActors } from './actors'
 import { toNotificationView, type NotifyInput } from './model'
@@ -13,9 +14,14 @@ async function createNotification(input: NotifyInput, ctx: JobContext) {
     windowSeconds: ctx.config.jobs.notificationGroupWindowSeconds,
     unread: new UnreadCounter(ctx),
   })
-  const [shown] = await withoutHiddenActors(ctx.db, input.userId, [row])
-  if (shown) await ctx.live.publishToUser(input.userId, { type: 'notification.created', data: toNotificationView(shown) })
+  await pushNotification(ctx, row)
   return { notificationId: row.id, grouped: !created }
+}
+
+/** Tells the user's sessions of a stored notification as a read would show it: no hidden actor, and nothing when none is left. */
+export async function pushNotification(ctx: Pick<JobContext, 'db' | 'live'>, row: NotificationRow): Promise<void> {
+  const [shown] = await withoutHiddenActors(ctx.db, row.userId, [row])
+  if (shown) await ctx.live.publishToUser(row.userId, { type: 'notification.created', data: toNotificationView(shown) })
 }
 
 export const notificationProcessors: Record<string, Processor> = {

@@ -5,7 +5,8 @@ import type { Logger } from '../../lib/log'
 import { isDatabaseDown } from '../../lib/pg-errors'
 import type { PollRecord, PollState } from './rules'
 import { isQuiz } from './rules'
-import { rowsOf, toState, uuidArray, type StateRow } from './store'
+import { rowsOf } from '../../db/tx'
+import { toState, uuidArray, type StateRow } from './store'
 
 export interface BallotBoxDeps {
   db: Database

@@ -1,14 +1,9 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import { messages, pollOptions, polls, type PollRow } from '../../db/schema'
-import type { Queryable } from '../../db/tx'
+import { rowsOf, type Queryable } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { PollDefinition } from './definition'
 import { toDefinition, type PollRecord, type PollState } from './rules'
-
-/** Rows of a raw statement, whichever driver ran it (postgres.js returns them, PGlite wraps them). */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
-}
 
 const toDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)))
 

@@ -6,7 +6,8 @@ import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { isId } from './model'
-import { atTime, rowsOf } from './post-query'
+import { queryRows } from '../../db/tx'
+import { atTime } from './post-query'
 import { decodeCursor, pageOf, type Key } from './keys'
 import type { CommentView } from './model'
 import type { PostService } from './posts'
@@ -96,7 +97,7 @@ export class CommentService {
   async remove({ userId, commentId }: { userId: string; commentId: string }): Promise<void> {
     await this.deps.events.transaction({ actorId: userId }, async (tx, emit) => {
       // The post row first, as every writer of comments (the counter triggers update it before the parent).
-      const [found] = await rowsOf<{ post_id: string; author_id: string; post_author_id: string; visible: boolean }>(
+      const [found] = await queryRows<{ post_id: string; author_id: string; post_author_id: string; visible: boolean }>(
         tx,
         sql`select c.post_id, c.author_id, p.author_id as post_author_id, (${commentVisibleTo(userId)} and ${postVisibleTo(userId)}) as visible
             from comments c join posts p on p.id = c.post_id
@@ -129,7 +130,7 @@ export class CommentService {
   async visibleIds({ viewerId, commentIds }: { viewerId: string; commentIds: string[] }): Promise<Set<string>> {
     const ids = commentIds.filter(isId)
     if (ids.length === 0) return new Set()
-    const rows = await rowsOf<{ id: string }>(
+    const rows = await queryRows<{ id: string }>(
       this.deps.db,
       sql`select c.id from comments c join posts p on p.id = c.post_id
           where c.id in ${ids} and ${commentVisibleTo(viewerId)} and ${postVisibleTo(viewerId)}`,
@@ -139,7 +140,7 @@ export class CommentService {
 
   /** A comment the user may see, on a post they may see (else 404). */
   private async visibleComment(db: Queryable, userId: string, commentId: string) {
-    const [row] = await rowsOf<{ id: string; post_id: string; author_id: string; parent_id: string | null }>(
+    const [row] = await queryRows<{ id: string; post_id: string; author_id: string; parent_id: string | null }>(
       db,
       sql`select c.id, c.post_id, c.author_id, c.parent_id from comments c join posts p on p.id = c.post_id
           where c.id = ${commentId}::uuid and ${commentVisibleTo(userId)} and ${postVisibleTo(userId)}`,
@@ -149,7 +150,7 @@ export class CommentService {
   }
 
   private async select(viewerId: string, where: SQL, opts: { limit: number }) {
-    const rows = await rowsOf<CommentRow>(
+    const rows = await queryRows<CommentRow>(
       this.deps.db,
       sql`select c.id, c.post_id, c.author_id, u.username, u.display_name, u.avatar_url, c.body, c.attachments, c.parent_id, c.replies_count,
             (extract(epoch from c.created_at) * 1000)::float8 as created_ms

@@ -6,7 +6,8 @@ import { isRedisDown, type Redis } from '../../lib/redis'
 import { FeedStore, type FeedState } from './feed-store'
 import { compareNewestFirst, decodeCursor, newer, type Key } from './keys'
 import type { PostView } from './model'
-import { homeAuthors, rowsOf, selectByAuthors, selectPosts, type ReadPost } from './post-query'
+import { queryRows } from '../../db/tx'
+import { homeAuthors, selectByAuthors, selectPosts, type ReadPost } from './post-query'
 import { toPostPage } from './posts'
 import { inHomeFeedOf } from './visibility'
 
@@ -111,7 +112,7 @@ export class FeedService {
     const token = await this.store.beginRebuild(viewerId)
     if (token !== null) {
       const cap = this.deps.feed.maxEntries
-      const rows = await rowsOf<{ id: string; ms: number }>(
+      const rows = await queryRows<{ id: string; ms: number }>(
         this.deps.db,
         sql`select p.id, (extract(epoch from p.created_at) * 1000)::float8 as ms
             from (${homeAuthors(viewerId)}) a

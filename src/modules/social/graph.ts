@@ -7,7 +7,8 @@ import type { Emit } from '../../domain-events/types'
 import { AppError, notFound } from '../../lib/errors'
 import { decodeCursor, pageOf } from './keys'
 import type { ProfileView, UserSummaryView } from './model'
-import { atTime, rowsOf } from './post-query'
+import { queryRows } from '../../db/tx'
+import { atTime } from './post-query'
 import { notBlockedBetween } from './visibility'
 
 export interface SocialGraphDeps {
@@ -103,7 +104,7 @@ export class SocialGraph {
   /** The users the viewer blocks, newest block first. */
   async blocked(opts: { viewerId: string; cursor?: string; limit: number }) {
     const before = opts.cursor ? decodeCursor(opts.cursor) : null
-    const rows = await rowsOf<UserRow>(
+    const rows = await queryRows<UserRow>(
       this.deps.db,
       sql`select u.id, u.username, u.display_name, u.avatar_url, (extract(epoch from b.created_at) * 1000)::float8 as at_ms
           from blocks b join users u on u.id = b.blocked_id
@@ -115,7 +116,7 @@ export class SocialGraph {
   }
 
   async profile({ viewerId, userId }: { viewerId: string; userId: string }): Promise<ProfileView> {
-    const [row] = await rowsOf<{
+    const [row] = await queryRows<{
       id: string
       username: string
       display_name: string | null
@@ -159,7 +160,7 @@ export class SocialGraph {
     }
     // `other` is the listed user: the follower, or the one followed.
     const [self, other] = side === 'followers' ? [sql`f.followee_id`, sql`f.follower_id`] : [sql`f.follower_id`, sql`f.followee_id`]
-    const rows = await rowsOf<UserRow>(
+    const rows = await queryRows<UserRow>(
       this.deps.db,
       sql`select u.id, u.username, u.display_name, u.avatar_url, (extract(epoch from f.created_at) * 1000)::float8 as at_ms
           from follows f join users u on u.id = ${other}

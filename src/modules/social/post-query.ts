@@ -1,14 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import type { Queryable } from '../../db/tx'
+import { queryRows } from '../../db/tx'
 import type { Key } from './keys'
 import type { PostView, VisibilityValue } from './model'
-
-/** Rows of a raw query, whichever driver ran it (postgres.js answers an array, PGlite `{rows}`). */
-export async function rowsOf<T>(db: Queryable, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
-}
 
 interface PostRow {
   id: string
@@ -48,7 +42,7 @@ export const olderThan = (key: Key | null): SQL =>
  * include one of the visibility rules of visibility.ts.
  */
 export async function selectPosts(db: Database, opts: { viewerId: string; where: SQL; limit: number }): Promise<ReadPost[]> {
-  const rows = await rowsOf<PostRow>(
+  const rows = await queryRows<PostRow>(
     db,
     sql`select ${columns(opts.viewerId)} from posts p join users u on u.id = p.author_id
         where ${opts.where} order by p.created_at desc, p.id desc limit ${opts.limit}`,
@@ -66,7 +60,7 @@ export async function selectByAuthors(
   db: Database,
   opts: { viewerId: string; authors: SQL; where: SQL; before: Key | null; limit: number; pulledOnly?: boolean },
 ): Promise<ReadPost[]> {
-  const rows = await rowsOf<PostRow>(
+  const rows = await queryRows<PostRow>(
     db,
     sql`select ${columns(opts.viewerId)}
         from (${opts.authors}) a

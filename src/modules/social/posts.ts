@@ -9,7 +9,8 @@ import { newId } from '../../lib/ids'
 import { isId } from './model'
 import { decodeCursor, pageOf } from './keys'
 import type { PostView, VisibilityValue } from './model'
-import { olderThan, rowsOf, selectPosts, type ReadPost } from './post-query'
+import { queryRows } from '../../db/tx'
+import { olderThan, selectPosts, type ReadPost } from './post-query'
 import type { PostModerationPort, MediaPort } from './ports'
 import { postVisibleTo } from './visibility'
 
@@ -138,13 +139,13 @@ export class PostService {
   async visibleIds({ viewerId, postIds }: { viewerId: string; postIds: string[] }): Promise<Set<string>> {
     const ids = postIds.filter(isId)
     if (ids.length === 0) return new Set()
-    const rows = await rowsOf<{ id: string }>(this.deps.db, sql`select p.id from posts p where p.id in ${ids} and ${postVisibleTo(viewerId)}`)
+    const rows = await queryRows<{ id: string }>(this.deps.db, sql`select p.id from posts p where p.id in ${ids} and ${postVisibleTo(viewerId)}`)
     return new Set(rows.map((r) => r.id))
   }
 
   /** The post if the user may see it (else 404, whether it exists or not); `lock` takes its row. */
   async visiblePost(tx: Queryable, userId: string, postId: string, opts: { lock?: boolean } = {}) {
-    const [row] = await rowsOf<{ author_id: string; pulled: boolean; has_attachments: boolean }>(
+    const [row] = await queryRows<{ author_id: string; pulled: boolean; has_attachments: boolean }>(
       tx,
       sql`select p.author_id, p.pulled, jsonb_array_length(p.attachments) > 0 as has_attachments from posts p where p.id = ${postId}::uuid and ${postVisibleTo(userId)} ${opts.lock ? sql`for update of p` : sql``}`,
     )

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { SurveyRow } from '../../db/schema'
-import { rowsOf } from '../polls/store'
+import { rowsOf } from '../../db/tx'
 import type { SurveyResults } from './model'
 
 /**

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import { surveyResponses, surveys, users, type SurveyRow } from '../../db/schema'
+import { surveyResponses, surveys, users, type SurveyResponseRow, type SurveyRow } from '../../db/schema'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
@@ -11,7 +11,7 @@ import { jobId } from '../../jobs/queues'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 import type { MessageService } from '../messages/service'
-import { rowsOf } from '../polls/store'
+import { rowsOf } from '../../db/tx'
 import { checkAnswers, planQuestions } from './answers'
 import { responsesCsv } from './csv'
 import type { CreateSurveyInput, SurveyResults, SurveyView } from './model'
@@ -156,10 +156,17 @@ export class SurveyService {
       .where(eq(surveys.communityId, input.communityId))
       .orderBy(desc(surveys.createdAt))
       .limit(LIST_LIMIT)
+    const mine = rows.length
+      ? await this.deps.db
+          .select()
+          .from(surveyResponses)
+          .where(and(inArray(surveyResponses.surveyId, rows.map((r) => r.id)), eq(surveyResponses.userId, input.userId)))
+      : []
+    const mineBySurvey = new Map(mine.map((r) => [r.surveyId, r]))
     const views: SurveyView[] = []
     for (const row of rows) {
       const access = await this.access(input.userId, row)
-      if (access) views.push(await this.view(row, input.userId, access))
+      if (access) views.push(this.toView(row, access, mineBySurvey.get(row.id)))
     }
     return views
   }
@@ -230,7 +237,10 @@ export class SurveyService {
   }
 
   private async view(row: SurveyRow, userId: string, access: Access): Promise<SurveyView> {
-    const mine = await this.response(row.id, userId)
+    return this.toView(row, access, await this.response(row.id, userId))
+  }
+
+  private toView(row: SurveyRow, access: Access, mine: SurveyResponseRow | undefined): SurveyView {
     const closedAt = this.closedAt(row)
     return {
       id: row.id,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { DomainEvents } from '../../domain-events/bus'
-import { rowsOf } from '../polls/store'
+import { rowsOf } from '../../db/tx'
 
 /**
  * Closes a survey unless it already is (at `closesAt` if that has passed, else now); with

@@ -1,7 +1,5 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
-import type { JobContext } from '../../../src/jobs/processors'
 import { notificationProcessors } from '../../../src/modules/notifications/processor'
-import { RedisUserEventSink } from '../../../src/realtime/user-channel'
 import { ok, type TestUser } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
 import { eventually } from '../../helpers/wait'
@@ -12,7 +10,7 @@ import { socialApp } from '../social/harness'
 
 setDefaultTimeout(30_000)
 const h = await socialApp()
-const { app, http } = h
+const { app, http, notifications } = h
 const as = (u: TestUser) => ({ token: u.accessToken })
 const user = () => registerUser(app.http)
 const list = async (u: TestUser) => ok(await http.get('/v1/notifications', as(u))).body.notifications
@@ -21,27 +19,9 @@ const unblock = async (a: TestUser, b: TestUser) => ok(await http.delete(`/v1/us
 const postBy = async (u: TestUser, body = 'a post') => ok(await http.post('/v1/posts', { body }, as(u)), 201).body
 const like = async (u: TestUser, post: { id: string }) => ok(await http.put(`/v1/posts/${post.id}/like`, undefined, as(u)), 204)
 
-async function notifications(u: TestUser, n: number) {
-  await h.settle()
-  return eventually(`${n} notifications`, async () => {
-    const rows = await list(u)
-    return rows.length === n && rows
-  })
-}
-
 /** The notifications processor run by hand, as a worker thread runs it (a real database and sink). */
-const runProcessor = (input: unknown) => {
-  const ctx: JobContext = {
-    config: app.res.config,
-    log: app.res.log,
-    db: app.res.db,
-    redis: app.res.redis,
-    live: new RedisUserEventSink(app.res.redis),
-    jobs: app.res.jobs,
-    job: { id: 'by-hand', queue: 'notifications', name: 'notification.create', attempt: 1 },
-  }
-  return notificationProcessors['notification.create']!(input, ctx)
-}
+const runProcessor = (input: unknown) =>
+  notificationProcessors['notification.create']!(input, h.jobContext({ id: 'by-hand', queue: 'notifications', name: 'notification.create', attempt: 1 }))
 
 describe('a deleted comment', () => {
   test("its text leaves the post author's comment notification and the reply notification", async () => {

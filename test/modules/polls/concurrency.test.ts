@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { rowsOf } from '../../../src/modules/polls/store'
+import { rowsOf } from '../../../src/db/tx'
 import { ok } from '../../helpers/community'
 import { bulkMembers, pollRoom, pollsWorld } from './world'
 

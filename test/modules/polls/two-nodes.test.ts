@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm'
 import { createLogger } from '../../../src/lib/log'
 import { AppError } from '../../../src/lib/errors'
 import { BallotBox } from '../../../src/modules/polls/ballot-box'
-import { loadRecords, loadState, rowsOf } from '../../../src/modules/polls/store'
+import { rowsOf } from '../../../src/db/tx'
+import { loadRecords, loadState } from '../../../src/modules/polls/store'
 import { pollRoom, pollsWorld } from './world'
 
 // Two API nodes each have their own ballot box: the votes of one user can reach both at

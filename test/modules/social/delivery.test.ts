@@ -2,7 +2,6 @@ import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import type { DomainEvent } from '../../../src/domain-events/types'
 import type { JobContext } from '../../../src/jobs/processors'
 import { socialFeature } from '../../../src/modules/social'
-import { RedisUserEventSink } from '../../../src/realtime/user-channel'
 import { ok } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
 import { eventually } from '../../helpers/wait'
@@ -14,30 +13,14 @@ import { socialApp } from './harness'
 
 setDefaultTimeout(30_000)
 const h = await socialApp({ FEED_UPDATE_COALESCE_MS: '200' })
-const { app, http } = h
+const { app, http, notifications } = h
 const as = (u: { accessToken: string }) => ({ token: u.accessToken })
 const user = () => registerUser(app.http)
 const list = async (u: { accessToken: string }) => ok(await http.get('/v1/notifications', as(u))).body.notifications
 
-async function notifications(u: { accessToken: string }, n: number) {
-  await h.settle()
-  return eventually(`${n} notifications`, async () => {
-    const rows = await list(u)
-    return rows.length === n && rows
-  })
-}
-
 /** The social reactions run again, by hand, as a redelivery would run them (a real queue, database and sink). */
 const redeliver = (event: DomainEvent) => {
-  const ctx: JobContext = {
-    config: app.res.config,
-    log: app.res.log,
-    db: app.res.db,
-    redis: app.res.redis,
-    live: new RedisUserEventSink(app.res.redis),
-    jobs: app.res.jobs,
-    job: { id: `social.${event.id}`, queue: 'events', name: 'event', attempt: 2 },
-  }
+  const ctx = h.jobContext({ id: `social.${event.id}`, queue: 'events', name: 'event', attempt: 2 })
   const reaction = socialFeature.reactions![event.type]! as { handle(e: DomainEvent, c: JobContext): Promise<void> }
   return reaction.handle(event, ctx)
 }

@@ -1,6 +1,6 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { rowsOf } from '../../../src/modules/social/post-query'
+import { queryRows } from '../../../src/db/tx'
 import { FeedPulse } from '../../../src/modules/social/fanout'
 import { eventually } from '../../helpers/wait'
 import { insertUsers, socialApp } from './harness'
@@ -125,7 +125,7 @@ describe('pulled authors (at or above FEED_PULL_THRESHOLD followers)', () => {
     const starPosts = await posts(star!, 2)
     const late = await posts(friend!, 1)
     await h.settle()
-    const [flags] = await rowsOf<{ pulled: boolean[] }>(app.res.db, sql`select array_agg(pulled) as pulled from posts where id in ${starPosts}`)
+    const [flags] = await queryRows<{ pulled: boolean[] }>(app.res.db, sql`select array_agg(pulled) as pulled from posts where id in ${starPosts}`)
     expect(flags!.pulled).toEqual([true, true])
     // Not even queued: the reaction declines pulled posts in the relay (a fanned-out post's job is there to compare).
     const created = (id: string) => h.events.find((e) => e.type === 'post.created' && (e.data as { postId: string }).postId === id)!.id

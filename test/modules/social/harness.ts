@@ -7,10 +7,13 @@ import { afterAll } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../../src/db/client'
 import type { DomainEvent, DomainEventType } from '../../../src/domain-events/types'
+import type { JobContext } from '../../../src/jobs/processors'
 import { newId } from '../../../src/lib/ids'
-import { rowsOf } from '../../../src/modules/social/post-query'
+import { queryRows } from '../../../src/db/tx'
 import { createSocial, type SocialDeps } from '../../../src/modules/social/service'
+import { RedisUserEventSink } from '../../../src/realtime/user-channel'
 import { startTestApp } from '../../helpers/app'
+import { ok } from '../../helpers/community'
 import { eventually } from '../../helpers/wait'
 
 export interface LivePush {
@@ -60,7 +63,7 @@ export async function socialApp(env: Record<string, string> = {}) {
     await eventually(
       'the social events and their jobs to settle',
       async () => {
-        const [outbox] = await rowsOf<{ n: number }>(app.res.db, sql`select count(*)::int as n from domain_events`)
+        const [outbox] = await queryRows<{ n: number }>(app.res.db, sql`select count(*)::int as n from domain_events`)
         // Each queue read after the ones that feed it (a job queues the next before it
         // completes), or a job passing between two queues read at once is seen in neither.
         let pending = 0
@@ -75,7 +78,27 @@ export async function socialApp(env: Record<string, string> = {}) {
     )
   }
 
-  return { app, social, feed: app.res.config.feed, settle, events, pushes, http: app.http }
+  /** A user's notifications once everything has settled and they number `n`. */
+  async function notifications(u: { accessToken: string }, n: number) {
+    await settle()
+    return eventually(`${n} notifications`, async () => {
+      const rows = ok(await app.http.get('/v1/notifications', { token: u.accessToken })).body.notifications
+      return rows.length === n && rows
+    })
+  }
+
+  /** What a worker thread hands a processor it runs `job` with (the app's real database, Redis, queues and sink). */
+  const jobContext = (job: JobContext['job']): JobContext => ({
+    config: app.res.config,
+    log: app.res.log,
+    db: app.res.db,
+    redis: app.res.redis,
+    live: new RedisUserEventSink(app.res.redis),
+    jobs: app.res.jobs,
+    job,
+  })
+
+  return { app, social, feed: app.res.config.feed, settle, notifications, jobContext, events, pushes, http: app.http }
 }
 
 /** The social layer built with other ports (a media or moderation check the test names), over the same app. */

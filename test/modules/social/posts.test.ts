@@ -1,6 +1,6 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { rowsOf } from '../../../src/modules/social/post-query'
+import { queryRows } from '../../../src/db/tx'
 import { AppError } from '../../../src/lib/errors'
 import { ok } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
@@ -303,7 +303,7 @@ describe('likes', () => {
     expect(ok(await http.get(`/v1/posts/${p.id}`, as(author))).body.likes).toBe(30)
     await Promise.all(fans.filter((_, i) => i % 3 === 1).flatMap((f) => [h.social.posts.unlike({ userId: f.id, postId: p.id }), h.social.posts.like({ userId: fans[0]!.id, postId: p.id })]))
     expect(ok(await http.get(`/v1/posts/${p.id}`, as(author))).body.likes).toBe(20)
-    const [row] = await rowsOf<{ n: number }>(app.res.db, sql`select count(*)::int as n from post_likes where post_id = ${p.id}`)
+    const [row] = await queryRows<{ n: number }>(app.res.db, sql`select count(*)::int as n from post_likes where post_id = ${p.id}`)
     expect(row!.n).toBe(20)
   })
 })

@@ -217,6 +217,17 @@ describe('answering', () => {
     expect(w.events.filter((e) => e.type === 'survey.closed' && e.data.surveyId === survey.id)).toHaveLength(1)
   })
 
+  test('the list shows each reader their own response, and only on the survey they answered', async () => {
+    const answered = await createSurvey({ title: 'Listed answered' })
+    const unanswered = await createSurvey({ title: 'Listed unanswered' })
+    ok(await respond(answered.id, { colour: 'o3', happy: 3 }, t.member))
+    const listFor = async (u: TestUser) => ok(await w.http.get(`/v1/communities/${c.id}/surveys`, as(u))).body.surveys
+    const forMember = await listFor(t.member)
+    expect(forMember.find((s: any) => s.id === answered.id).myResponse.answers).toEqual({ colour: 'o3', happy: 3 })
+    expect(forMember.find((s: any) => s.id === unanswered.id).myResponse).toBeNull()
+    expect((await listFor(c.owner)).find((s: any) => s.id === answered.id).myResponse).toBeNull()
+  })
+
   test('past closesAt a response is refused, and the close job closes it', async () => {
     const survey = await createSurvey({ title: 'Timed', closesAt: new Date(Date.now() + 60_000).toISOString() })
     const job = await w.app.res.jobs.queues.reminders.getJob(surveyCloseJob(survey.id).jobId)
