@@ -17,6 +17,15 @@ export async function queryRows<T>(db: Queryable, query: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(query))
 }
 
+/**
+ * Holds an advisory lock on `key` until the transaction ends: work that must not run twice
+ * at once for the same key (a count and an insert under a limit, a seat, a pair of users)
+ * waits its turn. Keys are namespaced by their first word (`pins:<room>`, `event:<series>:<start>`).
+ */
+export function lockKey(tx: Pick<Queryable, 'execute'>, key: string) {
+  return tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`)
+}
+
 /** Attributes the transaction's changes to `actorId` in the audit rows the triggers write (drizzle/0003). */
 export async function setAuditActor(tx: Tx, actorId: string | null): Promise<void> {
   if (actorId) await tx.execute(sql`select set_config('hearth.actor_id', ${actorId}, true)`)

@@ -7,6 +7,7 @@ import type { DomainEvents } from '../../domain-events/bus'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 import { toInviteView } from './model'
+import { lockKey } from '../../db/tx'
 
 const invalidInvite = () => new AppError('not_found', 'invite is not valid (unknown, expired, used up or revoked)')
 
@@ -115,7 +116,7 @@ async function isBanned(db: Pick<Database, 'select'>, communityId: string, userI
 
 /** One person's membership of one community changes one transaction at a time (join vs ban). */
 export async function lockMembership(tx: Pick<Database, 'execute'>, communityId: string, userId: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${communityId}:${userId}`}))`)
+  await lockKey(tx, `invite:${communityId}:${userId}`)
 }
 
 function usable() {

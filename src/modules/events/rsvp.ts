@@ -15,6 +15,7 @@ import { occurrenceAt } from './recurrence'
 import type { ReminderPlanner } from './reminders'
 import { findSeries, overrideKey, type Tx } from './store'
 import { parseInstant } from './zone'
+import { lockKey } from '../../db/tx'
 
 export interface RsvpDeps {
   db: Database
@@ -25,7 +26,7 @@ export interface RsvpDeps {
 }
 
 export const lockOccurrence = (tx: Tx, seriesId: string, originalStart: number) =>
-  tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`event:${seriesId}:${originalStart}`}, 0))`)
+  lockKey(tx, `event:${seriesId}:${originalStart}`)
 
 /** Going answers for the occurrence: its own, and whole-series ones of users who gave it none. */
 async function goingCount(tx: Tx, seriesId: string, originalStart: number): Promise<number> {

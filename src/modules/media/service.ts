@@ -3,6 +3,7 @@ import type { MediaConfig } from '../../config'
 import type { Database } from '../../db/client'
 import { communities, media, mediaRefs, users, type CommunityRow, type MediaRow, type UserRow } from '../../db/schema'
 import type { Tx } from '../../db/tx'
+import { lockKey } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
@@ -99,7 +100,7 @@ export class MediaService {
     const id = newId()
     const row = await this.deps.db.transaction(async (tx) => {
       // One upload at a time per user passes the quota check.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`media-quota:${opts.userId}`}))`)
+      await lockKey(tx, `media-quota:${opts.userId}`)
       // A refused upload counts while its URL may still put bytes back (until media.drop-original deletes them).
       const urlLive = sql`now() - make_interval(secs => ${config.uploadTtlSeconds + UPLOAD_URL_SLACK_MS / 1000})`
       const [used] = await tx
@@ -224,7 +225,7 @@ export class MediaService {
     const { result, released } = await this.deps.events.transaction({ actorId: userId }, async (tx) => {
       // One change of a user's avatar (a community's icon) at a time: two at once would each
       // release only the old one and both stay referenced (public, never deleted).
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`media-${kind}:${targetId}`}, 0))`)
+      await lockKey(tx, `media-${kind}:${targetId}`)
       if (mediaId) {
         const [row] = await tx.select().from(media).where(and(eq(media.id, mediaId), eq(media.ownerId, userId))).for('update')
         if (!row || row.status === 'deleted') throw new AppError('invalid_media', `media ${mediaId} is not one of your uploads`)

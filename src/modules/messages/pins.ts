@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import { messagePins } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Database } from '../../db/client'
@@ -6,6 +6,7 @@ import type { Fanout } from '../../realtime/fanout'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 import type { MessageService } from './service'
+import { lockKey } from '../../db/tx'
 
 const MAX_PINS = 50
 
@@ -50,7 +51,7 @@ export class PinService {
     if (on) {
       // Counted and added under the room's pin lock: pins made at once cannot pass the limit together.
       await this.res.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`pins:${roomId}`}, 0))`)
+        await lockKey(tx, `pins:${roomId}`)
         const existing = await tx.select({ id: messagePins.messageId }).from(messagePins).where(eq(messagePins.roomId, roomId))
         if (existing.length >= MAX_PINS && !existing.some((e) => e.id === messageId)) {
           throw new AppError('conflict', `a room holds at most ${MAX_PINS} pins`)

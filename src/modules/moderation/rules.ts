@@ -1,6 +1,7 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { Tx } from '../../db/tx'
+import { lockKey } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { Emit } from '../../domain-events/types'
 import { automodRules, type AutomodRuleRow } from '../../db/schema'
@@ -51,7 +52,7 @@ export class AutomodRules {
     if (rule.enabled !== false) checkProgramSize([...existing.map((r) => r.trigger as TriggerT), rule.trigger])
     const row = await this.change(input.communityId, input.actorId, async (tx, emit) => {
       // Counted under the community's rules lock: rules made at once cannot pass the limit together.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`automod:${input.communityId}`}, 0))`)
+      await lockKey(tx, `automod:${input.communityId}`)
       const all = await tx.select({ id: automodRules.id }).from(automodRules).where(eq(automodRules.communityId, input.communityId))
       if (all.length >= MAX_RULES_PER_COMMUNITY) {
         throw new AppError('validation_failed', `a community has at most ${MAX_RULES_PER_COMMUNITY} automod rules`)

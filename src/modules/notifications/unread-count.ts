@@ -1,7 +1,8 @@
-import { and, count, eq, isNull, sql } from 'drizzle-orm'
+import { and, count, eq, isNull } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { notifications } from '../../db/schema'
 import type { Redis } from '../../lib/redis'
+import { lockKey } from '../../db/tx'
 
 const INCREMENT_IF_CACHED = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return -1`
 const TTL_SECONDS = 86400
@@ -58,5 +59,5 @@ export class UnreadCounter {
 }
 
 function lockUser(tx: Database, userId: string) {
-  return tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`unread:${userId}`}, 0))`)
+  return lockKey(tx, `unread:${userId}`)
 }

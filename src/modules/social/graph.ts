@@ -2,6 +2,7 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { blocks, follows, users } from '../../db/schema'
 import type { Queryable, Tx } from '../../db/tx'
+import { lockKey } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { Emit } from '../../domain-events/types'
 import { AppError, notFound } from '../../lib/errors'
@@ -233,5 +234,5 @@ async function requireUser(db: Queryable, userId: string, opts: { blockedWith?: 
 /** Serializes follows and blocks between two users (either order). */
 function lockPair(tx: Tx, a: string, b: string) {
   const [lo, hi] = a < b ? [a, b] : [b, a]
-  return tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`social:${lo}:${hi}`}, 0))`)
+  return lockKey(tx, `social:${lo}:${hi}`)
 }
