@@ -53,17 +53,21 @@ export async function startConsumers(
   const live = new RedisUserEventSink(host.redis)
   const jobs = new JobQueues(host)
   let stats: JobStats = {}
-  const bump = (queue: QueueName, field: 'completed' | 'failed' | 'dead') => {
-    const s = (stats[queue] ??= { completed: 0, failed: 0, dead: 0 })
-    s[field]++
-  }
+  // Reported at most every reportEveryMs, and only when a job ran: an idle process is not woken for it.
+  let timer: ReturnType<typeof setTimeout> | undefined
   const flush = () => {
+    clearTimeout(timer)
+    timer = undefined
     if (Object.keys(stats).length === 0) return
     const out = stats
     stats = {}
     opts.report(out)
   }
-  const timer = setInterval(flush, opts.reportEveryMs ?? 100)
+  const bump = (queue: QueueName, field: 'completed' | 'failed' | 'dead') => {
+    const s = (stats[queue] ??= { completed: 0, failed: 0, dead: 0 })
+    s[field]++
+    timer ??= setTimeout(flush, opts.reportEveryMs ?? 100)
+  }
 
   const run = (queue: QueueName) => async (job: Job) => {
     const processor = table[queue]?.[job.name]
@@ -134,7 +138,6 @@ export async function startConsumers(
       await Promise.all(workers.map((w) => w.close()))
       await Promise.all(connections.map(closeBullConnection))
       await jobs.close()
-      clearInterval(timer)
       flush()
     },
   }
