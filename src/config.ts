@@ -80,8 +80,13 @@ export interface Config {
   jobs: JobsConfig
   media: MediaConfig
   events: {
-    /** How often the outbox relay looks for events committed elsewhere (it is woken at once by this process's commits); 0: never relay. */
+    /** How often the outbox relay looks for events committed elsewhere (it is woken by this process's commits); 0: never relay. */
     relayIntervalMs: number
+    /**
+     * How long a commit's wake waits before the relay's pass, so the commits of that time
+     * share one (the relay's cost is per pass: a transaction and a queue round trip).
+     */
+    relayDelayMs: number
   }
   /** Calendar events (src/modules/events). */
   calendar: {
@@ -427,6 +432,7 @@ export function loadConfig(env: Env = process.env): Config {
     media: mediaConfig(env),
     events: {
       relayIntervalMs: int(env, 'EVENTS_RELAY_INTERVAL_MS', 500, 0, 60_000),
+      relayDelayMs: int(env, 'EVENTS_RELAY_DELAY_MS', 50, 0, 5_000),
     },
     calendar: {
       reminderHorizonHours: int(env, 'CALENDAR_REMINDER_HORIZON_HOURS', 48, 2, 720),

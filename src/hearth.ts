@@ -62,7 +62,7 @@ export function createHearth(res: Resources, opts: { router?: Router } = {}) {
   }
   realtime.answer(mergeOpHandlers([...built.values()].map((b) => b.ops)))
 
-  const relay = new OutboxRelay(res, { consumers, expanders, intervalMs: res.config.events.relayIntervalMs, onRelayed: (e) => events.relayed(e) })
+  const relay = new OutboxRelay(res, { consumers, expanders, intervalMs: res.config.events.relayIntervalMs, delayMs: res.config.events.relayDelayMs, onRelayed: (e) => events.relayed(e) })
   events.onCommitted(() => relay.wake())
 
   return {

@@ -25,6 +25,8 @@ export class OutboxRelay {
   private timer: ReturnType<typeof setTimeout> | undefined
   private running: Promise<void> | undefined
   private again = false
+  /** A pass is due when the timer fires (a commit's wake waits delayMs for the others). */
+  private due = false
   private stopped = true
   private lastPrune = 0
 
@@ -34,6 +36,8 @@ export class OutboxRelay {
       consumers: ConsumerTable
       expanders: Record<string, Expander>
       intervalMs: number
+      /** How long a wake waits before its pass, for the commits meanwhile to share it (0: the next turn). */
+      delayMs?: number
       /** Hears the events of each batch once it is queued: once per event across the cluster (see DomainEvents.onRelayed). */
       onRelayed?: (events: DomainEvent[]) => void
     },
@@ -46,18 +50,32 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true
+    this.due = false
     clearTimeout(this.timer)
     await this.running
   }
 
-  /** Relays soon (coalesced: many commits in a turn make one pass). */
+  /**
+   * Relays soon: after delayMs, so the commits of that time share one pass (under load,
+   * passes follow each other delayMs apart and take what committed meanwhile).
+   */
   wake(): void {
-    if (this.stopped) return
+    if (this.stopped || this.due) return
     if (this.running) {
       this.again = true
       return
     }
     clearTimeout(this.timer)
+    const delay = this.opts.delayMs ?? 0
+    if (delay === 0) return this.pass()
+    this.due = true
+    this.timer = setTimeout(() => {
+      this.due = false
+      this.pass()
+    }, delay)
+  }
+
+  private pass(): void {
     this.running = this.drain().finally(() => {
       this.running = undefined
       if (this.stopped) return

@@ -111,6 +111,40 @@ describe('the relay', () => {
     expect((await queuedEvents()).filter((j) => carried(j).some((e) => e.communityId === communityId)).length).toBe(1)
   })
 
+  test('when the queue cannot take the jobs, the rows stay in the outbox and the next pass relays them', async () => {
+    await db.delete(domainEvents)
+    const communityId = crypto.randomUUID()
+    await events.transaction({ actorId: null }, async (_tx, emit) => {
+      emit({ type: 'member.joined', communityId, data: { communityId, userId: communityId, via: 'invite' } })
+    })
+    const consumers = new Map([['test', { 'member.joined': { handle: async () => {} } }]]) as ConsumerTable
+    const down = new OutboxRelay({ ...app.res, jobs: { enqueueBulk: () => Promise.reject(new Error('redis down')) } }, { consumers, expanders: {}, intervalMs: 0 })
+    await expect(down.relayOnce()).rejects.toThrow('redis down')
+    expect(await outbox()).toEqual(['member.joined'])
+    expect(await relayFor(consumers).relayOnce()).toBe(1)
+    expect(await outbox()).toEqual([])
+  })
+
+  test('commits within the relay delay share one pass, which runs once the delay is over', async () => {
+    await db.delete(domainEvents)
+    const passes: number[] = []
+    const relay = new OutboxRelay(app.res, { consumers: new Map(), expanders: {}, intervalMs: 60_000, delayMs: 150, onRelayed: (e) => passes.push(e.length) })
+    relay.start()
+    await Bun.sleep(300) // its first pass found nothing
+    const communityId = crypto.randomUUID()
+    for (let i = 0; i < 3; i++) {
+      await events.transaction({ actorId: null }, async (_tx, emit) => {
+        emit({ type: 'member.joined', communityId, data: { communityId, userId: crypto.randomUUID(), via: 'invite' } })
+      })
+      relay.wake()
+    }
+    expect(await outbox()).toEqual(['member.joined', 'member.joined', 'member.joined'])
+    await Bun.sleep(400)
+    await relay.stop()
+    expect(passes).toEqual([3])
+    expect(await outbox()).toEqual([])
+  })
+
   test('a `*` consumer gets every event, and the relayed events are heard once where they were relayed', async () => {
     await db.delete(domainEvents)
     const communityId = crypto.randomUUID()
