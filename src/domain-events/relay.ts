@@ -49,8 +49,9 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
+    // A wake still waiting out its delay is relayed now, not left to the next start.
+    if (this.due) this.pass()
     this.stopped = true
-    this.due = false
     clearTimeout(this.timer)
     await this.running
   }
@@ -65,17 +66,17 @@ export class OutboxRelay {
       this.again = true
       return
     }
-    clearTimeout(this.timer)
     const delay = this.opts.delayMs ?? 0
     if (delay === 0) return this.pass()
+    clearTimeout(this.timer)
     this.due = true
-    this.timer = setTimeout(() => {
-      this.due = false
-      this.pass()
-    }, delay)
+    this.timer = setTimeout(() => this.pass(), delay)
+    this.timer.unref?.()
   }
 
   private pass(): void {
+    clearTimeout(this.timer)
+    this.due = false
     this.running = this.drain().finally(() => {
       this.running = undefined
       if (this.stopped) return
@@ -83,7 +84,8 @@ export class OutboxRelay {
         this.again = false
         this.wake()
       } else {
-        this.timer = setTimeout(() => this.wake(), this.opts.intervalMs)
+        // The timer looks for what other processes committed: nothing to wait for, so no delay.
+        this.timer = setTimeout(() => this.pass(), this.opts.intervalMs)
         this.timer.unref?.()
       }
     })
