@@ -91,6 +91,8 @@ describe('a member who leaves', () => {
     expect(ok(await rsvp(ev.id, first, 'going', nth(4))).body.status).toBe('waitlisted')
     expect((await h.http.delete(`/v1/communities/${w.id}/members/${leaver.id}`, as(w.owner))).status).toBe(204)
     await eventually('the first in line to get the seat', async () => (await listed(ev.id, first)).get(nth(4))?.me === 'going')
+    // The promotion's event is relayed after its commit (EVENTS_RELAY_DELAY_MS): counted once it has been.
+    await eventually('the promotion to be relayed', async () => promotedEvents.some((e) => e.data.eventId === ev.id))
     const event = left.find((e) => e.data.userId === leaver.id && e.data.communityId === w.id)!
     expect(event.data.reason).toBe('kicked')
 
