@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { scratchDatabase } from '../lib/scratch'
-import { readFileSync } from 'node:fs'
+import { cpuSecondsOr0 } from './processes'
 import { RoomHost, type RoomResources } from '../../rooms'
 import { loadConfig } from '../../src/config'
 import { openDatabase, type Database } from '../../src/db/client'
@@ -45,26 +45,13 @@ interface Result {
   cpuMicros: number
 }
 
-const TICK_MICROS = 1_000_000 / 100 // Linux's USER_HZ: /proc times are in hundredths of a second
-
 /** CPU so far of the Postgres processes that serve this database, by pid (µs; from /proc, so Postgres must run on this machine). */
 async function postgresCpu(db: Database): Promise<Map<number, number>> {
   const pids = (await db.execute(sql`select pid from pg_stat_activity
       where datname = current_database() or backend_type in ('walwriter', 'checkpointer', 'background writer')`)) as unknown as {
     pid: number
   }[]
-  const cpu = new Map<number, number>()
-  for (const { pid } of pids) {
-    try {
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_MICROS)
-    } catch {
-      // Not on this machine, or gone: counted as nothing.
-    }
-  }
-  return cpu
+  return new Map(pids.map(({ pid }) => [pid, cpuSecondsOr0(pid) * 1e6]))
 }
 
 /** Runs `work` and answers its CPU: this process's and Postgres's, in µs. */

@@ -23,7 +23,7 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** CPU time of a process, or 0 once it is gone (a Postgres backend may end between two reads). */
-function cpuSecondsOr0(pid: number): number {
+export function cpuSecondsOr0(pid: number): number {
   try {
     return cpuSeconds(pid)
   } catch {
