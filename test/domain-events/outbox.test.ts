@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { UnrecoverableError } from 'bullmq'
 import { sql } from 'drizzle-orm'
 import { consumeOnce } from '../../src/db/outbox'
 import { domainEvents } from '../../src/db/schema'
@@ -239,6 +240,24 @@ describe('events travel in jobs of many', () => {
     const run = eventProcessors(new Map([['down', { 'member.joined': { handle: async () => Promise.reject(new Error('db down')) } }]]) as ConsumerTable).events!.event!
     const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
     await expect(run({ consumer: 'down', events: [event(1), event(2)] }, ctxFor(queued))).rejects.toThrow('db down')
+    expect(queued).toEqual([])
+  })
+
+  test('in a job of many, an event the consumer has no reaction to is split off (to be dead-lettered alone), not dropped', async () => {
+    const done: string[] = []
+    const run = eventProcessors(new Map([['partial', { 'member.joined': { handle: async (e: DomainEvent) => void done.push(e.id) } }]]) as ConsumerTable).events!.event!
+    const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
+    const unknown: DomainEvent = { ...event(2), type: 'member.left' }
+    await run({ consumer: 'partial', events: [event(1), unknown, event(3)] }, ctxFor(queued))
+    expect(done).toEqual(['e1', 'e3'])
+    expect(queued.flatMap((b) => b.jobs.map((j) => [j.jobId, j.data.event?.type]))).toEqual([['partial.e2', 'member.left']])
+  })
+
+  test('a job of many events the consumer has no reaction to fails for good (it cannot succeed on a retry)', async () => {
+    const run = eventProcessors(new Map([['partial', { 'member.joined': { handle: async () => {} } }]]) as ConsumerTable).events!.event!
+    const left = (n: number): DomainEvent => ({ ...event(n), type: 'member.left' })
+    const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
+    await expect(run({ consumer: 'partial', events: [left(1), left(2)] }, ctxFor(queued))).rejects.toBeInstanceOf(UnrecoverableError)
     expect(queued).toEqual([])
   })
 
