@@ -167,6 +167,53 @@ describe('the relay', () => {
     expect(await outbox()).toEqual([])
   })
 
+  /** A relay whose queue holds each pass until `release`: `inPass` resolves once one is under way. */
+  function heldRelay(delayMs: number) {
+    const passes: number[] = []
+    let release!: () => void
+    let entered!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const inPass = new Promise<void>((r) => (entered = r))
+    const relay = new OutboxRelay(
+      { ...app.res, jobs: { enqueueBulk: async () => (entered(), held) } },
+      { consumers: new Map([['held', { 'member.joined': { handle: async () => {} } }]]) as ConsumerTable, expanders: {}, intervalMs: 60_000, delayMs, onRelayed: (e) => passes.push(e.length) },
+    )
+    return { relay, passes, inPass, release }
+  }
+
+  test('a commit during a pass gets a pass of its own after it', async () => {
+    await db.delete(domainEvents)
+    const { relay, passes, inPass, release } = heldRelay(10)
+    try {
+      await commitJoin(crypto.randomUUID())
+      relay.start()
+      await inPass
+      await commitJoin(crypto.randomUUID()) // after the pass read the outbox
+      relay.wake()
+      release()
+      for (const deadline = Date.now() + 10_000; passes.length < 2 && Date.now() < deadline; ) await Bun.sleep(20)
+      expect(passes).toEqual([1, 1])
+      expect(await outbox()).toEqual([])
+    } finally {
+      await relay.stop()
+    }
+  })
+
+  test('a relay stopped during a pass relays a commit that came meanwhile before it stops', async () => {
+    await db.delete(domainEvents)
+    const { relay, passes, inPass, release } = heldRelay(0)
+    await commitJoin(crypto.randomUUID())
+    relay.start()
+    await inPass
+    await commitJoin(crypto.randomUUID())
+    relay.wake()
+    const stopped = relay.stop()
+    release()
+    await stopped
+    expect(passes).toEqual([1, 1])
+    expect(await outbox()).toEqual([])
+  })
+
   test('a `*` consumer gets every event, and the relayed events are heard once where they were relayed', async () => {
     await db.delete(domainEvents)
     const communityId = crypto.randomUUID()
