@@ -45,7 +45,15 @@ export function eventProcessors(consumers: ConsumerTable): ProcessorTable {
     }
     for (const [reaction, list] of byReaction) {
       // Together when the reaction can; if that fails, one by one, to find which event it was.
-      if (reaction.handleBatch && (await reaction.handleBatch(list, ctx).then(() => true, () => false))) continue
+      if (reaction.handleBatch) {
+        try {
+          await reaction.handleBatch(list, ctx)
+          continue
+        } catch (err) {
+          // Said here: if every event then succeeds alone, this is the only trace of it.
+          ctx.log.warn('handleBatch failed; its events go one by one', { consumer: data.consumer, events: list.length, error: err })
+        }
+      }
       for (const event of list) {
         await reaction.handle(event, ctx).catch((err) => {
           failed.push(event)
