@@ -49,7 +49,7 @@ export const features = [
 
 type AnyFeature = Feature<any, any>
 
-/** Who reacts to which domain events: the relay queues one job per event and consumer. */
+/** Who reacts to which domain events: the relay queues them per consumer, in jobs of many. */
 export const consumers: ConsumerTable = new Map(
   (features as readonly AnyFeature[]).flatMap((f) => (f.reactions ? [[f.name, f.reactions] as const] : [])),
 )

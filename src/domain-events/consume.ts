@@ -30,16 +30,30 @@ export function eventProcessors(consumers: ConsumerTable): ProcessorTable {
       return { consumer: data.consumer, type: event.type, eventId: event.id }
     }
     if (!reactions) throw new UnrecoverableError(`no consumer ${data.consumer}`)
+    const failed: DomainEvent[] = []
+    let error: unknown
     const byReaction = new Map<Reaction<any, JobContext>, DomainEvent[]>()
     for (const event of events) {
       const reaction = reactionTo(reactions, event.type)
-      if (reaction) byReaction.set(reaction, [...(byReaction.get(reaction) ?? []), event])
+      // A type this worker has no reaction to (a newer process relayed it) is split off like a
+      // failure: its own job dead-letters it, as a job of that one event would have.
+      if (!reaction) {
+        failed.push(event)
+        error = new UnrecoverableError(`no consumer ${data.consumer} of ${event.type}`)
+      } else if (byReaction.has(reaction)) byReaction.get(reaction)!.push(event)
+      else byReaction.set(reaction, [event])
     }
-    const failed: DomainEvent[] = []
-    let error: unknown
     for (const [reaction, list] of byReaction) {
       // Together when the reaction can; if that fails, one by one, to find which event it was.
-      if (reaction.handleBatch && (await reaction.handleBatch(list, ctx).then(() => true, () => false))) continue
+      if (reaction.handleBatch) {
+        try {
+          await reaction.handleBatch(list, ctx)
+          continue
+        } catch (err) {
+          // Said here: if every event then succeeds alone, this is the only trace of it.
+          ctx.log.warn('handleBatch failed; its events go one by one', { consumer: data.consumer, events: list.length, error: err })
+        }
+      }
       for (const event of list) {
         await reaction.handle(event, ctx).catch((err) => {
           failed.push(event)

@@ -49,11 +49,15 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
-    // A wake still waiting out its delay is relayed now, not left to the next start.
-    if (this.due) this.pass()
     this.stopped = true
     clearTimeout(this.timer)
     await this.running
+    // A wake still waiting out its delay, or one that came during the last pass, is relayed
+    // now, not left to the next start.
+    if (this.due || this.again) {
+      this.due = this.again = false
+      await this.relayOnce().catch((err) => this.deps.log.warn('outbox relay failed while stopping', { error: err }))
+    }
   }
 
   /**

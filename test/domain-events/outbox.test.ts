@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { UnrecoverableError } from 'bullmq'
 import { sql } from 'drizzle-orm'
 import { consumeOnce } from '../../src/db/outbox'
 import { domainEvents } from '../../src/db/schema'
@@ -166,6 +167,53 @@ describe('the relay', () => {
     expect(await outbox()).toEqual([])
   })
 
+  /** A relay whose queue holds each pass until `release`: `inPass` resolves once one is under way. */
+  function heldRelay(delayMs: number) {
+    const passes: number[] = []
+    let release!: () => void
+    let entered!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const inPass = new Promise<void>((r) => (entered = r))
+    const relay = new OutboxRelay(
+      { ...app.res, jobs: { enqueueBulk: async () => (entered(), held) } },
+      { consumers: new Map([['held', { 'member.joined': { handle: async () => {} } }]]) as ConsumerTable, expanders: {}, intervalMs: 60_000, delayMs, onRelayed: (e) => passes.push(e.length) },
+    )
+    return { relay, passes, inPass, release }
+  }
+
+  test('a commit during a pass gets a pass of its own after it', async () => {
+    await db.delete(domainEvents)
+    const { relay, passes, inPass, release } = heldRelay(10)
+    try {
+      await commitJoin(crypto.randomUUID())
+      relay.start()
+      await inPass
+      await commitJoin(crypto.randomUUID()) // after the pass read the outbox
+      relay.wake()
+      release()
+      for (const deadline = Date.now() + 10_000; passes.length < 2 && Date.now() < deadline; ) await Bun.sleep(20)
+      expect(passes).toEqual([1, 1])
+      expect(await outbox()).toEqual([])
+    } finally {
+      await relay.stop()
+    }
+  })
+
+  test('a relay stopped during a pass relays a commit that came meanwhile before it stops', async () => {
+    await db.delete(domainEvents)
+    const { relay, passes, inPass, release } = heldRelay(0)
+    await commitJoin(crypto.randomUUID())
+    relay.start()
+    await inPass
+    await commitJoin(crypto.randomUUID())
+    relay.wake()
+    const stopped = relay.stop()
+    release()
+    await stopped
+    expect(passes).toEqual([1, 1])
+    expect(await outbox()).toEqual([])
+  })
+
   test('a `*` consumer gets every event, and the relayed events are heard once where they were relayed', async () => {
     await db.delete(domainEvents)
     const communityId = crypto.randomUUID()
@@ -239,6 +287,24 @@ describe('events travel in jobs of many', () => {
     const run = eventProcessors(new Map([['down', { 'member.joined': { handle: async () => Promise.reject(new Error('db down')) } }]]) as ConsumerTable).events!.event!
     const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
     await expect(run({ consumer: 'down', events: [event(1), event(2)] }, ctxFor(queued))).rejects.toThrow('db down')
+    expect(queued).toEqual([])
+  })
+
+  test('in a job of many, an event the consumer has no reaction to is split off (to be dead-lettered alone), not dropped', async () => {
+    const done: string[] = []
+    const run = eventProcessors(new Map([['partial', { 'member.joined': { handle: async (e: DomainEvent) => void done.push(e.id) } }]]) as ConsumerTable).events!.event!
+    const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
+    const unknown: DomainEvent = { ...event(2), type: 'member.left' }
+    await run({ consumer: 'partial', events: [event(1), unknown, event(3)] }, ctxFor(queued))
+    expect(done).toEqual(['e1', 'e3'])
+    expect(queued.flatMap((b) => b.jobs.map((j) => [j.jobId, j.data.event?.type]))).toEqual([['partial.e2', 'member.left']])
+  })
+
+  test('a job of many events the consumer has no reaction to fails for good (it cannot succeed on a retry)', async () => {
+    const run = eventProcessors(new Map([['partial', { 'member.joined': { handle: async () => {} } }]]) as ConsumerTable).events!.event!
+    const left = (n: number): DomainEvent => ({ ...event(n), type: 'member.left' })
+    const queued: { jobs: { data: EventJob; jobId?: string }[] }[] = []
+    await expect(run({ consumer: 'partial', events: [left(1), left(2)] }, ctxFor(queued))).rejects.toBeInstanceOf(UnrecoverableError)
     expect(queued).toEqual([])
   })
 
