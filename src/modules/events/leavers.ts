@@ -5,9 +5,12 @@
 // occurrences before it goes.
 import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm'
 import { consumeOnce } from '../../db/outbox'
+import type { Database } from '../../db/client'
 import { communityMembers, eventOverrides, eventRsvps, eventSeries, roomMembers, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { DomainEvent, Emit } from '../../domain-events/types'
+import { loadCommunityAcl, loadMemberContext } from '../permissions/store'
+import { seesPlace } from './access'
 import { resolveOccurrences } from './calendar'
 import type { ExpansionCache } from './expansion-cache'
 import { lockOccurrence, promoteWaitlist } from './rsvp'
@@ -44,21 +47,39 @@ export function dropLeaverAnswers(deps: LeaverDeps, event: DomainEvent<'member.l
 
 /**
  * The same for one removed from a private room: their answers in the events of that room
- * (which only its members see) for occurrences that had not started.
+ * (which only its members see) for occurrences that had not started. One who sees the room
+ * without being in its list (the community's owner, an administrator) keeps them.
  */
-export function dropRemovedAnswers(deps: LeaverDeps, event: DomainEvent<'room.member_removed'>): Promise<{ removed: number; promoted: string[] }> {
+export async function dropRemovedAnswers(deps: LeaverDeps, event: DomainEvent<'room.member_removed'>): Promise<{ removed: number; promoted: string[] }> {
   const { roomId, userId } = event.data
+  const communityId = event.communityId
+  if (!communityId) return { removed: 0, promoted: [] } // a group DM: it has no events
   return dropAnswers(deps, event, {
     userId,
     series: eq(eventSeries.roomId, roomId),
     stillIn: (tx) => tx.select({ userId: roomMembers.userId }).from(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId))),
+    seesAnyway: (tx) => seesUnlisted(tx, { communityId, roomId }, userId),
   })
+}
+
+/** Whether the user sees a private room's events without being one of its members. */
+async function seesUnlisted(tx: Tx, place: { communityId: string; roomId: string }, userId: string): Promise<boolean> {
+  const db = tx as unknown as Database
+  const [acl, member] = await Promise.all([loadCommunityAcl(db, place.communityId), loadMemberContext(db, place.communityId, userId)])
+  const privateRooms = new Set([...member.privateRooms].filter((id) => id !== place.roomId))
+  return seesPlace(acl, { ...member, privateRooms }, { ...place, groupId: null }, Date.now())
 }
 
 async function dropAnswers(
   deps: LeaverDeps,
   event: DomainEvent,
-  opts: { userId: string; series: SQL; stillIn: (tx: Tx) => Promise<unknown[]> },
+  opts: {
+    userId: string
+    series: SQL
+    stillIn: (tx: Tx) => Promise<unknown[]>
+    /** Whether they still see the events without what they left: then nothing of theirs goes. */
+    seesAnyway?: (tx: Tx) => Promise<boolean>
+  },
 ): Promise<{ removed: number; promoted: string[] }> {
   const { userId } = opts
   const leftAt = Date.parse(event.at)
@@ -69,6 +90,7 @@ async function dropAnswers(
       .from(eventRsvps)
       .innerJoin(eventSeries, eq(eventSeries.id, eventRsvps.seriesId))
       .where(and(eq(eventRsvps.userId, userId), opts.series))
+    if (answered.length === 0 || (await opts.seesAnyway?.(tx))) return { removed: 0, promoted: [] }
     // Back already (in the community, or the room): what they answered since they came back stays.
     const back = await opts.stillIn(tx)
     const givenBefore = (answer: { updatedAt: Date }) => back.length === 0 || answer.updatedAt.getTime() <= leftAt

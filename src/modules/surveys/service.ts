@@ -149,7 +149,7 @@ export class SurveyService {
 
   async list(input: { userId: string; communityId: string }): Promise<SurveyView[]> {
     // Belonging is not enough: a member who may view nothing of the community is told nothing of its surveys.
-    await this.deps.permissions.requireCommunity(input.userId, input.communityId, 'view')
+    const { bits: communityBits } = await this.deps.permissions.requireCommunity(input.userId, input.communityId, 'view')
     const rows = await this.deps.db
       .select()
       .from(surveys)
@@ -163,9 +163,16 @@ export class SurveyService {
           .where(and(inArray(surveyResponses.surveyId, rows.map((r) => r.id)), eq(surveyResponses.userId, input.userId)))
       : []
     const mineBySurvey = new Map(mine.map((r) => [r.surveyId, r]))
+    // The user's permissions once per place (the community, each group), not once per survey.
+    const groupBits = new Map<string, Promise<bigint>>()
+    const bitsAt = (groupId: string) => {
+      let bits = groupBits.get(groupId)
+      if (!bits) groupBits.set(groupId, (bits = this.deps.permissions.inGroup(input.userId, input.communityId, groupId)))
+      return bits
+    }
     const views: SurveyView[] = []
     for (const row of rows) {
-      const access = await this.access(input.userId, row)
+      const access = this.accessWith(input.userId, row, row.groupId ? await bitsAt(row.groupId) : communityBits)
       if (access) views.push(this.toView(row, access, mineBySurvey.get(row.id)))
     }
     return views
@@ -285,6 +292,10 @@ export class SurveyService {
     const bits = row.groupId
       ? await this.deps.permissions.inGroup(userId, row.communityId, row.groupId)
       : await this.deps.permissions.inCommunity(userId, row.communityId)
+    return this.accessWith(userId, row, bits)
+  }
+
+  private accessWith(userId: string, row: SurveyRow, bits: bigint): Access | undefined {
     if (!has(bits, Perm.view)) return undefined
     return { bits, manager: has(bits, Perm.manage_messages) || (row.authorId === userId && has(bits, Perm.create_polls)) }
   }

@@ -283,4 +283,16 @@ describe('bad input is a 422', () => {
     expect(after.map((o: any) => [o.title, o.overridden])).toEqual(after.map(() => ['Standup', false]))
     expect(ok(await h.http.get(`/v1/events/${ev.id}`, as(w.owner))).body.title).toBe('Standup')
   })
+
+  test('a title of spaces only for this and following occurrences: 422 naming /title, and the series is not split', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, title: 'Retro' })
+    const window = 'from=2025-03-01T00:00:00Z&to=2025-03-20T00:00:00Z'
+    const listed = async () => ok(await h.http.get(`/v1/communities/${w.id}/occurrences?${window}`, as(w.owner))).body.occurrences.filter((o: any) => o.title === 'Retro')
+    const before = await listed()
+    expect(before.length).toBeGreaterThan(1)
+    const res = await h.http.patch(`/v1/events/${ev.id}/occurrences/${encodeURIComponent(before[1].originalStart)}`, { scope: 'following', title: '  ' }, as(w.owner))
+    expect(res.status).toBe(422)
+    expect(res.body.error.details).toEqual([{ path: '/title', message: 'must not be blank' }])
+    expect((await listed()).map((o: any) => o.eventId)).toEqual(before.map(() => ev.id))
+  })
 })

@@ -3,10 +3,12 @@
 // workers, frees their seats for the waitlist; occurrences that had started keep them.
 import { describe, expect, test } from 'bun:test'
 import { and, eq, inArray } from 'drizzle-orm'
+import { consumed } from '../../../src/db/outbox'
 import { eventRsvps, notifications } from '../../../src/db/schema'
 import type { DomainEvent } from '../../../src/domain-events/types'
 import type { JobContext } from '../../../src/jobs/processors'
 import { calendarFeature } from '../../../src/modules/events'
+import { LEAVERS_CONSUMER } from '../../../src/modules/events/leavers'
 import { newCommunity, ok, type TestUser } from '../../helpers/community'
 import { eventually } from '../../helpers/wait'
 import { as, createEvent, enc, occurrences, startEvents } from './helpers'
@@ -15,6 +17,8 @@ const h = await startEvents({ jobs: true })
 const w = await newCommunity(h.app.http)
 const left: DomainEvent<'member.left'>[] = []
 h.app.hearth.core.events.on('member.left', (e) => left.push(e))
+const roomLeft: DomainEvent<'room.member_removed'>[] = []
+h.app.hearth.core.events.on('room.member_removed', (e) => roomLeft.push(e))
 const promotedEvents: DomainEvent<'event.waitlist.promoted'>[] = []
 h.app.hearth.core.events.onRelayed('event.waitlist.promoted', (e) => promotedEvents.push(e))
 
@@ -152,5 +156,31 @@ describe('one removed from a private room', () => {
       return seen.length > 0 && seen
     })
     expect(promoted.map((e) => [e.data.originalStart, e.data.userIds])).toEqual([[nth(3), [first.id]]])
+  }, 30_000)
+
+  test.each([
+    ['the community owner', async () => w.owner],
+    [
+      'an administrator',
+      async () => {
+        const admin = await w.join()
+        await w.grant(admin, (await w.role('admins', ['administrator'])).id)
+        return admin
+      },
+    ],
+  ])('%s, who sees the room without being in its list, keeps their answers when they leave the list', async (_, who) => {
+    const user = await who()
+    const room = await w.room(`staff-${crypto.randomUUID().slice(0, 8)}`, { private: true })
+    const first = await w.join()
+    for (const u of [user, first]) if (u.id !== w.owner.id) ok(await h.http.post(`/v1/rooms/${room.id}/members`, { userId: u.id }, as(w.owner)), 201)
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, title: 'Staff meeting', capacity: 1, roomId: room.id })
+    ok(await rsvp(ev.id, user, 'going', nth(3)))
+    expect(ok(await rsvp(ev.id, first, 'going', nth(3))).body.status).toBe('waitlisted')
+
+    expect((await h.http.delete(`/v1/rooms/${room.id}/members/${user.id}`, as(user))).status).toBe(204)
+    const removal = await eventually('the removal', async () => roomLeft.find((e) => e.data.roomId === room.id && e.data.userId === user.id))
+    await eventually('the calendar to handle it', () => consumed(h.app.res.db, LEAVERS_CONSUMER, removal.id))
+    expect((await listed(ev.id, user)).get(nth(3))).toEqual({ going: 1, maybe: 0, declined: 0, waitlisted: 1, me: 'going' })
+    expect((await listed(ev.id, first)).get(nth(3))?.me).toBe('waitlisted')
   }, 30_000)
 })

@@ -158,6 +158,10 @@ export function mediaSuite(app: MediaApp) {
       const post = ok(await app.http.post('/v1/posts', { body: 'a face' }, as(u)), 201).body
       expect(post.author.avatarUrl).toBe(me.avatarUrl)
       expect(ok(await app.http.get(`/v1/posts/${post.id}`, as(other))).body.author.avatarUrl).toBe(me.avatarUrl)
+      ok(await app.http.post(`/v1/posts/${post.id}/comments`, { body: 'me again' }, as(u)), 201)
+      expect(ok(await app.http.get(`/v1/posts/${post.id}/comments`, as(other))).body.comments[0].author.avatarUrl).toBe(me.avatarUrl)
+      ok(await app.http.put(`/v1/users/${other.id}/follow`, undefined, as(u)))
+      expect(ok(await app.http.get(`/v1/users/${other.id}/followers`, as(other))).body.users[0].avatarUrl).toBe(me.avatarUrl)
 
       // No token needed: an <img> follows the redirect to a signed URL of the 400 px variant.
       const hop = await fetch(app.absolute(me.avatarUrl), { redirect: 'manual' })

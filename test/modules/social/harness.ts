@@ -68,7 +68,7 @@ export async function socialApp(env: Record<string, string> = {}) {
         // completes), or a job passing between two queues read at once is seen in neither.
         let pending = 0
         for (const q of PIPELINE) {
-          const depth = (await app.res.jobs.depth())[q]
+          const depth = await app.res.jobs.queues[q].getJobCounts()
           pending += (depth.waiting ?? 0) + (depth.active ?? 0) + (depth.delayed ?? 0) + (depth.prioritized ?? 0)
         }
         quiet = outbox!.n + pending === 0 ? quiet + 1 : 0

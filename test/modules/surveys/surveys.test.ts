@@ -228,6 +228,20 @@ describe('answering', () => {
     expect((await listFor(c.owner)).find((s: any) => s.id === answered.id).myResponse).toBeNull()
   })
 
+  test('the list says who manages each survey: its author and those with manage_messages where it lives, in the community or a group', async () => {
+    const group = await c.group('Listed group')
+    const byMember = await createSurvey({ title: 'Listed by a member' }, t.member)
+    const byOwner = await createSurvey({ title: 'Listed by the owner', groupId: group.id })
+    const manages = async (u: TestUser) => {
+      const listed = ok(await w.http.get(`/v1/communities/${c.id}/surveys`, as(u))).body.surveys
+      return [byMember, byOwner].map((s) => listed.find((l: any) => l.id === s.id)?.canManage)
+    }
+    expect(await manages(t.member)).toEqual([true, false])
+    expect(await manages(t.voter)).toEqual([false, false])
+    expect(await manages(t.moderator)).toEqual([true, true])
+    expect(await manages(c.owner)).toEqual([true, true])
+  })
+
   test('past closesAt a response is refused, and the close job closes it', async () => {
     const survey = await createSurvey({ title: 'Timed', closesAt: new Date(Date.now() + 60_000).toISOString() })
     const job = await w.app.res.jobs.queues.reminders.getJob(surveyCloseJob(survey.id).jobId)
