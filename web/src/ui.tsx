@@ -109,6 +109,26 @@ export function Field({ label, value, onInput, hint, ...rest }: FieldProps) {
   )
 }
 
+/** Choices for a select, in the order shown: each value and what the user reads for it. */
+export type Options<V extends string> = Readonly<Record<V, string>> | readonly (readonly [value: V, label: string])[]
+
+/** A labelled select (the label wraps it, so it names it for screen readers). */
+export function Choice<V extends string>({ label, value, options, onChange }: { label: string; value: V; options: Options<V>; onChange: (value: V) => void }) {
+  const pairs = (Array.isArray(options) ? options : Object.entries(options)) as readonly (readonly [V, string])[]
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value as V)}>
+        {pairs.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
 export function Badge({ count, mention, label }: { count: number; mention?: boolean; label: string }) {
   if (count <= 0) return null
   return (

@@ -5,7 +5,7 @@ import { communities, groupOptions, roomsOf, trees } from '../directory'
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
-import { ErrorNote, Field, Loading, Time, useAction, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, Loading, Time, useAction, useLoad } from '../ui'
 
 export type Survey = Data<'/v1/surveys/{id}', 'get'>
 type NewSurvey = Body<'/v1/communities/{id}/surveys', 'post'>
@@ -131,14 +131,7 @@ function NewSurveyForm({ communityId }: { communityId: string }) {
         <fieldset class="stack question-draft" key={q.key}>
           <legend>Question {i + 1}</legend>
           <div class="columns tight">
-            <label>
-              Kind
-              <select value={q.kind} onChange={(e) => change(q.key, { kind: e.currentTarget.value as Kind })}>
-                {Object.entries(KINDS).map(([value, label]) => (
-                  <option value={value}>{label}</option>
-                ))}
-              </select>
-            </label>
+            <Choice label="Kind" value={q.kind} options={KINDS} onChange={(kind) => change(q.key, { kind })} />
             <Field label="Prompt" value={q.prompt} onInput={(prompt) => change(q.key, { prompt })} required maxLength={500} />
           </div>
           {(q.kind === 'single' || q.kind === 'multiple') && (
@@ -172,24 +165,13 @@ function NewSurveyForm({ communityId }: { communityId: string }) {
         </button>
       )}
       <div class="columns tight">
-        <label>
-          Who is asked
-          <select value={groupId} onChange={(e) => setGroupId(e.currentTarget.value)}>
-            <option value="">The whole community</option>
-            {groupOptions(tree?.groups ?? []).map((g) => (
-              <option value={g.id}>{g.label}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Announce in room
-          <select value={roomId} onChange={(e) => setRoomId(e.currentTarget.value)}>
-            <option value="">(nowhere)</option>
-            {(tree ? roomsOf(tree) : []).map((r) => (
-              <option value={r.id}>{r.name ?? 'room'}</option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Who is asked"
+          value={groupId}
+          options={[['', 'The whole community'], ...groupOptions(tree?.groups ?? []).map((g) => [g.id, g.label] as const)]}
+          onChange={setGroupId}
+        />
+        <Choice label="Announce in room" value={roomId} options={[['', '(nowhere)'], ...(tree ? roomsOf(tree) : []).map((r) => [r.id, r.name ?? 'room'] as const)]} onChange={setRoomId} />
         <Field label="Closes (optional)" type="datetime-local" value={closesAt} onInput={setClosesAt} />
       </div>
       <label class="check">
