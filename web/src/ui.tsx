@@ -76,6 +76,22 @@ export function Loading({ what }: { what: string }) {
   )
 }
 
+/** A list `useLoad` loads: its error, "Loading…" until it came, `empty` when there is nothing, else each item. */
+export function LoadedList<T>({ list, what, empty, item }: { list: { data: T[] | undefined; error: string | undefined }; what: string; empty: string; item: (row: T) => ComponentChildren }) {
+  return (
+    <>
+      <ErrorNote error={list.error} />
+      {!list.data ? (
+        !list.error && <Loading what={what} />
+      ) : list.data.length === 0 ? (
+        <p class="muted">{empty}</p>
+      ) : (
+        <ul class="plain list">{list.data.map(item)}</ul>
+      )}
+    </>
+  )
+}
+
 interface FieldProps {
   type?: 'text' | 'email' | 'password' | 'number' | 'search' | 'datetime-local' | 'date'
   required?: boolean

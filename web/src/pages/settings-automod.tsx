@@ -2,7 +2,7 @@ import type { Body, Data } from '../../../client/src/index.ts'
 import { useState } from 'preact/hooks'
 import { useName } from '../people'
 import { hearth, unwrap } from '../session'
-import { Choice, ErrorNote, Field, Loading, Time, useAction, useEditable, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, LoadedList, Time, useAction, useEditable, useLoad } from '../ui'
 
 type Rule = Data<'/v1/automod/rules/{id}', 'get'>
 type NewRule = Body<'/v1/communities/{id}/automod/rules', 'post'>
@@ -49,18 +49,7 @@ export function AutomodSettings({ communityId }: { communityId: string }) {
     <section class="card stack" aria-labelledby="automod-title">
       <h2 id="automod-title">Automod rules</h2>
       <p class="muted">Every message, post, comment and poll is checked against these before it is saved.</p>
-      <ErrorNote error={rules.error} />
-      {!rules.data ? (
-        !rules.error && <Loading what="rules" />
-      ) : rules.data.length === 0 ? (
-        <p class="muted">No rules yet.</p>
-      ) : (
-        <ul class="plain list">
-          {rules.data.map((r) => (
-            <RuleItem key={r.id} rule={r} onChange={rules.reload} />
-          ))}
-        </ul>
-      )}
+      <LoadedList list={rules} what="rules" empty="No rules yet." item={(r) => <RuleItem key={r.id} rule={r} onChange={rules.reload} />} />
       <NewRuleForm communityId={communityId} onCreated={rules.reload} />
       <AutomodActivity communityId={communityId} />
     </section>

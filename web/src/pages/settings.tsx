@@ -4,7 +4,7 @@ import { loadPermissions, settingsOf } from '../access'
 import { communities, roomsOf, trees } from '../directory'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
-import { Choice, ErrorNote, Field, Loading, useAction, useEditable, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, LoadedList, Loading, useAction, useEditable, useLoad } from '../ui'
 import { AutomodSettings } from './settings-automod'
 import { OutgoingWebhooks, ShownOnce } from './settings-webhooks'
 
@@ -91,18 +91,7 @@ function RoomHooks({ roomId }: { roomId: string }) {
   })
   return (
     <>
-      <ErrorNote error={hooks.error} />
-      {!hooks.data ? (
-        !hooks.error && <Loading what="hooks" />
-      ) : hooks.data.length === 0 ? (
-        <p class="muted">No hooks post in this room.</p>
-      ) : (
-        <ul class="plain list">
-          {hooks.data.map((h) => (
-            <HookItem key={h.id} hook={h} onChange={hooks.reload} />
-          ))}
-        </ul>
-      )}
+      <LoadedList list={hooks} what="hooks" empty="No hooks post in this room." item={(h) => <HookItem key={h.id} hook={h} onChange={hooks.reload} />} />
       {created ? (
         <div class="stack">
           <ShownOnce label="The hook's URL" value={created.url} onDone={() => setCreated(undefined)} />

@@ -5,7 +5,7 @@ import { communities, groupOptions, roomsOf, trees } from '../directory'
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
-import { Choice, ErrorNote, Field, Loading, Time, useAction, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, LoadedList, Time, useAction, useLoad } from '../ui'
 
 export type Survey = Data<'/v1/surveys/{id}', 'get'>
 type NewSurvey = Body<'/v1/communities/{id}/surveys', 'post'>
@@ -34,33 +34,28 @@ export function SurveysPage({ communityId }: { communityId: string }) {
         )}
       </div>
       {mayCreate && creating && <NewSurveyForm communityId={communityId} />}
-      <ErrorNote error={list.error} />
-      {!list.data ? (
-        <Loading what="surveys" />
-      ) : list.data.length === 0 ? (
-        <p class="muted">No surveys yet.</p>
-      ) : (
-        <ul class="plain list">
-          {list.data.map((s) => (
-            <li class="survey-line">
-              <Link href={href.survey(communityId, s.id)}>
-                <strong>{s.title}</strong>
-              </Link>{' '}
-              <span class="tag">{s.closed ? 'closed' : 'open'}</span> {s.myResponse && <span class="tag">answered</span>}{' '}
-              <span class="muted">
-                {s.questions.length} {s.questions.length === 1 ? 'question' : 'questions'} · <Time iso={s.createdAt} />
-                {s.closesAt && !s.closed && (
-                  <>
-                    {' '}
-                    · closes <Time iso={s.closesAt} full />
-                  </>
-                )}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <LoadedList list={list} what="surveys" empty="No surveys yet." item={(s) => <SurveyLine key={s.id} communityId={communityId} survey={s} />} />
     </section>
+  )
+}
+
+function SurveyLine({ communityId, survey: s }: { communityId: string; survey: Survey }) {
+  return (
+    <li class="survey-line">
+      <Link href={href.survey(communityId, s.id)}>
+        <strong>{s.title}</strong>
+      </Link>{' '}
+      <span class="tag">{s.closed ? 'closed' : 'open'}</span> {s.myResponse && <span class="tag">answered</span>}{' '}
+      <span class="muted">
+        {s.questions.length} {s.questions.length === 1 ? 'question' : 'questions'} · <Time iso={s.createdAt} />
+        {s.closesAt && !s.closed && (
+          <>
+            {' '}
+            · closes <Time iso={s.closesAt} full />
+          </>
+        )}
+      </span>
+    </li>
   )
 }
 
