@@ -302,6 +302,8 @@ describe('managing a community in the web app', () => {
 
     await miaPage.goto(`${node.url}/app/u/${max.id}`)
     const avatar = miaPage.getByRole('img', { name: `${max.username}'s avatar` })
+    // Until the profile is read the head shows initials (the page may know max without his avatar).
+    await miaPage.getByText(`@${max.username} ·`).waitFor()
     await avatar.waitFor()
     expect(await avatar.evaluate((el) => el.tagName)).toBe('IMG')
     await eventually('the avatar image to load', async () => loaded(avatar), 10_000)
