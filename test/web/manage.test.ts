@@ -302,6 +302,8 @@ describe('managing a community in the web app', () => {
 
     await miaPage.goto(`${node.url}/app/u/${max.id}`)
     const avatar = miaPage.getByRole('img', { name: `${max.username}'s avatar` })
+    // Until the profile is read the head shows initials (the page may know max without his avatar).
+    await miaPage.getByText(`@${max.username} ·`).waitFor()
     await avatar.waitFor()
     expect(await avatar.evaluate((el) => el.tagName)).toBe('IMG')
     await eventually('the avatar image to load', async () => loaded(avatar), 10_000)
@@ -351,6 +353,30 @@ describe('managing a community in the web app', () => {
     expect(await unnamedControls(phone.page)).toEqual([])
     await phone.context.close()
   }, 40_000)
+
+  test('a member who may manage rooms but not groups gets only the New room form, refused (and its button off) in a group that denies it to them, and adds a room at the top level', async () => {
+    const archive = ok(await node.http.post(`/v1/communities/${communityId}/groups`, { name: 'Archive' }, as(mia)), 201).body.id
+    ok(await node.http.post(`/v1/communities/${communityId}/rooms`, { name: 'old-news', groupId: archive }, as(mia)), 201)
+    ok(await node.http.put(`/v1/groups/${archive}/overwrites/member/${max.id}`, { allow: [], deny: ['manage_rooms'] }, as(mia)), 204)
+    const role = ok(await node.http.post(`/v1/communities/${communityId}/roles`, { name: 'Builders', permissions: ['manage_rooms'] }, as(mia)), 201).body
+    ok(await node.http.put(`/v1/communities/${communityId}/members/${max.id}/roles/${role.id}`, undefined, as(mia)), 204)
+
+    await maxPage.goto(`${node.url}/app/c/${communityId}`)
+    const newRoom = maxPage.locator('form', { has: maxPage.getByRole('heading', { name: 'New room' }) })
+    await newRoom.waitFor()
+    await absent(maxPage.getByRole('heading', { name: 'New group' }))
+    await newRoom.getByLabel('Room name').fill('max-room')
+    await newRoom.getByLabel('In group').selectOption({ label: 'Archive' })
+    await newRoom.getByRole('alert').filter({ hasText: 'You may not add a room in that group' }).waitFor()
+    expect(await newRoom.getByRole('button', { name: 'Create room' }).isDisabled()).toBe(true)
+
+    await newRoom.getByLabel('In group').selectOption({ label: '(top level)' })
+    await absent(newRoom.getByRole('alert'))
+    await newRoom.getByRole('button', { name: 'Create room' }).click()
+    await maxPage.getByRole('heading', { name: /max-room/ }).waitFor()
+    const [room] = await node.sql`select group_id from rooms where community_id = ${communityId} and name = 'max-room'`
+    expect(room?.group_id).toBeNull()
+  }, 30_000)
 
   test('no page threw an uncaught error', () => {
     expect(pageErrors.flat()).toEqual([])

@@ -76,6 +76,22 @@ export function Loading({ what }: { what: string }) {
   )
 }
 
+/** A list `useLoad` loads: its error, "Loading…" until it came, `empty` when there is nothing, else each item. */
+export function LoadedList<T>({ list, what, empty, item }: { list: { data: T[] | undefined; error: string | undefined }; what: string; empty: string; item: (row: T) => ComponentChildren }) {
+  return (
+    <>
+      <ErrorNote error={list.error} />
+      {!list.data ? (
+        !list.error && <Loading what={what} />
+      ) : list.data.length === 0 ? (
+        <p class="muted">{empty}</p>
+      ) : (
+        <ul class="plain list">{list.data.map(item)}</ul>
+      )}
+    </>
+  )
+}
+
 interface FieldProps {
   type?: 'text' | 'email' | 'password' | 'number' | 'search' | 'datetime-local' | 'date'
   required?: boolean
@@ -106,6 +122,26 @@ export function Field({ label, value, onInput, hint, ...rest }: FieldProps) {
         </small>
       )}
     </div>
+  )
+}
+
+/** Choices for a select, in the order shown: each value and what the user reads for it. */
+export type Options<V extends string> = Readonly<Record<V, string>> | readonly (readonly [value: V, label: string])[]
+
+/** A labelled select (the label wraps it, so it names it for screen readers). */
+export function Choice<V extends string>({ label, value, options, onChange }: { label: string; value: V; options: Options<V>; onChange: (value: V) => void }) {
+  const pairs = (Array.isArray(options) ? options : Object.entries(options)) as readonly (readonly [V, string])[]
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value as V)}>
+        {pairs.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
 

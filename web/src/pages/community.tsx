@@ -4,7 +4,7 @@ import { communities, groupOptions, loadCommunities, loadTree, trees, type Commu
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
-import { ErrorNote, Field, Loading, useAction, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, Loading, useAction, useLoad } from '../ui'
 
 /** My communities; make one, or join one with an invite code. */
 export function HomePage({ communities: list }: { communities: Community[] | undefined }) {
@@ -126,7 +126,7 @@ export function CommunityPage({ communityId }: { communityId: string }) {
     const created = unwrap(await hearth.api.POST('/v1/communities/{id}/invites', { params: { path: { id: communityId } }, body: {} }))
     setInvite(`${location.origin}/app/invite/${created.code}`)
   })
-  const groups = tree ? groupOptions(tree.groups) : []
+  const groups = [['', '(top level)'] as const, ...(tree ? groupOptions(tree.groups) : []).map((g) => [g.id, g.label] as const)]
   return (
     <section class="page" aria-labelledby="community-title">
       <h1 id="community-title">{community?.name ?? 'Community'}</h1>
@@ -136,15 +136,7 @@ export function CommunityPage({ communityId }: { communityId: string }) {
           <form class="card stack" onSubmit={(e) => (e.preventDefault(), addRoom.run())}>
             <h2>New room</h2>
             <Field label="Room name" value={roomName} onInput={setRoomName} required maxLength={100} />
-            <label>
-              In group
-              <select value={roomGroup} onChange={(e) => setRoomGroup(e.currentTarget.value)}>
-                <option value="">(top level)</option>
-                {groups.map((g) => (
-                  <option value={g.id}>{g.label}</option>
-                ))}
-              </select>
-            </label>
+            <Choice label="In group" value={roomGroup} options={groups} onChange={setRoomGroup} />
             <label class="check">
               <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.currentTarget.checked)} /> Private (members added by hand)
             </label>
@@ -159,15 +151,7 @@ export function CommunityPage({ communityId }: { communityId: string }) {
           <form class="card stack" onSubmit={(e) => (e.preventDefault(), addGroup.run())}>
             <h2>New group</h2>
             <Field label="Group name" value={groupName} onInput={setGroupName} required maxLength={100} />
-            <label>
-              Inside
-              <select value={groupParent} onChange={(e) => setGroupParent(e.currentTarget.value)}>
-                <option value="">(top level)</option>
-                {groups.map((g) => (
-                  <option value={g.id}>{g.label}</option>
-                ))}
-              </select>
-            </label>
+            <Choice label="Inside" value={groupParent} options={groups} onChange={setGroupParent} />
             <NotThere refused={groupRefused} what="add a group" />
             <ErrorNote error={addGroup.error} />
             <button type="submit" disabled={addGroup.busy || groupRefused}>

@@ -4,7 +4,7 @@ import { useMay } from '../access'
 import { communities } from '../directory'
 import { describe, hearth, unwrap } from '../session'
 import { useStore } from '../store'
-import { ErrorNote, Field, Loading, useAction, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, Loading, useAction, useLoad } from '../ui'
 
 type Occurrence = Data<'/v1/communities/{id}/occurrences', 'get'>['occurrences'][number]
 type Answer = 'going' | 'maybe' | 'declined'
@@ -149,14 +149,7 @@ function NewEvent({ communityId, onCreated }: { communityId: string; onCreated: 
         <Field label={`Starts (${zone})`} type="datetime-local" value={start} onInput={setStart} required />
         <Field label="Minutes" type="number" min={5} max={10080} value={minutes} onInput={setMinutes} required />
       </div>
-      <label>
-        Repeats
-        <select value={repeat} onChange={(e) => setRepeat(e.currentTarget.value as keyof typeof REPEATS)}>
-          {Object.entries(REPEATS).map(([value, label]) => (
-            <option value={value}>{label}</option>
-          ))}
-        </select>
-      </label>
+      <Choice label="Repeats" value={repeat} options={REPEATS} onChange={setRepeat} />
       <div class="columns">
         <Field label="Location (optional)" value={location} onInput={setLocation} maxLength={200} />
         <Field label="Seats (optional)" type="number" min={1} value={capacity} onInput={setCapacity} />

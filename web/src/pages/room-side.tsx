@@ -6,7 +6,7 @@ import { useName } from '../people'
 import { href, Link } from '../router'
 import { describe, hearth, unwrap } from '../session'
 import type { RoomTimeline, TimelineState } from '../timeline'
-import { Dialog, ErrorNote, useAction } from '../ui'
+import { Choice, Dialog, ErrorNote, useAction } from '../ui'
 import { Composer } from './composer'
 import { MessageItem, type MessageActions } from './message'
 
@@ -97,14 +97,7 @@ export function ReportDialog({ message, communityId, onClose }: { message: Messa
       ) : (
         <form class="stack" onSubmit={(e) => (e.preventDefault(), report.run())}>
           <blockquote class="quote">{message.body}</blockquote>
-          <label>
-            Reason
-            <select value={reason} onChange={(e) => setReason(e.currentTarget.value as (typeof REASONS)[number])}>
-              {REASONS.map((r) => (
-                <option value={r}>{r.replace('_', ' ')}</option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Reason" value={reason} options={REASONS.map((r) => [r, r.replace('_', ' ')] as const)} onChange={setReason} />
           <label>
             Details (optional)
             <textarea value={details} maxLength={1000} onInput={(e) => setDetails(e.currentTarget.value)} />

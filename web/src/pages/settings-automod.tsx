@@ -2,7 +2,7 @@ import type { Body, Data } from '../../../client/src/index.ts'
 import { useState } from 'preact/hooks'
 import { useName } from '../people'
 import { hearth, unwrap } from '../session'
-import { ErrorNote, Field, Loading, Time, useAction, useEditable, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, LoadedList, Time, useAction, useEditable, useLoad } from '../ui'
 
 type Rule = Data<'/v1/automod/rules/{id}', 'get'>
 type NewRule = Body<'/v1/communities/{id}/automod/rules', 'post'>
@@ -49,18 +49,7 @@ export function AutomodSettings({ communityId }: { communityId: string }) {
     <section class="card stack" aria-labelledby="automod-title">
       <h2 id="automod-title">Automod rules</h2>
       <p class="muted">Every message, post, comment and poll is checked against these before it is saved.</p>
-      <ErrorNote error={rules.error} />
-      {!rules.data ? (
-        !rules.error && <Loading what="rules" />
-      ) : rules.data.length === 0 ? (
-        <p class="muted">No rules yet.</p>
-      ) : (
-        <ul class="plain list">
-          {rules.data.map((r) => (
-            <RuleItem key={r.id} rule={r} onChange={rules.reload} />
-          ))}
-        </ul>
-      )}
+      <LoadedList list={rules} what="rules" empty="No rules yet." item={(r) => <RuleItem key={r.id} rule={r} onChange={rules.reload} />} />
       <NewRuleForm communityId={communityId} onCreated={rules.reload} />
       <AutomodActivity communityId={communityId} />
     </section>
@@ -147,14 +136,7 @@ function NewRuleForm({ communityId, onCreated }: { communityId: string; onCreate
       <h3>New rule</h3>
       <div class="columns tight">
         <Field label="Rule name" value={name} onInput={setName} required maxLength={100} />
-        <label>
-          Looks for
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as TriggerKind)}>
-            {Object.entries(TRIGGERS).map(([value, label]) => (
-              <option value={value}>{label}</option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Looks for" value={kind} options={TRIGGERS} onChange={setKind} />
       </div>
       {kind === 'keywords' && (
         <>
@@ -190,14 +172,7 @@ function NewRuleForm({ communityId, onCreated }: { communityId: string; onCreate
         </div>
       )}
       <div class="columns tight">
-        <label>
-          Then
-          <select value={action} onChange={(e) => setAction(e.currentTarget.value as ActionKind)}>
-            {Object.entries(ACTIONS).map(([value, label]) => (
-              <option value={value}>{label}</option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Then" value={action} options={ACTIONS} onChange={setAction} />
         {action === 'block' && <Field label="Message to the author (optional)" value={message} onInput={setMessage} maxLength={200} />}
         {action === 'timeout' && <Field label="Time-out (minutes)" type="number" min={1} max={40320} value={minutes} onInput={setMinutes} required />}
       </div>

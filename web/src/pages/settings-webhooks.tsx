@@ -1,7 +1,7 @@
 import type { Data } from '../../../client/src/index.ts'
 import { useState } from 'preact/hooks'
 import { hearth, unwrap } from '../session'
-import { ErrorNote, Field, Loading, Time, useAction, useEditable, useLoad } from '../ui'
+import { ErrorNote, Field, LoadedList, Time, useAction, useEditable, useLoad } from '../ui'
 
 type Endpoint = Data<'/v1/webhooks/{id}', 'get'>
 type Delivery = Data<'/v1/webhooks/{id}/deliveries', 'get'>['deliveries'][number]
@@ -42,18 +42,7 @@ export function OutgoingWebhooks({ communityId }: { communityId: string }) {
     <section class="card stack" aria-labelledby="webhooks-title">
       <h2 id="webhooks-title">Outgoing webhooks</h2>
       <p class="muted">Hearth sends the community's events to these URLs, signed (Standard Webhooks).</p>
-      <ErrorNote error={endpoints.error} />
-      {!endpoints.data ? (
-        !endpoints.error && <Loading what="endpoints" />
-      ) : endpoints.data.length === 0 ? (
-        <p class="muted">No endpoints yet.</p>
-      ) : (
-        <ul class="plain list">
-          {endpoints.data.map((e) => (
-            <EndpointItem key={e.id} endpoint={e} onChange={endpoints.reload} />
-          ))}
-        </ul>
-      )}
+      <LoadedList list={endpoints} what="endpoints" empty="No endpoints yet." item={(e) => <EndpointItem key={e.id} endpoint={e} onChange={endpoints.reload} />} />
       <NewEndpointForm communityId={communityId} onCreated={endpoints.reload} />
     </section>
   )

@@ -4,7 +4,7 @@ import { loadPermissions, settingsOf } from '../access'
 import { communities, roomsOf, trees } from '../directory'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
-import { ErrorNote, Field, Loading, useAction, useEditable, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, LoadedList, Loading, useAction, useEditable, useLoad } from '../ui'
 import { AutomodSettings } from './settings-automod'
 import { OutgoingWebhooks, ShownOnce } from './settings-webhooks'
 
@@ -65,14 +65,7 @@ function IncomingHooks({ communityId }: { communityId: string }) {
     <section class="card stack" aria-labelledby="incoming-title">
       <h2 id="incoming-title">Incoming hooks</h2>
       <p class="muted">A service posts to a hook's URL and the message appears in the room, written by the hook.</p>
-      <label>
-        Room
-        <select value={room} onChange={(e) => setRoomId(e.currentTarget.value)}>
-          {rooms.map((r) => (
-            <option value={r.id}>{r.name ?? 'room'}</option>
-          ))}
-        </select>
-      </label>
+      <Choice label="Room" value={room} options={rooms.map((r) => [r.id, r.name ?? 'room'] as const)} onChange={setRoomId} />
       {room ? <RoomHooks key={room} roomId={room} /> : <p class="muted">This community has no rooms yet.</p>}
     </section>
   )
@@ -98,18 +91,7 @@ function RoomHooks({ roomId }: { roomId: string }) {
   })
   return (
     <>
-      <ErrorNote error={hooks.error} />
-      {!hooks.data ? (
-        !hooks.error && <Loading what="hooks" />
-      ) : hooks.data.length === 0 ? (
-        <p class="muted">No hooks post in this room.</p>
-      ) : (
-        <ul class="plain list">
-          {hooks.data.map((h) => (
-            <HookItem key={h.id} hook={h} onChange={hooks.reload} />
-          ))}
-        </ul>
-      )}
+      <LoadedList list={hooks} what="hooks" empty="No hooks post in this room." item={(h) => <HookItem key={h.id} hook={h} onChange={hooks.reload} />} />
       {created ? (
         <div class="stack">
           <ShownOnce label="The hook's URL" value={created.url} onDone={() => setCreated(undefined)} />
@@ -121,14 +103,7 @@ function RoomHooks({ roomId }: { roomId: string }) {
             <h3>New hook</h3>
             <div class="columns tight">
               <Field label="Hook name" value={name} onInput={setName} required maxLength={80} />
-              <label>
-                Checked by
-                <select value={verify} onChange={(e) => setVerify(e.currentTarget.value as Verify)}>
-                  {Object.entries(VERIFY).map(([value, label]) => (
-                    <option value={value}>{label}</option>
-                  ))}
-                </select>
-              </label>
+              <Choice label="Checked by" value={verify} options={VERIFY} onChange={setVerify} />
             </div>
             {verify !== 'token' && (
               <Field label={`Signing secret${verify === 'stripe' ? '' : ' (optional: one is made)'}`} value={secret} onInput={setSecret} required={verify === 'stripe'} minLength={16} maxLength={200} />

@@ -5,7 +5,7 @@ import { communities, groupOptions, roomsOf, trees } from '../directory'
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
-import { ErrorNote, Field, Loading, Time, useAction, useLoad } from '../ui'
+import { Choice, ErrorNote, Field, LoadedList, Time, useAction, useLoad } from '../ui'
 
 export type Survey = Data<'/v1/surveys/{id}', 'get'>
 type NewSurvey = Body<'/v1/communities/{id}/surveys', 'post'>
@@ -34,33 +34,28 @@ export function SurveysPage({ communityId }: { communityId: string }) {
         )}
       </div>
       {mayCreate && creating && <NewSurveyForm communityId={communityId} />}
-      <ErrorNote error={list.error} />
-      {!list.data ? (
-        <Loading what="surveys" />
-      ) : list.data.length === 0 ? (
-        <p class="muted">No surveys yet.</p>
-      ) : (
-        <ul class="plain list">
-          {list.data.map((s) => (
-            <li class="survey-line">
-              <Link href={href.survey(communityId, s.id)}>
-                <strong>{s.title}</strong>
-              </Link>{' '}
-              <span class="tag">{s.closed ? 'closed' : 'open'}</span> {s.myResponse && <span class="tag">answered</span>}{' '}
-              <span class="muted">
-                {s.questions.length} {s.questions.length === 1 ? 'question' : 'questions'} · <Time iso={s.createdAt} />
-                {s.closesAt && !s.closed && (
-                  <>
-                    {' '}
-                    · closes <Time iso={s.closesAt} full />
-                  </>
-                )}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <LoadedList list={list} what="surveys" empty="No surveys yet." item={(s) => <SurveyLine key={s.id} communityId={communityId} survey={s} />} />
     </section>
+  )
+}
+
+function SurveyLine({ communityId, survey: s }: { communityId: string; survey: Survey }) {
+  return (
+    <li class="survey-line">
+      <Link href={href.survey(communityId, s.id)}>
+        <strong>{s.title}</strong>
+      </Link>{' '}
+      <span class="tag">{s.closed ? 'closed' : 'open'}</span> {s.myResponse && <span class="tag">answered</span>}{' '}
+      <span class="muted">
+        {s.questions.length} {s.questions.length === 1 ? 'question' : 'questions'} · <Time iso={s.createdAt} />
+        {s.closesAt && !s.closed && (
+          <>
+            {' '}
+            · closes <Time iso={s.closesAt} full />
+          </>
+        )}
+      </span>
+    </li>
   )
 }
 
@@ -131,14 +126,7 @@ function NewSurveyForm({ communityId }: { communityId: string }) {
         <fieldset class="stack question-draft" key={q.key}>
           <legend>Question {i + 1}</legend>
           <div class="columns tight">
-            <label>
-              Kind
-              <select value={q.kind} onChange={(e) => change(q.key, { kind: e.currentTarget.value as Kind })}>
-                {Object.entries(KINDS).map(([value, label]) => (
-                  <option value={value}>{label}</option>
-                ))}
-              </select>
-            </label>
+            <Choice label="Kind" value={q.kind} options={KINDS} onChange={(kind) => change(q.key, { kind })} />
             <Field label="Prompt" value={q.prompt} onInput={(prompt) => change(q.key, { prompt })} required maxLength={500} />
           </div>
           {(q.kind === 'single' || q.kind === 'multiple') && (
@@ -172,24 +160,13 @@ function NewSurveyForm({ communityId }: { communityId: string }) {
         </button>
       )}
       <div class="columns tight">
-        <label>
-          Who is asked
-          <select value={groupId} onChange={(e) => setGroupId(e.currentTarget.value)}>
-            <option value="">The whole community</option>
-            {groupOptions(tree?.groups ?? []).map((g) => (
-              <option value={g.id}>{g.label}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Announce in room
-          <select value={roomId} onChange={(e) => setRoomId(e.currentTarget.value)}>
-            <option value="">(nowhere)</option>
-            {(tree ? roomsOf(tree) : []).map((r) => (
-              <option value={r.id}>{r.name ?? 'room'}</option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Who is asked"
+          value={groupId}
+          options={[['', 'The whole community'], ...groupOptions(tree?.groups ?? []).map((g) => [g.id, g.label] as const)]}
+          onChange={setGroupId}
+        />
+        <Choice label="Announce in room" value={roomId} options={[['', '(nowhere)'], ...(tree ? roomsOf(tree) : []).map((r) => [r.id, r.name ?? 'room'] as const)]} onChange={setRoomId} />
         <Field label="Closes (optional)" type="datetime-local" value={closesAt} onInput={setClosesAt} />
       </div>
       <label class="check">
