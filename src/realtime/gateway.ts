@@ -69,12 +69,18 @@ export class Gateway {
     // A community joined while sockets are open: they start hearing it (its presence, who
     // joins and leaves, its rooms' changes) without reconnecting. Started by the join as the
     // community's topic carries it, once its sockets got it: every node hears that topic, in
-    // the order its events were published (a leave after the join comes after it), and the
-    // joiner, who hears their join on their own topic, does not hear it a second time.
+    // the order its events were published, and the joiner, who hears their join on their own
+    // topic, does not hear it a second time. A leave stops them on the same topic, so it comes
+    // after the join it undoes (the permission change that also stops them travels on another
+    // channel and can reach a node before the join did, finding nothing to stop).
     deps.fanout.onCommunityEvent((communityId, event) => {
-      if (event.type !== 'member.joined') return
+      if (event.type !== 'member.joined' && event.type !== 'member.left') return
       const { userId } = event.data as { userId: string }
-      for (const session of this.byUser.get(userId) ?? []) if (!session.closed) session.hearCommunity(communityId)
+      for (const session of this.byUser.get(userId) ?? []) {
+        if (session.closed) continue
+        if (event.type === 'member.joined') session.hearCommunity(communityId)
+        else session.stopHearingCommunity(communityId)
+      }
     })
     deps.permissions.onChange((scopes) => {
       this.permissionChanges++

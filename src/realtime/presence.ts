@@ -218,12 +218,17 @@ export class Presence {
     const rows = visible.length
       ? await this.res.db.select({ id: users.id, lastSeenAt: users.lastSeenAt }).from(users).where(inArray(users.id, visible))
       : []
+    if (rows.length === 0) return []
+    // Every user's sockets and chosen status in one round trip, not two reads per user (up to 100).
+    const multi = this.res.redis.client.multi()
+    for (const u of rows) multi.hGetAll(this.socketsKey(u.id)).get(this.statusKey(u.id))
+    const replies = await multi.exec()
     return Promise.all(
-      rows.map(async (u) => {
-        const online = await this.online(u.id)
+      rows.map(async (u, i) => {
+        const online = (await this.alive(this.socketsKey(u.id), replies[2 * i])) > 0
         return {
           userId: u.id,
-          status: online ? await this.status(u.id) : ('offline' as const),
+          status: online ? chosenStatus(replies[2 * i + 1]) : ('offline' as const),
           lastSeenAt: online ? null : (u.lastSeenAt?.toISOString() ?? null),
         }
       }),

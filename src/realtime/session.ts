@@ -139,6 +139,10 @@ export class SocketSession {
     this.raw.subscribe(communityTopic(communityId))
   }
 
+  stopHearingCommunity(communityId: string): void {
+    if (this.communities.delete(communityId)) this.raw.unsubscribe(communityTopic(communityId))
+  }
+
   /** After a permission change in `touched` scopes: drops the rooms and communities the user may no longer see. */
   async recheck(touched: Set<string>): Promise<void> {
     for (const [roomId, scope] of this.rooms) {
@@ -149,10 +153,7 @@ export class SocketSession {
     for (const communityId of this.communities) {
       if (!touched.has(communityId)) continue
       const member = await this.deps.permissions.context(communityId, this.userId).catch(() => undefined)
-      if (!member?.member.isMember) {
-        this.communities.delete(communityId)
-        this.raw.unsubscribe(communityTopic(communityId))
-      }
+      if (!member?.member.isMember) this.stopHearingCommunity(communityId)
     }
   }
 

@@ -121,6 +121,21 @@ describe("a join reaching a node (cluster: the community's channel and the joine
     await Bun.sleep(200)
     expect(ws.events('member.joined').some((f) => f.data.userId === later.id)).toBe(false)
   })
+
+  test("a join and a leave the community's topic carries after the leave's permission change reached the node leave the socket off the community", async () => {
+    const w = await newCommunity(http)
+    const gone = await registerUser(http)
+    const ws = await socketOf(gone.accessToken)
+    const owner = await socketOf(w.owner.accessToken)
+    // Joined and left on other nodes: this node re-checked the socket (nothing to drop yet) before the two came.
+    const { fanout } = app.hearth.realtime
+    fanout.deliver(communityTopic(w.id), joined(w.id, gone.id))
+    fanout.deliver(communityTopic(w.id), { type: 'member.left', data: { communityId: w.id, userId: gone.id, reason: 'left' } })
+    const later = await w.join()
+    await owner.event('member.joined', 5000, (f) => f.data.userId === later.id)
+    await Bun.sleep(200)
+    expect(ws.events('member.joined').some((f) => f.data.userId === later.id)).toBe(false)
+  })
 })
 
 describe('rooms', () => {

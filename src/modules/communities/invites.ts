@@ -116,7 +116,7 @@ async function isBanned(db: Pick<Database, 'select'>, communityId: string, userI
 
 /** One person's membership of one community changes one transaction at a time (join vs ban). */
 export async function lockMembership(tx: Pick<Database, 'execute'>, communityId: string, userId: string) {
-  await lockKey(tx, `invite:${communityId}:${userId}`)
+  await lockKey(tx, `membership:${communityId}:${userId}`)
 }
 
 function usable() {

@@ -240,6 +240,14 @@ describe('a block in an existing DM', () => {
     },
   )
 
+  test('a pin made before the block can still be taken back (204), by the blocked one too', async () => {
+    const { w, alice, bob, dm, hello } = await dmBetween()
+    ok(await http.put(`/v1/rooms/${dm.id}/pins/${hello.id}`, undefined, w.as(alice)), 204)
+    ok(await http.put(`/v1/users/${alice.id}/block`, undefined, w.as(bob)), 204)
+    ok(await http.delete(`/v1/rooms/${dm.id}/pins/${hello.id}`, w.as(alice)), 204)
+    expect(ok(await http.get(`/v1/rooms/${dm.id}/pins`, w.as(bob))).body).toEqual([])
+  })
+
   test('a group DM the two share is left as it is', async () => {
     const { w, alice, bob, carol } = await dmBetween()
     const group = ok(await http.post('/v1/dms', { userIds: [bob.id, carol.id] }, w.as(alice)), 201).body

@@ -1,6 +1,6 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { startTestApp } from '../../helpers/app'
-import { ok, threeLevels } from '../../helpers/community'
+import { newCommunity, ok, threeLevels } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
 
 // Integration tests start servers; Bun's 5 s default is too tight on a loaded machine.
@@ -182,6 +182,23 @@ describe('permission matrix', () => {
     await s.w.overwrite({ group: s.a.id }, { member: s.member.id }, { deny: ['view'] })
     expect((await http.get(`/v1/communities/${s.w.id}/permissions?groupId=${s.a.id}`, s.w.as(s.member))).status).toBe(404)
     expect((await http.get(`/v1/communities/${s.w.id}/permissions?groupId=not-an-id`, s.w.as(s.member))).status).toBe(422)
+  })
+
+  test("your permissions in a group of another community are 404, even to that community's owner", async () => {
+    const s = await threeLevels(http)
+    const other = await newCommunity(http)
+    expect((await http.get(`/v1/communities/${other.id}/permissions?groupId=${s.a.id}`, other.as(other.owner))).status).toBe(404)
+  })
+
+  test("an outsider's permissions in a group are 404", async () => {
+    const s = await threeLevels(http)
+    const outsider = await registerUser(http)
+    expect((await http.get(`/v1/communities/${s.w.id}/permissions?groupId=${s.a.id}`, { token: outsider.accessToken })).status).toBe(404)
+  })
+
+  test('your permissions in a community need a token (401)', async () => {
+    const s = await threeLevels(http)
+    expect((await http.get(`/v1/communities/${s.w.id}/permissions`)).status).toBe(401)
   })
 
   test("another user's permissions need manage_roles", async () => {
