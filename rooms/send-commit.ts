@@ -1,11 +1,11 @@
 import { inArray, sql } from 'drizzle-orm'
-import type { Database } from '../src/db/client'
+import { queryRows, type Queryable } from '../src/db/tx'
 import { messages } from '../src/db/schema'
 import { notFound } from '../src/lib/errors'
 import { newId } from '../src/lib/ids'
 import { uniqueViolation } from '../src/lib/pg-errors'
 import { OutOfOrderError, StaleEpochError } from './errors'
-import type { Fence, Tx } from './store'
+import type { Fence } from './store'
 import type { Message, SendAck, SendCommand } from './types'
 
 /**
@@ -36,7 +36,6 @@ export interface BatchResult {
   lastSeq: number
 }
 
-type Queryable = Database | Tx
 type Parent = { roomId: string; threadRootId: string | null }
 type Known = Map<string, Omit<SendAck, 'duplicate'>>
 
@@ -151,8 +150,9 @@ async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows
   // Every fenced room reports whether it moved and, if not, the epoch it had (read from the
   // statement's snapshot: a takeover committed meanwhile reads as out of order, and the
   // actor's retry then meets the new epoch).
-  const verdicts = rowsOf<{ i: number; moved: boolean; epoch: string | number | null }>(
-    await db.execute(sql`with fence as (
+  const verdicts = await queryRows<{ i: number; moved: boolean; epoch: string | number | null }>(
+    db,
+    sql`with fence as (
         select * from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as f(i int, room_id uuid, epoch bigint, prev_seq bigint, last_seq bigint)
       ), moved as (
         update room_state s set last_seq = fence.last_seq from fence
@@ -172,7 +172,7 @@ async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows
           from fence join moved on moved.i = fence.i
       )
       select fence.i, exists (select 1 from moved where moved.i = fence.i) as moved, s.epoch
-        from fence left join room_state s on s.room_id = fence.room_id`),
+        from fence left join room_state s on s.room_id = fence.room_id`,
   )
   const byIndex = new Map(verdicts.map((v) => [Number(v.i), v]))
   return batches.map((b, i): BatchVerdict => {
@@ -180,11 +180,6 @@ async function writePlanned(db: Queryable, batches: RoomBatch[], { results, rows
     if (!v || v.moved) return results[i]!
     return v.epoch !== null && Number(v.epoch) === b.epoch ? new OutOfOrderError(b.roomId, b.lastSeq) : new StaleEpochError(b.roomId, b.epoch)
   })
-}
-
-/** Rows of a raw statement, whichever driver ran it (postgres.js returns them, PGlite wraps them). */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
 }
 
 const toRecord = (m: Message) => ({

@@ -1,7 +1,7 @@
 import { and, count, eq, isNull, sql } from 'drizzle-orm'
-import type { Database } from '../src/db/client'
 import { messageEdits, messageReactions, messages, roomState } from '../src/db/schema'
 import { writeOutbox } from '../src/db/outbox'
+import type { Tx } from '../src/db/tx'
 import { notFound } from '../src/lib/errors'
 import { newId } from '../src/lib/ids'
 import { toMessage } from './history'
@@ -11,7 +11,7 @@ import { writeSends, type BatchVerdict, type RoomBatch, type WriteHooks } from '
 import { withReactions } from './history'
 import type { Message, ReactionResult, RoomResources } from './types'
 
-export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
+export type { Tx }
 
 /**
  * The domain event of an edit or a delete, written in its transaction: an outbox row

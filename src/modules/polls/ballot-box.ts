@@ -5,7 +5,7 @@ import type { Logger } from '../../lib/log'
 import { isDatabaseDown } from '../../lib/pg-errors'
 import type { PollRecord, PollState } from './rules'
 import { isQuiz } from './rules'
-import { rowsOf } from '../../db/tx'
+import { queryRows } from '../../db/tx'
 import { toState, uuidArray, type StateRow } from './store'
 
 export interface BallotBoxDeps {
@@ -103,10 +103,9 @@ export class BallotBox {
       // The lock first, on its own: a statement that waited for it still reads with the
       // snapshot it began with (READ COMMITTED), so the ballots and the message are read by
       // the next statement, which sees what the batch that held the lock committed.
-      const [locked] = rowsOf<{ id: string }>(await tx.execute(sql`select p.id from polls p where p.id = ${poll.id} for no key update`))
+      const [locked] = await queryRows<{ id: string }>(tx, sql`select p.id from polls p where p.id = ${poll.id} for no key update`)
       const [head] = locked
-        ? rowsOf<{ closed: boolean; deleted: boolean; ballots: { u: string; o: string[] }[] | string }>(
-            await tx.execute(sql`
+        ? await queryRows<{ closed: boolean; deleted: boolean; ballots: { u: string; o: string[] }[] | string }>(tx, sql`
               select (p.deleted_at is not null
                       or exists (select 1 from messages m where m.id = p.message_id and m.deleted_at is not null)) as deleted,
                      (p.closed_at is not null or (p.closes_at is not null and p.closes_at <= now())) as closed,
@@ -115,8 +114,7 @@ export class BallotBox {
                                 where b.poll_id = p.id
                                   and b.user_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb))),
                               '[]'::jsonb) as ballots
-                from polls p where p.id = ${poll.id}`),
-          )
+                from polls p where p.id = ${poll.id}`)
         : []
       if (!head || head.deleted) return batch.map(() => notFound('poll'))
       if (head.closed) return batch.map(() => new AppError('poll_closed', 'this poll is closed'))
@@ -163,12 +161,10 @@ export class BallotBox {
           )
           update polls set version = version + 1 where id = ${poll.id}`)
       }
-      const [row] = rowsOf<StateRow>(
-        await tx.execute(sql`
+      const [row] = await queryRows<StateRow>(tx, sql`
           select p.version, p.voter_count, p.closed_at, p.deleted_at,
                  (select jsonb_object_agg(o.id, o.votes) from poll_options o where o.poll_id = p.id) as counts
-            from polls p where p.id = ${poll.id}`),
-      )
+            from polls p where p.id = ${poll.id}`)
       const state = toState(row!)
       return outcomes.map((o) => (o instanceof AppError ? o : { ...o, state }))
     })

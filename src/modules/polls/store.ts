@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import { messages, pollOptions, polls, type PollRow } from '../../db/schema'
-import { rowsOf, type Queryable } from '../../db/tx'
+import { queryRows, type Queryable } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { PollDefinition } from './definition'
 import { toDefinition, type PollRecord, type PollState } from './rules'
@@ -120,16 +120,14 @@ export function uuidArray(v: unknown): string[] {
  * `message.deleted` reaction runs), also before the poll recorded its message.
  */
 export async function loadState(db: Queryable, pollId: string, userId?: string): Promise<{ state: PollState; mine: string[] } | undefined> {
-  const [row] = rowsOf<StateRow>(
-    await db.execute(sql`
+  const [row] = await queryRows<StateRow>(db, sql`
       select p.version, p.voter_count, p.closed_at,
              coalesce(p.deleted_at, (select m.deleted_at from messages m where m.id = p.message_id),
                       (select m.deleted_at from messages m where p.message_id is null
                           and m.room_id = p.room_id and m.author_id = p.author_id and m.nonce = 'poll.' || p.id::text)) as deleted_at,
              (select jsonb_object_agg(o.id, o.votes) from poll_options o where o.poll_id = p.id) as counts,
              (select b.option_ids from poll_ballots b where b.poll_id = p.id and b.user_id = ${userId ?? null}::uuid) as mine
-        from polls p where p.id = ${pollId}`),
-  )
+        from polls p where p.id = ${pollId}`)
   if (!row) return undefined
   return { state: toState(row), mine: uuidArray(row.mine) }
 }
@@ -153,12 +151,10 @@ export async function closePoll(
         ? sql`p.deleted_at is null`
         : sql`p.closed_at is null and p.deleted_at is null
               and not exists (select 1 from messages m where m.id = p.message_id and m.deleted_at is not null)`
-    const [row] = rowsOf<{ id: string; room_id: string; community_id: string | null; version: string | number; closed_at: unknown }>(
-      await tx.execute(sql`
+    const [row] = await queryRows<{ id: string; room_id: string; community_id: string | null; version: string | number; closed_at: unknown }>(tx, sql`
         update polls p set closed_at = coalesce(p.closed_at, least(now(), coalesce(p.closes_at, now()))), version = p.version + 1 ${deleted}
          where p.id = ${input.pollId} and ${unlessAlready} ${due}
-        returning p.id, p.room_id, p.version, p.closed_at, (select r.community_id from rooms r where r.id = p.room_id) as community_id`),
-    )
+        returning p.id, p.room_id, p.version, p.closed_at, (select r.community_id from rooms r where r.id = p.room_id) as community_id`)
     if (!row) return undefined
     emit({
       type: 'poll.closed',
@@ -178,9 +174,7 @@ export async function pollOfMessage(db: Queryable, messageId: string): Promise<s
 
 /** Every ballot of a poll (for per-voter pushes). */
 export async function allBallots(db: Queryable, pollId: string): Promise<{ userId: string; optionIds: string[] }[]> {
-  const rows = rowsOf<{ user_id: string; option_ids: unknown }>(
-    await db.execute(sql`select user_id, option_ids from poll_ballots where poll_id = ${pollId}`),
-  )
+  const rows = await queryRows<{ user_id: string; option_ids: unknown }>(db, sql`select user_id, option_ids from poll_ballots where poll_id = ${pollId}`)
   return rows.map((r) => ({ userId: r.user_id, optionIds: uuidArray(r.option_ids) }))
 }
 
@@ -190,12 +184,10 @@ export async function voterPage(
 ): Promise<{ userId: string; optionIds: string[]; votedAt: Date }[]> {
   const option = input.optionId ? sql`and option_ids @> array[${input.optionId}::uuid]` : sql``
   const after = input.after ? sql`and user_id > ${input.after}::uuid` : sql``
-  const rows = rowsOf<{ user_id: string; option_ids: unknown; voted_at: unknown }>(
-    await db.execute(sql`
+  const rows = await queryRows<{ user_id: string; option_ids: unknown; voted_at: unknown }>(db, sql`
       select user_id, option_ids, voted_at from poll_ballots
        where poll_id = ${input.pollId} ${option} ${after}
-       order by user_id limit ${input.limit}`),
-  )
+       order by user_id limit ${input.limit}`)
   return rows.map((r) => ({ userId: r.user_id, optionIds: uuidArray(r.option_ids), votedAt: toDate(r.voted_at)! }))
 }
 

@@ -11,7 +11,7 @@ import { jobId } from '../../jobs/queues'
 import { has, Perm } from '../permissions/bits'
 import type { PermissionService } from '../permissions/service'
 import type { MessageService } from '../messages/service'
-import { rowsOf } from '../../db/tx'
+import { queryRows } from '../../db/tx'
 import { checkAnswers, planQuestions } from './answers'
 import { responsesCsv } from './csv'
 import type { CreateSurveyInput, SurveyResults, SurveyView } from './model'
@@ -195,11 +195,9 @@ export class SurveyService {
     const answers = checkAnswers(row.questions, input.answers)
     await this.deps.db.transaction(async (tx) => {
       // Shares the survey row with other responses, not with its close: a response is in before the close or refused.
-      const [open] = rowsOf<{ open: boolean }>(
-        await tx.execute(sql`
+      const [open] = await queryRows<{ open: boolean }>(tx, sql`
           select closed_at is null and (closes_at is null or closes_at > now()) as open
-            from surveys where id = ${row.id} for share`),
-      )
+            from surveys where id = ${row.id} for share`)
       if (!open?.open) throw new AppError('survey_closed', 'this survey is closed')
       await tx
         .insert(surveyResponses)

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { DomainEvents } from '../../domain-events/bus'
-import { rowsOf } from '../../db/tx'
+import { queryRows } from '../../db/tx'
 
 /**
  * Closes a survey unless it already is (at `closesAt` if that has passed, else now); with
@@ -13,12 +13,10 @@ export async function closeSurvey(
 ): Promise<boolean> {
   return events.transaction({ actorId: input.actorId }, async (tx, emit) => {
     const due = input.onlyIfDue ? sql`and closes_at is not null and closes_at <= now()` : sql``
-    const [row] = rowsOf<{ id: string; community_id: string; group_id: string | null; closed_at: Date | string }>(
-      await tx.execute(sql`
+    const [row] = await queryRows<{ id: string; community_id: string; group_id: string | null; closed_at: Date | string }>(tx, sql`
         update surveys set closed_at = least(now(), coalesce(closes_at, now()))
          where id = ${input.surveyId} and closed_at is null ${due}
-        returning id, community_id, group_id, closed_at`),
-    )
+        returning id, community_id, group_id, closed_at`)
     if (!row) return false
     emit({
       type: 'survey.closed',
@@ -32,6 +30,6 @@ export async function closeSurvey(
 
 /** Whether the survey is still open by the database's clock (a close job that ran early is retried). */
 export async function surveyStillOpen(db: Database, surveyId: string): Promise<boolean> {
-  const [row] = rowsOf<{ open: boolean }>(await db.execute(sql`select closed_at is null as open from surveys where id = ${surveyId}`))
+  const [row] = await queryRows<{ open: boolean }>(db, sql`select closed_at is null as open from surveys where id = ${surveyId}`)
   return row?.open ?? false
 }
