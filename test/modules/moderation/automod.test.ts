@@ -46,6 +46,50 @@ describe('rules CRUD', () => {
     expect((listed.rules ?? listed).length).toBe(20)
   })
 
+  describe('the patterns of the enabled rules must fit one program together', () => {
+    // Five patterns of about 700 instructions each (of the 5000 a community's program may hold): one such rule fits, two do not.
+    const large = (c: string) => ({ kind: 'regex', patterns: ['a', 'b', 'c', 'd', 'e'].map((x) => `(?:${c}${x}1|${c}${x}2){100}`) })
+    const rules = async (q: Awaited<ReturnType<typeof place>>) => {
+      const listed = ok(await http.get(`/v1/communities/${q.w.id}/automod/rules`, q.w.as(q.w.owner))).body
+      return (listed.rules ?? listed) as { name: string; enabled: boolean }[]
+    }
+
+    test('a rule that does not fit beside the others: 422 invalid_pattern, and it is not made', async () => {
+      const q = await place()
+      await addRule(q.w, { name: 'First', trigger: large('q'), action: block })
+      const res = await http.post(`/v1/communities/${q.w.id}/automod/rules`, { name: 'Second', trigger: large('r'), action: block }, q.w.as(q.w.owner))
+      expect(res.status).toBe(422)
+      expect(res.body.error).toMatchObject({ code: 'invalid_pattern', details: { field: 'trigger.patterns' } })
+      expect((await rules(q)).map((r) => r.name)).toEqual(['First'])
+    })
+
+    test('enabling a rule that does not fit: 422 invalid_pattern, and it stays disabled', async () => {
+      const q = await place()
+      await addRule(q.w, { name: 'First', trigger: large('q'), action: block })
+      const off = await addRule(q.w, { name: 'Second', trigger: large('r'), action: block, enabled: false })
+      const res = await http.patch(`/v1/automod/rules/${off.id}`, { enabled: true }, q.w.as(q.w.owner))
+      expect(res.status).toBe(422)
+      expect(res.body.error.code).toBe('invalid_pattern')
+      expect((await rules(q)).find((r) => r.name === 'Second')?.enabled).toBe(false)
+    })
+
+    test('rules made at once fit together: of eight that fit three at a time, three are made and five get 422', async () => {
+      const q = await place()
+      // Two patterns of about 700 instructions each: three such rules fit (about 4200), a fourth does not.
+      const medium = (c: string) => ({ kind: 'regex', patterns: ['a', 'b'].map((x) => `(?:${c}${x}1|${c}${x}2){100}`) })
+      const answers = await Promise.all(
+        ['k', 'l', 'm', 'n', 'o', 'p', 'q', 'r'].map((c) =>
+          http.post(`/v1/communities/${q.w.id}/automod/rules`, { name: `rule ${c}`, trigger: medium(c), action: block }, q.w.as(q.w.owner)),
+        ),
+      )
+      expect(answers.filter((a) => a.status === 201).length).toBe(3)
+      expect(answers.filter((a) => a.status === 422).length).toBe(5)
+      expect((await rules(q)).length).toBe(3)
+      // The rules still compile: the community's messages are screened, not refused.
+      expect((await http.post(`/v1/rooms/${q.room.id}/messages`, { body: 'hello there', nonce: 'fits-1' }, q.w.as(q.member))).status).toBe(201)
+    })
+  })
+
   test('create, read, list, change and delete a rule', async () => {
     const created = await addRule(p.w, { name: 'Slurs', trigger: keywords(['badword']), action: block })
     expect(created).toMatchObject({ name: 'Slurs', enabled: true, dryRun: false, exemptRoles: [], trigger: { kind: 'keywords' } })
