@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'bun:test'
 import { newCommunity, ok, type TestUser, type World } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
 import { WsClient } from '../../helpers/ws'
+import { automodRules } from '../../../src/db/schema'
 import { startModeration } from './helpers'
 
 const m = await startModeration()
@@ -384,6 +385,25 @@ describe('compiled rules follow every change at once', () => {
     ok(await http.patch(`/v1/automod/rules/${rule.id}`, { enabled: true, trigger: keywords(['drat']) }, w.as(w.owner)))
     expect(await check('darn')).toBeUndefined()
     expect((await check('drat'))?.code).toBe('automod_blocked')
+  })
+
+  test('rules whose patterns do not fit together (saved before that was checked): those that fit, in order, go on working', async () => {
+    const { w, room, member } = await place()
+    // Two rules of about 3500 instructions each: the second does not fit beside the first (5000 at most).
+    const large = (word: string, c: string) => ({ kind: 'regex', patterns: [word, ...['a', 'b', 'c', 'd', 'e'].map((x) => `(?:${c}${x}1|${c}${x}2){100}`)] })
+    const at = (s: number) => new Date(Date.now() - 60_000 + s * 1000)
+    await m.app.res.db.insert(automodRules).values(
+      [
+        { name: 'First', trigger: large('forbiddenone', 'q') },
+        { name: 'Second', trigger: large('forbiddentwo', 'r') },
+        { name: 'Words', trigger: keywords(['darn']) },
+      ].map((r, i) => ({ id: crypto.randomUUID(), communityId: w.id, action: block, createdBy: w.owner.id, createdAt: at(i), ...r })),
+    )
+    const check = (text: string) => m.refusal({ roomId: room.id, author: member, text })
+    expect(await check('hello there')).toBeUndefined()
+    expect((await check('forbiddenone'))?.code).toBe('automod_blocked')
+    expect((await check('darn'))?.code).toBe('automod_blocked')
+    expect(await check('forbiddentwo')).toBeUndefined()
   })
 
   test('a community with no rules answers allow', async () => {
