@@ -106,7 +106,7 @@ export class Reports {
     // Nobody judges a report about themselves (another moderator does).
     const subject = row.targetKind === 'user' ? row.targetId : row.targetAuthorId
     if (subject === actorId) throw new AppError('forbidden', 'another moderator must resolve a report about you')
-    await this.act(actorId, row, resolution)
+    await this.act({ actorId, row, subject, resolution })
 
     const resolved = await this.deps.events.transaction({ actorId }, async (tx, emit) => {
       const [done] = await tx
@@ -147,8 +147,8 @@ export class Reports {
     return (await this.views(actorId, [resolved]))[0]!
   }
 
-  private async act(actorId: string, row: ReportRow, resolution: ResolveInput) {
-    const subject = row.targetKind === 'user' ? row.targetId : row.targetAuthorId
+  /** `subject`: whom the report is about (the reported user, or the author of what was reported). */
+  private async act({ actorId, row, subject, resolution }: { actorId: string; row: ReportRow; subject: string | null; resolution: ResolveInput }) {
     switch (resolution.action) {
       case 'dismiss':
         return

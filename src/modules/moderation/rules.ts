@@ -1,7 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client'
-import type { Tx } from '../../db/tx'
-import { lockKey } from '../../db/tx'
+import { lockKey, type Queryable, type Tx } from '../../db/tx'
 import type { DomainEvents } from '../../domain-events/bus'
 import type { Emit } from '../../domain-events/types'
 import { automodRules, type AutomodRuleRow } from '../../db/schema'
@@ -48,15 +47,15 @@ export class AutomodRules {
     const rule = input.rule
     checkRule(rule.trigger)
     checkExemptions(acl, rule.exemptRoles ?? [], rule.exemptRooms ?? [])
-    const existing = await this.enabledRows(input.communityId)
-    if (rule.enabled !== false) checkProgramSize([...existing.map((r) => r.trigger as TriggerT), rule.trigger])
     const row = await this.change(input.communityId, input.actorId, async (tx, emit) => {
-      // Counted under the community's rules lock: rules made at once cannot pass the limit together.
-      await lockKey(tx, `automod:${input.communityId}`)
-      const all = await tx.select({ id: automodRules.id }).from(automodRules).where(eq(automodRules.communityId, input.communityId))
+      const all = await tx
+        .select({ trigger: automodRules.trigger, enabled: automodRules.enabled })
+        .from(automodRules)
+        .where(eq(automodRules.communityId, input.communityId))
       if (all.length >= MAX_RULES_PER_COMMUNITY) {
         throw new AppError('validation_failed', `a community has at most ${MAX_RULES_PER_COMMUNITY} automod rules`)
       }
+      if (rule.enabled !== false) checkProgramSize([...all.filter((r) => r.enabled).map((r) => r.trigger as TriggerT), rule.trigger])
       const [created] = await tx
         .insert(automodRules)
         .values({
@@ -95,13 +94,8 @@ export class AutomodRules {
   async update(input: { actorId: string; ruleId: string; patch: UpdateRuleInput }): Promise<RuleView> {
     const { row, acl } = await this.authorized(input.actorId, input.ruleId)
     const patch = input.patch
-    const trigger = (patch.trigger ?? row.trigger) as TriggerT
     if (patch.trigger) checkRule(patch.trigger)
     checkExemptions(acl, patch.exemptRoles ?? [], patch.exemptRooms ?? [])
-    if ((patch.enabled ?? row.enabled) && (patch.trigger || patch.enabled)) {
-      const others = (await this.enabledRows(row.communityId)).filter((r) => r.id !== row.id)
-      checkProgramSize([...others.map((r) => r.trigger as TriggerT), trigger])
-    }
     const updated = await this.change(row.communityId, input.actorId, async (tx, emit) => {
       const [next] = await tx
         .update(automodRules)
@@ -117,6 +111,9 @@ export class AutomodRules {
         .where(eq(automodRules.id, row.id))
         .returning()
       if (!next) throw notFound('automod rule')
+      if (next.enabled && (patch.trigger || patch.enabled)) {
+        checkProgramSize((await this.enabledRows(row.communityId, tx)).map((r) => r.trigger as TriggerT))
+      }
       emit({ type: 'automod.rule_updated', data: { ruleId: row.id }, communityId: row.communityId })
       return next
     })
@@ -136,8 +133,8 @@ export class AutomodRules {
     return (await this.enabledRows(communityId)).map(toRuleDef)
   }
 
-  private enabledRows(communityId: string) {
-    return this.deps.db
+  private enabledRows(communityId: string, db: Queryable = this.deps.db) {
+    return db
       .select()
       .from(automodRules)
       .where(and(eq(automodRules.communityId, communityId), eq(automodRules.enabled, true)))
@@ -154,11 +151,18 @@ export class AutomodRules {
     return { row, acl }
   }
 
-  /** A change in an audited transaction, with the rules version bumped before (so Redis must answer) and after. */
+  /**
+   * A change in an audited transaction, with the rules version bumped before (so Redis must answer) and after.
+   * One change of a community's rules at a time: the limits (how many, how large together) are checked
+   * against the rules as they are, so changes made at once cannot pass them together.
+   */
   private async change<T>(communityId: string, actorId: string, fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
     const scope = [automodScope(communityId)]
     await this.deps.permissions.versions.bump(scope)
-    const result = await this.deps.events.transaction({ actorId }, fn)
+    const result = await this.deps.events.transaction({ actorId }, async (tx, emit) => {
+      await lockKey(tx, automodScope(communityId))
+      return fn(tx, emit)
+    })
     this.deps.compiledRules.forget(communityId)
     await this.deps.permissions.versions.bump(scope).catch(() => {})
     return result

@@ -214,9 +214,10 @@ export class Automod {
     try {
       compiled = compileRules(rows.map(toRuleDef))
     } catch (err) {
-      // Rules are checked at save; if one still does not compile, the others must go on working.
-      this.deps.log.error('automod rules do not compile; checking each alone', { communityId, error: err })
-      compiled = compileRules(rows.map(toRuleDef).filter((r) => compilesAlone(r)))
+      // Rules are checked at save; if one still does not compile (alone, or beside the ones before
+      // it: the patterns too large together), the others must go on working.
+      this.deps.log.error('automod rules do not compile; keeping those that do, in order', { communityId, error: err })
+      compiled = compileRules(rows.map(toRuleDef).reduce<RuleDef[]>((kept, rule) => (compiles([...kept, rule]) ? [...kept, rule] : kept), []))
     }
     if ((this.generations.get(communityId) ?? 0) === generation) {
       this.cache.set(communityId, { version, compiled, checkedAt: performance.now() })
@@ -347,9 +348,9 @@ export class Automod {
   }
 }
 
-function compilesAlone(rule: RuleDef): boolean {
+function compiles(rules: RuleDef[]): boolean {
   try {
-    compileRules([rule])
+    compileRules(rules)
     return true
   } catch {
     return false

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { DomainEvent } from '../../domain-events/types'
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type DeliveryStatus, type WebhookEndpointRow } from '../../db/schema'
@@ -49,9 +49,9 @@ const ATTEMPTS_SHOWN = 10
 export class WebhookDeliveries {
   constructor(private readonly deps: WebhookDeliveriesDeps) {}
 
-  /** See `deliverEvent`. */
+  /** See `deliverEvents`. */
   deliver(event: WebhookEvent): Promise<number> {
-    return deliverEvent(this.deps, event)
+    return deliverEvents(this.deps, [event])
   }
 
   async list(opts: {
@@ -129,66 +129,88 @@ export class WebhookDeliveries {
   }
 }
 
+/** What deliverEvents needs: where deliveries are stored and queued, and who may see what. */
+export interface DeliverDeps {
+  db: Database
+  jobs: Pick<JobQueues, 'enqueueBulk'>
+  /** Whether a user may see a room or group now: an endpoint gets its events only if its creator may. */
+  canView: CanView
+}
+
+/** Rows of one insert (six parameters each: well under Postgres's 65535). */
+const INSERT_ROWS = 1000
+
 /**
- * One delivery per enabled endpoint of the event's community whose filter takes it (and
+ * One delivery per enabled endpoint of each event's community whose filter takes it (and
  * that existed when the event happened: an endpoint gets what happens after it is added),
  * each queued for its first attempt. Idempotent by (event id, endpoint): a redelivered
  * event queues only what never got its first attempt. Returns how many were queued.
+ * A hot room's messages come by the hundred: a batch is one read of the endpoints, one
+ * insert and one enqueue, each creator asked once per place, and nothing more for
+ * communities without endpoints.
  */
-export async function deliverEvent(
-  deps: {
-    db: Database
-    jobs: Pick<JobQueues, 'enqueueBulk'>
-    /** Whether a user may see a room or group now: an endpoint gets its events only if its creator may. */
-    canView: CanView
-  },
-  event: WebhookEvent,
-  /** The enabled endpoints of the event's community, when the caller read them already (see enabledEndpoints). */
-  known?: EndpointTarget[],
-): Promise<number> {
-  if (!event.communityId) return 0
-  const at = new Date(event.at).getTime()
-  const endpoints = (known ?? (await enabledEndpoints(deps.db, [event.communityId]))).filter(
-    (e) => e.communityId === event.communityId && e.createdAt.getTime() <= at,
-  )
-  const wanted = endpoints.filter((e) => wantsEvent(e.events, event.type))
-  // What a rule hides stays hidden: a private room's (or group's) events reach only endpoints whose creator can see it.
-  const scope = scopeOf(event)
-  const allowed = scope
-    ? await Promise.all(wanted.map(async (e) => (e.createdBy ? deps.canView(e.createdBy, scope) : false)))
-    : wanted.map(() => true)
-  const targets = wanted.filter((_, i) => allowed[i]).map((e) => e.id)
-  if (targets.length === 0) return 0
-  const body = JSON.stringify({ type: event.type, timestamp: event.at, data: payloadData(event) })
+export async function deliverEvents(deps: DeliverDeps, events: WebhookEvent[]): Promise<number> {
+  const communities = [...new Set(events.flatMap((e) => (e.communityId ? [e.communityId] : [])))]
+  if (communities.length === 0) return 0
+  const endpoints = await enabledEndpoints(deps.db, communities)
+  if (endpoints.length === 0) return 0
+  const canView = askedOnce(deps.canView)
   const now = new Date()
-  let fresh = await deps.db
-    .insert(webhookDeliveries)
-    .values(targets.map((endpointId) => ({ id: newId(), endpointId, eventId: event.id, eventType: event.type, body, nextAttemptAt: now })))
-    .onConflictDoNothing()
-    .returning({ id: webhookDeliveries.id })
-  if (fresh.length < targets.length) {
+  const rows: (typeof webhookDeliveries.$inferInsert)[] = []
+  for (const event of events) {
+    const at = Date.parse(event.at)
+    const wanted = endpoints.filter((e) => e.communityId === event.communityId && e.createdAt.getTime() <= at && wantsEvent(e.events, event.type))
+    if (wanted.length === 0) continue
+    // What a rule hides stays hidden: a private room's (or group's) events reach only endpoints whose creator can see it.
+    const scope = scopeOf(event)
+    const allowed = scope ? await Promise.all(wanted.map((e) => (e.createdBy ? canView(e.createdBy, scope) : false))) : wanted.map(() => true)
+    const body = JSON.stringify({ type: event.type, timestamp: event.at, data: payloadData(event) })
+    for (const [i, e] of wanted.entries()) {
+      if (allowed[i]) rows.push({ id: newId(), endpointId: e.id, eventId: event.id, eventType: event.type, body, nextAttemptAt: now })
+    }
+  }
+  if (rows.length === 0) return 0
+  let fresh: { id: string }[] = []
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+    const added = await deps.db.insert(webhookDeliveries).values(rows.slice(i, i + INSERT_ROWS)).onConflictDoNothing().returning({ id: webhookDeliveries.id })
+    fresh.push(...added)
+  }
+  if (fresh.length < rows.length) {
     // Seen before: rows of an earlier run that never made their first attempt are queued again.
-    fresh = await deps.db
-      .select({ id: webhookDeliveries.id })
+    const pairs = new Set(rows.map((r) => `${r.eventId}|${r.endpointId}`))
+    const pending = await deps.db
+      .select({ id: webhookDeliveries.id, eventId: webhookDeliveries.eventId, endpointId: webhookDeliveries.endpointId })
       .from(webhookDeliveries)
       .where(
         and(
-          eq(webhookDeliveries.eventId, event.id),
-          inArray(webhookDeliveries.endpointId, targets),
+          inArray(webhookDeliveries.eventId, [...new Set(rows.map((r) => r.eventId))]),
+          inArray(webhookDeliveries.endpointId, [...new Set(rows.map((r) => r.endpointId))]),
           eq(webhookDeliveries.status, 'pending'),
           eq(webhookDeliveries.attempts, 0),
         ),
       )
+    fresh = pending.filter((d) => pairs.has(`${d.eventId}|${d.endpointId}`))
   }
   await enqueueAttempts(deps.jobs, fresh.map((d) => ({ deliveryId: d.id, attempt: 1 })))
   return fresh.length
 }
 
-/** What deliverEvent needs of an endpoint. */
-export type EndpointTarget = Pick<WebhookEndpointRow, 'id' | 'communityId' | 'events' | 'createdBy' | 'createdAt'>
+/** `canView` asked once per user and place (a batch's events mostly share both). */
+function askedOnce(canView: CanView): CanView {
+  const answers = new Map<string, Promise<boolean>>()
+  return (userId, scope) => {
+    const key = `${userId}|${scope.kind === 'room' ? scope.roomId : scope.groupId}`
+    let answer = answers.get(key)
+    if (!answer) answers.set(key, (answer = canView(userId, scope)))
+    return answer
+  }
+}
 
-/** The enabled endpoints of some communities, in one read (a batch of events shares it). */
-export function enabledEndpoints(db: Database, communityIds: string[]): Promise<EndpointTarget[]> {
+/** What deliverEvents needs of an endpoint. */
+type EndpointTarget = Pick<WebhookEndpointRow, 'id' | 'communityId' | 'events' | 'createdBy' | 'createdAt'>
+
+/** The enabled endpoints of some communities, in one read. */
+function enabledEndpoints(db: Database, communityIds: string[]): Promise<EndpointTarget[]> {
   return db
     .select({
       id: webhookEndpoints.id,

@@ -6,7 +6,7 @@ import { jobId } from '../../jobs/queues'
 import type { NotifyInput } from '../notifications/model'
 import { Perm } from '../permissions/bits'
 import { permissionsFor } from '../permissions/service'
-import { canViewWith, deliverEvent, enabledEndpoints } from './deliveries'
+import { canViewWith, deliverEvents } from './deliveries'
 
 const canViewIn = (ctx: JobContext) => canViewWith(permissionsFor(ctx))
 
@@ -60,22 +60,15 @@ export const webhookReactions: Reactions<JobContext> = {
   '*': {
     wants: (event) => event.communityId !== undefined,
     handle: async (event, ctx) => {
-      await deliverEvent({ ...ctx, canView: canViewIn(ctx) }, event)
+      await deliverEvents({ ...ctx, canView: canViewIn(ctx) }, [event])
     },
-    // A hot room's messages arrive by the hundred: one read of the endpoints for them all,
-    // and nothing more for a community that has none.
     handleBatch: async (events, ctx) => {
-      const communities = [...new Set(events.flatMap((e) => (e.communityId ? [e.communityId] : [])))]
-      const endpoints = communities.length ? await enabledEndpoints(ctx.db, communities) : []
-      const deps = { ...ctx, canView: canViewIn(ctx) }
-      for (const event of events) {
-        if (endpoints.some((e) => e.communityId === event.communityId)) await deliverEvent(deps, event, endpoints)
-      }
+      await deliverEvents({ ...ctx, canView: canViewIn(ctx) }, events)
     },
   },
   'webhook.disabled': {
     handle: async (event, ctx) => {
-      await deliverEvent({ ...ctx, canView: canViewIn(ctx) }, event)
+      await deliverEvents({ ...ctx, canView: canViewIn(ctx) }, [event])
       await alertManagers(event, ctx)
     },
   },

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'bun:test'
 import { newCommunity, ok, type TestUser, type World } from '../../helpers/community'
 import { registerUser } from '../../helpers/http'
 import { WsClient } from '../../helpers/ws'
+import { automodRules } from '../../../src/db/schema'
 import { startModeration } from './helpers'
 
 const m = await startModeration()
@@ -44,6 +45,50 @@ describe('rules CRUD', () => {
     expect(answers.filter((a) => a.status === 422).length).toBe(4)
     const listed = ok(await http.get(`/v1/communities/${q.w.id}/automod/rules`, q.w.as(q.w.owner))).body
     expect((listed.rules ?? listed).length).toBe(20)
+  })
+
+  describe('the patterns of the enabled rules must fit one program together', () => {
+    // Five patterns of about 700 instructions each (of the 5000 a community's program may hold): one such rule fits, two do not.
+    const large = (c: string) => ({ kind: 'regex', patterns: ['a', 'b', 'c', 'd', 'e'].map((x) => `(?:${c}${x}1|${c}${x}2){100}`) })
+    const rules = async (q: Awaited<ReturnType<typeof place>>) => {
+      const listed = ok(await http.get(`/v1/communities/${q.w.id}/automod/rules`, q.w.as(q.w.owner))).body
+      return (listed.rules ?? listed) as { name: string; enabled: boolean }[]
+    }
+
+    test('a rule that does not fit beside the others: 422 invalid_pattern, and it is not made', async () => {
+      const q = await place()
+      await addRule(q.w, { name: 'First', trigger: large('q'), action: block })
+      const res = await http.post(`/v1/communities/${q.w.id}/automod/rules`, { name: 'Second', trigger: large('r'), action: block }, q.w.as(q.w.owner))
+      expect(res.status).toBe(422)
+      expect(res.body.error).toMatchObject({ code: 'invalid_pattern', details: { field: 'trigger.patterns' } })
+      expect((await rules(q)).map((r) => r.name)).toEqual(['First'])
+    })
+
+    test('enabling a rule that does not fit: 422 invalid_pattern, and it stays disabled', async () => {
+      const q = await place()
+      await addRule(q.w, { name: 'First', trigger: large('q'), action: block })
+      const off = await addRule(q.w, { name: 'Second', trigger: large('r'), action: block, enabled: false })
+      const res = await http.patch(`/v1/automod/rules/${off.id}`, { enabled: true }, q.w.as(q.w.owner))
+      expect(res.status).toBe(422)
+      expect(res.body.error.code).toBe('invalid_pattern')
+      expect((await rules(q)).find((r) => r.name === 'Second')?.enabled).toBe(false)
+    })
+
+    test('rules made at once fit together: of eight that fit three at a time, three are made and five get 422', async () => {
+      const q = await place()
+      // Two patterns of about 700 instructions each: three such rules fit (about 4200), a fourth does not.
+      const medium = (c: string) => ({ kind: 'regex', patterns: ['a', 'b'].map((x) => `(?:${c}${x}1|${c}${x}2){100}`) })
+      const answers = await Promise.all(
+        ['k', 'l', 'm', 'n', 'o', 'p', 'q', 'r'].map((c) =>
+          http.post(`/v1/communities/${q.w.id}/automod/rules`, { name: `rule ${c}`, trigger: medium(c), action: block }, q.w.as(q.w.owner)),
+        ),
+      )
+      expect(answers.filter((a) => a.status === 201).length).toBe(3)
+      expect(answers.filter((a) => a.status === 422).length).toBe(5)
+      expect((await rules(q)).length).toBe(3)
+      // The rules still compile: the community's messages are screened, not refused.
+      expect((await http.post(`/v1/rooms/${q.room.id}/messages`, { body: 'hello there', nonce: 'fits-1' }, q.w.as(q.member))).status).toBe(201)
+    })
   })
 
   test('create, read, list, change and delete a rule', async () => {
@@ -340,6 +385,25 @@ describe('compiled rules follow every change at once', () => {
     ok(await http.patch(`/v1/automod/rules/${rule.id}`, { enabled: true, trigger: keywords(['drat']) }, w.as(w.owner)))
     expect(await check('darn')).toBeUndefined()
     expect((await check('drat'))?.code).toBe('automod_blocked')
+  })
+
+  test('rules whose patterns do not fit together (saved before that was checked): those that fit, in order, go on working', async () => {
+    const { w, room, member } = await place()
+    // Two rules of about 3500 instructions each: the second does not fit beside the first (5000 at most).
+    const large = (word: string, c: string) => ({ kind: 'regex', patterns: [word, ...['a', 'b', 'c', 'd', 'e'].map((x) => `(?:${c}${x}1|${c}${x}2){100}`)] })
+    const at = (s: number) => new Date(Date.now() - 60_000 + s * 1000)
+    await m.app.res.db.insert(automodRules).values(
+      [
+        { name: 'First', trigger: large('forbiddenone', 'q') },
+        { name: 'Second', trigger: large('forbiddentwo', 'r') },
+        { name: 'Words', trigger: keywords(['darn']) },
+      ].map((r, i) => ({ id: crypto.randomUUID(), communityId: w.id, action: block, createdBy: w.owner.id, createdAt: at(i), ...r })),
+    )
+    const check = (text: string) => m.refusal({ roomId: room.id, author: member, text })
+    expect(await check('hello there')).toBeUndefined()
+    expect((await check('forbiddenone'))?.code).toBe('automod_blocked')
+    expect((await check('darn'))?.code).toBe('automod_blocked')
+    expect(await check('forbiddentwo')).toBeUndefined()
   })
 
   test('a community with no rules answers allow', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { createServer } from 'node:https'
 import { eq } from 'drizzle-orm'
 import { webhookDeliveries } from '../../../src/db/schema'
+import { deliverEvents } from '../../../src/modules/webhooks/deliveries'
 import { newCommunity, ok } from '../../helpers/community'
 import { eventually } from '../../helpers/wait'
 import { HOOK_CERT, HOOK_KEY, newEndpoint, notificationsOf, receiver, startWebhooksApp, verify, withConfig, type Received } from './harness'
@@ -144,6 +145,44 @@ describe('domain events', () => {
     expect(bodies(rxA).sort()).toEqual(want('a'))
     expect(bodies(rxB).sort()).toEqual(want('b'))
   }, 60_000)
+
+  test("a burst in a private room, relayed in jobs of many, reaches only the endpoint whose creator can see the room", async () => {
+    const rx = receiver()
+    const e = await endpointAt(rx.url, ['message.created'])
+    const manager = await e.w.join()
+    await e.w.grant(manager, (await e.w.role('hooks', ['manage_webhooks'])).id)
+    const rx2 = receiver()
+    ok(await h.http.post(`/v1/communities/${e.w.id}/webhooks`, { url: rx2.url, events: ['message.created'] }, e.w.as(manager)), 201)
+    const [hidden, open] = [await e.w.room('staff', { private: true }), await e.w.room('lobby')]
+    const count = 60
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        Promise.all([
+          h.http.post(`/v1/rooms/${hidden.id}/messages`, { body: `staff-${i}`, nonce: `burst-staff-${i}` }, e.w.as(e.w.owner)),
+          h.http.post(`/v1/rooms/${open.id}/messages`, { body: `lobby-${i}`, nonce: `burst-lobby-${i}` }, e.w.as(e.w.owner)),
+        ]),
+      ),
+    )
+    await eventually('every delivery', async () => rx.received.length >= 2 * count && rx2.received.length >= count, 30_000)
+    await Bun.sleep(300)
+    const bodies = (r: typeof rx) => r.received.map((x) => JSON.parse(x.body).data.message.body as string).sort()
+    expect(bodies(rx)).toHaveLength(2 * count)
+    expect(bodies(rx2)).toEqual(Array.from({ length: count }, (_, i) => `lobby-${i}`).sort())
+  }, 60_000)
+
+  test('a batch of events delivered twice (at-least-once consumers) is one delivery each', async () => {
+    const rx = receiver()
+    const e = await endpointAt(rx.url, ['member.joined'])
+    const other = await endpointAt(receiver().url, ['room.created'])
+    const event = (type: 'member.joined' | 'room.created', communityId: string) => ({ id: crypto.randomUUID(), type, at: new Date().toISOString(), data: {} as never, communityId })
+    const events = [event('member.joined', e.w.id), event('member.joined', e.w.id), event('room.created', e.w.id), event('member.joined', other.w.id)]
+    const deps = { db: h.app.res.db, jobs: h.app.res.jobs, canView: async () => true }
+    expect(await deliverEvents(deps, events)).toBe(2)
+    await eventually('the deliveries', async () => rx.received.length === 2)
+    expect(await deliverEvents(deps, events)).toBe(0)
+    await Bun.sleep(300)
+    expect(rx.received).toHaveLength(2)
+  })
 
   test('what happened before an endpoint was added is not sent to it', async () => {
     const rx = receiver()
