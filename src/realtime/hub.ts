@@ -21,6 +21,13 @@ interface HubRoom {
   catchingUp: Set<CatchUp>
   /** The last message seq handed to the room's topic (unknown until the first one). */
   topicSeq: number | undefined
+  /**
+   * While `topicSeq` is unknown: the lowest seq a socket on the topic had when it joined (its
+   * replay found nothing past it). A later replay that reads further hands the topic what
+   * is past it: the live copies of those messages may not have come yet, and when they do
+   * the topic has carried them and drops them.
+   */
+  topicFloor: number | undefined
 }
 
 /**
@@ -59,11 +66,12 @@ export class RoomHub {
     }
     const catchUp: CatchUp = { socket, queue: [] }
     room.catchingUp.add(catchUp)
+    // Read from where the topic is too when it is behind this socket, so the topic catches up as well.
+    const topicAt = room.topicSeq ?? room.topicFloor
+    const from = topicAt === undefined ? sinceSeq : Math.min(sinceSeq, topicAt)
+    // Moves only with the messages the replay reads: the newest seq the room really has.
+    let cursor = from
     try {
-      // Read from where the topic is too when it is behind this socket, so the topic catches up as well.
-      const from = room.topicSeq === undefined ? sinceSeq : Math.min(sinceSeq, room.topicSeq)
-      // Moves only with the messages the replay reads: the newest seq the room really has.
-      let cursor = from
       let lastCreated = sinceSeq
       for (;;) {
         const missed = await this.resources.router.eventsSince({ roomId, sinceSeq: cursor })
@@ -79,7 +87,7 @@ export class RoomHub {
             if (room.sockets.has(socket)) socket.send(serialize(event))
           }
           // Only missed messages catch the topic up; replayed edits and reactions are this socket's alone.
-          if (created && room.topicSeq !== undefined) this.toTopic(room, roomId, event, { live: false, except: catchUp })
+          if (created) this.replayed(room, roomId, event, catchUp)
         }
         // Unsubscribed or closed meanwhile: the rest of the replay is nobody's.
         if (missed.length < 1000 || !room.sockets.has(socket)) break
@@ -100,7 +108,9 @@ export class RoomHub {
     } finally {
       room.catchingUp.delete(catchUp)
     }
-    if (room.sockets.has(socket)) socket.subscribe(roomTopic(roomId))
+    if (!room.sockets.has(socket)) return
+    if (room.topicSeq === undefined) room.topicFloor = Math.min(room.topicFloor ?? cursor, cursor)
+    socket.subscribe(roomTopic(roomId))
   }
 
   leave(socket: RoomSocket, roomId: string): void {
@@ -120,12 +130,23 @@ export class RoomHub {
   private room(roomId: string): HubRoom {
     let room = this.rooms.get(roomId)
     if (!room) {
-      const created: HubRoom = { sockets: new Set(), unsubscribe: () => {}, catchingUp: new Set(), topicSeq: undefined }
+      const created: HubRoom = { sockets: new Set(), unsubscribe: () => {}, catchingUp: new Set(), topicSeq: undefined, topicFloor: undefined }
       created.unsubscribe = this.resources.router.subscribe(roomId, (event) => this.toTopic(created, roomId, event, { live: true }))
       room = created
       this.rooms.set(roomId, room)
     }
     return room
+  }
+
+  /**
+   * A message a replay read: to the topic when it is past what the topic's sockets have;
+   * else, while no message has passed the topic, to the other sockets catching up (each
+   * skips what it has), whose replays may have read the room before it.
+   */
+  private replayed(room: HubRoom, roomId: string, event: RoomEvent, catchUp: CatchUp) {
+    const topicAt = room.topicSeq ?? room.topicFloor
+    if (topicAt !== undefined && event.seq! > topicAt) return this.toTopic(room, roomId, event, { live: false, except: catchUp })
+    if (room.topicSeq === undefined) for (const c of room.catchingUp) if (c !== catchUp) c.queue.push(event)
   }
 
   /** Hands an event to the sockets on the room's topic and to those catching up, unless the topic already carried it. */

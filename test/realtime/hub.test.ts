@@ -72,3 +72,104 @@ test('a replay that failed (Postgres away) leaves the socket out of the room, so
   expect(s.sent.join('\n')).toContain('hello')
   expect(topics).toEqual([`room:${ROOM}`])
 })
+
+/** Sockets on topics: what the hub hands a room's topic reaches the sockets subscribed to it. */
+function topicFanout() {
+  const onTopic = new Map<string, Set<RoomSocket>>()
+  const fanout = { deliver: (topic: string, event: { type: string }) => onTopic.get(topic)?.forEach((s) => s.send(JSON.stringify({ op: 'event', ...event }))) }
+  const sock = () => {
+    const s = socket()
+    s.subscribe = (t) => void (onTopic.get(t) ?? onTopic.set(t, new Set()).get(t)!).add(s)
+    s.unsubscribe = (t) => void onTopic.get(t)?.delete(s)
+    return s
+  }
+  return { fanout: fanout as unknown as Fanout, sock }
+}
+
+const seqsOf = (s: { sent: string[] }) => s.sent.map((f) => JSON.parse(f)).filter((f) => f.type === 'message.created').map((f) => f.seq)
+
+/**
+ * The owner's buffer has a message before its live copy comes back from Redis. One socket
+ * joined from 0 while the room was empty (on the topic, which has carried nothing); a
+ * second then replays the new message: it must reach the first socket too, not only move
+ * the topic past it (the live copy, when it comes, is then a repeat and is dropped).
+ */
+test('a replay that finds a message before its live copy came hands it to the sockets already on the topic', async () => {
+  const listeners = new Set<RoomListener>()
+  let room: RoomEvent[] = []
+  const router: Router = {
+    send: () => Promise.reject(new Error('not used')),
+    subscribe: (_roomId, listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    eventsSince: async ({ sinceSeq }) => room.filter((e) => e.seq! > sinceSeq),
+  }
+  const t = topicFanout()
+  const hub = new RoomHub({ router, fanout: t.fanout, log: createLogger('error') })
+  const first = t.sock()
+  await hub.join(first, ROOM, 0) // the room is empty: nothing replayed, on the topic
+  room = [created(1, 'first message')] // committed; its live copy is still on its way
+  const second = t.sock()
+  await hub.join(second, ROOM, 0) // replays seq 1
+  listeners.forEach((l) => l(created(1, 'first message'))) // the live copy arrives
+  listeners.forEach((l) => l(created(2, 'second message')))
+  expect(seqsOf(second)).toEqual([1, 2])
+  expect(seqsOf(first)).toEqual([1, 2])
+})
+
+/** The same while the first socket still waits for its own (slower, Postgres) replay, which read the room before the message. */
+test('a replay that finds a message before its live copy came hands it to the sockets still catching up', async () => {
+  const listeners = new Set<RoomListener>()
+  let room: RoomEvent[] = []
+  let slow: (() => void) | undefined
+  const router: Router = {
+    send: () => Promise.reject(new Error('not used')),
+    subscribe: (_roomId, listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    eventsSince: async ({ sinceSeq }) => {
+      const snapshot = room.filter((e) => e.seq! > sinceSeq)
+      if (!slow) await new Promise<void>((resolve) => (slow = resolve))
+      return snapshot
+    },
+  }
+  const t = topicFanout()
+  const hub = new RoomHub({ router, fanout: t.fanout, log: createLogger('error') })
+  const first = t.sock()
+  const firstJoin = hub.join(first, ROOM, 0) // reads the empty room, answers later
+  await Bun.sleep(0)
+  room = [created(1, 'first message')]
+  const second = t.sock()
+  await hub.join(second, ROOM, 0)
+  slow!()
+  await firstJoin
+  listeners.forEach((l) => l(created(1, 'first message')))
+  listeners.forEach((l) => l(created(2, 'second message')))
+  expect(seqsOf(second)).toEqual([1, 2])
+  expect(seqsOf(first)).toEqual([1, 2])
+})
+
+test('a replay hands the topic nothing a socket on it already had', async () => {
+  const listeners = new Set<RoomListener>()
+  const room = [1, 2, 3].map((seq) => created(seq, `m${seq}`))
+  const router: Router = {
+    send: () => Promise.reject(new Error('not used')),
+    subscribe: (_roomId, listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    eventsSince: async ({ sinceSeq }) => room.filter((e) => e.seq! > sinceSeq),
+  }
+  const t = topicFanout()
+  const hub = new RoomHub({ router, fanout: t.fanout, log: createLogger('error') })
+  const back = t.sock()
+  await hub.join(back, ROOM, 3) // resumes at the room's end: nothing missed
+  const fresh = t.sock()
+  await hub.join(fresh, ROOM, 0)
+  listeners.forEach((l) => l(created(3, 'm3'))) // a late live copy
+  listeners.forEach((l) => l(created(4, 'm4')))
+  expect(seqsOf(back)).toEqual([4])
+  expect(seqsOf(fresh)).toEqual([1, 2, 3, 4])
+})
