@@ -161,6 +161,8 @@ export interface MemoryResult {
 export interface DurableResult {
   scenario: 'durable'
   system: System
+  /** Which of scenario 4's interleaved rounds (set by run.ts). */
+  round?: number
   rooms: number
   acked: number
   seconds: number
