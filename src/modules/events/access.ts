@@ -34,21 +34,34 @@ export function seesPlace(acl: CommunityAcl | undefined, member: MemberContext, 
 }
 
 /**
- * Who sees an event, read inside a transaction (its snapshot, its connection: no second
- * connection from the pool while it holds locks), for decisions made under those locks
- * (who gets a seat from the waitlist). The community's rules are read once per call site.
+ * Where one waiting in line stands when a seat frees: they take it (`seated`); they wait on,
+ * their place kept, while timed out (`waits`: a time-out takes answering, not the place in
+ * line); they lose their place once they no longer see the event (`out`).
  */
-export function viewersIn(tx: Tx): Pick<EventAccess, 'canSee'> {
+export type LineStanding = 'seated' | 'waits' | 'out'
+
+/**
+ * Where those in line stand, read inside a transaction (its snapshot, its connection: no
+ * second connection from the pool while it holds locks), for decisions made under those
+ * locks (who gets a seat from the waitlist). The community's rules are read once per call site.
+ */
+export function waitlistIn(tx: Tx): { standing(userId: string, place: EventPlace): Promise<LineStanding> } {
   const db = tx as unknown as Database
   const acls = new Map<string, Promise<CommunityAcl | undefined>>()
   return {
-    async canSee(userId, place) {
+    async standing(userId, place) {
       let acl = acls.get(place.communityId)
       if (!acl) acls.set(place.communityId, (acl = loadCommunityAcl(db, place.communityId)))
       const [rules, member] = await Promise.all([acl, loadMemberContext(db, place.communityId, userId)])
-      return seesPlace(rules, member, place, Date.now())
+      const now = Date.now()
+      if (!seesPlace(rules, member, place, now)) return 'out'
+      return isTimedOut(member, now) ? 'waits' : 'seated'
     },
   }
+}
+
+function isTimedOut(member: MemberContext, now: number): member is MemberContext & { timeoutUntil: number } {
+  return member.timeoutUntil !== null && member.timeoutUntil > now
 }
 
 export type EventPermissions = Pick<PermissionService, 'context' | 'requireCommunity' | 'requireGroup' | 'requireRoom'>
@@ -88,7 +101,7 @@ export class EventAccess {
   /** 403 `timed_out` while the user is timed out in the community (they keep `view` only, as for polls and surveys). */
   async requireNotTimedOut(userId: string, communityId: string): Promise<void> {
     const { member } = await this.permissions.context(communityId, userId)
-    if (member.timeoutUntil !== null && member.timeoutUntil > Date.now()) {
+    if (isTimedOut(member, Date.now())) {
       throw new AppError('timed_out', 'you are timed out in this community and cannot answer events', {
         details: { timeoutUntil: new Date(member.timeoutUntil).toISOString() },
       })

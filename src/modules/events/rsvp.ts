@@ -8,7 +8,7 @@ import type { DomainEvents } from '../../domain-events/bus'
 import type { Emit } from '../../domain-events/types'
 import { eventOverrides, eventRsvps, type EventSeriesRow, type RsvpStatus } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
-import { placeOf, viewersIn, type EventAccess } from './access'
+import { placeOf, waitlistIn, type EventAccess } from './access'
 import { shapeOf } from './expansion-cache'
 import type { RsvpAnswer } from './model'
 import { occurrenceAt } from './recurrence'
@@ -55,10 +55,12 @@ async function goingCount(tx: Tx, seriesId: string, originalStart: number): Prom
  * promoted, told by the `event.waitlist.promoted` event it emits (events.ts notifies them).
  * One in line who can no longer see the event (out of its private room, a role taken
  * away) is not promoted: their place in line is dropped and the next one gets the seat.
+ * One timed out is passed over too, but keeps their place: a seat that frees once the
+ * time-out is over (or one still free when anyone next asks for a seat) is theirs in turn.
  */
 export async function promoteWaitlist(tx: Tx, emit: Emit, series: EventSeriesRow, originalStart: number): Promise<string[]> {
   await lockOccurrence(tx, series.id, originalStart)
-  const viewers = viewersIn(tx)
+  const line = waitlistIn(tx)
   const at = new Date(originalStart)
   let free = series.capacity === null ? Number.MAX_SAFE_INTEGER : series.capacity - (await goingCount(tx, series.id, originalStart))
   const userIds: string[] = []
@@ -78,12 +80,12 @@ export async function promoteWaitlist(tx: Tx, emit: Emit, series: EventSeriesRow
       .orderBy(asc(eventRsvps.waitlistPosition))
       .limit(Math.min(free, 500))
     if (next.length === 0) break
-    const seeing = await Promise.all(next.map(({ userId }) => viewers.canSee(userId, series)))
-    const gone = next.filter((_, i) => !seeing[i]).map((n) => n.userId)
+    const standing = await Promise.all(next.map(({ userId }) => line.standing(userId, series)))
+    const gone = next.filter((_, i) => standing[i] === 'out').map((n) => n.userId)
     if (gone.length) {
       await tx.delete(eventRsvps).where(and(eq(eventRsvps.seriesId, series.id), eq(eventRsvps.originalStart, at), inArray(eventRsvps.userId, gone)))
     }
-    const seated = next.filter((_, i) => seeing[i]).map((n) => n.userId)
+    const seated = next.filter((_, i) => standing[i] === 'seated').map((n) => n.userId)
     if (seated.length) {
       await tx
         .update(eventRsvps)
@@ -133,6 +135,9 @@ export class RsvpService {
       await lockOccurrence(tx, series.id, at)
       const [override] = await tx.select({ cancelled: eventOverrides.cancelled }).from(eventOverrides).where(overrideKey(series.id, at))
       if (override?.cancelled) throw new AppError('occurrence_cancelled', 'this occurrence is cancelled')
+      // A seat left free while everyone in line was timed out goes to the line first, in
+      // order (the caller too, if they were waiting), not to whoever asks next.
+      if (opts.status === 'going') await promoteWaitlist(tx, emit, current, at)
       const when = new Date(at)
       const [mine] = await tx
         .select()

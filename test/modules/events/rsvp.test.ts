@@ -134,6 +134,53 @@ describe('capacity and waitlist', () => {
     expect(await h.app.res.db.select().from(eventRsvps).where(and(eq(eventRsvps.seriesId, ev.id), eq(eventRsvps.userId, gone!.id)))).toEqual([])
   })
 
+  test('one in line who is timed out is passed over but keeps their place: the next gets the seat, they get the one that frees after the time-out', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 1 })
+    const [a, quiet, next, last] = await members(4)
+    for (const u of [a!, quiet!, next!, last!]) ok(await rsvp(ev.id, u, 'going'))
+    ok(await h.http.put(`/v1/communities/${w.id}/members/${quiet!.id}/timeout`, { seconds: 600 }, as(w.owner)))
+
+    ok(await rsvp(ev.id, a!, 'declined'))
+    expect((await counts(ev.id, next!)).me).toBe('going')
+    expect((await counts(ev.id, quiet!)).me).toBe('waitlisted')
+    expect(await counts(ev.id)).toEqual({ going: 1, maybe: 0, declined: 1, waitlisted: 2 })
+
+    ok(await h.http.delete(`/v1/communities/${w.id}/members/${quiet!.id}/timeout`, as(w.owner)), 204)
+    ok(await rsvp(ev.id, next!, 'declined'))
+    expect((await counts(ev.id, quiet!)).me).toBe('going')
+    expect((await counts(ev.id, last!)).me).toBe('waitlisted')
+    const promoted = h.recorded.filter((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted.map((e) => e.data.userIds)).toEqual([[next!.id], [quiet!.id]])
+  })
+
+  test('a seat left free while everyone in line was timed out goes to the first in line once the time-out is over, before a newcomer', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 1 })
+    const [a, quiet, newcomer] = await members(3)
+    ok(await rsvp(ev.id, a!, 'going'))
+    expect(ok(await rsvp(ev.id, quiet!, 'going')).body).toEqual({ status: 'waitlisted', waitlistPosition: 1 })
+    ok(await h.http.put(`/v1/communities/${w.id}/members/${quiet!.id}/timeout`, { seconds: 600 }, as(w.owner)))
+    ok(await rsvp(ev.id, a!, 'declined'))
+    expect(await counts(ev.id)).toEqual({ going: 0, maybe: 0, declined: 1, waitlisted: 1 })
+
+    ok(await h.http.delete(`/v1/communities/${w.id}/members/${quiet!.id}/timeout`, as(w.owner)), 204)
+    expect(ok(await rsvp(ev.id, newcomer!, 'going')).body).toEqual({ status: 'waitlisted', waitlistPosition: 1 })
+    expect((await counts(ev.id, quiet!)).me).toBe('going')
+    const promoted = h.recorded.filter((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted.map((e) => e.data.userIds)).toEqual([[quiet!.id]])
+  })
+
+  test('one in line whose time-out is over asks again and takes the seat left free', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 1 })
+    const [a, quiet] = await members(2)
+    ok(await rsvp(ev.id, a!, 'going'))
+    ok(await rsvp(ev.id, quiet!, 'going'))
+    ok(await h.http.put(`/v1/communities/${w.id}/members/${quiet!.id}/timeout`, { seconds: 600 }, as(w.owner)))
+    ok(await rsvp(ev.id, a!, 'declined'))
+    ok(await h.http.delete(`/v1/communities/${w.id}/members/${quiet!.id}/timeout`, as(w.owner)), 204)
+    expect(ok(await rsvp(ev.id, quiet!, 'going')).body).toEqual({ status: 'going' })
+    expect(await counts(ev.id)).toEqual({ going: 1, maybe: 0, declined: 1, waitlisted: 0 })
+  })
+
   test('raising the capacity promotes from the waitlist in order', async () => {
     const ev = await createEvent(h, w.id, w.owner, { ...weekly, capacity: 1 })
     const [a, b, c] = await members(3)
