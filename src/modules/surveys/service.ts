@@ -4,6 +4,7 @@ import { surveyResponses, surveys, users, type SurveyResponseRow, type SurveyRow
 import type { DomainEvents } from '../../domain-events/bus'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
+import { trimmedName } from '../../lib/model'
 import type { Logger } from '../../lib/log'
 import { uniqueViolation } from '../../lib/pg-errors'
 import type { JobRunner } from '../../jobs/runner'
@@ -64,8 +65,7 @@ export class SurveyService {
       throw new AppError('missing_permission', 'you need the create_polls permission here', { details: { permission: 'create_polls' } })
     }
     const questions = planQuestions(body.questions)
-    const title = body.title.trim()
-    if (!title) throw new AppError('validation_failed', 'the title is empty')
+    const title = trimmedName(body.title, 'title')
     const closesAt = this.closesAt(body.closesAt)
     if (body.roomId) {
       const { placement } = await this.deps.permissions.requireRoom(userId, body.roomId, 'send')

@@ -73,6 +73,14 @@ describe('creating a survey', () => {
     expect(w.events.find((e) => e.type === 'survey.created' && e.data.surveyId === survey.id)).toMatchObject({ communityId: c.id })
   })
 
+  test('a title of spaces only is refused as a blank room name is (422 naming /title)', async () => {
+    const res = await w.http.post(`/v1/communities/${c.id}/surveys`, { title: ' \t ', questions }, as(c.owner))
+    const room = await w.http.post(`/v1/communities/${c.id}/rooms`, { name: '   ' }, as(c.owner))
+    expect([res.status, room.status]).toEqual([422, 422])
+    expect(room.body.error).toMatchObject({ code: 'validation_failed', message: 'name is blank', details: [{ path: '/name', message: 'must not be blank' }] })
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', message: 'title is blank', details: [{ path: '/title', message: 'must not be blank' }] })
+  })
+
   const refusals: [string, Record<string, unknown>[], string | undefined][] = [
     ['two questions with one id', [questions[0]!, { ...questions[1]!, id: 'colour' }], 'colour'],
     ['a single question without options', [{ id: 'q1', kind: 'single', prompt: 'Which?' }], 'q1'],
