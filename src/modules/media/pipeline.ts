@@ -5,6 +5,7 @@ import type { DomainEvents } from '../../domain-events/bus'
 import { media, type MediaRow, type StoredVariant } from '../../db/schema'
 import type { JobContext } from '../../jobs/processors'
 import type { Logger } from '../../lib/log'
+import { TimeoutError, withTimeout } from '../../lib/timeout'
 import { isImageType } from './formats'
 import { inspectBytes, Refusal } from './inspect'
 import type { LivePort } from './ports'
@@ -46,7 +47,9 @@ export class MediaPipeline {
     if (!row || row.status !== 'processing') return 'skipped'
     try {
       const abort = new AbortController()
-      const written = await withTimeout(this.produce(row, abort.signal), this.deps.config.processTimeoutMs, abort)
+      // Sharp cannot be stopped: after a timeout the work goes on, told by `abort` to write nothing more.
+      const ms = this.deps.config.processTimeoutMs
+      const written = await withTimeout(this.produce(row, abort.signal), ms, { abort, message: `processing took longer than ${ms} ms` })
       const updated = await this.deps.events.transaction({ actorId: row.ownerId }, async (tx, emit) => {
         const [ready] = await tx
           .update(media)
@@ -176,19 +179,3 @@ export class MediaPipeline {
 const processingError = (err: unknown) =>
   err instanceof TimeoutError ? err.message : `processing failed (${err instanceof Error ? err.message : String(err)})`
 
-class TimeoutError extends Error {
-  override name = 'TimeoutError'
-}
-
-/** Sharp cannot be stopped: after a timeout the work goes on, told by `abort` to write nothing more. */
-function withTimeout<T>(work: Promise<T>, ms: number, abort: AbortController): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort()
-      reject(new TimeoutError(`processing took longer than ${ms} ms`))
-    }, ms)
-  })
-  work.catch(() => {}) // its failure after a timeout is of no interest
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
-}

@@ -5,6 +5,7 @@ import { defineFeature } from '../../feature'
 import { AppError } from '../../lib/errors'
 import type { Metrics } from '../../lib/metrics'
 import type { Redis } from '../../lib/redis'
+import { withTimeout } from '../../lib/timeout'
 
 export interface OperationsDeps {
   config: Pick<Config, 'nodeId'>
@@ -12,9 +13,6 @@ export interface OperationsDeps {
   redis: Pick<Redis, 'isReady' | 'ping'>
   metrics: Pick<Metrics, 'registry' | 'render'>
 }
-
-const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms))])
 
 async function check(probe: () => Promise<unknown>): Promise<'up' | 'down'> {
   try {
