@@ -137,7 +137,7 @@ export class RsvpService {
       if (override?.cancelled) throw new AppError('occurrence_cancelled', 'this occurrence is cancelled')
       // A seat left free while everyone in line was timed out goes to the line first, in
       // order (the caller too, if they were waiting), not to whoever asks next.
-      if (opts.status === 'going') await promoteWaitlist(tx, emit, current, at)
+      if (opts.status === 'going' && current.capacity !== null) await promoteWaitlist(tx, emit, current, at)
       const when = new Date(at)
       const [mine] = await tx
         .select()
