@@ -1,7 +1,14 @@
 import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { DomainEvent } from '../../domain-events/types'
-import { webhookAttempts, webhookDeliveries, webhookEndpoints, type DeliveryStatus, type WebhookEndpointRow } from '../../db/schema'
+import {
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+  type DeliveryStatus,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+} from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
@@ -36,6 +43,27 @@ function scopeOf(event: WebhookEvent): ViewScope | undefined {
   return undefined
 }
 
+/** A delivery's place as stored: the scope its event had, or the whole community. */
+const placeOf = (scope: ViewScope | undefined): Pick<WebhookDeliveryRow, 'placeKind' | 'placeId'> =>
+  !scope
+    ? { placeKind: 'community', placeId: null }
+    : scope.kind === 'room'
+      ? { placeKind: 'room', placeId: scope.roomId }
+      : { placeKind: 'group', placeId: scope.groupId }
+
+/**
+ * Whether a reader of an endpoint's log may see what a delivery's receiver answered (it may
+ * echo what was sent): only if they can view the delivery's place. A place not recorded
+ * (a delivery older than the record) is seen by no one.
+ */
+function mayRead(canView: CanView, userId: string, communityId: string, row: Pick<WebhookDeliveryRow, 'placeKind' | 'placeId'>) {
+  if (row.placeKind === 'community') return true
+  if (!row.placeId) return false
+  if (row.placeKind === 'room') return canView(userId, { kind: 'room', roomId: row.placeId })
+  if (row.placeKind === 'group') return canView(userId, { kind: 'group', communityId, groupId: row.placeId })
+  return false
+}
+
 export interface WebhookDeliveriesDeps {
   db: Database
   jobs: Pick<JobQueues, 'enqueueBulk'>
@@ -54,6 +82,11 @@ export class WebhookDeliveries {
     return deliverEvents(this.deps, [event])
   }
 
+  /**
+   * The endpoint's log, newest first. Managing the endpoint is not seeing every place it
+   * hears from: of a delivery whose place the reader cannot view, the row is shown and
+   * what the receiver answered is not (`hidden`).
+   */
   async list(opts: {
     userId: string
     endpointId: string
@@ -61,7 +94,7 @@ export class WebhookDeliveries {
     cursor?: string
     limit: number
   }): Promise<{ deliveries: DeliveryView[]; nextCursor: string | null }> {
-    await this.deps.endpoints.requireManaged(opts.userId, opts.endpointId)
+    const endpoint = await this.deps.endpoints.requireManaged(opts.userId, opts.endpointId)
     if (opts.cursor !== undefined && !isUuid(opts.cursor)) throw new AppError('validation_failed', 'cursor is not one this API gave out')
     const rows = await this.deps.db
       .select()
@@ -84,8 +117,10 @@ export class WebhookDeliveries {
           .orderBy(desc(webhookAttempts.attempt))
       : []
     const byDelivery = Map.groupBy(attempts, (a) => a.deliveryId)
+    const canView = askedOnce(this.deps.canView)
+    const readable = await Promise.all(page.map((d) => mayRead(canView, opts.userId, endpoint.communityId, d)))
     return {
-      deliveries: page.map((d) => toDeliveryView(d, (byDelivery.get(d.id) ?? []).slice(0, ATTEMPTS_SHOWN))),
+      deliveries: page.map((d, i) => toDeliveryView(d, (byDelivery.get(d.id) ?? []).slice(0, ATTEMPTS_SHOWN), { hidden: !readable[i] })),
       nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null,
     }
   }
@@ -137,7 +172,7 @@ export interface DeliverDeps {
   canView: CanView
 }
 
-/** Rows of one insert (six parameters each: well under Postgres's 65535). */
+/** Rows of one insert (eight parameters each: well under Postgres's 65535). */
 const INSERT_ROWS = 1000
 
 /**
@@ -165,8 +200,9 @@ export async function deliverEvents(deps: DeliverDeps, events: WebhookEvent[]): 
     const scope = scopeOf(event)
     const allowed = scope ? await Promise.all(wanted.map((e) => (e.createdBy ? canView(e.createdBy, scope) : false))) : wanted.map(() => true)
     const body = JSON.stringify({ type: event.type, timestamp: event.at, data: payloadData(event) })
+    const place = placeOf(scope)
     for (const [i, e] of wanted.entries()) {
-      if (allowed[i]) rows.push({ id: newId(), endpointId: e.id, eventId: event.id, eventType: event.type, body, nextAttemptAt: now })
+      if (allowed[i]) rows.push({ id: newId(), endpointId: e.id, eventId: event.id, eventType: event.type, body, ...place, nextAttemptAt: now })
     }
   }
   if (rows.length === 0) return 0
