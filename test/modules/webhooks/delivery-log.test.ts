@@ -143,3 +143,27 @@ describe('the delivery log', () => {
     expect(page.deliveries.map((d) => d.hidden).sort()).toEqual([false, false, true, true, true])
   })
 })
+
+describe('who may point an endpoint elsewhere', () => {
+  test("a manager who moves the owner's endpoint to their own receiver gets from then on only what they can view", async () => {
+    const { e, manager } = await ownerEndpointAndManager()
+    const mine = receiver()
+    ok(await h.http.patch(`/v1/webhooks/${e.id}`, { url: mine.url }, e.w.as(manager)))
+    const staff = await e.w.room('staff', { private: true })
+    ok(await h.http.post(`/v1/rooms/${staff.id}/messages`, { body: 'staff only', nonce: 'm-1' }, e.w.as(e.w.owner)), 201)
+    const lobby = await e.w.room('lobby')
+    ok(await h.http.post(`/v1/rooms/${lobby.id}/messages`, { body: 'for all', nonce: 'm-2' }, e.w.as(e.w.owner)), 201)
+    await eventually('the public message', async () => mine.received.length >= 1)
+    await Bun.sleep(300)
+    expect(mine.received.map((r) => JSON.parse(r.body).data.message.body)).toEqual(['for all'])
+  })
+
+  test("a manager who changes only the endpoint's filter leaves it reading what its creator can view", async () => {
+    const { rx, e, manager } = await ownerEndpointAndManager()
+    ok(await h.http.patch(`/v1/webhooks/${e.id}`, { events: ['message.*'] }, e.w.as(manager)))
+    const staff = await e.w.room('staff', { private: true })
+    ok(await h.http.post(`/v1/rooms/${staff.id}/messages`, { body: 'staff only', nonce: 'm-3' }, e.w.as(e.w.owner)), 201)
+    await eventually('the private message', async () => rx.received.length === 1)
+    expect(JSON.parse(rx.received[0]!.body).data.message.body).toBe('staff only')
+  })
+})
