@@ -6,63 +6,18 @@ import {
   webhookDeliveries,
   webhookEndpoints,
   type DeliveryStatus,
-  type WebhookDeliveryRow,
   type WebhookEndpointRow,
 } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
-import { has, Perm } from '../permissions/bits'
-import type { PermissionService } from '../permissions/service'
 import { enqueueAttempts } from './dispatcher'
 import type { WebhookEndpoints } from './endpoints'
 import { payloadData, toDeliveryView, wantsEvent, type DeliveryView } from './model'
+import { askedOnce, canViewPlace, placeOf, scopeOf, type CanView } from './places'
 
 /** What a delivery needs of a committed domain event. */
 export type WebhookEvent = Pick<DomainEvent, 'id' | 'type' | 'at' | 'data' | 'communityId' | 'roomId' | 'groupId'>
-
-/** Where an event happened, when not the whole community: a room, or a group (of `communityId`). */
-export type ViewScope = { kind: 'room'; roomId: string } | { kind: 'group'; communityId: string; groupId: string }
-
-/** Whether a user may see a scope now. */
-export type CanView = (userId: string, scope: ViewScope) => Promise<boolean>
-
-/** `CanView` from the permissions service (or one built in a worker thread). */
-export const canViewWith =
-  (permissions: Pick<PermissionService, 'inRoom' | 'inGroup'>): CanView =>
-  async (userId, scope) =>
-    has(
-      scope.kind === 'room' ? await permissions.inRoom(userId, scope.roomId) : await permissions.inGroup(userId, scope.communityId, scope.groupId),
-      Perm.view,
-    )
-
-/** The narrowest place an event is scoped to (its room, else its group), if any. */
-function scopeOf(event: WebhookEvent): ViewScope | undefined {
-  if (event.roomId) return { kind: 'room', roomId: event.roomId }
-  if (event.groupId && event.communityId) return { kind: 'group', communityId: event.communityId, groupId: event.groupId }
-  return undefined
-}
-
-/** A delivery's place as stored: the scope its event had, or the whole community. */
-const placeOf = (scope: ViewScope | undefined): Pick<WebhookDeliveryRow, 'placeKind' | 'placeId'> =>
-  !scope
-    ? { placeKind: 'community', placeId: null }
-    : scope.kind === 'room'
-      ? { placeKind: 'room', placeId: scope.roomId }
-      : { placeKind: 'group', placeId: scope.groupId }
-
-/**
- * Whether a reader of an endpoint's log may see what a delivery's receiver answered (it may
- * echo what was sent): only if they can view the delivery's place. A place not recorded
- * (a delivery older than the record) is seen by no one.
- */
-function mayRead(canView: CanView, userId: string, communityId: string, row: Pick<WebhookDeliveryRow, 'placeKind' | 'placeId'>) {
-  if (row.placeKind === 'community') return true
-  if (!row.placeId) return false
-  if (row.placeKind === 'room') return canView(userId, { kind: 'room', roomId: row.placeId })
-  if (row.placeKind === 'group') return canView(userId, { kind: 'group', communityId, groupId: row.placeId })
-  return false
-}
 
 export interface WebhookDeliveriesDeps {
   db: Database
@@ -118,7 +73,7 @@ export class WebhookDeliveries {
       : []
     const byDelivery = Map.groupBy(attempts, (a) => a.deliveryId)
     const canView = askedOnce(this.deps.canView)
-    const readable = await Promise.all(page.map((d) => mayRead(canView, opts.userId, endpoint.communityId, d)))
+    const readable = await Promise.all(page.map((d) => canViewPlace(canView, opts.userId, endpoint.communityId, d)))
     return {
       deliveries: page.map((d, i) => toDeliveryView(d, (byDelivery.get(d.id) ?? []).slice(0, ATTEMPTS_SHOWN), { hidden: !readable[i] })),
       nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null,
@@ -229,17 +184,6 @@ export async function deliverEvents(deps: DeliverDeps, events: WebhookEvent[]): 
   }
   await enqueueAttempts(deps.jobs, fresh.map((d) => ({ deliveryId: d.id, attempt: 1 })))
   return fresh.length
-}
-
-/** `canView` asked once per user and place (a batch's events mostly share both). */
-function askedOnce(canView: CanView): CanView {
-  const answers = new Map<string, Promise<boolean>>()
-  return (userId, scope) => {
-    const key = `${userId}|${scope.kind === 'room' ? scope.roomId : scope.groupId}`
-    let answer = answers.get(key)
-    if (!answer) answers.set(key, (answer = canView(userId, scope)))
-    return answer
-  }
 }
 
 /** What deliverEvents needs of an endpoint. */

@@ -4,7 +4,8 @@
 import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { webhookDeliveries } from '../../../src/db/schema'
-import { canViewWith, WebhookDeliveries } from '../../../src/modules/webhooks/deliveries'
+import { WebhookDeliveries } from '../../../src/modules/webhooks/deliveries'
+import { canViewWith } from '../../../src/modules/webhooks/places'
 import { permissionsFor } from '../../../src/modules/permissions/service'
 import { ok, type TestUser } from '../../helpers/community'
 import { eventually } from '../../helpers/wait'
@@ -165,5 +166,33 @@ describe('who may point an endpoint elsewhere', () => {
     ok(await h.http.post(`/v1/rooms/${staff.id}/messages`, { body: 'staff only', nonce: 'm-3' }, e.w.as(e.w.owner)), 201)
     await eventually('the private message', async () => rx.received.length === 1)
     expect(JSON.parse(rx.received[0]!.body).data.message.body).toBe('staff only')
+  })
+})
+
+describe('deliveries decided before the endpoint was moved', () => {
+  test("a manager who moves the owner's endpoint and recovers its failed deliveries gets only those they can view", async () => {
+    const since = new Date().toISOString()
+    const down = receiver(() => new Response('down', { status: 500 }))
+    const e = await newEndpoint(h, down.url, ['message.created'])
+    const manager = await e.w.join()
+    await e.w.grant(manager, (await e.w.role('hooks', ['manage_webhooks'])).id)
+    const staff = await e.w.room('staff', { private: true })
+    const lobby = await e.w.room('lobby')
+    ok(await h.http.post(`/v1/rooms/${staff.id}/messages`, { body: 'staff only', nonce: 'r-1' }, e.w.as(e.w.owner)), 201)
+    ok(await h.http.post(`/v1/rooms/${lobby.id}/messages`, { body: 'for all', nonce: 'r-2' }, e.w.as(e.w.owner)), 201)
+    // Three attempts each (200 ms apart), then failed.
+    await eventually('both failed', async () => (await e.deliveries('?status=failed')).deliveries.length === 2, 10_000)
+    const mine = receiver()
+    ok(await h.http.patch(`/v1/webhooks/${e.id}`, { url: mine.url }, e.w.as(manager)))
+    const recovered = await h.http.post(`/v1/webhooks/${e.id}/recover`, { since }, e.w.as(manager))
+    expect([recovered.status, recovered.body]).toEqual([202, { count: 2 }])
+    await eventually('the public one', async () => mine.received.length >= 1)
+    const log = await eventually('both finished again', async () => {
+      const page = await e.deliveries()
+      return page.deliveries.every((d: { status: string }) => d.status !== 'pending') && page.deliveries
+    })
+    expect(mine.received.map((r) => JSON.parse(r.body).data.message.body)).toEqual(['for all'])
+    const privateOne = log.find((d: { status: string }) => d.status === 'failed')
+    expect(privateOne.lastError).toMatch(/^not sent: /)
   })
 })
