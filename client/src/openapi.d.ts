@@ -8086,6 +8086,8 @@ export interface operations {
                                 latencyMs: number;
                                 responseExcerpt: string | null;
                             }[];
+                            /** @description true when you cannot view the room or group the event happened in: the row is shown, what the receiver answered (responseExcerpt, which may echo the event) is null */
+                            hidden: boolean;
                         }[];
                         nextCursor: string | null;
                     };

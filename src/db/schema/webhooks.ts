@@ -38,6 +38,9 @@ export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect
 export const deliveryStatuses = ['pending', 'succeeded', 'failed'] as const
 export type DeliveryStatus = (typeof deliveryStatuses)[number]
 
+export const deliveryPlaceKinds = ['community', 'room', 'group', 'unknown'] as const
+export type DeliveryPlaceKind = (typeof deliveryPlaceKinds)[number]
+
 /**
  * One event for one endpoint. `body` is the exact text signed and sent on every attempt;
  * the row's id is the `webhook-id` header, the same on every retry.
@@ -52,6 +55,14 @@ export const webhookDeliveries = pgTable(
     eventId: text('event_id').notNull(),
     eventType: text('event_type').notNull(),
     body: text('body').notNull(),
+    /**
+     * Where the event happened: the place whose view decided the delivery (the endpoint's
+     * creator's), and decides who may read what the receiver answered. `community` for
+     * events of no room or group; `unknown` for deliveries made before this was recorded.
+     */
+    placeKind: text('place_kind').$type<DeliveryPlaceKind>().notNull(),
+    /** The room's or group's id (null for `community` and `unknown`). */
+    placeId: uuid('place_id'),
     status: text('status').$type<DeliveryStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** Position in the retry schedule of the delay after the next failure (0 after a manual retry). */

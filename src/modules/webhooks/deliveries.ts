@@ -1,40 +1,23 @@
 import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import type { DomainEvent } from '../../domain-events/types'
-import { webhookAttempts, webhookDeliveries, webhookEndpoints, type DeliveryStatus, type WebhookEndpointRow } from '../../db/schema'
+import {
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+  type DeliveryStatus,
+  type WebhookEndpointRow,
+} from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { isUuid, newId } from '../../lib/ids'
 import type { JobQueues } from '../../jobs/producer'
-import { has, Perm } from '../permissions/bits'
-import type { PermissionService } from '../permissions/service'
 import { enqueueAttempts } from './dispatcher'
 import type { WebhookEndpoints } from './endpoints'
 import { payloadData, toDeliveryView, wantsEvent, type DeliveryView } from './model'
+import { askedOnce, canViewPlace, placeOf, scopeOf, type CanView } from './places'
 
 /** What a delivery needs of a committed domain event. */
 export type WebhookEvent = Pick<DomainEvent, 'id' | 'type' | 'at' | 'data' | 'communityId' | 'roomId' | 'groupId'>
-
-/** Where an event happened, when not the whole community: a room, or a group (of `communityId`). */
-export type ViewScope = { kind: 'room'; roomId: string } | { kind: 'group'; communityId: string; groupId: string }
-
-/** Whether a user may see a scope now. */
-export type CanView = (userId: string, scope: ViewScope) => Promise<boolean>
-
-/** `CanView` from the permissions service (or one built in a worker thread). */
-export const canViewWith =
-  (permissions: Pick<PermissionService, 'inRoom' | 'inGroup'>): CanView =>
-  async (userId, scope) =>
-    has(
-      scope.kind === 'room' ? await permissions.inRoom(userId, scope.roomId) : await permissions.inGroup(userId, scope.communityId, scope.groupId),
-      Perm.view,
-    )
-
-/** The narrowest place an event is scoped to (its room, else its group), if any. */
-function scopeOf(event: WebhookEvent): ViewScope | undefined {
-  if (event.roomId) return { kind: 'room', roomId: event.roomId }
-  if (event.groupId && event.communityId) return { kind: 'group', communityId: event.communityId, groupId: event.groupId }
-  return undefined
-}
 
 export interface WebhookDeliveriesDeps {
   db: Database
@@ -54,6 +37,11 @@ export class WebhookDeliveries {
     return deliverEvents(this.deps, [event])
   }
 
+  /**
+   * The endpoint's log, newest first. Managing the endpoint is not seeing every place it
+   * hears from: of a delivery whose place the reader cannot view, the row is shown and
+   * what the receiver answered is not (`hidden`).
+   */
   async list(opts: {
     userId: string
     endpointId: string
@@ -61,7 +49,7 @@ export class WebhookDeliveries {
     cursor?: string
     limit: number
   }): Promise<{ deliveries: DeliveryView[]; nextCursor: string | null }> {
-    await this.deps.endpoints.requireManaged(opts.userId, opts.endpointId)
+    const endpoint = await this.deps.endpoints.requireManaged(opts.userId, opts.endpointId)
     if (opts.cursor !== undefined && !isUuid(opts.cursor)) throw new AppError('validation_failed', 'cursor is not one this API gave out')
     const rows = await this.deps.db
       .select()
@@ -84,8 +72,10 @@ export class WebhookDeliveries {
           .orderBy(desc(webhookAttempts.attempt))
       : []
     const byDelivery = Map.groupBy(attempts, (a) => a.deliveryId)
+    const canView = askedOnce(this.deps.canView)
+    const readable = await Promise.all(page.map((d) => canViewPlace(canView, opts.userId, endpoint.communityId, d)))
     return {
-      deliveries: page.map((d) => toDeliveryView(d, (byDelivery.get(d.id) ?? []).slice(0, ATTEMPTS_SHOWN))),
+      deliveries: page.map((d, i) => toDeliveryView(d, (byDelivery.get(d.id) ?? []).slice(0, ATTEMPTS_SHOWN), { hidden: !readable[i] })),
       nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null,
     }
   }
@@ -137,7 +127,7 @@ export interface DeliverDeps {
   canView: CanView
 }
 
-/** Rows of one insert (six parameters each: well under Postgres's 65535). */
+/** Rows of one insert (eight parameters each: well under Postgres's 65535). */
 const INSERT_ROWS = 1000
 
 /**
@@ -165,8 +155,9 @@ export async function deliverEvents(deps: DeliverDeps, events: WebhookEvent[]): 
     const scope = scopeOf(event)
     const allowed = scope ? await Promise.all(wanted.map((e) => (e.createdBy ? canView(e.createdBy, scope) : false))) : wanted.map(() => true)
     const body = JSON.stringify({ type: event.type, timestamp: event.at, data: payloadData(event) })
+    const place = placeOf(scope)
     for (const [i, e] of wanted.entries()) {
-      if (allowed[i]) rows.push({ id: newId(), endpointId: e.id, eventId: event.id, eventType: event.type, body, nextAttemptAt: now })
+      if (allowed[i]) rows.push({ id: newId(), endpointId: e.id, eventId: event.id, eventType: event.type, body, ...place, nextAttemptAt: now })
     }
   }
   if (rows.length === 0) return 0
@@ -193,17 +184,6 @@ export async function deliverEvents(deps: DeliverDeps, events: WebhookEvent[]): 
   }
   await enqueueAttempts(deps.jobs, fresh.map((d) => ({ deliveryId: d.id, attempt: 1 })))
   return fresh.length
-}
-
-/** `canView` asked once per user and place (a batch's events mostly share both). */
-function askedOnce(canView: CanView): CanView {
-  const answers = new Map<string, Promise<boolean>>()
-  return (userId, scope) => {
-    const key = `${userId}|${scope.kind === 'room' ? scope.roomId : scope.groupId}`
-    let answer = answers.get(key)
-    if (!answer) answers.set(key, (answer = canView(userId, scope)))
-    return answer
-  }
 }
 
 /** What deliverEvents needs of an endpoint. */

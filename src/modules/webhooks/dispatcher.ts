@@ -1,7 +1,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm'
 import type { WebhooksConfig } from '../../config'
 import type { Database } from '../../db/client'
-import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from '../../db/schema'
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from '../../db/schema'
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
 import type { Redis } from '../../lib/redis'
@@ -10,6 +10,7 @@ import type { DomainEventMap } from '../../domain-events/types'
 import type { Tx } from '../../db/tx'
 import type { JobQueues } from '../../jobs/producer'
 import { jobId } from '../../jobs/queues'
+import { canViewPlace, type CanView } from './places'
 import { RedisSemaphore } from './semaphore'
 import { sendWebhook, type SendResult } from './sender'
 import { signatureHeader } from './signing'
@@ -32,6 +33,8 @@ export interface DeliveryDispatcherDeps {
   jobs: Pick<JobQueues, 'enqueue' | 'enqueueBulk'>
   config: WebhooksConfig
   resolve: Resolver
+  /** Whether the endpoint's creator can view a delivery's place (asked only once the endpoint changed after the delivery was made). */
+  canView: CanView
 }
 
 const RESOLVE_BUDGET_MS = 5000
@@ -74,12 +77,13 @@ export class DeliveryDispatcher {
     if (!found) return 'stale'
     const { delivery, endpoint } = found
     if (delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1) return 'stale'
-    if (!endpoint.enabled) {
-      await this.deps.db
-        .update(webhookDeliveries)
-        .set({ status: 'failed', lastError: 'endpoint disabled', nextAttemptAt: null, finishedAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempts)))
-      return 'failed'
+    if (!endpoint.enabled) return this.giveUp(delivery, 'endpoint disabled')
+    // A delivery was decided for the endpoint's creator when it was made. An endpoint changed
+    // since may have been moved by another manager (who became its creator): a private room's
+    // or group's delivery then goes only if that creator can view it too.
+    if (delivery.placeKind !== 'community' && delivery.createdAt < endpoint.updatedAt) {
+      const allowed = endpoint.createdBy !== null && (await canViewPlace(this.deps.canView, endpoint.createdBy, endpoint.communityId, delivery))
+      if (!allowed) return this.giveUp(delivery, "not sent: the endpoint's creator cannot view where the event happened")
     }
 
     // One slow endpoint holds at most its own slots; a job that finds them taken waits
@@ -110,6 +114,15 @@ export class DeliveryDispatcher {
     } finally {
       await lease.release().catch(() => {})
     }
+  }
+
+  /** Ends a delivery without an attempt (unless another run of this attempt moved it on). */
+  private async giveUp(delivery: WebhookDeliveryRow, reason: string): Promise<AttemptOutcome> {
+    await this.deps.db
+      .update(webhookDeliveries)
+      .set({ status: 'failed', lastError: reason, nextAttemptAt: null, finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempts)))
+    return 'failed'
   }
 
   /** Schedules the attempts that a crash left without a job (their time is long past). */

@@ -55,14 +55,17 @@ export class WebhookEndpoints {
   }
 
   async update(opts: { userId: string; endpointId: string; input: UpdateEndpointInput }): Promise<EndpointView> {
-    await this.requireManaged(opts.userId, opts.endpointId)
+    const current = await this.requireManaged(opts.userId, opts.endpointId)
     const { input } = opts
     if (input.events) checkEventFilters(input.events)
     const url = input.url === undefined ? undefined : await this.checkUrl(input.url)
     const [row] = await this.deps.db
       .update(webhookEndpoints)
       .set({
-        ...(url === undefined ? {} : { url }),
+        // An endpoint reads what its creator can view; whoever sends it somewhere else becomes
+        // its creator, or a manager could point the owner's endpoint at their own receiver
+        // and hear the private rooms they cannot see.
+        ...(url === undefined || url === current.url ? {} : { url, createdBy: opts.userId }),
         ...(input.events === undefined ? {} : { events: input.events }),
         ...(input.description === undefined ? {} : { description: input.description.trim() }),
         // Turning an endpoint back on starts its failure clock afresh.

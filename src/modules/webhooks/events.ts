@@ -6,7 +6,8 @@ import { jobId } from '../../jobs/queues'
 import type { NotifyInput } from '../notifications/model'
 import { Perm } from '../permissions/bits'
 import { permissionsFor } from '../permissions/service'
-import { canViewWith, deliverEvents } from './deliveries'
+import { deliverEvents } from './deliveries'
+import { canViewWith } from './places'
 
 const canViewIn = (ctx: JobContext) => canViewWith(permissionsFor(ctx))
 

@@ -158,6 +158,10 @@ export const Delivery = t.Object({
   finishedAt: t.Nullable(t.String({ format: 'date-time' })),
   /** Newest first, at most 10. */
   attemptLog: t.Array(Attempt),
+  hidden: t.Boolean({
+    description:
+      'true when you cannot view the room or group the event happened in: the row is shown, what the receiver answered (responseExcerpt, which may echo the event) is null',
+  }),
 })
 
 export const DeliveryPage = t.Object({ deliveries: t.Array(Delivery), nextCursor: t.Nullable(t.String()) })
@@ -229,7 +233,8 @@ export const toEndpointView = (row: WebhookEndpointRow): EndpointView => ({
   updatedAt: iso(row.updatedAt)!,
 })
 
-export const toDeliveryView = (row: WebhookDeliveryRow, attempts: WebhookAttemptRow[]): DeliveryView => ({
+/** `hidden`: the reader cannot view the delivery's place, so nothing the receiver answered is shown. */
+export const toDeliveryView = (row: WebhookDeliveryRow, attempts: WebhookAttemptRow[], opts: { hidden: boolean }): DeliveryView => ({
   id: row.id,
   eventId: row.eventId,
   eventType: row.eventType,
@@ -246,8 +251,9 @@ export const toDeliveryView = (row: WebhookDeliveryRow, attempts: WebhookAttempt
     statusCode: a.statusCode,
     error: a.error,
     latencyMs: a.latencyMs,
-    responseExcerpt: a.responseExcerpt,
+    responseExcerpt: opts.hidden ? null : a.responseExcerpt,
   })),
+  hidden: opts.hidden,
 })
 
 export const toIncomingView = (row: IncomingWebhookRow): IncomingHookView => ({

@@ -1,6 +1,8 @@
 import type { JobContext, Processor } from '../../jobs/processors'
+import { permissionsFor } from '../permissions/service'
 import { pruneDeliveries } from './deliveries'
 import { DeliveryDispatcher, type AttemptJob } from './dispatcher'
+import { canViewWith } from './places'
 import { resolverFor, type Resolver } from './target'
 
 /** One resolver per list of DNS servers, per thread. */
@@ -20,6 +22,7 @@ const dispatcherFor = (ctx: JobContext) =>
     jobs: ctx.jobs,
     config: ctx.config.webhooks,
     resolve: resolverOf(ctx.config.webhooks.dnsServers),
+    canView: canViewWith(permissionsFor(ctx)),
   })
 
 /** Finished deliveries are kept this many days unless the job says otherwise. */

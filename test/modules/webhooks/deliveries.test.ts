@@ -494,6 +494,7 @@ describe('upkeep jobs', () => {
       eventId: 'evt-orphan',
       eventType: 'message.created',
       body: JSON.stringify({ type: 'message.created', timestamp: new Date().toISOString(), data: {} }),
+      placeKind: 'community',
       nextAttemptAt: new Date(Date.now() - 120_000),
     })
     await h.app.res.jobs.enqueue({ queue: 'webhooks', name: 'resume-overdue', data: {} })
@@ -510,6 +511,7 @@ describe('upkeep jobs', () => {
       eventId,
       eventType: 'x.y',
       body: '{}',
+      placeKind: 'community' as const,
       status,
       createdAt: new Date(Date.now() - daysAgo * 86_400_000),
     })
