@@ -33,7 +33,8 @@ const byId = <T extends { id: string }>(ids: string[], items: T[]): T[] => {
 }
 
 const MAX_MENTIONS = 20
-const EVERYONE = /(^|\s)@(everyone|here)\b/
+/** `@everyone` or `@here` (group 2 says which): sending either takes `mention_everyone`; notifications tell them apart. */
+export const EVERYONE = /(^|\s)@(everyone|here)\b/
 const USER_TOKEN = /<@([0-9a-f-]{36})>/gi
 const USERNAME = /(?:^|\s)@([A-Za-z0-9_][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])/g
 const EMOJI = /^(?:[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]{1,16}|:[a-z0-9_]{1,32}:)$/u

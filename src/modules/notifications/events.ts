@@ -7,6 +7,7 @@ import type { JobContext } from '../../jobs/processors'
 import { has, Perm } from '../permissions/bits'
 import { permissionsFor } from '../permissions/service'
 import type { NotifyInput } from './model'
+import { notifyEveryone } from './everyone'
 import { MuteService } from './mutes'
 import { pushNotification } from './processor'
 import { storeNotification } from './store'
@@ -23,7 +24,9 @@ function servicesFor(ctx: JobContext) {
 /**
  * Mentions, replies and DMs notify whoever they concern (not the author, not who muted
  * the room): all of a message's notifications are stored in one transaction with the
- * claim of the event, so a redelivered event stores nothing twice.
+ * claim of the event, so a redelivered event stores nothing twice. Then `@everyone` and
+ * `@here` notify the rest of the room (everyone.ts), claimed apart: a redelivery after
+ * the first transaction committed still finishes them.
  */
 async function notifyForMessage(event: DomainEvent<'message.created'>, ctx: JobContext): Promise<void> {
   const { message, roomKind } = event.data
@@ -72,12 +75,18 @@ async function notifyForMessage(event: DomainEvent<'message.created'>, ctx: JobC
     throw err
   }
   for (const { row } of stored) await pushNotification(ctx, row)
+  // After the named: whoever they concern has a notification of this message already.
+  await notifyEveryone(event, ctx, { permissions, mutes, notified: new Set(recipients.keys()) })
 }
 
 export const notificationReactions: Reactions<JobContext> = {
   'message.created': {
     // Most messages concern nobody: only those are queued for this consumer.
-    wants: (event) => event.data.message.mentions.length > 0 || event.data.message.replyTo !== null || isDm(event.data.roomKind),
+    wants: (event) =>
+      event.data.message.mentions.length > 0 ||
+      event.data.message.mentionEveryone ||
+      event.data.message.replyTo !== null ||
+      isDm(event.data.roomKind),
     handle: notifyForMessage,
   },
 }

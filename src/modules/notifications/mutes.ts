@@ -59,9 +59,17 @@ export class MuteService {
       .select()
       .from(notificationMutes)
       .where(and(inArray(notificationMutes.userId, userIds), inArray(notificationMutes.scopeId, order)))
+    // Grouped by user first: an `@everyone` asks about hundreds of users at once.
+    const byUser = new Map<string, typeof rows>()
+    const now = Date.now()
+    for (const r of rows) {
+      if (r.until && r.until.getTime() <= now) continue
+      const mine = byUser.get(r.userId)
+      if (mine) mine.push(r)
+      else byUser.set(r.userId, [r])
+    }
     const muted = new Set<string>()
-    for (const userId of userIds) {
-      const mine = rows.filter((r) => r.userId === userId && (!r.until || r.until.getTime() > Date.now()))
+    for (const [userId, mine] of byUser) {
       const nearest = order.map((id) => mine.find((r) => r.scopeId === id)).find((r) => r !== undefined)
       if (nearest?.muted) muted.add(userId)
     }

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq'
-import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
+import type { Queryable } from '../../db/tx'
 import { notifications, type NotificationRow } from '../../db/schema'
 import { newId } from '../../lib/ids'
 import type { NotifyInput } from './model'
@@ -77,6 +78,78 @@ export async function storeNotification(
     if (foreignKeyViolation(err)) throw new UnrecoverableError(`user ${input.userId} does not exist`)
     throw err
   }
+}
+
+/**
+ * Stores one event for many users (an `@everyone`) in set-based statements, as
+ * storeNotification would for each: an unread row of the user's for the same type and target
+ * within the window absorbs it, else a new row is created and counted. Runs in the caller's
+ * transaction (where the caller also claims the work), taking every user's lock in one order
+ * (by id, as the other callers that take several do) to its end. Returns the rows to push.
+ */
+export async function storeForMany(
+  tx: Queryable,
+  input: Omit<NotifyInput, 'userId'> & { userIds: string[] },
+  opts: { windowSeconds: number; unread: UnreadCounter },
+): Promise<NotificationRow[]> {
+  const userIds = [...new Set(input.userIds)].sort()
+  if (userIds.length === 0) return []
+  const now = new Date()
+  await opts.unread.lockMany(tx, userIds)
+  const existing =
+    opts.windowSeconds > 0
+      ? await tx
+          .selectDistinctOn([notifications.userId], { id: notifications.id, userId: notifications.userId })
+          .from(notifications)
+          .where(
+            and(
+              inArray(notifications.userId, userIds),
+              eq(notifications.type, input.type),
+              eq(notifications.targetType, input.targetType),
+              eq(notifications.targetId, input.targetId),
+              isNull(notifications.readAt),
+              gte(notifications.latestAt, new Date(now.getTime() - opts.windowSeconds * 1000)),
+            ),
+          )
+          .orderBy(notifications.userId, desc(notifications.latestAt))
+      : []
+  const grouped = existing.length
+    ? await tx
+        .update(notifications)
+        .set({
+          count: sql`${notifications.count} + 1`,
+          // The actor to the front, once, and the newest MAX_SAMPLE_ACTORS kept: as storeNotification does in code.
+          ...(input.actorId
+            ? { actors: sql`(array[${input.actorId}::uuid] || array_remove(${notifications.actors}, ${input.actorId}::uuid))[1:${sql.raw(String(MAX_SAMPLE_ACTORS))}]` }
+            : {}),
+          data: input.data ?? {},
+          latestAt: now,
+        })
+        .where(inArray(notifications.id, existing.map((e) => e.id)))
+        .returning()
+    : []
+  const absorbed = new Set(existing.map((e) => e.userId))
+  const fresh = userIds.filter((id) => !absorbed.has(id))
+  const created = fresh.length
+    ? await tx
+        .insert(notifications)
+        .values(
+          fresh.map((userId) => ({
+            id: newId(),
+            userId,
+            type: input.type,
+            targetType: input.targetType,
+            targetId: input.targetId,
+            actors: input.actorId ? [input.actorId] : [],
+            data: input.data ?? {},
+            createdAt: now,
+            latestAt: now,
+          })),
+        )
+        .returning()
+    : []
+  await opts.unread.afterCreateMany(fresh)
+  return [...grouped, ...created]
 }
 
 function foreignKeyViolation(err: unknown): boolean {

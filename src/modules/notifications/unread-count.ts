@@ -1,8 +1,8 @@
-import { and, count, eq, isNull } from 'drizzle-orm'
+import { and, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import { notifications } from '../../db/schema'
 import type { Redis } from '../../lib/redis'
-import { lockKey } from '../../db/tx'
+import { lockKey, type Queryable } from '../../db/tx'
 
 const INCREMENT_IF_CACHED = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return -1`
 const TTL_SECONDS = 86400
@@ -24,6 +24,22 @@ export class UnreadCounter {
   /** Takes the user's lock for the rest of the transaction. */
   lock(tx: Database, userId: string) {
     return lockUser(tx, userId)
+  }
+
+  /**
+   * Takes several users' locks for the rest of the transaction, in the order given (sorted
+   * by the caller, so that two such transactions never wait on each other in a cycle).
+   */
+  async lockMany(tx: Pick<Queryable, 'execute'>, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return
+    const keys = sql.join(userIds.map((id, i) => sql`(${`unread:${id}`}::text, ${i}::int)`), sql`, `)
+    // The ordered subquery is not flattened into the outer one, so the locks are taken in its order.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from (select k from (values ${keys}) v(k, n) order by n) ordered`)
+  }
+
+  /** In the transaction that created new unread rows for these users, after `lockMany`. */
+  async afterCreateMany(userIds: string[]): Promise<void> {
+    await Promise.all(userIds.map((id) => this.afterCreate(id)))
   }
 
   /** In the transaction that created a new unread row for the user, after `lock`. */
