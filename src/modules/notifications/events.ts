@@ -7,7 +7,7 @@ import type { JobContext } from '../../jobs/processors'
 import { has, Perm } from '../permissions/bits'
 import { permissionsFor } from '../permissions/service'
 import type { NotifyInput } from './model'
-import { notifyEveryone } from './everyone'
+import { blockedWith, notifyEveryone } from './everyone'
 import { MuteService } from './mutes'
 import { pushNotification } from './processor'
 import { storeNotification } from './store'
@@ -23,7 +23,7 @@ function servicesFor(ctx: JobContext) {
 
 /**
  * Mentions, replies and DMs notify whoever they concern (not the author, not who muted
- * the room): all of a message's notifications are stored in one transaction with the
+ * the room, not who blocks the author or whom the author blocks): all of a message's notifications are stored in one transaction with the
  * claim of the event, so a redelivered event stores nothing twice. Then `@everyone` and
  * `@here` notify the rest of the room (everyone.ts), claimed apart: a redelivery after
  * the first transaction committed still finishes them.
@@ -49,8 +49,10 @@ async function notifyForMessage(event: DomainEvent<'message.created'>, ctx: JobC
   const candidates = [...recipients.keys()]
   const viewing = await Promise.all(candidates.map(async (userId) => has(await permissions.inRoom(userId, message.roomId), Perm.view)))
   const [muted, blind] = [await mutes.mutedIn(message.roomId, candidates), new Set(candidates.filter((_, i) => !viewing[i]))]
+  // A block hides the author's messages from the other either way: no mention or reply of theirs reaches them.
+  const blocked = candidates.length ? await blockedWith(ctx.db, message.authorId) : new Set<string>()
   const inputs: NotifyInput[] = [...recipients]
-    .filter(([userId]) => !muted.has(userId) && !blind.has(userId))
+    .filter(([userId]) => !muted.has(userId) && !blind.has(userId) && !blocked.has(userId))
     .sort(([a], [b]) => a.localeCompare(b)) // one lock order for every transaction that stores several
     .map(([userId, type]) => ({
       userId,

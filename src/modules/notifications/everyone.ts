@@ -176,7 +176,7 @@ async function viewersOf(db: Database, acl: CommunityAcl, roomId: string): Promi
 }
 
 /** Everyone who blocks the user or whom the user blocks (the social layer's table, read as it is). */
-async function blockedWith(db: Database, userId: string): Promise<Set<string>> {
+export async function blockedWith(db: Database, userId: string): Promise<Set<string>> {
   const rows = await db
     .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
     .from(blocks)

@@ -161,3 +161,27 @@ describe('@here', () => {
     await expectNone(w, [carol, w.owner, herald])
   })
 })
+
+describe('blocks and named mentions', () => {
+  test('a mention or a reply by someone blocked (either way) notifies no one; the others are notified', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const [author, bob, carol, dave] = [await w.join(), await w.join(), await w.join(), await w.join()]
+    ok(await http.put(`/v1/users/${author.id}/block`, undefined, w.as(bob)), 204)
+    ok(await http.put(`/v1/users/${carol.id}/block`, undefined, w.as(author)), 204)
+    const b = await connect(bob)
+    const theirs = await send(w, carol, room.id, 'a question for all')
+
+    const sent = await send(w, author, room.id, `@${bob.username} @${carol.username} @${dave.username} look`)
+    const reply = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'an answer', nonce: crypto.randomUUID(), replyTo: theirs.id }, w.as(author)), 201).body
+    await eventually('the mention of dave', async () => (await rows(w, dave)).find((n: any) => n.type === 'mention' && n.data.messageId === sent.id))
+    await Bun.sleep(300)
+    for (const u of [bob, carol]) {
+      const page = ok(await http.get('/v1/notifications', w.as(u))).body
+      expect(page.notifications.map((n: any) => [n.type, n.data.messageId])).toEqual([])
+      expect(page.unreadCount).toBe(0)
+    }
+    expect(b.events('notification.created')).toEqual([])
+    expect(reply.replyTo).toBe(theirs.id)
+  })
+})
