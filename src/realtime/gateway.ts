@@ -245,7 +245,6 @@ export class Gateway {
       raw.close(CloseCode.rateLimited, 'too many connections for this user')
       return undefined
     }
-    this.storms.opened() // counted once authenticated: bad tokens cannot make the node collect
     const session = new SocketSession(raw, user, this.sessionDeps)
     this.sessions.set(raw, session)
     let mine = this.byUser.get(user.id)
@@ -262,6 +261,9 @@ export class Gateway {
     } catch (err) {
       this.deps.log.warn('presence unavailable for a new socket', { error: err })
     }
+    // Counted once set up (bad tokens cannot make the node collect), so the quiet the collector
+    // waits for starts after the storm's last setup, not while its queries are still in flight.
+    this.storms.opened()
     return session
   }
 

@@ -15,6 +15,7 @@ export class StormCollector {
 
   constructor(private readonly res: { threshold: number; log: Logger }) {}
 
+  /** A socket was set up (authenticated, its topics and presence written). */
   opened() {
     this.opens++
     this.lastOpenAt = Date.now()
