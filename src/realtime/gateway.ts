@@ -11,7 +11,7 @@ import { OpBudget } from './op-budget'
 import type { OpHandlers } from './ops'
 import type { Presence } from './presence'
 import { CloseCode, parseFrame, type ClientOp, type OpName } from './protocol'
-import { SocketSession } from './session'
+import { SocketSession, type SessionDeps } from './session'
 import { StormCollector } from './storm-collector'
 import type { UserChannels } from './user-channel'
 
@@ -51,12 +51,26 @@ export class Gateway {
   /** Where the backpressure sweep goes on from, so one tick checks a bounded slice of the sockets. */
   private sweepCursor: Iterator<SocketSession> | undefined
   private permissionChanges = 0
+  /**
+   * What every session is given: one object for the node. (Built per socket inside
+   * authenticate, its permissionChanges closure kept authenticate's whole scope alive,
+   * the audience arrays with it: scripts/bench scenario 3.)
+   */
+  private readonly sessionDeps: SessionDeps
   /** Sockets this node closed, by reason (exported in /metrics). */
   readonly closes = { badToken: 0, rateLimited: 0, tooSlow: 0 }
 
   constructor(private readonly deps: GatewayDeps) {
     this.budget = new OpBudget(deps.config.ws.ops)
     this.storms = new StormCollector({ threshold: deps.config.ws.gcAfterOpens, log: deps.log })
+    this.sessionDeps = {
+      auth: deps.auth,
+      permissions: deps.permissions,
+      hub: deps.hub,
+      fanout: deps.fanout,
+      lastSeq: deps.lastSeq,
+      permissionChanges: () => this.permissionChanges,
+    }
     this.timers.push(
       setInterval(() => {
         this.sweepBackpressure()
@@ -231,15 +245,7 @@ export class Gateway {
       raw.close(CloseCode.rateLimited, 'too many connections for this user')
       return undefined
     }
-    this.storms.opened() // counted once authenticated: bad tokens cannot make the node collect
-    const session = new SocketSession(raw, user, {
-      auth: this.deps.auth,
-      permissions: this.deps.permissions,
-      hub: this.deps.hub,
-      fanout: this.deps.fanout,
-      lastSeq: this.deps.lastSeq,
-      permissionChanges: () => this.permissionChanges,
-    })
+    const session = new SocketSession(raw, user, this.sessionDeps)
     this.sessions.set(raw, session)
     let mine = this.byUser.get(user.id)
     if (!mine) this.byUser.set(user.id, (mine = new Set()))
@@ -255,6 +261,9 @@ export class Gateway {
     } catch (err) {
       this.deps.log.warn('presence unavailable for a new socket', { error: err })
     }
+    // Counted once set up (bad tokens cannot make the node collect), so the quiet the collector
+    // waits for starts after the storm's last setup, not while its queries are still in flight.
+    this.storms.opened()
     return session
   }
 
@@ -262,7 +271,7 @@ export class Gateway {
   private spend(session: SocketSession): boolean {
     const now = Date.now()
     if (this.budget.take(session.userId, now)) return true
-    session.violations = session.violations.filter((t) => now - t < 10_000)
+    session.violations = (session.violations ?? []).filter((t) => now - t < 10_000)
     session.violations.push(now)
     if (session.violations.length >= this.deps.config.ws.maxViolations) {
       this.closes.rateLimited++

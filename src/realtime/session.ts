@@ -34,12 +34,12 @@ export class SocketSession {
   /** Rooms joined, with the permission scope each belongs to. */
   readonly rooms = new Map<string, string>()
   readonly communities = new Set<string>()
-  /** Ops refused by the budget in the last 10 s. */
-  violations: number[] = []
+  /** Ops refused by the budget in the last 10 s (none yet: undefined, so an idle socket keeps no array). */
+  violations: number[] | undefined
   closed = false
   private expiry: ReturnType<typeof setTimeout> | undefined
-  /** Sends of one socket are checked and queued in the order they were sent. */
-  private order: Promise<unknown> = Promise.resolve()
+  /** Sends of one socket are checked and queued in the order they were sent (none yet: undefined). */
+  private order: Promise<unknown> | undefined
 
   constructor(
     readonly raw: ServerWebSocket<unknown>,
@@ -66,7 +66,7 @@ export class SocketSession {
    * enter their rooms in order), then its commit, which may overlap the next one's.
    */
   async ordered<T>(prepare: () => Promise<() => Promise<T>>): Promise<T> {
-    const prepared = this.order.then(prepare)
+    const prepared = (this.order ?? Promise.resolve()).then(prepare)
     this.order = prepared.catch(() => undefined)
     return (await prepared)()
   }
@@ -166,6 +166,11 @@ export class SocketSession {
 
   private armExpiry(): void {
     clearTimeout(this.expiry)
-    this.expiry = setTimeout(() => this.close(CloseCode.badToken, 'token expired'), Math.max(0, this.user.expiresAt - Date.now()))
+    // A module-level callback given the session, not a closure per socket (scripts/bench scenario 3).
+    this.expiry = setTimeout(expire, Math.max(0, this.user.expiresAt - Date.now()), this)
   }
+}
+
+function expire(session: SocketSession): void {
+  session.close(CloseCode.badToken, 'token expired')
 }
