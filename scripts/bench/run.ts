@@ -65,9 +65,9 @@ const plan = {
   },
   rooms: { workers: WORKERS, rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 3 : 15, rounds: quick ? 2 : 5 },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
-  durable: { connections: 100, window: 8, seconds: quick ? 3 : 6 },
+  durable: { connections: 100, window: 8, seconds: quick ? 3 : 4 },
   /** Scenario 4's rounds: every system's server stays up, their runs interleaved round by round. */
-  durableRounds: quick ? 2 : 3,
+  durableRounds: quick ? 2 : 5,
   hearthUsers: 1000,
 }
 
