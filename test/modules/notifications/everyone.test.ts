@@ -187,6 +187,14 @@ describe('@here', () => {
     // The owner has no socket either.
     await expectNone(w, [carol, w.owner, herald])
   })
+  test('sent by one without mention_everyone: refused (403), nothing sent, no one notified', async () => {
+    const { w, room } = await setUp()
+    const [plain, bob] = [await w.join(), await w.join()]
+    const res = await http.post(`/v1/rooms/${room.id}/messages`, { body: '@here anyone?', nonce: crypto.randomUUID() }, w.as(plain))
+    expect([res.status, res.body.error?.code]).toEqual([403, 'missing_permission'])
+    expect(ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(bob))).body.messages).toEqual([])
+    await expectNone(w, [bob, w.owner])
+  })
 })
 
 describe('blocks and named mentions', () => {
