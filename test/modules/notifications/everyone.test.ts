@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { notifications } from '../../../src/db/schema'
 import { startTestApp } from '../../helpers/app'
 import { newCommunity, ok, type TestUser, type World } from '../../helpers/community'
 import { eventually } from '../../helpers/wait'
@@ -115,6 +117,31 @@ describe('@everyone', () => {
     await expectNone(w, [bob, carol])
   })
 
+  test("the room's rules decide: roles' overwrites (group and room), an administrator, one timed out (who may still view); not one banned or gone", async () => {
+    const w = await newCommunity(http)
+    // A staff group: the default role may not view it, the staff role may; in its room the role `out` may not.
+    const group = await w.group('staff')
+    const room = await w.room('backstage', { groupId: group.id })
+    const [staffRole, outRole] = [(await w.role('staff', [])).id, (await w.role('out', [])).id]
+    await w.overwrite({ group: group.id }, { role: await w.defaultRoleId() }, { deny: ['view'] })
+    await w.overwrite({ group: group.id }, { role: staffRole }, { allow: ['view'] })
+    await w.overwrite({ room: room.id }, { role: outRole }, { deny: ['view'] })
+    const [herald, staff, denied, admin, quiet, banned, gone, plain] = await Promise.all(Array.from({ length: 8 }, () => w.join()))
+    await w.grant(herald, (await w.role('herald', ['mention_everyone'])).id)
+    for (const u of [herald, staff, denied, quiet, banned, gone]) await w.grant(u, staffRole)
+    await w.grant(denied, outRole)
+    await w.grant(admin, outRole)
+    await w.grant(admin, (await w.role('admin', ['administrator'])).id)
+    ok(await http.put(`/v1/communities/${w.id}/members/${quiet.id}/timeout`, { seconds: 600 }, w.as(w.owner)))
+    ok(await http.post(`/v1/communities/${w.id}/bans`, { userId: banned.id }, w.as(w.owner)), 201)
+    ok(await http.delete(`/v1/communities/${w.id}/members/${gone.id}`, w.as(gone)), 204)
+
+    const sent = await send(w, herald, room.id, '@everyone the roster')
+    for (const u of [staff, admin, quiet, w.owner]) await notified(w, u, sent.id)
+    await expectNone(w, [denied, plain, herald])
+    for (const u of [banned, gone]) expect(await app.res.db.select().from(notifications).where(eq(notifications.userId, u.id))).toEqual([])
+  })
+
   test('one mentioned by name too gets one notification, the mention', async () => {
     const { w, room, herald } = await setUp()
     const [bob, carol] = [await w.join(), await w.join()]
@@ -159,6 +186,14 @@ describe('@here', () => {
     })
     // The owner has no socket either.
     await expectNone(w, [carol, w.owner, herald])
+  })
+  test('sent by one without mention_everyone: refused (403), nothing sent, no one notified', async () => {
+    const { w, room } = await setUp()
+    const [plain, bob] = [await w.join(), await w.join()]
+    const res = await http.post(`/v1/rooms/${room.id}/messages`, { body: '@here anyone?', nonce: crypto.randomUUID() }, w.as(plain))
+    expect([res.status, res.body.error?.code]).toEqual([403, 'missing_permission'])
+    expect(ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(bob))).body.messages).toEqual([])
+    await expectNone(w, [bob, w.owner])
   })
 })
 
