@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { communities as communitiesTable, communityMembers, roomMembers, users } from '../db/schema'
+import type { Redis } from '../lib/redis'
 import type { Resources } from '../resources'
 import type { Fanout } from './fanout'
 
@@ -21,6 +22,7 @@ export interface NodeMembership {
 
 const SOCKET_TTL_SECONDS = 90
 const HEARTBEAT_CHUNK = 500
+const ONLINE_READ_CHUNK = 500
 
 /**
  * Presence across devices and nodes: each open socket is a field of the user's Redis
@@ -33,6 +35,7 @@ const HEARTBEAT_CHUNK = 500
 export class Presence {
   constructor(private readonly res: Pick<Resources, 'db' | 'redis' | 'log' | 'config'>, private readonly fanout: Fanout) {}
 
+  /** The user's sockets (as onlineAmong reads them too). */
   private socketsKey(userId: string) {
     return this.res.redis.key('presence', 'sockets', userId)
   }
@@ -300,3 +303,22 @@ export class Presence {
 }
 
 const chosenStatus = (chosen: unknown): Exclude<PresenceStatus, 'offline'> => (chosen === 'idle' || chosen === 'dnd' ? chosen : 'online')
+
+/**
+ * Those of the users with a live socket now (one seen within SOCKET_TTL_SECONDS), read and
+ * never written: for a process without a gateway (a job worker deciding who `@here` reaches).
+ */
+export async function onlineAmong(redis: Redis, userIds: string[]): Promise<Set<string>> {
+  const online = new Set<string>()
+  const oldest = Date.now() - SOCKET_TTL_SECONDS * 1000
+  for (let start = 0; start < userIds.length; start += ONLINE_READ_CHUNK) {
+    const chunk = userIds.slice(start, start + ONLINE_READ_CHUNK)
+    const multi = redis.client.multi()
+    for (const id of chunk) multi.hVals(redis.key('presence', 'sockets', id))
+    const replies = (await multi.exec()) as unknown as string[][]
+    chunk.forEach((id, i) => {
+      if ((replies[i] ?? []).some((seen) => Number(seen) >= oldest)) online.add(id)
+    })
+  }
+  return online
+}

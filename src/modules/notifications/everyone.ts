@@ -3,7 +3,7 @@ import type { Database } from '../../db/client'
 import { blocks, communityMembers, consumedEvents } from '../../db/schema'
 import type { DomainEvent } from '../../domain-events/types'
 import type { JobContext } from '../../jobs/processors'
-import type { Redis } from '../../lib/redis'
+import { onlineAmong } from '../../realtime/presence'
 import { EVERYONE } from '../messages/service'
 import { canView, type CommunityAcl } from '../permissions/engine'
 import type { PermissionService } from '../permissions/service'
@@ -18,9 +18,6 @@ const MEMBER_SCAN_CHUNK = 1000
 /** Recipients stored (and their locks held) per transaction. */
 const STORE_CHUNK = 500
 const CONSUMER = 'notifications.everyone'
-/** As src/realtime/presence.ts keeps sockets: a field not refreshed for this long belongs to a dead node. */
-const PRESENCE_SOCKET_TTL_MS = 90_000
-const PRESENCE_READ_CHUNK = 500
 
 /** What a message calls: `@everyone` (when it says both), `@here`, or neither (null). */
 export function everyoneMentionIn(body: string): EveryoneMention | null {
@@ -182,23 +179,4 @@ export async function blockedWith(db: Database, userId: string): Promise<Set<str
     .from(blocks)
     .where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)))
   return new Set(rows.map((r) => (r.blockerId === userId ? r.blockedId : r.blockerId)))
-}
-
-/**
- * Those of the users with a live socket now, read (never written) as src/realtime/presence.ts
- * keeps them: a hash per user of its sockets, each the last time its node saw it.
- */
-async function onlineAmong(redis: Redis, userIds: string[]): Promise<Set<string>> {
-  const online = new Set<string>()
-  const oldest = Date.now() - PRESENCE_SOCKET_TTL_MS
-  for (let start = 0; start < userIds.length; start += PRESENCE_READ_CHUNK) {
-    const chunk = userIds.slice(start, start + PRESENCE_READ_CHUNK)
-    const multi = redis.client.multi()
-    for (const id of chunk) multi.hVals(redis.key('presence', 'sockets', id))
-    const replies = (await multi.exec()) as unknown as string[][]
-    chunk.forEach((id, i) => {
-      if ((replies[i] ?? []).some((seen) => Number(seen) >= oldest)) online.add(id)
-    })
-  }
-  return online
 }

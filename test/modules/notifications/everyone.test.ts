@@ -126,7 +126,7 @@ describe('@everyone', () => {
     await w.overwrite({ group: group.id }, { role: await w.defaultRoleId() }, { deny: ['view'] })
     await w.overwrite({ group: group.id }, { role: staffRole }, { allow: ['view'] })
     await w.overwrite({ room: room.id }, { role: outRole }, { deny: ['view'] })
-    const [herald, staff, denied, admin, quiet, banned, gone, plain] = await Promise.all(Array.from({ length: 8 }, () => w.join()))
+    const [herald, staff, denied, admin, quiet, banned, gone, plain] = (await Promise.all(Array.from({ length: 8 }, () => w.join()))) as [TestUser, TestUser, TestUser, TestUser, TestUser, TestUser, TestUser, TestUser]
     await w.grant(herald, (await w.role('herald', ['mention_everyone'])).id)
     for (const u of [herald, staff, denied, quiet, banned, gone]) await w.grant(u, staffRole)
     await w.grant(denied, outRole)
