@@ -39,7 +39,8 @@ export const calendarReactions: Reactions<JobContext> = {
       if (!series) return
       const { access } = portsFor(ctx)
       const seeing = await Promise.all(userIds.map((userId) => access.canSee(userId, series)))
-      const told = userIds.filter((_, i) => seeing[i])
+      // One who took the seat by answering `going` themselves (a free seat goes to the line first) is not told of it.
+      const told = userIds.filter((userId, i) => seeing[i] && userId !== event.actorId)
       if (told.length === 0) return
       await ctx.jobs.enqueueBulk({
         queue: 'notifications',

@@ -229,6 +229,32 @@ describe('firing', () => {
 })
 
 describe('waitlist promotions and who may see the event', () => {
+  test('one who takes a free seat by answering going themselves is not told of their own promotion; one seated by another\'s decline is', async () => {
+    const ev = await createEvent(h, w.id, w.owner, { start: inHours(7).local, timeZone: 'Etc/UTC', capacity: 1 })
+    const first = new Date(Date.parse(`${inHours(7).local}:00Z`)).toISOString()
+    const answer = (u: typeof member, status: string) => h.http.put(`/v1/events/${ev.id}/occurrences/${enc(first)}/rsvp`, { status }, as(u))
+    const [seated, waiting] = [await w.join(), await w.join()]
+    expect(ok(await answer(seated, 'going')).body.status).toBe('going')
+    expect(ok(await answer(waiting, 'going')).body.status).toBe('waitlisted')
+    // Timed out when the seat frees: passed over, their place kept; back, they answer going and take it.
+    ok(await h.http.put(`/v1/communities/${w.id}/members/${waiting.id}/timeout`, { seconds: 600 }, as(w.owner)))
+    ok(await answer(seated, 'declined'))
+    expect((await h.http.delete(`/v1/communities/${w.id}/members/${waiting.id}/timeout`, as(w.owner))).status).toBe(204)
+    expect(ok(await answer(waiting, 'going')).body.status).toBe('going')
+    const promoted = h.recorded.find((e) => e.type === 'event.waitlist.promoted' && e.data.eventId === ev.id)
+    expect(promoted?.data.userIds).toEqual([waiting.id])
+    // The seated one declines again after the other took the seat; they answer going: waitlisted, then a decline seats them, and they are told.
+    expect(ok(await answer(seated, 'going')).body.status).toBe('waitlisted')
+    ok(await answer(waiting, 'declined'))
+    await notificationsOf(seated.id, 'event.rsvp_promoted', ev.id)
+    await Bun.sleep(300)
+    const toldWaiting = await h.app.res.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, waiting.id), eq(notifications.type, 'event.rsvp_promoted'), eq(notifications.targetId, ev.id)))
+    expect(toldWaiting).toEqual([])
+  }, 30_000)
+
   test('one promoted who can no longer see the event (out of its private room) is not told its title', async () => {
     const room = await w.room(`seats-${Date.now()}`, { private: true })
     const [going, stays, left] = [await w.join(), await w.join(), await w.join()]
