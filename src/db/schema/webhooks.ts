@@ -63,6 +63,11 @@ export const webhookDeliveries = pgTable(
     placeKind: text('place_kind').$type<DeliveryPlaceKind>().notNull(),
     /** The room's or group's id (null for `community` and `unknown`). */
     placeId: uuid('place_id'),
+    /**
+     * The endpoint's creator whose view let the delivery through when it was made. An attempt
+     * made once the endpoint has another creator (its URL was changed) asks that one again.
+     */
+    decidedFor: uuid('decided_for'),
     status: text('status').$type<DeliveryStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** Position in the retry schedule of the delay after the next failure (0 after a manual retry). */

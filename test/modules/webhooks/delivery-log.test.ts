@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { webhookDeliveries } from '../../../src/db/schema'
-import { WebhookDeliveries } from '../../../src/modules/webhooks/deliveries'
+import { deliverEvents, WebhookDeliveries } from '../../../src/modules/webhooks/deliveries'
 import { canViewWith } from '../../../src/modules/webhooks/places'
 import { permissionsFor } from '../../../src/modules/permissions/service'
 import { ok, type TestUser } from '../../helpers/community'
@@ -170,6 +170,31 @@ describe('who may point an endpoint elsewhere', () => {
 })
 
 describe('deliveries decided before the endpoint was moved', () => {
+  test("a manager who moves the endpoint while an event's delivery is being decided for the owner does not get it", async () => {
+    const { e, manager } = await ownerEndpointAndManager()
+    const staff = await e.w.room('staff', { private: true })
+    const mine = receiver()
+    const canView = canViewWith(permissionsFor(h.app.res))
+    // The owner is asked (and may view the room); the manager's PATCH commits before the row is written.
+    const deps = {
+      db: h.app.res.db,
+      jobs: h.app.res.jobs,
+      canView: async (userId: string, scope: Parameters<typeof canView>[1]) => {
+        const answer = await canView(userId, scope)
+        ok(await h.http.patch(`/v1/webhooks/${e.id}`, { url: mine.url }, e.w.as(manager)))
+        return answer
+      },
+    }
+    const event = { id: crypto.randomUUID(), type: 'message.created' as const, at: new Date().toISOString(), communityId: e.w.id, roomId: staff.id, data: { text: 'staff only' } as never }
+    expect(await deliverEvents(deps, [event])).toBe(1)
+    const [d] = await eventually('the delivery finished', async () => {
+      const page = await e.deliveries()
+      return page.deliveries[0]?.status !== 'pending' && page.deliveries
+    })
+    expect(mine.received).toHaveLength(0)
+    expect(d).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^not sent: /) })
+  })
+
   test("a manager who moves the owner's endpoint and recovers its failed deliveries gets only those they can view", async () => {
     const since = new Date().toISOString()
     const down = receiver(() => new Response('down', { status: 500 }))
