@@ -58,7 +58,8 @@ export const webhookDeliveries = pgTable(
     /**
      * Where the event happened: the place whose view decided the delivery (the endpoint's
      * creator's), and decides who may read what the receiver answered. `community` for
-     * events of no room or group; `unknown` for deliveries made before this was recorded.
+     * events of no room or group; `unknown` for deliveries made before this was recorded whose
+     * type, body or row did not say (a deleted calendar event's or survey's: see migration 0025).
      */
     placeKind: text('place_kind').$type<DeliveryPlaceKind>().notNull(),
     /** The room's or group's id (null for `community` and `unknown`). */
