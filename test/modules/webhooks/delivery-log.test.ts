@@ -272,7 +272,7 @@ describe('deliveries logged before Hearth recorded their place', () => {
       .filter((d) => JSON.parse(d.body).data.eventId === gone.id)
     for (const d of createdGone) goneIds.add(d.id)
     expect(goneIds.size).toBe(2)
-    const expected = recorded.map((r) => (goneIds.has(r.id) ? { ...r, placeKind: 'unknown', placeId: null } : r))
+    const expected = recorded.map((r) => (goneIds.has(r.id) ? { ...r, placeKind: 'unknown' as const, placeId: null } : r))
     expect(await places()).toEqual(expected)
   })
 
