@@ -58,11 +58,17 @@ export const webhookDeliveries = pgTable(
     /**
      * Where the event happened: the place whose view decided the delivery (the endpoint's
      * creator's), and decides who may read what the receiver answered. `community` for
-     * events of no room or group; `unknown` for deliveries made before this was recorded.
+     * events of no room or group; `unknown` for deliveries made before this was recorded whose
+     * type, body or row did not say (a deleted calendar event's or survey's: see migration 0025).
      */
     placeKind: text('place_kind').$type<DeliveryPlaceKind>().notNull(),
     /** The room's or group's id (null for `community` and `unknown`). */
     placeId: uuid('place_id'),
+    /**
+     * The endpoint's creator whose view let the delivery through when it was made. An attempt
+     * made once the endpoint has another creator (its URL was changed) asks that one again.
+     */
+    decidedFor: uuid('decided_for'),
     status: text('status').$type<DeliveryStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** Position in the retry schedule of the delay after the next failure (0 after a manual retry). */

@@ -127,7 +127,7 @@ export interface DeliverDeps {
   canView: CanView
 }
 
-/** Rows of one insert (eight parameters each: well under Postgres's 65535). */
+/** Rows of one insert (nine parameters each: well under Postgres's 65535). */
 const INSERT_ROWS = 1000
 
 /**
@@ -157,7 +157,7 @@ export async function deliverEvents(deps: DeliverDeps, events: WebhookEvent[]): 
     const body = JSON.stringify({ type: event.type, timestamp: event.at, data: payloadData(event) })
     const place = placeOf(scope)
     for (const [i, e] of wanted.entries()) {
-      if (allowed[i]) rows.push({ id: newId(), endpointId: e.id, eventId: event.id, eventType: event.type, body, ...place, nextAttemptAt: now })
+      if (allowed[i]) rows.push({ id: newId(), endpointId: e.id, eventId: event.id, eventType: event.type, body, ...place, decidedFor: e.createdBy, nextAttemptAt: now })
     }
   }
   if (rows.length === 0) return 0

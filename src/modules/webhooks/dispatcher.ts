@@ -33,7 +33,7 @@ export interface DeliveryDispatcherDeps {
   jobs: Pick<JobQueues, 'enqueue' | 'enqueueBulk'>
   config: WebhooksConfig
   resolve: Resolver
-  /** Whether the endpoint's creator can view a delivery's place (asked only once the endpoint changed after the delivery was made). */
+  /** Whether the endpoint's creator can view a delivery's place (asked only of a creator other than the one the delivery was decided for). */
   canView: CanView
 }
 
@@ -78,10 +78,11 @@ export class DeliveryDispatcher {
     const { delivery, endpoint } = found
     if (delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1) return 'stale'
     if (!endpoint.enabled) return this.giveUp(delivery, 'endpoint disabled')
-    // A delivery was decided for the endpoint's creator when it was made. An endpoint changed
-    // since may have been moved by another manager (who became its creator): a private room's
-    // or group's delivery then goes only if that creator can view it too.
-    if (delivery.placeKind !== 'community' && delivery.createdAt < endpoint.updatedAt) {
+    // A delivery was decided for the endpoint's creator of the moment (`decidedFor`). An endpoint
+    // moved since by another manager (who became its creator) sends a private room's or group's
+    // delivery only if that creator can view it too. Compared by who, not by when: the PATCH
+    // may commit between deliverEvents' check and its insert, and the two clocks differ.
+    if (delivery.placeKind !== 'community' && (endpoint.createdBy === null || endpoint.createdBy !== delivery.decidedFor)) {
       const allowed = endpoint.createdBy !== null && (await canViewPlace(this.deps.canView, endpoint.createdBy, endpoint.communityId, delivery))
       if (!allowed) return this.giveUp(delivery, "not sent: the endpoint's creator cannot view where the event happened")
     }

@@ -2,9 +2,9 @@
 // what they could see anyway: the row, not what the receiver answered (receivers often
 // echo what they were sent). The receivers here echo every request's body.
 import { describe, expect, test } from 'bun:test'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { webhookDeliveries } from '../../../src/db/schema'
-import { WebhookDeliveries } from '../../../src/modules/webhooks/deliveries'
+import { deliverEvents, WebhookDeliveries } from '../../../src/modules/webhooks/deliveries'
 import { canViewWith } from '../../../src/modules/webhooks/places'
 import { permissionsFor } from '../../../src/modules/permissions/service'
 import { ok, type TestUser } from '../../helpers/community'
@@ -170,6 +170,31 @@ describe('who may point an endpoint elsewhere', () => {
 })
 
 describe('deliveries decided before the endpoint was moved', () => {
+  test("a manager who moves the endpoint while an event's delivery is being decided for the owner does not get it", async () => {
+    const { e, manager } = await ownerEndpointAndManager()
+    const staff = await e.w.room('staff', { private: true })
+    const mine = receiver()
+    const canView = canViewWith(permissionsFor(h.app.res))
+    // The owner is asked (and may view the room); the manager's PATCH commits before the row is written.
+    const deps = {
+      db: h.app.res.db,
+      jobs: h.app.res.jobs,
+      canView: async (userId: string, scope: Parameters<typeof canView>[1]) => {
+        const answer = await canView(userId, scope)
+        ok(await h.http.patch(`/v1/webhooks/${e.id}`, { url: mine.url }, e.w.as(manager)))
+        return answer
+      },
+    }
+    const event = { id: crypto.randomUUID(), type: 'message.created' as const, at: new Date().toISOString(), communityId: e.w.id, roomId: staff.id, data: { text: 'staff only' } as never }
+    expect(await deliverEvents(deps, [event])).toBe(1)
+    const [d] = await eventually('the delivery finished', async () => {
+      const page = await e.deliveries()
+      return page.deliveries[0]?.status !== 'pending' && page.deliveries
+    })
+    expect(mine.received).toHaveLength(0)
+    expect(d).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^not sent: /) })
+  })
+
   test("a manager who moves the owner's endpoint and recovers its failed deliveries gets only those they can view", async () => {
     const since = new Date().toISOString()
     const down = receiver(() => new Response('down', { status: 500 }))
@@ -194,5 +219,74 @@ describe('deliveries decided before the endpoint was moved', () => {
     expect(mine.received.map((r) => JSON.parse(r.body).data.message.body)).toEqual(['for all'])
     const privateOne = log.find((d: { status: string }) => d.status === 'failed')
     expect(privateOne.lastError).toMatch(/^not sent: /)
+  })
+})
+
+describe('deliveries logged before Hearth recorded their place', () => {
+  /** The statements of migration 0025 that give `unknown` deliveries their place back. */
+  const backfill = async () => {
+    const text = await Bun.file(new URL('../../../drizzle/0025_delivery_decided_for.sql', import.meta.url)).text()
+    for (const statement of text.split('--> statement-breakpoint').filter((s) => /"place_kind" =/.test(s))) {
+      await h.app.res.db.execute(sql.raw(statement))
+    }
+  }
+
+  test("get back the place Hearth records now, from the event's type, its body or what it names (a deleted calendar event's stay unknown)", async () => {
+    const rx = receiver()
+    const e = await newEndpoint(h, rx.url, ['message.*', 'room.*', 'member.*', 'survey.*', 'event.*'])
+    const staff = await e.w.room('staff', { private: true })
+    const group = await e.w.group('team')
+    const sent = ok(await h.http.post(`/v1/rooms/${staff.id}/messages`, { body: 'staff only', nonce: 'b-1' }, e.w.as(e.w.owner)), 201).body
+    ok(await h.http.patch(`/v1/messages/${sent.id}`, { body: 'edited' }, e.w.as(e.w.owner)))
+    expect((await h.http.delete(`/v1/messages/${sent.id}`, e.w.as(e.w.owner))).status).toBe(204)
+    await e.w.join()
+    const questions = [{ id: 'q', kind: 'text', prompt: 'Anything?' }]
+    const teamSurvey = ok(await h.http.post(`/v1/communities/${e.w.id}/surveys`, { title: 'team survey', questions, groupId: group.id }, e.w.as(e.w.owner)), 201).body
+    ok(await h.http.post(`/v1/surveys/${teamSurvey.id}/close`, undefined, e.w.as(e.w.owner)))
+    ok(await h.http.post(`/v1/communities/${e.w.id}/surveys`, { title: 'open survey', questions }, e.w.as(e.w.owner)), 201)
+    const calendar = async (title: string, groupId?: string) =>
+      ok(await h.http.post(`/v1/communities/${e.w.id}/events`, { title, start: '2030-03-04T10:00', timeZone: 'UTC', groupId }, e.w.as(e.w.owner)), 201).body
+    await calendar('open meeting')
+    const teamMeeting = await calendar('team meeting', group.id)
+    ok(await h.http.patch(`/v1/events/${teamMeeting.id}`, { title: 'team meeting, moved', scope: 'all' }, e.w.as(e.w.owner)))
+    const gone = await calendar('cancelled meeting', group.id)
+    expect((await h.http.delete(`/v1/events/${gone.id}`, e.w.as(e.w.owner))).status).toBe(204)
+    const places = () =>
+      h.app.res.db
+        .select({ id: webhookDeliveries.id, eventType: webhookDeliveries.eventType, placeKind: webhookDeliveries.placeKind, placeId: webhookDeliveries.placeId })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.endpointId, e.id))
+        .orderBy(webhookDeliveries.id)
+    const recorded = await eventually('the deliveries', async () => {
+      const rows = await places()
+      const types = new Set(rows.map((r) => r.eventType))
+      const want = ['room.created', 'message.created', 'message.updated', 'message.deleted', 'member.joined', 'survey.created', 'survey.closed', 'event.created', 'event.updated', 'event.deleted']
+      return want.every((t) => types.has(t)) && rows.filter((r) => r.eventType === 'event.created').length === 3 && rows
+    })
+    expect(new Set(recorded.map((r) => r.placeKind))).toEqual(new Set(['room', 'group', 'community']))
+    await h.app.res.db.update(webhookDeliveries).set({ placeKind: 'unknown', placeId: null }).where(eq(webhookDeliveries.endpointId, e.id))
+    await backfill()
+    // The deleted meeting's row is gone: its deliveries (created, deleted) cannot be placed.
+    const goneIds = new Set(recorded.filter((r) => r.eventType === 'event.deleted').map((r) => r.id))
+    const createdGone = (await h.app.res.db.select({ id: webhookDeliveries.id, body: webhookDeliveries.body }).from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, e.id)))
+      .filter((d) => JSON.parse(d.body).data.eventId === gone.id)
+    for (const d of createdGone) goneIds.add(d.id)
+    expect(goneIds.size).toBe(2)
+    const expected = recorded.map((r) => (goneIds.has(r.id) ? { ...r, placeKind: 'unknown' as const, placeId: null } : r))
+    expect(await places()).toEqual(expected)
+  })
+
+  test('one the backfill cannot place still goes again when its own creator fixes the endpoint and recovers it', async () => {
+    const since = new Date().toISOString()
+    const down = receiver(() => new Response('down', { status: 500 }))
+    const e = await newEndpoint(h, down.url)
+    await e.send('message.created', { text: 'from long ago' })
+    await eventually('failed', async () => (await e.deliveries('?status=failed')).deliveries.length === 1, 10_000)
+    await h.app.res.db.update(webhookDeliveries).set({ placeKind: 'unknown', placeId: null }).where(eq(webhookDeliveries.endpointId, e.id))
+    const up = receiver()
+    ok(await h.http.patch(`/v1/webhooks/${e.id}`, { url: up.url, description: 'fixed' }, e.w.as(e.w.owner)))
+    expect(ok(await h.http.post(`/v1/webhooks/${e.id}/recover`, { since }, e.w.as(e.w.owner)), 202).body).toEqual({ count: 1 })
+    await eventually('sent again', async () => up.received.length === 1)
+    expect(JSON.parse(up.received[0]!.body).data.text).toBe('from long ago')
   })
 })
