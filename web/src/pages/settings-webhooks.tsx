@@ -156,9 +156,10 @@ function DeliveryRow({ delivery: d, onRetry, busy }: { delivery: Delivery; onRet
       <td>{d.eventType}</td>
       <td>{d.status}</td>
       <td class="num">{d.attempts}</td>
-      <td class="clip" title={last?.responseExcerpt ?? d.lastError ?? undefined}>
+      <td class="clip" title={d.hidden ? 'The answer is hidden: it came from a room or group you cannot view' : (last?.responseExcerpt ?? d.lastError ?? undefined)}>
         {d.lastStatusCode ?? d.lastError ?? '—'}
         {last && <span class="muted"> · {last.latencyMs} ms</span>}
+        {d.hidden && <span class="muted"> · answer hidden</span>}
       </td>
       <td>
         <Time iso={d.createdAt} />
