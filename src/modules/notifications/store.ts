@@ -57,17 +57,7 @@ export async function storeNotification(
       }
       const [row] = await tx
         .insert(notifications)
-        .values({
-          id: newId(),
-          userId: input.userId,
-          type: input.type,
-          targetType: input.targetType,
-          targetId: input.targetId,
-          actors: input.actorId ? [input.actorId] : [],
-          data: input.data ?? {},
-          createdAt: now,
-          latestAt: now,
-        })
+        .values(freshRow(input.userId, input, now))
         .returning()
       await opts.unread.afterCreate(input.userId)
       return { row: row!, created: true }
@@ -133,19 +123,7 @@ export async function storeForMany(
   const created = fresh.length
     ? await tx
         .insert(notifications)
-        .values(
-          fresh.map((userId) => ({
-            id: newId(),
-            userId,
-            type: input.type,
-            targetType: input.targetType,
-            targetId: input.targetId,
-            actors: input.actorId ? [input.actorId] : [],
-            data: input.data ?? {},
-            createdAt: now,
-            latestAt: now,
-          })),
-        )
+        .values(fresh.map((userId) => freshRow(userId, input, now)))
         .returning()
     : []
   await opts.unread.afterCreateMany(fresh)
@@ -155,4 +133,19 @@ export async function storeForMany(
 function foreignKeyViolation(err: unknown): boolean {
   for (let cur: any = err, i = 0; cur && i < 6; cur = cur.cause, i++) if (cur.code === '23503') return true
   return false
+}
+
+/** A new row: the user's first notification of this kind on this target within the window. */
+function freshRow(userId: string, input: Omit<NotifyInput, 'userId'>, now: Date): typeof notifications.$inferInsert {
+  return {
+    id: newId(),
+    userId,
+    type: input.type,
+    targetType: input.targetType,
+    targetId: input.targetId,
+    actors: input.actorId ? [input.actorId] : [],
+    data: input.data ?? {},
+    createdAt: now,
+    latestAt: now,
+  }
 }
