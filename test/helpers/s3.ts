@@ -19,6 +19,10 @@ export async function startS3(): Promise<TestS3> {
   const bucket = 'hearth-media'
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] })
   const { port } = (await server.run()) as { port: number }
+  // No keep-alive idle timer on its node:http sockets: Bun 1.4.5's (onSocketTimeoutTimerExpired)
+  // once fired without its socket and threw in the test process, failing whichever test ran
+  // (CI, media on s3: 3 tests). Idle connections stay open until the client or stop() closes them.
+  ;(server as unknown as { httpServer: { keepAliveTimeout: number } }).httpServer.keepAliveTimeout = 0
   const endpoint = `http://127.0.0.1:${port}`
   return {
     endpoint,
