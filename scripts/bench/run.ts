@@ -63,7 +63,7 @@ const plan = {
     warmupSeconds: quick ? 1 : 2,
     p99LimitMs: 50,
   },
-  rooms: { workers: WORKERS, rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 3 : 15, rounds: quick ? 2 : 5 },
+  rooms: { workers: WORKERS, rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 3 : 40, rounds: quick ? 2 : 5 },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
   durable: { connections: 100, window: 8, seconds: quick ? 3 : 4 },
   /** Scenario 4's rounds: every system's server stays up, their runs interleaved round by round. */
