@@ -40,3 +40,41 @@ test('access lost while a subscribe was being checked: nothing of the room is re
   expect(raw.sent.filter((f) => f.op === 'ack')).toEqual([])
   session.ended()
 })
+
+function idleSession() {
+  const deps = {
+    auth: { verifyAccessToken: async () => USER },
+    permissions: { requireRoom: async () => undefined as never, inRoom: async () => NONE, context: async () => undefined as never },
+    hub: { join: async () => {}, leave: () => {} } as unknown as RoomHub,
+    fanout: { deliver: () => {} },
+    lastSeq: async () => 0,
+    permissionChanges: () => 0,
+  } satisfies SessionDeps
+  return new SocketSession(fakeSocket() as never, USER, deps)
+}
+
+test("a socket's first two sends, given at once, are prepared one after the other, in order; a failed one does not stop the next", async () => {
+  const session = idleSession()
+  const steps: string[] = []
+  const op = (name: string, fail = false) =>
+    session.ordered(async () => {
+      steps.push(`${name} prepare`)
+      await Bun.sleep(name === 'a' ? 20 : 0)
+      steps.push(`${name} prepared`)
+      if (fail) throw new Error(name)
+      return async () => name
+    })
+  const [a, b, c] = await Promise.allSettled([op('a', true), op('b'), op('c')])
+  expect([a.status, b, c]).toEqual(['rejected', { status: 'fulfilled', value: 'b' }, { status: 'fulfilled', value: 'c' }])
+  expect(steps).toEqual(['a prepare', 'a prepared', 'b prepare', 'b prepared', 'c prepare', 'c prepared'])
+  session.ended()
+})
+
+test('a socket idle after a send keeps nothing of it: what the send prepared is not held until the next one', async () => {
+  const session = idleSession()
+  const message = { body: 'x'.repeat(4000) }
+  expect(await session.ordered(async () => async () => message.body.length)).toBe(4000)
+  // The chain the next send waits on: it carries no value (the last commit, and with it its message, would stay reachable).
+  expect(await (session as unknown as { order: Promise<unknown> }).order).toBeUndefined()
+  session.ended()
+})
