@@ -283,7 +283,7 @@ function markdown(input: ReportInput, metrics: Metric[], aims: Aim[], loadavgAft
     '',
     '## CPU per operation',
     '',
-    'Server CPU time (user + system, all threads of the server process) per delivery or per acked send, in µs; lower is better. Scenario 1, 2 and 4 figures are the median of the rounds, with [lowest–highest, rounds] after it; a round counts when every message arrived (the system kept up: below saturation) and no generator process was at its limit; its p99 is in the round-by-round table. Rounds of the systems were interleaved (raw, Hearth, Socket.IO, NATS, ejabberd, raw, ...).',
+    'Server CPU time (user + system, all threads of the server process) per delivery or per acked send, in µs; lower is better. Scenario 1, 2 and 4 figures are the median of the rounds, with [lowest–highest, rounds] after it. In scenario 1 a round counts when every message arrived (the system kept up: below saturation) and no generator process was at its limit; its p99 is in the round-by-round table. Scenario 2 and 4 count every round (their tables below give what was delivered and the errors). Rounds of the systems were interleaved (raw, Hearth, Socket.IO, NATS, ejabberd, raw, ...; in scenario 4 Hearth one room, Hearth 100 rooms, NATS, ...).',
     '',
     ...table(cpuMetrics),
     '## Aims',
