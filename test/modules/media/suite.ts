@@ -403,7 +403,8 @@ export function mediaSuite(app: MediaApp) {
       const view = await settled(u, m.id)
       expect(view.status).toBe('failed')
       expect(view.error).toStartWith('the image could not be decoded')
-      expect(await stored(m.id)).toEqual([])
+      // The failure commits first, then the bytes go: wait for them (a reviewer saw the original once, just before its delete).
+      await eventually('the bytes deleted', async () => (await stored(m.id)).length === 0)
       // The uploader's bad file ends the job normally: no retries, no dead letter for an operator.
       const job = await eventually('the job to complete', async () => {
         const found = await app.res.jobs.queues.media.getJob(jobId('media', m.id))
