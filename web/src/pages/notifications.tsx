@@ -48,7 +48,7 @@ function Line({ n }: { n: Notification }) {
   const actors = n.actors.map((id) => nameOf(everyone.get(id)))
   const others = n.count - actors.length
   const who = actors.length ? `${actors.slice(0, 2).join(' and ')}${others > 0 ? ` and ${others} more` : ''}` : ''
-  const verb = verbs[n.type] ?? n.type.replace(/[._]/g, ' ')
+  const verb = n.type === 'everyone' ? `mentioned you with @${(n.data as { mention?: string } | null)?.mention ?? 'everyone'}` : (verbs[n.type] ?? n.type.replace(/[._]/g, ' '))
   const preview = (n.data as { preview?: string } | null)?.preview
   const to = linkOf(n)
   const text = (
