@@ -88,6 +88,20 @@ function topicFanout() {
 
 const seqsOf = (s: { sent: string[] }) => s.sent.map((f) => JSON.parse(f)).filter((f) => f.type === 'message.created').map((f) => f.seq)
 
+/** A router whose room holds what `room()` answers now; `listeners` are the hub's live subscriptions. */
+function fakeRouter(room: () => RoomEvent[]) {
+  const listeners = new Set<RoomListener>()
+  const router: Router = {
+    send: () => Promise.reject(new Error('not used')),
+    subscribe: (_roomId, listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    eventsSince: async ({ sinceSeq }) => room().filter((e) => e.seq! > sinceSeq),
+  }
+  return { listeners, router }
+}
+
 /**
  * The owner's buffer has a message before its live copy comes back from Redis. One socket
  * joined from 0 while the room was empty (on the topic, which has carried nothing); a
@@ -95,16 +109,8 @@ const seqsOf = (s: { sent: string[] }) => s.sent.map((f) => JSON.parse(f)).filte
  * the topic past it (the live copy, when it comes, is then a repeat and is dropped).
  */
 test('a replay that finds a message before its live copy came hands it to the sockets already on the topic', async () => {
-  const listeners = new Set<RoomListener>()
   let room: RoomEvent[] = []
-  const router: Router = {
-    send: () => Promise.reject(new Error('not used')),
-    subscribe: (_roomId, listener) => {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-    eventsSince: async ({ sinceSeq }) => room.filter((e) => e.seq! > sinceSeq),
-  }
+  const { listeners, router } = fakeRouter(() => room)
   const t = topicFanout()
   const hub = new RoomHub({ router, fanout: t.fanout, log: createLogger('error') })
   const first = t.sock()
@@ -152,16 +158,8 @@ test('a replay that finds a message before its live copy came hands it to the so
 })
 
 test('a replay hands the topic nothing a socket on it already had', async () => {
-  const listeners = new Set<RoomListener>()
   const room = [1, 2, 3].map((seq) => created(seq, `m${seq}`))
-  const router: Router = {
-    send: () => Promise.reject(new Error('not used')),
-    subscribe: (_roomId, listener) => {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-    eventsSince: async ({ sinceSeq }) => room.filter((e) => e.seq! > sinceSeq),
-  }
+  const { listeners, router } = fakeRouter(() => room)
   const t = topicFanout()
   const hub = new RoomHub({ router, fanout: t.fanout, log: createLogger('error') })
   const back = t.sock()
