@@ -1,7 +1,8 @@
 import type { Data, Message } from '../../client/src/index.ts'
 import { meet } from './people'
 import { hearth, selfId, unwrap } from './session'
-import { Store } from './store'
+import { Store, useStore } from './store'
+import { useLoad } from './ui'
 import { unread } from './unread'
 
 export type Community = Data<'/v1/communities', 'get'>[number]
@@ -60,12 +61,32 @@ export async function loadCommunities(): Promise<void> {
   communities.set(unwrap(await hearth.api.GET('/v1/communities')))
 }
 
-export async function loadTree(communityId: string): Promise<Tree> {
-  const tree = unwrap(await hearth.api.GET('/v1/communities/{id}/tree', { params: { path: { id: communityId } } }))
-  trees.set((all) => new Map(all).set(communityId, tree))
-  know(roomsOf(tree))
-  watch(roomsOf(tree).map((r) => r.id))
-  return tree
+/** Loads in flight, by community: the sidebar and a page asking at once make one request. */
+const treeLoads = new Map<string, Promise<Tree>>()
+
+export function loadTree(communityId: string): Promise<Tree> {
+  let load = treeLoads.get(communityId)
+  if (!load) {
+    load = (async () => {
+      const tree = unwrap(await hearth.api.GET('/v1/communities/{id}/tree', { params: { path: { id: communityId } } }))
+      trees.set((all) => new Map(all).set(communityId, tree))
+      know(roomsOf(tree))
+      watch(roomsOf(tree).map((r) => r.id))
+      return tree
+    })().finally(() => treeLoads.delete(communityId))
+    treeLoads.set(communityId, load)
+  }
+  return load
+}
+
+/**
+ * A community's tree for a page: the one held, refreshed when the page opens; `error` when
+ * it could not be loaded and none is held (a page then says so, not "no rooms yet").
+ */
+export function useTree(communityId: string | undefined): { tree: Tree | undefined; error: string | undefined } {
+  const tree = useStore(trees).get(communityId ?? '')
+  const load = useLoad(async () => (communityId ? loadTree(communityId) : undefined), [communityId])
+  return { tree, error: tree ? undefined : load.error }
 }
 
 export async function loadDms(): Promise<void> {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { usePermissions, useMay } from '../access'
-import { communities, groupOptions, loadCommunities, loadTree, trees, type Community } from '../directory'
+import { communities, groupOptions, loadCommunities, loadTree, useTree, type Community } from '../directory'
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
@@ -91,7 +91,7 @@ export function InvitePage({ code }: { code: string }) {
  */
 export function CommunityPage({ communityId }: { communityId: string }) {
   const community = useStore(communities)?.find((c) => c.id === communityId)
-  const tree = useStore(trees).get(communityId)
+  const { tree } = useTree(communityId)
   const [roomName, setRoomName] = useState('')
   const [roomGroup, setRoomGroup] = useState('')
   const [priv, setPriv] = useState(false)

@@ -1,7 +1,7 @@
 import type { Body, Data } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
 import { loadPermissions, settingsOf } from '../access'
-import { communities, roomsOf, trees } from '../directory'
+import { communities, roomsOf, useTree } from '../directory'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
 import { Choice, ErrorNote, Field, LoadedList, Loading, useAction, useEditable, useLoad } from '../ui'
@@ -57,7 +57,7 @@ export function SettingsPage({ communityId }: { communityId: string }) {
 
 /** Incoming hooks of a room: services post into it through a secret URL. */
 function IncomingHooks({ communityId }: { communityId: string }) {
-  const tree = useStore(trees).get(communityId)
+  const { tree, error } = useTree(communityId)
   const rooms = tree ? roomsOf(tree) : []
   const [roomId, setRoomId] = useState('')
   const room = roomId || rooms[0]?.id || ''
@@ -65,8 +65,15 @@ function IncomingHooks({ communityId }: { communityId: string }) {
     <section class="card stack" aria-labelledby="incoming-title">
       <h2 id="incoming-title">Incoming hooks</h2>
       <p class="muted">A service posts to a hook's URL and the message appears in the room, written by the hook.</p>
-      <Choice label="Room" value={room} options={rooms.map((r) => [r.id, r.name ?? 'room'] as const)} onChange={setRoomId} />
-      {room ? <RoomHooks key={room} roomId={room} /> : <p class="muted">This community has no rooms yet.</p>}
+      <ErrorNote error={error} />
+      {!tree ? (
+        !error && <Loading what="the rooms" />
+      ) : (
+        <>
+          <Choice label="Room" value={room} options={rooms.map((r) => [r.id, r.name ?? 'room'] as const)} onChange={setRoomId} />
+          {room ? <RoomHooks key={room} roomId={room} /> : <p class="muted">This community has no rooms yet.</p>}
+        </>
+      )}
     </section>
   )
 }

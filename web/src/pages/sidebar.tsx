@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { mayOpenSettings, usePermissions } from '../access'
 import { Avatar } from '../avatar'
-import { communities, dms, loadTree, openDm, rooms, trees, type Room, type TreeGroup } from '../directory'
+import { communities, dms, openDm, rooms, useTree, type Room, type TreeGroup } from '../directory'
 import { people, nameOf } from '../people'
 import { href, Link, navigate, type Route } from '../router'
 import { hearth, me, signOut } from '../session'
@@ -28,11 +28,8 @@ export function Sidebar({ where }: { where: Route }) {
   const user = useStore(me)
   const list = useStore(communities)
   const communityId = useCommunityId(where)
-  const tree = useStore(trees).get(communityId ?? '')
+  const { tree, error: treeError } = useTree(communityId)
   const mine = usePermissions(communityId ? { communityId } : undefined)
-  useEffect(() => {
-    if (communityId) loadTree(communityId).catch(() => undefined)
-  }, [communityId])
   const community = list?.find((c) => c.id === communityId)
   return (
     <nav id="sidebar" class="sidebar" aria-label="Places">
@@ -104,6 +101,7 @@ export function Sidebar({ where }: { where: Route }) {
               </li>
             )}
           </ul>
+          <ErrorNote error={treeError} />
           {tree && (
             <ul class="plain tree" aria-label="Rooms">
               {tree.rooms.map((r) => (

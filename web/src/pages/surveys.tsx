@@ -1,7 +1,7 @@
 import type { Body, Data } from '../../../client/src/index.ts'
 import { useEffect, useState } from 'preact/hooks'
 import { useMay } from '../access'
-import { communities, groupOptions, roomsOf, trees } from '../directory'
+import { communities, groupOptions, roomsOf, useTree } from '../directory'
 import { href, Link, navigate } from '../router'
 import { hearth, unwrap } from '../session'
 import { useStore } from '../store'
@@ -83,7 +83,7 @@ function toQuestion(q: DraftQuestion, i: number): QuestionInput {
 }
 
 function NewSurveyForm({ communityId }: { communityId: string }) {
-  const tree = useStore(trees).get(communityId)
+  const { tree } = useTree(communityId)
   const [title, setTitle] = useState('')
   const [description, setDescription] = useState('')
   const [questions, setQuestions] = useState<DraftQuestion[]>(() => [blank()])
