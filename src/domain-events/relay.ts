@@ -1,5 +1,6 @@
 import { inArray, lt } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import type { Tx } from '../db/tx'
 import { consumedEvents, domainEvents } from '../db/schema'
 import type { JobRunner } from '../jobs/runner'
 import type { Logger } from '../lib/log'
@@ -117,12 +118,7 @@ export class OutboxRelay {
         .orderBy(domainEvents.createdAt, domainEvents.id)
         .limit(BATCH)
         .for('update', { skipLocked: true })
-      const events: DomainEvent[] = []
-      for (const row of rows) {
-        const expand = this.opts.expanders[row.type]
-        if (expand) events.push(...(await expand(tx, row)))
-        else events.push(fromRow(row))
-      }
+      const events = await expandAll(tx, rows, this.opts.expanders)
       const jobs = eventJobs(this.opts.consumers, events)
       for (let i = 0; i < jobs.length; i += BATCH) await this.deps.jobs.enqueueBulk({ queue: 'events', jobs: jobs.slice(i, i + BATCH) })
       if (rows.length) await tx.delete(domainEvents).where(inArray(domainEvents.id, rows.map((r) => r.id)))
@@ -131,6 +127,23 @@ export class OutboxRelay {
     if (taken.events.length) this.opts.onRelayed?.(taken.events)
     return taken.rows
   }
+}
+
+/** The events of outbox rows in the rows' order: each expander given all the rows of its type at once. */
+async function expandAll(tx: Tx, rows: (typeof domainEvents.$inferSelect)[], expanders: Record<string, Expander>): Promise<DomainEvent[]> {
+  const byType = new Map<string, typeof rows>()
+  for (const row of rows) {
+    if (!expanders[row.type]) continue
+    const group = byType.get(row.type)
+    if (group) group.push(row)
+    else byType.set(row.type, [row])
+  }
+  const expanded = new Map<string, DomainEvent[]>()
+  for (const [type, group] of byType) {
+    const lists = await expanders[type]!(tx, group)
+    group.forEach((row, i) => expanded.set(row.id, lists[i] ?? []))
+  }
+  return rows.flatMap((row) => expanded.get(row.id) ?? [fromRow(row)])
 }
 
 /** The job name of every `events` job (the consumer and its events are in its data). */

@@ -52,5 +52,20 @@ export interface Reaction<T extends DomainEventType = DomainEventType, C = unkno
 /** A feature's reactions, by event type; `*` reacts to every event (a webhook forwards them all). */
 export type Reactions<C = unknown> = { [T in DomainEventType]?: Reaction<T, C> } & { '*'?: Reaction<DomainEventType, C> }
 
-/** Turns an outbox row that stands for many events (a batch of sends) into those events. */
-export type Expander = (tx: Tx, row: { id: string; type: string; roomId: string | null; communityId: string | null; data: unknown; createdAt: Date }) => Promise<DomainEvent[]>
+/** An outbox row (`domain_events`) as an expander reads it. */
+export interface OutboxRow {
+  id: string
+  type: string
+  roomId: string | null
+  communityId: string | null
+  data: unknown
+  createdAt: Date
+}
+
+/**
+ * Turns outbox rows that each stand for events (a batch of sends, an edit read back) into
+ * those events: one list per row, in the rows' order. It is given every row of its type in
+ * a relay batch at once, so it reads them in a few statements, not a few per row (a relay
+ * that read each row alone fell behind 1,000 messages a second in 500 rooms).
+ */
+export type Expander = (tx: Tx, rows: OutboxRow[]) => Promise<DomainEvent[][]>

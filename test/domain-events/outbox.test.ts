@@ -7,7 +7,9 @@ import { eventProcessors, type EventJob } from '../../src/domain-events/consume'
 import { EVENTS_PER_JOB, OutboxRelay, type ConsumerTable } from '../../src/domain-events/relay'
 import type { DomainEvent } from '../../src/domain-events/types'
 import type { JobContext } from '../../src/jobs/processors'
+import { expanders } from '../../src/features'
 import { startTestApp } from '../helpers/app'
+import { newCommunity, ok } from '../helpers/community'
 
 const app = await startTestApp({ EVENTS_RELAY_INTERVAL_MS: '0' })
 const { events } = app.hearth.core
@@ -20,8 +22,8 @@ const carried = (job: { data: EventJob }) => job.data.events ?? (job.data.event 
 const queuedEvents = async () => app.res.jobs.queues.events.getJobs(['waiting', 'prioritized', 'delayed'])
 
 /** A relay of its own, with a test consumer that wants only some events. */
-function relayFor(consumers: ConsumerTable) {
-  return new OutboxRelay(app.res, { consumers, expanders: {}, intervalMs: 0 })
+function relayFor(consumers: ConsumerTable, withExpanders = false) {
+  return new OutboxRelay(app.res, { consumers, expanders: withExpanders ? expanders : {}, intervalMs: 0 })
 }
 
 describe('domain events commit with their change', () => {
@@ -96,6 +98,43 @@ describe('the relay', () => {
       ['in a group', groupId, undefined],
       ['in a room', undefined, roomId],
     ])
+  })
+
+  test("sends in two rooms, an edit and a delete relayed in one batch come out in commit order, each send's row with its own messages only", async () => {
+    const w = await newCommunity(app.http)
+    const [a, b] = [await w.room('a'), await w.room('b')]
+    const send = async (roomId: string, body: string) => ok(await app.http.post(`/v1/rooms/${roomId}/messages`, { body, nonce: body }, w.as(w.owner)), 201).body as { id: string }
+    const [a1, a2, a3] = [await send(a.id, 'a1'), await send(a.id, 'a2'), await send(a.id, 'a3')]
+    const [b1, b2] = [await send(b.id, 'b1'), await send(b.id, 'b2')]
+    ok(await app.http.patch(`/v1/messages/${a2.id}`, { body: 'a2 edited' }, w.as(w.owner)))
+    ok(await app.http.delete(`/v1/messages/${b1.id}`, w.as(w.owner)), 204)
+    await db.delete(domainEvents)
+    // The rows as the commits would have left them; room a's sends 1 and 3 in two rows, its 2 in none.
+    const at = Date.now()
+    const row = (i: number, type: string, roomId: string, data: object) => ({ id: crypto.randomUUID(), type, roomId, communityId: w.id, data, createdAt: new Date(at + i) })
+    const rows = [
+      row(1, 'messages.committed', a.id, { fromSeq: 1, toSeq: 1 }),
+      row(2, 'messages.committed', b.id, { fromSeq: 1, toSeq: 2 }),
+      row(3, 'message.updated', a.id, { messageId: a2.id }),
+      row(4, 'messages.committed', a.id, { fromSeq: 3, toSeq: 3 }),
+      row(5, 'message.deleted', b.id, { messageId: b1.id }),
+    ]
+    await db.insert(domainEvents).values(rows)
+    const relay = relayFor(new Map([['ordered', { '*': { handle: async () => {} } }]]) as ConsumerTable, true)
+    expect(await relay.relayOnce()).toBe(rows.length)
+    const relayed = (await queuedEvents()).filter((j) => j.data.consumer === 'ordered').flatMap(carried).filter((e) => e.roomId === a.id || e.roomId === b.id)
+    const messageOf = (e: DomainEvent) => (e.data as { message?: { id: string; body: string }; messageId?: string }).message ?? { id: (e.data as { messageId: string }).messageId, body: undefined }
+    expect(relayed.map((e) => [e.type, messageOf(e).id])).toEqual([
+      ['message.created', a1.id],
+      ['message.created', b1.id],
+      ['message.created', b2.id],
+      ['message.updated', a2.id],
+      ['message.created', a3.id],
+      ['message.deleted', b1.id],
+    ])
+    expect(relayed.map((e) => e.communityId)).toEqual(Array(6).fill(w.id))
+    expect(messageOf(relayed[3]!).body).toBe('a2 edited')
+    expect(relayed[3]!.id).toBe(rows[2]!.id)
   })
 
   test('relaying the same events again (a crash between queueing and deleting) queues nothing new', async () => {

@@ -170,9 +170,10 @@ describe('the outbox rows of a send statement', () => {
         [other, { fromSeq: 2, toSeq: 2 }],
       ].sort(),
     )
-    // Read back, a row is its room's messages in seq order.
-    const created = await bed.db.transaction((tx) => expandCommittedSends(tx, rows.find((r) => r.roomId === live)!))
-    expect(created.map((e) => (e.data as { message: { body: string } }).message.body)).toEqual(['l2', 'l3'])
+    // Read back together, each row is its own room's messages in seq order (not the room's earlier ones).
+    const ordered = [rows.find((r) => r.roomId === live)!, rows.find((r) => r.roomId === other)!]
+    const created = await bed.db.transaction((tx) => expandCommittedSends(tx, ordered))
+    expect(created.map((events) => events.map((e) => (e.data as { message: { body: string } }).message.body))).toEqual([['l2', 'l3'], ['o2']])
 
     expect((await writeSends(bed.db, [batch(taken, epochOf(taken) - 1, ['t3'])]))[0]).toBeInstanceOf(StaleEpochError)
     expect((await committedRows()).length).toBe(rows.length)

@@ -1,4 +1,4 @@
-import { and, asc, between, eq } from 'drizzle-orm'
+import { and, between, eq, inArray, or } from 'drizzle-orm'
 import { toMessage, withReactions } from '../../../rooms'
 import { messages, rooms } from '../../db/schema'
 import type { DomainEvent, Expander } from '../../domain-events/types'
@@ -11,48 +11,71 @@ interface CommittedSends {
 }
 
 /**
- * Reads a room's committed batch of sends back into one `message.created` per message,
- * each with the message's id as the event id (so a redelivery is recognised as one).
+ * Reads rooms' committed batches of sends back into one `message.created` per message,
+ * each with the message's id as the event id (so a redelivery is recognised as one). All
+ * the batches in two reads: their rooms, and per room the messages from its first batch's
+ * first seq to its last batch's last (batches of a room another node relayed meanwhile
+ * leave a gap whose messages are read and not used).
  */
-export const expandCommittedSends: Expander = async (tx, row) => {
-  const { fromSeq, toSeq } = row.data as CommittedSends
-  if (!row.roomId) return []
-  const [room] = await tx.select({ kind: rooms.kind, communityId: rooms.communityId }).from(rooms).where(eq(rooms.id, row.roomId))
+export const expandCommittedSends: Expander = async (tx, batches) => {
+  const spans = new Map<string, { from: number; to: number }>()
+  for (const row of batches) {
+    if (!row.roomId) continue
+    const { fromSeq, toSeq } = row.data as CommittedSends
+    const span = spans.get(row.roomId)
+    spans.set(row.roomId, span ? { from: Math.min(span.from, fromSeq), to: Math.max(span.to, toSeq) } : { from: fromSeq, to: toSeq })
+  }
+  if (spans.size === 0) return batches.map(() => [])
+  const roomIds = [...spans.keys()]
+  const roomRows = await tx.select({ id: rooms.id, kind: rooms.kind, communityId: rooms.communityId }).from(rooms).where(inArray(rooms.id, roomIds))
   const rows = await tx
     .select()
     .from(messages)
-    .where(and(eq(messages.roomId, row.roomId), between(messages.seq, fromSeq, toSeq)))
-    .orderBy(asc(messages.seq))
-  return rows.map(
-    (m): DomainEvent<'message.created'> => ({
-      id: m.id,
-      type: 'message.created',
-      at: m.createdAt.toISOString(),
-      roomId: m.roomId,
-      actorId: m.authorId,
-      ...(room?.communityId ? { communityId: room.communityId } : {}),
-      data: { message: toMessageView(toMessage(m)), roomKind: room?.kind ?? 'text' },
-    }),
-  )
+    .where(or(...[...spans].map(([roomId, { from, to }]) => and(eq(messages.roomId, roomId), between(messages.seq, from, to)))))
+  const roomOf = new Map(roomRows.map((r) => [r.id, r]))
+  const bySeq = new Map(rows.map((m) => [`${m.roomId}:${m.seq}`, m]))
+  return batches.map((row) => {
+    if (!row.roomId) return []
+    const { fromSeq, toSeq } = row.data as CommittedSends
+    const room = roomOf.get(row.roomId)
+    const events: DomainEvent<'message.created'>[] = []
+    for (let seq = fromSeq; seq <= toSeq; seq++) {
+      const m = bySeq.get(`${row.roomId}:${seq}`)
+      if (!m) continue
+      events.push({
+        id: m.id,
+        type: 'message.created',
+        at: m.createdAt.toISOString(),
+        roomId: m.roomId,
+        actorId: m.authorId,
+        ...(room?.communityId ? { communityId: room.communityId } : {}),
+        data: { message: toMessageView(toMessage(m)), roomKind: room?.kind ?? 'text' },
+      })
+    }
+    return events
+  })
 }
 
-/** An edit's or a delete's outbox row (rooms/store.ts) read back: the message as it committed. */
+/** Edits' and deletes' outbox rows (rooms/store.ts) read back: each message as it committed. */
 const expandChange =
   (type: 'message.updated' | 'message.deleted'): Expander =>
-  async (tx, row) => {
-    const { messageId } = row.data as { messageId: string }
-    const [found] = await tx.select().from(messages).where(eq(messages.id, messageId))
-    if (!found) return []
-    const [room] = await tx.select({ communityId: rooms.communityId }).from(rooms).where(eq(rooms.id, found.roomId))
-    const base = {
-      id: row.id,
-      at: row.createdAt.toISOString(),
-      roomId: found.roomId,
-      ...(room?.communityId ? { communityId: room.communityId } : {}),
-    }
-    if (type === 'message.deleted') return [{ ...base, type, data: { messageId, roomId: found.roomId, kind: found.kind } }]
-    const [message] = await withReactions(tx, [found])
-    return [{ ...base, type, data: { message: toMessageView(message!) } }]
+  async (tx, changes) => {
+    const ids = changes.map((row) => (row.data as { messageId: string }).messageId)
+    const found = await tx.select().from(messages).where(inArray(messages.id, ids))
+    if (found.length === 0) return changes.map(() => [])
+    const roomRows = await tx.select({ id: rooms.id, communityId: rooms.communityId }).from(rooms).where(inArray(rooms.id, [...new Set(found.map((m) => m.roomId))]))
+    const communityOf = new Map(roomRows.map((r) => [r.id, r.communityId]))
+    const views = new Map((type === 'message.updated' ? await withReactions(tx, found) : []).map((m) => [m.id, m]))
+    const rowOf = new Map(found.map((m) => [m.id, m]))
+    return changes.map((row, i): DomainEvent[] => {
+      const messageId = ids[i]!
+      const m = rowOf.get(messageId)
+      if (!m) return []
+      const communityId = communityOf.get(m.roomId)
+      const base = { id: row.id, at: row.createdAt.toISOString(), roomId: m.roomId, ...(communityId ? { communityId } : {}) }
+      if (type === 'message.deleted') return [{ ...base, type, data: { messageId, roomId: m.roomId, kind: m.kind } }]
+      return [{ ...base, type, data: { message: toMessageView(views.get(messageId)!) } }]
+    })
   }
 
 export const expandMessageUpdated = expandChange('message.updated')
