@@ -84,6 +84,10 @@ export interface CpuSample {
   /** Each generator process, in percent of one core over the step. */
   generatorPercents: number[]
   wallSeconds: number
+  /** How long the round waited for the machine to be quiet before it began (side-by-side rounds), ms. */
+  settledMs?: number
+  /** The whole machine over the step: busy, and taken by the hypervisor (steal), in percent of its CPU time. */
+  machine?: { busyPercent: number; stealPercent: number }
 }
 
 export interface FanoutStep {

@@ -1,6 +1,6 @@
 // Child processes of a benchmark run: servers under test and load generators, each bounded
 // in time and stopped by its own pid.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -73,6 +73,85 @@ export class CpuMeter {
 
   async close() {
     await this.sql?.end({ timeout: 1 })
+  }
+}
+
+/** The machine's CPU ticks so far, from /proc/stat: all, idle (with iowait), and stolen by the hypervisor. */
+export function machineTicks(): { total: number; idle: number; steal: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
+  const [, , , idle = 0, iowait = 0, , , steal = 0] = fields
+  return { total: fields.reduce((a, b) => a + b, 0), idle: idle + iowait, steal }
+}
+
+/** Between two readings: the share of the machine's CPU time that was busy, and that the hypervisor took (steal), in percent. */
+export function machineBetween(a: ReturnType<typeof machineTicks>, b: ReturnType<typeof machineTicks>): { busyPercent: number; stealPercent: number } {
+  const total = Math.max(1, b.total - a.total)
+  return { busyPercent: Math.round(((total - (b.idle - a.idle)) / total) * 100), stealPercent: Math.round(((b.steal - a.steal) / total) * 1000) / 10 }
+}
+
+/** Pids of the services every system's work lands on: Postgres (backends, checkpointer, autovacuum) and Redis. */
+function sharedServicePids(): { pid: number; name: string }[] {
+  const pids: { pid: number; name: string }[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim()
+      if (comm === 'postgres' || comm === 'redis-server') pids.push({ pid: Number(entry), name: comm })
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids
+}
+
+/**
+ * Waits, before a round, for what the round before left behind: a server's relay catching
+ * up, its jobs, Postgres writing out. Without it that work lands on the next system's round
+ * (Socket.IO's p99 followed whichever system ran before it). Quiet is the CPU of the servers
+ * under test, Postgres and Redis together, over a short window, back within a few points of
+ * one core of its level at rest (read once, before the first round).
+ */
+export class Settler {
+  private rest: number | undefined
+
+  constructor(private readonly servers: { pid: number; name: string }[]) {}
+
+  /** Their CPU together over `ms`, in percent of one core, and who used it; a process that came or went in between is left out. */
+  private async busy(ms: number): Promise<{ percent: number; by: Map<string, number> }> {
+    const named = [...this.servers, ...sharedServicePids()]
+    const before = new Map(named.map(({ pid }) => [pid, cpuSecondsOr0(pid)]))
+    const started = performance.now()
+    await sleep(ms)
+    const seconds = (performance.now() - started) / 1000
+    const by = new Map<string, number>()
+    for (const { pid, name } of named) {
+      const now = cpuSecondsOr0(pid)
+      if (now > 0) by.set(name, (by.get(name) ?? 0) + (Math.max(0, now - before.get(pid)!) / seconds) * 100)
+    }
+    return { percent: [...by.values()].reduce((a, b) => a + b, 0), by }
+  }
+
+  /** The level at rest: the lowest of three windows of half a second. */
+  async calibrate(): Promise<number> {
+    const levels = [await this.busy(500), await this.busy(500), await this.busy(500)]
+    this.rest = Math.min(...levels.map((l) => l.percent))
+    return this.rest
+  }
+
+  /**
+   * Waits until a 300 ms window is within 10 points of the rest level (at most `timeoutMs`):
+   * the time waited, and who was busy in the first window (what the round before left).
+   */
+  async settle(timeoutMs = 10_000): Promise<{ waitedMs: number; percent: number; quiet: boolean; leftBy: string }> {
+    const rest = this.rest ?? (await this.calibrate())
+    const started = performance.now()
+    let leftBy: string | undefined
+    for (;;) {
+      const { percent, by } = await this.busy(300)
+      leftBy ??= [...by].filter(([, p]) => p >= 5).sort((x, y) => y[1] - x[1]).map(([name, p]) => `${name} ${Math.round(p)}%`).join(', ')
+      const waitedMs = Math.round(performance.now() - started)
+      if (percent <= rest + 10 || waitedMs >= timeoutMs) return { waitedMs, percent: Math.round(percent), quiet: percent <= rest + 10, leftBy }
+    }
   }
 }
 

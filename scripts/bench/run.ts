@@ -13,7 +13,7 @@ import type { System } from './clients'
 import { HearthUnderTest, REDIS_URL } from './hearth'
 import { EjabberdUnderTest, PeerMissing, startNats } from './peers'
 import type { DurableResult, FanoutResult, Job, MemoryResult, RoomsResult, Target } from './loadgen-protocol'
-import { freePort, runLoadgen, startServer, type ServerProcess } from './processes'
+import { freePort, runLoadgen, Settler, startServer, type ServerProcess } from './processes'
 import { collectEnvironment, writeReports, type Outcome } from './report'
 
 const { values: args } = parseArgs({
@@ -28,6 +28,9 @@ const { values: args } = parseArgs({
     baseline: { type: 'string' },
     /** Rounds of scenario 1's CPU phase (3; more for a profile of the steady state). */
     'cpu-rounds': { type: 'string' },
+    /** Scenario 2's rounds and the seconds of each (5 of 8). */
+    'rooms-rounds': { type: 'string' },
+    'rooms-seconds': { type: 'string' },
     'baseline-label': { type: 'string', default: 'baseline' },
   },
 })
@@ -63,7 +66,14 @@ const plan = {
     warmupSeconds: quick ? 1 : 2,
     p99LimitMs: 50,
   },
-  rooms: { workers: WORKERS, rooms: 500, membersPerRoom: 10, messagesPerSecond: 1000, seconds: quick ? 3 : 40, rounds: quick ? 2 : 5 },
+  rooms: {
+    workers: WORKERS,
+    rooms: 500,
+    membersPerRoom: 10,
+    messagesPerSecond: 1000,
+    rounds: Number(args['rooms-rounds'] ?? (quick ? 2 : 5)),
+    seconds: Number(args['rooms-rounds'] ?? (quick ? 2 : 5)) * Number(args['rooms-seconds'] ?? (quick ? 1.5 : 8)),
+  },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
   durable: { connections: 100, window: 8, seconds: quick ? 3 : 4 },
   /** Scenario 4's rounds: every system's server stays up, their runs interleaved round by round. */
@@ -188,6 +198,8 @@ async function durableRounds(world: World): Promise<Outcome[]> {
         outcomes.push({ scenario: 4, system, error: err instanceof PeerMissing ? `skipped: ${message(err)}` : message(err) })
       }
     }
+    const settler = new Settler([...servers].map(([system, s]) => ({ pid: s.pid, name: system })))
+    log(`scenario 4 at rest: ${Math.round(await settler.calibrate())}% of a core (the servers, Postgres and Redis together)`)
     for (let round = 1; round <= plan.durableRounds; round++) {
       for (const [system, server] of servers) {
         for (const rooms of system === 'nats' ? [1] : [1, 100]) {
@@ -195,7 +207,9 @@ async function durableRounds(world: World): Promise<Outcome[]> {
             outcomes.push({ scenario: 4, system, error: `skipped from round ${round}: the run reached its time bound` })
             continue
           }
-          log(`scenario 4 round ${round}: ${system}, ${rooms} room(s)`)
+          // What the round before left behind (Hearth's relay and jobs, Postgres writing out) is done first.
+          const settled = await settler.settle()
+          log(`scenario 4 round ${round}: ${system}, ${rooms} room(s), after ${settled.waitedMs} ms settling${settled.quiet ? '' : ` (not quiet: ${settled.percent}% of a core)`}${settled.waitedMs > 1000 ? `; busy at first: ${settled.leftBy}` : ''}`)
           const { roomIds: _, ...base } = targetOf(system, server, world, 0)
           const job: Job = { ...base, scenario: 'durable', roomIds: targetOf(system, server, world, rooms, 1).roomIds, ...plan.durable }
           try {

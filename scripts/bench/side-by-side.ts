@@ -7,7 +7,7 @@ import type { Subprocess } from 'bun'
 import type { CpuSample, CpuStep, FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, RoomsRound, Target } from './loadgen-protocol'
 import type { Collected, DurableShare, WorkerCommand } from './loadgen-worker'
 import { log } from './load'
-import { cpuSeconds, CpuMeter } from './processes'
+import { cpuSeconds, CpuMeter, machineBetween, machineTicks, Settler } from './processes'
 import { Histogram, round, sleep } from './stats'
 
 /** A generator process is at its limit from this share of a core. */
@@ -117,6 +117,7 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
   await g.all({ cmd: 'reset', target: d.index, tag })
   const before = await d.meter.snapshot()
   const genBefore = generatorSeconds(g)
+  const machineBefore = machineTicks()
   const started = performance.now()
   const sends = await Promise.all(
     g.workers.map((w, k) =>
@@ -133,6 +134,7 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
   }
   const after = await d.meter.snapshot()
   const genAfter = generatorSeconds(g)
+  const machine = machineBetween(machineBefore, machineTicks())
   const wallSeconds = (performance.now() - started) / 1000
   const collected = await g.all<Collected>({ cmd: 'collect', target: d.index })
   await g.all({ cmd: 'reset', target: d.index, tag: -1 })
@@ -147,8 +149,29 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
     ...(d.meter.countsPostgres ? { postgresSeconds: round(postgresSeconds, 3)! } : {}),
     generatorPercents: genAfter.map((s, k) => Math.round(((s - genBefore[k]!) / wallSeconds) * 100)),
     wallSeconds: round(wallSeconds, 3)!,
+    machine,
   }
   return { sent, expected, delivered: collected.reduce((n, c) => n + c.delivered, 0), histogram, cpu }
+}
+
+/** A settler over every target's server, its rest level read (and said) now. */
+async function calibrated(targets: Target[]): Promise<Settler> {
+  const settler = new Settler(targets.map((t) => ({ pid: t.serverPid, name: t.system })))
+  log(`at rest: ${Math.round(await settler.calibrate())}% of a core (the servers under test, Postgres and Redis together)`)
+  return settler
+}
+
+/**
+ * A round: waits until what the round before left behind is done, warms up for
+ * `warmupSeconds` (not measured), then measures `seconds` at `rate`.
+ */
+async function settledMeasure(settler: Settler, g: Generators, d: Driven, rate: number, seconds: number, warmupSeconds = 0): Promise<Measured> {
+  const settled = await settler.settle()
+  if (settled.waitedMs > 1000) log(`  ${settled.quiet ? 'quiet' : `not quiet (${settled.percent}% of a core)`} after ${settled.waitedMs} ms; busy at first: ${settled.leftBy}`)
+  if (warmupSeconds > 0) await measure(g, d, rate, warmupSeconds, 1000)
+  const m = await measure(g, d, rate, seconds, 3000)
+  m.cpu.settledMs = settled.waitedMs
+  return m
 }
 
 /** Waits until no generator has received anything from the target for half a second (at most `timeoutMs`). */
@@ -216,13 +239,14 @@ export async function fanout(job: FanoutJob): Promise<FanoutResult[]> {
     const state = all.map((d) => ({ d, cpuSteps: [] as CpuStep[], steps: [] as FanoutStep[], failedRates: 0 }))
     // warm-up (JIT, buffers), not measured
     for (const s of state) await measure(g, s.d, job.cpuRates[0] ?? 10, job.warmupSeconds, 1000)
-    await sleep(500)
+    const settler = await calibrated(job.targets)
+
 
     // CPU per delivery at fixed rates, the systems interleaved, round after round.
     for (let r = 1; r <= job.cpuRounds; r++) {
       for (const rate of job.cpuRates) {
         for (const s of state) {
-          const m = await measure(g, s.d, rate, job.cpuStepSeconds, 3000)
+          const m = await settledMeasure(settler, g, s.d, rate, job.cpuStepSeconds)
           const p99 = m.histogram.summary().p99
           // Below saturation: every message arrived within the wait, no generator at its limit (p99 is shown, not required).
           const counted = m.delivered >= m.expected * 0.99 && !generatorLimited(m.cpu)
@@ -294,10 +318,10 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
     const owned = parts.map((rooms) => rooms.flatMap((r) => Array.from({ length: job.membersPerRoom }, (_, m) => r * job.membersPerRoom + m)))
     const all = await openAll(g, job, { owned, roomOf: roomOfSocket, senders, fanout: job.membersPerRoom, what: `${count} sockets in ${job.rooms} rooms open` })
     const totals = new Map(all.map((d) => [d, { histogram: new Histogram(), sent: 0, expected: 0, delivered: 0, rounds: [] as RoomsRound[] }]))
+    const settler = await calibrated(job.targets)
     for (let turn = 0; turn < job.rounds; turn++) {
       for (const d of all) {
-        await measure(g, d, job.messagesPerSecond, turn === 0 ? 1 : 0.5, 1000) // warm-up, not measured
-        const m = await measure(g, d, job.messagesPerSecond, job.seconds / job.rounds, 3000)
+        const m = await settledMeasure(settler, g, d, job.messagesPerSecond, job.seconds / job.rounds, turn === 0 ? 1 : 0.5)
         const total = totals.get(d)!
         total.histogram.merge(m.histogram)
         total.sent += m.sent
@@ -313,7 +337,7 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
           ...(m.cpu.postgresSeconds !== undefined ? { withPostgresMicrosPerDelivery: perDelivery(m.cpu.serverSeconds + m.cpu.postgresSeconds, m.delivered) } : {}),
         }
         total.rounds.push(roundResult)
-        log(`rooms ${d.target.system} round ${turn + 1}: ${m.delivered}/${m.expected} delivered, p50 ${roundResult.p50} ms, p99 ${roundResult.p99} ms, ${roundResult.serverMicrosPerDelivery} us/delivery, generators ${m.cpu.generatorPercents.join('/')}%`)
+        log(`rooms ${d.target.system} round ${turn + 1}: ${m.delivered}/${m.expected} delivered, p50 ${roundResult.p50} ms, p99 ${roundResult.p99} ms, ${roundResult.serverMicrosPerDelivery} us/delivery, generators ${m.cpu.generatorPercents.join('/')}%, settled ${m.cpu.settledMs} ms before, machine ${m.cpu.machine?.busyPercent}% busy, ${m.cpu.machine?.stealPercent}% stolen`)
       }
     }
     for (const d of all) await g.all({ cmd: 'close', target: d.index })
