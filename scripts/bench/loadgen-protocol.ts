@@ -86,8 +86,12 @@ export interface CpuSample {
   wallSeconds: number
   /** How long the round waited for the machine to be quiet before it began (side-by-side rounds), ms. */
   settledMs?: number
-  /** The whole machine over the step: busy, and taken by the hypervisor (steal), in percent of its CPU time. */
-  machine?: { busyPercent: number; stealPercent: number }
+  /**
+   * The machine over the step: the CPU of everything that is not the system, its
+   * generators, Postgres or Redis (other servers at rest, other programs), in percent of
+   * one core; and the share of the machine's CPU time the hypervisor took (steal).
+   */
+  machine?: { othersPercent: number; stealPercent: number }
 }
 
 export interface FanoutStep {
@@ -134,6 +138,8 @@ export interface FanoutResult {
 export interface RoomsRound {
   p50: number | null
   p99: number | null
+  /** Why the round measured the machine rather than the system (see DISTURBED in side-by-side.ts); not counted. */
+  disturbed?: string
   delivered: number
   expected: number
   cpu: CpuSample

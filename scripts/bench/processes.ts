@@ -76,17 +76,36 @@ export class CpuMeter {
   }
 }
 
-/** The machine's CPU ticks so far, from /proc/stat: all, idle (with iowait), and stolen by the hypervisor. */
-export function machineTicks(): { total: number; idle: number; steal: number } {
+/** The machine's CPU ticks so far (1/100 s each), from /proc/stat: all, idle (with iowait), and stolen by the hypervisor. */
+function machineTicks(): { total: number; idle: number; steal: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
   const [, , , idle = 0, iowait = 0, , , steal = 0] = fields
   return { total: fields.reduce((a, b) => a + b, 0), idle: idle + iowait, steal }
 }
 
-/** Between two readings: the share of the machine's CPU time that was busy, and that the hypervisor took (steal), in percent. */
-export function machineBetween(a: ReturnType<typeof machineTicks>, b: ReturnType<typeof machineTicks>): { busyPercent: number; stealPercent: number } {
-  const total = Math.max(1, b.total - a.total)
-  return { busyPercent: Math.round(((total - (b.idle - a.idle)) / total) * 100), stealPercent: Math.round(((b.steal - a.steal) / total) * 1000) / 10 }
+export interface MachineSnapshot {
+  ticks: ReturnType<typeof machineTicks>
+  services: Map<number, number>
+}
+
+/** The whole machine's CPU and that of Postgres and Redis, read together. */
+export function machineSnapshot(): MachineSnapshot {
+  return { ticks: machineTicks(), services: new Map(sharedServicePids().map(({ pid }) => [pid, cpuSecondsOr0(pid)])) }
+}
+
+/**
+ * Between two snapshots: the machine's busy CPU and Postgres's and Redis's (seconds), and
+ * the share of its CPU time the hypervisor took (steal, percent).
+ */
+export function machineBetween(a: MachineSnapshot, b: MachineSnapshot): { busySeconds: number; servicesSeconds: number; stealPercent: number } {
+  const total = Math.max(1, b.ticks.total - a.ticks.total)
+  let servicesSeconds = 0
+  for (const [pid, seconds] of b.services) servicesSeconds += Math.max(0, seconds - (a.services.get(pid) ?? seconds))
+  return {
+    busySeconds: (total - (b.ticks.idle - a.ticks.idle)) / 100,
+    servicesSeconds,
+    stealPercent: Math.round(((b.ticks.steal - a.ticks.steal) / total) * 1000) / 10,
+  }
 }
 
 /** Pids of the services every system's work lands on: Postgres (backends, checkpointer, autovacuum) and Redis. */

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path'
 import postgres from 'postgres'
 import { createClient } from 'redis'
 import type { System } from './clients'
-import type { CpuStep, DurableResult, FanoutResult, JobResult, MemoryResult, RoomsResult } from './loadgen-protocol'
+import type { CpuStep, DurableResult, FanoutResult, JobResult, MemoryResult, RoomsResult, RoomsRound } from './loadgen-protocol'
 import { median, round } from './stats'
 import { POSTGRES_URL, REDIS_URL } from './hearth'
 import { renderChart } from './chart'
@@ -163,7 +163,7 @@ function metricsOf(outcomes: Outcome[]): Metric[] {
       label: '2. 500 rooms x 10, 1000 msgs/s: server CPU per delivered message',
       unit: 'µs',
       better: 'lower',
-      ...rounds<RoomsResult>(2, (r) => r.rounds.map((x) => x.serverMicrosPerDelivery)),
+      ...rounds<RoomsResult>(2, (r) => counted(r).map((x) => x.serverMicrosPerDelivery)),
     }),
     metric({
       key: 'cpu_rooms_pg',
@@ -171,7 +171,7 @@ function metricsOf(outcomes: Outcome[]): Metric[] {
       label: '2. the same, Hearth with its Postgres backends',
       unit: 'µs',
       better: 'lower',
-      ...rounds<RoomsResult>(2, (r) => r.rounds.flatMap((x) => (x.withPostgresMicrosPerDelivery !== undefined ? [x.withPostgresMicrosPerDelivery] : []))),
+      ...rounds<RoomsResult>(2, (r) => counted(r).flatMap((x) => (x.withPostgresMicrosPerDelivery !== undefined ? [x.withPostgresMicrosPerDelivery] : []))),
     }),
     metric({
       key: 'cpu_durable',
@@ -182,8 +182,8 @@ function metricsOf(outcomes: Outcome[]): Metric[] {
       ...rounds<DurableResult>(4, (r) => (r.rooms === 1 ? [r.withPostgresCpuMicrosPerAck ?? r.serverCpuMicrosPerAck] : [])),
     }),
     metric({ key: 'fanout', scenario: 1, label: '1. one room, 1000 subscribers: highest deliveries/s with p99 <= 50 ms (saturation ramp)', unit: 'deliveries/s', better: 'higher', values: pick<FanoutResult>(1, (r) => r.bestDeliveriesPerSecond) }),
-    metric({ key: 'rooms_p50', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p50 (median of the rounds)', unit: 'ms', better: 'lower', ...rounds<RoomsResult>(2, (r) => r.rounds.flatMap((x) => (x.p50 === null ? [] : [x.p50]))) }),
-    metric({ key: 'rooms_p99', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p99 (median of the rounds)', unit: 'ms', better: 'lower', ...rounds<RoomsResult>(2, (r) => r.rounds.flatMap((x) => (x.p99 === null ? [] : [x.p99]))) }),
+    metric({ key: 'rooms_p50', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p50 (median of the rounds)', unit: 'ms', better: 'lower', ...rounds<RoomsResult>(2, (r) => counted(r).flatMap((x) => (x.p50 === null ? [] : [x.p50]))) }),
+    metric({ key: 'rooms_p99', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p99 (median of the rounds)', unit: 'ms', better: 'lower', ...rounds<RoomsResult>(2, (r) => counted(r).flatMap((x) => (x.p99 === null ? [] : [x.p99]))) }),
     metric({ key: 'memory', scenario: 3, label: '3. server RSS per idle connection at 10k connections', unit: 'KB', better: 'lower', values: pick<MemoryResult>(3, (r) => r.perConnectionKb) }),
     metric({ key: 'durable_1', scenario: 4, label: '4. durable sends into one room (JetStream: one stream): acked messages/s', unit: 'acked/s', better: 'higher', ...rounds<DurableResult>(4, (r) => (r.rooms === 1 ? [r.ackedPerSecond] : [])) }),
     metric({ key: 'durable_100', scenario: 4, label: '4. durable sends across 100 rooms: acked messages/s', unit: 'acked/s', better: 'higher', ...rounds<DurableResult>(4, (r) => (r.rooms === 100 ? [r.ackedPerSecond] : [])) }),
@@ -306,7 +306,7 @@ function markdown(input: ReportInput, metrics: Metric[], aims: Aim[], loadavgAft
     ...roomsRounds(input.outcomes),
     ...durableDetails(input.outcomes),
     ...errors(input.outcomes),
-    ...method(),
+    ...method(input.plan),
   ]
   return `${lines.join('\n')}\n`
 }
@@ -362,16 +362,22 @@ function roomsRounds(outcomes: Outcome[]): string[] {
   return [
     '## Scenario 2, round by round',
     '',
-    "The latency figures above are the median of the rounds' p50 and p99 (one noisy round on the shared machine would weigh on a p99 over every delivery). Each cell: p50 / p99 ms, server µs per delivery.",
+    "The latency figures above are the median of the rounds' p50 and p99 (one noisy round on the shared machine would weigh on a p99 over every delivery). Each round starts once the servers, Postgres and Redis are back near their rest level (what the round before left behind, such as a relay catching up, would otherwise land on it). A round during which the hypervisor took more than 5 % of the machine's CPU time, or other programs more than 15 % of a core, measured the machine rather than the system: it is marked and not counted (unless fewer than 3 rounds of the system are left). Each cell: p50 / p99 ms, server µs per delivery.",
     '',
     '| system | ' + Array.from({ length: n }, (_, i) => `round ${i + 1}`).join(' | ') + ' | delivered |',
     '|---|' + Array.from({ length: n }, () => '---:|').join('') + '---:|',
     ...runs.map(
       ({ system, result }) =>
-        `| ${SYSTEM_NAMES[system]} | ${result.rounds.map((r) => `${r.p50} / ${r.p99}, ${r.serverMicrosPerDelivery} µs${r.withPostgresMicrosPerDelivery !== undefined ? ` (${r.withPostgresMicrosPerDelivery} with Postgres)` : ''}`).join(' | ')} | ${((result.delivered / Math.max(1, result.expected)) * 100).toFixed(1)}% |`,
+        `| ${SYSTEM_NAMES[system]} | ${result.rounds.map((r) => `${r.p50} / ${r.p99}, ${r.serverMicrosPerDelivery} µs${r.withPostgresMicrosPerDelivery !== undefined ? ` (${r.withPostgresMicrosPerDelivery} with Postgres)` : ''}${r.disturbed ? ` — *${r.disturbed}${counted(result).includes(r) ? ', counted: too few quiet rounds' : ', not counted'}*` : ''}`).join(' | ')} | ${((result.delivered / Math.max(1, result.expected)) * 100).toFixed(1)}% |`,
     ),
     '',
   ]
+}
+
+/** A system's scenario-2 rounds that count: the undisturbed ones, if at least 3; else all of them. */
+function counted(r: RoomsResult): RoomsRound[] {
+  const quiet = r.rounds.filter((x) => !x.disturbed)
+  return quiet.length >= 3 ? quiet : r.rounds
 }
 
 function durableDetails(outcomes: Outcome[]): string[] {
@@ -408,7 +414,8 @@ function errors(outcomes: Outcome[]): string[] {
   return out
 }
 
-function method(): string[] {
+function method(plan: unknown): string[] {
+  const rooms = (plan as { rooms?: { rounds: number; seconds: number } } | undefined)?.rooms
   return [
     '## How it is measured',
     '',
@@ -421,7 +428,7 @@ function method(): string[] {
     '- The load comes from four generator processes (`scripts/bench/loadgen-worker.ts`, coordinated by `loadgen.ts`): each holds a quarter of every system\'s sockets and sends its share of the rate from its own senders. Their CPU is read from /proc for every step.',
     '- Scenarios 1 and 2 run the systems\' servers at once, each idle while another is measured, and the generators drive them turn by turn at each load level, so background load on the shared machine falls on all alike.',
     '- Scenario 1: per system, 1000 sockets subscribe to one room; 10 of them send. First the CPU phase: fixed rates every system sustains, round after round with the systems interleaved; the figure is server CPU time per delivery. Then the saturation ramp at rising rates; its figure is the highest deliveries/s of a step that passed.',
-    '- Scenario 2: per system, 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; measured in rounds (raw, Hearth, Socket.IO, ejabberd, again...) after a warm-up, 5 rounds of 8 s; p50 and p99 are the medians of the rounds\' (so one slow second of the shared machine does not make the figure), CPU per delivery per round.',
+    `- Scenario 2: per system, 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; measured in rounds (raw, Hearth, Socket.IO, ejabberd, again...) after a warm-up, ${rooms ? `${rooms.rounds} rounds of ${rooms.seconds / rooms.rounds} s` : 'in rounds'}, each starting once the machine is back at rest; p50 and p99 are the medians of the counted rounds\' (so one slow second of the shared machine does not make the figure; a round the hypervisor or other programs disturbed is not counted), CPU per delivery per round.`,
     '- Scenario 3: the server\'s VmRSS (from /proc) before and after opening 10,000 idle sockets (each answered one ping), divided by 10,000. Hearth\'s 10,000 sockets are authenticated as its 1000 bench users (10 sockets each).',
     '- Scenario 4 (Hearth and NATS JetStream; the others do not persist): 100 connections (Hearth: 100 users) from three generator processes keep 8 sends each in flight; acked (committed / stored) messages per second over a fixed window, into one room (one subject of one stream) and, for Hearth, spread over 100 rooms. CPU per ack over the same window. Every system\'s server is up at once (idle while another is measured) and their windows are interleaved round after round (5 rounds of 4 s: Hearth one room, Hearth 100 rooms, JetStream, again...); the figures are the medians of the rounds.',
     '',

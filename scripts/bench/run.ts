@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
     baseline: { type: 'string' },
     /** Rounds of scenario 1's CPU phase (3; more for a profile of the steady state). */
     'cpu-rounds': { type: 'string' },
-    /** Scenario 2's rounds and the seconds of each (5 of 8). */
+    /** Scenario 2's rounds and the seconds of each (7 of 5). */
     'rooms-rounds': { type: 'string' },
     'rooms-seconds': { type: 'string' },
     'baseline-label': { type: 'string', default: 'baseline' },
@@ -71,8 +71,8 @@ const plan = {
     rooms: 500,
     membersPerRoom: 10,
     messagesPerSecond: 1000,
-    rounds: Number(args['rooms-rounds'] ?? (quick ? 2 : 5)),
-    seconds: Number(args['rooms-rounds'] ?? (quick ? 2 : 5)) * Number(args['rooms-seconds'] ?? (quick ? 1.5 : 8)),
+    rounds: Number(args['rooms-rounds'] ?? (quick ? 2 : 7)),
+    seconds: Number(args['rooms-rounds'] ?? (quick ? 2 : 7)) * Number(args['rooms-seconds'] ?? (quick ? 1.5 : 5)),
   },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
   durable: { connections: 100, window: 8, seconds: quick ? 3 : 4 },

@@ -7,7 +7,7 @@ import type { Subprocess } from 'bun'
 import type { CpuSample, CpuStep, FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, RoomsRound, Target } from './loadgen-protocol'
 import type { Collected, DurableShare, WorkerCommand } from './loadgen-worker'
 import { log } from './load'
-import { cpuSeconds, CpuMeter, machineBetween, machineTicks, Settler } from './processes'
+import { cpuSeconds, CpuMeter, machineBetween, machineSnapshot, Settler } from './processes'
 import { Histogram, round, sleep } from './stats'
 
 /** A generator process is at its limit from this share of a core. */
@@ -117,7 +117,7 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
   await g.all({ cmd: 'reset', target: d.index, tag })
   const before = await d.meter.snapshot()
   const genBefore = generatorSeconds(g)
-  const machineBefore = machineTicks()
+  const machineBefore = machineSnapshot()
   const started = performance.now()
   const sends = await Promise.all(
     g.workers.map((w, k) =>
@@ -134,7 +134,7 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
   }
   const after = await d.meter.snapshot()
   const genAfter = generatorSeconds(g)
-  const machine = machineBetween(machineBefore, machineTicks())
+  const around = machineBetween(machineBefore, machineSnapshot())
   const wallSeconds = (performance.now() - started) / 1000
   const collected = await g.all<Collected>({ cmd: 'collect', target: d.index })
   await g.all({ cmd: 'reset', target: d.index, tag: -1 })
@@ -144,6 +144,8 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
   for (const c of collected) histogram.addSparse(c.sparse, c.sum)
   d.sendErrors = Math.max(d.sendErrors, collected.reduce((n, c) => n + c.sendErrors, 0))
   const { serverSeconds, postgresSeconds } = CpuMeter.between(before, after)
+  const ownSeconds = serverSeconds + around.servicesSeconds + genAfter.reduce((n, s, k) => n + s - genBefore[k]!, 0)
+  const machine = { othersPercent: Math.max(0, Math.round(((around.busySeconds - ownSeconds) / wallSeconds) * 100)), stealPercent: around.stealPercent }
   const cpu: CpuSample = {
     serverSeconds: round(serverSeconds, 3)!,
     ...(d.meter.countsPostgres ? { postgresSeconds: round(postgresSeconds, 3)! } : {}),
@@ -186,6 +188,20 @@ async function drained(g: Generators, d: Driven, timeoutMs: number) {
 }
 
 const perDelivery = (seconds: number, delivered: number) => Math.round((seconds * 1e6 * 100) / Math.max(1, delivered)) / 100
+/**
+ * A scenario-2 round whose latency measured the machine, not the system: the hypervisor
+ * took more than 5 % of the machine's CPU time, or other programs more than 15 % of a core.
+ * On the shared machine such rounds had every system's p99 several times its quiet value.
+ */
+const DISTURBED = { stealPercent: 5, othersPercent: 15 }
+function disturbance(cpu: CpuSample): string | undefined {
+  const m = cpu.machine
+  if (!m) return undefined
+  if (m.stealPercent > DISTURBED.stealPercent) return `${m.stealPercent}% of the CPU stolen`
+  if (m.othersPercent > DISTURBED.othersPercent) return `other programs at ${m.othersPercent}% of a core`
+  return undefined
+}
+
 const generatorLimited = (cpu: CpuSample) => cpu.generatorPercents.some((p) => p >= GENERATOR_LIMIT_PERCENT)
 
 /** Splits `items` over the generators: item i goes to generator i % n. */
@@ -327,9 +343,11 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
         total.sent += m.sent
         total.expected += m.expected
         total.delivered += m.delivered
+        const disturbed = disturbance(m.cpu)
         const roundResult: RoomsRound = {
           p50: round(m.histogram.percentile(0.5)),
           p99: round(m.histogram.percentile(0.99)),
+          ...(disturbed ? { disturbed } : {}),
           delivered: m.delivered,
           expected: m.expected,
           cpu: m.cpu,
@@ -337,7 +355,7 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
           ...(m.cpu.postgresSeconds !== undefined ? { withPostgresMicrosPerDelivery: perDelivery(m.cpu.serverSeconds + m.cpu.postgresSeconds, m.delivered) } : {}),
         }
         total.rounds.push(roundResult)
-        log(`rooms ${d.target.system} round ${turn + 1}: ${m.delivered}/${m.expected} delivered, p50 ${roundResult.p50} ms, p99 ${roundResult.p99} ms, ${roundResult.serverMicrosPerDelivery} us/delivery, generators ${m.cpu.generatorPercents.join('/')}%, settled ${m.cpu.settledMs} ms before, machine ${m.cpu.machine?.busyPercent}% busy, ${m.cpu.machine?.stealPercent}% stolen`)
+        log(`rooms ${d.target.system} round ${turn + 1}: ${m.delivered}/${m.expected} delivered, p50 ${roundResult.p50} ms, p99 ${roundResult.p99} ms, ${roundResult.serverMicrosPerDelivery} us/delivery, generators ${m.cpu.generatorPercents.join('/')}%, settled ${m.cpu.settledMs} ms before, others ${m.cpu.machine?.othersPercent}%, stolen ${m.cpu.machine?.stealPercent}%${disturbed ? ` (disturbed: ${disturbed})` : ''}`)
       }
     }
     for (const d of all) await g.all({ cmd: 'close', target: d.index })
