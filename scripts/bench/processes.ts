@@ -136,7 +136,7 @@ export class Settler {
   constructor(private readonly servers: { pid: number; name: string }[]) {}
 
   /** Their CPU together over `ms`, in percent of one core, and who used it; a process that came or went in between is left out. */
-  private async busy(ms: number): Promise<{ percent: number; by: Map<string, number> }> {
+  protected async busy(ms: number): Promise<{ percent: number; by: Map<string, number> }> {
     const named = [...this.servers, ...sharedServicePids()]
     const before = new Map(named.map(({ pid }) => [pid, cpuSecondsOr0(pid)]))
     const started = performance.now()
@@ -150,10 +150,22 @@ export class Settler {
     return { percent: [...by.values()].reduce((a, b) => a + b, 0), by }
   }
 
-  /** The level at rest: the lowest of three windows of half a second. */
-  async calibrate(): Promise<number> {
-    const levels = [await this.busy(500), await this.busy(500), await this.busy(500)]
-    this.rest = Math.min(...levels.map((l) => l.percent))
+  /**
+   * The level at rest: the lowest window of half a second, once three windows in a row have
+   * not gone more than 3 points below the lowest before them (at most `timeoutMs`). Read
+   * right after a warm-up or after opening thousands of sockets, the first windows still
+   * carry that work (seconds of it); the lowest of the first three alone could be a level
+   * no round would settle below, and every round would then begin at once.
+   */
+  async calibrate(timeoutMs = 15_000): Promise<number> {
+    const started = performance.now()
+    let lowest = (await this.busy(500)).percent
+    for (let steady = 0; steady < 3 && performance.now() - started < timeoutMs; ) {
+      const { percent } = await this.busy(500)
+      steady = percent < lowest - 3 ? 0 : steady + 1
+      lowest = Math.min(lowest, percent)
+    }
+    this.rest = lowest
     return this.rest
   }
 

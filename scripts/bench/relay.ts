@@ -87,14 +87,19 @@ async function seed() {
   return { userId, roomIds: rows.map((r) => r.id) }
 }
 
-/** ROWS messages spread over the rooms, each with its own `messages.committed` row, as scenario 2's sends leave them. */
+/**
+ * ROWS messages spread over the rooms, each with its own `messages.committed` row, as scenario
+ * 2's sends leave them: the rooms in turn (each room's second message after every room's first),
+ * so a relay batch of 500 rows holds 500 rooms' rows, not 50 rooms' 10 each.
+ */
 async function backlog(userId: string, roomIds: string[], afterSeq: number): Promise<number> {
   const perRoom = Math.ceil(ROWS / roomIds.length)
   await db.execute(sql`
     with m as (
       insert into messages (id, room_id, seq, author_id, nonce, body)
       select gen_random_uuid(), r.id, ${afterSeq}::bigint + k, ${userId}, r.id || ':' || (${afterSeq}::bigint + k), 'a message of about the size people send in a busy room'
-      from unnest(${sql.raw(`array[${roomIds.map((id) => `'${id}'`).join(',')}]::uuid[]`)}) r(id) cross join generate_series(1, ${perRoom}::int) k
+      from unnest(${sql.raw(`array[${roomIds.map((id) => `'${id}'`).join(',')}]::uuid[]`)}) with ordinality r(id, n) cross join generate_series(1, ${perRoom}::int) k
+      order by k, r.n
       limit ${ROWS}
       returning room_id, seq
     )

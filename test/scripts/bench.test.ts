@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../../scripts/bench/clients'
-import { CpuMeter, freePort, runLoadgen, startServer } from '../../scripts/bench/processes'
+import { CpuMeter, freePort, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
 import { writeReports, type Environment } from '../../scripts/bench/report'
 import type { FanoutResult } from '../../scripts/bench/loadgen-protocol'
 import { Histogram, median, nowMs } from '../../scripts/bench/stats'
@@ -45,6 +45,22 @@ describe('bench', () => {
     expect(meter.countsPostgres).toBe(false)
     busy.kill()
     await meter.close()
+  })
+
+  test("the settler's rest level is read once the work before it is done, so a round after a busy one waits", async () => {
+    // Windows of CPU (percent of a core) as a run right after a warm-up sees them: the warm-up's
+    // leftover work for a second and more, then rest; then a round's leftover, then quiet.
+    const windows = [90, 85, 80, 40, 12, 10, 11, 9, 50, 15]
+    class Scripted extends Settler {
+      protected override async busy() {
+        const percent = windows.shift() ?? 0
+        return { percent, by: new Map([['hearth', percent]]) }
+      }
+    }
+    const settler = new Scripted([])
+    expect(await settler.calibrate()).toBe(9)
+    expect(await settler.settle()).toMatchObject({ percent: 15, quiet: true, leftBy: 'hearth 50%' })
+    expect(windows).toEqual([])
   })
 
   test('a body carries its send time and tag and has the fixed size', () => {

@@ -1,8 +1,8 @@
+import { useEffect, useState } from 'preact/hooks'
 import type { Data, Message } from '../../client/src/index.ts'
 import { meet } from './people'
-import { hearth, selfId, unwrap } from './session'
+import { describe, hearth, selfId, unwrap } from './session'
 import { Store, useStore } from './store'
-import { useLoad } from './ui'
 import { unread } from './unread'
 
 export type Community = Data<'/v1/communities', 'get'>[number]
@@ -63,30 +63,56 @@ export async function loadCommunities(): Promise<void> {
 
 /** Loads in flight, by community: the sidebar and a page asking at once make one request. */
 const treeLoads = new Map<string, Promise<Tree>>()
+/** Loads are numbered as they start: a tree is kept only if no later-started load's tree is held. */
+let treeLoadsStarted = 0
+const treeHeldFrom = new Map<string, number>()
+/** Loads started up to this one were the previous person's (forgetDirectory): their trees are dropped. */
+let treeLoadsForgotten = 0
 
-export function loadTree(communityId: string): Promise<Tree> {
-  let load = treeLoads.get(communityId)
-  if (!load) {
-    load = (async () => {
-      const tree = unwrap(await hearth.api.GET('/v1/communities/{id}/tree', { params: { path: { id: communityId } } }))
+/**
+ * Loads a community's tree, joining a load of it in flight; `fresh` after a change (a room
+ * or group added) starts a new load, as one in flight may have been answered before it.
+ */
+export function loadTree(communityId: string, opts: { fresh?: boolean } = {}): Promise<Tree> {
+  const inFlight = treeLoads.get(communityId)
+  if (inFlight && !opts.fresh) return inFlight
+  const n = ++treeLoadsStarted
+  const load: Promise<Tree> = (async () => {
+    const tree = unwrap(await hearth.api.GET('/v1/communities/{id}/tree', { params: { path: { id: communityId } } }))
+    if (n > treeLoadsForgotten && n > (treeHeldFrom.get(communityId) ?? 0)) {
+      treeHeldFrom.set(communityId, n)
       trees.set((all) => new Map(all).set(communityId, tree))
       know(roomsOf(tree))
       watch(roomsOf(tree).map((r) => r.id))
-      return tree
-    })().finally(() => treeLoads.delete(communityId))
-    treeLoads.set(communityId, load)
-  }
+    }
+    return tree
+  })().finally(() => {
+    if (treeLoads.get(communityId) === load) treeLoads.delete(communityId)
+  })
+  treeLoads.set(communityId, load)
   return load
 }
 
 /**
  * A community's tree for a page: the one held, refreshed when the page opens; `error` when
- * it could not be loaded and none is held (a page then says so, not "no rooms yet").
+ * it could not be loaded and none is held (a page then says so, not "no rooms yet"). The
+ * error is this community's: one another community's load left is not shown meanwhile.
  */
 export function useTree(communityId: string | undefined): { tree: Tree | undefined; error: string | undefined } {
   const tree = useStore(trees).get(communityId ?? '')
-  const load = useLoad(async () => (communityId ? loadTree(communityId) : undefined), [communityId])
-  return { tree, error: tree ? undefined : load.error }
+  const [failed, setFailed] = useState<{ communityId: string; error: string }>()
+  useEffect(() => {
+    if (!communityId) return
+    let live = true
+    loadTree(communityId).then(
+      () => live && setFailed(undefined),
+      (err) => live && setFailed({ communityId, error: describe(err) }),
+    )
+    return () => {
+      live = false
+    }
+  }, [communityId])
+  return { tree, error: !tree && failed && failed.communityId === communityId ? failed.error : undefined }
 }
 
 export async function loadDms(): Promise<void> {
@@ -174,6 +200,9 @@ export function forgetDirectory(): void {
   watched.clear()
   communities.set(undefined)
   trees.set(new Map())
+  treeLoads.clear()
+  treeHeldFrom.clear()
+  treeLoadsForgotten = treeLoadsStarted
   dms.set(undefined)
   rooms.set(new Map())
   dmMembers.set(new Map())

@@ -13,25 +13,34 @@ interface CommittedSends {
 /**
  * Reads rooms' committed batches of sends back into one `message.created` per message,
  * each with the message's id as the event id (so a redelivery is recognised as one). All
- * the batches in two reads: their rooms, and per room the messages from its first batch's
- * first seq to its last batch's last (batches of a room another node relayed meanwhile
- * leave a gap whose messages are read and not used).
+ * the batches in two reads: their rooms, and their messages, a seq span per run of a room's
+ * batches that follow each other. A room's batches with a gap between them (its rows taken
+ * by another node's relay, or relayed while a pass that then failed held the earlier row)
+ * are read as separate spans, so the gap's messages, however many, are not read.
  */
 export const expandCommittedSends: Expander = async (tx, batches) => {
-  const spans = new Map<string, { from: number; to: number }>()
+  const byRoom = new Map<string, { from: number; to: number }[]>()
   for (const row of batches) {
     if (!row.roomId) continue
     const { fromSeq, toSeq } = row.data as CommittedSends
-    const span = spans.get(row.roomId)
-    spans.set(row.roomId, span ? { from: Math.min(span.from, fromSeq), to: Math.max(span.to, toSeq) } : { from: fromSeq, to: toSeq })
+    const list = byRoom.get(row.roomId)
+    if (list) list.push({ from: fromSeq, to: toSeq })
+    else byRoom.set(row.roomId, [{ from: fromSeq, to: toSeq }])
   }
-  if (spans.size === 0) return batches.map(() => [])
-  const roomIds = [...spans.keys()]
-  const roomRows = await tx.select({ id: rooms.id, kind: rooms.kind, communityId: rooms.communityId }).from(rooms).where(inArray(rooms.id, roomIds))
+  if (byRoom.size === 0) return batches.map(() => [])
+  const spans: { roomId: string; from: number; to: number }[] = []
+  for (const [roomId, list] of byRoom) {
+    let last: { roomId: string; from: number; to: number } | undefined
+    for (const { from, to } of list.sort((a, b) => a.from - b.from)) {
+      if (last && from <= last.to + 1) last.to = Math.max(last.to, to)
+      else spans.push((last = { roomId, from, to }))
+    }
+  }
+  const roomRows = await tx.select({ id: rooms.id, kind: rooms.kind, communityId: rooms.communityId }).from(rooms).where(inArray(rooms.id, [...byRoom.keys()]))
   const rows = await tx
     .select()
     .from(messages)
-    .where(or(...[...spans].map(([roomId, { from, to }]) => and(eq(messages.roomId, roomId), between(messages.seq, from, to)))))
+    .where(or(...spans.map(({ roomId, from, to }) => and(eq(messages.roomId, roomId), between(messages.seq, from, to)))))
   const roomOf = new Map(roomRows.map((r) => [r.id, r]))
   const bySeq = new Map(rows.map((m) => [`${m.roomId}:${m.seq}`, m]))
   return batches.map((row) => {

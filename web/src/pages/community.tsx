@@ -114,13 +114,13 @@ export function CommunityPage({ communityId }: { communityId: string }) {
       }),
     )
     setRoomName('')
-    await loadTree(communityId)
+    await loadTree(communityId, { fresh: true })
     navigate(href.room(room.id))
   })
   const addGroup = useAction(async () => {
     unwrap(await hearth.api.POST('/v1/communities/{id}/groups', { params: { path: { id: communityId } }, body: { name: groupName.trim(), ...(groupParent ? { parentId: groupParent } : {}) } }))
     setGroupName('')
-    await loadTree(communityId)
+    await loadTree(communityId, { fresh: true })
   })
   const makeInvite = useAction(async () => {
     const created = unwrap(await hearth.api.POST('/v1/communities/{id}/invites', { params: { path: { id: communityId } }, body: {} }))
