@@ -21,6 +21,8 @@ type Common = Omit<Target, 'roomIds'>
 export interface FanoutJob {
   scenario: 'fanout'
   targets: Target[]
+  /** The longest a round waits for the machine to be back at rest (default 10 s; 0: rounds do not wait). */
+  settleMs?: number
   /** Generator processes; each holds a share of every target's sockets. */
   workers: number
   subscribers: number
@@ -40,6 +42,8 @@ export interface FanoutJob {
 export interface RoomsJob {
   scenario: 'rooms'
   targets: Target[]
+  /** The longest a round waits for the machine to be back at rest (default 10 s; 0: rounds do not wait). */
+  settleMs?: number
   workers: number
   rooms: number
   membersPerRoom: number

@@ -133,7 +133,11 @@ function sharedServicePids(): { pid: number; name: string }[] {
 export class Settler {
   private rest: number | undefined
 
-  constructor(private readonly servers: { pid: number; name: string }[]) {}
+  /** `maxWaitMs`: the longest a round waits (0: rounds begin at once, nothing is read). */
+  constructor(
+    private readonly servers: { pid: number; name: string }[],
+    private readonly maxWaitMs = 10_000,
+  ) {}
 
   /** Their CPU together over `ms`, in percent of one core, and who used it; a process that came or went in between is left out. */
   protected async busy(ms: number): Promise<{ percent: number; by: Map<string, number> }> {
@@ -158,6 +162,7 @@ export class Settler {
    * no round would settle below, and every round would then begin at once.
    */
   async calibrate(timeoutMs = 15_000): Promise<number> {
+    if (this.maxWaitMs <= 0) return (this.rest = 0)
     const started = performance.now()
     let lowest = (await this.busy(500)).percent
     for (let steady = 0; steady < 3 && performance.now() - started < timeoutMs; ) {
@@ -173,7 +178,8 @@ export class Settler {
    * Waits until a 300 ms window is within 10 points of the rest level (at most `timeoutMs`):
    * the time waited, and who was busy in the first window (what the round before left).
    */
-  async settle(timeoutMs = 10_000): Promise<{ waitedMs: number; percent: number; quiet: boolean; leftBy: string }> {
+  async settle(timeoutMs = this.maxWaitMs): Promise<{ waitedMs: number; percent: number; quiet: boolean; leftBy: string }> {
+    if (timeoutMs <= 0) return { waitedMs: 0, percent: 0, quiet: true, leftBy: '' }
     const rest = this.rest ?? (await this.calibrate())
     const started = performance.now()
     let leftBy: string | undefined

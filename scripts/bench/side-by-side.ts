@@ -157,9 +157,9 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
 }
 
 /** A settler over every target's server, its rest level read (and said) now. */
-async function calibrated(targets: Target[]): Promise<Settler> {
-  const settler = new Settler(targets.map((t) => ({ pid: t.serverPid, name: t.system })))
-  log(`at rest: ${Math.round(await settler.calibrate())}% of a core (the servers under test, Postgres and Redis together)`)
+async function calibrated(targets: Target[], settleMs = 10_000): Promise<Settler> {
+  const settler = new Settler(targets.map((t) => ({ pid: t.serverPid, name: t.system })), settleMs)
+  if (settleMs > 0) log(`at rest: ${Math.round(await settler.calibrate())}% of a core (the servers under test, Postgres and Redis together)`)
   return settler
 }
 
@@ -255,7 +255,7 @@ export async function fanout(job: FanoutJob): Promise<FanoutResult[]> {
     const state = all.map((d) => ({ d, cpuSteps: [] as CpuStep[], steps: [] as FanoutStep[], failedRates: 0 }))
     // warm-up (JIT, buffers), not measured
     for (const s of state) await measure(g, s.d, job.cpuRates[0] ?? 10, job.warmupSeconds, 1000)
-    const settler = await calibrated(job.targets)
+    const settler = await calibrated(job.targets, job.settleMs)
 
 
     // CPU per delivery at fixed rates, the systems interleaved, round after round.
@@ -334,7 +334,7 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
     const owned = parts.map((rooms) => rooms.flatMap((r) => Array.from({ length: job.membersPerRoom }, (_, m) => r * job.membersPerRoom + m)))
     const all = await openAll(g, job, { owned, roomOf: roomOfSocket, senders, fanout: job.membersPerRoom, what: `${count} sockets in ${job.rooms} rooms open` })
     const totals = new Map(all.map((d) => [d, { histogram: new Histogram(), sent: 0, expected: 0, delivered: 0, rounds: [] as RoomsRound[] }]))
-    const settler = await calibrated(job.targets)
+    const settler = await calibrated(job.targets, job.settleMs)
     for (let turn = 0; turn < job.rounds; turn++) {
       for (const d of all) {
         const m = await settledMeasure(settler, g, d, job.messagesPerSecond, job.seconds / job.rounds, turn === 0 ? 1 : 0.5)

@@ -1,15 +1,25 @@
-import { describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 
 // web/src/directory.ts without a browser: the page's client finds the server at
-// `location.origin` and asks it through the global fetch, answered here by hand.
-;(globalThis as { location?: unknown }).location ??= { origin: 'http://hearth.test' }
+// `location.origin`. Here that is a server of the test's own, which holds each tree request
+// until the test answers it (the global fetch and every other test file stay as they were).
 type Tree = { rooms: { id: string; name: string }[]; groups: unknown[] }
 const asked: ((answer: Response) => void)[] = []
-globalThis.fetch = (async (input: string | URL | Request) => {
-  const url = new URL(input instanceof Request ? input.url : String(input))
-  if (!/^\/v1\/communities\/[^/]+\/tree$/.test(url.pathname)) return new Response('{}', { status: 404 })
-  return new Promise<Response>((resolve) => asked.push(resolve))
-}) as typeof fetch
+const server = Bun.serve({
+  hostname: '127.0.0.1',
+  port: 0,
+  fetch(req) {
+    if (!/^\/v1\/communities\/[^/]+\/tree$/.test(new URL(req.url).pathname)) return new Response('{}', { status: 404 })
+    return new Promise<Response>((resolve) => asked.push(resolve))
+  },
+})
+const page = globalThis as { location?: unknown }
+const hadLocation = page.location !== undefined
+page.location ??= { origin: server.url.origin }
+afterAll(() => {
+  server.stop(true)
+  if (!hadLocation) delete page.location
+})
 // Imported by a computed path: the web app's types (DOM, Preact) stay out of the server's typecheck.
 const directory: {
   loadTree(communityId: string, opts?: { fresh?: boolean }): Promise<Tree>
@@ -23,7 +33,7 @@ const reply = (i: number, tree: Tree) => asked[i]!(Response.json(tree))
 const heldNames = (communityId: string) => trees.get().get(communityId)?.rooms.map((r) => r.name)
 const until = async (n: number) => {
   for (let waited = 0; asked.length < n; waited++) {
-    if (waited > 500) throw new Error(`${asked.length} requests, not ${n}`)
+    if (waited > 5000) throw new Error(`${asked.length} requests, not ${n}`)
     await Bun.sleep(1)
   }
 }
