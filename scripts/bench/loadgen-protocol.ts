@@ -91,11 +91,12 @@ export interface CpuSample {
   /** How long the round waited for the machine to be quiet before it began (side-by-side rounds), ms. */
   settledMs?: number
   /**
-   * The machine over the step: the CPU of everything that is not the system, its
-   * generators, Postgres or Redis (other servers at rest, other programs), in percent of
-   * one core; and the share of the machine's CPU time the hypervisor took (steal).
+   * The machine over the step: the CPU of every process that is not the system's server,
+   * its generators, the orchestrator, Postgres or Redis (other servers at rest, other
+   * programs), in percent of one core, the busiest of them; interrupt handling (the
+   * loopback traffic); and the share of the machine's CPU time the hypervisor took (steal).
    */
-  machine?: { othersPercent: number; stealPercent: number }
+  machine?: { othersPercent: number; busiestOthers: string[]; interruptsPercent: number; stealPercent: number }
 }
 
 export interface FanoutStep {
@@ -142,8 +143,10 @@ export interface FanoutResult {
 export interface RoomsRound {
   p50: number | null
   p99: number | null
-  /** Why the round measured the machine rather than the system (see DISTURBED in side-by-side.ts); not counted. */
+  /** Why the round measured the machine rather than the system (see DISTURBED in side-by-side.ts). */
   disturbed?: string
+  /** The CPU other programs and the hypervisor took over the round, in percent of one core. */
+  disturbancePercent?: number
   delivered: number
   expected: number
   cpu: CpuSample

@@ -76,34 +76,62 @@ export class CpuMeter {
   }
 }
 
-/** The machine's CPU ticks so far (1/100 s each), from /proc/stat: all, idle (with iowait), and stolen by the hypervisor. */
-function machineTicks(): { total: number; idle: number; steal: number } {
+/** The machine's CPU ticks so far (1/100 s each), from /proc/stat: all, idle (with iowait), interrupts, and stolen by the hypervisor. */
+function machineTicks(): { total: number; idle: number; irq: number; steal: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
-  const [, , , idle = 0, iowait = 0, , , steal = 0] = fields
-  return { total: fields.reduce((a, b) => a + b, 0), idle: idle + iowait, steal }
+  const [, , , idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields
+  return { total: fields.reduce((a, b) => a + b, 0), idle: idle + iowait, irq: irq + softirq, steal }
+}
+
+/** Every process's name and CPU time so far. */
+function processTimes(): Map<number, { name: string; seconds: number }> {
+  const out = new Map<number, { name: string; seconds: number }>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      out.set(Number(entry), { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 })
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
 }
 
 export interface MachineSnapshot {
   ticks: ReturnType<typeof machineTicks>
-  services: Map<number, number>
+  processes: Map<number, { name: string; seconds: number }>
 }
 
-/** The whole machine's CPU and that of Postgres and Redis, read together. */
+/** The whole machine's CPU and every process's, read together. */
 export function machineSnapshot(): MachineSnapshot {
-  return { ticks: machineTicks(), services: new Map(sharedServicePids().map(({ pid }) => [pid, cpuSecondsOr0(pid)])) }
+  return { ticks: machineTicks(), processes: processTimes() }
 }
+
+const SERVICES = new Set(['postgres', 'redis-server'])
 
 /**
- * Between two snapshots: the machine's busy CPU and Postgres's and Redis's (seconds), and
- * the share of its CPU time the hypervisor took (steal, percent).
+ * Between two snapshots, with `own` the pids of the step's own processes (the system's
+ * server, the generators, the orchestrator): the CPU of Postgres and Redis, and that of every
+ * other process (the busiest first), in seconds; interrupt handling (the loopback traffic),
+ * in seconds; and the share of the machine's CPU time the hypervisor took (steal, percent).
  */
-export function machineBetween(a: MachineSnapshot, b: MachineSnapshot): { busySeconds: number; servicesSeconds: number; stealPercent: number } {
+export function machineBetween(a: MachineSnapshot, b: MachineSnapshot, own: number[]) {
   const total = Math.max(1, b.ticks.total - a.ticks.total)
+  const mine = new Set(own)
   let servicesSeconds = 0
-  for (const [pid, seconds] of b.services) servicesSeconds += Math.max(0, seconds - (a.services.get(pid) ?? seconds))
+  const others: { name: string; seconds: number }[] = []
+  for (const [pid, now] of b.processes) {
+    const used = Math.max(0, now.seconds - (a.processes.get(pid)?.seconds ?? now.seconds))
+    if (mine.has(pid) || used === 0) continue
+    if (SERVICES.has(now.name)) servicesSeconds += used
+    else others.push({ name: now.name, seconds: used })
+  }
   return {
-    busySeconds: (total - (b.ticks.idle - a.ticks.idle)) / 100,
     servicesSeconds,
+    others: others.sort((x, y) => y.seconds - x.seconds),
+    irqSeconds: (b.ticks.irq - a.ticks.irq) / 100,
     stealPercent: Math.round(((b.ticks.steal - a.ticks.steal) / total) * 1000) / 10,
   }
 }

@@ -2,6 +2,7 @@
 // on the shared machine falls on all of them alike. The sockets and the sending are spread
 // over several generator processes (loadgen-worker.ts); this process only coordinates,
 // reads the CPU counters and merges the histograms.
+import { cpus } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import type { CpuSample, CpuStep, FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, RoomsRound, Target } from './loadgen-protocol'
@@ -134,7 +135,7 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
   }
   const after = await d.meter.snapshot()
   const genAfter = generatorSeconds(g)
-  const around = machineBetween(machineBefore, machineSnapshot())
+  const around = machineBetween(machineBefore, machineSnapshot(), [d.target.serverPid, process.pid, ...g.workers.map((w) => w.proc.pid)])
   const wallSeconds = (performance.now() - started) / 1000
   const collected = await g.all<Collected>({ cmd: 'collect', target: d.index })
   await g.all({ cmd: 'reset', target: d.index, tag: -1 })
@@ -144,8 +145,13 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
   for (const c of collected) histogram.addSparse(c.sparse, c.sum)
   d.sendErrors = Math.max(d.sendErrors, collected.reduce((n, c) => n + c.sendErrors, 0))
   const { serverSeconds, postgresSeconds } = CpuMeter.between(before, after)
-  const ownSeconds = serverSeconds + around.servicesSeconds + genAfter.reduce((n, s, k) => n + s - genBefore[k]!, 0)
-  const machine = { othersPercent: Math.max(0, Math.round(((around.busySeconds - ownSeconds) / wallSeconds) * 100)), stealPercent: around.stealPercent }
+  const othersSeconds = around.others.reduce((n, o) => n + o.seconds, 0)
+  const machine = {
+    othersPercent: Math.round((othersSeconds / wallSeconds) * 100),
+    busiestOthers: around.others.slice(0, 3).map((o) => `${o.name} ${Math.round((o.seconds / wallSeconds) * 100)}%`),
+    interruptsPercent: Math.round((around.irqSeconds / wallSeconds) * 100),
+    stealPercent: around.stealPercent,
+  }
   const cpu: CpuSample = {
     serverSeconds: round(serverSeconds, 3)!,
     ...(d.meter.countsPostgres ? { postgresSeconds: round(postgresSeconds, 3)! } : {}),
@@ -198,7 +204,7 @@ function disturbance(cpu: CpuSample): string | undefined {
   const m = cpu.machine
   if (!m) return undefined
   if (m.stealPercent > DISTURBED.stealPercent) return `${m.stealPercent}% of the CPU stolen`
-  if (m.othersPercent > DISTURBED.othersPercent) return `other programs at ${m.othersPercent}% of a core`
+  if (m.othersPercent > DISTURBED.othersPercent) return `other programs at ${m.othersPercent}% of a core (${m.busiestOthers.join(', ')})`
   return undefined
 }
 
@@ -348,6 +354,7 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
           p50: round(m.histogram.percentile(0.5)),
           p99: round(m.histogram.percentile(0.99)),
           ...(disturbed ? { disturbed } : {}),
+          ...(m.cpu.machine ? { disturbancePercent: m.cpu.machine.othersPercent + Math.round(m.cpu.machine.stealPercent * cpus().length) } : {}),
           delivered: m.delivered,
           expected: m.expected,
           cpu: m.cpu,
@@ -355,7 +362,7 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
           ...(m.cpu.postgresSeconds !== undefined ? { withPostgresMicrosPerDelivery: perDelivery(m.cpu.serverSeconds + m.cpu.postgresSeconds, m.delivered) } : {}),
         }
         total.rounds.push(roundResult)
-        log(`rooms ${d.target.system} round ${turn + 1}: ${m.delivered}/${m.expected} delivered, p50 ${roundResult.p50} ms, p99 ${roundResult.p99} ms, ${roundResult.serverMicrosPerDelivery} us/delivery, generators ${m.cpu.generatorPercents.join('/')}%, settled ${m.cpu.settledMs} ms before, others ${m.cpu.machine?.othersPercent}%, stolen ${m.cpu.machine?.stealPercent}%${disturbed ? ` (disturbed: ${disturbed})` : ''}`)
+        log(`rooms ${d.target.system} round ${turn + 1}: ${m.delivered}/${m.expected} delivered, p50 ${roundResult.p50} ms, p99 ${roundResult.p99} ms, ${roundResult.serverMicrosPerDelivery} us/delivery, generators ${m.cpu.generatorPercents.join('/')}%, settled ${m.cpu.settledMs} ms before, others ${m.cpu.machine?.othersPercent}%, interrupts ${m.cpu.machine?.interruptsPercent}%, stolen ${m.cpu.machine?.stealPercent}%${disturbed ? ` (disturbed: ${disturbed})` : ''}`)
       }
     }
     for (const d of all) await g.all({ cmd: 'close', target: d.index })
