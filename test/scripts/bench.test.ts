@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../../scripts/bench/clients'
-import { CpuMeter, freePort, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
+import { CpuMeter, freePort, machineBetween, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
 import { writeReports, type Environment } from '../../scripts/bench/report'
 import type { FanoutResult } from '../../scripts/bench/loadgen-protocol'
 import { Histogram, median, nowMs } from '../../scripts/bench/stats'
@@ -30,6 +30,41 @@ describe('bench', () => {
     const b = { server: 12.5, postgres: new Map([[1, 6], [3, 0.5]]) }
     expect(CpuMeter.between(a, b)).toEqual({ serverSeconds: 2.5, postgresSeconds: 1.5 })
     expect([median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([2, 2.5])
+  })
+
+  test("other programs' CPU between two machine snapshots: a process that started in between, or took a gone one's pid, counts from zero", () => {
+    const ticks = { total: 0, idle: 0, irq: 0, steal: 0 }
+    const a = {
+      ticks,
+      at: 1000,
+      processes: new Map([
+        [1, { name: 'make', seconds: 10, start: 100 }],
+        [2, { name: 'cc1', seconds: 5, start: 200 }],
+        [4, { name: 'postgres', seconds: 1, start: 50 }],
+        [5, { name: 'bun', seconds: 3, start: 60 }],
+      ]),
+    }
+    const b = {
+      ticks: { total: 1000, idle: 500, irq: 20, steal: 50 },
+      at: 1500,
+      processes: new Map([
+        [1, { name: 'make', seconds: 11, start: 100 }],
+        // pid 2 ended and its pid went to a new process
+        [2, { name: 'ld', seconds: 0.5, start: 1200 }],
+        [3, { name: 'cc1', seconds: 2, start: 1100 }],
+        [4, { name: 'postgres', seconds: 1.25, start: 50 }],
+        [5, { name: 'bun', seconds: 4, start: 60 }],
+        // unseen at `a` though older than it: unknown, not counted whole
+        [6, { name: 'sshd', seconds: 30, start: 10 }],
+      ]),
+    }
+    const between = machineBetween(a, b, [5])
+    expect(between.others.map(({ name, seconds }) => [name, seconds])).toEqual([
+      ['cc1', 2],
+      ['make', 1],
+      ['ld', 0.5],
+    ])
+    expect(between).toMatchObject({ servicesSeconds: 0.25, irqSeconds: 0.2, stealPercent: 5 })
   })
 
   test('the CPU meter reads a busy process from /proc', async () => {
