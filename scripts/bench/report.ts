@@ -375,15 +375,19 @@ function roomsRounds(outcomes: Outcome[]): string[] {
 }
 
 /**
- * A system's scenario-2 rounds that count: the undisturbed ones, if at least 3; else the 3
- * that other programs and the hypervisor disturbed least (chosen by the machine's state,
- * never by the latency measured).
+ * A system's scenario-2 rounds that count: the undisturbed ones, if at least 3; else every
+ * undisturbed one and, to make 3 (or all when there are fewer, as in --quick), the disturbed
+ * ones other programs and the hypervisor disturbed least (chosen by the machine's state, never
+ * by the latency measured). An undisturbed round always counts.
  */
-function counted(r: RoomsResult): RoomsRound[] {
+export function counted(r: RoomsResult): RoomsRound[] {
   const quiet = r.rounds.filter((x) => !x.disturbed)
   if (quiet.length >= 3) return quiet
-  const least = [...r.rounds].sort((a, b) => (a.disturbancePercent ?? 0) - (b.disturbancePercent ?? 0)).slice(0, 3)
-  return r.rounds.filter((x) => least.includes(x))
+  const least = r.rounds
+    .filter((x) => x.disturbed)
+    .sort((a, b) => (a.disturbancePercent ?? 0) - (b.disturbancePercent ?? 0))
+    .slice(0, 3 - quiet.length)
+  return r.rounds.filter((x) => !x.disturbed || least.includes(x))
 }
 
 function durableDetails(outcomes: Outcome[]): string[] {
