@@ -83,15 +83,19 @@ function machineTicks(): { total: number; idle: number; irq: number; steal: numb
   return { total: fields.reduce((a, b) => a + b, 0), idle: idle + iowait, irq: irq + softirq, steal }
 }
 
-/** Every process's name and CPU time so far. */
-function processTimes(): Map<number, { name: string; seconds: number }> {
-  const out = new Map<number, { name: string; seconds: number }>()
+/** Every process's name, CPU time so far (seconds) and start (clock ticks after boot, to tell a reused pid). */
+function processTimes(): Map<number, ProcessTime> {
+  const out = new Map<number, ProcessTime>()
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      out.set(Number(entry), { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 })
+      out.set(Number(entry), {
+        name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+        start: Number(fields[19]),
+      })
     } catch {
       // gone meanwhile
     }
@@ -99,14 +103,28 @@ function processTimes(): Map<number, { name: string; seconds: number }> {
   return out
 }
 
+export interface ProcessTime {
+  name: string
+  seconds: number
+  /** When it started, in clock ticks (1/100 s) after boot. */
+  start: number
+}
+
+/** Clock ticks (1/100 s) since boot, on the clock of a process's start time. */
+function uptimeTicks(): number {
+  return Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 100)
+}
+
 export interface MachineSnapshot {
   ticks: ReturnType<typeof machineTicks>
-  processes: Map<number, { name: string; seconds: number }>
+  /** When the snapshot was taken, in clock ticks after boot. */
+  at: number
+  processes: Map<number, ProcessTime>
 }
 
 /** The whole machine's CPU and every process's, read together. */
 export function machineSnapshot(): MachineSnapshot {
-  return { ticks: machineTicks(), processes: processTimes() }
+  return { ticks: machineTicks(), at: uptimeTicks(), processes: processTimes() }
 }
 
 const SERVICES = new Set(['postgres', 'redis-server'])
@@ -116,17 +134,22 @@ const SERVICES = new Set(['postgres', 'redis-server'])
  * server, the generators, the orchestrator): the CPU of Postgres and Redis, and that of every
  * other process (the busiest first), in seconds; interrupt handling (the loopback traffic),
  * in seconds; and the share of the machine's CPU time the hypervisor took (steal, percent).
+ * A process that started in between counts from zero (also one that took the pid of a process
+ * gone in between: its start differs); one that ended in between is not seen.
  */
 export function machineBetween(a: MachineSnapshot, b: MachineSnapshot, own: number[]) {
   const total = Math.max(1, b.ticks.total - a.ticks.total)
   const mine = new Set(own)
   let servicesSeconds = 0
-  const others: { name: string; seconds: number }[] = []
+  const others: { pid: number; name: string; seconds: number }[] = []
   for (const [pid, now] of b.processes) {
-    const used = Math.max(0, now.seconds - (a.processes.get(pid)?.seconds ?? now.seconds))
+    const was = a.processes.get(pid)
+    // Seen before with the same start: the difference; started after `a`: all of it; else (unreadable at `a`) unknown.
+    const from = was && was.start === now.start ? was.seconds : now.start >= a.at ? 0 : now.seconds
+    const used = Math.max(0, now.seconds - from)
     if (mine.has(pid) || used === 0) continue
     if (SERVICES.has(now.name)) servicesSeconds += used
-    else others.push({ name: now.name, seconds: used })
+    else others.push({ pid, name: now.name, seconds: used })
   }
   return {
     servicesSeconds,

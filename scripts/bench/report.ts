@@ -283,7 +283,7 @@ function markdown(input: ReportInput, metrics: Metric[], aims: Aim[], loadavgAft
     '',
     '## CPU per operation',
     '',
-    'Server CPU time (user + system, all threads of the server process) per delivery or per acked send, in µs; lower is better. Scenario 1, 2 and 4 figures are the median of the rounds, with [lowest–highest, rounds] after it. In scenario 1 a round counts when every message arrived (the system kept up: below saturation) and no generator process was at its limit; its p99 is in the round-by-round table. Scenario 2 and 4 count every round (their tables below give what was delivered and the errors). Rounds of the systems were interleaved (raw, Hearth, Socket.IO, NATS, ejabberd, raw, ...; in scenario 4 Hearth one room, Hearth 100 rooms, NATS, ...).',
+    'Server CPU time (user + system, all threads of the server process) per delivery or per acked send, in µs; lower is better. Scenario 1, 2 and 4 figures are the median of the rounds, with [lowest–highest, rounds] after it. In scenario 1 a round counts when every message arrived (the system kept up: below saturation) and no generator process was at its limit; its p99 is in the round-by-round table. Scenario 2 counts the rounds the machine did not disturb (see its round-by-round table); scenario 4 counts every round (their tables below give what was delivered and the errors). Rounds of the systems were interleaved (raw, Hearth, Socket.IO, NATS, ejabberd, raw, ...; in scenario 4 Hearth one room, Hearth 100 rooms, NATS, ...).',
     '',
     ...table(cpuMetrics),
     '## Aims',
@@ -362,28 +362,32 @@ function roomsRounds(outcomes: Outcome[]): string[] {
   return [
     '## Scenario 2, round by round',
     '',
-    "The latency figures above are the median of the rounds' p50 and p99 (one noisy round on the shared machine would weigh on a p99 over every delivery). Each round starts once the servers, Postgres and Redis are back near their rest level (what the round before left behind, such as a relay catching up, would otherwise land on it). A round during which the hypervisor took more than 5 % of the machine's CPU time, or other programs more than 15 % of a core, measured the machine rather than the system: it is marked and not counted (when fewer than 3 rounds of a system are left, its 3 least disturbed rounds count, chosen by the machine's state, not by the latency). Each cell: p50 / p99 ms, server µs per delivery.",
+    "The latency figures above are the median of the rounds' p50 and p99 (one noisy round on the shared machine would weigh on a p99 over every delivery). Each round starts once the servers, Postgres and Redis are back near their rest level (what the round before left behind, such as a relay catching up, would otherwise land on it). A round during which the hypervisor took more than 5 % of the machine's CPU time, or other processes more than 15 % of a core (other programs, and the other systems' servers, idle or finishing their own round), measured the machine rather than the system: it is marked and not counted (when fewer than 3 rounds of a system are undisturbed, they count with the least disturbed of the others, up to 3, chosen by the machine's state, not by the latency). Each cell: p50 / p99 ms, server µs per delivery.",
     '',
     '| system | ' + Array.from({ length: n }, (_, i) => `round ${i + 1}`).join(' | ') + ' | delivered |',
     '|---|' + Array.from({ length: n }, () => '---:|').join('') + '---:|',
     ...runs.map(
       ({ system, result }) =>
-        `| ${SYSTEM_NAMES[system]} | ${result.rounds.map((r) => `${r.p50} / ${r.p99}, ${r.serverMicrosPerDelivery} µs${r.withPostgresMicrosPerDelivery !== undefined ? ` (${r.withPostgresMicrosPerDelivery} with Postgres)` : ''}${r.disturbed ? ` — *${r.disturbed}${counted(result).includes(r) ? ', counted: among the 3 least disturbed' : ', not counted'}*` : ''}`).join(' | ')} | ${((result.delivered / Math.max(1, result.expected)) * 100).toFixed(1)}% |`,
+        `| ${SYSTEM_NAMES[system]} | ${result.rounds.map((r) => `${r.p50 ?? '—'} / ${r.p99 ?? '—'}, ${r.serverMicrosPerDelivery} µs${r.withPostgresMicrosPerDelivery !== undefined ? ` (${r.withPostgresMicrosPerDelivery} with Postgres)` : ''}${r.disturbed ? ` — *${r.disturbed}${counted(result).includes(r) ? ', counted: too few undisturbed rounds' : ', not counted'}*` : ''}`).join(' | ')} | ${((result.delivered / Math.max(1, result.expected)) * 100).toFixed(1)}% |`,
     ),
     '',
   ]
 }
 
 /**
- * A system's scenario-2 rounds that count: the undisturbed ones, if at least 3; else the 3
- * that other programs and the hypervisor disturbed least (chosen by the machine's state,
- * never by the latency measured).
+ * A system's scenario-2 rounds that count: the undisturbed ones, if at least 3; else every
+ * undisturbed one and, to make 3 (or all when there are fewer, as in --quick), the disturbed
+ * ones other programs and the hypervisor disturbed least (chosen by the machine's state, never
+ * by the latency measured). An undisturbed round always counts.
  */
-function counted(r: RoomsResult): RoomsRound[] {
+export function counted(r: RoomsResult): RoomsRound[] {
   const quiet = r.rounds.filter((x) => !x.disturbed)
   if (quiet.length >= 3) return quiet
-  const least = [...r.rounds].sort((a, b) => (a.disturbancePercent ?? 0) - (b.disturbancePercent ?? 0)).slice(0, 3)
-  return r.rounds.filter((x) => least.includes(x))
+  const least = r.rounds
+    .filter((x) => x.disturbed)
+    .sort((a, b) => (a.disturbancePercent ?? 0) - (b.disturbancePercent ?? 0))
+    .slice(0, 3 - quiet.length)
+  return r.rounds.filter((x) => !x.disturbed || least.includes(x))
 }
 
 function durableDetails(outcomes: Outcome[]): string[] {
@@ -434,7 +438,7 @@ function method(plan: unknown): string[] {
     '- The load comes from four generator processes (`scripts/bench/loadgen-worker.ts`, coordinated by `loadgen.ts`): each holds a quarter of every system\'s sockets and sends its share of the rate from its own senders. Their CPU is read from /proc for every step.',
     '- Scenarios 1 and 2 run the systems\' servers at once, each idle while another is measured, and the generators drive them turn by turn at each load level, so background load on the shared machine falls on all alike.',
     '- Scenario 1: per system, 1000 sockets subscribe to one room; 10 of them send. First the CPU phase: fixed rates every system sustains, round after round with the systems interleaved; the figure is server CPU time per delivery. Then the saturation ramp at rising rates; its figure is the highest deliveries/s of a step that passed.',
-    `- Scenario 2: per system, 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; measured in rounds (raw, Hearth, Socket.IO, ejabberd, again...) after a warm-up, ${rooms ? `${rooms.rounds} rounds of ${rooms.seconds / rooms.rounds} s` : 'in rounds'}, each starting once the machine is back at rest; p50 and p99 are the medians of the counted rounds\' (so one slow second of the shared machine does not make the figure; a round the hypervisor or other programs disturbed is not counted), CPU per delivery per round.`,
+    `- Scenario 2: per system, 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; measured in rounds (raw, Hearth, Socket.IO, ejabberd, again...) after a warm-up, ${rooms ? `${rooms.rounds} rounds of ${rooms.seconds / rooms.rounds} s` : 'in rounds'}, each starting once the machine is back at rest; p50 and p99 are the medians of the counted rounds\' (so one slow second of the shared machine does not make the figure; a round the hypervisor or other processes disturbed is not counted unless fewer than 3 are left), CPU per delivery per round.`,
     '- Scenario 3: the server\'s VmRSS (from /proc) before and after opening 10,000 idle sockets (each answered one ping), divided by 10,000. Hearth\'s 10,000 sockets are authenticated as its 1000 bench users (10 sockets each).',
     '- Scenario 4 (Hearth and NATS JetStream; the others do not persist): 100 connections (Hearth: 100 users) from three generator processes keep 8 sends each in flight; acked (committed / stored) messages per second over a fixed window, into one room (one subject of one stream) and, for Hearth, spread over 100 rooms. CPU per ack over the same window. Every system\'s server is up at once (idle while another is measured) and their windows are interleaved round after round (5 rounds of 4 s: Hearth one room, Hearth 100 rooms, JetStream, again...); the figures are the medians of the rounds.',
     '',

@@ -7,6 +7,7 @@
 //   bun run bench [--quick] [--scenario 1|2|3|4] [--systems raw,hearth,socketio,nats,ejabberd] [--socketio-runtime node|bun]
 //                 [--baseline <checkout dir> --baseline-label <what it lacks>]   (adds Hearth from that checkout, side by side)
 //                 [--cpu-rounds N]   (scenario 1's CPU phase; more rounds for a profile of the steady state)
+//                 [--rooms-rounds N --rooms-seconds S]   (scenario 2: N rounds of S seconds per system)
 import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import type { System } from './clients'
@@ -35,8 +36,29 @@ const { values: args } = parseArgs({
   },
 })
 
+/** A numeric option, or its default; anything else than a positive (integer) number stops the run with one line. */
+function numberArg(name: 'cpu-rounds' | 'rooms-rounds' | 'rooms-seconds', fallback: number, integer = true): number {
+  const raw = args[name]
+  if (raw === undefined) return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    process.stderr.write(`--${name} ${raw}: a positive ${integer ? 'whole ' : ''}number, please\n`)
+    process.exit(2)
+  }
+  return n
+}
+
 const quick = args.quick!
-const scenarios = (args.scenario?.length ? args.scenario.flatMap((s) => s.split(',')) : ['1', '2', '3', '4']).map(Number)
+const scenarioArgs = args.scenario?.length ? args.scenario.flatMap((s) => s.split(',')) : ['1', '2', '3', '4']
+for (const s of scenarioArgs) {
+  if (!['1', '2', '3', '4'].includes(s.trim())) {
+    process.stderr.write(`--scenario ${s}: one of 1, 2, 3, 4, please\n`)
+    process.exit(2)
+  }
+}
+const scenarios = scenarioArgs.map(Number)
+const roomsRounds = numberArg('rooms-rounds', quick ? 2 : 7)
+const roomsSeconds = numberArg('rooms-seconds', quick ? 1.5 : 5, false)
 const systems = [...(args.systems!.split(',') as System[]), ...(args.baseline ? (['baseline'] as System[]) : [])]
 const nodeOnPath = Bun.which('node') !== null
 const socketIoRuntime = args['socketio-runtime'] ?? (nodeOnPath ? 'node' : 'bun')
@@ -59,7 +81,7 @@ const plan = {
     subscribers: 1000,
     senders: 10,
     cpuRates: [10, 40],
-    cpuRounds: Number(args['cpu-rounds'] ?? (quick ? 2 : 5)),
+    cpuRounds: numberArg('cpu-rounds', quick ? 2 : 5),
     cpuStepSeconds: quick ? 2 : 3,
     rates: quick ? [25, 50, 100, 200, 400] : [20, 30, 50, 80, 130, 200, 320, 500, 650, 800, 1000, 1250, 1600],
     stepSeconds: quick ? 1.5 : 2.5,
@@ -71,8 +93,8 @@ const plan = {
     rooms: 500,
     membersPerRoom: 10,
     messagesPerSecond: 1000,
-    rounds: Number(args['rooms-rounds'] ?? (quick ? 2 : 7)),
-    seconds: Number(args['rooms-rounds'] ?? (quick ? 2 : 7)) * Number(args['rooms-seconds'] ?? (quick ? 1.5 : 5)),
+    rounds: roomsRounds,
+    seconds: roomsRounds * roomsSeconds,
   },
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
   durable: { connections: 100, window: 8, seconds: quick ? 3 : 4 },

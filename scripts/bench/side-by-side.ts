@@ -104,6 +104,12 @@ interface Driven {
 
 let nextTag = 1
 
+/** The servers under test by pid: another system's server busy during a round is named as such among the others. */
+const serverOf = new Map<number, Target['system']>()
+/** A process among the others: another system's server, the run that started this generator (run.ts), or its own name. */
+const otherName = ({ pid, name }: { pid: number; name: string }) =>
+  serverOf.has(pid) ? `${serverOf.get(pid)} server` : pid === process.ppid ? 'the bench run' : name
+
 interface Measured {
   sent: number
   expected: number
@@ -148,7 +154,7 @@ async function measure(g: Generators, d: Driven, rate: number, seconds: number, 
   const othersSeconds = around.others.reduce((n, o) => n + o.seconds, 0)
   const machine = {
     othersPercent: Math.round((othersSeconds / wallSeconds) * 100),
-    busiestOthers: around.others.slice(0, 3).map((o) => `${o.name} ${Math.round((o.seconds / wallSeconds) * 100)}%`),
+    busiestOthers: around.others.slice(0, 3).map((o) => `${otherName(o)} ${Math.round((o.seconds / wallSeconds) * 100)}%`),
     interruptsPercent: Math.round((around.irqSeconds / wallSeconds) * 100),
     stealPercent: around.stealPercent,
   }
@@ -228,6 +234,7 @@ async function openAll(
 ): Promise<Driven[]> {
   const driven: Driven[] = []
   for (const [index, target] of job.targets.entries()) {
+    serverOf.set(target.serverPid, target.system)
     const started = performance.now()
     await Promise.all(
       g.workers.map((w, k) =>

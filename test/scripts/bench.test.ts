@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../../scripts/bench/clients'
-import { CpuMeter, freePort, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
-import { writeReports, type Environment } from '../../scripts/bench/report'
-import type { FanoutResult } from '../../scripts/bench/loadgen-protocol'
+import { CpuMeter, freePort, machineBetween, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
+import { counted, writeReports, type Environment } from '../../scripts/bench/report'
+import type { FanoutResult, RoomsResult, RoomsRound } from '../../scripts/bench/loadgen-protocol'
 import { Histogram, median, nowMs } from '../../scripts/bench/stats'
 
 setDefaultTimeout(60_000)
@@ -30,6 +30,41 @@ describe('bench', () => {
     const b = { server: 12.5, postgres: new Map([[1, 6], [3, 0.5]]) }
     expect(CpuMeter.between(a, b)).toEqual({ serverSeconds: 2.5, postgresSeconds: 1.5 })
     expect([median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([2, 2.5])
+  })
+
+  test("other programs' CPU between two machine snapshots: a process that started in between, or took a gone one's pid, counts from zero", () => {
+    const ticks = { total: 0, idle: 0, irq: 0, steal: 0 }
+    const a = {
+      ticks,
+      at: 1000,
+      processes: new Map([
+        [1, { name: 'make', seconds: 10, start: 100 }],
+        [2, { name: 'cc1', seconds: 5, start: 200 }],
+        [4, { name: 'postgres', seconds: 1, start: 50 }],
+        [5, { name: 'bun', seconds: 3, start: 60 }],
+      ]),
+    }
+    const b = {
+      ticks: { total: 1000, idle: 500, irq: 20, steal: 50 },
+      at: 1500,
+      processes: new Map([
+        [1, { name: 'make', seconds: 11, start: 100 }],
+        // pid 2 ended and its pid went to a new process
+        [2, { name: 'ld', seconds: 0.5, start: 1200 }],
+        [3, { name: 'cc1', seconds: 2, start: 1100 }],
+        [4, { name: 'postgres', seconds: 1.25, start: 50 }],
+        [5, { name: 'bun', seconds: 4, start: 60 }],
+        // unseen at `a` though older than it: unknown, not counted whole
+        [6, { name: 'sshd', seconds: 30, start: 10 }],
+      ]),
+    }
+    const between = machineBetween(a, b, [5])
+    expect(between.others.map(({ name, seconds }) => [name, seconds])).toEqual([
+      ['cc1', 2],
+      ['make', 1],
+      ['ld', 0.5],
+    ])
+    expect(between).toMatchObject({ servicesSeconds: 0.25, irqSeconds: 0.2, stealPercent: 5 })
   })
 
   test('the CPU meter reads a busy process from /proc', async () => {
@@ -61,6 +96,19 @@ describe('bench', () => {
     expect(await settler.calibrate()).toBe(9)
     expect(await settler.settle()).toMatchObject({ percent: 15, quiet: true, leftBy: 'hearth 50%' })
     expect(windows).toEqual([])
+  })
+
+  test("scenario 2's counted rounds: the undisturbed ones, made up to 3 with the least disturbed, never leaving an undisturbed one out", () => {
+    const cpu = { serverSeconds: 1, generatorPercents: [], wallSeconds: 5 }
+    const at = (p99: number, disturbancePercent: number, disturbed?: string): RoomsRound => ({ p50: 1, p99, disturbancePercent, ...(disturbed ? { disturbed } : {}), delivered: 1, expected: 1, cpu, serverMicrosPerDelivery: 1 })
+    const of = (rounds: RoomsRound[]): RoomsResult => ({ scenario: 'rooms', system: 'hearth', sent: 1, expected: 1, delivered: 1, latency: { count: 1, p50: 1, p99: 1, p999: 1, max: 1, mean: 1 }, rounds, sendErrors: 0 })
+    // Two undisturbed rounds at 4.9 % stolen on two cores (22 points) rank below rounds just over 15 % others.
+    const rounds = [at(1, 22), at(2, 16, 'others'), at(3, 22), at(4, 17, 'others'), at(5, 40, 'stolen')]
+    expect(counted(of(rounds)).map((r) => r.p99)).toEqual([1, 2, 3])
+    const quiet = [at(1, 9), at(2, 30, 'stolen'), at(3, 8), at(4, 7)]
+    expect(counted(of(quiet)).map((r) => r.p99)).toEqual([1, 3, 4])
+    // --quick: 2 rounds, both count.
+    expect(counted(of([at(1, 50, 'stolen'), at(2, 5)])).map((r) => r.p99)).toEqual([1, 2])
   })
 
   test('a body carries its send time and tag and has the fixed size', () => {
