@@ -255,7 +255,7 @@ export class RoomActor {
     try {
       switch (c.type) {
         case 'edit': {
-          const message = await store.edit({ ...fence, messageId: c.messageId, body: c.body })
+          const message = await store.edit({ ...fence, messageId: c.messageId, body: c.body, mentions: c.mentions, mentionEveryone: c.mentionEveryone })
           this.emit('message.updated', { message, editedBy: c.actorId })
           return job.resolve(message)
         }

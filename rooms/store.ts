@@ -48,7 +48,8 @@ export class RoomStore {
   }
 
   /** Replaces the body; the earlier body goes to message_edits. */
-  async edit(input: Fence & { messageId: string; body: string }): Promise<Message> {
+  /** A new body; with `mentions` and `mentionEveryone` (as the new body has them) when given. */
+  async edit(input: Fence & { messageId: string; body: string; mentions?: string[]; mentionEveryone?: boolean }): Promise<Message> {
     return this.write(input, async (tx) => {
       await this.checkEpoch(tx, input)
       const [current] = await tx
@@ -59,7 +60,16 @@ export class RoomStore {
       if (!current) throw notFound('message')
       const now = new Date()
       await tx.insert(messageEdits).values({ messageId: input.messageId, body: current.body, editedAt: now })
-      const rows = await tx.update(messages).set({ body: input.body, editedAt: now }).where(this.live(input)).returning()
+      const rows = await tx
+        .update(messages)
+        .set({
+          body: input.body,
+          editedAt: now,
+          ...(input.mentions ? { mentions: input.mentions } : {}),
+          ...(input.mentionEveryone !== undefined ? { mentionEveryone: input.mentionEveryone } : {}),
+        })
+        .where(this.live(input))
+        .returning()
       await recordChange(tx, 'message.updated', input)
       return (await withReactions(tx, rows))[0]!
     })

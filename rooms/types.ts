@@ -39,6 +39,9 @@ export interface EditCommand {
   messageId: string
   actorId: string
   body: string
+  /** Who the new body mentions (user ids), and whether it says @everyone or @here; absent: kept as they were. */
+  mentions?: string[]
+  mentionEveryone?: boolean
 }
 
 export interface DeleteCommand {

@@ -67,6 +67,7 @@ export function validateCommand(command: RoomCommand): void {
     case 'edit':
       uuid('messageId', command.messageId)
       uuid('actorId', command.actorId)
+      ids('mentions', command.mentions, limits.mentions)
       body(command.body, false)
       return
     case 'delete':

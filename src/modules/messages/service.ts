@@ -241,15 +241,19 @@ export class MessageService {
   async edit(userId: string, messageId: string, body: string): Promise<MessageView> {
     const row = await this.find(messageId)
     // Editing is speaking: a member who may not send (timed out, or denied) may not edit either.
-    const { placement } = await this.permissions.requireRoom(userId, row.roomId, 'send')
+    const { bits, placement } = await this.permissions.requireRoom(userId, row.roomId, 'send')
     if (row.authorId !== userId) throw new AppError('forbidden', 'only the author can edit a message')
     if (row.deletedAt) throw notFound('message')
     if (row.kind !== 'text') throw new AppError('invalid_target', `a ${row.kind} message cannot be edited`)
     await this.dmBlocks.require(userId, row.roomId, placement.kind)
+    // The message's mentions follow its body, as a send's do; an edit notifies no one (as in Discord and Slack).
+    const mentionEveryone = EVERYONE.test(body)
+    if (mentionEveryone) requireBit(bits, 'mention_everyone')
+    const mentions = body.includes('@') ? await this.mentions(row.roomId, body, userId) : []
     const screening = placement.communityId
-      ? await this.res.automod.screen({ communityId: placement.communityId, roomId: row.roomId, authorId: userId, text: body })
+      ? await this.res.automod.screen({ communityId: placement.communityId, roomId: row.roomId, authorId: userId, text: body, mentions })
       : undefined
-    const message = await this.router.send({ type: 'edit', roomId: row.roomId, messageId, actorId: userId, body })
+    const message = await this.router.send({ type: 'edit', roomId: row.roomId, messageId, actorId: userId, body, mentions, mentionEveryone })
     await this.cache.invalidate(row.roomId)
     await screening?.committed({ kind: 'message', id: messageId })
     return (await this.forReader(userId, [toMessageView(message)]))[0]!

@@ -179,6 +179,31 @@ describe('mentions', () => {
     const res = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: `hi <@${member.id.toUpperCase()}>`, nonce: 'real' }, w.as(w.owner)), 201)
     expect(res.body.mentions).toEqual([member.id])
   })
+
+  test("an edit's mentions follow its new body: one added shows in the message and its history, one taken out is gone, @everyone is flagged", async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const [ann, bob] = [await w.join(), await w.join()]
+    const sent = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: `hi <@${ann.id}>`, nonce: 'm1' }, w.as(w.owner)), 201).body
+    expect(sent.mentions).toEqual([ann.id])
+    const edited = ok(await http.patch(`/v1/messages/${sent.id}`, { body: `hi <@${bob.id}>, and @everyone` }, w.as(w.owner))).body
+    expect([edited.mentions, edited.mentionEveryone]).toEqual([[bob.id], true])
+    const [inHistory] = ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(ann))).body.messages
+    expect([inHistory.body, inHistory.mentions, inHistory.mentionEveryone]).toEqual([`hi <@${bob.id}>, and @everyone`, [bob.id], true])
+    const plain = ok(await http.patch(`/v1/messages/${sent.id}`, { body: 'hi all' }, w.as(w.owner))).body
+    expect([plain.mentions, plain.mentionEveryone ?? false]).toEqual([[], false])
+  })
+
+  test('an edit that adds @everyone by one without mention_everyone is refused (403) and changes nothing', async () => {
+    const w = await newCommunity(http)
+    const room = await w.room('general')
+    const member = await w.join()
+    const sent = ok(await http.post(`/v1/rooms/${room.id}/messages`, { body: 'hello', nonce: 'e1' }, w.as(member)), 201).body
+    const res = await http.patch(`/v1/messages/${sent.id}`, { body: '@everyone hello' }, w.as(member))
+    expect([res.status, res.body.error?.code]).toEqual([403, 'missing_permission'])
+    const [kept] = ok(await http.get(`/v1/rooms/${room.id}/messages`, w.as(member))).body.messages
+    expect([kept.body, kept.editedAt ?? null]).toEqual(['hello', null])
+  })
 })
 
 describe('what a user noticed', () => {
