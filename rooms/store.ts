@@ -47,8 +47,10 @@ export class RoomStore {
     return row!
   }
 
-  /** Replaces the body; the earlier body goes to message_edits. */
-  /** A new body; with `mentions` and `mentionEveryone` (as the new body has them) when given. */
+  /**
+   * Replaces the body (the earlier one goes to message_edits), and with them the mentions
+   * and the @everyone flag when given (as the new body has them).
+   */
   async edit(input: Fence & { messageId: string; body: string; mentions?: string[]; mentionEveryone?: boolean }): Promise<Message> {
     return this.write(input, async (tx) => {
       await this.checkEpoch(tx, input)

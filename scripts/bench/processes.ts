@@ -15,11 +15,16 @@ export function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
 }
 
-/** CPU time (user + system) a process has used so far, in seconds (clock ticks of 1/100 s). */
-export function cpuSeconds(pid: number): number {
+/** A process's name, CPU time (user + system) so far in seconds, and start, from /proc/<pid>/stat; throws once it is gone. */
+function processTime(pid: number): ProcessTime {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100, start: Number(fields[19]) }
+}
+
+/** CPU time (user + system) a process has used so far, in seconds (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  return processTime(pid).seconds
 }
 
 /** CPU time of a process, or 0 once it is gone (a Postgres backend may end between two reads). */
@@ -89,13 +94,7 @@ function processTimes(): Map<number, ProcessTime> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      out.set(Number(entry), {
-        name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
-        seconds: (Number(fields[11]) + Number(fields[12])) / 100,
-        start: Number(fields[19]),
-      })
+      out.set(Number(entry), processTime(Number(entry)))
     } catch {
       // gone meanwhile
     }
@@ -161,17 +160,7 @@ export function machineBetween(a: MachineSnapshot, b: MachineSnapshot, own: numb
 
 /** Pids of the services every system's work lands on: Postgres (backends, checkpointer, autovacuum) and Redis. */
 function sharedServicePids(): { pid: number; name: string }[] {
-  const pids: { pid: number; name: string }[] = []
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim()
-      if (comm === 'postgres' || comm === 'redis-server') pids.push({ pid: Number(entry), name: comm })
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids
+  return [...processTimes()].flatMap(([pid, { name }]) => (SERVICES.has(name) ? [{ pid, name }] : []))
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Subprocess } from 'bun'
 import type { CpuSample, CpuStep, FanoutJob, FanoutResult, FanoutStep, RoomsJob, RoomsResult, RoomsRound, Target } from './loadgen-protocol'
 import type { Collected, DurableShare, WorkerCommand } from './loadgen-worker'
 import { log } from './load'
-import { cpuSeconds, CpuMeter, machineBetween, machineSnapshot, Settler } from './processes'
+import { cpuSecondsOr0, CpuMeter, machineBetween, machineSnapshot, Settler } from './processes'
 import { Histogram, round, sleep } from './stats'
 
 /** A generator process is at its limit from this share of a core. */
@@ -79,15 +79,7 @@ export class Generators {
 
 /** CPU time of each generator process from /proc (the IPC answer would cost a turn of their loop). */
 function generatorSeconds(g: Generators): number[] {
-  return g.workers.map((w) => readCpu(w.proc.pid))
-}
-
-function readCpu(pid: number): number {
-  try {
-    return cpuSeconds(pid)
-  } catch {
-    return 0
-  }
+  return g.workers.map((w) => cpuSecondsOr0(w.proc.pid))
 }
 
 /** A target, the generator processes' shares of it, and its CPU meter. */
