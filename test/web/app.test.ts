@@ -256,11 +256,26 @@ describe('the web app in a browser', () => {
     await first.page.goto(`${node.url}/app/c/${communityId}`)
     const second = await first.context.newPage()
     pageErrors.push(watchErrors(second))
+    // The second tab's question "who is signed in?" is held on the way until after the
+    // sign-out (as on a slow server): its late answer must not sign the tab back in.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await second.route('**/v1/users/me', async (route) => {
+      await held
+      await route.continue()
+    })
     await second.goto(`${node.url}/app/feed`)
     await second.getByRole('heading', { name: 'Feed' }).waitFor()
     await second.getByRole('button', { name: 'Sign out' }).click()
     await second.getByRole('heading', { name: 'Sign in' }).waitFor()
     await first.page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    const answered = second.waitForResponse((res) => new URL(res.url()).pathname === '/v1/users/me')
+    release()
+    expect((await answered).status()).toBe(200)
+    // The page has taken the answer (a task after it) and still shows the sign-in form.
+    await second.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)))
+    await second.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 1000 })
+    await absent(second.getByRole('button', { name: 'Sign out' }))
     await first.context.close()
   }, 30_000)
 

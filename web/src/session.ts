@@ -34,14 +34,20 @@ hearth.realtime.onState((state, info) => {
 
 /** Finds out who the saved session belongs to (a restored session knows only the id). */
 export async function loadMe(): Promise<void> {
-  if (!hearth.auth.signedIn) return me.set(null)
+  const asked = selfId()
+  if (!asked) return me.set(null)
+  // An answer for a session that ended (or was replaced) meanwhile is not who is signed in:
+  // a sign-out while it was on the way must not be undone by it.
+  const current = () => selfId() === asked
   try {
-    me.set(unwrap(await hearth.api.GET('/v1/users/me')))
+    const user = unwrap(await hearth.api.GET('/v1/users/me'))
+    if (current()) me.set(user)
   } catch (err) {
     // Signed out meanwhile (the session listener said so), or the server is away: stay on the
     // saved session and try again when asked.
-    if (err instanceof HearthError && err.status === 401) me.set(null)
-    else throw err
+    if (err instanceof HearthError && err.status === 401) {
+      if (current()) me.set(null)
+    } else if (current()) throw err
   }
 }
 

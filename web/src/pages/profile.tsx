@@ -157,8 +157,9 @@ function AvatarPicker() {
   const user = useStore(me)
   const set = async (mediaId: string | null) => {
     const updated = unwrap(await hearth.api.PUT('/v1/users/me/avatar', { body: { mediaId } }))
-    me.set(updated)
     learn([updated])
+    // Signed out while it was on the way: the answer must not bring the signed-in page back.
+    if (selfId() === updated.id) me.set(updated)
   }
   const change = useAction(async (file: File) => {
     try {
