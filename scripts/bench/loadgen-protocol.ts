@@ -143,6 +143,8 @@ export interface FanoutResult {
 export interface RoomsRound {
   p50: number | null
   p99: number | null
+  /** The round's latencies (the histogram's non-empty buckets and their sum), pooled over the counted rounds by the report. */
+  latency?: { sparse: [number, number][]; sum: number }
   /** Why the round measured the machine rather than the system (see DISTURBED in side-by-side.ts). */
   disturbed?: string
   /** The CPU other programs and the hypervisor took over the round, in percent of one core. */

@@ -7,7 +7,7 @@ import postgres from 'postgres'
 import { createClient } from 'redis'
 import type { System } from './clients'
 import type { CpuStep, DurableResult, FanoutResult, JobResult, MemoryResult, RoomsResult, RoomsRound } from './loadgen-protocol'
-import { median, round } from './stats'
+import { Histogram, median, round } from './stats'
 import { POSTGRES_URL, REDIS_URL } from './hearth'
 import { renderChart } from './chart'
 
@@ -135,6 +135,23 @@ function metricsOf(outcomes: Outcome[]): Metric[] {
     }
     return { values, spread, rounds: count }
   }
+  /**
+   * A scenario-2 percentile over every delivery of a system's counted rounds together (a
+   * pause that decides one short round's p99 is one pause in the pool), with the rounds' own
+   * values as the spread. Rounds recorded without their latencies: the median of the rounds.
+   */
+  const pooled = (p: 0.5 | 0.99) => {
+    const own = (x: RoomsRound) => (p === 0.5 ? x.p50 : x.p99)
+    const byRounds = rounds<RoomsResult>(2, (r) => counted(r).flatMap((x) => (own(x) === null ? [] : [own(x)!])))
+    for (const o of results(2)) {
+      const kept = counted(o.result as RoomsResult)
+      if (!kept.length || kept.some((x) => !x.latency)) continue
+      const all = new Histogram()
+      for (const x of kept) all.addSparse(x.latency!.sparse, x.latency!.sum)
+      if (all.count) byRounds.values[o.system] = round(all.percentile(p))!
+    }
+    return byRounds
+  }
   const cpuAt = (r: FanoutResult, rate: number, withPostgres = false) =>
     r.cpuSteps.filter((s) => s.rate === rate && s.counted).map((s) => (withPostgres ? (s.withPostgresMicrosPerDelivery ?? s.serverMicrosPerDelivery) : s.serverMicrosPerDelivery))
   const fanouts = results(1).map((o) => o.result as FanoutResult)
@@ -182,10 +199,13 @@ function metricsOf(outcomes: Outcome[]): Metric[] {
       ...rounds<DurableResult>(4, (r) => (r.rooms === 1 ? [r.withPostgresCpuMicrosPerAck ?? r.serverCpuMicrosPerAck] : [])),
     }),
     metric({ key: 'fanout', scenario: 1, label: '1. one room, 1000 subscribers: highest deliveries/s with p99 <= 50 ms (saturation ramp)', unit: 'deliveries/s', better: 'higher', values: pick<FanoutResult>(1, (r) => r.bestDeliveriesPerSecond) }),
-    metric({ key: 'rooms_p50', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p50 (median of the rounds)', unit: 'ms', better: 'lower', ...rounds<RoomsResult>(2, (r) => counted(r).flatMap((x) => (x.p50 === null ? [] : [x.p50]))) }),
-    metric({ key: 'rooms_p99', scenario: 2, label: '2. 500 rooms x 10, 1000 msgs/s: end-to-end p99 (median of the rounds)', unit: 'ms', better: 'lower', ...rounds<RoomsResult>(2, (r) => counted(r).flatMap((x) => (x.p99 === null ? [] : [x.p99]))) }),
+    metric({ key: 'rooms_p50', scenario: 2, label: "2. 500 rooms x 10, 1000 msgs/s: end-to-end p50 (the counted rounds' deliveries together)", unit: 'ms', better: 'lower', ...pooled(0.5) }),
+    metric({ key: 'rooms_p99', scenario: 2, label: "2. 500 rooms x 10, 1000 msgs/s: end-to-end p99 (the counted rounds' deliveries together)", unit: 'ms', better: 'lower', ...pooled(0.99) }),
     metric({ key: 'memory', scenario: 3, label: '3. server RSS per idle connection at 10k connections', unit: 'KB', better: 'lower', values: pick<MemoryResult>(3, (r) => r.perConnectionKb) }),
-    metric({ key: 'durable_1', scenario: 4, label: '4. durable sends into one room (JetStream: one stream): acked messages/s', unit: 'acked/s', better: 'higher', ...rounds<DurableResult>(4, (r) => (r.rooms === 1 ? [r.ackedPerSecond] : [])) }),
+    (() => {
+      const one = metric({ key: 'durable_1', scenario: 4, label: '4. durable sends into one room (JetStream: one stream): acked messages/s (ratio: geometric mean of the rounds\' ratios)', unit: 'acked/s', better: 'higher', ...rounds<DurableResult>(4, (r) => (r.rooms === 1 ? [r.ackedPerSecond] : [])) })
+      return { ...one, ratios: { ...one.ratios, hearthOverNats: pairedRatio(results(4).map((o) => o.result as DurableResult), 'hearth', 'nats') } }
+    })(),
     metric({ key: 'durable_100', scenario: 4, label: '4. durable sends across 100 rooms: acked messages/s', unit: 'acked/s', better: 'higher', ...rounds<DurableResult>(4, (r) => (r.rooms === 100 ? [r.ackedPerSecond] : [])) }),
   )
   return out.filter((m) => Object.keys(m.values).length > 0)
@@ -219,6 +239,8 @@ interface ReportInput {
   plan: unknown
 }
 
+const withoutHistograms = (r: JobResult): JobResult => (r.scenario === 'rooms' ? { ...r, rounds: r.rounds.map(({ latency: _, ...rest }) => rest) } : r)
+
 export async function writeReports(input: ReportInput): Promise<string[]> {
   const metrics = metricsOf(input.outcomes)
   const aims = aimsOf(metrics)
@@ -232,7 +254,8 @@ export async function writeReports(input: ReportInput): Promise<string[]> {
     figures: metrics,
     aims,
     errors: input.outcomes.filter((o) => o.error).map(({ scenario, system, error }) => ({ scenario, system, error })),
-    details: input.outcomes.filter((o) => o.result).map(({ scenario, system, result }) => ({ scenario, system, result })),
+    // Without scenario 2's per-round histograms (~40 KB a round): the pooled figures above come from them.
+    details: input.outcomes.filter((o) => o.result).map(({ scenario, system, result }) => ({ scenario, system, result: withoutHistograms(result!) })),
   }
   mkdirSync(input.resultsDir, { recursive: true })
   const files = [join(input.resultsDir, 'bench-results.json'), join(input.resultsDir, 'bench-chart.svg'), join(input.outDir, 'BENCHMARKS.md')]
@@ -362,7 +385,7 @@ function roomsRounds(outcomes: Outcome[]): string[] {
   return [
     '## Scenario 2, round by round',
     '',
-    "The latency figures above are the median of the rounds' p50 and p99 (one noisy round on the shared machine would weigh on a p99 over every delivery). Each round starts once the servers, Postgres and Redis are back near their rest level (what the round before left behind, such as a relay catching up, would otherwise land on it). A round during which the hypervisor took more than 5 % of the machine's CPU time, or other processes more than 15 % of a core (other programs, and the other systems' servers, idle or finishing their own round), measured the machine rather than the system: it is marked and not counted (when fewer than 3 rounds of a system are undisturbed, they count with the least disturbed of the others, up to 3, chosen by the machine's state, not by the latency). Each cell: p50 / p99 ms, server µs per delivery.",
+    "The latency figures above are the p50 and p99 of every delivery of the counted rounds together: a Socket.IO round's p99 was often decided by whether one pause of its event loop fell into its 5 s, so a median of round p99s did not repeat between runs, while the pool's p99 asks for a tail that lasts. Each round starts once the servers, Postgres and Redis are back near their rest level (what the round before left behind, such as a relay catching up, would otherwise land on it). A round during which the hypervisor took more than 5 % of the machine's CPU time, or other processes more than 15 % of a core (other programs, and the other systems' servers, idle or finishing their own round), measured the machine rather than the system: it is marked and not counted (when fewer than 3 rounds of a system are undisturbed, they count with the least disturbed of the others, up to 3, chosen by the machine's state, not by the latency). Each cell: p50 / p99 ms, server µs per delivery.",
     '',
     '| system | ' + Array.from({ length: n }, (_, i) => `round ${i + 1}`).join(' | ') + ' | delivered |',
     '|---|' + Array.from({ length: n }, () => '---:|').join('') + '---:|',
@@ -390,13 +413,26 @@ export function counted(r: RoomsResult): RoomsRound[] {
   return r.rounds.filter((x) => !x.disturbed || least.includes(x))
 }
 
+/**
+ * Scenario 4's ratio of `a` to `b` in one room: the geometric mean of each round's ratio (a's
+ * one-room window over b's, run beside it), so a machine that drifts between rounds moves both
+ * sides of each ratio rather than one system's median. Undefined without a round of both.
+ */
+export function pairedRatio(runs: DurableResult[], a: System, b: System): number | undefined {
+  const byRound = (system: System) => new Map(runs.filter((r) => r.system === system && r.rooms === 1 && r.ackedPerSecond > 0).map((r) => [r.round ?? 1, r.ackedPerSecond]))
+  const of = byRound(b)
+  const logs = [...byRound(a)].flatMap(([n, acked]) => (of.has(n) ? [Math.log(acked / of.get(n)!)] : []))
+  if (!logs.length) return undefined
+  return Math.round(Math.exp(logs.reduce((sum, x) => sum + x, 0) / logs.length) * 1000) / 1000
+}
+
 function durableDetails(outcomes: Outcome[]): string[] {
   const runs = outcomes.filter((o) => o.scenario === 4 && o.result).map((o) => o.result as DurableResult)
   if (!runs.length) return []
   return [
     '## Scenario 4, details',
     '',
-    'Round by round, in the order they ran within each round; the figures above are the medians.',
+    "Round by round, in the order they ran within each round; the figures above are the medians, and the ratio to JetStream is the geometric mean of each round's Hearth one-room window over that round's JetStream window (they ran one after the other).",
     '',
     '| system | round | rooms / subjects | acked/s | ack p50 ms | ack p99 ms | server CPU per ack | with Postgres backends | errors |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -426,6 +462,8 @@ function errors(outcomes: Outcome[]): string[] {
 
 function method(plan: unknown): string[] {
   const rooms = (plan as { rooms?: { rounds: number; seconds: number } } | undefined)?.rooms
+  const given = plan as { durable?: { seconds: number }; durableRounds?: number } | undefined
+  const durable = given?.durable && given.durableRounds ? { rounds: given.durableRounds, seconds: given.durable.seconds } : undefined
   return [
     '## How it is measured',
     '',
@@ -438,9 +476,9 @@ function method(plan: unknown): string[] {
     '- The load comes from four generator processes (`scripts/bench/loadgen-worker.ts`, coordinated by `loadgen.ts`): each holds a quarter of every system\'s sockets and sends its share of the rate from its own senders. Their CPU is read from /proc for every step.',
     '- Scenarios 1 and 2 run the systems\' servers at once, each idle while another is measured, and the generators drive them turn by turn at each load level, so background load on the shared machine falls on all alike.',
     '- Scenario 1: per system, 1000 sockets subscribe to one room; 10 of them send. First the CPU phase: fixed rates every system sustains, round after round with the systems interleaved; the figure is server CPU time per delivery. Then the saturation ramp at rising rates; its figure is the highest deliveries/s of a step that passed.',
-    `- Scenario 2: per system, 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; measured in rounds (raw, Hearth, Socket.IO, ejabberd, again...) after a warm-up, ${rooms ? `${rooms.rounds} rounds of ${rooms.seconds / rooms.rounds} s` : 'in rounds'}, each starting once the machine is back at rest; p50 and p99 are the medians of the counted rounds\' (so one slow second of the shared machine does not make the figure; a round the hypervisor or other processes disturbed is not counted unless fewer than 3 are left), CPU per delivery per round.`,
+    `- Scenario 2: per system, 5000 sockets, 10 per room in 500 rooms; one member of each room sends, 1000 messages/s in total; measured in rounds (raw, Hearth, Socket.IO, ejabberd, again...) after a warm-up, ${rooms ? `${rooms.rounds} rounds of ${rooms.seconds / rooms.rounds} s` : 'in rounds'}, each starting once the machine is back at rest; p50 and p99 are over every delivery of the counted rounds together (a round the hypervisor or other processes disturbed is not counted unless fewer than 3 are left), CPU per delivery the median of the rounds\'.`,
     '- Scenario 3: the server\'s VmRSS (from /proc) before and after opening 10,000 idle sockets (each answered one ping), divided by 10,000. Hearth\'s 10,000 sockets are authenticated as its 1000 bench users (10 sockets each).',
-    '- Scenario 4 (Hearth and NATS JetStream; the others do not persist): 100 connections (Hearth: 100 users) from three generator processes keep 8 sends each in flight; acked (committed / stored) messages per second over a fixed window, into one room (one subject of one stream) and, for Hearth, spread over 100 rooms. CPU per ack over the same window. Every system\'s server is up at once (idle while another is measured) and their windows are interleaved round after round (5 rounds of 4 s: Hearth one room, Hearth 100 rooms, JetStream, again...); the figures are the medians of the rounds.',
+    `- Scenario 4 (Hearth and NATS JetStream; the others do not persist): 100 connections (Hearth: 100 users) from three generator processes keep 8 sends each in flight; acked (committed / stored) messages per second over a fixed window, into one room (one subject of one stream) and, for Hearth, spread over 100 rooms. CPU per ack over the same window. Every system's server is up at once (idle while another is measured) and their windows are interleaved round after round (${durable ? `${durable.rounds} rounds of ${durable.seconds} s` : 'rounds'}: Hearth one room, JetStream, Hearth 100 rooms, again...); the figures are the medians of the rounds, and the ratio to JetStream the geometric mean of the rounds' own ratios (each round's Hearth one-room window over its JetStream window).`,
     '',
   ]
 }

@@ -57,7 +57,7 @@ for (const s of scenarioArgs) {
   }
 }
 const scenarios = scenarioArgs.map(Number)
-const roomsRounds = numberArg('rooms-rounds', quick ? 2 : 7)
+const roomsRounds = numberArg('rooms-rounds', quick ? 2 : 8)
 const roomsSeconds = numberArg('rooms-seconds', quick ? 1.5 : 5, false)
 const systems = [...(args.systems!.split(',') as System[]), ...(args.baseline ? (['baseline'] as System[]) : [])]
 const nodeOnPath = Bun.which('node') !== null
@@ -99,7 +99,7 @@ const plan = {
   memory: { connections: 10_000, settleSeconds: quick ? 2 : 4 },
   durable: { connections: 100, window: 8, seconds: quick ? 3 : 4 },
   /** Scenario 4's rounds: every system's server stays up, their runs interleaved round by round. */
-  durableRounds: quick ? 2 : 5,
+  durableRounds: quick ? 2 : 7,
   hearthUsers: 1000,
 }
 
@@ -205,8 +205,9 @@ async function memoryOneByOne(world: World): Promise<Outcome[]> {
 
 /**
  * Scenario 4: every system's server up at once (idle while another is measured), their runs
- * interleaved round after round (Hearth one room, Hearth 100 rooms, JetStream, Hearth ...),
- * so a slow minute of the shared machine falls on all of them; the figures are medians.
+ * interleaved round after round (Hearth one room, JetStream, Hearth 100 rooms, Hearth ...),
+ * so a slow minute of the shared machine falls on all of them; the figures are medians, and
+ * the ratio to JetStream pairs each round's one-room window with the JetStream one beside it.
  */
 async function durableRounds(world: World): Promise<Outcome[]> {
   const outcomes: Outcome[] = []
@@ -222,24 +223,25 @@ async function durableRounds(world: World): Promise<Outcome[]> {
     }
     const settler = new Settler([...servers].map(([system, s]) => ({ pid: s.pid, name: system })))
     log(`scenario 4 at rest: ${Math.round(await settler.calibrate())}% of a core (the servers, Postgres and Redis together)`)
+    // The one-room windows side by side (the paired ratio), the 100-room ones after them.
+    const windows = [...servers].flatMap(([system, server]) => (system === 'nats' ? [1] : [1, 100]).map((rooms) => ({ system, server, rooms })))
+    windows.sort((a, b) => a.rooms - b.rooms)
     for (let round = 1; round <= plan.durableRounds; round++) {
-      for (const [system, server] of servers) {
-        for (const rooms of system === 'nats' ? [1] : [1, 100]) {
-          if (remainingMs() < 20_000) {
-            outcomes.push({ scenario: 4, system, error: `skipped from round ${round}: the run reached its time bound` })
-            continue
-          }
-          // What the round before left behind (Hearth's relay and jobs, Postgres writing out) is done first.
-          const settled = await settler.settle()
-          log(`scenario 4 round ${round}: ${system}, ${rooms} room(s), after ${settled.waitedMs} ms settling${settled.quiet ? '' : ` (not quiet: ${settled.percent}% of a core)`}${settled.waitedMs > 1000 ? `; busy at first: ${settled.leftBy}` : ''}`)
-          const { roomIds: _, ...base } = targetOf(system, server, world, 0)
-          const job: Job = { ...base, scenario: 'durable', roomIds: targetOf(system, server, world, rooms, 1).roomIds, ...plan.durable }
-          try {
-            for (const result of await runLoadgen(job, Math.max(10_000, remainingMs()))) outcomes.push({ scenario: 4, system, result: { ...result, round } as DurableResult })
-          } catch (err) {
-            log(`  ${system} failed: ${message(err)}`)
-            outcomes.push({ scenario: 4, system, error: message(err) })
-          }
+      for (const { system, server, rooms } of windows) {
+        if (remainingMs() < 20_000) {
+          outcomes.push({ scenario: 4, system, error: `skipped from round ${round}: the run reached its time bound` })
+          continue
+        }
+        // What the round before left behind (Hearth's relay and jobs, Postgres writing out) is done first.
+        const settled = await settler.settle()
+        log(`scenario 4 round ${round}: ${system}, ${rooms} room(s), after ${settled.waitedMs} ms settling${settled.quiet ? '' : ` (not quiet: ${settled.percent}% of a core)`}${settled.waitedMs > 1000 ? `; busy at first: ${settled.leftBy}` : ''}`)
+        const { roomIds: _, ...base } = targetOf(system, server, world, 0)
+        const job: Job = { ...base, scenario: 'durable', roomIds: targetOf(system, server, world, rooms, 1).roomIds, ...plan.durable }
+        try {
+          for (const result of await runLoadgen(job, Math.max(10_000, remainingMs()))) outcomes.push({ scenario: 4, system, result: { ...result, round } as DurableResult })
+        } catch (err) {
+          log(`  ${system} failed: ${message(err)}`)
+          outcomes.push({ scenario: 4, system, error: message(err) })
         }
       }
     }

@@ -352,6 +352,7 @@ export async function rooms(job: RoomsJob): Promise<RoomsResult[]> {
         const roundResult: RoomsRound = {
           p50: round(m.histogram.percentile(0.5)),
           p99: round(m.histogram.percentile(0.99)),
+          latency: { sparse: m.histogram.toSparse(), sum: m.histogram.total },
           ...(disturbed ? { disturbed } : {}),
           ...(m.cpu.machine ? { disturbancePercent: m.cpu.machine.othersPercent + Math.round(m.cpu.machine.stealPercent * cpus().length) } : {}),
           delivered: m.delivered,

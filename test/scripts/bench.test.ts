@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../../scripts/bench/clients'
 import { CpuMeter, freePort, machineBetween, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
 import { counted, writeReports, type Environment } from '../../scripts/bench/report'
-import type { FanoutResult, RoomsResult, RoomsRound } from '../../scripts/bench/loadgen-protocol'
+import type { DurableResult, FanoutResult, RoomsResult, RoomsRound } from '../../scripts/bench/loadgen-protocol'
 import { Histogram, median, nowMs } from '../../scripts/bench/stats'
 
 setDefaultTimeout(60_000)
@@ -109,6 +109,44 @@ describe('bench', () => {
     expect(counted(of(quiet)).map((r) => r.p99)).toEqual([1, 3, 4])
     // --quick: 2 rounds, both count.
     expect(counted(of([at(1, 50, 'stolen'), at(2, 5)])).map((r) => r.p99)).toEqual([1, 2])
+  })
+
+  test("scenario 2's latency is over the counted rounds' deliveries together; scenario 4's ratio pairs each round's windows", async () => {
+    const cpu = { serverSeconds: 1, generatorPercents: [], wallSeconds: 5 }
+    const summary = { count: 1, p50: 1, p99: 1, p999: 1, max: 1, mean: 1 }
+    const roundOf = (samples: [number, number][], disturbed?: string): RoomsRound => {
+      const h = new Histogram()
+      for (const [ms, n] of samples) for (let i = 0; i < n; i++) h.record(ms)
+      return { p50: h.percentile(0.5), p99: h.percentile(0.99), latency: { sparse: h.toSparse(), sum: h.total }, ...(disturbed ? { disturbed, disturbancePercent: 90 } : {}), delivered: h.count, expected: h.count, cpu, serverMicrosPerDelivery: 1 }
+    }
+    const rooms = (system: 'hearth' | 'socketio', rounds: RoomsRound[]): RoomsResult => ({ scenario: 'rooms', system, sent: 1, expected: 1, delivered: 1, latency: summary, rounds, sendErrors: 0 })
+    // Socket.IO: two rounds with a 50 ms pause in 1.5 % of their deliveries (their own p99 is 50), one without;
+    // in the pool the pauses are 1 % of the deliveries, so its p99 is the rest's. Hearth's disturbed round is left out.
+    const paused = roundOf([[1, 985], [50, 15]])
+    const socketio = rooms('socketio', [paused, paused, roundOf([[1, 1000]])])
+    const hearth = rooms('hearth', [roundOf([[4, 1000]]), roundOf([[4, 1000]]), roundOf([[4, 1000]]), roundOf([[500, 1000]], 'stolen')])
+    const durable = (system: 'hearth' | 'nats', round: number, ackedPerSecond: number): DurableResult => ({ scenario: 'durable', system, round, rooms: 1, acked: ackedPerSecond * 4, seconds: 4, ackedPerSecond, ackLatency: summary, serverCpuMicrosPerAck: 10, errors: 0 })
+    const out = mkdtempSync(join(tmpdir(), 'bench-report-'))
+    try {
+      const environment: Environment = { cpu: 'test', cores: 2, memoryGb: 1, kernel: 'x', loadavgBefore: '0 0 0', versions: { bun: Bun.version } }
+      const outcomes = [
+        { scenario: 2, system: 'hearth' as const, result: hearth },
+        { scenario: 2, system: 'socketio' as const, result: socketio },
+        ...[10_000, 12_000, 9_000].map((acked, i) => ({ scenario: 4, system: 'hearth' as const, result: durable('hearth', i + 1, acked) })),
+        ...[40_000, 40_000, 30_000].map((acked, i) => ({ scenario: 4, system: 'nats' as const, result: durable('nats', i + 1, acked) })),
+      ]
+      await writeReports({ outDir: out, resultsDir: join(out, 'results'), environment, outcomes, quick: true, scenarios: [2, 4], seconds: 1, plan: {} })
+      const figures = JSON.parse(readFileSync(join(out, 'results', 'bench-results.json'), 'utf8')).figures as { key: string; values: Record<string, number>; ratios: Record<string, number> }[]
+      const figure = (key: string) => figures.find((f) => f.key === key)!
+      expect(figure('rooms_p99').values).toEqual({ hearth: 4, socketio: 1 })
+      expect(figure('rooms_p99').ratios.hearthOverSocketio).toBe(4)
+      expect(figure('rooms_p50').values).toEqual({ hearth: 4, socketio: 1 })
+      // Rounds 10/40, 12/40, 9/30: the geometric mean of 0.25, 0.3, 0.3 (the medians' ratio would be 0.25).
+      expect(figure('durable_1').values).toEqual({ hearth: 10_000, nats: 40_000 })
+      expect(figure('durable_1').ratios.hearthOverNats).toBe(0.282)
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
   })
 
   test('a body carries its send time and tag and has the fixed size', () => {
