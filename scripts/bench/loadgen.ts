@@ -1,12 +1,12 @@
-// The load generator: its own process, started by run.ts with a job file; prints one
-// `RESULT [json, ...]` line, one result per system driven. Scenarios 1, 2 and 4 spread the
+// The load generator: its own process, started by run.ts with a job file; writes
+// `<job file>.result.json` ([json, ...], one result per system driven). Scenarios 1, 2 and 4 spread the
 // sockets over several generator processes (loadgen-worker.ts) that this one coordinates.
 // Send times travel in the message bodies and are read back by the process that receives
 // them, so every latency is measured on one clock.   bun scripts/bench/loadgen.ts job.json
 import { connectMany, serverCloses } from './clients'
 import type { DurableJob, DurableResult, Job, JobResult, MemoryJob, MemoryResult } from './loadgen-protocol'
 import { log, setRunTag } from './load'
-import { CpuMeter, rssKb } from './processes'
+import { CpuMeter, resultFile, rssKb } from './processes'
 import { durableShared, fanout, rooms } from './side-by-side'
 import { sleep } from './stats'
 
@@ -63,7 +63,9 @@ async function main() {
   setRunTag(job.scenario[0]!)
   const results: JobResult[] =
     job.scenario === 'fanout' ? await fanout(job) : job.scenario === 'rooms' ? await rooms(job) : job.scenario === 'memory' ? [await memory(job)] : [await durable(job)]
-  process.stdout.write(`RESULT ${JSON.stringify(results.map((r) => ({ ...r, serverCloses: serverCloses[r.system] ?? {} })))}\n`)
+  // Into a file next to the job's, not stdout: a result of a megabyte or more (scenario 2's
+  // round histograms) was cut short when the process exited before the pipe drained.
+  await Bun.write(resultFile(process.argv[2]!), JSON.stringify(results.map((r) => ({ ...r, serverCloses: serverCloses[r.system] ?? {} }))))
   process.exit(0)
 }
 

@@ -290,16 +290,19 @@ export async function startServer(opts: { name: string; cmd: string[]; env: Reco
 export async function runLoadgen(job: Job, timeoutMs: number): Promise<JobResult[]> {
   const file = join(tmpdir(), `hearth-bench-job-${process.pid}-${Date.now()}.json`)
   await Bun.write(file, JSON.stringify(job))
-  const proc = Bun.spawn(['bun', join(import.meta.dir, 'loadgen.ts'), file], { stdout: 'pipe', stderr: 'inherit' })
+  const proc = Bun.spawn(['bun', join(import.meta.dir, 'loadgen.ts'), file], { stdout: 'inherit', stderr: 'inherit' })
   const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs)
+  const result = Bun.file(resultFile(file))
   try {
-    const out = await new Response(proc.stdout).text()
     const code = await proc.exited
-    const line = out.split('\n').find((l) => l.startsWith('RESULT '))
-    if (!line) throw new Error(`load generator (${job.scenario}) exited ${code ?? 'killed'} without a result`)
-    return JSON.parse(line.slice('RESULT '.length)) as JobResult[]
+    if (code !== 0 || !(await result.exists())) throw new Error(`load generator (${job.scenario}) exited ${code ?? 'killed'} without a result`)
+    return (await result.json()) as JobResult[]
   } finally {
     clearTimeout(timer)
     await Bun.file(file).delete().catch(() => {})
+    await result.delete().catch(() => {})
   }
 }
+
+/** Where the load generator given the job file `jobFile` writes its results. */
+export const resultFile = (jobFile: string) => `${jobFile}.result.json`
