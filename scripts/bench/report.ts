@@ -138,7 +138,8 @@ function metricsOf(outcomes: Outcome[]): Metric[] {
   /**
    * A scenario-2 percentile over every delivery of a system's counted rounds together (a
    * pause that decides one short round's p99 is one pause in the pool), with the rounds' own
-   * values as the spread. Rounds recorded without their latencies: the median of the rounds.
+   * values as the spread. (Rounds recorded without their latencies, as no run of this code
+   * records them, would give the median of the rounds.)
    */
   const pooled = (p: 0.5 | 0.99) => {
     const own = (x: RoomsRound) => (p === 0.5 ? x.p50 : x.p99)
@@ -203,7 +204,7 @@ function metricsOf(outcomes: Outcome[]): Metric[] {
     metric({ key: 'rooms_p99', scenario: 2, label: "2. 500 rooms x 10, 1000 msgs/s: end-to-end p99 (the counted rounds' deliveries together)", unit: 'ms', better: 'lower', ...pooled(0.99) }),
     metric({ key: 'memory', scenario: 3, label: '3. server RSS per idle connection at 10k connections', unit: 'KB', better: 'lower', values: pick<MemoryResult>(3, (r) => r.perConnectionKb) }),
     (() => {
-      const one = metric({ key: 'durable_1', scenario: 4, label: '4. durable sends into one room (JetStream: one stream): acked messages/s (ratio: geometric mean of the rounds\' ratios)', unit: 'acked/s', better: 'higher', ...rounds<DurableResult>(4, (r) => (r.rooms === 1 ? [r.ackedPerSecond] : [])) })
+      const one = metric({ key: 'durable_1', scenario: 4, label: '4. durable sends into one room (JetStream: one stream): acked messages/s (ratio to JetStream: geometric mean of the rounds\' ratios)', unit: 'acked/s', better: 'higher', ...rounds<DurableResult>(4, (r) => (r.rooms === 1 ? [r.ackedPerSecond] : [])) })
       return { ...one, ratios: { ...one.ratios, hearthOverNats: pairedRatio(results(4).map((o) => o.result as DurableResult), 'hearth', 'nats') } }
     })(),
     metric({ key: 'durable_100', scenario: 4, label: '4. durable sends across 100 rooms: acked messages/s', unit: 'acked/s', better: 'higher', ...rounds<DurableResult>(4, (r) => (r.rooms === 100 ? [r.ackedPerSecond] : [])) }),
@@ -306,7 +307,7 @@ function markdown(input: ReportInput, metrics: Metric[], aims: Aim[], loadavgAft
     '',
     '## CPU per operation',
     '',
-    'Server CPU time (user + system, all threads of the server process) per delivery or per acked send, in µs; lower is better. Scenario 1, 2 and 4 figures are the median of the rounds, with [lowest–highest, rounds] after it. In scenario 1 a round counts when every message arrived (the system kept up: below saturation) and no generator process was at its limit; its p99 is in the round-by-round table. Scenario 2 counts the rounds the machine did not disturb (see its round-by-round table); scenario 4 counts every round (their tables below give what was delivered and the errors). Rounds of the systems were interleaved (raw, Hearth, Socket.IO, NATS, ejabberd, raw, ...; in scenario 4 Hearth one room, Hearth 100 rooms, NATS, ...).',
+    'Server CPU time (user + system, all threads of the server process) per delivery or per acked send, in µs; lower is better. Scenario 1, 2 and 4 figures are the median of the rounds, with [lowest–highest, rounds] after it. In scenario 1 a round counts when every message arrived (the system kept up: below saturation) and no generator process was at its limit; its p99 is in the round-by-round table. Scenario 2 counts the rounds the machine did not disturb (see its round-by-round table); scenario 4 counts every round (their tables below give what was delivered and the errors). Rounds of the systems were interleaved (raw, Hearth, Socket.IO, NATS, ejabberd, raw, ...; in scenario 4 Hearth one room, NATS, Hearth 100 rooms, ...).',
     '',
     ...table(cpuMetrics),
     '## Aims',
@@ -416,13 +417,21 @@ export function counted(r: RoomsResult): RoomsRound[] {
 /**
  * Scenario 4's ratio of `a` to `b` in one room: the geometric mean of each round's ratio (a's
  * one-room window over b's, run beside it), so a machine that drifts between rounds moves both
- * sides of each ratio rather than one system's median. Undefined without a round of both.
+ * sides of each ratio rather than one system's median. A round where `a` acked nothing makes
+ * it 0; results without their round number fall back to the ratio of the medians; undefined
+ * without a round of both.
  */
 export function pairedRatio(runs: DurableResult[], a: System, b: System): number | undefined {
-  const byRound = (system: System) => new Map(runs.filter((r) => r.system === system && r.rooms === 1 && r.ackedPerSecond > 0).map((r) => [r.round ?? 1, r.ackedPerSecond]))
-  const of = byRound(b)
-  const logs = [...byRound(a)].flatMap(([n, acked]) => (of.has(n) ? [Math.log(acked / of.get(n)!)] : []))
-  if (!logs.length) return undefined
+  const ones = (system: System) => runs.filter((r) => r.system === system && r.rooms === 1)
+  if ([...ones(a), ...ones(b)].some((r) => r.round === undefined)) {
+    const [x, y] = [a, b].map((s) => median(ones(s).map((r) => r.ackedPerSecond)))
+    return Number.isFinite(x) && y ? ratio(x, y) : undefined
+  }
+  const of = new Map(ones(b).filter((r) => r.ackedPerSecond > 0).map((r) => [r.round!, r.ackedPerSecond]))
+  const pairs = ones(a).filter((r) => of.has(r.round!))
+  if (!pairs.length) return undefined
+  if (pairs.some((r) => r.ackedPerSecond === 0)) return 0
+  const logs = pairs.map((r) => Math.log(r.ackedPerSecond / of.get(r.round!)!))
   return Math.round(Math.exp(logs.reduce((sum, x) => sum + x, 0) / logs.length) * 1000) / 1000
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../../scripts/bench/clients'
 import { CpuMeter, freePort, machineBetween, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
-import { counted, writeReports, type Environment } from '../../scripts/bench/report'
+import { counted, pairedRatio, writeReports, type Environment } from '../../scripts/bench/report'
 import type { DurableResult, FanoutResult, RoomsResult, RoomsRound } from '../../scripts/bench/loadgen-protocol'
 import { Histogram, median, nowMs } from '../../scripts/bench/stats'
 
@@ -144,6 +144,8 @@ describe('bench', () => {
       // Rounds 10/40, 12/40, 9/30: the geometric mean of 0.25, 0.3, 0.3 (the medians' ratio would be 0.25).
       expect(figure('durable_1').values).toEqual({ hearth: 10_000, nats: 40_000 })
       expect(figure('durable_1').ratios.hearthOverNats).toBe(0.282)
+      // A round where Hearth acked nothing is a ratio of 0, not a round left out.
+      expect(pairedRatio([durable('hearth', 1, 10_000), durable('hearth', 2, 0), durable('nats', 1, 40_000), durable('nats', 2, 40_000)], 'hearth', 'nats')).toBe(0)
     } finally {
       rmSync(out, { recursive: true, force: true })
     }

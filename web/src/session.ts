@@ -42,13 +42,19 @@ export async function loadMe(): Promise<void> {
   try {
     const user = unwrap(await hearth.api.GET('/v1/users/me'))
     if (current()) me.set(user)
+    else return another()
   } catch (err) {
+    if (!current()) return another()
     // Signed out meanwhile (the session listener said so), or the server is away: stay on the
     // saved session and try again when asked.
-    if (err instanceof HearthError && err.status === 401) {
-      if (current()) me.set(null)
-    } else if (current()) throw err
+    if (err instanceof HearthError && err.status === 401) me.set(null)
+    else throw err
   }
+}
+
+/** Another person signed in while `loadMe` asked about the one before: who, if nobody else is asking. */
+function another(): Promise<void> | undefined {
+  if (selfId() && me.get() === undefined) return loadMe()
 }
 
 export async function signOut(): Promise<void> {
