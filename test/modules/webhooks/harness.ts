@@ -4,7 +4,10 @@
 // receivers (WEBHOOK_CA_CERTS).
 import { afterAll } from 'bun:test'
 import type { Server } from 'bun'
+import { asc, eq, inArray } from 'drizzle-orm'
 import type { WebhooksConfig } from '../../../src/config'
+import { webhookAttempts, webhookDeliveries } from '../../../src/db/schema'
+import { jobId } from '../../../src/jobs/queues'
 import { Webhook } from 'standardwebhooks'
 import { startTestApp } from '../../helpers/app'
 import { newCommunity, ok } from '../../helpers/community'
@@ -150,6 +153,37 @@ export async function notificationsOf(h: WebhooksApp, token: string, count = 1) 
     },
     10_000,
   )
+}
+
+/**
+ * Where an endpoint's deliveries are, for a test's failure message when a receiver waited in
+ * vain: each delivery's row, its attempts, and the state of the job of its next attempt (the
+ * job a 'busy' endpoint re-queues is not followed). It says at which step a delivery stopped:
+ * none made, made and its job never run, or its attempts failed.
+ */
+export async function deliveryReport(h: WebhooksApp, endpointId: string) {
+  const { db, jobs } = h.app.res
+  const rows = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId))
+  const attempts = rows.length
+    ? await db.select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, rows.map((d) => d.id))).orderBy(asc(webhookAttempts.attempt))
+    : []
+  const deliveries = await Promise.all(
+    rows.map(async (d) => {
+      const job = await jobs.queues.webhooks.getJob(jobId('wh', d.id, d.attempts + 1))
+      return {
+        id: d.id,
+        eventType: d.eventType,
+        status: d.status,
+        attempts: d.attempts,
+        lastError: d.lastError,
+        createdAt: d.createdAt,
+        nextAttemptAt: d.nextAttemptAt,
+        attemptLog: attempts.filter((a) => a.deliveryId === d.id).map(({ attempt, startedAt, statusCode, error, latencyMs }) => ({ attempt, startedAt, statusCode, error, latencyMs })),
+        nextJob: job ? { state: await job.getState(), addedAt: job.timestamp, processedOn: job.processedOn, finishedOn: job.finishedOn, returned: job.returnvalue, failed: job.failedReason } : 'none',
+      }
+    }),
+  )
+  return { at: new Date(), deliveries }
 }
 
 /** A community with one endpoint; `send` delivers an event of that community (as the `*` reaction does). */
