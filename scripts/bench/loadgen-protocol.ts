@@ -51,6 +51,13 @@ export interface RoomsJob {
   /** Measured seconds per target, split over the rounds. */
   seconds: number
   rounds: number
+  /**
+   * Rounds of every system run after `rounds` while a system has undisturbed rounds for fewer
+   * than half of them (a busy spell of the shared machine), at most this many, and none
+   * after `extraUntil` (epoch ms).
+   */
+  extraRounds?: number
+  extraUntil?: number
 }
 
 export interface MemoryJob extends Common {
