@@ -138,8 +138,8 @@ function metricsOf(outcomes: Outcome[]): Metric[] {
   /**
    * A scenario-2 percentile over every delivery of a system's counted rounds together (a
    * pause that decides one short round's p99 is one pause in the pool), with the rounds' own
-   * values as the spread. (Rounds recorded without their latencies, as no run of this code
-   * records them, would give the median of the rounds.)
+   * values as the spread. A system whose counted rounds lack their latencies (results from
+   * before the histograms were kept) keeps the median of the rounds.
    */
   const pooled = (p: 0.5 | 0.99) => {
     const own = (x: RoomsRound) => (p === 0.5 ? x.p50 : x.p99)

@@ -8,10 +8,11 @@ export function scratchDatabase(serverUrl: string, prefix: string) {
   const name = `${prefix}${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
-  const admin = async (statement: string) => {
+  /** Runs `work` on one connection to the server's maintenance database, then closes it. */
+  const admin = async (work: (sql: postgres.Sql) => Promise<unknown>) => {
     const sql = postgres(serverUrl, { max: 1, onnotice: () => {} })
     try {
-      await sql.unsafe(statement)
+      await work(sql)
     } finally {
       await sql.end()
     }
@@ -19,10 +20,9 @@ export function scratchDatabase(serverUrl: string, prefix: string) {
   return {
     name,
     url: url.toString(),
-    create: () => admin(`CREATE DATABASE ${name}`),
-    drop: async () => {
-      const sql = postgres(serverUrl, { max: 1, onnotice: () => {} })
-      try {
+    create: () => admin((sql) => sql.unsafe(`CREATE DATABASE ${name}`)),
+    drop: () =>
+      admin(async (sql) => {
         // A pool that has just been ended may still have a connection on its way out; a forced
         // drop then resets it under its client (an unhandled ECONNRESET failed a test run so,
         // one run in 4 to 10 for one pair of test files). Its backends get 2 s to go first.
@@ -31,9 +31,6 @@ export function scratchDatabase(serverUrl: string, prefix: string) {
           if (row!.n === 0) break
         }
         await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      } finally {
-        await sql.end()
-      }
-    },
+      }),
   }
 }
