@@ -1,7 +1,7 @@
 // Who reads an endpoint's delivery log sees of a private room's (or group's) delivery only
 // what they could see anyway: the row, not what the receiver answered (receivers often
 // echo what they were sent). The receivers here echo every request's body.
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq, sql } from 'drizzle-orm'
 import { webhookDeliveries } from '../../../src/db/schema'
 import { deliverEvents, WebhookDeliveries } from '../../../src/modules/webhooks/deliveries'
@@ -9,9 +9,12 @@ import { canViewWith } from '../../../src/modules/webhooks/places'
 import { permissionsFor } from '../../../src/modules/permissions/service'
 import { ok, type TestUser } from '../../helpers/community'
 import { eventually } from '../../helpers/wait'
-import { newEndpoint, receiver, startWebhooksApp } from './harness'
+import { newEndpoint, receiver, requestsAt, startWebhooksApp } from './harness'
 
 const h = await startWebhooksApp()
+// A test's waits (10 s each, saying where a delivery stopped) must end before the test does:
+// with bun's 5 s, CI once stopped one with no more than 'timed out'.
+setDefaultTimeout(30_000)
 
 /** A receiver answering each request with the body it was sent. */
 function echoReceiver() {
@@ -45,7 +48,7 @@ describe('the delivery log', () => {
     const { rx, e, manager } = await ownerEndpointAndManager()
     const staff = await e.w.room('staff', { private: true })
     ok(await h.http.post(`/v1/rooms/${staff.id}/messages`, { body: 'staff only', nonce: 'l-1' }, e.w.as(e.w.owner)), 201)
-    await eventually('the delivery', async () => rx.received.length === 1)
+    await requestsAt(h, rx, e.id, 1)
     const { page, deliveries } = await logAs(e, manager, 1)
     expect(deliveries[0]).toMatchObject({ id: rx.received[0]!.headers['webhook-id'], eventType: 'message.created', status: 'succeeded', attempts: 1, lastStatusCode: 200, hidden: true })
     expect(excerpts(deliveries[0]!)).toEqual([null])
@@ -56,7 +59,7 @@ describe('the delivery log', () => {
     const { rx, e } = await ownerEndpointAndManager()
     const staff = await e.w.room('staff', { private: true })
     ok(await h.http.post(`/v1/rooms/${staff.id}/messages`, { body: 'staff only', nonce: 'l-2' }, e.w.as(e.w.owner)), 201)
-    await eventually('the delivery', async () => rx.received.length === 1)
+    await requestsAt(h, rx, e.id, 1)
     const { deliveries } = await logAs(e, e.w.owner, 1)
     expect(deliveries[0]!.hidden).toBe(false)
     expect(excerpts(deliveries[0]!)[0]).toContain('staff only')
@@ -66,7 +69,7 @@ describe('the delivery log', () => {
     const { rx, e, manager } = await ownerEndpointAndManager()
     const lobby = await e.w.room('lobby')
     ok(await h.http.post(`/v1/rooms/${lobby.id}/messages`, { body: 'for all', nonce: 'l-3' }, e.w.as(e.w.owner)), 201)
-    await eventually('the delivery', async () => rx.received.length === 1)
+    await requestsAt(h, rx, e.id, 1)
     for (const reader of [e.w.owner, manager]) {
       const { deliveries } = await logAs(e, reader, 1)
       expect(deliveries[0]!.hidden).toBe(false)
@@ -80,7 +83,7 @@ describe('the delivery log', () => {
     await e.w.overwrite({ group: staff.id }, { role: await e.w.defaultRoleId() }, { deny: ['view'] })
     const questions = [{ id: 'q', kind: 'text', prompt: 'Anything?' }]
     ok(await h.http.post(`/v1/communities/${e.w.id}/surveys`, { title: 'staff survey', questions, groupId: staff.id }, e.w.as(e.w.owner)), 201)
-    await eventually('the delivery', async () => rx.received.length === 1)
+    await requestsAt(h, rx, e.id, 1)
     const { page, deliveries } = await logAs(e, manager, 1)
     expect(deliveries[0]).toMatchObject({ eventType: 'survey.created', hidden: true })
     expect(excerpts(deliveries[0]!)).toEqual([null])
@@ -93,12 +96,12 @@ describe('the delivery log', () => {
     const { rx, e, manager } = await ownerEndpointAndManager()
     const staff = await e.w.room('staff', { private: true })
     ok(await h.http.post(`/v1/rooms/${staff.id}/messages`, { body: 'staff only', nonce: 'l-4' }, e.w.as(e.w.owner)), 201)
-    await eventually('the delivery', async () => rx.received.length === 1)
+    await requestsAt(h, rx, e.id, 1)
     const [first] = (await logAs(e, manager, 1)).deliveries
     const retried = await h.http.post(`/v1/webhooks/${e.id}/deliveries/${first!.id}/retry`, undefined, e.w.as(manager))
     expect(retried.status).toBe(202)
     expect(retried.body).toEqual({ id: first!.id })
-    await eventually('the second attempt', async () => rx.received.length === 2)
+    await requestsAt(h, rx, e.id, 2, 'the second attempt')
     expect(rx.received[1]!.body).toBe(rx.received[0]!.body)
     const { page, deliveries } = await eventually('the log', async () => {
       const got = await logAs(e, manager, 1)
@@ -112,7 +115,7 @@ describe('the delivery log', () => {
     const rx = echoReceiver()
     const e = await newEndpoint(h, rx.url)
     await e.send('message.created', { text: 'from long ago' })
-    await eventually('the delivery', async () => rx.received.length === 1)
+    await requestsAt(h, rx, e.id, 1)
     await h.app.res.db.update(webhookDeliveries).set({ placeKind: 'unknown', placeId: null }).where(eq(webhookDeliveries.endpointId, e.id))
     const { page, deliveries } = await logAs(e, e.w.owner, 1)
     expect(deliveries[0]!.hidden).toBe(true)
@@ -126,7 +129,7 @@ describe('the delivery log', () => {
     for (const [i, room] of [staff, staff, staff, lobby, lobby].entries()) {
       ok(await h.http.post(`/v1/rooms/${room.id}/messages`, { body: `m${i}`, nonce: `l-5-${i}` }, e.w.as(e.w.owner)), 201)
     }
-    await eventually('the deliveries', async () => rx.received.length === 5)
+    await requestsAt(h, rx, e.id, 5, 'the deliveries')
     await logAs(e, manager, 5)
     const asked: string[] = []
     const canView = canViewWith(permissionsFor(h.app.res))

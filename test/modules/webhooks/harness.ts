@@ -170,6 +170,8 @@ export async function deliveryReport(h: WebhooksApp, endpointId: string) {
   const deliveries = await Promise.all(
     rows.map(async (d) => {
       const job = await jobs.queues.webhooks.getJob(jobId('wh', d.id, d.attempts + 1))
+      // Every job of the delivery, the re-queued and the tagged (a manager's retry) included.
+      const all = (await jobs.queues.webhooks.getJobs(['active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed'])).filter((j) => j?.data?.deliveryId === d.id)
       return {
         id: d.id,
         eventType: d.eventType,
@@ -180,10 +182,23 @@ export async function deliveryReport(h: WebhooksApp, endpointId: string) {
         nextAttemptAt: d.nextAttemptAt,
         attemptLog: attempts.filter((a) => a.deliveryId === d.id).map(({ attempt, startedAt, statusCode, error, latencyMs }) => ({ attempt, startedAt, statusCode, error, latencyMs })),
         nextJob: job ? { state: await job.getState(), addedAt: job.timestamp, processedOn: job.processedOn, finishedOn: job.finishedOn, returned: job.returnvalue, failed: job.failedReason } : 'none',
+        jobs: await Promise.all(
+          all.map(async (j) => ({ id: j.id, state: await j.getState(), delay: j.delay, addedAt: j.timestamp, processedOn: j.processedOn, finishedOn: j.finishedOn, returned: j.returnvalue, failed: j.failedReason })),
+        ),
       }
     }),
   )
   return { at: new Date(), deliveries }
+}
+
+/**
+ * Waits until `rx` has at least `count` requests; a wait in vain throws with where the
+ * endpoint's deliveries stopped (deliveryReport), since a bare timeout tells nothing.
+ */
+export async function requestsAt(h: WebhooksApp, rx: { received: Received[] }, endpointId: string, count: number, what = 'the delivery') {
+  await eventually(what, async () => rx.received.length >= count).catch(async (err) => {
+    throw new Error(`${err.message}; the receiver has ${rx.received.length}; the endpoint's deliveries: ${JSON.stringify(await deliveryReport(h, endpointId))}`)
+  })
 }
 
 /** A community with one endpoint; `send` delivers an event of that community (as the `*` reaction does). */
