@@ -91,7 +91,8 @@ export class WebhookDeliveries {
       .where(and(eq(webhookDeliveries.id, opts.deliveryId), eq(webhookDeliveries.endpointId, opts.endpointId)))
       .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
     if (!row) throw notFound('delivery')
-    await enqueueAttempts(this.deps.jobs, [{ deliveryId: row.id, attempt: row.attempts + 1 }], `m${Date.now()}`)
+    const tag = `m${Date.now()}`
+    await enqueueAttempts(this.deps.jobs, [{ deliveryId: row.id, attempt: row.attempts + 1, retry: tag }], tag)
     return { id: row.id }
   }
 

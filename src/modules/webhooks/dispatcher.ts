@@ -22,6 +22,11 @@ export interface AttemptJob {
   attempt: number
   /** Times this attempt found its endpoint busy and waited. */
   waits?: number
+  /**
+   * Set on a manager's retry (its tag): it sends once more whatever happened since it was
+   * asked. An attempt on its way then may have ended the delivery before the retry's turn.
+   */
+  retry?: string
 }
 
 export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'disabled' | 'busy' | 'stale'
@@ -76,7 +81,10 @@ export class DeliveryDispatcher {
       .where(eq(webhookDeliveries.id, job.deliveryId))
     if (!found) return 'stale'
     const { delivery, endpoint } = found
-    if (delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1) return 'stale'
+    const manual = job.retry !== undefined
+    if (!manual && (delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1)) return 'stale'
+    // A retry is the next attempt whenever it runs (one on its way when it was asked may have been recorded since).
+    const attempt = manual ? delivery.attempts + 1 : job.attempt
     if (!endpoint.enabled) return this.giveUp(delivery, 'endpoint disabled')
     // A delivery was decided for the endpoint's creator of the moment (`decidedFor`). An endpoint
     // moved since by another manager (who became its creator) sends a private room's or group's
@@ -103,7 +111,7 @@ export class DeliveryDispatcher {
         queue: 'webhooks',
         name: 'deliver',
         data: { ...job, waits } satisfies AttemptJob,
-        jobId: attemptJobId(delivery.id, job.attempt, `w${waits}`),
+        jobId: attemptJobId(delivery.id, job.attempt, `${job.retry ?? ''}w${waits}`),
         delayMs,
       })
       return 'busy'
@@ -111,7 +119,7 @@ export class DeliveryDispatcher {
     try {
       const startedAt = new Date()
       const result = await this.send(endpoint, { id: delivery.id, body: delivery.body })
-      return await this.record({ endpoint, deliveryId: delivery.id, attempt: job.attempt, step: delivery.step, startedAt, result })
+      return await this.record({ endpoint, deliveryId: delivery.id, attempt, manual, step: delivery.step, startedAt, result })
     } finally {
       await lease.release().catch(() => {})
     }
@@ -171,6 +179,8 @@ export class DeliveryDispatcher {
     endpoint: WebhookEndpointRow
     deliveryId: string
     attempt: number
+    /** A manager's retry: recorded whatever the delivery's status (see AttemptJob.retry). */
+    manual: boolean
     step: number
     startedAt: Date
     result: SendResult
@@ -207,9 +217,16 @@ export class DeliveryDispatcher {
           finishedAt: retryable ? null : now,
           updatedAt: now,
         })
-        .where(and(eq(webhookDeliveries.id, opts.deliveryId), eq(webhookDeliveries.attempts, attempt - 1), eq(webhookDeliveries.status, 'pending')))
+        .where(
+          and(
+            eq(webhookDeliveries.id, opts.deliveryId),
+            eq(webhookDeliveries.attempts, attempt - 1),
+            opts.manual ? undefined : eq(webhookDeliveries.status, 'pending'),
+          ),
+        )
         .returning({ id: webhookDeliveries.id })
-      // Another run of this attempt recorded it first (a stalled job run twice).
+      // Another run of this attempt recorded it first (a stalled job run twice), or a retry
+      // and an attempt of the schedule were on their way at once (both sent; one is logged).
       if (!claimed) return 'stale' as const
       await tx.insert(webhookAttempts).values({
         id: newId(),

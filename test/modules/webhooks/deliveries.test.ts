@@ -455,6 +455,34 @@ describe('deliveries', () => {
     expect(rx.received.map((r) => r.headers['webhook-id'])).toEqual([d.id, d.id, d.id, d.id])
   })
 
+  test('a retry asked while the delivery is on its way sends it again once that attempt has ended', async () => {
+    // The endpoint's two slots (WEBHOOK_ENDPOINT_CONCURRENCY) are taken by two held requests,
+    // so the retry's job waits for a slot and runs after the first attempt was recorded.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const rx = receiver(async (_, n) => {
+      if (n <= 2) await held
+      return new Response('ok')
+    })
+    const e = await endpointAt(rx.url)
+    await e.send()
+    await e.send()
+    await eventually('both on their way', async () => rx.received.length === 2)
+    const id = rx.received[0]!.headers['webhook-id']!
+    expect((await h.http.post(`/v1/webhooks/${e.id}/deliveries/${id}/retry`, undefined, e.w.as(e.w.owner))).status).toBe(202)
+    await Bun.sleep(200)
+    release()
+    await eventually('the retry', async () => rx.received.length === 3)
+    expect(rx.received[2]!.headers['webhook-id']).toBe(id)
+    const d = await eventually('both attempts logged', async () => {
+      const { deliveries } = await e.deliveries('?status=succeeded')
+      return deliveries.find((x: any) => x.id === id && x.attempts === 2)
+    })
+    expect(d.attemptLog.map((a: any) => a.statusCode)).toEqual([200, 200])
+    await Bun.sleep(300)
+    expect(rx.received).toHaveLength(3)
+  })
+
   test('recover re-sends what failed since a time, and nothing older', async () => {
     let up = false
     const rx = receiver(() => new Response('', { status: up ? 200 : 500 }))
