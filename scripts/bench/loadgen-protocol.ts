@@ -142,7 +142,7 @@ export interface FanoutResult {
   system: System
   cpuSteps: CpuStep[]
   steps: FanoutStep[]
-  /** Highest deliveries/s of a counted step whose p99 stayed within the limit. */
+  /** Deliveries/s where the p99 reaches the limit, between the steps around it (saturationPoint). */
   bestDeliveriesPerSecond: number
   sendErrors: number
 }

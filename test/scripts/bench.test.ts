@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../../scripts/bench/clients'
 import { CpuMeter, freePort, machineBetween, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
+import { saturationPoint } from '../../scripts/bench/side-by-side'
 import { counted, pairedRatio, writeReports, type Environment } from '../../scripts/bench/report'
-import type { DurableResult, FanoutResult, RoomsResult, RoomsRound } from '../../scripts/bench/loadgen-protocol'
+import type { DurableResult, FanoutResult, FanoutStep, RoomsResult, RoomsRound } from '../../scripts/bench/loadgen-protocol'
 import { Histogram, median, nowMs } from '../../scripts/bench/stats'
 
 setDefaultTimeout(60_000)
@@ -149,6 +150,37 @@ describe('bench', () => {
     } finally {
       rmSync(out, { recursive: true, force: true })
     }
+  })
+
+  test("the ramp's figure: where the p99 reaches the limit, between the highest rate that passed and the next", () => {
+    const step = (rate: number, p99: number | null, o: { passed?: boolean; delivered?: number; limited?: boolean } = {}): FanoutStep =>
+      ({
+        rate,
+        deliveriesPerSecond: rate * 1000,
+        expected: 1000,
+        delivered: o.delivered ?? 1000,
+        latency: { p99 },
+        generatorLimited: o.limited ?? false,
+        passed: o.passed ?? (p99 !== null && p99 <= 100 && !o.limited),
+      }) as FanoutStep
+    // Socket.IO's ramp of one run: 80 msgs/s passed, 130 failed twice (its better try counts).
+    const sio = [step(50, 47.2), step(80, 80.7), step(130, 190.7), step(130, 550.9), step(200, 900)]
+    const expected = 80_000 * (130 / 80) ** (Math.log(100 / 80.7) / Math.log(190.7 / 80.7))
+    expect(saturationPoint(sio, 100)).toBe(Math.round(expected))
+    expect(saturationPoint(sio, 100)).toBeGreaterThan(80_000)
+    expect(saturationPoint(sio, 100)).toBeLessThan(130_000)
+    // A rate that failed once and passed on its second try passed.
+    expect(saturationPoint([step(80, 60), step(130, 120), step(130, 95), step(200, 400)], 100)).toBeGreaterThan(130_000)
+    // The top of the ramp passed: its own deliveries/s, nothing made up above it.
+    expect(saturationPoint([step(20, 30), step(30, 40)], 100)).toBe(30_000)
+    // Nothing passed.
+    expect(saturationPoint([step(20, 150), step(20, 140)], 100)).toBe(0)
+    // The next rate failed for what did not arrive, within the limit: no crossing to find.
+    expect(saturationPoint([step(20, 30), step(30, 40, { passed: false, delivered: 900 })], 100)).toBe(20_000)
+    // A step a generator limited is left out, pass or fail.
+    expect(saturationPoint([step(20, 30), step(30, 40, { limited: true }), step(50, 300)], 100)).toBe(
+      Math.round(20_000 * (50 / 20) ** (Math.log(100 / 30) / Math.log(300 / 30))),
+    )
   })
 
   test('a body carries its send time and tag and has the fixed size', () => {
