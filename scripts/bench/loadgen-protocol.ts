@@ -35,7 +35,11 @@ export interface FanoutJob {
   rates: number[]
   stepSeconds: number
   warmupSeconds: number
-  p99LimitMs: number
+  /**
+   * A ramp step passes while its p99 is at most `factor` times the system's own p99 at the
+   * CPU phase's lowest rate (the median of its rounds: the room barely loaded), and at most `maxMs`.
+   */
+  rampLimit: { factor: number; maxMs: number }
 }
 
 /** Scenario 2, every target turn by turn for `rounds` rounds. */
@@ -144,6 +148,8 @@ export interface FanoutResult {
   steps: FanoutStep[]
   /** Deliveries/s where the p99 reaches the limit, between the steps around it (saturationPoint). */
   bestDeliveriesPerSecond: number
+  /** This system's ramp limit (FanoutJob.rampLimit), ms. */
+  p99LimitMs: number
   sendErrors: number
 }
 

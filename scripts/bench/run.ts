@@ -15,7 +15,7 @@ import { HearthUnderTest, REDIS_URL } from './hearth'
 import { EjabberdUnderTest, PeerMissing, startNats } from './peers'
 import type { DurableResult, FanoutResult, Job, MemoryResult, RoomsResult, Target } from './loadgen-protocol'
 import { freePort, runLoadgen, Settler, startServer, type ServerProcess } from './processes'
-import { collectEnvironment, RAMP_P99_LIMIT_MS, writeReports, type Outcome } from './report'
+import { collectEnvironment, RAMP_LIMIT, writeReports, type Outcome } from './report'
 
 const { values: args } = parseArgs({
   options: {
@@ -86,7 +86,7 @@ const plan = {
     rates: quick ? [25, 50, 100, 200, 400] : [20, 30, 50, 80, 130, 200, 320, 500, 650, 800, 1000, 1250, 1600, 2000, 2500, 3200],
     stepSeconds: quick ? 1.5 : 2.5,
     warmupSeconds: quick ? 1 : 2,
-    p99LimitMs: RAMP_P99_LIMIT_MS,
+    rampLimit: RAMP_LIMIT,
   },
   rooms: {
     workers: WORKERS,

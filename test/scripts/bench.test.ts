@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BODY_BYTES, readStamp, stampBody } from '../../scripts/bench/clients'
 import { CpuMeter, freePort, machineBetween, runLoadgen, Settler, startServer } from '../../scripts/bench/processes'
-import { saturationPoint } from '../../scripts/bench/side-by-side'
+import { rampLimit, saturationPoint } from '../../scripts/bench/side-by-side'
 import { counted, pairedRatio, writeReports, type Environment } from '../../scripts/bench/report'
 import type { DurableResult, FanoutResult, FanoutStep, RoomsResult, RoomsRound } from '../../scripts/bench/loadgen-protocol'
 import { Histogram, median, nowMs } from '../../scripts/bench/stats'
@@ -183,6 +183,16 @@ describe('bench', () => {
     )
   })
 
+  test("a system's ramp limit is a multiple of its own p99 with the room barely loaded, within a ceiling", () => {
+    // Raw Bun's five rounds at 10 msgs/s on a slow machine: median 58 ms.
+    expect(rampLimit({ factor: 4, maxMs: 1000 }, [58, 39.85, 65.4, 50.5, 65.2])).toBe(232)
+    expect(rampLimit({ factor: 4, maxMs: 1000 }, [20, 22])).toBe(84)
+    // ejabberd already struggling at that rate: the ceiling.
+    expect(rampLimit({ factor: 4, maxMs: 1000 }, [431.5, 1066.1, 266.8])).toBe(1000)
+    // No round measured a p99: the ceiling.
+    expect(rampLimit({ factor: 4, maxMs: 1000 }, [])).toBe(1000)
+  })
+
   test('a body carries its send time and tag and has the fixed size', () => {
     const before = nowMs()
     const body = stampBody(7)
@@ -212,7 +222,7 @@ describe('bench', () => {
         rates: [20],
         stepSeconds: 0.5,
         warmupSeconds: 0.2,
-        p99LimitMs: 5000,
+        rampLimit: { factor: 1000, maxMs: 5000 },
         // The rest of the suite keeps Postgres and Redis busy: rounds here do not wait for quiet.
         settleMs: 0,
       }
@@ -220,6 +230,9 @@ describe('bench', () => {
       expect(result!.steps[0]).toMatchObject({ rate: 20, sent: 10, expected: 500, delivered: 500, passed: true, generatorLimited: false })
       expect(result!.steps[0]!.cpu.generatorPercents).toHaveLength(2)
       expect(result!.bestDeliveriesPerSecond).toBe(1000)
+      // The limit: 1000 times the median p99 of the CPU phase's two rounds, at most 5 s.
+      const unloaded = result!.cpuSteps.map((s) => s.p99!).sort((a, b) => a - b)
+      expect(result!.p99LimitMs).toBe(Math.round(Math.min(5000, 1000 * ((unloaded[0]! + unloaded[1]!) / 2))))
       expect(result!.cpuSteps.map((s) => [s.round, s.rate, s.delivered])).toEqual([
         [1, 20, 500],
         [2, 20, 500],
