@@ -23,16 +23,42 @@ export class HearthUnderTest {
   private readonly prefix = `ws-bench:${this.runId}:`
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'))
   world: HearthWorld = { tokens: [], roomIds: [] }
+  /** The refresh token of each of `world.tokens`' users, index for index. */
+  private refreshTokens: string[] = []
 
   get databaseName(): string {
     return this.database.name
   }
 
   /**
-   * A fresh Hearth process on the same database, keys and signing key (tokens stay valid);
-   * `root` runs another checkout's src/main.ts (a baseline for before/after figures).
+   * A fresh Hearth process on the same database, keys and signing key; `root` runs another
+   * checkout's src/main.ts (a baseline for before/after figures). Its users get new access
+   * tokens first: one lasts ACCESS_TOKEN_TTL (at most 15 minutes), and a full run on a slow
+   * machine reached scenario 4 after that (every socket closed 4001).
    */
-  start({ root = join(import.meta.dir, '../..') }: { root?: string } = {}): Promise<ServerProcess> {
+  async start({ root = join(import.meta.dir, '../..') }: { root?: string } = {}): Promise<ServerProcess> {
+    const server = await this.startProcess(root)
+    if (this.refreshTokens.length) {
+      try {
+        await this.renewTokens(server.baseUrl)
+      } catch (err) {
+        await server.stop()
+        throw err
+      }
+    }
+    return server
+  }
+
+  private async renewTokens(baseUrl: string) {
+    const http = new HttpClient(baseUrl)
+    const renewed = await inParallel(this.refreshTokens.length, 16, async (i) =>
+      expect(await http.post('/v1/auth/refresh', { refreshToken: this.refreshTokens[i]! }), 200, 'refresh'),
+    )
+    this.world = { ...this.world, tokens: renewed.map((r) => r.accessToken as string) }
+    this.refreshTokens = renewed.map((r) => r.refreshToken as string)
+  }
+
+  private startProcess(root: string): Promise<ServerProcess> {
     return startServer({
       name: 'hearth',
       // BENCH_BUN_FLAGS (e.g. `--cpu-prof-md --cpu-prof-dir=/tmp/prof`) profiles the server under load.
@@ -61,15 +87,17 @@ export class HearthUnderTest {
   /** Creates the database, then registers `users` users in one community with `rooms` rooms. */
   async setup(opts: { users: number; rooms: number }) {
     await this.database.create()
-    const server = await this.start()
+    const server = await this.startProcess(join(import.meta.dir, '../..'))
     try {
       const http = new HttpClient(server.baseUrl)
       const started = performance.now()
-      const tokens = await inParallel(opts.users, 16, async (i) => {
+      const registered = await inParallel(opts.users, 16, async (i) => {
         const username = `bench_${i}_${this.runId}`
         const res = await http.post('/v1/auth/register', { username, email: `${username}@bench.test`, password: 'bench password 1' })
-        return expect(res, 201, 'register').accessToken as string
+        return expect(res, 201, 'register') as { accessToken: string; refreshToken: string }
       })
+      this.refreshTokens = registered.map((r) => r.refreshToken)
+      const tokens = registered.map((r) => r.accessToken)
       const owner = { token: tokens[0]! }
       const community = expect(await http.post('/v1/communities', { name: 'Bench' }, owner), 201, 'community')
       const invite = expect(await http.post(`/v1/communities/${community.id}/invites`, {}, owner), 201, 'invite')
