@@ -91,8 +91,7 @@ export class WebhookDeliveries {
       .where(and(eq(webhookDeliveries.id, opts.deliveryId), eq(webhookDeliveries.endpointId, opts.endpointId)))
       .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
     if (!row) throw notFound('delivery')
-    const tag = `m${Date.now()}`
-    await enqueueAttempts(this.deps.jobs, [{ deliveryId: row.id, attempt: row.attempts + 1, retry: tag }], tag)
+    await enqueueAttempts(this.deps.jobs, [{ deliveryId: row.id, attempt: row.attempts + 1 }], `m${Date.now()}`)
     return { id: row.id }
   }
 

@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm'
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm'
 import type { WebhooksConfig } from '../../config'
 import type { Database } from '../../db/client'
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from '../../db/schema'
@@ -22,11 +22,6 @@ export interface AttemptJob {
   attempt: number
   /** Times this attempt found its endpoint busy and waited. */
   waits?: number
-  /**
-   * Set on a manager's retry (its tag): it sends once more whatever happened since it was
-   * asked. An attempt on its way then may have ended the delivery before the retry's turn.
-   */
-  retry?: string
 }
 
 export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'disabled' | 'busy' | 'stale'
@@ -75,16 +70,14 @@ export class DeliveryDispatcher {
 
   async attempt(job: AttemptJob): Promise<AttemptOutcome> {
     const [found] = await this.deps.db
-      .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
+      // `version`: the row's updated_at exactly (the JS Date keeps milliseconds only), for record().
+      .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, version: sql<string>`${webhookDeliveries.updatedAt}::text` })
       .from(webhookDeliveries)
       .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
       .where(eq(webhookDeliveries.id, job.deliveryId))
     if (!found) return 'stale'
-    const { delivery, endpoint } = found
-    const manual = job.retry !== undefined
-    if (!manual && (delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1)) return 'stale'
-    // A retry is the next attempt whenever it runs (one on its way when it was asked may have been recorded since).
-    const attempt = manual ? delivery.attempts + 1 : job.attempt
+    const { delivery, endpoint, version } = found
+    if (delivery.status !== 'pending' || delivery.attempts !== job.attempt - 1) return 'stale'
     if (!endpoint.enabled) return this.giveUp(delivery, 'endpoint disabled')
     // A delivery was decided for the endpoint's creator of the moment (`decidedFor`). An endpoint
     // moved since by another manager (who became its creator) sends a private room's or group's
@@ -111,7 +104,7 @@ export class DeliveryDispatcher {
         queue: 'webhooks',
         name: 'deliver',
         data: { ...job, waits } satisfies AttemptJob,
-        jobId: attemptJobId(delivery.id, job.attempt, `${job.retry ?? ''}w${waits}`),
+        jobId: attemptJobId(delivery.id, job.attempt, `w${waits}`),
         delayMs,
       })
       return 'busy'
@@ -119,7 +112,7 @@ export class DeliveryDispatcher {
     try {
       const startedAt = new Date()
       const result = await this.send(endpoint, { id: delivery.id, body: delivery.body })
-      return await this.record({ endpoint, deliveryId: delivery.id, attempt, manual, step: delivery.step, startedAt, result })
+      return await this.record({ endpoint, deliveryId: delivery.id, attempt: job.attempt, step: delivery.step, version, startedAt, result })
     } finally {
       await lease.release().catch(() => {})
     }
@@ -179,9 +172,9 @@ export class DeliveryDispatcher {
     endpoint: WebhookEndpointRow
     deliveryId: string
     attempt: number
-    /** A manager's retry: recorded whatever the delivery's status (see AttemptJob.retry). */
-    manual: boolean
     step: number
+    /** The delivery row's updated_at (as text) when the attempt read it: a retry or a recovery since changes it. */
+    version: string
     startedAt: Date
     result: SendResult
   }): Promise<AttemptOutcome> {
@@ -204,29 +197,35 @@ export class DeliveryDispatcher {
     const outcome: AttemptOutcome = succeeded ? 'succeeded' : gone ? 'disabled' : retryable ? 'retrying' : 'failed'
     const lastError = succeeded ? null : result.ok ? `answered ${status}` : result.error
 
-    const disabled = await this.deps.db.transaction(async (tx) => {
-      const [claimed] = await tx
-        .update(webhookDeliveries)
-        .set({
-          status: outcome === 'retrying' ? 'pending' : outcome === 'succeeded' ? 'succeeded' : 'failed',
-          attempts: attempt,
-          step: retryable ? opts.step + 1 : opts.step,
-          nextAttemptAt: nextAt,
-          lastStatusCode: status,
-          lastError,
-          finishedAt: retryable ? null : now,
-          updatedAt: now,
-        })
-        .where(
-          and(
-            eq(webhookDeliveries.id, opts.deliveryId),
-            eq(webhookDeliveries.attempts, attempt - 1),
-            opts.manual ? undefined : eq(webhookDeliveries.status, 'pending'),
-          ),
-        )
-        .returning({ id: webhookDeliveries.id })
-      // Another run of this attempt recorded it first (a stalled job run twice), or a retry
-      // and an attempt of the schedule were on their way at once (both sent; one is logged).
+    const fields = {
+      status: outcome === 'retrying' ? 'pending' : outcome === 'succeeded' ? 'succeeded' : 'failed',
+      attempts: attempt,
+      step: retryable ? opts.step + 1 : opts.step,
+      nextAttemptAt: nextAt,
+      lastStatusCode: status,
+      lastError,
+      finishedAt: retryable ? null : now,
+      updatedAt: now,
+    } as const
+    const recorded = await this.deps.db.transaction(async (tx) => {
+      const claim = (set: Partial<typeof webhookDeliveries.$inferInsert>, ...more: SQL[]) =>
+        tx
+          .update(webhookDeliveries)
+          .set(set)
+          .where(and(eq(webhookDeliveries.id, opts.deliveryId), eq(webhookDeliveries.attempts, attempt - 1), eq(webhookDeliveries.status, 'pending'), ...more))
+          .returning({ id: webhookDeliveries.id })
+      let [claimed] = await claim(fields, sql`${webhookDeliveries.updatedAt}::text = ${opts.version}`)
+      // A manager's retry (or a recovery) reset the delivery while this attempt was on its way:
+      // the attempt is recorded, and the delivery goes again at once from the start of the
+      // schedule (the retry's own job, queued with this attempt's number, then finds itself
+      // stale). Each job stays one numbered attempt, so a job run twice never sends twice. A
+      // receiver that answered 410 is not asked again.
+      let reset = false
+      if (!claimed) {
+        ;[claimed] = await claim(gone ? fields : { ...fields, status: 'pending', step: 0, nextAttemptAt: now, finishedAt: null })
+        reset = claimed !== undefined && !gone
+      }
+      // Another run of this attempt recorded it first (a stalled job run twice).
       if (!claimed) return 'stale' as const
       await tx.insert(webhookAttempts).values({
         id: newId(),
@@ -243,22 +242,30 @@ export class DeliveryDispatcher {
         if (endpoint.failingSince) {
           await tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id))
         }
-        return undefined
+        return { reset, disabled: undefined }
       }
-      if (gone) return this.disable(tx, endpoint, 'gone')
+      if (gone) return { reset, disabled: await this.disable(tx, endpoint, 'gone') }
       const [marked] = await tx
         .update(webhookEndpoints)
         .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, now())` })
         .where(eq(webhookEndpoints.id, endpoint.id))
         .returning({ failingSince: webhookEndpoints.failingSince })
       if (marked?.failingSince && now.getTime() - marked.failingSince.getTime() >= disableAfterSeconds * 1000) {
-        return this.disable(tx, endpoint, 'failing')
+        return { reset, disabled: await this.disable(tx, endpoint, 'failing') }
       }
-      return undefined
+      return { reset, disabled: undefined }
     })
-    if (disabled === 'stale') return 'stale'
-
-    if (nextAt) {
+    if (recorded === 'stale') return 'stale'
+    const { reset, disabled } = recorded
+    if (reset && !disabled) {
+      await this.deps.jobs.enqueue({
+        queue: 'webhooks',
+        name: 'deliver',
+        data: { deliveryId: opts.deliveryId, attempt: attempt + 1 } satisfies AttemptJob,
+        jobId: attemptJobId(opts.deliveryId, attempt + 1, `r${Date.now()}`),
+        delayMs: 0,
+      })
+    } else if (nextAt && !reset) {
       await this.deps.jobs.enqueue({
         queue: 'webhooks',
         name: 'deliver',
