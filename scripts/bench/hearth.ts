@@ -49,13 +49,19 @@ export class HearthUnderTest {
     return server
   }
 
+  /** Each user's pair is replaced as soon as its refresh answers: a refresh token is spent once, and presenting it again revokes its family. */
   private async renewTokens(baseUrl: string) {
     const http = new HttpClient(baseUrl)
-    const renewed = await inParallel(this.refreshTokens.length, 16, async (i) =>
-      expect(await http.post('/v1/auth/refresh', { refreshToken: this.refreshTokens[i]! }), 200, 'refresh'),
-    )
-    this.world = { ...this.world, tokens: renewed.map((r) => r.accessToken as string) }
-    this.refreshTokens = renewed.map((r) => r.refreshToken as string)
+    const tokens = [...this.world.tokens]
+    try {
+      await inParallel(this.refreshTokens.length, 16, async (i) => {
+        const renewed = expect(await http.post('/v1/auth/refresh', { refreshToken: this.refreshTokens[i]! }), 200, 'refresh')
+        this.refreshTokens[i] = renewed.refreshToken
+        tokens[i] = renewed.accessToken
+      })
+    } finally {
+      this.world = { ...this.world, tokens }
+    }
   }
 
   private startProcess(root: string): Promise<ServerProcess> {
