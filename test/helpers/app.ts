@@ -1,4 +1,4 @@
-import { afterAll, setDefaultTimeout } from 'bun:test'
+import { afterAll } from 'bun:test'
 import { scratchDatabase } from '../../scripts/lib/scratch'
 import { createApp } from '../../src/app'
 import { FEATURE_JOBS } from '../../src/features'
@@ -8,7 +8,6 @@ import { closeResources, openResources, type Resources } from '../../src/resourc
 import { loadSigningKeys } from '../../src/modules/auth/keys'
 import type { Logger } from '../../src/lib/log'
 import { HttpClient } from './http'
-import { INTEGRATION_TIMEOUT_MS } from './timeouts'
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -23,14 +22,8 @@ export interface TestApp {
   stop(): Promise<void>
 }
 
-/**
- * A fresh database on the test server, dropped by `drop()` (migrated when the app opens it).
- * Its file's tests get the integration timeout: bun 1.4 applies the preload's
- * setDefaultTimeout to the first test file only (and ignores bunfig's [test] timeout), so
- * every other file had 5 s; a file that asks for a database at its top level gets 20 s here.
- */
+/** A fresh database on the test server, dropped by `drop()` (migrated when the app opens it). */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  setDefaultTimeout(INTEGRATION_TIMEOUT_MS)
   const database = scratchDatabase(TEST_DATABASE_URL, 'hearth_t_')
   await database.create()
   return database
