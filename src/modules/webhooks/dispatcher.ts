@@ -20,8 +20,10 @@ export interface AttemptJob {
   deliveryId: string
   /** The attempt this job makes (1 = first); a job whose attempt was already made does nothing. */
   attempt: number
-  /** Times this attempt found its endpoint busy and waited. */
+  /** Times this attempt found its endpoint busy (or another attempt of its delivery on its way) and waited. */
   waits?: number
+  /** Set on a retry's, a recovery's or a reset's job: its re-queued jobs' ids carry it, apart from an earlier chain's of the same attempt. */
+  tag?: string
 }
 
 export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'disabled' | 'busy' | 'stale'
@@ -50,7 +52,7 @@ export async function enqueueAttempts(jobs: Pick<JobQueues, 'enqueueBulk'>, atte
   for (let i = 0; i < attempts.length; i += BULK) {
     await jobs.enqueueBulk({
       queue: 'webhooks',
-      jobs: attempts.slice(i, i + BULK).map((data) => ({ name: 'deliver', data, jobId: attemptJobId(data.deliveryId, data.attempt, tag) })),
+      jobs: attempts.slice(i, i + BULK).map((data) => ({ name: 'deliver', data: tag ? { ...data, tag } : data, jobId: attemptJobId(data.deliveryId, data.attempt, tag) })),
     })
   }
 }
@@ -63,12 +65,50 @@ export async function enqueueAttempts(jobs: Pick<JobQueues, 'enqueueBulk'>, atte
  */
 export class DeliveryDispatcher {
   private readonly semaphore: RedisSemaphore
+  private readonly sending: RedisSemaphore
 
   constructor(private readonly deps: DeliveryDispatcherDeps) {
     this.semaphore = new RedisSemaphore({ redis: deps.redis, namespace: 'wh:busy' })
+    this.sending = new RedisSemaphore({ redis: deps.redis, namespace: 'wh:sending' })
   }
 
+  private get leaseMs() {
+    return this.deps.config.timeoutMs + RESOLVE_BUDGET_MS + 5000
+  }
+
+  /**
+   * One attempt of a delivery at a time: a retry asked while an attempt is on its way waits
+   * for it, then reads what it recorded (the attempt on its way queues the retry's send, see
+   * record()). Without this the two went out together, and the one recorded second was lost
+   * from the log.
+   */
   async attempt(job: AttemptJob): Promise<AttemptOutcome> {
+    const sending = await this.sending.acquire({ key: job.deliveryId, limit: 1, leaseMs: this.leaseMs })
+    if (!sending) return this.wait(job)
+    try {
+      return await this.attemptAlone(job)
+    } finally {
+      await sending.release().catch(() => {})
+    }
+  }
+
+  /** Queues the job again, a little later (its delivery or its endpoint was busy). */
+  private async wait(job: AttemptJob): Promise<AttemptOutcome> {
+    const waits = (job.waits ?? 0) + 1
+    // Short at first (a fast endpoint's slot frees in milliseconds: starting at 250 ms held
+    // local deliveries to 160/s, 20 ms gives about 330/s), doubling to 5 s for a slow one.
+    const delayMs = Math.round(Math.min(20 * 2 ** Math.min(waits - 1, 8), 5000) * (0.5 + Math.random()))
+    await this.deps.jobs.enqueue({
+      queue: 'webhooks',
+      name: 'deliver',
+      data: { ...job, waits } satisfies AttemptJob,
+      jobId: attemptJobId(job.deliveryId, job.attempt, `${job.tag ?? ''}w${waits}`),
+      delayMs,
+    })
+    return 'busy'
+  }
+
+  private async attemptAlone(job: AttemptJob): Promise<AttemptOutcome> {
     const [found] = await this.deps.db
       // `version`: the row's updated_at exactly (the JS Date keeps milliseconds only), for record().
       .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, version: sql<string>`${webhookDeliveries.updatedAt}::text` })
@@ -90,25 +130,8 @@ export class DeliveryDispatcher {
 
     // One slow endpoint holds at most its own slots; a job that finds them taken waits
     // in the queue (delayed), not in a worker.
-    const lease = await this.semaphore.acquire({
-      key: endpoint.id,
-      limit: this.deps.config.endpointConcurrency,
-      leaseMs: this.deps.config.timeoutMs + RESOLVE_BUDGET_MS + 5000,
-    })
-    if (!lease) {
-      const waits = (job.waits ?? 0) + 1
-      // Short at first (a fast endpoint's slot frees in milliseconds: starting at 250 ms held
-      // local deliveries to 160/s, 20 ms gives about 330/s), doubling to 5 s for a slow one.
-      const delayMs = Math.round(Math.min(20 * 2 ** Math.min(waits - 1, 8), 5000) * (0.5 + Math.random()))
-      await this.deps.jobs.enqueue({
-        queue: 'webhooks',
-        name: 'deliver',
-        data: { ...job, waits } satisfies AttemptJob,
-        jobId: attemptJobId(delivery.id, job.attempt, `w${waits}`),
-        delayMs,
-      })
-      return 'busy'
-    }
+    const lease = await this.semaphore.acquire({ key: endpoint.id, limit: this.deps.config.endpointConcurrency, leaseMs: this.leaseMs })
+    if (!lease) return this.wait(job)
     try {
       const startedAt = new Date()
       const result = await this.send(endpoint, { id: delivery.id, body: delivery.body })
@@ -217,9 +240,9 @@ export class DeliveryDispatcher {
       let [claimed] = await claim(fields, sql`${webhookDeliveries.updatedAt}::text = ${opts.version}`)
       // A manager's retry (or a recovery) reset the delivery while this attempt was on its way:
       // the attempt is recorded, and the delivery goes again at once from the start of the
-      // schedule (the retry's own job, queued with this attempt's number, then finds itself
-      // stale). Each job stays one numbered attempt, so a job run twice never sends twice. A
-      // receiver that answered 410 is not asked again.
+      // schedule (the retry's own job, queued with this attempt's number, waits for this one to
+      // end and then finds itself stale). Each job stays one numbered attempt, so a job run
+      // twice never sends twice. A receiver that answered 410 is not asked again.
       let reset = false
       if (!claimed) {
         ;[claimed] = await claim(gone ? fields : { ...fields, status: 'pending', step: 0, nextAttemptAt: now, finishedAt: null })
@@ -257,12 +280,14 @@ export class DeliveryDispatcher {
     })
     if (recorded === 'stale') return 'stale'
     const { reset, disabled } = recorded
-    if (reset && !disabled) {
+    if (reset) {
+      // Queued even when this attempt turned the endpoint off: the job then ends the delivery at once.
+      const tag = `s${Date.now()}`
       await this.deps.jobs.enqueue({
         queue: 'webhooks',
         name: 'deliver',
-        data: { deliveryId: opts.deliveryId, attempt: attempt + 1 } satisfies AttemptJob,
-        jobId: attemptJobId(opts.deliveryId, attempt + 1, `r${Date.now()}`),
+        data: { deliveryId: opts.deliveryId, attempt: attempt + 1, tag } satisfies AttemptJob,
+        jobId: attemptJobId(opts.deliveryId, attempt + 1, tag),
         delayMs: 0,
       })
     } else if (nextAt && !reset) {

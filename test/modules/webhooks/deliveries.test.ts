@@ -483,6 +483,31 @@ describe('deliveries', () => {
     expect(rx.received).toHaveLength(3)
   })
 
+  test('a retry asked while an attempt is on its way waits for it, with a slot of the endpoint free: two requests in all, both logged', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const rx = receiver(async (_, n) => {
+      if (n === 1) await held
+      return new Response('ok')
+    })
+    const e = await endpointAt(rx.url)
+    await e.send()
+    await eventually('the first request', async () => rx.received.length === 1)
+    const id = rx.received[0]!.headers['webhook-id']!
+    expect((await h.http.post(`/v1/webhooks/${e.id}/deliveries/${id}/retry`, undefined, e.w.as(e.w.owner))).status).toBe(202)
+    // The retry's job found the delivery's attempt on its way and waits: nothing goes out beside it.
+    await Bun.sleep(400)
+    expect(rx.received).toHaveLength(1)
+    release()
+    const d = await eventually('both attempts logged', async () => {
+      const { deliveries } = await e.deliveries('?status=succeeded')
+      return deliveries.find((x: any) => x.id === id && x.attempts === 2)
+    })
+    expect(d.attemptLog.map((a: any) => a.statusCode)).toEqual([200, 200])
+    await Bun.sleep(300)
+    expect(rx.received.map((r) => r.headers['webhook-id'])).toEqual([id, id])
+  })
+
   test('recover re-sends what failed since a time, and nothing older', async () => {
     let up = false
     const rx = receiver(() => new Response('', { status: up ? 200 : 500 }))
