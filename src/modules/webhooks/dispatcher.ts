@@ -11,7 +11,7 @@ import type { Tx } from '../../db/tx'
 import type { JobQueues } from '../../jobs/producer'
 import { jobId } from '../../jobs/queues'
 import { canViewPlace, type CanView } from './places'
-import { RedisSemaphore } from './semaphore'
+import { RedisSemaphore, type Lease } from './semaphore'
 import { sendWebhook, type SendResult } from './sender'
 import { signatureHeader } from './signing'
 import { checkTarget, UnsafeTargetError, type Resolver } from './target'
@@ -86,7 +86,7 @@ export class DeliveryDispatcher {
     const sending = await this.sending.acquire({ key: job.deliveryId, limit: 1, leaseMs: this.leaseMs })
     if (!sending) return this.wait(job)
     try {
-      return await this.attemptAlone(job)
+      return await this.attemptAlone(job, sending)
     } finally {
       await sending.release().catch(() => {})
     }
@@ -108,7 +108,7 @@ export class DeliveryDispatcher {
     return 'busy'
   }
 
-  private async attemptAlone(job: AttemptJob): Promise<AttemptOutcome> {
+  private async attemptAlone(job: AttemptJob, sending: Lease): Promise<AttemptOutcome> {
     const [found] = await this.deps.db
       // `version`: the row's updated_at exactly (the JS Date keeps milliseconds only), for record().
       .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, version: sql<string>`${webhookDeliveries.updatedAt}::text` })
@@ -133,8 +133,12 @@ export class DeliveryDispatcher {
     const lease = await this.semaphore.acquire({ key: endpoint.id, limit: this.deps.config.endpointConcurrency, leaseMs: this.leaseMs })
     if (!lease) return this.wait(job)
     try {
+      // The lease ran from before the row was read: renewed so it covers the send, then the
+      // record (a retry waiting for it must not go out beside this attempt).
+      if (!(await sending.renew())) return this.wait(job)
       const startedAt = new Date()
       const result = await this.send(endpoint, { id: delivery.id, body: delivery.body })
+      await sending.renew()
       return await this.record({ endpoint, deliveryId: delivery.id, attempt: job.attempt, step: delivery.step, version, startedAt, result })
     } finally {
       await lease.release().catch(() => {})
@@ -157,7 +161,9 @@ export class DeliveryDispatcher {
       .from(webhookDeliveries)
       .where(and(eq(webhookDeliveries.status, 'pending'), lt(webhookDeliveries.nextAttemptAt, new Date(Date.now() - (opts.graceMs ?? 60_000)))))
       .limit(opts.limit ?? 500)
-    await enqueueAttempts(this.deps.jobs, due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })))
+    // Tagged: BullMQ keeps a failed job (Postgres down through all its tries) for days, and a
+    // new job under its id would be dropped. A job that was only late finds itself stale.
+    await enqueueAttempts(this.deps.jobs, due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })), `o${Date.now()}`)
     return due.length
   }
 

@@ -456,8 +456,8 @@ describe('deliveries', () => {
   })
 
   test('a retry asked while the delivery is on its way sends it again once that attempt has ended', async () => {
-    // The endpoint's two slots (WEBHOOK_ENDPOINT_CONCURRENCY) are taken by two held requests,
-    // so the retry's job waits for a slot and runs after the first attempt was recorded.
+    // The endpoint's two slots (WEBHOOK_ENDPOINT_CONCURRENCY) are taken by two held requests;
+    // the retry's job waits (for the delivery's attempt on its way) and then finds itself stale.
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
     const rx = receiver(async (_, n) => {
@@ -495,8 +495,9 @@ describe('deliveries', () => {
     await eventually('the first request', async () => rx.received.length === 1)
     const id = rx.received[0]!.headers['webhook-id']!
     expect((await h.http.post(`/v1/webhooks/${e.id}/deliveries/${id}/retry`, undefined, e.w.as(e.w.owner))).status).toBe(202)
-    // The retry's job found the delivery's attempt on its way and waits: nothing goes out beside it.
-    await Bun.sleep(400)
+    // The retry's job found the delivery's attempt on its way and waits: nothing goes out beside
+    // it. (The held request must be answered within the receiver timeout, 3 s here.)
+    await Bun.sleep(250)
     expect(rx.received).toHaveLength(1)
     release()
     const d = await eventually('both attempts logged', async () => {
@@ -506,6 +507,22 @@ describe('deliveries', () => {
     expect(d.attemptLog.map((a: any) => a.statusCode)).toEqual([200, 200])
     await Bun.sleep(300)
     expect(rx.received.map((r) => r.headers['webhook-id'])).toEqual([id, id])
+  })
+
+  test('the resume pass sends a pending delivery left without a job, even when a finished job kept its first id', async () => {
+    const rx = receiver()
+    const e = await endpointAt(rx.url)
+    await e.send()
+    const d = await eventually('the success', async () => (await e.deliveries('?status=succeeded')).deliveries[0])
+    // As if its attempt had been lost after the row was written: pending, overdue, no live job;
+    // BullMQ still holds the finished job of attempt 1 under its id.
+    await h.app.res.db
+      .update(webhookDeliveries)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(Date.now() - 120_000) })
+      .where(eq(webhookDeliveries.id, d.id))
+    await h.app.res.jobs.enqueue({ queue: 'webhooks', name: 'resume-overdue', data: {} })
+    await eventually('the resumed attempt', async () => rx.received.length === 2)
+    expect(rx.received.map((r) => r.headers['webhook-id'])).toEqual([d.id, d.id])
   })
 
   test('recover re-sends what failed since a time, and nothing older', async () => {
