@@ -2,7 +2,7 @@
 // running every feature's processors and reactions, endpoint host names resolved by a DNS
 // server the test plays (WEBHOOK_DNS_SERVERS), the test certificate trusted for https
 // receivers (WEBHOOK_CA_CERTS).
-import { afterAll } from 'bun:test'
+import { afterAll, setDefaultTimeout } from 'bun:test'
 import type { Server } from 'bun'
 import { asc, eq, inArray } from 'drizzle-orm'
 import type { WebhooksConfig } from '../../../src/config'
@@ -109,6 +109,9 @@ function ipv6Bytes(a: string): Buffer | undefined {
  * through `config`; those read by the worker threads are fixed per app (`env`).
  */
 export async function startWebhooksApp(env: Record<string, string> = {}, opts: { jobs?: boolean } = {}) {
+  // The calling file's tests get 20 s: bun 1.4.5 gives the preload's default to the first test
+  // file only, and these wait up to 10 s for a delivery (a file may set more after this call).
+  setDefaultTimeout(20_000)
   const dns = await TestDns.start()
   const app = await startTestApp(
     {
