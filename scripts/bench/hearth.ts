@@ -17,6 +17,9 @@ export interface HearthWorld {
   roomIds: string[]
 }
 
+/** This checkout's root (its src/main.ts is Hearth under test). */
+const ROOT = join(import.meta.dir, '../..')
+
 /** Access tokens older than this are renewed before a scenario (they last ACCESS_TOKEN_TTL, 15 minutes). */
 const TOKENS_RENEWED_AFTER_MS = 5 * 60_000
 
@@ -41,11 +44,11 @@ export class HearthUnderTest {
    * tokens first: one lasts ACCESS_TOKEN_TTL (at most 15 minutes), and a full run on a slow
    * machine reached scenario 4 after that (every socket closed 4001).
    */
-  async start({ root = join(import.meta.dir, '../..') }: { root?: string } = {}): Promise<ServerProcess> {
+  async start({ root = ROOT }: { root?: string } = {}): Promise<ServerProcess> {
     if (this.refreshTokens.length && Date.now() - this.tokensAt > TOKENS_RENEWED_AFTER_MS) {
       // On a process of its own: a thousand refreshes on the measured one grew its heap before
       // scenario 3 read its RSS at rest (4.9 KB per socket measured instead of 7.3).
-      const renewer = await this.startProcess(join(import.meta.dir, '../..'))
+      const renewer = await this.startProcess(ROOT)
       try {
         await this.renewTokens(renewer.baseUrl)
       } finally {
@@ -100,7 +103,7 @@ export class HearthUnderTest {
   /** Creates the database, then registers `users` users in one community with `rooms` rooms. */
   async setup(opts: { users: number; rooms: number }) {
     await this.database.create()
-    const server = await this.startProcess(join(import.meta.dir, '../..'))
+    const server = await this.startProcess(ROOT)
     try {
       const http = new HttpClient(server.baseUrl)
       const started = performance.now()

@@ -9,7 +9,7 @@ import type { CpuSample, CpuStep, FanoutJob, FanoutResult, FanoutStep, RoomsJob,
 import type { Collected, DurableShare, WorkerCommand } from './loadgen-worker'
 import { log } from './load'
 import { cpuSecondsOr0, CpuMeter, machineBetween, machineSnapshot, Settler } from './processes'
-import { Histogram, round, sleep } from './stats'
+import { Histogram, median, round, sleep } from './stats'
 
 /** A generator process is at its limit from this share of a core. */
 export const GENERATOR_LIMIT_PERCENT = 90
@@ -273,9 +273,9 @@ export function saturationPoint(steps: FanoutStep[], limitMs: number): number {
   const lo = byRate.get(low)!
   const high = rates.find((r) => r > low)
   const hi = high === undefined ? undefined : byRate.get(high)!
-  if (high === undefined || !hi || !Number.isFinite(p99(hi)) || p99(hi) <= limitMs || p99(lo) <= 0) return lo.deliveriesPerSecond
+  if (!hi || !Number.isFinite(p99(hi)) || p99(hi) <= limitMs || p99(lo) <= 0) return lo.deliveriesPerSecond
   const f = Math.log(limitMs / p99(lo)) / Math.log(p99(hi) / p99(lo))
-  return Math.round((lo.deliveriesPerSecond / low) * low * (high / low) ** Math.min(1, Math.max(0, f)))
+  return Math.round(lo.deliveriesPerSecond * (hi.rate / low) ** Math.min(1, Math.max(0, f)))
 }
 
 /**
@@ -286,10 +286,8 @@ export function saturationPoint(steps: FanoutStep[], limitMs: number): number {
  * where a system crossed it said more about the machine than about saturation.
  */
 export function rampLimit(opts: FanoutJob['rampLimit'], unloadedP99s: number[]): number {
-  const xs = unloadedP99s.filter((x) => Number.isFinite(x) && x > 0).sort((a, b) => a - b)
-  if (!xs.length) return opts.maxMs
-  const mid = xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2
-  return Math.round(Math.min(opts.maxMs, opts.factor * mid))
+  const xs = unloadedP99s.filter((x) => Number.isFinite(x) && x > 0)
+  return xs.length ? Math.round(Math.min(opts.maxMs, opts.factor * median(xs))) : opts.maxMs
 }
 
 export async function fanout(job: FanoutJob): Promise<FanoutResult[]> {
