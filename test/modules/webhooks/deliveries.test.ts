@@ -509,6 +509,27 @@ describe('deliveries', () => {
     expect(rx.received.map((r) => r.headers['webhook-id'])).toEqual([id, id])
   })
 
+  test('a retry asked while an attempt is on its way is not sent when that attempt is answered 410: the endpoint is off', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const rx = receiver(async (_, n) => {
+      if (n === 1) await held
+      return new Response('gone', { status: 410 })
+    })
+    const e = await endpointAt(rx.url)
+    await e.send()
+    await eventually('the first request', async () => rx.received.length === 1)
+    const id = rx.received[0]!.headers['webhook-id']!
+    expect((await h.http.post(`/v1/webhooks/${e.id}/deliveries/${id}/retry`, undefined, e.w.as(e.w.owner))).status).toBe(202)
+    await Bun.sleep(250)
+    release()
+    const d = await eventually('the delivery failed', async () => (await e.deliveries('?status=failed')).deliveries.find((x: any) => x.id === id))
+    expect(d.attempts).toBe(1)
+    expect(ok(await h.http.get(`/v1/webhooks/${e.id}`, e.w.as(e.w.owner))).body.enabled).toBe(false)
+    await Bun.sleep(500)
+    expect(rx.received).toHaveLength(1)
+  })
+
   test('the resume pass sends a pending delivery left without a job, even when a finished job kept its first id', async () => {
     const rx = receiver()
     const e = await endpointAt(rx.url)
